@@ -1,0 +1,11 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef PIRSCAN_H
+#define PIRSCAN_H
+
+/* libpirscan: find post-incident action items in git repositories. */
+#include "common.h"
+#include "date.h"
+#include "scan.h"
+#include "format.h"
+
+#endif

@@ -1,0 +1,213 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef PIRSCAN_SCAN_H
+#define PIRSCAN_SCAN_H
+
+#include <stdbool.h>
+#include "common.h"
+#include "date.h"
+
+PIR_BEGIN_DECL
+
+/** A scan of one or more repositories and the items it found. Opaque. */
+typedef struct pir_scan pir_scan;
+
+/** Stale reasons: a fixed vocabulary, see docs/format.md. */
+typedef enum {
+	PIR_REASON_OVERDUE = 1u << 0,
+	PIR_REASON_TOO_OLD = 1u << 1,
+	PIR_REASON_NO_OWNER = 1u << 2,
+	PIR_REASON_NO_DUE = 1u << 3,
+	PIR_REASON_UNKNOWN_ID = 1u << 4,
+	PIR_REASON_DUPLICATE_ID = 1u << 5,
+	PIR_REASON_DONE_BUT_MARKER_REMAINS = 1u << 6,
+	PIR_REASON_INVALID = 1u << 7,
+} pir_reason;
+
+#define PIR_REASON_COUNT 8
+
+/** The name of a single reason bit ("overdue", "too-old", ...), or NULL. */
+PIR_EXTERN(const char *) pir_reason_name(unsigned reason);
+
+/** Parse a reason name into its bit; returns 0 and sets `out`, or PIR_EINVALID. */
+PIR_EXTERN(int) pir_reason_parse(unsigned *out, const char *name);
+
+/** Severity ranks of the default vocabulary; lower is more urgent. */
+#define PIR_SEVERITY_NONE (-1)
+#define PIR_SEVERITY_MAX 16
+
+/** Progress of a scan, handed to the progress callback. */
+typedef struct {
+	const char *repo;     /**< display name of the repository being scanned */
+	const char *phase;    /**< "commits", "trees", "blobs" or "linking" */
+	size_t done;          /**< units done in this phase */
+	size_t total;         /**< units in this phase, 0 when unknown */
+} pir_progress;
+
+/** Return non-zero from a progress callback to abort the scan (PIR_EUSER). */
+typedef int (*pir_progress_cb)(const pir_progress *progress, void *payload);
+
+/** Options of a scan. Initialise with PIR_SCAN_OPTIONS_INIT. */
+typedef struct {
+	unsigned version;
+	/** Ref whose tree is the current state; NULL for HEAD. */
+	const char *ref;
+	/** Walk history from every branch and tag instead of `ref` only. */
+	bool all_refs;
+	/** Skip the history walk: introduced, resolved and ages are unknown. */
+	bool no_history;
+	/** Blobs larger than this are skipped (bytes). */
+	size_t max_blob_size;
+	/** A pcre2 pattern replacing the marker grammar, or NULL for the default. */
+	const char *marker_pattern;
+	/** File names (basenames) of action-item files; NULL-terminated, NULL for default. */
+	const char *const *item_files;
+	/** Severity names, most urgent first; NULL-terminated, NULL for default. */
+	const char *const *severities;
+	/** too-old limits in days, one per severity (same order), and for none. */
+	int stale_days[PIR_SEVERITY_MAX];
+	int stale_days_none;
+	/** The date ages and overdue days are computed at; PIR_DATE_NONE for today (UTC). */
+	pir_date as_of;
+	/** Worker threads for the history walk; 0 picks the number of cores. */
+	unsigned threads;
+	pir_progress_cb progress;
+	void *progress_payload;
+} pir_scan_options;
+
+#define PIR_SCAN_OPTIONS_VERSION 1
+#define PIR_SCAN_OPTIONS_INIT                                                                      \
+	{                                                                                          \
+		PIR_SCAN_OPTIONS_VERSION, NULL, false, false, 8u * 1024 * 1024, NULL, NULL, NULL,  \
+		    {14, 30, 90, 180, 90, 90, 90, 90, 90, 90, 90, 90, 90, 90, 90, 90}, 90,          \
+		    PIR_DATE_NONE, 0, NULL, NULL                                                   \
+	}
+
+/** A commit and its date, as when an item was introduced or resolved. */
+typedef struct {
+	char commit[41]; /**< full hex id; empty string when unknown */
+	pir_date date;   /**< PIR_DATE_NONE when unknown */
+	int64_t time;    /**< seconds since the epoch (author time) */
+} pir_commit_ref;
+
+/** True when `ref` names a commit. */
+#define PIR_COMMIT_REF_SET(ref) ((ref)->commit[0] != '\0')
+
+typedef enum {
+	PIR_LOCATION_YAML = 0,
+	PIR_LOCATION_MARKER = 1,
+} pir_location_kind;
+
+/** Where an item stands: an action-items entry or a marker in code. */
+typedef struct {
+	const char *repo; /**< display name of its repository */
+	const char *path; /**< path inside the repository, '/'-separated */
+	unsigned line;    /**< 1-based */
+	unsigned column;  /**< 1-based */
+	pir_location_kind kind;
+	const char *text; /**< the marker (from TODO on) or the entry's title */
+	pir_commit_ref introduced;
+	pir_commit_ref resolved; /**< unset while it is in the scanned tree */
+} pir_location;
+
+/** An unknown field of an action-items entry, kept as JSON text. */
+typedef struct {
+	const char *key;
+	const char *json;
+} pir_field;
+
+/** One action item: its entry, if any, and every marker that names it. */
+typedef struct {
+	const char *id;       /**< NULL for a marker that names no action item */
+	const char *title;
+	const char *incident;
+	const char *owner;
+	pir_date due;         /**< PIR_DATE_NONE when absent or invalid */
+	const char *severity; /**< as written, lower-cased; NULL when absent */
+	int severity_rank;    /**< index in the severity list, PIR_SEVERITY_NONE when absent */
+	const char *status;   /**< "open" when absent */
+	bool closed;          /**< status is done, closed or wontfix */
+	pir_commit_ref introduced;
+	pir_commit_ref resolved; /**< set when every location left the scanned tree */
+	bool has_age;            /**< false without history */
+	int64_t age_days;
+	bool has_overdue;        /**< false without a due date */
+	int64_t overdue_days;
+	unsigned reasons;        /**< pir_reason bits */
+	const pir_location *locations;
+	size_t nlocations;
+	const pir_field *fields; /**< unknown entry fields, in file order */
+	size_t nfields;
+} pir_item;
+
+#define PIR_ITEM_STALE(item) ((item)->reasons != 0)
+
+typedef enum {
+	PIR_DIAG_INFO = 0,
+	PIR_DIAG_WARNING = 1,
+	PIR_DIAG_ERROR = 2,
+} pir_diag_level;
+
+/** Something the scan could not read or did not understand; the scan went on. */
+typedef struct {
+	pir_diag_level level;
+	const char *code;    /**< stable short code, e.g. "yaml-syntax", "missing-object" */
+	const char *repo;    /**< may be NULL */
+	const char *path;    /**< may be NULL */
+	unsigned line;       /**< 0 when not applicable */
+	unsigned column;     /**< 0 when not applicable */
+	const char *message; /**< one line, no trailing newline */
+} pir_diagnostic;
+
+/** A scanned repository, as reported. */
+typedef struct {
+	const char *name;   /**< display name, unique within the scan */
+	const char *path;   /**< the path it was opened from */
+	const char *ref;    /**< the ref whose tree was scanned, e.g. "HEAD" */
+	char commit[41];    /**< the scanned commit, empty for an empty repository */
+	bool shallow;
+	size_t commits;     /**< commits walked */
+	size_t blobs;       /**< unique blobs read */
+} pir_repository;
+
+/**
+ * Create a scan. `opts` may be NULL for defaults; it is copied, but the
+ * strings it points to must outlive the scan.
+ * Returns 0, PIR_EINVALID (bad pattern, bad option) or PIR_ENOMEM.
+ */
+PIR_EXTERN(int) pir_scan_new(pir_scan **out, const pir_scan_options *opts);
+
+/** Free a scan and everything it handed out. NULL is a no-op. */
+PIR_EXTERN(void) pir_scan_free(pir_scan *scan);
+
+/**
+ * Add a repository: a bare or non-bare repository, a linked worktree, or any
+ * folder inside one. Returns PIR_ENOTREPO when `path` is none of these.
+ */
+PIR_EXTERN(int) pir_scan_add_repository(pir_scan *scan, const char *path);
+
+/**
+ * Scan every added repository, then link and date the items.
+ * Unreadable objects and files become diagnostics; only fatal errors
+ * (unknown ref, out of memory, aborted) are returned.
+ */
+PIR_EXTERN(int) pir_scan_run(pir_scan *scan);
+
+/** The date ages are computed at. */
+PIR_EXTERN(pir_date) pir_scan_as_of(const pir_scan *scan);
+
+/** Whether the history was walked (ages known). */
+PIR_EXTERN(bool) pir_scan_has_history(const pir_scan *scan);
+
+/** Items, most urgent first; all of them, open, closed and resolved. */
+PIR_EXTERN(size_t) pir_scan_item_count(const pir_scan *scan);
+PIR_EXTERN(const pir_item *) pir_scan_item(const pir_scan *scan, size_t i);
+
+PIR_EXTERN(size_t) pir_scan_diagnostic_count(const pir_scan *scan);
+PIR_EXTERN(const pir_diagnostic *) pir_scan_diagnostic(const pir_scan *scan, size_t i);
+
+PIR_EXTERN(size_t) pir_scan_repository_count(const pir_scan *scan);
+PIR_EXTERN(const pir_repository *) pir_scan_repository(const pir_scan *scan, size_t i);
+
+PIR_END_DECL
+
+#endif

@@ -1,0 +1,54 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef PIRSCAN_CLI_H
+#define PIRSCAN_CLI_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "pirscan/pirscan.h"
+
+/* Exit statuses: the same for every subcommand. */
+enum {
+	CLI_EXIT_OK = 0,
+	CLI_EXIT_FINDINGS = 1, /* the gate found something (check) */
+	CLI_EXIT_FATAL = 2,    /* usage and fatal errors */
+};
+
+struct pir_cmd {
+	const char *name;
+	int (*fn)(int argc, char **argv);
+	const char *help;
+};
+
+int cmd_scan(int argc, char **argv);
+
+/* One-line message on stderr, prefixed "pirscan: ". */
+void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Report a libpirscan error code with the library's message; returns CLI_EXIT_FATAL. */
+int cli_fail(int code, const char *context);
+/* Write a buffer to stdout; returns CLI_EXIT_FATAL on a write error. */
+int cli_write(const pir_buf *buf);
+
+/* Options shared by the commands that scan. */
+typedef struct {
+	pir_scan_options scan;
+	const char **repos;
+	size_t nrepos;
+	bool quiet;
+	int color; /* -1 auto, 0 never, 1 always */
+} cli_scan_args;
+
+/* Parse a scan option at argv[*i] (long options with "=VALUE" or a separate VALUE).
+ * Returns 1 if consumed, 0 if not a scan option, -1 on a usage error (already reported). */
+int cli_parse_scan_option(cli_scan_args *a, int argc, char **argv, int *i);
+/* Run the scan described by `a`; prints diagnostics and progress. */
+int cli_run_scan(pir_scan **out, cli_scan_args *a);
+void cli_scan_args_dispose(cli_scan_args *a);
+bool cli_use_color(int mode);
+unsigned cli_term_width(void);
+/* Match "--name" or "--name=VALUE"; *value gets the value (maybe the next argument). */
+int cli_opt_value(const char *name, int argc, char **argv, int *i, const char **value);
+
+extern const char *cli_scan_options_help;
+
+#endif

@@ -1,0 +1,324 @@
+/* SPDX-License-Identifier: MIT */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+const char *cli_scan_options_help =
+	"Scan options:\n"
+	"  --ref REF           scan the tree of REF instead of HEAD\n"
+	"  --all-refs          walk the history of every branch and tag\n"
+	"  --no-history        skip the history walk (no ages; fast)\n"
+	"  --as-of YYYY-MM-DD  compute ages and overdue days at this date (default: today, UTC)\n"
+	"  --marker REGEX      pcre2 pattern replacing the marker grammar; named groups\n"
+	"                      id, incident and text fill those fields\n"
+	"  --item-file NAME    action-items file name (repeatable; default action-items.yml\n"
+	"                      and action-items.yaml)\n"
+	"  --max-size BYTES    skip blobs larger than this (suffix K, M, G; default 8M)\n"
+	"  --threads N         worker threads (default: number of cores)\n"
+	"  --color WHEN        auto, always or never (NO_COLOR is respected)\n"
+	"  -q, --quiet         no progress and no diagnostics on stderr\n";
+
+void cli_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("pirscan: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+int cli_fail(int code, const char *context)
+{
+	const char *msg = pir_error_last();
+
+	if (context)
+		cli_error("%s: %s", context, msg ? msg : "unknown error");
+	else
+		cli_error("%s", msg ? msg : "unknown error");
+	(void)code;
+	return CLI_EXIT_FATAL;
+}
+
+int cli_write(const pir_buf *buf)
+{
+	if (buf->size && fwrite(buf->ptr, 1, buf->size, stdout) != buf->size) {
+		cli_error("cannot write output: %s", strerror(errno));
+		return CLI_EXIT_FATAL;
+	}
+	if (fflush(stdout) != 0) {
+		cli_error("cannot write output: %s", strerror(errno));
+		return CLI_EXIT_FATAL;
+	}
+	return CLI_EXIT_OK;
+}
+
+int cli_opt_value(const char *name, int argc, char **argv, int *i, const char **value)
+{
+	size_t len = strlen(name);
+	const char *arg = argv[*i];
+
+	if (strncmp(arg, name, len) != 0)
+		return 0;
+	if (arg[len] == '=') {
+		*value = arg + len + 1;
+		return 1;
+	}
+	if (arg[len] != '\0')
+		return 0;
+	if (*i + 1 >= argc) {
+		cli_error("option '%s' needs a value", name);
+		return -1;
+	}
+	*value = argv[++*i];
+	return 1;
+}
+
+static int parse_size(size_t *out, const char *s)
+{
+	char *end;
+	unsigned long long v;
+
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno || end == s)
+		return -1;
+	switch (*end) {
+	case 'k': case 'K': v <<= 10; end++; break;
+	case 'm': case 'M': v <<= 20; end++; break;
+	case 'g': case 'G': v <<= 30; end++; break;
+	default: break;
+	}
+	if (*end == 'B' || *end == 'b')
+		end++;
+	if (*end)
+		return -1;
+	*out = (size_t)v;
+	return 0;
+}
+
+int cli_parse_scan_option(cli_scan_args *a, int argc, char **argv, int *i)
+{
+	const char *arg = argv[*i], *v = NULL;
+	int r;
+
+	if (!strcmp(arg, "--all-refs")) {
+		a->scan.all_refs = true;
+		return 1;
+	}
+	if (!strcmp(arg, "--no-history")) {
+		a->scan.no_history = true;
+		return 1;
+	}
+	if (!strcmp(arg, "-q") || !strcmp(arg, "--quiet")) {
+		a->quiet = true;
+		return 1;
+	}
+	if ((r = cli_opt_value("--ref", argc, argv, i, &v)) != 0) {
+		a->scan.ref = v;
+		return r;
+	}
+	if ((r = cli_opt_value("--as-of", argc, argv, i, &v)) != 0) {
+		if (r < 0)
+			return r;
+		if (pir_date_parse(&a->scan.as_of, v, strlen(v)) < 0) {
+			cli_error("--as-of: invalid date '%s' (expected YYYY-MM-DD)", v);
+			return -1;
+		}
+		return 1;
+	}
+	if ((r = cli_opt_value("--marker", argc, argv, i, &v)) != 0) {
+		a->scan.marker_pattern = v;
+		return r;
+	}
+	if ((r = cli_opt_value("--item-file", argc, argv, i, &v)) != 0) {
+		const char **files = (const char **)a->scan.item_files;
+		size_t n = 0;
+		if (r < 0)
+			return r;
+		while (files && files[n])
+			n++;
+		files = realloc(files, (n + 2) * sizeof(*files));
+		if (!files) {
+			cli_error("out of memory");
+			return -1;
+		}
+		files[n] = v;
+		files[n + 1] = NULL;
+		a->scan.item_files = files;
+		return 1;
+	}
+	if ((r = cli_opt_value("--max-size", argc, argv, i, &v)) != 0) {
+		if (r < 0)
+			return r;
+		if (parse_size(&a->scan.max_blob_size, v) < 0) {
+			cli_error("--max-size: invalid size '%s'", v);
+			return -1;
+		}
+		return 1;
+	}
+	if ((r = cli_opt_value("--threads", argc, argv, i, &v)) != 0) {
+		char *end;
+		long n;
+		if (r < 0)
+			return r;
+		n = strtol(v, &end, 10);
+		if (*end || n < 1 || n > 64) {
+			cli_error("--threads: expected a number from 1 to 64, not '%s'", v);
+			return -1;
+		}
+		a->scan.threads = (unsigned)n;
+		return 1;
+	}
+	if ((r = cli_opt_value("--color", argc, argv, i, &v)) != 0) {
+		if (r < 0)
+			return r;
+		if (!strcmp(v, "auto"))
+			a->color = -1;
+		else if (!strcmp(v, "always"))
+			a->color = 1;
+		else if (!strcmp(v, "never"))
+			a->color = 0;
+		else {
+			cli_error("--color: expected auto, always or never, not '%s'", v);
+			return -1;
+		}
+		return 1;
+	}
+	if (arg[0] == '-' && arg[1] != '\0')
+		return 0;
+	/* a repository path */
+	{
+		const char **repos = realloc(a->repos, (a->nrepos + 1) * sizeof(*repos));
+		if (!repos) {
+			cli_error("out of memory");
+			return -1;
+		}
+		repos[a->nrepos++] = arg;
+		a->repos = repos;
+	}
+	return 1;
+}
+
+void cli_scan_args_dispose(cli_scan_args *a)
+{
+	free(a->repos);
+	free((void *)a->scan.item_files);
+}
+
+bool cli_use_color(int mode)
+{
+	const char *nc = getenv("NO_COLOR");
+
+	if (mode >= 0)
+		return mode == 1;
+	if (nc && *nc)
+		return false;
+	return isatty(STDOUT_FILENO) != 0;
+}
+
+unsigned cli_term_width(void)
+{
+	struct winsize ws;
+	const char *cols = getenv("COLUMNS");
+
+	if (!isatty(STDOUT_FILENO))
+		return 0;
+	if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col)
+		return ws.ws_col;
+	if (cols && atoi(cols) > 0)
+		return (unsigned)atoi(cols);
+	return 80;
+}
+
+typedef struct {
+	struct timespec last;
+	bool shown;
+} progress_state;
+
+static double elapsed(const struct timespec *a, const struct timespec *b)
+{
+	return (double)(b->tv_sec - a->tv_sec) + (double)(b->tv_nsec - a->tv_nsec) / 1e9;
+}
+
+static int on_progress(const pir_progress *p, void *payload)
+{
+	progress_state *st = payload;
+	struct timespec now;
+	bool final = p->total && p->done >= p->total;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	if (!final && st->shown && elapsed(&st->last, &now) < 0.1)
+		return 0;
+	if (!p->repo) {
+		if (st->shown)
+			fputs("\r\033[K", stderr);
+		st->shown = false;
+		return 0;
+	}
+	st->last = now;
+	st->shown = true;
+	if (p->total)
+		fprintf(stderr, "\r\033[Kpirscan: %s: %s %zu/%zu (%u%%)", p->repo, p->phase,
+			p->done, p->total, (unsigned)(p->done * 100 / p->total));
+	else
+		fprintf(stderr, "\r\033[Kpirscan: %s: %s %zu", p->repo, p->phase, p->done);
+	return 0;
+}
+
+static int print_diagnostics(const pir_scan *scan)
+{
+	pir_buf b = PIR_BUF_INIT;
+	int err = 0;
+
+	for (size_t i = 0; i < pir_scan_diagnostic_count(scan) && !err; i++)
+		err = pir_format_diagnostic(&b, pir_scan_diagnostic(scan, i));
+	if (!err && b.size)
+		fwrite(b.ptr, 1, b.size, stderr);
+	pir_buf_dispose(&b);
+	return err;
+}
+
+int cli_run_scan(pir_scan **out, cli_scan_args *a)
+{
+	static const char *const here[] = {"."};
+	progress_state st = {{0, 0}, false};
+	pir_scan *scan = NULL;
+	const char *const *repos = a->nrepos ? a->repos : here;
+	size_t nrepos = a->nrepos ? a->nrepos : 1;
+	int err;
+
+	*out = NULL;
+	if (!a->quiet && isatty(STDERR_FILENO)) {
+		a->scan.progress = on_progress;
+		a->scan.progress_payload = &st;
+	}
+	if ((err = pir_scan_new(&scan, &a->scan)) < 0)
+		return cli_fail(err, NULL);
+	for (size_t i = 0; i < nrepos; i++) {
+		if ((err = pir_scan_add_repository(scan, repos[i])) < 0) {
+			pir_scan_free(scan);
+			return cli_fail(err, NULL);
+		}
+	}
+	err = pir_scan_run(scan);
+	if (st.shown)
+		fputs("\r\033[K", stderr);
+	if (err < 0) {
+		pir_scan_free(scan);
+		return cli_fail(err, NULL);
+	}
+	if (!a->quiet && print_diagnostics(scan) < 0) {
+		pir_scan_free(scan);
+		return cli_fail(PIR_ENOMEM, NULL);
+	}
+	*out = scan;
+	return CLI_EXIT_OK;
+}

@@ -1,0 +1,162 @@
+/* SPDX-License-Identifier: MIT */
+/* Private declarations shared by libpirscan's modules. Not installed. */
+#ifndef PIRSCAN_INTERNAL_H
+#define PIRSCAN_INTERNAL_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "pirscan/pirscan.h"
+
+#define PIR_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+#if defined(__GNUC__)
+#define PIR_PRINTF(f, a) __attribute__((format(printf, f, a)))
+#else
+#define PIR_PRINTF(f, a)
+#endif
+
+/* ---- errors (error.c) ---- */
+
+/** Set this thread's error message; returns `code` for `return pir_error_set(...)`. */
+int pir_error_set(int code, const char *fmt, ...) PIR_PRINTF(2, 3);
+/** Set the error from libgit2's last error, prefixed by `what`; returns PIR_EGIT (or the mapped code). */
+int pir_error_git(int giterr, const char *what);
+/** PIR_ENOMEM with its message. */
+int pir_error_oom(void);
+
+/* ---- memory and strings (buf.c) ---- */
+
+void *pir_malloc(size_t n);
+void *pir_calloc(size_t n, size_t size);
+void *pir_realloc(void *p, size_t n);
+char *pir_strdup(const char *s);
+char *pir_strndup(const char *s, size_t n);
+char *pir_sprintf(const char *fmt, ...) PIR_PRINTF(1, 2);
+/** Grow `*arr` (of `*cap` elements of `size`) to hold at least `want`; 0 or PIR_ENOMEM. */
+int pir_grow(void **arr, size_t *cap, size_t want, size_t size);
+
+int pir_buf_grow(pir_buf *buf, size_t extra);
+int pir_buf_put(pir_buf *buf, const char *data, size_t len);
+int pir_buf_puts(pir_buf *buf, const char *s);
+int pir_buf_putc(pir_buf *buf, char c);
+int pir_buf_printf(pir_buf *buf, const char *fmt, ...) PIR_PRINTF(2, 3);
+/** Append `s` as a JSON string literal (with quotes); invalid UTF-8 becomes U+FFFD. NULL writes null. */
+int pir_buf_json_str(pir_buf *buf, const char *s);
+/** Append `s` as one CSV field, quoted when needed (RFC 4180). */
+int pir_buf_csv_field(pir_buf *buf, const char *s);
+/** Append `s` for a terminal: control characters and escapes become visible escapes. */
+int pir_buf_term_str(pir_buf *buf, const char *s);
+/** Number of terminal columns `s` takes once written by pir_buf_term_str (UTF-8 aware, approximate). */
+size_t pir_term_width(const char *s);
+
+/** Valid UTF-8? */
+bool pir_utf8_valid(const char *s, size_t len);
+
+/* ---- diagnostics of a parsed file, before they get a repo and path ---- */
+
+typedef struct {
+	pir_diag_level level;
+	const char *code; /* static string */
+	unsigned line, column;
+	char *message; /* owned */
+} pir_fdiag;
+
+typedef struct {
+	pir_fdiag *v;
+	size_t n, cap;
+} pir_fdiag_list;
+
+int pir_fdiag_add(pir_fdiag_list *list, pir_diag_level level, const char *code, unsigned line,
+		  unsigned column, const char *fmt, ...) PIR_PRINTF(6, 7);
+void pir_fdiag_list_clear(pir_fdiag_list *list);
+
+/* ---- markers (marker.c) ---- */
+
+typedef struct pir_marker_matcher pir_marker_matcher;
+
+/** One marker found in a blob. Strings are owned by the containing pir_marker_list. */
+typedef struct {
+	unsigned line;   /* 1-based */
+	unsigned column; /* 1-based byte column of the match start */
+	char *text;      /* the whole marker, from TODO on, closers and blanks trimmed */
+	char *id;        /* action-item ID, or NULL */
+	char *incident;  /* incident ID, or NULL */
+	char *ref;       /* reference as written when id/incident are not decided yet, or NULL */
+	char *note;      /* the free text after the reference, or NULL */
+} pir_marker;
+
+typedef struct {
+	pir_marker *v;
+	size_t n, cap;
+} pir_marker_list;
+
+/**
+ * Compile the marker pattern: NULL for the default grammar, else a pcre2
+ * pattern whose named groups `id`, `incident` and `text` fill those fields.
+ * Returns PIR_EINVALID with a message naming the offset on a bad pattern.
+ */
+int pir_marker_matcher_new(pir_marker_matcher **out, const char *pattern);
+void pir_marker_matcher_free(pir_marker_matcher *m);
+
+/**
+ * Find every marker in `buf`. The matcher is read-only during the call apart
+ * from `md`, a per-thread scratch object obtained from pir_marker_scratch_new.
+ * Appends to `out`; returns 0 or PIR_ENOMEM.
+ */
+typedef struct pir_marker_scratch pir_marker_scratch;
+int pir_marker_scratch_new(pir_marker_scratch **out, const pir_marker_matcher *m);
+void pir_marker_scratch_free(pir_marker_scratch *s);
+int pir_marker_scan(pir_marker_list *out, const pir_marker_matcher *m, pir_marker_scratch *s,
+		    const char *buf, size_t len);
+void pir_marker_list_clear(pir_marker_list *list);
+
+/* ---- action-items files (actions.c) ---- */
+
+/** One entry of an action-items file. Strings are owned by the entry. */
+typedef struct {
+	unsigned line, column; /* of the entry (its mapping), 1-based */
+	char *id;
+	char *title;
+	char *owner;
+	char *due_raw;       /* the due value as written, or NULL */
+	pir_date due;        /* PIR_DATE_NONE when absent or invalid */
+	char *severity;      /* lower-cased, or NULL */
+	int severity_rank;   /* index into the severity list, PIR_SEVERITY_NONE */
+	char *status;        /* lower-cased; NULL means open */
+	bool closed;         /* done, closed or wontfix */
+	char *incident;      /* linked_incident */
+	bool invalid;        /* some field failed validation (a diagnostic says which) */
+	pir_field *fields;   /* unknown fields: key and the value as JSON text; strings owned */
+	size_t nfields;
+} pir_entry;
+
+typedef struct {
+	pir_entry *v;
+	size_t n, cap;
+	pir_fdiag_list diags;
+} pir_entry_list;
+
+/**
+ * Parse an action-items file: a mapping whose `action_items` key holds a
+ * sequence of mappings, or a bare top-level sequence of mappings.
+ * `severities` is the NULL-terminated list of valid severity names, most
+ * urgent first. Problems become diagnostics in `out->diags` (with line and
+ * column); entries that could be read are kept. Returns 0 or PIR_ENOMEM.
+ */
+int pir_actions_parse(pir_entry_list *out, const char *buf, size_t len,
+		      const char *const *severities);
+void pir_entry_list_clear(pir_entry_list *list);
+
+/* ---- dates ---- */
+bool pir_date_is_valid_ymd(int y, unsigned m, unsigned d);
+
+/* ---- reasons ---- */
+extern const char *const pir_reason_names[PIR_REASON_COUNT];
+
+/* ---- scan internals shared with the writers (scan.c) ---- */
+const char *pir_item_sev_label(const pir_item *item);
+
+#endif

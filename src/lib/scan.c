@@ -1,0 +1,463 @@
+/* SPDX-License-Identifier: MIT */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "scan_int.h"
+
+static const char *const default_severities[] = {"critical", "high", "medium", "low", NULL};
+static const char *const default_item_files[] = {"action-items.yml", "action-items.yaml", NULL};
+
+/* libgit2 is initialised once per process for as long as any scan lives. */
+static pthread_mutex_t git_init_lock = PTHREAD_MUTEX_INITIALIZER;
+static int git_users;
+
+static void git_acquire(void)
+{
+	pthread_mutex_lock(&git_init_lock);
+	if (git_users++ == 0) {
+		git_libgit2_init();
+		/* We read a lot of objects; verifying each hash costs more than it buys here. */
+		git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 0);
+		/* Trees are compared again and again; keep big ones cached too. */
+		git_libgit2_opts(GIT_OPT_SET_CACHE_OBJECT_LIMIT, GIT_OBJECT_TREE, (size_t)1 << 20);
+		git_libgit2_opts(GIT_OPT_SET_CACHE_OBJECT_LIMIT, GIT_OBJECT_COMMIT, (size_t)0);
+		git_libgit2_opts(GIT_OPT_SET_CACHE_MAX_SIZE, (ssize_t)128 << 20);
+	}
+	pthread_mutex_unlock(&git_init_lock);
+}
+
+static void git_release(void)
+{
+	pthread_mutex_lock(&git_init_lock);
+	if (--git_users == 0)
+		git_libgit2_shutdown();
+	pthread_mutex_unlock(&git_init_lock);
+}
+
+static size_t count_list(const char *const *list)
+{
+	size_t n = 0;
+	while (list && list[n])
+		n++;
+	return n;
+}
+
+static int copy_list(const char ***out, size_t *n, const char *const *list,
+		     const char *const *fallback)
+{
+	const char *const *src = list && list[0] ? list : fallback;
+
+	*n = count_list(src);
+	if (!(*out = pir_calloc(*n + 1, sizeof(char *))))
+		return PIR_ENOMEM;
+	for (size_t i = 0; i < *n; i++)
+		(*out)[i] = src[i];
+	return 0;
+}
+
+int pir_scan_new(pir_scan **out, const pir_scan_options *opts)
+{
+	pir_scan_options defaults = PIR_SCAN_OPTIONS_INIT;
+	pir_scan *s;
+	int err;
+
+	*out = NULL;
+	if (opts && opts->version != PIR_SCAN_OPTIONS_VERSION)
+		return pir_error_set(PIR_EINVALID, "unsupported options version %u",
+				     opts->version);
+	if (!(s = pir_calloc(1, sizeof(*s))))
+		return PIR_ENOMEM;
+	s->opts = opts ? *opts : defaults;
+	pthread_mutex_init(&s->lock, NULL);
+	git_acquire();
+	if ((err = copy_list(&s->severities, &s->nseverities, s->opts.severities,
+			     default_severities)) < 0 ||
+	    (err = copy_list(&s->item_files, &s->nitem_files, s->opts.item_files,
+			     default_item_files)) < 0)
+		goto fail;
+	if (s->nseverities > PIR_SEVERITY_MAX) {
+		err = pir_error_set(PIR_EINVALID, "at most %d severities", PIR_SEVERITY_MAX);
+		goto fail;
+	}
+	if ((err = pir_marker_matcher_new(&s->matcher, s->opts.marker_pattern)) < 0)
+		goto fail;
+	s->as_of = s->opts.as_of == PIR_DATE_NONE ? pir_date_today() : s->opts.as_of;
+	s->threads = s->opts.threads;
+	if (!s->threads) {
+		long n = sysconf(_SC_NPROCESSORS_ONLN);
+		s->threads = n < 1 ? 1 : n > 8 ? 8 : (unsigned)n;
+	}
+	*out = s;
+	return 0;
+fail:
+	pir_scan_free(s);
+	return err;
+}
+
+static void blob_dispose(pir_blob *b)
+{
+	pir_marker_list_clear(&b->markers);
+	if (b->entries) {
+		pir_entry_list_clear(b->entries);
+		free(b->entries);
+	}
+	free(b->mkeys);
+	free(b->ykeys);
+}
+
+static void repo_free(pir_repo *r)
+{
+	if (!r)
+		return;
+	pir_repo_free_history(r);
+	for (size_t i = 0; i < r->nblobs; i++)
+		blob_dispose(&r->blobs[i]);
+	free(r->blobs);
+	pir_oidmap_dispose(&r->blob_map);
+	pir_oidmap_dispose(&r->commit_map);
+	pir_oidmap_dispose(&r->shallow_set);
+	pir_strpool_dispose(&r->keys_pool);
+	free(r->keys);
+	free(r->head);
+	for (size_t i = 0; i < r->ntpaths; i++)
+		pir_strpool_dispose(&r->tpaths[i].pool);
+	free(r->tpaths);
+	pir_arena_dispose(&r->arena);
+	git_repository_free(r->repo);
+	free(r->refname);
+	free(r->path);
+	free(r);
+}
+
+void pir_scan_free(pir_scan *s)
+{
+	if (!s)
+		return;
+	for (size_t i = 0; i < s->nrepos; i++)
+		repo_free(s->repos[i]);
+	free(s->repos);
+	free(s->severities);
+	free(s->item_files);
+	pir_marker_matcher_free(s->matcher);
+	free(s->items);
+	free(s->diags);
+	free(s->repinfo);
+	pir_arena_dispose(&s->arena);
+	pthread_mutex_destroy(&s->lock);
+	free(s);
+	git_release();
+}
+
+int pir_scan_diag(pir_scan *s, pir_diag_level level, const char *code, const char *repo,
+		  const char *path, unsigned line, unsigned column, const char *fmt, ...)
+{
+	va_list ap;
+	char msg[1024];
+	pir_diagnostic *d;
+	int err = 0;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	pthread_mutex_lock(&s->lock);
+	if (pir_grow((void **)&s->diags, &s->diags_cap, s->ndiags + 1, sizeof(*d)) < 0) {
+		err = PIR_ENOMEM;
+		goto done;
+	}
+	d = &s->diags[s->ndiags];
+	d->level = level;
+	d->code = code;
+	d->line = line;
+	d->column = column;
+	d->repo = pir_arena_strdup(&s->arena, repo);
+	d->path = pir_arena_strdup(&s->arena, path);
+	d->message = pir_arena_strdup(&s->arena, msg);
+	if (!d->message || (repo && !d->repo) || (path && !d->path))
+		err = PIR_ENOMEM;
+	else
+		s->ndiags++;
+done:
+	pthread_mutex_unlock(&s->lock);
+	return err;
+}
+
+bool pir_scan_is_item_file(const pir_scan *s, const char *path)
+{
+	const char *base = strrchr(path, '/');
+
+	base = base ? base + 1 : path;
+	for (size_t i = 0; i < s->nitem_files; i++)
+		if (strcmp(base, s->item_files[i]) == 0)
+			return true;
+	return false;
+}
+
+int pir_scan_progress(pir_scan *s, const char *repo, const char *phase, size_t done,
+		      size_t total)
+{
+	pir_progress p = {repo, phase, done > total && total ? total : done, total};
+
+	if (!s->opts.progress)
+		return 0;
+	if (s->opts.progress(&p, s->opts.progress_payload))
+		return pir_error_set(PIR_EUSER, "scan aborted");
+	return 0;
+}
+
+int pir_repo_open_again(git_repository **out, const pir_repo *r)
+{
+	int gerr = git_repository_open_ext(out, r->path, 0, NULL);
+	return gerr < 0 ? pir_error_git(gerr, "cannot open repository again") : 0;
+}
+
+static char *display_name(git_repository *repo)
+{
+	const char *p = git_repository_is_bare(repo) ? git_repository_path(repo)
+						     : git_repository_workdir(repo);
+	size_t len = strlen(p);
+	const char *start;
+
+	while (len > 1 && p[len - 1] == '/')
+		len--;
+	start = p + len;
+	while (start > p && start[-1] != '/')
+		start--;
+	len -= (size_t)(start - p);
+	if (git_repository_is_bare(repo) && len > 4 && !memcmp(start + len - 4, ".git", 4))
+		len -= 4;
+	return len ? pir_strndup(start, len) : pir_strdup("repo");
+}
+
+/* Give each repository a unique display name: "svc", then "svc-2", ... */
+static const char *unique_name(pir_scan *s, char *base)
+{
+	char *name = base;
+
+	for (unsigned n = 2;; n++) {
+		bool taken = false;
+		for (size_t i = 0; i < s->nrepos && !taken; i++)
+			taken = strcmp(s->repos[i]->name, name) == 0;
+		if (!taken)
+			break;
+		if (name != base)
+			free(name);
+		if (!(name = pir_sprintf("%s-%u", base, n)))
+			break;
+	}
+	const char *stored = name ? pir_arena_strdup(&s->arena, name) : NULL;
+	if (name != base)
+		free(name);
+	free(base);
+	return stored;
+}
+
+int pir_scan_add_repository(pir_scan *s, const char *path)
+{
+	pir_repo *r;
+	int gerr, err = 0;
+	char *base;
+
+	if (s->ran)
+		return pir_error_set(PIR_EINVALID, "the scan has already run");
+	if (!(r = pir_calloc(1, sizeof(*r))))
+		return PIR_ENOMEM;
+	r->scan = s;
+	if (!(r->path = pir_strdup(path))) {
+		err = PIR_ENOMEM;
+		goto fail;
+	}
+	if ((gerr = git_repository_open_ext(&r->repo, path, 0, NULL)) < 0) {
+		if (gerr == GIT_ENOTFOUND)
+			err = pir_error_set(PIR_ENOTREPO, "'%s' is not a git repository", path);
+		else
+			err = pir_error_git(gerr, path);
+		goto fail;
+	}
+	if (!(base = display_name(r->repo)) || !(r->name = unique_name(s, base))) {
+		err = PIR_ENOMEM;
+		goto fail;
+	}
+	if (pir_grow((void **)&s->repos, &s->repos_cap, s->nrepos + 1, sizeof(*s->repos)) < 0) {
+		err = PIR_ENOMEM;
+		goto fail;
+	}
+	s->repos[s->nrepos++] = r;
+	return 0;
+fail:
+	repo_free(r);
+	return err;
+}
+
+/* Find the commit and tree to scan. Returns 1 for an empty repository. */
+static int resolve_ref(pir_repo *r)
+{
+	const char *spec = r->scan->opts.ref ? r->scan->opts.ref : "HEAD";
+	git_object *obj = NULL;
+	git_commit *commit = NULL;
+	int gerr, err = 0;
+
+	if (!(r->refname = pir_strdup(spec)))
+		return PIR_ENOMEM;
+	if (!r->scan->opts.ref && git_repository_head_unborn(r->repo) == 1) {
+		r->empty = true;
+		return pir_scan_diag(r->scan, PIR_DIAG_WARNING, "empty-repository", r->name, NULL,
+				     0, 0, "repository has no commits yet");
+	}
+	if ((gerr = git_revparse_single(&obj, r->repo, spec)) < 0) {
+		err = gerr == GIT_ENOTFOUND
+			      ? pir_error_set(PIR_ENOTFOUND, "%s: unknown revision '%s'", r->name,
+					      spec)
+			      : pir_error_git(gerr, r->name);
+		goto done;
+	}
+	if ((gerr = git_object_peel((git_object **)&commit, obj, GIT_OBJECT_COMMIT)) < 0) {
+		err = pir_error_set(PIR_EINVALID, "%s: '%s' does not name a commit", r->name, spec);
+		goto done;
+	}
+	r->head_commit = *git_commit_id(commit);
+	r->head_tree = *git_commit_tree_id(commit);
+done:
+	git_commit_free(commit);
+	git_object_free(obj);
+	return err;
+}
+
+static int report_head_skips(pir_repo *r)
+{
+	int err = 0;
+
+	for (size_t i = 0; i < r->nhead && !err; i++) {
+		const pir_head_entry *h = &r->head[i];
+		const pir_blob *b = &r->blobs[h->blob];
+		char hex[GIT_OID_HEXSZ + 1];
+
+		if (b->flags & PIR_BLOB_BINARY) {
+			r->binary_skipped++;
+			if (h->yaml)
+				err = pir_scan_diag(r->scan, PIR_DIAG_ERROR, "binary", r->name,
+						    h->path, 0, 0,
+						    "action-items file is binary; skipped");
+		} else if (b->flags & PIR_BLOB_TOOBIG) {
+			err = pir_scan_diag(r->scan, PIR_DIAG_WARNING, "too-large", r->name,
+					    h->path, 0, 0,
+					    "file is larger than the limit (%llu > %zu bytes); skipped",
+					    (unsigned long long)b->size,
+					    r->scan->opts.max_blob_size);
+		} else if (b->flags & PIR_BLOB_MISSING) {
+			git_oid_tostr(hex, sizeof(hex), &b->oid);
+			err = pir_scan_diag(r->scan, PIR_DIAG_WARNING, "missing-object", r->name,
+					    h->path, 0, 0, "blob %s cannot be read; skipped", hex);
+		} else if (h->yaml && b->entries) {
+			for (size_t k = 0; k < b->entries->diags.n && !err; k++) {
+				const pir_fdiag *d = &b->entries->diags.v[k];
+				err = pir_scan_diag(r->scan, d->level, d->code, r->name, h->path,
+						    d->line, d->column, "%s", d->message);
+			}
+		}
+	}
+	if (!err && r->binary_skipped)
+		err = pir_scan_diag(r->scan, PIR_DIAG_INFO, "binary", r->name, NULL, 0, 0,
+				    "%zu binary file%s skipped", r->binary_skipped,
+				    r->binary_skipped == 1 ? "" : "s");
+	return err;
+}
+
+static int scan_repo(pir_scan *s, pir_repo *r)
+{
+	int err;
+
+	if ((err = resolve_ref(r)) < 0 || r->empty)
+		return err;
+	if ((err = pir_head_list(r)) < 0)
+		return err;
+	if (!s->opts.no_history && (err = pir_history_walk(r)) < 0)
+		return err;
+	if ((err = pir_blobs_scan(r)) < 0 || (err = pir_keys_build(r)) < 0)
+		return err;
+	if (!s->opts.no_history) {
+		if ((err = pir_history_replay(r)) < 0)
+			return err;
+		pir_history_drop_changes(r);
+	}
+	return report_head_skips(r);
+}
+
+static int fill_repinfo(pir_scan *s)
+{
+	if (!(s->repinfo = pir_calloc(s->nrepos, sizeof(*s->repinfo))))
+		return PIR_ENOMEM;
+	for (size_t i = 0; i < s->nrepos; i++) {
+		pir_repo *r = s->repos[i];
+		pir_repository *ri = &s->repinfo[i];
+		ri->name = r->name;
+		ri->path = r->path;
+		ri->ref = r->refname;
+		if (!r->empty)
+			git_oid_tostr(ri->commit, sizeof(ri->commit), &r->head_commit);
+		ri->shallow = r->shallow;
+		ri->commits = r->ncommits;
+		ri->blobs = r->nblobs;
+	}
+	return 0;
+}
+
+int pir_scan_run(pir_scan *s)
+{
+	int err = 0;
+
+	if (s->ran)
+		return pir_error_set(PIR_EINVALID, "the scan has already run");
+	s->ran = true;
+	for (size_t i = 0; i < s->nrepos && !err; i++)
+		err = scan_repo(s, s->repos[i]);
+	if (!err)
+		err = pir_scan_progress(s, NULL, "linking", 0, 0);
+	if (!err)
+		err = pir_link(s);
+	if (!err)
+		err = fill_repinfo(s);
+	return err;
+}
+
+pir_date pir_scan_as_of(const pir_scan *s)
+{
+	return s->as_of;
+}
+
+bool pir_scan_has_history(const pir_scan *s)
+{
+	return !s->opts.no_history;
+}
+
+size_t pir_scan_item_count(const pir_scan *s)
+{
+	return s->nitems;
+}
+
+const pir_item *pir_scan_item(const pir_scan *s, size_t i)
+{
+	return i < s->nitems ? &s->items[i] : NULL;
+}
+
+size_t pir_scan_diagnostic_count(const pir_scan *s)
+{
+	return s->ndiags;
+}
+
+const pir_diagnostic *pir_scan_diagnostic(const pir_scan *s, size_t i)
+{
+	return i < s->ndiags ? &s->diags[i] : NULL;
+}
+
+size_t pir_scan_repository_count(const pir_scan *s)
+{
+	return s->repinfo ? s->nrepos : 0;
+}
+
+const pir_repository *pir_scan_repository(const pir_scan *s, size_t i)
+{
+	return s->repinfo && i < s->nrepos ? &s->repinfo[i] : NULL;
+}

@@ -1,0 +1,153 @@
+/* SPDX-License-Identifier: MIT */
+/* The scan's private state, shared by scan.c, history.c and link.c. */
+#ifndef PIRSCAN_SCAN_INT_H
+#define PIRSCAN_SCAN_INT_H
+
+#include <pthread.h>
+
+#include <git2.h>
+
+#include "internal.h"
+#include "map.h"
+
+enum {
+	PIR_BLOB_WANT_YAML = 1u << 0, /* seen at an action-items path */
+	PIR_BLOB_SCANNED = 1u << 1,
+	PIR_BLOB_BINARY = 1u << 2,
+	PIR_BLOB_TOOBIG = 1u << 3,
+	PIR_BLOB_MISSING = 1u << 4,
+};
+
+/* A unique blob and what it holds; read once whatever the number of paths and commits. */
+typedef struct {
+	git_oid oid;
+	uint32_t flags;
+	uint64_t size;
+	pir_marker_list markers;
+	pir_entry_list *entries; /* parsed when seen at an action-items path */
+	uint32_t *mkeys, nmkeys; /* sorted unique key ids of its markers */
+	uint32_t *ykeys, nykeys; /* sorted unique key ids of its entries */
+} pir_blob;
+
+/* One blob-level change between a commit and one of its parents. */
+typedef struct {
+	git_oid old_oid, new_oid; /* zero id for none */
+	const char *path;         /* interned in the walking thread's pool */
+	uint32_t old_blob, new_blob; /* indices into repo->blobs, PIR_MAP_NONE for none */
+	bool yaml;
+} pir_change;
+
+typedef struct {
+	git_oid oid, tree;
+	int64_t time; /* author time */
+	uint32_t nparents;
+	git_oid *parent_oids;
+	uint32_t *parents; /* indices, PIR_MAP_NONE for a missing or shallow parent */
+	pir_change *changes;
+	uint32_t nchanges;
+	uint32_t *pstart; /* nparents+1 offsets into changes; parentless: 1 group */
+	uint32_t topo;    /* parents before children */
+} pir_commit;
+
+/* A marker's or an entry's identity across history and where it came and went. */
+typedef struct {
+	int64_t intro_time;
+	uint32_t intro_commit; /* PIR_MAP_NONE until seen */
+	uint32_t intro_topo;
+	int64_t rm_time;
+	uint32_t rm_commit; /* PIR_MAP_NONE unless removed */
+	uint32_t rm_topo;
+	bool rm_strict;
+	const char *rm_path;
+	uint32_t rm_blob;
+	bool in_head;
+} pir_key;
+
+/* A file of the scanned tree. */
+typedef struct {
+	const char *path;
+	uint32_t blob;
+	bool yaml;
+} pir_head_entry;
+
+typedef struct {
+	pir_strpool pool;
+} pir_thread_paths;
+
+typedef struct pir_repo {
+	struct pir_scan *scan;
+	char *path;
+	const char *name;
+	git_repository *repo;
+	char *refname;
+	bool empty;
+	git_oid head_commit, head_tree;
+	bool shallow;
+	pir_oidmap shallow_set;
+
+	pir_commit *commits;
+	size_t ncommits, commits_cap;
+	pir_oidmap commit_map;
+	uint32_t *topo_order; /* commit indices, parents first */
+
+	pir_blob *blobs;
+	size_t nblobs, blobs_cap;
+	pir_oidmap blob_map;
+
+	pir_strpool keys_pool; /* "m<marker text>" and "y<entry id>" */
+	pir_key *keys;
+
+	pir_head_entry *head;
+	size_t nhead, head_cap;
+	pir_arena arena;
+	pir_thread_paths *tpaths; /* one per walking thread */
+	size_t ntpaths;
+	size_t binary_skipped;
+} pir_repo;
+
+struct pir_scan {
+	pir_scan_options opts;
+	const char **severities;
+	size_t nseverities;
+	const char **item_files;
+	size_t nitem_files;
+	pir_marker_matcher *matcher;
+	pir_date as_of;
+	unsigned threads;
+
+	pir_repo **repos;
+	size_t nrepos, repos_cap;
+	bool ran;
+
+	pir_arena arena; /* results */
+	pir_item *items;
+	size_t nitems, items_cap;
+	pir_diagnostic *diags;
+	size_t ndiags, diags_cap;
+	pthread_mutex_t lock; /* diagnostics from worker threads */
+	pir_repository *repinfo;
+};
+
+/* scan.c */
+int pir_scan_diag(pir_scan *scan, pir_diag_level level, const char *code, const char *repo,
+		  const char *path, unsigned line, unsigned column, const char *fmt, ...)
+	PIR_PRINTF(8, 9);
+bool pir_scan_is_item_file(const pir_scan *scan, const char *path);
+int pir_scan_progress(pir_scan *scan, const char *repo, const char *phase, size_t done,
+		      size_t total);
+int pir_repo_open_again(git_repository **out, const pir_repo *r);
+
+/* history.c */
+int pir_history_walk(pir_repo *r);
+int pir_blobs_scan(pir_repo *r);
+int pir_blob_intern(pir_repo *r, const git_oid *oid, bool yaml, uint32_t *out);
+int pir_keys_build(pir_repo *r);
+int pir_history_replay(pir_repo *r);
+int pir_head_list(pir_repo *r);
+void pir_repo_free_history(pir_repo *r);
+void pir_history_drop_changes(pir_repo *r);
+
+/* link.c */
+int pir_link(pir_scan *scan);
+
+#endif

@@ -1,0 +1,89 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
+"""Golden CLI tests: run pirscan as a user would and compare with expected files.
+
+A case is tests/golden/NAME.cmd: one line of arguments (shell words) where
+{fixtures} is the fixture repositories' folder and {tmp} a fresh temporary
+folder outside any repository. Expected: NAME.out (stdout), NAME.err (stderr,
+optional) and NAME.status (exit status, default 0). Each case runs with
+TZ=UTC, NO_COLOR=1 and COLUMNS unset, from the fixtures folder.
+
+  golden.py PIRSCAN FIXTURES CASE_DIR NAME     run one case
+  golden.py --update PIRSCAN FIXTURES CASE_DIR [NAME...]   rewrite expectations
+"""
+import os
+import shlex
+import subprocess
+import sys
+import tempfile
+
+
+def run_case(pirscan, fixtures, case_dir, name, update):
+    with open(os.path.join(case_dir, name + ".cmd"), encoding="utf-8") as f:
+        line = f.read().strip()
+    with tempfile.TemporaryDirectory(prefix="pirscan-golden-") as tmp:
+        args = [a.replace("{fixtures}", fixtures).replace("{tmp}", tmp)
+                for a in shlex.split(line)]
+        env = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "NO_COLOR")}
+        env.update(TZ="UTC", NO_COLOR="1", LC_ALL="C")
+        p = subprocess.run([pirscan] + args, cwd=fixtures, env=env,
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=120)
+    out = p.stdout.decode("utf-8", "replace").replace(fixtures, "{fixtures}")
+    err = p.stderr.decode("utf-8", "replace").replace(fixtures, "{fixtures}")
+    base = os.path.join(case_dir, name)
+    if update:
+        with open(base + ".out", "w", encoding="utf-8") as f:
+            f.write(out)
+        if err or os.path.exists(base + ".err"):
+            with open(base + ".err", "w", encoding="utf-8") as f:
+                f.write(err)
+        if p.returncode != 0:
+            with open(base + ".status", "w", encoding="utf-8") as f:
+                f.write("%d\n" % p.returncode)
+        elif os.path.exists(base + ".status"):
+            os.unlink(base + ".status")
+        print("updated", name)
+        return True
+    ok = True
+    want_status = 0
+    if os.path.exists(base + ".status"):
+        with open(base + ".status", encoding="utf-8") as f:
+            want_status = int(f.read().strip())
+    if p.returncode != want_status:
+        print("%s: exit status %d, expected %d" % (name, p.returncode, want_status))
+        ok = False
+    for suffix, got in ((".out", out), (".err", err)):
+        path = base + suffix
+        if not os.path.exists(path):
+            if suffix == ".err":
+                continue
+            want = ""
+        else:
+            with open(path, encoding="utf-8") as f:
+                want = f.read()
+        if got != want:
+            import difflib
+            print("%s: %s differs:" % (name, suffix[1:]))
+            sys.stdout.writelines(difflib.unified_diff(
+                want.splitlines(True), got.splitlines(True), "expected", "actual"))
+            ok = False
+    return ok
+
+
+def main(argv):
+    update = argv[1:2] == ["--update"]
+    if update:
+        argv = argv[1:]
+    if len(argv) < 4:
+        print(__doc__)
+        return 2
+    pirscan, fixtures, case_dir = (os.path.abspath(a) for a in argv[1:4])
+    names = argv[4:] or sorted(n[:-4] for n in os.listdir(case_dir) if n.endswith(".cmd"))
+    failed = sum(not run_case(pirscan, fixtures, case_dir, n, update) for n in names)
+    if not update:
+        print("%d passed, %d failed" % (len(names) - failed, failed))
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))

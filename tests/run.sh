@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# The whole test suite: a warnings-as-errors build and its tests, then the
+# same tests under AddressSanitizer, LeakSanitizer and UndefinedBehaviorSanitizer.
+# Usage: tests/run.sh [--quick]   (--quick: skip the sanitizer pass)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+[ -d build ] || meson setup build -Dwerror=true
+meson test -C build --print-errorlogs
+
+[ "${1:-}" = "--quick" ] && exit 0
+
+[ -d build-asan ] || meson setup build-asan --native-file contrib/build-dev.ini
+ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:strict_string_checks=1 \
+UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	meson test -C build-asan --print-errorlogs

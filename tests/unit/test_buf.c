@@ -1,0 +1,67 @@
+/* SPDX-License-Identifier: MIT */
+#include "internal.h"
+#include "test.h"
+
+static void test_json(void)
+{
+	pir_buf b = PIR_BUF_INIT;
+
+	pir_buf_json_str(&b, "a\"b\\c\nd\te\x01\x7f");
+	CHECK_STR(b.ptr, "\"a\\\"b\\\\c\\nd\\te\\u0001\\u007f\"");
+	b.size = 0;
+	pir_buf_json_str(&b, "caf\xc3\xa9 \xff bad \xe2\x80\xa8");
+	CHECK_STR(b.ptr, "\"caf\xc3\xa9 \xef\xbf\xbd bad \\u2028\"");
+	b.size = 0;
+	pir_buf_json_str(&b, "</script>");
+	CHECK_STR(b.ptr, "\"</script>\"");
+	b.size = 0;
+	pir_buf_json_str(&b, NULL);
+	CHECK_STR(b.ptr, "null");
+	pir_buf_dispose(&b);
+	pir_buf_dispose(&b);
+}
+
+static void test_csv(void)
+{
+	pir_buf b = PIR_BUF_INIT;
+
+	pir_buf_csv_field(&b, "plain");
+	pir_buf_putc(&b, '|');
+	pir_buf_csv_field(&b, "a,b");
+	pir_buf_putc(&b, '|');
+	pir_buf_csv_field(&b, "say \"hi\"\nbye");
+	pir_buf_putc(&b, '|');
+	pir_buf_csv_field(&b, " padded");
+	CHECK_STR(b.ptr, "plain|\"a,b\"|\"say \"\"hi\"\"\nbye\"|\" padded\"");
+	pir_buf_dispose(&b);
+}
+
+static void test_term(void)
+{
+	pir_buf b = PIR_BUF_INIT;
+
+	pir_buf_term_str(&b, "red \033[31m\x07 tab\there \xc2\x9b csi \xff");
+	CHECK_STR(b.ptr, "red \\x1b[31m\\x07 tab here \\u009b csi \\xff");
+	CHECK_INT(pir_term_width("abc"), 3);
+	CHECK_INT(pir_term_width("caf\xc3\xa9"), 4);
+	CHECK_INT(pir_term_width("\x1b"), 4);
+	pir_buf_dispose(&b);
+}
+
+static void test_utf8(void)
+{
+	CHECK(pir_utf8_valid("abc", 3));
+	CHECK(pir_utf8_valid("\xc3\xa9", 2));
+	CHECK(!pir_utf8_valid("\xc3", 1));
+	CHECK(!pir_utf8_valid("\xed\xa0\x80", 3)); /* surrogate */
+	CHECK(!pir_utf8_valid("\xc0\xaf", 2));     /* overlong */
+}
+
+int main(void)
+{
+	RUN(test_json);
+	RUN(test_csv);
+	RUN(test_term);
+	RUN(test_utf8);
+	return test_summary();
+}

@@ -1,0 +1,285 @@
+/* SPDX-License-Identifier: MIT */
+/* The scanner against the fixture repositories (fixtures/make-fixtures.sh). */
+#include <stdlib.h>
+
+#include "pirscan/pirscan.h"
+#include "test.h"
+
+static pir_date D(const char *s)
+{
+	pir_date d = PIR_DATE_NONE;
+	pir_date_parse(&d, s, strlen(s));
+	return d;
+}
+
+static pir_scan *run(const char *const *repos, pir_scan_options *o)
+{
+	pir_scan *s = NULL;
+
+	o->as_of = D("2026-11-22");
+	CHECK_INT(pir_scan_new(&s, o), 0);
+	for (size_t i = 0; repos[i]; i++) {
+		char *path = malloc(strlen(FIXTURES) + strlen(repos[i]) + 2);
+		sprintf(path, "%s/%s", FIXTURES, repos[i]);
+		CHECK_INT(pir_scan_add_repository(s, path), 0);
+		free(path);
+	}
+	CHECK_INT(pir_scan_run(s), 0);
+	return s;
+}
+
+static const pir_item *find(const pir_scan *s, const char *id)
+{
+	for (size_t i = 0; i < pir_scan_item_count(s); i++) {
+		const pir_item *it = pir_scan_item(s, i);
+		if (it->id && !strcmp(it->id, id))
+			return it;
+	}
+	fprintf(stderr, "no item %s\n", id);
+	return NULL;
+}
+
+static const pir_item *find_incident(const pir_scan *s, const char *incident)
+{
+	for (size_t i = 0; i < pir_scan_item_count(s); i++) {
+		const pir_item *it = pir_scan_item(s, i);
+		if (!it->id && it->incident && !strcmp(it->incident, incident))
+			return it;
+	}
+	fprintf(stderr, "no marker item for %s\n", incident);
+	return NULL;
+}
+
+static const pir_location *find_loc(const pir_item *it, const char *path)
+{
+	for (size_t i = 0; it && i < it->nlocations; i++)
+		if (!strcmp(it->locations[i].path, path))
+			return &it->locations[i];
+	fprintf(stderr, "no location %s\n", path);
+	return NULL;
+}
+
+static const pir_diagnostic *find_diag(const pir_scan *s, const char *code, const char *path)
+{
+	for (size_t i = 0; i < pir_scan_diagnostic_count(s); i++) {
+		const pir_diagnostic *d = pir_scan_diagnostic(s, i);
+		if (!strcmp(d->code, code) && (!path || (d->path && !strcmp(d->path, path))))
+			return d;
+	}
+	return NULL;
+}
+
+static const char *const both[] = {"svc", "postmortems", NULL};
+
+static void test_linking_across_repositories(void)
+{
+	pir_scan_options o = PIR_SCAN_OPTIONS_INIT;
+	pir_scan *s = run(both, &o);
+	const pir_item *it = find(s, "PIR-2026-01-04-001");
+	const pir_location *l;
+
+	CHECK(it != NULL);
+	if (it) {
+		CHECK_STR(it->owner, "@alice");
+		CHECK_STR(it->severity, "critical");
+		CHECK_STR(it->incident, "INC-2891");
+		CHECK_INT(it->due, D("2026-03-01")); /* the moved due date */
+		CHECK_INT(it->overdue_days, D("2026-11-22") - D("2026-03-01"));
+		CHECK(it->reasons & PIR_REASON_OVERDUE);
+		CHECK(it->reasons & PIR_REASON_TOO_OLD);
+		CHECK(!(it->reasons & PIR_REASON_UNKNOWN_ID));
+		CHECK_INT(it->introduced.date, D("2026-01-04")); /* the yml entry came first */
+		CHECK_INT(it->nlocations, 2);
+		CHECK_INT(it->locations[0].kind, PIR_LOCATION_YAML);
+		CHECK_STR(it->locations[0].repo, "postmortems");
+		/* the marker was moved from src/main.c: its age is the original commit's */
+		l = find_loc(it, "src/client/main.c");
+		if (l) {
+			CHECK_STR(l->repo, "svc");
+			CHECK_INT(l->line, 5);
+			CHECK_INT(l->introduced.date, D("2026-01-05"));
+			CHECK(!PIR_COMMIT_REF_SET(&l->resolved));
+		}
+	}
+	/* the most urgent item sorts first: the most overdue critical one */
+	CHECK_STR(pir_scan_item(s, 0)->id, "PIR-2026-01-04-001");
+	pir_scan_free(s);
+}
+
+static void test_side_branch_and_reasons(void)
+{
+	pir_scan_options o = PIR_SCAN_OPTIONS_INIT;
+	pir_scan *s = run(both, &o);
+	const pir_item *it;
+	const pir_location *l;
+
+	/* added on fix-timeouts on 2026-03-02, merged on 2026-03-10 */
+	it = find(s, "PIR-2026-02-20-001");
+	l = find_loc(it, "src/timeouts.c");
+	if (l)
+		CHECK_INT(l->introduced.date, D("2026-03-02"));
+	if (it) {
+		CHECK_INT(it->nfields, 1);
+		if (it->nfields)
+			CHECK_STR(it->fields[0].key, "labels");
+	}
+	it = find(s, "PIR-2026-01-04-003");
+	if (it)
+		CHECK(it->reasons & PIR_REASON_DUPLICATE_ID);
+	it = find(s, "PIR-2026-01-04-004");
+	if (it) {
+		CHECK(it->closed);
+		CHECK_STR(it->status, "done");
+		CHECK_INT(it->reasons, PIR_REASON_DONE_BUT_MARKER_REMAINS);
+	}
+	it = find(s, "PIR-2026-02-20-003");
+	if (it)
+		CHECK(it->reasons & PIR_REASON_INVALID);
+	it = find(s, "PIR-2026-99-99-999");
+	if (it) {
+		CHECK(it->reasons & PIR_REASON_UNKNOWN_ID);
+		CHECK(it->reasons & PIR_REASON_NO_OWNER);
+	}
+	it = find_incident(s, "INC-3000");
+	if (it) {
+		CHECK_STR(it->locations[0].path, "db/orders.sql");
+		CHECK_STR(it->title, "index the orders table");
+	}
+	/* the CRLF file's marker has no carriage return in its text */
+	it = find(s, "PIR-2026-01-04-002");
+	l = find_loc(it, "scripts/export.ps1");
+	if (l) {
+		CHECK_INT(l->line, 2);
+		CHECK_STR(l->text, "TODO PIR-2026-01-04-002: escape user names in the export too");
+	}
+	/* the binary file's text is never read */
+	for (size_t i = 0; i < pir_scan_item_count(s); i++)
+		for (size_t k = 0; k < pir_scan_item(s, i)->nlocations; k++)
+			CHECK(strcmp(pir_scan_item(s, i)->locations[k].path, "assets/logo.png"));
+	CHECK(find_diag(s, "binary", NULL) != NULL);
+	CHECK(find_diag(s, "yaml-syntax", "incidents/broken/action-items.yml") != NULL);
+	pir_scan_free(s);
+}
+
+static void test_resolved(void)
+{
+	pir_scan_options o = PIR_SCAN_OPTIONS_INIT;
+	pir_scan *s = run(both, &o);
+	const pir_item *it = find(s, "PIR-2026-05-01-001");
+	const pir_location *l;
+
+	/* removed from postmortems on 2026-06-01 */
+	if (it) {
+		CHECK(PIR_COMMIT_REF_SET(&it->resolved));
+		CHECK_INT(it->resolved.date, D("2026-06-01"));
+		CHECK_INT(it->introduced.date, D("2026-05-01"));
+		CHECK_INT(it->reasons, 0);
+	}
+	/* one of two markers removed: the item stays, the location is resolved */
+	it = find(s, "PIR-2026-01-04-002");
+	l = find_loc(it, "web/admin.html");
+	if (l) {
+		CHECK_INT(l->resolved.date, D("2026-04-01"));
+		CHECK_INT(l->introduced.date, D("2026-01-20"));
+	}
+	if (it)
+		CHECK(!PIR_COMMIT_REF_SET(&it->resolved));
+	pir_scan_free(s);
+}
+
+static void test_no_history(void)
+{
+	pir_scan_options o = PIR_SCAN_OPTIONS_INIT;
+	pir_scan *s;
+	const pir_item *it;
+
+	o.no_history = true;
+	s = run(both, &o);
+	CHECK(!pir_scan_has_history(s));
+	it = find(s, "PIR-2026-01-04-001");
+	if (it) {
+		CHECK(!it->has_age);
+		CHECK(!PIR_COMMIT_REF_SET(&it->introduced));
+		CHECK(it->reasons & PIR_REASON_OVERDUE);
+	}
+	/* without history nothing is known of what left the tree */
+	for (size_t i = 0; i < pir_scan_item_count(s); i++)
+		CHECK(!PIR_COMMIT_REF_SET(&pir_scan_item(s, i)->resolved));
+	pir_scan_free(s);
+}
+
+static void test_bare_shallow_worktree(void)
+{
+	static const char *const bare[] = {"postmortems.git", NULL};
+	static const char *const shallow[] = {"svc-shallow", NULL};
+	static const char *const wt[] = {"svc-wt", NULL};
+	pir_scan_options o = PIR_SCAN_OPTIONS_INIT;
+	pir_scan *s;
+	const pir_item *it;
+	const pir_location *l;
+
+	s = run(bare, &o);
+	CHECK_STR(pir_scan_repository(s, 0)->name, "postmortems");
+	it = find(s, "PIR-2026-01-04-001");
+	if (it)
+		CHECK_INT(it->introduced.date, D("2026-01-04"));
+	pir_scan_free(s);
+
+	/* depth 3: the oldest commit present is 2026-03-10's merge... */
+	s = run(shallow, &o);
+	CHECK(pir_scan_repository(s, 0)->shallow);
+	CHECK(find_diag(s, "shallow", NULL) != NULL);
+	it = find(s, "PIR-2026-01-04-001");
+	l = find_loc(it, "src/client/main.c");
+	if (l) /* dated no earlier than the boundary */
+		CHECK(l->introduced.date >= D("2026-03-01"));
+	pir_scan_free(s);
+
+	/* a linked worktree scans its own HEAD: the branch fix-timeouts */
+	s = run(wt, &o);
+	it = find(s, "PIR-2026-02-20-001");
+	l = find_loc(it, "src/timeouts.c");
+	if (l)
+		CHECK_INT(l->introduced.date, D("2026-03-02"));
+	CHECK(find(s, "PIR-2026-99-99-999") == NULL); /* only on main */
+	pir_scan_free(s);
+}
+
+static void test_errors(void)
+{
+	pir_scan *s = NULL;
+	pir_scan_options o = PIR_SCAN_OPTIONS_INIT;
+
+	CHECK_INT(pir_scan_new(&s, NULL), 0);
+	CHECK_INT(pir_scan_add_repository(s, "/nonexistent/path/for/pirscan"), PIR_ENOTREPO);
+	CHECK(strstr(pir_error_last(), "is not a git repository") != NULL);
+	pir_scan_free(s);
+	pir_scan_free(NULL);
+
+	o.marker_pattern = "(unclosed";
+	CHECK_INT(pir_scan_new(&s, &o), PIR_EINVALID);
+	CHECK(s == NULL);
+
+	o.marker_pattern = NULL;
+	o.ref = "no-such-branch";
+	CHECK_INT(pir_scan_new(&s, &o), 0);
+	{
+		char path[4096];
+		snprintf(path, sizeof(path), "%s/svc", FIXTURES);
+		CHECK_INT(pir_scan_add_repository(s, path), 0);
+	}
+	CHECK_INT(pir_scan_run(s), PIR_ENOTFOUND);
+	CHECK(strstr(pir_error_last(), "no-such-branch") != NULL);
+	pir_scan_free(s);
+}
+
+int main(void)
+{
+	RUN(test_linking_across_repositories);
+	RUN(test_side_branch_and_reasons);
+	RUN(test_resolved);
+	RUN(test_no_history);
+	RUN(test_bare_shallow_worktree);
+	RUN(test_errors);
+	return test_summary();
+}
