@@ -21,6 +21,7 @@ struct pir_cmd {
 };
 
 int cmd_scan(int argc, char **argv);
+void cmd_scan_usage(FILE *f);
 
 /* One-line message on stderr, prefixed "pirscan: ". */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -4,7 +4,7 @@
 
 #include "cli.h"
 
-static void usage(FILE *f)
+void cmd_scan_usage(FILE *f)
 {
 	fputs("usage: pirscan [scan] [OPTIONS] [REPO...]\n"
 	      "\n"
@@ -34,7 +34,7 @@ int cmd_scan(int argc, char **argv)
 		const char *arg = argv[i], *v;
 
 		if (!strcmp(arg, "-h") || !strcmp(arg, "--help")) {
-			usage(stdout);
+			cmd_scan_usage(stdout);
 			ret = CLI_EXIT_OK;
 			goto done;
 		} else if (!strcmp(arg, "--stale")) {

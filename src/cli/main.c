@@ -24,7 +24,10 @@ static void usage(FILE *f)
 	      f);
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].help);
-	fputs("\nRun 'pirscan COMMAND --help' for a command's options; see pirscan(1).\n", f);
+	fputs("\nRun 'pirscan COMMAND --help' for a command's options; see pirscan(1).\n"
+	      "\nWithout a command, pirscan scans:\n\n",
+	      f);
+	cmd_scan_usage(f);
 }
 
 static int cmd_help(int argc, char **argv)
@@ -47,6 +50,8 @@ int main(int argc, char **argv)
 {
 	if (argc > 1 && (!strcmp(argv[1], "--version") || !strcmp(argv[1], "-V")))
 		return cmd_version(argc, argv);
+	if (argc > 1 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")))
+		return cmd_help(argc, argv);
 	if (argc > 1) {
 		for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 			if (!strcmp(argv[1], commands[i].name))

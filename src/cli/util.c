@@ -20,7 +20,7 @@ const char *cli_scan_options_help =
 	"  --item-file NAME    action-items file name (repeatable; default action-items.yml\n"
 	"                      and action-items.yaml)\n"
 	"  --max-size BYTES    skip blobs larger than this (suffix K, M, G; default 8M)\n"
-	"  --threads N         worker threads (default: number of cores)\n"
+	"  --threads N         worker threads (default: the number of cores, at most 8)\n"
 	"  --color WHEN        auto, always or never (NO_COLOR is respected)\n"
 	"  -q, --quiet         no progress and no diagnostics on stderr\n";
 
@@ -90,12 +90,16 @@ static int parse_size(size_t *out, const char *s)
 	v = strtoull(s, &end, 10);
 	if (errno || end == s)
 		return -1;
+	unsigned shift = 0;
 	switch (*end) {
-	case 'k': case 'K': v <<= 10; end++; break;
-	case 'm': case 'M': v <<= 20; end++; break;
-	case 'g': case 'G': v <<= 30; end++; break;
+	case 'k': case 'K': shift = 10; end++; break;
+	case 'm': case 'M': shift = 20; end++; break;
+	case 'g': case 'G': shift = 30; end++; break;
 	default: break;
 	}
+	if (v > (SIZE_MAX >> shift))
+		return -1;
+	v <<= shift;
 	if (*end == 'B' || *end == 'b')
 		end++;
 	if (*end)

@@ -52,11 +52,11 @@ static void date(jw *w, pir_date d)
 {
 	char s[11];
 
-	if (d == PIR_DATE_NONE) {
+	pir_date_format(s, d);
+	if (!s[0]) { /* none, or outside years 0-9999 */
 		put(w, "null");
 		return;
 	}
-	pir_date_format(s, d);
 	str(w, s);
 }
 

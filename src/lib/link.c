@@ -265,7 +265,7 @@ static int stale_limit(const pir_scan *s, int rank)
 }
 
 static void decide_reasons(pir_scan *s, pir_item *it, size_t live_entries, bool live_marker,
-			   bool any_invalid, bool defined)
+			   bool any_invalid, bool due_written, bool defined)
 {
 	bool live = !PIR_COMMIT_REF_SET(&it->resolved);
 
@@ -288,7 +288,7 @@ static void decide_reasons(pir_scan *s, pir_item *it, size_t live_entries, bool 
 		it->reasons |= PIR_REASON_TOO_OLD;
 	if (!it->owner || !*it->owner)
 		it->reasons |= PIR_REASON_NO_OWNER;
-	if (it->due == PIR_DATE_NONE && !any_invalid)
+	if (it->due == PIR_DATE_NONE && !due_written)
 		it->reasons |= PIR_REASON_NO_DUE;
 }
 
@@ -370,7 +370,7 @@ static int build_item(pir_scan *s, linker *l, pir_item *it, raw_loc **locs, size
 		if (!it->closed && !PIR_COMMIT_REF_SET(&it->resolved) && s->as_of > it->due)
 			it->overdue_days = s->as_of - it->due;
 	}
-	decide_reasons(s, it, live_entries, live_marker, any_invalid,
+	decide_reasons(s, it, live_entries, live_marker, any_invalid, e && e->due_raw,
 		       it->id && pir_strpool_find(&l->live_ids, it->id, strlen(it->id)) !=
 					 PIR_MAP_NONE);
 	return 0;
@@ -412,7 +412,11 @@ static int cmp_str_null_last(const char *a, const char *b)
 	return strcmp(a, b);
 }
 
-/* Most urgent first; a total order so that output is stable. */
+/*
+ * Most urgent first: overdue items, by severity then by days overdue; then
+ * the others by severity, due date and age. A total order, so that output is
+ * stable.
+ */
 static int cmp_items(const void *pa, const void *pb)
 {
 	const pir_item *a = pa, *b = pb;
@@ -421,13 +425,15 @@ static int cmp_items(const void *pa, const void *pb)
 
 	if ((c = sort_group(a) - sort_group(b)) != 0)
 		return c;
-	if (a->overdue_days != b->overdue_days)
-		return a->overdue_days > b->overdue_days ? -1 : 1;
+	if ((a->overdue_days > 0) != (b->overdue_days > 0))
+		return a->overdue_days > 0 ? -1 : 1;
 	if (a->severity_rank != b->severity_rank) {
 		if (a->severity_rank < 0 || b->severity_rank < 0)
 			return a->severity_rank < 0 ? 1 : -1;
 		return a->severity_rank < b->severity_rank ? -1 : 1;
 	}
+	if (a->overdue_days != b->overdue_days)
+		return a->overdue_days > b->overdue_days ? -1 : 1;
 	if (a->due != b->due) {
 		if (a->due == PIR_DATE_NONE || b->due == PIR_DATE_NONE)
 			return a->due == PIR_DATE_NONE ? 1 : -1;
@@ -481,7 +487,8 @@ int pir_link(pir_scan *s)
 	}
 	for (size_t i = 0; i < l.n; i++)
 		order[i] = &l.v[i];
-	qsort(order, l.n, sizeof(*order), cmp_loc_ptr);
+	if (l.n)
+		qsort(order, l.n, sizeof(*order), cmp_loc_ptr);
 	for (size_t i = 0; i < l.n && !err;) {
 		size_t j = i;
 		while (j < l.n && order[j]->item == order[i]->item)
@@ -490,8 +497,10 @@ int pir_link(pir_scan *s)
 		i = j;
 	}
 	if (!err) {
-		qsort(s->items, s->nitems, sizeof(*s->items), cmp_items);
-		qsort(s->diags, s->ndiags, sizeof(*s->diags), cmp_diags);
+		if (s->nitems)
+			qsort(s->items, s->nitems, sizeof(*s->items), cmp_items);
+		if (s->ndiags)
+			qsort(s->diags, s->ndiags, sizeof(*s->diags), cmp_diags);
 	}
 done:
 	free(order);
