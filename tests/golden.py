@@ -28,8 +28,8 @@ def run_case(pirscan, fixtures, case_dir, name, update):
         env.update(TZ="UTC", NO_COLOR="1", LC_ALL="C")
         p = subprocess.run([pirscan] + args, cwd=fixtures, env=env,
                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=120)
-    out = p.stdout.decode("utf-8", "replace").replace(fixtures, "{fixtures}")
-    err = p.stderr.decode("utf-8", "replace").replace(fixtures, "{fixtures}")
+    out, err = (s.decode("utf-8", "replace").replace(tmp, "{tmp}").replace(fixtures, "{fixtures}")
+                for s in (p.stdout, p.stderr))
     base = os.path.join(case_dir, name)
     if update:
         with open(base + ".out", "w", encoding="utf-8") as f:

@@ -1,0 +1,1 @@
+--marker (unclosed svc

@@ -1,0 +1,1 @@
+--ref no-such-branch svc
