@@ -32,10 +32,10 @@ def run_case(pirscan, fixtures, case_dir, name, update):
                 for s in (p.stdout, p.stderr))
     base = os.path.join(case_dir, name)
     if update:
-        with open(base + ".out", "w", encoding="utf-8") as f:
+        with open(base + ".out", "w", encoding="utf-8", newline="") as f:
             f.write(out)
         if err or os.path.exists(base + ".err"):
-            with open(base + ".err", "w", encoding="utf-8") as f:
+            with open(base + ".err", "w", encoding="utf-8", newline="") as f:
                 f.write(err)
         if p.returncode != 0:
             with open(base + ".status", "w", encoding="utf-8") as f:
@@ -59,7 +59,7 @@ def run_case(pirscan, fixtures, case_dir, name, update):
                 continue
             want = ""
         else:
-            with open(path, encoding="utf-8") as f:
+            with open(path, encoding="utf-8", newline="") as f:
                 want = f.read()
         if got != want:
             import difflib
