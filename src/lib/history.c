@@ -15,6 +15,7 @@
  *    side branch is thus introduced on the side branch, and a rename moves a
  *    marker without introducing it again.
  */
+#include <dirent.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -594,6 +595,121 @@ static int intern_change_blobs(pir_repo *r)
 	return err;
 }
 
+/*
+ * Pack order. Reading blobs in the order of their pack offsets lets
+ * libgit2's delta base cache serve each delta's base, which was read just
+ * before; in object-id order every read rebuilds its delta chain from far
+ * away. libgit2 does not expose offsets, so read them from the pack indexes
+ * (format v2: fanout, ids, CRCs, 31-bit offsets, then 64-bit offsets).
+ */
+static uint32_t be32(const unsigned char *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+static void index_positions(pir_repo *r, const unsigned char *idx, size_t len, uint64_t pack,
+			    uint64_t *pos)
+{
+	const unsigned char *ids, *off32, *off64;
+	uint32_t n;
+
+	if (len < 8 + 256 * 4 || memcmp(idx, "\377tOc", 4) || be32(idx + 4) != 2)
+		return;
+	n = be32(idx + 8 + 255 * 4);
+	if (len < 8 + 256 * 4 + (size_t)n * 28)
+		return;
+	ids = idx + 8 + 256 * 4;
+	off32 = ids + (size_t)n * 24;
+	off64 = off32 + (size_t)n * 4;
+	for (uint32_t i = 0; i < n; i++) {
+		uint32_t b = pir_oidmap_get(&r->blob_map, (const git_oid *)(ids + (size_t)i * 20));
+		uint64_t off = be32(off32 + (size_t)i * 4);
+
+		if (b == PIR_MAP_NONE)
+			continue;
+		if (off & 0x80000000u) {
+			size_t k = (size_t)(off & 0x7fffffffu) * 8;
+			if (off64 + k + 8 > idx + len)
+				continue;
+			off = (uint64_t)be32(off64 + k) << 32 | be32(off64 + k + 4);
+		}
+		pos[b] = pack << 48 | (off & 0xffffffffffffu);
+	}
+}
+
+static int read_file(const char *path, unsigned char **out, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	long size;
+	int err = 0;
+
+	*out = NULL;
+	if (!f)
+		return 0;
+	if (fseek(f, 0, SEEK_END) < 0 || (size = ftell(f)) < 0 || fseek(f, 0, SEEK_SET) < 0)
+		goto done;
+	if (!(*out = pir_malloc((size_t)size + 1))) {
+		err = PIR_ENOMEM;
+		goto done;
+	}
+	*len = fread(*out, 1, (size_t)size, f);
+done:
+	fclose(f);
+	return err;
+}
+
+static int cmp_pos(const void *a, const void *b, void *arg)
+{
+	const uint64_t *pos = arg;
+	uint64_t x = pos[*(const uint32_t *)a], y = pos[*(const uint32_t *)b];
+	return x < y ? -1 : x > y;
+}
+
+/* r->scan_order: blob indices in pack order; loose and unknown objects last. */
+static int order_blobs(pir_repo *r)
+{
+	char *dir_path = pir_sprintf("%sobjects/pack", git_repository_commondir(r->repo));
+	uint64_t *pos = NULL, pack = 0;
+	DIR *dir = NULL;
+	struct dirent *de;
+	int err = 0;
+
+	if (!dir_path || !(pos = pir_malloc((r->nblobs + 1) * sizeof(*pos))) ||
+	    !(r->scan_order = pir_malloc((r->nblobs + 1) * sizeof(uint32_t)))) {
+		err = PIR_ENOMEM;
+		goto done;
+	}
+	for (size_t i = 0; i < r->nblobs; i++) {
+		pos[i] = UINT64_MAX;
+		r->scan_order[i] = (uint32_t)i;
+	}
+	if ((dir = opendir(dir_path))) {
+		while (!err && (de = readdir(dir))) {
+			size_t nl = strlen(de->d_name), len = 0;
+			unsigned char *idx = NULL;
+			char *path;
+
+			if (nl < 5 || strcmp(de->d_name + nl - 4, ".idx"))
+				continue;
+			if (!(path = pir_sprintf("%s/%s", dir_path, de->d_name))) {
+				err = PIR_ENOMEM;
+				break;
+			}
+			if ((err = read_file(path, &idx, &len)) == 0 && idx)
+				index_positions(r, idx, len, pack++, pos);
+			free(idx);
+			free(path);
+		}
+		closedir(dir);
+	}
+	if (!err && r->nblobs)
+		qsort_r(r->scan_order, r->nblobs, sizeof(uint32_t), cmp_pos, pos);
+done:
+	free(pos);
+	free(dir_path);
+	return err;
+}
+
 typedef struct {
 	git_odb *odb;
 	pir_marker_scratch *scratch;
@@ -658,7 +774,7 @@ static int blob_worker(void *self, git_repository *repo)
 		if (start >= r->nblobs)
 			break;
 		for (size_t k = start; k < start + CHUNK_BLOBS && k < r->nblobs && !err; k++)
-			err = scan_blob(r, &br, &r->blobs[k]);
+			err = scan_blob(r, &br, &r->blobs[r->scan_order[k]]);
 		if (err)
 			break;
 		atomic_fetch_add(&w->job->done, CHUNK_BLOBS);
@@ -676,7 +792,7 @@ int pir_blobs_scan(pir_repo *r)
 	job jb;
 	int err;
 
-	if ((err = intern_change_blobs(r)) < 0)
+	if ((err = intern_change_blobs(r)) < 0 || (err = order_blobs(r)) < 0)
 		return err;
 	atomic_init(&jb.next, 0);
 	atomic_init(&jb.done, 0);

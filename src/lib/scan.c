@@ -24,7 +24,10 @@ static void git_acquire(void)
 		/* Trees are compared again and again; keep big ones cached too. */
 		git_libgit2_opts(GIT_OPT_SET_CACHE_OBJECT_LIMIT, GIT_OBJECT_TREE, (size_t)1 << 20);
 		git_libgit2_opts(GIT_OPT_SET_CACHE_OBJECT_LIMIT, GIT_OBJECT_COMMIT, (size_t)0);
-		git_libgit2_opts(GIT_OPT_SET_CACHE_MAX_SIZE, (ssize_t)128 << 20);
+		git_libgit2_opts(GIT_OPT_SET_CACHE_MAX_SIZE, (ssize_t)16 << 20);
+		/* mapped pack windows count in the resident set; keep them bounded */
+		git_libgit2_opts(GIT_OPT_SET_MWINDOW_SIZE, (size_t)32 << 20);
+		git_libgit2_opts(GIT_OPT_SET_MWINDOW_MAPPED_LIMIT, (size_t)128 << 20);
 	}
 	pthread_mutex_unlock(&git_init_lock);
 }
@@ -116,6 +119,7 @@ static void repo_free(pir_repo *r)
 	for (size_t i = 0; i < r->nblobs; i++)
 		blob_dispose(&r->blobs[i]);
 	free(r->blobs);
+	free(r->scan_order);
 	pir_oidmap_dispose(&r->blob_map);
 	pir_oidmap_dispose(&r->commit_map);
 	pir_oidmap_dispose(&r->shallow_set);

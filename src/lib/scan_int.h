@@ -92,6 +92,7 @@ typedef struct pir_repo {
 
 	pir_blob *blobs;
 	size_t nblobs, blobs_cap;
+	uint32_t *scan_order; /* blob indices in the order they are read */
 	pir_oidmap blob_map;
 
 	pir_strpool keys_pool; /* "m<marker text>" and "y<entry id>" */
