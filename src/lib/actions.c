@@ -37,7 +37,7 @@ typedef struct {
 	yaml_document_t *doc;
 	const char *const *severities;
 	char *severity_hint; /* " is not one of critical, high, ..." */
-	size_t budget;       /* nodes and scalar bytes the rest of the stream may expand to */
+	size_t budget;	     /* nodes and scalar bytes the rest of the stream may expand to */
 } reader;
 
 /* ---- positions and messages ---- */
@@ -60,10 +60,14 @@ static unsigned mark_col(const yaml_node_t *node)
 static const char *kind_name(const yaml_node_t *node)
 {
 	switch (node->type) {
-	case YAML_SCALAR_NODE: return "scalar";
-	case YAML_SEQUENCE_NODE: return "sequence";
-	case YAML_MAPPING_NODE: return "mapping";
-	default: return "empty node";
+	case YAML_SCALAR_NODE:
+		return "scalar";
+	case YAML_SEQUENCE_NODE:
+		return "sequence";
+	case YAML_MAPPING_NODE:
+		return "mapping";
+	default:
+		return "empty node";
 	}
 }
 
@@ -327,13 +331,13 @@ static const struct {
 	enum field_kind kind;
 	size_t offset; /* of the char * in pir_entry */
 } known_fields[] = {
-	{"id", FIELD_TEXT, offsetof(pir_entry, id)},
-	{"title", FIELD_TEXT, offsetof(pir_entry, title)},
-	{"owner", FIELD_TEXT, offsetof(pir_entry, owner)},
-	{"due", FIELD_DUE, offsetof(pir_entry, due_raw)},
-	{"severity", FIELD_SEVERITY, offsetof(pir_entry, severity)},
-	{"status", FIELD_STATUS, offsetof(pir_entry, status)},
-	{"linked_incident", FIELD_TEXT, offsetof(pir_entry, incident)},
+    {"id", FIELD_TEXT, offsetof(pir_entry, id)},
+    {"title", FIELD_TEXT, offsetof(pir_entry, title)},
+    {"owner", FIELD_TEXT, offsetof(pir_entry, owner)},
+    {"due", FIELD_DUE, offsetof(pir_entry, due_raw)},
+    {"severity", FIELD_SEVERITY, offsetof(pir_entry, severity)},
+    {"status", FIELD_STATUS, offsetof(pir_entry, status)},
+    {"linked_incident", FIELD_TEXT, offsetof(pir_entry, incident)},
 };
 
 #define FIELD_ID 0
@@ -418,11 +422,13 @@ static int read_known(entry_reader *er, size_t k, const yaml_node_t *key, const 
 	char **slot = (char **)((char *)er->e + known_fields[k].offset);
 	const yaml_node_t *at = value ? value : key;
 
-	if (!value || is_null(value) || (value->type == YAML_SCALAR_NODE && !value->data.scalar.length))
+	if (!value || is_null(value) ||
+	    (value->type == YAML_SCALAR_NODE && !value->data.scalar.length))
 		return k == FIELD_ID ? field_error(er, k, at, "is empty") : 0;
 	if (value->type != YAML_SCALAR_NODE) {
-		const char *what = value->type == YAML_MAPPING_NODE ? "must be a scalar, not a mapping"
-								     : "must be a scalar, not a sequence";
+		const char *what = value->type == YAML_MAPPING_NODE
+				       ? "must be a scalar, not a mapping"
+				       : "must be a scalar, not a sequence";
 		return field_error(er, k, at, what);
 	}
 	if (has_nul(value))
@@ -430,10 +436,14 @@ static int read_known(entry_reader *er, size_t k, const yaml_node_t *key, const 
 	if (!(*slot = pir_strndup(scalar_text(value), value->data.scalar.length)))
 		return PIR_ENOMEM;
 	switch (known_fields[k].kind) {
-	case FIELD_DUE: return check_due(er, k, at);
-	case FIELD_SEVERITY: return check_severity(er, k, at);
-	case FIELD_STATUS: return check_status(er, k, at);
-	default: return 0;
+	case FIELD_DUE:
+		return check_due(er, k, at);
+	case FIELD_SEVERITY:
+		return check_severity(er, k, at);
+	case FIELD_STATUS:
+		return check_status(er, k, at);
+	default:
+		return 0;
 	}
 }
 
@@ -515,7 +525,8 @@ static int find_duplicates(bool **out, yaml_document_t *doc, const yaml_node_t *
 	if (n > 1)
 		qsort(keys, n, sizeof(*keys), key_ref_cmp);
 	for (size_t i = 1; i < n; i++)
-		if (keys[i].len == keys[i - 1].len && !memcmp(keys[i].s, keys[i - 1].s, keys[i].len))
+		if (keys[i].len == keys[i - 1].len &&
+		    !memcmp(keys[i].s, keys[i - 1].s, keys[i].len))
 			dup[keys[i].index] = true;
 	free(keys);
 	*out = dup;
@@ -573,7 +584,8 @@ static int read_entry(reader *rd, const yaml_node_t *map)
 		if (key->type != YAML_SCALAR_NODE)
 			err = pir_fdiag_add(&out->diags, PIR_DIAG_WARNING, "yaml-field",
 					    mark_line(key), mark_col(key),
-					    "ignored a key that is a %s, not a scalar", kind_name(key));
+					    "ignored a key that is a %s, not a scalar",
+					    kind_name(key));
 		else if (dup[i])
 			err = diag_value(rd, PIR_DIAG_WARNING, "yaml-field", key, "duplicate key ",
 					 scalar_text(key), key->data.scalar.length,
@@ -602,8 +614,9 @@ static int read_items(reader *rd, const yaml_node_t *seq)
 		if (item->type == YAML_MAPPING_NODE)
 			err = read_entry(rd, item);
 		else if (is_null(item))
-			err = pir_fdiag_add(&rd->out->diags, PIR_DIAG_ERROR, "yaml-schema",
-					    mark_line(item), mark_col(item), "action item is empty");
+			err =
+			    pir_fdiag_add(&rd->out->diags, PIR_DIAG_ERROR, "yaml-schema",
+					  mark_line(item), mark_col(item), "action item is empty");
 		else if (item->type == YAML_SCALAR_NODE)
 			err = diag_value(rd, PIR_DIAG_ERROR, "yaml-schema", item,
 					 "action item must be a mapping, found ", scalar_text(item),
@@ -611,7 +624,8 @@ static int read_items(reader *rd, const yaml_node_t *seq)
 		else
 			err = pir_fdiag_add(&rd->out->diags, PIR_DIAG_ERROR, "yaml-schema",
 					    mark_line(item), mark_col(item),
-					    "action item must be a mapping, not a %s", kind_name(item));
+					    "action item must be a mapping, not a %s",
+					    kind_name(item));
 	}
 	return err;
 }
@@ -630,9 +644,9 @@ static int read_top_mapping(reader *rd, const yaml_node_t *map)
 		if (!scalar_is(key, "action_items"))
 			continue;
 		if (found)
-			err = pir_fdiag_add(diags, PIR_DIAG_WARNING, "yaml-schema", mark_line(key),
-					    mark_col(key),
-					    "duplicate key \"action_items\" ignored; the first one is kept");
+			err = pir_fdiag_add(
+			    diags, PIR_DIAG_WARNING, "yaml-schema", mark_line(key), mark_col(key),
+			    "duplicate key \"action_items\" ignored; the first one is kept");
 		found = true;
 		if (!items)
 			items = yaml_document_get_node(rd->doc, p->value);
@@ -653,7 +667,7 @@ static int read_top_mapping(reader *rd, const yaml_node_t *map)
 
 typedef struct {
 	yaml_document_t *doc;
-	size_t *size;          /* expanded size of each node, 0 until known */
+	size_t *size;	       /* expanded size of each node, 0 until known */
 	unsigned char *height; /* collections nested in each node, itself included */
 	size_t cap;
 	const yaml_node_t *deep; /* where MAX_DEPTH was passed */
@@ -741,13 +755,13 @@ static int check_expansion(reader *rd)
 		rd->budget -= m.size[0];
 		err = 0;
 	} else if (st == MEASURE_DEEP) {
-		err = pir_fdiag_add(&rd->out->diags, PIR_DIAG_ERROR, "yaml-syntax",
-				    mark_line(m.deep), mark_col(m.deep),
-				    "aliases nest the document deeper than %d levels; document ignored",
-				    MAX_DEPTH);
+		err = pir_fdiag_add(
+		    &rd->out->diags, PIR_DIAG_ERROR, "yaml-syntax", mark_line(m.deep),
+		    mark_col(m.deep),
+		    "aliases nest the document deeper than %d levels; document ignored", MAX_DEPTH);
 	} else {
-		err = pir_fdiag_add(&rd->out->diags, PIR_DIAG_ERROR, "yaml-syntax",
-				    mark_line(root), mark_col(root),
+		err = pir_fdiag_add(&rd->out->diags, PIR_DIAG_ERROR, "yaml-syntax", mark_line(root),
+				    mark_col(root),
 				    "aliases expand the document too much; document ignored");
 	}
 	if (st != MEASURE_OK && err == 0)
@@ -774,8 +788,8 @@ static int read_document(reader *rd, yaml_document_t *doc)
 	default:
 		if (is_null(root))
 			return 0;
-		return pir_fdiag_add(&rd->out->diags, PIR_DIAG_ERROR, "yaml-schema", mark_line(root),
-				     mark_col(root),
+		return pir_fdiag_add(&rd->out->diags, PIR_DIAG_ERROR, "yaml-schema",
+				     mark_line(root), mark_col(root),
 				     "expected a mapping with an action_items key or a sequence of "
 				     "action items, found a %s",
 				     kind_name(root));
@@ -844,10 +858,14 @@ typedef struct {
 static const char *event_anchor(const yaml_event_t *ev)
 {
 	switch (ev->type) {
-	case YAML_SCALAR_EVENT: return (const char *)ev->data.scalar.anchor;
-	case YAML_SEQUENCE_START_EVENT: return (const char *)ev->data.sequence_start.anchor;
-	case YAML_MAPPING_START_EVENT: return (const char *)ev->data.mapping_start.anchor;
-	default: return NULL;
+	case YAML_SCALAR_EVENT:
+		return (const char *)ev->data.scalar.anchor;
+	case YAML_SEQUENCE_START_EVENT:
+		return (const char *)ev->data.sequence_start.anchor;
+	case YAML_MAPPING_START_EVENT:
+		return (const char *)ev->data.mapping_start.anchor;
+	default:
+		return NULL;
 	}
 }
 

@@ -181,9 +181,9 @@ static void test_status(void)
 		const char *in, *stored;
 		bool closed;
 	} ok[] = {
-		{"done", "done", true},	      {"closed", "closed", true}, {"wontfix", "wontfix", true},
-		{"WontFix", "wontfix", true}, {"open", "open", false},	  {"Open", "open", false},
-		{"~", NULL, false},	      {"\"\"", NULL, false},
+	    {"done", "done", true},	  {"closed", "closed", true}, {"wontfix", "wontfix", true},
+	    {"WontFix", "wontfix", true}, {"open", "open", false},    {"Open", "open", false},
+	    {"~", NULL, false},		  {"\"\"", NULL, false},
 	};
 	pir_entry_list l;
 	char yaml[128];
@@ -215,12 +215,12 @@ static void test_invalid_dates(void)
 	static const struct {
 		const char *in, *raw, *msg;
 	} bad[] = {
-		{"2026-02-30", "2026-02-30", "'due' \"2026-02-30\" is not a valid YYYY-MM-DD date"},
-		{"\"tomorrow\"", "tomorrow", "'due' \"tomorrow\" is not a valid YYYY-MM-DD date"},
-		{"next week", "next week", "'due' \"next week\" is not a valid YYYY-MM-DD date"},
-		{"20260531", "20260531", "'due' \"20260531\" is not a valid YYYY-MM-DD date"},
-		{"2026-5-31", "2026-5-31", "'due' \"2026-5-31\" is not a valid YYYY-MM-DD date"},
-		{"2026-05-31T10:00:00Z", "2026-05-31T10:00:00Z", NULL},
+	    {"2026-02-30", "2026-02-30", "'due' \"2026-02-30\" is not a valid YYYY-MM-DD date"},
+	    {"\"tomorrow\"", "tomorrow", "'due' \"tomorrow\" is not a valid YYYY-MM-DD date"},
+	    {"next week", "next week", "'due' \"next week\" is not a valid YYYY-MM-DD date"},
+	    {"20260531", "20260531", "'due' \"20260531\" is not a valid YYYY-MM-DD date"},
+	    {"2026-5-31", "2026-5-31", "'due' \"2026-5-31\" is not a valid YYYY-MM-DD date"},
+	    {"2026-05-31T10:00:00Z", "2026-05-31T10:00:00Z", NULL},
 	};
 	pir_entry_list l;
 	char yaml[128];
@@ -287,8 +287,8 @@ static void test_missing_id(void)
 {
 	pir_entry_list l;
 
-	CHECK_INT(parse(&l, "- title: T\n  owner: bob\n- id: \"\"\n  title: T\n- id:\n  title: T\n"),
-		  0);
+	CHECK_INT(
+	    parse(&l, "- title: T\n  owner: bob\n- id: \"\"\n  title: T\n- id:\n  title: T\n"), 0);
 	CHECK_INT(l.n, 3);
 	for (size_t i = 0; i < l.n; i++) {
 		CHECK(l.v[i].invalid);
@@ -445,8 +445,8 @@ static void test_duplicate_key(void)
 {
 	pir_entry_list l;
 
-	CHECK_INT(parse(&l, "- id: A\n  title: first\n  x: 1\n  title: second\n  x: 2\n  'id': B\n"),
-		  0);
+	CHECK_INT(
+	    parse(&l, "- id: A\n  title: first\n  x: 1\n  title: second\n  x: 2\n  'id': B\n"), 0);
 	CHECK_INT(l.n, 1);
 	CHECK(!l.v[0].invalid);
 	CHECK_STR(l.v[0].id, "A");
@@ -462,8 +462,9 @@ static void test_duplicate_key(void)
 	pir_entry_list_clear(&l);
 
 	/* a duplicate action_items: the first list is read */
-	CHECK_INT(parse(&l, "action_items:\n- {id: A, title: T}\naction_items:\n- {id: B, title: T}\n"),
-		  0);
+	CHECK_INT(
+	    parse(&l, "action_items:\n- {id: A, title: T}\naction_items:\n- {id: B, title: T}\n"),
+	    0);
 	CHECK_INT(l.n, 1);
 	CHECK_STR(l.v[0].id, "A");
 	CHECK_INT(l.diags.n, 1);
@@ -553,8 +554,10 @@ static void test_malformed(void)
 
 static void test_empty(void)
 {
-	static const char *const empty[] = {"", "\n", "# nothing\n", "---\n", "--- ~\n", "---\n...\n",
-					    "action_items:\n", "action_items: []\n", "[]", "null"};
+	static const char *const empty[] = {
+	    "",	       "\n",	     "# nothing\n",	"---\n",
+	    "--- ~\n", "---\n...\n", "action_items:\n", "action_items: []\n",
+	    "[]",      "null"};
 	pir_entry_list l;
 
 	for (size_t i = 0; i < PIR_ARRAY_SIZE(empty); i++) {
@@ -729,11 +732,12 @@ static void test_message_escaping(void)
 	const char *msg;
 
 	/* a 100-byte value is cut, on a character boundary */
-	snprintf(yaml, sizeof(yaml), "- {id: A, title: T, due: \"%s%s\"}",
-		 "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9"
-		 "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9"
-		 "x\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9",
-		 "0123456789012345678901234567890123456789");
+	snprintf(
+	    yaml, sizeof(yaml), "- {id: A, title: T, due: \"%s%s\"}",
+	    "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9"
+	    "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9"
+	    "x\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9",
+	    "0123456789012345678901234567890123456789");
 	CHECK_INT(parse(&l, yaml), 0);
 	msg = MSG(&l, 0);
 	CHECK(msg && pir_utf8_valid(msg, strlen(msg)));
