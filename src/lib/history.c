@@ -16,6 +16,10 @@
  *    marker without introducing it again.
  */
 #include <dirent.h>
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -607,55 +611,94 @@ static uint32_t be32(const unsigned char *p)
 	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
 }
 
-static void index_positions(pir_repo *r, const unsigned char *idx, size_t len, uint64_t pack,
-			    uint64_t *pos)
-{
-	const unsigned char *ids, *off32, *off64;
+typedef struct {
+	const unsigned char *base, *ids, *off32, *off64;
+	size_t len;
 	uint32_t n;
+} pack_index;
 
-	if (len < 8 + 256 * 4 || memcmp(idx, "\377tOc", 4) || be32(idx + 4) != 2)
-		return;
-	n = be32(idx + 8 + 255 * 4);
-	if (len < 8 + 256 * 4 + (size_t)n * 28)
-		return;
-	ids = idx + 8 + 256 * 4;
-	off32 = ids + (size_t)n * 24;
-	off64 = off32 + (size_t)n * 4;
-	for (uint32_t i = 0; i < n; i++) {
-		uint32_t b = pir_oidmap_get(&r->blob_map, (const git_oid *)(ids + (size_t)i * 20));
-		uint64_t off = be32(off32 + (size_t)i * 4);
+static uint64_t index_offset(const pack_index *x, uint32_t i)
+{
+	uint64_t off = be32(x->off32 + (size_t)i * 4);
+
+	if (off & 0x80000000u) {
+		size_t k = (size_t)(off & 0x7fffffffu) * 8;
+		if (x->off64 + k + 8 > x->base + x->len)
+			return UINT64_MAX;
+		off = (uint64_t)be32(x->off64 + k) << 32 | be32(x->off64 + k + 4);
+	}
+	return off;
+}
+
+/* Binary search of one id, narrowed by the fanout table. */
+static uint64_t index_find(const pack_index *x, const git_oid *oid)
+{
+	const unsigned char *fan = x->base + 8;
+	uint32_t lo = oid->id[0] ? be32(fan + (oid->id[0] - 1) * 4) : 0;
+	uint32_t hi = be32(fan + oid->id[0] * 4);
+
+	if (hi > x->n)
+		return UINT64_MAX;
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+		int c = memcmp(x->ids + (size_t)mid * 20, oid->id, 20);
+		if (!c)
+			return index_offset(x, mid);
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return UINT64_MAX;
+}
+
+static void index_positions(pir_repo *r, const pack_index *x, uint64_t pack, uint64_t *pos)
+{
+	/* few blobs (a HEAD scan): look each up; many: one pass over the index */
+	bool lookup = r->nblobs < x->n / 16;
+	size_t count = lookup ? r->nblobs : x->n;
+
+	for (size_t i = 0; i < count; i++) {
+		uint32_t b = lookup ? (uint32_t)i
+				    : pir_oidmap_get(&r->blob_map,
+						     (const git_oid *)(x->ids + i * 20));
+		uint64_t off;
 
 		if (b == PIR_MAP_NONE)
 			continue;
-		if (off & 0x80000000u) {
-			size_t k = (size_t)(off & 0x7fffffffu) * 8;
-			if (off64 + k + 8 > idx + len)
-				continue;
-			off = (uint64_t)be32(off64 + k) << 32 | be32(off64 + k + 4);
-		}
-		pos[b] = pack << 48 | (off & 0xffffffffffffu);
+		off = lookup ? index_find(x, &r->blobs[b].oid) : index_offset(x, (uint32_t)i);
+		if (off != UINT64_MAX && pos[b] == UINT64_MAX)
+			pos[b] = pack << 48 | (off & 0xffffffffffffu);
 	}
 }
 
-static int read_file(const char *path, unsigned char **out, size_t *len)
+/* Map a pack index (v2) read-only; the pages a lookup does not touch are never read. */
+static void map_index(pir_repo *r, const char *path, uint64_t pack, uint64_t *pos)
 {
-	FILE *f = fopen(path, "rb");
-	long size;
-	int err = 0;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	struct stat st;
+	pack_index x;
+	void *map;
 
-	*out = NULL;
-	if (!f)
-		return 0;
-	if (fseek(f, 0, SEEK_END) < 0 || (size = ftell(f)) < 0 || fseek(f, 0, SEEK_SET) < 0)
-		goto done;
-	if (!(*out = pir_malloc((size_t)size + 1))) {
-		err = PIR_ENOMEM;
-		goto done;
+	if (fd < 0)
+		return;
+	if (fstat(fd, &st) < 0 || st.st_size < 8 + 256 * 4 ||
+	    (map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0)) == MAP_FAILED) {
+		close(fd);
+		return;
 	}
-	*len = fread(*out, 1, (size_t)size, f);
-done:
-	fclose(f);
-	return err;
+	close(fd);
+	x.base = map;
+	x.len = (size_t)st.st_size;
+	if (!memcmp(x.base, "\377tOc", 4) && be32(x.base + 4) == 2) {
+		x.n = be32(x.base + 8 + 255 * 4);
+		x.ids = x.base + 8 + 256 * 4;
+		x.off32 = x.ids + (size_t)x.n * 24;
+		x.off64 = x.off32 + (size_t)x.n * 4;
+		if (x.len >= 8 + 256 * 4 + (size_t)x.n * 28)
+			index_positions(r, &x, pack, pos);
+	}
+	munmap(map, x.len);
 }
 
 static int cmp_pos(const void *a, const void *b, void *arg)
@@ -685,8 +728,7 @@ static int order_blobs(pir_repo *r)
 	}
 	if ((dir = opendir(dir_path))) {
 		while (!err && (de = readdir(dir))) {
-			size_t nl = strlen(de->d_name), len = 0;
-			unsigned char *idx = NULL;
+			size_t nl = strlen(de->d_name);
 			char *path;
 
 			if (nl < 5 || strcmp(de->d_name + nl - 4, ".idx"))
@@ -695,9 +737,7 @@ static int order_blobs(pir_repo *r)
 				err = PIR_ENOMEM;
 				break;
 			}
-			if ((err = read_file(path, &idx, &len)) == 0 && idx)
-				index_positions(r, idx, len, pack++, pos);
-			free(idx);
+			map_index(r, path, pack++, pos);
 			free(path);
 		}
 		closedir(dir);
