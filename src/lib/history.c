@@ -210,15 +210,10 @@ static bool is_blob_mode(git_filemode_t mode)
 
 static int lookup_tree(differ *d, git_tree **out, const git_oid *oid)
 {
-	char hex[GIT_OID_HEXSZ + 1];
-
 	*out = NULL;
 	if (git_tree_lookup(out, d->repo, oid) == 0)
 		return 0;
-	git_oid_tostr(hex, sizeof(hex), oid);
-	return pir_scan_diag(d->r->scan, PIR_DIAG_WARNING, "missing-object", d->r->name,
-			     d->path.size ? d->path.ptr : NULL, 0, 0,
-			     "tree %s cannot be read; its files are skipped", hex);
+	return pir_repo_missing(d->r, oid, "tree", d->path.size ? d->path.ptr : NULL);
 }
 
 static int add_change(differ *d, const git_tree_entry *ea, const git_tree_entry *eb)

@@ -123,6 +123,7 @@ static void repo_free(pir_repo *r)
 	pir_oidmap_dispose(&r->blob_map);
 	pir_oidmap_dispose(&r->commit_map);
 	pir_oidmap_dispose(&r->shallow_set);
+	pir_oidmap_dispose(&r->missing);
 	pir_strpool_dispose(&r->keys_pool);
 	free(r->keys);
 	free(r->head);
@@ -209,6 +210,26 @@ int pir_scan_progress(pir_scan *s, const char *repo, const char *phase, size_t d
 	if (s->opts.progress(&p, s->opts.progress_payload))
 		return pir_error_set(PIR_EUSER, "scan aborted");
 	return 0;
+}
+
+int pir_repo_missing(pir_repo *r, const git_oid *oid, const char *kind, const char *path)
+{
+	char hex[GIT_OID_HEXSZ + 1];
+	bool seen;
+
+	pthread_mutex_lock(&r->scan->lock);
+	seen = pir_oidmap_get(&r->missing, oid) != PIR_MAP_NONE;
+	if (!seen && pir_oidmap_put(&r->missing, oid, 1, NULL) < 0) {
+		pthread_mutex_unlock(&r->scan->lock);
+		return PIR_ENOMEM;
+	}
+	pthread_mutex_unlock(&r->scan->lock);
+	if (seen)
+		return 0;
+	git_oid_tostr(hex, sizeof(hex), oid);
+	return pir_scan_diag(r->scan, PIR_DIAG_WARNING, "missing-object", r->name, path, 0, 0,
+			     "%s %s cannot be read; %s", kind, hex,
+			     strcmp(kind, "tree") ? "skipped" : "its files are skipped");
 }
 
 int pir_repo_open_again(git_repository **out, const pir_repo *r)
@@ -336,7 +357,6 @@ static int report_head_skips(pir_repo *r)
 	for (size_t i = 0; i < r->nhead && !err; i++) {
 		const pir_head_entry *h = &r->head[i];
 		const pir_blob *b = &r->blobs[h->blob];
-		char hex[GIT_OID_HEXSZ + 1];
 
 		if (b->flags & PIR_BLOB_BINARY) {
 			r->binary_skipped++;
@@ -351,9 +371,7 @@ static int report_head_skips(pir_repo *r)
 					    (unsigned long long)b->size,
 					    r->scan->opts.max_blob_size);
 		} else if (b->flags & PIR_BLOB_MISSING) {
-			git_oid_tostr(hex, sizeof(hex), &b->oid);
-			err = pir_scan_diag(r->scan, PIR_DIAG_WARNING, "missing-object", r->name,
-					    h->path, 0, 0, "blob %s cannot be read; skipped", hex);
+			err = pir_repo_missing(r, &b->oid, "blob", h->path);
 		} else if (h->yaml && b->entries) {
 			for (size_t k = 0; k < b->entries->diags.n && !err; k++) {
 				const pir_fdiag *d = &b->entries->diags.v[k];

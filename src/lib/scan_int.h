@@ -84,6 +84,7 @@ typedef struct pir_repo {
 	git_oid head_commit, head_tree;
 	bool shallow;
 	pir_oidmap shallow_set;
+	pir_oidmap missing; /* objects reported missing, once each (under scan->lock) */
 
 	pir_commit *commits;
 	size_t ncommits, commits_cap;
@@ -137,6 +138,8 @@ bool pir_scan_is_item_file(const pir_scan *scan, const char *path);
 int pir_scan_progress(pir_scan *scan, const char *repo, const char *phase, size_t done,
 		      size_t total);
 int pir_repo_open_again(git_repository **out, const pir_repo *r);
+/* Report a missing object once per repository. */
+int pir_repo_missing(pir_repo *r, const git_oid *oid, const char *kind, const char *path);
 
 /* history.c */
 int pir_history_walk(pir_repo *r);

@@ -245,6 +245,23 @@ static void test_bare_shallow_worktree(void)
 	pir_scan_free(s);
 }
 
+static void test_broken_mirror(void)
+{
+	static const char *const broken[] = {"broken", NULL};
+	pir_scan_options o = PIR_SCAN_OPTIONS_INIT;
+	pir_scan *s = run(broken, &o);
+	size_t missing = 0;
+
+	for (size_t i = 0; i < pir_scan_diagnostic_count(s); i++)
+		missing += !strcmp(pir_scan_diagnostic(s, i)->code, "missing-object");
+	CHECK_INT(missing, 2); /* one tree, one blob: each reported once */
+	CHECK(find_diag(s, "missing-object", "src/Config.hs") != NULL);
+	/* what could be read still is, with its history */
+	CHECK(find(s, "PIR-2026-01-04-001") != NULL);
+	CHECK(find(s, "PIR-2026-01-04-003") == NULL);
+	pir_scan_free(s);
+}
+
 static void test_errors(void)
 {
 	pir_scan *s = NULL;
@@ -280,6 +297,7 @@ int main(void)
 	RUN(test_resolved);
 	RUN(test_no_history);
 	RUN(test_bare_shallow_worktree);
+	RUN(test_broken_mirror);
 	RUN(test_errors);
 	return test_summary();
 }
