@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: MIT */
+/* Fuzz target: the marker grammar over arbitrary blob contents. */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	static pir_marker_matcher *m;
+	static pir_marker_scratch *s;
+	pir_marker_list l = {0};
+
+	if (!m && (pir_marker_matcher_new(&m, NULL) < 0 || pir_marker_scratch_new(&s, m) < 0))
+		abort();
+	if (pir_marker_scan(&l, m, s, (const char *)data, size) < 0)
+		abort();
+	for (size_t i = 0; i < l.n; i++) {
+		/* every marker is on a line of the input and has no line break */
+		if (l.v[i].line < 1 || l.v[i].column < 1 || strchr(l.v[i].text, '\n') ||
+		    strncmp(l.v[i].text, "TODO", 4))
+			abort();
+	}
+	pir_marker_list_clear(&l);
+	return 0;
+}
