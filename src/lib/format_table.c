@@ -60,9 +60,19 @@ static const char *due_color(const pir_item *it, pir_date as_of)
 	return NULL;
 }
 
+/* Where the work is: the first marker still in the tree, else the first location. */
+static const pir_location *shown_location(const pir_item *it)
+{
+	for (size_t i = 0; i < it->nlocations; i++)
+		if (it->locations[i].kind == PIR_LOCATION_MARKER &&
+		    !PIR_COMMIT_REF_SET(&it->locations[i].resolved))
+			return &it->locations[i];
+	return &it->locations[0];
+}
+
 static int fill_row(row *r, const pir_item *it, pir_date as_of)
 {
-	const pir_location *l = &it->locations[0];
+	const pir_location *l = shown_location(it);
 	char d[11];
 
 	memset(r, 0, sizeof(*r));
@@ -138,6 +148,23 @@ static void put_cut(pir_buf *b, const char *s, size_t width, int *err)
 		*err = pir_buf_puts(b, "\xe2\x80\xa6");
 }
 
+/* Keep the end of `s` (a location: file and line matter most), starting with "…". */
+static const char *cut_left(const char *s, size_t width)
+{
+	size_t w = pir_term_width(s);
+
+	while (*s && w + 1 > width) {
+		const char *next = s + 1;
+		while ((*next & 0xc0) == 0x80)
+			next++;
+		char tmp[8] = {0};
+		memcpy(tmp, s, (size_t)(next - s) < 8 ? (size_t)(next - s) : 7);
+		w -= pir_term_width(tmp);
+		s = next;
+	}
+	return s;
+}
+
 static void put_cell(pir_buf *b, const char *s, const char *color, bool use_color, size_t width,
 		     bool last, int *err)
 {
@@ -147,10 +174,18 @@ static void put_cell(pir_buf *b, const char *s, const char *color, bool use_colo
 		return;
 	if (use_color && color)
 		*err = pir_buf_puts(b, color);
-	if (last)
+	if (last) {
 		put_cut(b, s, width, err);
-	else if (!*err)
+	} else if (w > width) {
+		s = cut_left(s, width);
+		if (!*err)
+			*err = pir_buf_puts(b, "\xe2\x80\xa6");
+		if (!*err)
+			*err = pir_buf_puts(b, s);
+		w = width;
+	} else if (!*err) {
 		*err = pir_buf_puts(b, s);
+	}
 	if (!*err && use_color && color)
 		*err = pir_buf_puts(b, COL_RESET);
 	for (; !*err && !last && w < width + 2; w++)
@@ -189,8 +224,21 @@ int pir_format_table(pir_buf *out, const pir_scan *scan, const pir_format_option
 		if (show[c] && c != C_TITLE)
 			used += width[c] + 2;
 	}
-	/* the title takes what is left of the terminal, at least 20 columns */
-	width[C_TITLE] = o->width ? (o->width > used + 20 ? o->width - used : 20) : SIZE_MAX;
+	/*
+	 * On a terminal the title takes what is left, at least 20 columns; when
+	 * that is not enough the location gives way too (down to 24 columns),
+	 * cut from the left so that the file name and line stay.
+	 */
+	width[C_TITLE] = SIZE_MAX;
+	if (o->width) {
+		size_t fixed = used - (width[C_LOCATION] + 2);
+		size_t room = o->width > fixed ? o->width - fixed : 0;
+		if (width[C_LOCATION] + 2 + 20 > room)
+			width[C_LOCATION] = room > 24 + 2 + 20 ? room - 2 - 20 : 24;
+		if (width[C_LOCATION] < pir_term_width(headers[C_LOCATION]))
+			width[C_LOCATION] = pir_term_width(headers[C_LOCATION]);
+		width[C_TITLE] = room > width[C_LOCATION] + 2 + 20 ? room - width[C_LOCATION] - 2 : 20;
+	}
 	if (!err && nrows) {
 		for (int c = 0; c < C_N; c++)
 			if (show[c])
