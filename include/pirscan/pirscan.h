@@ -7,5 +7,6 @@
 #include "date.h"
 #include "scan.h"
 #include "format.h"
+#include "config.h"
 
 #endif

@@ -21,9 +21,10 @@ typedef enum {
 	PIR_REASON_DUPLICATE_ID = 1u << 5,
 	PIR_REASON_DONE_BUT_MARKER_REMAINS = 1u << 6,
 	PIR_REASON_INVALID = 1u << 7,
+	PIR_REASON_SLIPPING = 1u << 8,
 } pir_reason;
 
-#define PIR_REASON_COUNT 8
+#define PIR_REASON_COUNT 9
 
 /** The name of a single reason bit ("overdue", "too-old", ...), or NULL. */
 PIR_EXTERN(const char *) pir_reason_name(unsigned reason);
@@ -72,6 +73,12 @@ typedef struct {
 	unsigned threads;
 	pir_progress_cb progress;
 	void *progress_payload;
+	/** Path globs to leave out (`*` within a name, `**` across folders); NULL-terminated. */
+	const char *const *exclude;
+	/** Compare with this ref's tree: locations added or changed since are marked. */
+	const char *changed_since;
+	/** An open item whose due date moved more than this many times is "slipping". */
+	int max_slips;
 } pir_scan_options;
 
 #define PIR_SCAN_OPTIONS_VERSION 1
@@ -79,7 +86,7 @@ typedef struct {
 	{                                                                                          \
 		PIR_SCAN_OPTIONS_VERSION, NULL, false, false, 8u * 1024 * 1024, NULL, NULL, NULL,  \
 		    {14, 30, 90, 180, 90, 90, 90, 90, 90, 90, 90, 90, 90, 90, 90, 90}, 90,          \
-		    PIR_DATE_NONE, 0, NULL, NULL                                                   \
+		    PIR_DATE_NONE, 0, NULL, NULL, NULL, NULL, 2                                    \
 	}
 
 /** A commit and its date, as when an item was introduced or resolved. */
@@ -107,7 +114,15 @@ typedef struct {
 	const char *text; /**< the marker (from TODO on) or the entry's title */
 	pir_commit_ref introduced;
 	pir_commit_ref resolved; /**< unset while it is in the scanned tree */
+	bool changed; /**< with changed_since: added or changed since that ref */
 } pir_location;
+
+/** A move of an entry's due date, found in history. */
+typedef struct {
+	pir_date old_due; /**< PIR_DATE_NONE when absent or not a date */
+	pir_date new_due;
+	pir_commit_ref commit;
+} pir_due_change;
 
 /** An unknown field of an action-items entry, kept as JSON text. */
 typedef struct {
@@ -137,6 +152,13 @@ typedef struct {
 	size_t nlocations;
 	const pir_field *fields; /**< unknown entry fields, in file order */
 	size_t nfields;
+	const char *team;         /**< the entry's `team`, or NULL */
+	pir_date snooze_until;    /**< PIR_DATE_NONE when not snoozed */
+	const char *snooze_reason;
+	bool snoozed;             /**< a snooze is active at the as-of date */
+	const pir_due_change *due_changes; /**< oldest first */
+	size_t ndue_changes;
+	bool changed;             /**< with changed_since: a location was added or changed */
 } pir_item;
 
 #define PIR_ITEM_STALE(item) ((item)->reasons != 0)

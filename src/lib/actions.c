@@ -338,6 +338,7 @@ static const struct {
     {"severity", FIELD_SEVERITY, offsetof(pir_entry, severity)},
     {"status", FIELD_STATUS, offsetof(pir_entry, status)},
     {"linked_incident", FIELD_TEXT, offsetof(pir_entry, incident)},
+    {"team", FIELD_TEXT, offsetof(pir_entry, team)},
 };
 
 #define FIELD_ID 0
@@ -474,8 +475,61 @@ static int read_unknown(entry_reader *er, const yaml_node_t *key, const yaml_nod
 	return 0;
 }
 
+static int snooze_error(entry_reader *er, const yaml_node_t *at, const char *what)
+{
+	er->e->invalid = true;
+	return pir_fdiag_add(&er->rd->out->diags, PIR_DIAG_ERROR, "yaml-field", mark_line(at),
+			     mark_col(at), "'snooze' %s", what);
+}
+
+/* snooze: {until: YYYY-MM-DD, reason: TEXT}, both required: a snooze is reviewed like code. */
+static int read_snooze(entry_reader *er, const yaml_node_t *key, const yaml_node_t *value)
+{
+	yaml_document_t *doc = er->rd->doc;
+	const yaml_node_t *until = NULL, *reason = NULL;
+	pir_entry *e = er->e;
+	int err = 0;
+
+	if (!value || value->type != YAML_MAPPING_NODE)
+		return snooze_error(er, value ? value : key,
+				    "must be a mapping with 'until' and 'reason'");
+	for (yaml_node_pair_t *p = value->data.mapping.pairs.start;
+	     !err && p < value->data.mapping.pairs.top; p++) {
+		const yaml_node_t *k = yaml_document_get_node(doc, p->key);
+		const yaml_node_t *v = yaml_document_get_node(doc, p->value);
+		if (k && scalar_is(k, "until") && !until)
+			until = v;
+		else if (k && scalar_is(k, "reason") && !reason)
+			reason = v;
+		else if (k) {
+			e->invalid = true;
+			err = diag_value(er->rd, PIR_DIAG_ERROR, "yaml-field", k, "'snooze' key ",
+					 k->type == YAML_SCALAR_NODE ? scalar_text(k) : "",
+					 k->type == YAML_SCALAR_NODE ? k->data.scalar.length : 0,
+					 " is not until or reason");
+		}
+	}
+	if (err)
+		return err;
+	if (!until || until->type != YAML_SCALAR_NODE || has_nul(until) ||
+	    pir_date_parse(&e->snooze_until, scalar_text(until), until->data.scalar.length) < 0) {
+		e->snooze_until = PIR_DATE_NONE;
+		return snooze_error(er, until ? until : value, "'until' must be a YYYY-MM-DD date");
+	}
+	if (!reason || reason->type != YAML_SCALAR_NODE || has_nul(reason) ||
+	    !reason->data.scalar.length) {
+		e->snooze_until = PIR_DATE_NONE;
+		return snooze_error(er, reason ? reason : value, "needs a 'reason'");
+	}
+	if (!(e->snooze_reason = pir_strndup(scalar_text(reason), reason->data.scalar.length)))
+		return PIR_ENOMEM;
+	return 0;
+}
+
 static int read_pair(entry_reader *er, const yaml_node_t *key, const yaml_node_t *value)
 {
+	if (scalar_is(key, "snooze"))
+		return read_snooze(er, key, value);
 	for (size_t k = 0; k < PIR_ARRAY_SIZE(known_fields); k++)
 		if (scalar_is(key, known_fields[k].name))
 			return read_known(er, k, key, value);
@@ -572,6 +626,7 @@ static int read_entry(reader *rd, const yaml_node_t *map)
 	er.e->line = mark_line(map);
 	er.e->column = mark_col(map);
 	er.e->due = PIR_DATE_NONE;
+	er.e->snooze_until = PIR_DATE_NONE;
 	er.e->severity_rank = PIR_SEVERITY_NONE;
 	if ((err = find_duplicates(&dup, rd->doc, map)) < 0)
 		return err;
@@ -999,6 +1054,8 @@ static void entry_clear(pir_entry *e)
 	free(e->severity);
 	free(e->status);
 	free(e->incident);
+	free(e->team);
+	free(e->snooze_reason);
 	for (size_t i = 0; i < e->nfields; i++) {
 		free((char *)e->fields[i].key);
 		free((char *)e->fields[i].json);

@@ -94,6 +94,8 @@ static void location(jw *w, const pir_location *l)
 	commit_ref(w, &l->introduced);
 	key(w, in, "resolved", false);
 	commit_ref(w, &l->resolved);
+	key(w, in, "changed", false);
+	put(w, l->changed ? "true" : "false");
 	put(w, "\n      }");
 }
 
@@ -136,6 +138,35 @@ static void item(jw *w, const pir_item *it)
 		if (n++)
 			put(w, ", ");
 		str(w, pir_reason_name(1u << i));
+	}
+	put(w, "]");
+	key(w, in, "team", false);
+	str(w, it->team);
+	key(w, in, "snooze", false);
+	if (it->snooze_until == PIR_DATE_NONE) {
+		put(w, "null");
+	} else {
+		put(w, "{\"until\": ");
+		date(w, it->snooze_until);
+		put(w, ", \"reason\": ");
+		str(w, it->snooze_reason);
+		put(w, ", \"active\": ");
+		put(w, it->snoozed ? "true" : "false");
+		put(w, "}");
+	}
+	key(w, in, "due_changes", false);
+	put(w, "[");
+	for (size_t i = 0; i < it->ndue_changes; i++) {
+		const pir_due_change *d = &it->due_changes[i];
+		put(w, i ? ", {\"old\": " : "{\"old\": ");
+		date(w, d->old_due);
+		put(w, ", \"new\": ");
+		date(w, d->new_due);
+		put(w, ", \"commit\": ");
+		str(w, d->commit.commit);
+		put(w, ", \"date\": ");
+		date(w, d->commit.date);
+		put(w, "}");
 	}
 	put(w, "]");
 	key(w, in, "locations", false);

@@ -553,6 +553,39 @@ done:
 	return err;
 }
 
+/* Paths added or changed between `since_tree` and the scanned tree, with their old blobs. */
+int pir_since_diff(pir_repo *r, const git_oid *since_tree)
+{
+	pir_strpool pool = {0};
+	differ d = {r, r->repo, &pool, PIR_BUF_INIT, NULL, 0, 0, 0};
+	size_t cap = 0;
+	int err;
+
+	r->has_since = true;
+	if ((err = diff_tree_ids(&d, since_tree, &r->head_tree)) < 0)
+		goto done;
+	for (size_t i = 0; i < d.nchanges && !err; i++) {
+		const pir_change *ch = &d.changes[i];
+		static const git_oid zero;
+		uint32_t idx, old = PIR_MAP_NONE;
+
+		if (git_oid_equal(&ch->new_oid, &zero))
+			continue; /* deleted: no location to mark */
+		if (!git_oid_equal(&ch->old_oid, &zero) &&
+		    (err = pir_blob_intern(r, &ch->old_oid, ch->yaml, &old)) < 0)
+			break;
+		if ((err = pir_strpool_intern(&r->since_paths, ch->path, strlen(ch->path), &idx)) < 0 ||
+		    (err = pir_grow((void **)&r->since_old, &cap, idx + 1, sizeof(uint32_t))) < 0)
+			break;
+		r->since_old[idx] = old;
+	}
+done:
+	free(d.changes);
+	pir_buf_dispose(&d.path);
+	pir_strpool_dispose(&pool);
+	return err;
+}
+
 /* ---- blobs ---- */
 
 int pir_blob_intern(pir_repo *r, const git_oid *oid, bool yaml, uint32_t *out)
@@ -867,6 +900,50 @@ static int key_set(uint32_t **out, uint32_t *n, uint32_t *tmp, size_t count)
 	return 0;
 }
 
+typedef struct {
+	uint32_t key, entry;
+} key_entry;
+
+static int cmp_key_entry(const void *a, const void *b)
+{
+	const key_entry *x = a, *y = b;
+	if (x->key != y->key)
+		return x->key < y->key ? -1 : 1;
+	return x->entry < y->entry ? -1 : x->entry > y->entry;
+}
+
+/* ykeys (sorted, unique) and, beside each, the index of the first entry with that ID. */
+static int entry_keys(pir_repo *r, pir_blob *b, pir_buf *tmp)
+{
+	key_entry *ke = pir_malloc(b->entries->n * sizeof(*ke));
+	size_t n = 0, u = 0;
+	int err = 0;
+
+	if (!ke)
+		return PIR_ENOMEM;
+	for (size_t k = 0; k < b->entries->n && !err; k++) {
+		if (!b->entries->v[k].id)
+			continue;
+		ke[n].entry = (uint32_t)k;
+		err = intern_key(r, 'y', b->entries->v[k].id, tmp, &ke[n++].key);
+	}
+	if (!err && n) {
+		qsort(ke, n, sizeof(*ke), cmp_key_entry);
+		if (!(b->ykeys = pir_malloc(n * sizeof(uint32_t))) ||
+		    !(b->yentry = pir_malloc(n * sizeof(uint32_t))))
+			err = PIR_ENOMEM;
+		for (size_t i = 0; !err && i < n; i++) {
+			if (u && b->ykeys[u - 1] == ke[i].key)
+				continue;
+			b->ykeys[u] = ke[i].key;
+			b->yentry[u++] = ke[i].entry;
+		}
+		b->nykeys = (uint32_t)u;
+	}
+	free(ke);
+	return err;
+}
+
 int pir_keys_build(pir_repo *r)
 {
 	pir_buf tmp = PIR_BUF_INIT;
@@ -886,17 +963,8 @@ int pir_keys_build(pir_repo *r)
 			if (!err)
 				err = key_set(&b->mkeys, &b->nmkeys, ids, n);
 		}
-		if (!err && b->entries && b->entries->n) {
-			n = 0;
-			if ((err = pir_grow((void **)&ids, &cap, b->entries->n, sizeof(*ids))) < 0)
-				break;
-			for (size_t k = 0; k < b->entries->n && !err; k++) {
-				if (b->entries->v[k].id)
-					err = intern_key(r, 'y', b->entries->v[k].id, &tmp, &ids[n++]);
-			}
-			if (!err)
-				err = key_set(&b->ykeys, &b->nykeys, ids, n);
-		}
+		if (!err && b->entries && b->entries->n)
+			err = entry_keys(r, b, &tmp);
 	}
 	if (!err && !(r->keys = pir_calloc(r->keys_pool.n + 1, sizeof(pir_key))))
 		err = PIR_ENOMEM;
@@ -912,8 +980,17 @@ int pir_keys_build(pir_repo *r)
 
 /* ---- replay ---- */
 
+/* A due-date move seen against one parent, waiting to be seen against all. */
+typedef struct {
+	uint32_t key;
+	const char *old_due, *new_due;
+	uint32_t seen; /* parent groups it was seen in */
+} due_candidate;
+
 typedef struct {
 	uint32_t *a_gen, *r_gen, *c_gen; /* per key: stamps */
+	due_candidate *cand;
+	size_t ncand, cand_cap;
 	uint32_t *a_cnt, *r_cnt;
 	const char **rm_path;
 	uint32_t *rm_blob;
@@ -998,6 +1075,75 @@ static int count_side(const pir_repo *r, replay *rp, const pir_change *ch, bool 
 	return 0;
 }
 
+static bool same_due(const char *a, const char *b)
+{
+	pir_date x, y;
+
+	if (!a || !b)
+		return a == b;
+	if (pir_date_parse(&x, a, strlen(a)) == 0 && pir_date_parse(&y, b, strlen(b)) == 0)
+		return x == y;
+	return strcmp(a, b) == 0;
+}
+
+/* Due dates that differ between the old and new version of an action-items file. */
+static int collect_due_moves(const pir_repo *r, replay *rp, const pir_change *ch, uint32_t group)
+{
+	const pir_blob *o, *n;
+	uint32_t i = 0, j = 0;
+
+	if (!ch->yaml || ch->old_blob == PIR_MAP_NONE || ch->new_blob == PIR_MAP_NONE)
+		return 0;
+	o = &r->blobs[ch->old_blob];
+	n = &r->blobs[ch->new_blob];
+	if (!o->entries || !n->entries)
+		return 0;
+	while (i < o->nykeys && j < n->nykeys) {
+		const pir_entry *eo, *en;
+		if (o->ykeys[i] != n->ykeys[j]) {
+			o->ykeys[i] < n->ykeys[j] ? i++ : j++;
+			continue;
+		}
+		eo = &o->entries->v[o->yentry[i]];
+		en = &n->entries->v[n->yentry[j]];
+		if (!same_due(eo->due_raw, en->due_raw)) {
+			size_t c;
+			for (c = 0; c < rp->ncand; c++)
+				if (rp->cand[c].key == o->ykeys[i] &&
+				    same_due(rp->cand[c].new_due, en->due_raw))
+					break;
+			if (c == rp->ncand) {
+				if (group != 0)
+					goto next; /* not against the first parent: not this commit's */
+				if (pir_grow((void **)&rp->cand, &rp->cand_cap, rp->ncand + 1,
+					     sizeof(*rp->cand)) < 0)
+					return PIR_ENOMEM;
+				rp->cand[rp->ncand++] =
+					(due_candidate){o->ykeys[i], eo->due_raw, en->due_raw, 0};
+			}
+			if (rp->cand[c].seen == group)
+				rp->cand[c].seen++;
+		}
+	next:
+		i++, j++;
+	}
+	return 0;
+}
+
+static int settle_due(pir_repo *r, replay *rp, uint32_t ci, uint32_t groups)
+{
+	for (size_t c = 0; c < rp->ncand; c++) {
+		pir_key *key = &r->keys[rp->cand[c].key];
+		if (rp->cand[c].seen != groups)
+			continue;
+		if (pir_grow((void **)&key->due, &key->due_cap, key->ndue + 1, sizeof(*key->due)) < 0)
+			return PIR_ENOMEM;
+		key->due[key->ndue++] =
+			(pir_due_event){ci, rp->cand[c].old_due, rp->cand[c].new_due};
+	}
+	return 0;
+}
+
 static void settle(pir_repo *r, replay *rp, uint32_t ci)
 {
 	const pir_commit *c = &r->commits[ci];
@@ -1054,6 +1200,7 @@ int pir_history_replay(pir_repo *r)
 
 		rp.cgen++;
 		rp.ntouched = 0;
+		rp.ncand = 0;
 		for (uint32_t g = 0; g < groups && !err; g++) {
 			rp.gen++;
 			for (uint32_t k = c->pstart[g]; k < c->pstart[g + 1]; k++) {
@@ -1064,10 +1211,14 @@ int pir_history_replay(pir_repo *r)
 				err = count_side(r, &rp, &c->changes[k], false, a_done);
 				if (!err)
 					err = count_side(r, &rp, &c->changes[k], true, r_done);
+				if (!err)
+					err = collect_due_moves(r, &rp, &c->changes[k], g);
 			}
 		}
 		if (!err)
 			settle(r, &rp, ci);
+		if (!err)
+			err = settle_due(r, &rp, ci, groups);
 	}
 done:
 	free(rp.a_gen);
@@ -1078,6 +1229,7 @@ done:
 	free(rp.rm_blob);
 	free(rp.rm_path);
 	free(rp.touched);
+	free(rp.cand);
 	free(a_done);
 	free(r_done);
 	return err;

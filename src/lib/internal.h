@@ -128,6 +128,9 @@ typedef struct {
 	char *status;        /* lower-cased; NULL means open */
 	bool closed;         /* done, closed or wontfix */
 	char *incident;      /* linked_incident */
+	char *team;          /* team, or NULL */
+	pir_date snooze_until; /* snooze: {until, reason}; PIR_DATE_NONE without */
+	char *snooze_reason;
 	bool invalid;        /* some field failed validation (a diagnostic says which) */
 	pir_field *fields;   /* unknown fields: key and the value as JSON text; strings owned */
 	size_t nfields;

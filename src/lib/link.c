@@ -12,7 +12,7 @@
 
 const char *const pir_reason_names[PIR_REASON_COUNT] = {
 	"overdue", "too-old", "no-owner", "no-due", "unknown-id", "duplicate-id",
-	"done-but-marker-remains", "invalid",
+	"done-but-marker-remains", "invalid", "slipping",
 };
 
 const char *pir_reason_name(unsigned reason)
@@ -80,6 +80,46 @@ static uint32_t key_of(const pir_repo *r, char kind, const char *s)
 	return k;
 }
 
+static bool same_str(const char *a, const char *b)
+{
+	return a == b || (a && b && strcmp(a, b) == 0);
+}
+
+/* An entry changed when what a reader would act on changed. */
+static bool same_entry(const pir_entry *a, const pir_entry *b)
+{
+	return same_str(a->title, b->title) && same_str(a->owner, b->owner) &&
+	       same_str(a->due_raw, b->due_raw) && same_str(a->severity, b->severity) &&
+	       same_str(a->status, b->status) && same_str(a->incident, b->incident) &&
+	       same_str(a->team, b->team) && a->snooze_until == b->snooze_until &&
+	       same_str(a->snooze_reason, b->snooze_reason);
+}
+
+/* With changed_since: was this live location added or changed since that ref? */
+static bool location_changed(const pir_repo *r, const char *path, const pir_marker *m,
+			     const pir_entry *e)
+{
+	uint32_t idx, old;
+	const pir_blob *b;
+
+	if (!r->has_since || (idx = pir_strpool_find(&r->since_paths, path, strlen(path))) ==
+				     PIR_MAP_NONE)
+		return false;
+	if ((old = r->since_old[idx]) == PIR_MAP_NONE)
+		return true; /* a new file */
+	b = &r->blobs[old];
+	if (m) {
+		for (size_t i = 0; i < b->markers.n; i++)
+			if (strcmp(b->markers.v[i].text, m->text) == 0)
+				return false;
+		return true;
+	}
+	for (size_t i = 0; b->entries && i < b->entries->n; i++)
+		if (same_str(b->entries->v[i].id, e->id))
+			return !same_entry(&b->entries->v[i], e);
+	return true;
+}
+
 static raw_loc *new_loc(linker *l, size_t repo, const pir_repo *r, const char *path)
 {
 	raw_loc *x;
@@ -110,6 +150,7 @@ static int add_marker_loc(linker *l, size_t ri, pir_repo *r, const char *path,
 	x->loc.line = m->line;
 	x->loc.column = m->column;
 	x->loc.text = m->text;
+	x->loc.changed = live && location_changed(r, path, m, NULL);
 	if (r->keys && (k = key_of(r, 'm', m->text)) != PIR_MAP_NONE) {
 		commit_ref(&x->loc.introduced, r, r->keys[k].intro_commit);
 		if (live)
@@ -135,6 +176,7 @@ static int add_entry_loc(linker *l, size_t ri, pir_repo *r, const char *path,
 	x->loc.line = e->line;
 	x->loc.column = e->column;
 	x->loc.text = e->title ? e->title : e->id;
+	x->loc.changed = live && location_changed(r, path, NULL, e);
 	if (e->id) {
 		if (pir_strpool_intern(&l->ids, e->id, strlen(e->id), &idx) < 0 ||
 		    (live && pir_strpool_intern(&l->live_ids, e->id, strlen(e->id), &idx) < 0))
@@ -290,12 +332,54 @@ static void decide_reasons(pir_scan *s, pir_item *it, size_t live_entries, bool 
 		it->reasons |= PIR_REASON_NO_OWNER;
 	if (it->due == PIR_DATE_NONE && !due_written)
 		it->reasons |= PIR_REASON_NO_DUE;
+	if ((int64_t)it->ndue_changes > s->opts.max_slips)
+		it->reasons |= PIR_REASON_SLIPPING;
+}
+
+static int cmp_due_change(const void *a, const void *b)
+{
+	const pir_due_change *x = a, *y = b;
+	if (x->commit.time != y->commit.time)
+		return x->commit.time < y->commit.time ? -1 : 1;
+	return strcmp(x->commit.commit, y->commit.commit);
+}
+
+static pir_date date_or_none(const char *s)
+{
+	pir_date d;
+	return s && pir_date_parse(&d, s, strlen(s)) == 0 ? d : PIR_DATE_NONE;
+}
+
+/* The due-date moves of the entry `e` of repository `r`, from its history. */
+static int due_changes(pir_scan *s, pir_item *it, const pir_repo *r, const pir_entry *e)
+{
+	uint32_t k;
+	const pir_key *key;
+	pir_due_change *out;
+
+	if (!e->id || !r->keys || (k = key_of(r, 'y', e->id)) == PIR_MAP_NONE)
+		return 0;
+	key = &r->keys[k];
+	if (!key->ndue)
+		return 0;
+	if (!(out = pir_arena_alloc(&s->arena, key->ndue * sizeof(*out))))
+		return PIR_ENOMEM;
+	for (size_t i = 0; i < key->ndue; i++) {
+		out[i].old_due = date_or_none(key->due[i].old_due);
+		out[i].new_due = date_or_none(key->due[i].new_due);
+		commit_ref(&out[i].commit, r, key->due[i].commit);
+	}
+	qsort(out, key->ndue, sizeof(*out), cmp_due_change);
+	it->due_changes = out;
+	it->ndue_changes = key->ndue;
+	return 0;
 }
 
 /* Fill item `it` from its locations locs[0..n) (sorted: live, yaml first). */
 static int build_item(pir_scan *s, linker *l, pir_item *it, raw_loc **locs, size_t n)
 {
 	const pir_entry *e = NULL;
+	const pir_repo *e_repo = NULL;
 	const raw_loc *first_marker = NULL;
 	size_t live_entries = 0;
 	bool live_marker = false, any_invalid = false, any_live = false;
@@ -309,9 +393,12 @@ static int build_item(pir_scan *s, linker *l, pir_item *it, raw_loc **locs, size
 		const raw_loc *x = locs[i];
 		out[i] = x->loc;
 		any_live |= x->live;
+		it->changed |= x->loc.changed;
 		if (x->entry) {
-			if (!e)
+			if (!e) {
 				e = x->entry;
+				e_repo = s->repos[x->repo];
+			}
 			if (x->live) {
 				live_entries++;
 				any_invalid |= x->entry->invalid;
@@ -348,8 +435,16 @@ static int build_item(pir_scan *s, linker *l, pir_item *it, raw_loc **locs, size
 		it->closed = e->closed;
 		it->fields = e->fields;
 		it->nfields = e->nfields;
+		it->team = e->team;
+		it->snooze_until = e->snooze_until;
+		it->snooze_reason = e->snooze_reason;
+		it->snoozed = e->snooze_until != PIR_DATE_NONE && s->as_of < e->snooze_until;
 		if (!e->id)
 			any_invalid = true;
+		if (due_changes(s, it, e_repo, e) < 0)
+			return PIR_ENOMEM;
+	} else {
+		it->snooze_until = PIR_DATE_NONE;
 	}
 	if (first_marker) {
 		if (!it->title)

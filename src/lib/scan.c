@@ -109,6 +109,7 @@ static void blob_dispose(pir_blob *b)
 	}
 	free(b->mkeys);
 	free(b->ykeys);
+	free(b->yentry);
 }
 
 static void repo_free(pir_repo *r)
@@ -125,6 +126,10 @@ static void repo_free(pir_repo *r)
 	pir_oidmap_dispose(&r->shallow_set);
 	pir_oidmap_dispose(&r->missing);
 	pir_strpool_dispose(&r->keys_pool);
+	pir_strpool_dispose(&r->since_paths);
+	free(r->since_old);
+	for (size_t k = 0; r->keys && k < r->keys_pool.n; k++)
+		free(r->keys[k].due);
 	free(r->keys);
 	free(r->head);
 	for (size_t i = 0; i < r->ntpaths; i++)
@@ -350,6 +355,31 @@ done:
 	return err;
 }
 
+/* --changed-since: the tree to compare with, in this repository. */
+static int since_tree(pir_repo *r)
+{
+	const char *spec = r->scan->opts.changed_since;
+	git_object *obj = NULL;
+	git_commit *commit = NULL;
+	git_oid tree;
+	int gerr, err;
+
+	if ((gerr = git_revparse_single(&obj, r->repo, spec)) < 0 ||
+	    (gerr = git_object_peel((git_object **)&commit, obj, GIT_OBJECT_COMMIT)) < 0) {
+		err = gerr == GIT_ENOTFOUND
+			      ? pir_error_set(PIR_ENOTFOUND, "%s: unknown revision '%s' (--changed-since)",
+					      r->name, spec)
+			      : pir_error_git(gerr, r->name);
+		goto done;
+	}
+	tree = *git_commit_tree_id(commit);
+	err = pir_since_diff(r, &tree);
+done:
+	git_commit_free(commit);
+	git_object_free(obj);
+	return err;
+}
+
 static int report_head_skips(pir_repo *r)
 {
 	int err = 0;
@@ -394,6 +424,8 @@ static int scan_repo(pir_scan *s, pir_repo *r)
 	if ((err = resolve_ref(r)) < 0 || r->empty)
 		return err;
 	if ((err = pir_head_list(r)) < 0)
+		return err;
+	if (s->opts.changed_since && (err = since_tree(r)) < 0)
 		return err;
 	if (!s->opts.no_history && (err = pir_history_walk(r)) < 0)
 		return err;

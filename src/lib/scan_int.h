@@ -27,6 +27,7 @@ typedef struct {
 	pir_entry_list *entries; /* parsed when seen at an action-items path */
 	uint32_t *mkeys, nmkeys; /* sorted unique key ids of its markers */
 	uint32_t *ykeys, nykeys; /* sorted unique key ids of its entries */
+	uint32_t *yentry;        /* for each of ykeys, the index of its first entry */
 } pir_blob;
 
 /* One blob-level change between a commit and one of its parents. */
@@ -49,6 +50,12 @@ typedef struct {
 	uint32_t topo;    /* parents before children */
 } pir_commit;
 
+/* A move of an entry's due date (strings point into the blobs' entries). */
+typedef struct {
+	uint32_t commit;
+	const char *old_due, *new_due;
+} pir_due_event;
+
 /* A marker's or an entry's identity across history and where it came and went. */
 typedef struct {
 	int64_t intro_time;
@@ -61,6 +68,8 @@ typedef struct {
 	const char *rm_path;
 	uint32_t rm_blob;
 	bool in_head;
+	pir_due_event *due; /* entries only: due date moves, in replay order */
+	size_t ndue, due_cap;
 } pir_key;
 
 /* A file of the scanned tree. */
@@ -101,6 +110,9 @@ typedef struct pir_repo {
 
 	pir_head_entry *head;
 	size_t nhead, head_cap;
+	bool has_since;           /* changed_since was given */
+	pir_strpool since_paths;  /* paths added or changed since that ref */
+	uint32_t *since_old;      /* per since path: its blob then, PIR_MAP_NONE if added */
 	pir_arena arena;
 	pir_thread_paths *tpaths; /* one per walking thread */
 	size_t ntpaths;
@@ -148,6 +160,7 @@ int pir_blob_intern(pir_repo *r, const git_oid *oid, bool yaml, uint32_t *out);
 int pir_keys_build(pir_repo *r);
 int pir_history_replay(pir_repo *r);
 int pir_head_list(pir_repo *r);
+int pir_since_diff(pir_repo *r, const git_oid *since_tree);
 void pir_repo_free_history(pir_repo *r);
 void pir_history_drop_changes(pir_repo *r);
 

@@ -16,7 +16,8 @@ static pir_scan *run(const char *const *repos, pir_scan_options *o)
 {
 	pir_scan *s = NULL;
 
-	o->as_of = D("2026-11-22");
+	if (o->as_of == PIR_DATE_NONE)
+		o->as_of = D("2026-11-22");
 	CHECK_INT(pir_scan_new(&s, o), 0);
 	for (size_t i = 0; repos[i]; i++) {
 		char *path = malloc(strlen(FIXTURES) + strlen(repos[i]) + 2);
@@ -245,6 +246,92 @@ static void test_bare_shallow_worktree(void)
 	pir_scan_free(s);
 }
 
+static void test_due_changes_snooze_team(void)
+{
+	pir_scan_options o = PIR_SCAN_OPTIONS_INIT;
+	pir_scan *s = run(both, &o);
+	const pir_item *it;
+
+	it = find(s, "PIR-2026-01-04-001");
+	if (it) {
+		CHECK_STR(it->team, "payments");
+		CHECK_INT(it->ndue_changes, 1);
+		if (it->ndue_changes) {
+			CHECK_INT(it->due_changes[0].old_due, D("2026-02-01"));
+			CHECK_INT(it->due_changes[0].new_due, D("2026-03-01"));
+			CHECK_INT(it->due_changes[0].commit.date, D("2026-02-01"));
+		}
+		CHECK(!(it->reasons & PIR_REASON_SLIPPING));
+	}
+	/* moved three times: more than max_slips (2) */
+	it = find(s, "PIR-2026-01-04-002");
+	if (it) {
+		CHECK_INT(it->ndue_changes, 3);
+		if (it->ndue_changes == 3)
+			CHECK_INT(it->due_changes[2].new_due, D("2027-03-31"));
+		CHECK(it->reasons & PIR_REASON_SLIPPING);
+		CHECK_INT(it->due, D("2027-03-31"));
+	}
+	it = find(s, "PIR-2026-02-20-001");
+	if (it) {
+		CHECK_INT(it->snooze_until, D("2026-12-15"));
+		CHECK_STR(it->snooze_reason, "waiting for the vendor client release");
+		CHECK(it->snoozed);
+		CHECK_INT(it->nfields, 1); /* labels; snooze is a known field */
+	}
+	pir_scan_free(s);
+
+	/* on the snooze's last day it no longer holds */
+	o.max_slips = 3;
+	o.as_of = D("2026-12-15");
+	s = run(both, &o);
+	it = find(s, "PIR-2026-02-20-001");
+	if (it)
+		CHECK(!it->snoozed);
+	it = find(s, "PIR-2026-01-04-002");
+	if (it)
+		CHECK(!(it->reasons & PIR_REASON_SLIPPING));
+	pir_scan_free(s);
+}
+
+static void test_changed_since(void)
+{
+	static const char *const svc[] = {"svc", NULL};
+	pir_scan_options o = PIR_SCAN_OPTIONS_INIT;
+	pir_scan *s;
+	const pir_item *it;
+
+	/* the last commit added src/util.c and src/generated.c */
+	o.changed_since = "HEAD~1";
+	s = run(svc, &o);
+	for (size_t i = 0; i < pir_scan_item_count(s); i++) {
+		it = pir_scan_item(s, i);
+		bool new_file = !strcmp(it->locations[0].path, "src/util.c") ||
+				!strcmp(it->locations[0].path, "src/generated.c");
+		CHECK_INT(it->changed, new_file);
+	}
+	pir_scan_free(s);
+
+	/* since the merge (HEAD~2): timeouts.c came with it and is unchanged since */
+	o.changed_since = "HEAD~2";
+	s = run(svc, &o);
+	it = find(s, "PIR-2026-02-20-001");
+	if (it)
+		CHECK(!it->changed);
+	it = find(s, "PIR-2026-99-99-999");
+	if (it)
+		CHECK(it->changed);
+	pir_scan_free(s);
+
+	/* before the merge, the side branch's marker is new */
+	o.changed_since = "HEAD~3";
+	s = run(svc, &o);
+	it = find(s, "PIR-2026-02-20-001");
+	if (it)
+		CHECK(it->changed);
+	pir_scan_free(s);
+}
+
 static void test_broken_mirror(void)
 {
 	static const char *const broken[] = {"broken", NULL};
@@ -297,6 +384,8 @@ int main(void)
 	RUN(test_resolved);
 	RUN(test_no_history);
 	RUN(test_bare_shallow_worktree);
+	RUN(test_due_changes_snooze_team);
+	RUN(test_changed_since);
 	RUN(test_broken_mirror);
 	RUN(test_errors);
 	return test_summary();
