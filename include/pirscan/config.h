@@ -1,0 +1,77 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef PIRSCAN_CONFIG_H
+#define PIRSCAN_CONFIG_H
+
+#include <stdbool.h>
+#include "common.h"
+#include "date.h"
+#include "scan.h"
+
+PIR_BEGIN_DECL
+
+/** A parsed and validated .pirscan.yml (see docs/config.md). Opaque. */
+typedef struct pir_config pir_config;
+
+/** One team of the `teams` table. Strings are owned by the config. */
+typedef struct {
+	const char *name;
+	const char *const *email;   /**< NULL-terminated */
+	const char *const *members; /**< NULL-terminated, e.g. "@alice" */
+} pir_team;
+
+/** The policy of the CI gate; flags override it. Initialise with PIR_CHECK_OPTIONS_INIT. */
+typedef struct {
+	unsigned version;
+	const char *fail_on;    /**< severity name; items at or above it fail when overdue */
+	unsigned fail_reasons;  /**< pir_reason bits that also fail */
+	int grace;              /**< days an item may be overdue before it fails */
+	int warn_within;        /**< warn for items due within this many days */
+	int max_slips;          /**< more due-date moves than this is the reason "slipping" */
+} pir_check_options;
+
+#define PIR_CHECK_OPTIONS_VERSION 1
+#define PIR_CHECK_OPTIONS_INIT {PIR_CHECK_OPTIONS_VERSION, "critical", 0, 0, 7, 2}
+
+/**
+ * Parse and validate a configuration of `len` bytes; `name` is the file name
+ * used in messages. Every problem (unknown key, wrong type, bad date, bad
+ * pattern, unknown severity) is appended to `errors` as one line
+ * "name:line:column: message\n"; when there is any, the function returns
+ * PIR_EINVALID and `*out` is NULL. Returns 0 or PIR_ENOMEM otherwise.
+ */
+PIR_EXTERN(int) pir_config_parse(pir_config **out, const char *buf, size_t len, const char *name,
+				 pir_buf *errors);
+
+/** Read and parse the file at `path`; PIR_ENOTFOUND (with a message) when it cannot be read. */
+PIR_EXTERN(int) pir_config_load(pir_config **out, const char *path, pir_buf *errors);
+
+/**
+ * Read `.pirscan.yml` from the tree of `ref` (NULL: HEAD) of the repository
+ * at `repo_path`, as the scan would see it. PIR_ENOTFOUND when the tree has
+ * no such file (not an error for callers: the defaults apply).
+ */
+PIR_EXTERN(int) pir_config_load_from_repository(pir_config **out, const char *repo_path,
+						const char *ref, pir_buf *errors);
+
+PIR_EXTERN(void) pir_config_free(pir_config *config);
+
+/**
+ * Copy what the configuration sets into scan options: marker pattern, item
+ * file names, severities, stale limits, excludes, as_of. Keys it does not set
+ * are left alone. Pointers refer to the config, which must outlive `opts`.
+ */
+PIR_EXTERN(void) pir_config_apply_scan(const pir_config *config, pir_scan_options *opts);
+
+/** Copy what the configuration sets into check options (fail_on, grace, ...). */
+PIR_EXTERN(void) pir_config_apply_check(const pir_config *config, pir_check_options *opts);
+
+/** The teams table, in file order. */
+PIR_EXTERN(size_t) pir_config_team_count(const pir_config *config);
+PIR_EXTERN(const pir_team *) pir_config_team(const pir_config *config, size_t i);
+
+/** A string setting of the `report` section ("from", "smtp_url", "smtp_user"), or NULL. */
+PIR_EXTERN(const char *) pir_config_report_setting(const pir_config *config, const char *key);
+
+PIR_END_DECL
+
+#endif
