@@ -6,7 +6,10 @@ A case is tests/golden/NAME.cmd: one line of arguments (shell words) where
 {fixtures} is the fixture repositories' folder and {tmp} a fresh temporary
 folder outside any repository. Expected: NAME.out (stdout), NAME.err (stderr,
 optional) and NAME.status (exit status, default 0). Each case runs with
-TZ=UTC, NO_COLOR=1 and COLUMNS unset, from the fixtures folder.
+TZ=UTC, NO_COLOR=1 and COLUMNS unset, from the fixtures folder. Optional:
+NAME.env, KEY=VALUE lines added to the environment ({tmp} expanded), and
+NAME.files, paths under {tmp} whose contents are appended to stdout after a
+"--- file: PATH ---" line (files a command writes, such as a step summary).
 
   golden.py PIRSCAN FIXTURES CASE_DIR NAME     run one case
   golden.py --update PIRSCAN FIXTURES CASE_DIR [NAME...]   rewrite expectations
@@ -21,16 +24,31 @@ import tempfile
 def run_case(pirscan, fixtures, case_dir, name, update):
     with open(os.path.join(case_dir, name + ".cmd"), encoding="utf-8") as f:
         line = f.read().strip()
+    base = os.path.join(case_dir, name)
     with tempfile.TemporaryDirectory(prefix="pirscan-golden-") as tmp:
-        args = [a.replace("{fixtures}", fixtures).replace("{tmp}", tmp)
-                for a in shlex.split(line)]
-        env = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "NO_COLOR")}
+        def expand(s):
+            return s.replace("{fixtures}", fixtures).replace("{tmp}", tmp)
+        args = [expand(a) for a in shlex.split(line)]
+        env = {k: v for k, v in os.environ.items()
+               if k not in ("COLUMNS", "NO_COLOR", "GITHUB_STEP_SUMMARY")}
         env.update(TZ="UTC", NO_COLOR="1", LC_ALL="C")
+        if os.path.exists(base + ".env"):
+            with open(base + ".env", encoding="utf-8") as f:
+                for kv in f.read().splitlines():
+                    if "=" in kv:
+                        k, v = kv.split("=", 1)
+                        env[k] = expand(v)
         p = subprocess.run([pirscan] + args, cwd=fixtures, env=env,
                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=120)
+        stdout = p.stdout
+        if os.path.exists(base + ".files"):
+            with open(base + ".files", encoding="utf-8") as f:
+                for rel in f.read().split():
+                    stdout += ("--- file: %s ---\n" % rel).encode()
+                    path = os.path.join(tmp, rel)
+                    stdout += open(path, "rb").read() if os.path.exists(path) else b"(missing)\n"
     out, err = (s.decode("utf-8", "replace").replace(tmp, "{tmp}").replace(fixtures, "{fixtures}")
-                for s in (p.stdout, p.stderr))
-    base = os.path.join(case_dir, name)
+                for s in (stdout, p.stderr))
     if update:
         with open(base + ".out", "w", encoding="utf-8", newline="") as f:
             f.write(out)

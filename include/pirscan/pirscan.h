@@ -8,5 +8,6 @@
 #include "scan.h"
 #include "format.h"
 #include "config.h"
+#include "check.h"
 
 #endif

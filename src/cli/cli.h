@@ -21,6 +21,7 @@ struct pir_cmd {
 };
 
 int cmd_scan(int argc, char **argv);
+int cmd_check(int argc, char **argv);
 void cmd_scan_usage(FILE *f);
 
 /* One-line message on stderr, prefixed "pirscan: ". */
@@ -31,18 +32,34 @@ int cli_fail(int code, const char *context);
 int cli_write(const pir_buf *buf);
 
 /* Options shared by the commands that scan. */
+/* Which scan options a flag set: the configuration file fills in the others. */
+enum {
+	CLI_SET_MARKER = 1u << 0,
+	CLI_SET_ITEM_FILES = 1u << 1,
+	CLI_SET_AS_OF = 1u << 2,
+};
+
 typedef struct {
 	pir_scan_options scan;
 	const char **repos;
 	size_t nrepos;
 	bool quiet;
 	int color; /* -1 auto, 0 never, 1 always */
+	unsigned set;            /* CLI_SET_* */
+	const char *config_path; /* --config */
+	bool no_config;          /* --no-config */
+	pir_config *config;      /* loaded by cli_run_scan_prepare, or NULL */
+	bool prepared;
 } cli_scan_args;
+
+#define CLI_SCAN_ARGS_INIT {PIR_SCAN_OPTIONS_INIT, NULL, 0, false, -1, 0, NULL, false, NULL, false}
 
 /* Parse a scan option at argv[*i] (long options with "=VALUE" or a separate VALUE).
  * Returns 1 if consumed, 0 if not a scan option, -1 on a usage error (already reported). */
 int cli_parse_scan_option(cli_scan_args *a, int argc, char **argv, int *i);
-/* Run the scan described by `a`; prints diagnostics and progress. */
+/* Load the configuration into `a` (once); prints its errors. */
+int cli_run_scan_prepare(cli_scan_args *a);
+/* Run the scan described by `a` (preparing it first if needed); prints diagnostics and progress. */
 int cli_run_scan(pir_scan **out, cli_scan_args *a);
 void cli_scan_args_dispose(cli_scan_args *a);
 bool cli_use_color(int mode);

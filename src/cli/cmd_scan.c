@@ -23,7 +23,7 @@ void cmd_scan_usage(FILE *f)
 
 int cmd_scan(int argc, char **argv)
 {
-	cli_scan_args a = {PIR_SCAN_OPTIONS_INIT, NULL, 0, false, -1};
+	cli_scan_args a = CLI_SCAN_ARGS_INIT;
 	pir_format_options fo = PIR_FORMAT_OPTIONS_INIT;
 	const char *format = "table";
 	pir_scan *scan = NULL;

@@ -22,6 +22,9 @@ const char *cli_scan_options_help =
 	"  --max-size BYTES    skip blobs larger than this (suffix K, M, G; default 8M)\n"
 	"  --threads N         worker threads (default: the number of cores, at most 8)\n"
 	"  --color WHEN        auto, always or never (NO_COLOR is respected)\n"
+	"  --config FILE       read the configuration from FILE instead of .pirscan.yml\n"
+	"                      in the first repository's scanned tree\n"
+	"  --no-config         use no configuration file\n"
 	"  -q, --quiet         no progress and no diagnostics on stderr\n";
 
 void cli_error(const char *fmt, ...)
@@ -125,6 +128,14 @@ int cli_parse_scan_option(cli_scan_args *a, int argc, char **argv, int *i)
 		a->quiet = true;
 		return 1;
 	}
+	if (!strcmp(arg, "--no-config")) {
+		a->no_config = true;
+		return 1;
+	}
+	if ((r = cli_opt_value("--config", argc, argv, i, &v)) != 0) {
+		a->config_path = v;
+		return r;
+	}
 	if ((r = cli_opt_value("--ref", argc, argv, i, &v)) != 0) {
 		a->scan.ref = v;
 		return r;
@@ -136,10 +147,12 @@ int cli_parse_scan_option(cli_scan_args *a, int argc, char **argv, int *i)
 			cli_error("--as-of: invalid date '%s' (expected YYYY-MM-DD)", v);
 			return -1;
 		}
+		a->set |= CLI_SET_AS_OF;
 		return 1;
 	}
 	if ((r = cli_opt_value("--marker", argc, argv, i, &v)) != 0) {
 		a->scan.marker_pattern = v;
+		a->set |= CLI_SET_MARKER;
 		return r;
 	}
 	if ((r = cli_opt_value("--item-file", argc, argv, i, &v)) != 0) {
@@ -157,6 +170,7 @@ int cli_parse_scan_option(cli_scan_args *a, int argc, char **argv, int *i)
 		files[n] = v;
 		files[n + 1] = NULL;
 		a->scan.item_files = files;
+		a->set |= CLI_SET_ITEM_FILES;
 		return 1;
 	}
 	if ((r = cli_opt_value("--max-size", argc, argv, i, &v)) != 0) {
@@ -214,7 +228,59 @@ int cli_parse_scan_option(cli_scan_args *a, int argc, char **argv, int *i)
 void cli_scan_args_dispose(cli_scan_args *a)
 {
 	free(a->repos);
-	free((void *)a->scan.item_files);
+	if (a->set & CLI_SET_ITEM_FILES)
+		free((void *)a->scan.item_files);
+	pir_config_free(a->config);
+}
+
+/*
+ * The configuration: --config FILE, else .pirscan.yml in the scanned tree of
+ * the first repository. It fills in what no flag set; flags win.
+ */
+static int load_config(cli_scan_args *a, const char *first_repo)
+{
+	pir_scan_options from_file = PIR_SCAN_OPTIONS_INIT;
+	pir_buf errors = PIR_BUF_INIT;
+	int err;
+
+	if (a->no_config)
+		return 0;
+	if (a->config_path)
+		err = pir_config_load(&a->config, a->config_path, &errors);
+	else
+		err = pir_config_load_from_repository(&a->config, first_repo, a->scan.ref, &errors);
+	if (err == PIR_ENOTFOUND && !a->config_path) {
+		pir_buf_dispose(&errors);
+		return 0; /* no file: the defaults apply */
+	}
+	if (err < 0) {
+		if (errors.size) {
+			/* one line per problem, each "file:line:column: message" */
+			for (const char *line = errors.ptr; *line;) {
+				const char *nl = strchr(line, '\n');
+				size_t len = nl ? (size_t)(nl - line) : strlen(line);
+				fprintf(stderr, "pirscan: %.*s\n", (int)len, line);
+				line += len + (nl != NULL);
+			}
+		} else {
+			cli_fail(err, NULL);
+		}
+		pir_buf_dispose(&errors);
+		return -1;
+	}
+	pir_buf_dispose(&errors);
+	pir_config_apply_scan(a->config, &from_file);
+	if (!(a->set & CLI_SET_MARKER))
+		a->scan.marker_pattern = from_file.marker_pattern;
+	if (!(a->set & CLI_SET_ITEM_FILES))
+		a->scan.item_files = from_file.item_files;
+	if (!(a->set & CLI_SET_AS_OF))
+		a->scan.as_of = from_file.as_of;
+	a->scan.severities = from_file.severities;
+	memcpy(a->scan.stale_days, from_file.stale_days, sizeof(a->scan.stale_days));
+	a->scan.stale_days_none = from_file.stale_days_none;
+	a->scan.exclude = from_file.exclude;
+	return 0;
 }
 
 bool cli_use_color(int mode)
@@ -290,6 +356,14 @@ static int print_diagnostics(const pir_scan *scan)
 	return err;
 }
 
+int cli_run_scan_prepare(cli_scan_args *a)
+{
+	if (a->prepared)
+		return CLI_EXIT_OK;
+	a->prepared = true;
+	return load_config(a, a->nrepos ? a->repos[0] : ".") < 0 ? CLI_EXIT_FATAL : CLI_EXIT_OK;
+}
+
 int cli_run_scan(pir_scan **out, cli_scan_args *a)
 {
 	static const char *const here[] = {"."};
@@ -300,6 +374,8 @@ int cli_run_scan(pir_scan **out, cli_scan_args *a)
 	int err;
 
 	*out = NULL;
+	if (cli_run_scan_prepare(a) != CLI_EXIT_OK)
+		return CLI_EXIT_FATAL;
 	if (!a->quiet && isatty(STDERR_FILENO)) {
 		a->scan.progress = on_progress;
 		a->scan.progress_payload = &st;

@@ -354,3 +354,45 @@ void pir_fdiag_list_clear(pir_fdiag_list *list)
 	list->v = NULL;
 	list->n = list->cap = 0;
 }
+
+int pir_buf_xml_str(pir_buf *buf, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t len, i = 0, k;
+	int err = 0;
+
+	if (!s)
+		return 0;
+	len = strlen(s);
+	while (!err && i < len) {
+		unsigned char c = p[i];
+		const char *esc = NULL;
+
+		switch (c) {
+		case '&': esc = "&amp;"; break;
+		case '<': esc = "&lt;"; break;
+		case '>': esc = "&gt;"; break;
+		case '"': esc = "&quot;"; break;
+		case '\'': esc = "&apos;"; break;
+		case '\n': esc = "&#10;"; break;
+		case '\r': esc = "&#13;"; break;
+		case '\t': esc = "&#9;"; break;
+		default: break;
+		}
+		if (esc) {
+			err = pir_buf_puts(buf, esc);
+			i++;
+		} else if (c < 0x20 || c == 0x7f) {
+			i++; /* not allowed in XML 1.0, even as a reference */
+		} else if (!(k = utf8_seq(p + i, len - i))) {
+			err = pir_buf_puts(buf, "\xef\xbf\xbd");
+			i++;
+		} else if (k == 3 && p[i] == 0xef && p[i + 1] == 0xbf && p[i + 2] >= 0xbe) {
+			i += k; /* U+FFFE and U+FFFF are not characters */
+		} else {
+			err = pir_buf_put(buf, s + i, k);
+			i += k;
+		}
+	}
+	return err;
+}

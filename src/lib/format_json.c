@@ -99,6 +99,28 @@ static void location(jw *w, const pir_location *l)
 	put(w, "\n      }");
 }
 
+static void item(jw *w, const pir_item *it);
+static void diagnostic(jw *w, const pir_diagnostic *d);
+
+int pir_json_item(pir_buf *out, const pir_item *it)
+{
+	jw w = {out, 0};
+	item(&w, it);
+	return w.err;
+}
+
+int pir_json_diagnostics(pir_buf *out, const pir_scan *scan)
+{
+	jw w = {out, 0};
+	put(&w, "[");
+	for (size_t i = 0; i < pir_scan_diagnostic_count(scan); i++) {
+		put(&w, i ? ", " : "");
+		diagnostic(&w, pir_scan_diagnostic(scan, i));
+	}
+	put(&w, "]");
+	return w.err;
+}
+
 static void item(jw *w, const pir_item *it)
 {
 	const char *in = "      ";
@@ -238,6 +260,12 @@ static void repository(jw *w, const pir_repository *r)
 
 int pir_format_json(pir_buf *out, const pir_scan *scan, const pir_format_options *o)
 {
+	return pir_json_document(out, scan, o, NULL, NULL);
+}
+
+int pir_json_document(pir_buf *out, const pir_scan *scan, const pir_format_options *o,
+		      int (*extra)(pir_buf *out, void *payload), void *payload)
+{
 	pir_format_options defaults = PIR_FORMAT_OPTIONS_INIT;
 	jw w = {out, 0};
 	size_t n = 0;
@@ -274,6 +302,9 @@ int pir_format_json(pir_buf *out, const pir_scan *scan, const pir_format_options
 		put(&w, i ? ", " : "");
 		diagnostic(&w, pir_scan_diagnostic(scan, i));
 	}
-	put(&w, "]\n}\n");
+	put(&w, "]");
+	if (extra && !w.err)
+		w.err = extra(out, payload);
+	put(&w, "\n}\n");
 	return w.err;
 }

@@ -61,7 +61,7 @@ static const char *due_color(const pir_item *it, pir_date as_of)
 }
 
 /* Where the work is: the first marker still in the tree, else the first location. */
-static const pir_location *shown_location(const pir_item *it)
+const pir_location *pir_item_work_location(const pir_item *it)
 {
 	for (size_t i = 0; i < it->nlocations; i++)
 		if (it->locations[i].kind == PIR_LOCATION_MARKER &&
@@ -72,7 +72,7 @@ static const pir_location *shown_location(const pir_item *it)
 
 static int fill_row(row *r, const pir_item *it, pir_date as_of)
 {
-	const pir_location *l = shown_location(it);
+	const pir_location *l = pir_item_work_location(it);
 	char d[11];
 
 	memset(r, 0, sizeof(*r));

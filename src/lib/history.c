@@ -253,6 +253,8 @@ static int diff_entry(differ *d, const git_tree_entry *ea, const git_tree_entry 
 		return 0; /* symlinks and submodules hold no markers */
 	if ((err = pir_buf_puts(&d->path, git_tree_entry_name(e))) < 0)
 		return err;
+	if (d->r->scan->opts.exclude && pir_scan_is_excluded(d->r->scan, d->path.ptr, ta || tb))
+		goto done; /* left out: its trees are not even read */
 	if (ta || tb) {
 		git_tree *sa = NULL, *sb = NULL;
 		if ((!ta || (err = lookup_tree(d, &sa, git_tree_entry_id(ea))) == 0) &&
@@ -264,6 +266,7 @@ static int diff_entry(differ *d, const git_tree_entry *ea, const git_tree_entry 
 	} else if (ba || bb) {
 		err = add_change(d, ba ? ea : NULL, bb ? eb : NULL);
 	}
+done:
 	d->path.size = mark;
 	if (d->path.ptr)
 		d->path.ptr[mark] = '\0';

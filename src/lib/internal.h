@@ -159,6 +159,22 @@ bool pir_date_is_valid_ymd(int y, unsigned m, unsigned d);
 /* ---- reasons ---- */
 extern const char *const pir_reason_names[PIR_REASON_COUNT];
 
+/* ---- JSON pieces shared by the writers (format_json.c) ---- */
+int pir_json_item(pir_buf *out, const pir_item *it);
+int pir_json_diagnostics(pir_buf *out, const pir_scan *scan);
+/* The scan's JSON document; `extra` may append more top-level members (",\n  ..."). */
+int pir_json_document(pir_buf *out, const pir_scan *scan, const pir_format_options *o,
+		      int (*extra)(pir_buf *out, void *payload), void *payload);
+/* The location a person acts on: the first marker still in the tree, else the first. */
+const pir_location *pir_item_work_location(const pir_item *it);
+/** Append `s` for XML text or attribute values; characters XML 1.0 forbids are dropped. */
+int pir_buf_xml_str(pir_buf *buf, const char *s);
+
+/* ---- the gate, for its writers (check.c) ---- */
+const pir_check_options *pir_check_options_of(const pir_check *c);
+const pir_scan *pir_check_scan(const pir_check *c);
+bool pir_check_changed_only(const pir_check *c);
+
 /* ---- scan internals shared with the writers (scan.c) ---- */
 const char *pir_item_sev_label(const pir_item *item);
 

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 #include <ctype.h>
+#include <fnmatch.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -192,6 +193,83 @@ int pir_scan_diag(pir_scan *s, pir_diag_level level, const char *code, const cha
 done:
 	pthread_mutex_unlock(&s->lock);
 	return err;
+}
+
+/*
+ * Glob matching for excludes: `*` and `?` stay within a path segment, `**`
+ * crosses segments, `[...]` is a character class (as fnmatch(3)).
+ */
+static bool glob_match(const char *p, const char *s)
+{
+	for (; *p; p++, s++) {
+		if (p[0] == '*' && p[1] == '*') {
+			p += 2;
+			if (*p == '/')
+				p++; /* "**" followed by "/" also matches no folder at all */
+			for (;; s++) {
+				if (glob_match(p, s))
+					return true;
+				if (!*s)
+					return false;
+			}
+		}
+		if (*p == '*') {
+			for (;; s++) {
+				if (glob_match(p + 1, s))
+					return true;
+				if (!*s || *s == '/')
+					return false;
+			}
+		}
+		if (!*s)
+			return false;
+		if (*p == '?') {
+			if (*s == '/')
+				return false;
+		} else if (*p == '[') {
+			const char *end = strchr(p + 1, ']');
+			char cls[256], one[2] = {*s, 0};
+			if (!end || (size_t)(end - p + 2) > sizeof(cls) || *s == '/') {
+				if (*p != *s)
+					return false;
+				continue;
+			}
+			memcpy(cls, p, (size_t)(end - p) + 1);
+			cls[end - p + 1] = '\0';
+			if (fnmatch(cls, one, 0) != 0)
+				return false;
+			p = end;
+		} else if (*p != *s) {
+			return false;
+		}
+	}
+	return !*s;
+}
+
+bool pir_scan_is_excluded(const pir_scan *s, const char *path, bool is_dir)
+{
+	const char *base = strrchr(path, '/');
+
+	base = base ? base + 1 : path;
+	for (const char *const *e = s->opts.exclude; e && *e; e++) {
+		const char *pat = *e;
+		size_t n = strlen(pat);
+		bool anchored = strchr(pat, '/') != NULL;
+
+		if (glob_match(pat, anchored ? path : base))
+			return true;
+		/* a folder is left out whole when a pattern DIR followed by slash-star-star names it */
+		if (is_dir && n > 3 && !strcmp(pat + n - 3, "/**")) {
+			char head[4096];
+			if (n - 3 < sizeof(head)) {
+				memcpy(head, pat, n - 3);
+				head[n - 3] = '\0';
+				if (glob_match(head, strchr(head, '/') ? path : base))
+					return true;
+			}
+		}
+	}
+	return false;
 }
 
 bool pir_scan_is_item_file(const pir_scan *s, const char *path)
@@ -479,6 +557,14 @@ int pir_scan_run(pir_scan *s)
 pir_date pir_scan_as_of(const pir_scan *s)
 {
 	return s->as_of;
+}
+
+int pir_scan_severity_rank(const pir_scan *s, const char *name)
+{
+	for (size_t i = 0; i < s->nseverities; i++)
+		if (!strcmp(s->severities[i], name))
+			return (int)i;
+	return -1;
 }
 
 bool pir_scan_has_history(const pir_scan *s)

@@ -147,6 +147,8 @@ int pir_scan_diag(pir_scan *scan, pir_diag_level level, const char *code, const 
 		  const char *path, unsigned line, unsigned column, const char *fmt, ...)
 	PIR_PRINTF(8, 9);
 bool pir_scan_is_item_file(const pir_scan *scan, const char *path);
+/* Whether `path` (a file, or a folder when is_dir) matches an exclude glob. */
+bool pir_scan_is_excluded(const pir_scan *scan, const char *path, bool is_dir);
 int pir_scan_progress(pir_scan *scan, const char *repo, const char *phase, size_t done,
 		      size_t total);
 int pir_repo_open_again(git_repository **out, const pir_repo *r);

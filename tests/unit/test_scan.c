@@ -332,6 +332,30 @@ static void test_changed_since(void)
 	pir_scan_free(s);
 }
 
+static void test_exclude(void)
+{
+	static const char *const svc[] = {"svc", NULL};
+	static const char *const globs[] = {"src/**", "*.sql", "web/admin.html", NULL};
+	pir_scan_options o = PIR_SCAN_OPTIONS_INIT;
+	pir_scan *s;
+
+	o.exclude = globs;
+	s = run(svc, &o);
+	for (size_t i = 0; i < pir_scan_item_count(s); i++) {
+		const pir_item *it = pir_scan_item(s, i);
+		for (size_t k = 0; k < it->nlocations; k++) {
+			const char *p = it->locations[k].path;
+			CHECK(strncmp(p, "src/", 4) != 0);
+			CHECK(strcmp(p, "db/orders.sql") != 0);
+			CHECK(strcmp(p, "web/admin.html") != 0);
+		}
+	}
+	/* what is not excluded is still there, dated */
+	CHECK(find(s, "PIR-2026-01-04-002") != NULL);
+	CHECK(find_incident(s, "INC-2891") != NULL);
+	pir_scan_free(s);
+}
+
 static void test_broken_mirror(void)
 {
 	static const char *const broken[] = {"broken", NULL};
@@ -386,6 +410,7 @@ int main(void)
 	RUN(test_bare_shallow_worktree);
 	RUN(test_due_changes_snooze_team);
 	RUN(test_changed_since);
+	RUN(test_exclude);
 	RUN(test_broken_mirror);
 	RUN(test_errors);
 	return test_summary();

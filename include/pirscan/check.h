@@ -1,0 +1,75 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef PIRSCAN_CHECK_H
+#define PIRSCAN_CHECK_H
+
+#include <stdbool.h>
+#include "common.h"
+#include "config.h"
+#include "scan.h"
+
+PIR_BEGIN_DECL
+
+/** What the gate decided for one item. */
+typedef enum {
+	PIR_VERDICT_PASS = 0,
+	PIR_VERDICT_WARN = 1,    /**< reported, never fails */
+	PIR_VERDICT_SNOOZED = 2, /**< would fail, but a snooze is active */
+	PIR_VERDICT_FAIL = 3,
+} pir_verdict;
+
+/** Why: pir_reason bits, plus these. */
+#define PIR_WHY_DUE_SOON (1u << 16)    /**< due within warn_within days */
+#define PIR_WHY_GRACE (1u << 17)       /**< overdue, but within the grace days */
+#define PIR_WHY_BELOW (1u << 18)       /**< overdue, below the fail-on severity */
+#define PIR_WHY_UNCHANGED (1u << 19)   /**< would fail, but not touched since changed_since */
+
+typedef struct {
+	const pir_item *item;
+	pir_verdict verdict;
+	unsigned why; /**< PIR_REASON_* and PIR_WHY_* bits behind the verdict */
+} pir_check_result;
+
+/** The gate's decisions over a scan. Opaque. */
+typedef struct pir_check pir_check;
+
+/**
+ * Decide every live item of `scan` under `opts`. `changed_only` is the
+ * pull-request mode (the scan was run with changed_since): failures of items
+ * not added or changed since then become warnings.
+ * Returns 0, PIR_EINVALID (fail_on names no severity of the scan) or PIR_ENOMEM.
+ */
+PIR_EXTERN(int) pir_check_new(pir_check **out, const pir_scan *scan,
+			      const pir_check_options *opts, bool changed_only);
+PIR_EXTERN(void) pir_check_free(pir_check *check);
+
+/** Results: failing first, then warnings, then snoozed, then passed; most urgent first. */
+PIR_EXTERN(size_t) pir_check_count(const pir_check *check);
+PIR_EXTERN(const pir_check_result *) pir_check_result_at(const pir_check *check, size_t i);
+/** Number of results with verdict `v`. */
+PIR_EXTERN(size_t) pir_check_tally(const pir_check *check, pir_verdict v);
+/** True when any item fails: the gate's exit status is 1. */
+PIR_EXTERN(bool) pir_check_failed(const pir_check *check);
+
+/** Name of a PIR_WHY_* bit or reason bit ("due-soon", "overdue", ...). */
+PIR_EXTERN(const char *) pir_check_why_name(unsigned bit);
+
+typedef enum {
+	PIR_CHECK_FORMAT_TABLE,
+	PIR_CHECK_FORMAT_JSON,
+	PIR_CHECK_FORMAT_SARIF,
+	PIR_CHECK_FORMAT_JUNIT,
+	PIR_CHECK_FORMAT_GITHUB,
+	PIR_CHECK_FORMAT_GITLAB,
+	PIR_CHECK_FORMAT_MARKDOWN, /**< the GitHub step summary */
+} pir_check_format;
+
+/** Parse a format name ("table", "sarif", ...); PIR_EINVALID when unknown (not "markdown"). */
+PIR_EXTERN(int) pir_check_format_parse(pir_check_format *out, const char *name);
+
+/** Append the gate's report in `format` to `out`; `color` for the table only. */
+PIR_EXTERN(int) pir_check_write(pir_buf *out, const pir_check *check, pir_check_format format,
+				bool color);
+
+PIR_END_DECL
+
+#endif

@@ -1,0 +1,788 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The gate's report in each CI system's own format: a table for people,
+ * JSON (the core document plus a "check" member), SARIF 2.1.0, JUnit XML,
+ * GitHub workflow commands with a Markdown step summary, and GitLab Code
+ * Quality. Everything from a repository is escaped for its format.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+typedef struct {
+	pir_buf *b;
+	int err;
+} out_t;
+
+static void put(out_t *o, const char *s)
+{
+	if (!o->err)
+		o->err = pir_buf_puts(o->b, s);
+}
+
+static void putf(out_t *o, const char *fmt, ...) PIR_PRINTF(2, 3);
+static void putf(out_t *o, const char *fmt, ...)
+{
+	char tmp[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(tmp, sizeof(tmp), fmt, ap);
+	va_end(ap);
+	put(o, tmp);
+}
+
+static void json_str(out_t *o, const char *s)
+{
+	if (!o->err)
+		o->err = pir_buf_json_str(o->b, s);
+}
+
+static void xml(out_t *o, const char *s)
+{
+	if (!o->err)
+		o->err = pir_buf_xml_str(o->b, s);
+}
+
+static void term(out_t *o, const char *s)
+{
+	if (!o->err)
+		o->err = pir_buf_term_str(o->b, s);
+}
+
+static const char *date_str(char buf[11], pir_date d)
+{
+	pir_date_format(buf, d);
+	return buf[0] ? buf : "-";
+}
+
+/* The item's name in a report: its ID, else its incident, else "marker". */
+static const char *item_name(const pir_item *it)
+{
+	return it->id ? it->id : it->incident ? it->incident : "marker";
+}
+
+/* A stable fingerprint: the ID, or a hash of the marker text (FNV-1a 64). */
+static void fingerprint(char out[32], const pir_item *it)
+{
+	uint64_t h = 1469598103934665603ull;
+	const char *s = it->locations[0].text ? it->locations[0].text : "";
+
+	if (it->id) {
+		snprintf(out, 32, "%.31s", it->id);
+		return;
+	}
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ull;
+	snprintf(out, 32, "marker-%016llx", (unsigned long long)h);
+}
+
+/* The reasons behind a verdict, most important first. */
+static const unsigned why_order[] = {
+	PIR_REASON_OVERDUE,    PIR_REASON_UNKNOWN_ID, PIR_REASON_DUPLICATE_ID,
+	PIR_REASON_INVALID,    PIR_REASON_DONE_BUT_MARKER_REMAINS, PIR_REASON_SLIPPING,
+	PIR_REASON_NO_OWNER,   PIR_REASON_NO_DUE,     PIR_REASON_TOO_OLD,
+	PIR_WHY_DUE_SOON,      PIR_WHY_GRACE,         PIR_WHY_BELOW,
+	PIR_WHY_UNCHANGED,
+};
+
+static unsigned primary_why(unsigned why)
+{
+	for (size_t i = 0; i < PIR_ARRAY_SIZE(why_order); i++)
+		if (why & why_order[i])
+			return why_order[i];
+	return 0;
+}
+
+/* One sentence per reason, for people. */
+static void explain(out_t *o, const pir_check *c, const pir_check_result *r, unsigned bit)
+{
+	const pir_item *it = r->item;
+	const pir_check_options *opts = pir_check_options_of(c);
+	char d[11];
+	long long left = it->due != PIR_DATE_NONE ? (long long)(it->due - pir_scan_as_of(pir_check_scan(c))) : 0;
+
+	switch (bit) {
+	case PIR_REASON_OVERDUE:
+		putf(o, "overdue by %lld day%s (due %s; fails at %s and above, grace %d day%s)",
+		     (long long)it->overdue_days, it->overdue_days == 1 ? "" : "s",
+		     date_str(d, it->due), opts->fail_on, opts->grace, opts->grace == 1 ? "" : "s");
+		break;
+	case PIR_WHY_DUE_SOON:
+		if (left == 0)
+			putf(o, "due today (%s)", date_str(d, it->due));
+		else
+			putf(o, "due in %lld day%s (%s)", left, left == 1 ? "" : "s", date_str(d, it->due));
+		break;
+	case PIR_WHY_GRACE:
+		putf(o, "overdue by %lld days, within the grace of %d days",
+		     (long long)it->overdue_days, opts->grace);
+		break;
+	case PIR_WHY_BELOW:
+		putf(o, "overdue by %lld days, below the fail-on severity (%s)",
+		     (long long)it->overdue_days, opts->fail_on);
+		break;
+	case PIR_WHY_UNCHANGED:
+		put(o, "not added or changed by this change: the full gate still fails on it");
+		break;
+	case PIR_REASON_SLIPPING:
+		putf(o, "slipping: the due date moved %zu times (more than %d)", it->ndue_changes,
+		     opts->max_slips);
+		break;
+	case PIR_REASON_UNKNOWN_ID:
+		put(o, "unknown-id: a marker names it, but no action-items file defines it");
+		break;
+	case PIR_REASON_DUPLICATE_ID:
+		put(o, "duplicate-id: more than one action-items entry defines it");
+		break;
+	case PIR_REASON_INVALID:
+		put(o, "invalid: its action-items entry failed validation (see the diagnostics)");
+		break;
+	case PIR_REASON_DONE_BUT_MARKER_REMAINS:
+		put(o, "done-but-marker-remains: closed as ");
+		put(o, it->status ? it->status : "done");
+		put(o, ", but a marker still names it");
+		break;
+	case PIR_REASON_NO_OWNER:
+		put(o, "no-owner: nobody owns it");
+		break;
+	case PIR_REASON_NO_DUE:
+		put(o, "no-due: it has no due date");
+		break;
+	case PIR_REASON_TOO_OLD:
+		putf(o, "too-old: open for %lld days, longer than its severity allows",
+		     (long long)it->age_days);
+		break;
+	default:
+		put(o, pir_check_why_name(bit));
+		break;
+	}
+}
+
+static void explain_all(out_t *o, const pir_check *c, const pir_check_result *r, const char *sep)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < PIR_ARRAY_SIZE(why_order); i++) {
+		if (!(r->why & why_order[i]))
+			continue;
+		if (n++)
+			put(o, sep);
+		explain(o, c, r, why_order[i]);
+	}
+}
+
+static void location_str(out_t *o, const pir_location *l, void (*esc)(out_t *, const char *))
+{
+	esc(o, l->repo);
+	put(o, ":");
+	esc(o, l->path);
+	putf(o, ":%u", l->line);
+}
+
+/* Is location `l` of a result reported (a failing or warned item's live locations)? */
+static bool reported(const pir_location *l)
+{
+	return !PIR_COMMIT_REF_SET(&l->resolved);
+}
+
+/* ---- table ---- */
+
+static const char *verdict_word(pir_verdict v)
+{
+	switch (v) {
+	case PIR_VERDICT_FAIL: return "FAIL";
+	case PIR_VERDICT_WARN: return "WARN";
+	case PIR_VERDICT_SNOOZED: return "SNOOZED";
+	default: return "PASS";
+	}
+}
+
+static void summary_line(out_t *o, const pir_check *c)
+{
+	const pir_check_options *opts = pir_check_options_of(c);
+	char d[11];
+
+	putf(o, "pirscan check: %s: %zu failing, %zu warning%s, %zu snoozed, %zu passed "
+		"(as of %s UTC; fail-on %s, grace %d day%s)\n",
+	     pir_check_failed(c) ? "FAILED" : "passed", pir_check_tally(c, PIR_VERDICT_FAIL),
+	     pir_check_tally(c, PIR_VERDICT_WARN), pir_check_tally(c, PIR_VERDICT_WARN) == 1 ? "" : "s",
+	     pir_check_tally(c, PIR_VERDICT_SNOOZED), pir_check_tally(c, PIR_VERDICT_PASS),
+	     date_str(d, pir_scan_as_of(pir_check_scan(c))), opts->fail_on, opts->grace,
+	     opts->grace == 1 ? "" : "s");
+}
+
+static void write_table(out_t *o, const pir_check *c, bool color)
+{
+	static const char *const col[] = {[PIR_VERDICT_FAIL] = "\033[1;31m",
+					  [PIR_VERDICT_WARN] = "\033[33m",
+					  [PIR_VERDICT_SNOOZED] = "\033[36m"};
+	for (size_t i = 0; i < pir_check_count(c); i++) {
+		const pir_check_result *r = pir_check_result_at(c, i);
+		const pir_item *it = r->item;
+		char d[11];
+
+		if (r->verdict == PIR_VERDICT_PASS)
+			continue;
+		if (color)
+			put(o, col[r->verdict]);
+		putf(o, "%-7s", verdict_word(r->verdict));
+		if (color)
+			put(o, "\033[0m");
+		put(o, "  ");
+		term(o, item_name(it));
+		put(o, "  ");
+		term(o, it->severity ? it->severity : "-");
+		put(o, "  ");
+		term(o, it->owner && *it->owner ? it->owner : "no owner");
+		if (it->overdue_days > 0)
+			putf(o, "  %lldd overdue", (long long)it->overdue_days);
+		else if (it->due != PIR_DATE_NONE)
+			putf(o, "  due %s", date_str(d, it->due));
+		else
+			put(o, "  no due date");
+		if (it->id && it->incident) {
+			put(o, "  ");
+			term(o, it->incident);
+		}
+		put(o, "  ");
+		location_str(o, pir_item_work_location(it), term);
+		put(o, "\n         ");
+		term(o, it->title ? it->title : "");
+		put(o, "\n         ");
+		if (r->verdict == PIR_VERDICT_SNOOZED && it->snoozed) {
+			putf(o, "snoozed until %s: ", date_str(d, it->snooze_until));
+			term(o, it->snooze_reason);
+			if (r->why) {
+				put(o, "; would fail: ");
+				explain_all(o, c, r, "; ");
+			}
+		} else {
+			explain_all(o, c, r, "; ");
+		}
+		put(o, "\n");
+	}
+	if (pir_check_count(c) > pir_check_tally(c, PIR_VERDICT_PASS))
+		put(o, "\n");
+	summary_line(o, c);
+}
+
+/* ---- JSON ---- */
+
+static int json_check_member(pir_buf *b, void *payload)
+{
+	const pir_check *c = payload;
+	const pir_check_options *opts = pir_check_options_of(c);
+	out_t o = {b, 0};
+	size_t n = 0;
+
+	put(&o, ",\n  \"check\": {\n    \"passed\": ");
+	put(&o, pir_check_failed(c) ? "false" : "true");
+	put(&o, ",\n    \"policy\": {\"fail_on\": ");
+	json_str(&o, opts->fail_on);
+	putf(&o, ", \"grace\": %d, \"warn_within\": %d, \"max_slips\": %d, \"fail_on_reasons\": [",
+	     opts->grace, opts->warn_within, opts->max_slips);
+	for (unsigned i = 0; i < 32; i++) {
+		if (!(opts->fail_reasons & (1u << i)) || !pir_reason_name(1u << i))
+			continue;
+		put(&o, n++ ? ", " : "");
+		json_str(&o, pir_reason_name(1u << i));
+	}
+	putf(&o, "], \"changed_only\": %s},\n", pir_check_changed_only(c) ? "true" : "false");
+	putf(&o, "    \"summary\": {\"failing\": %zu, \"warnings\": %zu, \"snoozed\": %zu, "
+		 "\"passed\": %zu},\n    \"results\": [",
+	     pir_check_tally(c, PIR_VERDICT_FAIL), pir_check_tally(c, PIR_VERDICT_WARN),
+	     pir_check_tally(c, PIR_VERDICT_SNOOZED), pir_check_tally(c, PIR_VERDICT_PASS));
+	for (size_t i = 0; i < pir_check_count(c); i++) {
+		const pir_check_result *r = pir_check_result_at(c, i);
+		const pir_location *l = pir_item_work_location(r->item);
+		size_t k = 0;
+		char fp[32];
+
+		fingerprint(fp, r->item);
+		put(&o, i ? ",\n      {" : "\n      {");
+		put(&o, "\"item\": ");
+		json_str(&o, fp);
+		put(&o, ", \"verdict\": ");
+		json_str(&o, r->verdict == PIR_VERDICT_FAIL      ? "fail"
+			     : r->verdict == PIR_VERDICT_WARN    ? "warn"
+			     : r->verdict == PIR_VERDICT_SNOOZED ? "snoozed"
+								 : "pass");
+		put(&o, ", \"why\": [");
+		for (size_t w = 0; w < PIR_ARRAY_SIZE(why_order); w++) {
+			if (!(r->why & why_order[w]))
+				continue;
+			put(&o, k++ ? ", " : "");
+			json_str(&o, pir_check_why_name(why_order[w]));
+		}
+		put(&o, "], \"repo\": ");
+		json_str(&o, l->repo);
+		put(&o, ", \"path\": ");
+		json_str(&o, l->path);
+		putf(&o, ", \"line\": %u}", l->line);
+	}
+	put(&o, pir_check_count(c) ? "\n    ]\n  }" : "]\n  }");
+	return o.err;
+}
+
+/* ---- SARIF 2.1.0 ---- */
+
+/* A relative path as a URI reference: unreserved bytes and '/' stay, the rest %XX. */
+static void uri(out_t *o, const char *path)
+{
+	pir_buf b = PIR_BUF_INIT;
+	static const char hex[] = "0123456789ABCDEF";
+
+	for (const unsigned char *p = (const unsigned char *)path; *p && !o->err; p++) {
+		if ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') ||
+		    strchr("-._~/", *p)) {
+			o->err = pir_buf_putc(&b, (char)*p);
+		} else {
+			char e[4] = {'%', hex[*p >> 4], hex[*p & 15], 0};
+			o->err = pir_buf_puts(&b, e);
+		}
+	}
+	json_str(o, b.ptr ? b.ptr : "");
+	pir_buf_dispose(&b);
+}
+
+static const unsigned sarif_rules[] = {
+	PIR_REASON_OVERDUE,  PIR_REASON_TOO_OLD,       PIR_REASON_NO_OWNER,
+	PIR_REASON_NO_DUE,   PIR_REASON_UNKNOWN_ID,    PIR_REASON_DUPLICATE_ID,
+	PIR_REASON_DONE_BUT_MARKER_REMAINS, PIR_REASON_INVALID, PIR_REASON_SLIPPING,
+	PIR_WHY_DUE_SOON,    PIR_WHY_GRACE,            PIR_WHY_BELOW,
+	PIR_WHY_UNCHANGED,
+};
+
+static const char *rule_text(unsigned bit)
+{
+	switch (bit) {
+	case PIR_REASON_OVERDUE: return "An open action item is past its due date.";
+	case PIR_REASON_TOO_OLD: return "An open action item is older than its severity allows.";
+	case PIR_REASON_NO_OWNER: return "An open action item has no owner.";
+	case PIR_REASON_NO_DUE: return "An open action item has no due date.";
+	case PIR_REASON_UNKNOWN_ID: return "A marker names an ID that no action-items file defines.";
+	case PIR_REASON_DUPLICATE_ID: return "Two action-items entries define the same ID.";
+	case PIR_REASON_DONE_BUT_MARKER_REMAINS:
+		return "The action item is closed but a marker still names it.";
+	case PIR_REASON_INVALID: return "The action-items entry failed validation.";
+	case PIR_REASON_SLIPPING: return "The action item's due date keeps moving.";
+	case PIR_WHY_DUE_SOON: return "An open action item is due soon.";
+	case PIR_WHY_GRACE: return "An action item is overdue, within the grace period.";
+	case PIR_WHY_BELOW: return "An action item is overdue, below the fail-on severity.";
+	case PIR_WHY_UNCHANGED: return "An action item fails the gate but this change did not touch it.";
+	default: return "";
+	}
+}
+
+static size_t rule_index(unsigned bit)
+{
+	for (size_t i = 0; i < PIR_ARRAY_SIZE(sarif_rules); i++)
+		if (sarif_rules[i] == bit)
+			return i;
+	return 0;
+}
+
+static void sarif_result(out_t *o, const pir_check *c, const pir_check_result *r,
+			 const pir_location *l, bool *first)
+{
+	const pir_item *it = r->item;
+	unsigned rule = primary_why(r->why ? r->why : PIR_REASON_OVERDUE);
+	char fp[32];
+
+	fingerprint(fp, it);
+	put(o, *first ? "\n        {" : ",\n        {");
+	*first = false;
+	put(o, "\"ruleId\": ");
+	json_str(o, pir_check_why_name(rule));
+	putf(o, ", \"ruleIndex\": %zu, \"level\": \"%s\", \"message\": {\"text\": ", rule_index(rule),
+	     r->verdict == PIR_VERDICT_FAIL ? "error" : r->verdict == PIR_VERDICT_WARN ? "warning" : "note");
+	{
+		pir_buf msg = PIR_BUF_INIT;
+		out_t m = {&msg, 0};
+		put(&m, item_name(it));
+		if (it->title) {
+			put(&m, ": ");
+			put(&m, it->title);
+		}
+		put(&m, " (");
+		explain_all(&m, c, r, "; ");
+		if (it->owner && *it->owner) {
+			put(&m, "; owner ");
+			put(&m, it->owner);
+		}
+		put(&m, ")");
+		o->err = o->err ? o->err : m.err;
+		json_str(o, msg.ptr);
+		pir_buf_dispose(&msg);
+	}
+	put(o, "}, \"locations\": [{\"physicalLocation\": {\"artifactLocation\": {\"uri\": ");
+	uri(o, l->path);
+	putf(o, ", \"uriBaseId\": \"%%SRCROOT%%\"}, \"region\": {\"startLine\": %u, \"startColumn\": %u}}}]",
+	     l->line, l->column ? l->column : 1);
+	put(o, ", \"partialFingerprints\": {\"pirscanItem/v1\": ");
+	json_str(o, fp);
+	put(o, "}, \"properties\": {\"repository\": ");
+	json_str(o, l->repo);
+	put(o, ", \"severity\": ");
+	json_str(o, it->severity);
+	put(o, ", \"owner\": ");
+	json_str(o, it->owner);
+	put(o, ", \"incident\": ");
+	json_str(o, it->incident);
+	put(o, "}");
+	if (r->verdict == PIR_VERDICT_SNOOZED && it->snoozed) {
+		char d[11];
+		pir_buf j = PIR_BUF_INIT;
+		out_t m = {&j, 0};
+		putf(&m, "snoozed until %s: ", date_str(d, it->snooze_until));
+		put(&m, it->snooze_reason ? it->snooze_reason : "");
+		o->err = o->err ? o->err : m.err;
+		put(o, ", \"suppressions\": [{\"kind\": \"inSource\", \"justification\": ");
+		json_str(o, j.ptr);
+		put(o, "}]");
+		pir_buf_dispose(&j);
+	}
+	put(o, "}");
+}
+
+static void write_sarif(out_t *o, const pir_check *c)
+{
+	bool first = true;
+
+	put(o, "{\n  \"$schema\": \"https://json.schemastore.org/sarif-2.1.0.json\",\n"
+	       "  \"version\": \"2.1.0\",\n  \"runs\": [{\n    \"tool\": {\"driver\": {\"name\": "
+	       "\"pirscan\", \"version\": ");
+	json_str(o, pir_version());
+	put(o, ", \"rules\": [");
+	for (size_t i = 0; i < PIR_ARRAY_SIZE(sarif_rules); i++) {
+		unsigned bit = sarif_rules[i];
+		put(o, i ? ",\n      {\"id\": " : "\n      {\"id\": ");
+		json_str(o, pir_check_why_name(bit));
+		put(o, ", \"shortDescription\": {\"text\": ");
+		json_str(o, rule_text(bit));
+		putf(o, "}, \"defaultConfiguration\": {\"level\": \"%s\"}}",
+		     bit & (PIR_WHY_DUE_SOON | PIR_WHY_GRACE | PIR_WHY_BELOW | PIR_WHY_UNCHANGED)
+			     ? "warning"
+			     : "error");
+	}
+	put(o, "]}},\n    \"columnKind\": \"utf16CodeUnits\",\n    \"results\": [");
+	for (size_t i = 0; i < pir_check_count(c); i++) {
+		const pir_check_result *r = pir_check_result_at(c, i);
+		if (r->verdict == PIR_VERDICT_PASS ||
+		    (r->verdict == PIR_VERDICT_SNOOZED && !r->why))
+			continue;
+		for (size_t k = 0; k < r->item->nlocations; k++)
+			if (reported(&r->item->locations[k]))
+				sarif_result(o, c, r, &r->item->locations[k], &first);
+	}
+	put(o, first ? "]\n  }]\n}\n" : "\n    ]\n  }]\n}\n");
+}
+
+/* ---- JUnit XML ---- */
+
+static void write_junit(out_t *o, const pir_check *c)
+{
+	size_t n = pir_check_count(c);
+	size_t fails = pir_check_tally(c, PIR_VERDICT_FAIL);
+	size_t skips = pir_check_tally(c, PIR_VERDICT_SNOOZED);
+	char d[11];
+
+	put(o, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+	putf(o, "<testsuites name=\"pirscan check\" tests=\"%zu\" failures=\"%zu\" errors=\"0\" "
+		"skipped=\"%zu\" time=\"0\">\n",
+	     n, fails, skips);
+	putf(o, "  <testsuite name=\"pirscan check\" tests=\"%zu\" failures=\"%zu\" errors=\"0\" "
+		"skipped=\"%zu\" time=\"0\" timestamp=\"%sT00:00:00\">\n",
+	     n, fails, skips, date_str(d, pir_scan_as_of(pir_check_scan(c))));
+	for (size_t i = 0; i < n; i++) {
+		const pir_check_result *r = pir_check_result_at(c, i);
+		const pir_item *it = r->item;
+		const pir_location *l = pir_item_work_location(it);
+
+		put(o, "    <testcase name=\"");
+		xml(o, item_name(it));
+		if (it->title) {
+			put(o, ": ");
+			xml(o, it->title);
+		}
+		put(o, "\" classname=\"pirscan.");
+		xml(o, l->repo);
+		put(o, "\" file=\"");
+		xml(o, l->path);
+		putf(o, "\" line=\"%u\" time=\"0\"", l->line);
+		if (r->verdict == PIR_VERDICT_PASS) {
+			put(o, "/>\n");
+			continue;
+		}
+		put(o, ">\n");
+		if (r->verdict == PIR_VERDICT_FAIL) {
+			pir_buf msg = PIR_BUF_INIT;
+			out_t m = {&msg, 0};
+			explain_all(&m, c, r, "; ");
+			o->err = o->err ? o->err : m.err;
+			put(o, "      <failure type=\"");
+			xml(o, pir_check_why_name(primary_why(r->why)));
+			put(o, "\" message=\"");
+			xml(o, msg.ptr);
+			put(o, "\">");
+			location_str(o, l, xml);
+			if (it->owner) {
+				put(o, " owner ");
+				xml(o, it->owner);
+			}
+			put(o, "</failure>\n");
+			pir_buf_dispose(&msg);
+		} else if (r->verdict == PIR_VERDICT_SNOOZED) {
+			put(o, "      <skipped message=\"snoozed until ");
+			put(o, date_str(d, it->snooze_until));
+			put(o, ": ");
+			xml(o, it->snooze_reason);
+			put(o, "\"/>\n");
+		} else {
+			put(o, "      <system-out>warning: ");
+			explain_all(o, c, r, "; "); /* plain ASCII sentences around escaped values */
+			put(o, "</system-out>\n");
+		}
+		put(o, "    </testcase>\n");
+	}
+	put(o, "  </testsuite>\n</testsuites>\n");
+}
+
+/* ---- GitHub Actions ---- */
+
+/* Workflow command escaping: data escapes % CR LF; properties also : and ,. */
+static void gh_escape(out_t *o, const char *s, bool property)
+{
+	pir_buf b = PIR_BUF_INIT;
+
+	for (; s && *s && !o->err; s++) {
+		switch (*s) {
+		case '%': o->err = pir_buf_puts(&b, "%25"); break;
+		case '\r': o->err = pir_buf_puts(&b, "%0D"); break;
+		case '\n': o->err = pir_buf_puts(&b, "%0A"); break;
+		case ':': o->err = property ? pir_buf_puts(&b, "%3A") : pir_buf_putc(&b, ':'); break;
+		case ',': o->err = property ? pir_buf_puts(&b, "%2C") : pir_buf_putc(&b, ','); break;
+		default: o->err = pir_buf_putc(&b, *s); break;
+		}
+	}
+	if (b.ptr)
+		put(o, b.ptr);
+	pir_buf_dispose(&b);
+}
+
+static void write_github(out_t *o, const pir_check *c)
+{
+	for (size_t i = 0; i < pir_check_count(c); i++) {
+		const pir_check_result *r = pir_check_result_at(c, i);
+		const pir_item *it = r->item;
+		const char *cmd = r->verdict == PIR_VERDICT_FAIL      ? "error"
+				  : r->verdict == PIR_VERDICT_WARN    ? "warning"
+				  : r->verdict == PIR_VERDICT_SNOOZED ? "notice"
+								      : NULL;
+		if (!cmd || (r->verdict == PIR_VERDICT_SNOOZED && !r->why))
+			continue;
+		for (size_t k = 0; k < it->nlocations; k++) {
+			const pir_location *l = &it->locations[k];
+			pir_buf msg = PIR_BUF_INIT, title = PIR_BUF_INIT;
+			out_t m = {&msg, 0}, t = {&title, 0};
+			char d[11];
+
+			if (!reported(l))
+				continue;
+			put(&t, item_name(it));
+			put(&t, " ");
+			put(&t, pir_check_why_name(primary_why(r->why)));
+			if (it->title) {
+				put(&m, it->title);
+				put(&m, ": ");
+			}
+			if (r->verdict == PIR_VERDICT_SNOOZED) {
+				putf(&m, "snoozed until %s: ", date_str(d, it->snooze_until));
+				put(&m, it->snooze_reason ? it->snooze_reason : "");
+				put(&m, "; would fail: ");
+			}
+			explain_all(&m, c, r, "; ");
+			if (it->owner && *it->owner) {
+				put(&m, " (owner ");
+				put(&m, it->owner);
+				put(&m, ")");
+			}
+			o->err = o->err ? o->err : m.err ? m.err : t.err;
+			putf(o, "::%s file=", cmd);
+			gh_escape(o, l->path, true);
+			putf(o, ",line=%u,col=%u,title=", l->line, l->column ? l->column : 1);
+			gh_escape(o, title.ptr, true);
+			put(o, "::");
+			gh_escape(o, msg.ptr, false);
+			put(o, "\n");
+			pir_buf_dispose(&msg);
+			pir_buf_dispose(&title);
+		}
+	}
+	summary_line(o, c);
+}
+
+/* ---- Markdown (the GitHub step summary) ---- */
+
+static void md(out_t *o, const char *s)
+{
+	pir_buf b = PIR_BUF_INIT;
+
+	if (!s)
+		s = "";
+	for (; *s && !o->err; s++) {
+		unsigned char ch = (unsigned char)*s;
+		if (ch == '\n' || ch == '\r' || ch == '\t')
+			o->err = pir_buf_putc(&b, ' ');
+		else if (ch < 0x20 || ch == 0x7f)
+			continue;
+		else if (ch == '<')
+			o->err = pir_buf_puts(&b, "&lt;");
+		else if (ch == '>')
+			o->err = pir_buf_puts(&b, "&gt;");
+		else if (ch == '&')
+			o->err = pir_buf_puts(&b, "&amp;");
+		else if (strchr("\\`*_{}[]()#!|~", ch)) { /* cells never start a line: - . + are safe */
+			o->err = pir_buf_putc(&b, '\\');
+			if (!o->err)
+				o->err = pir_buf_putc(&b, (char)ch);
+		} else
+			o->err = pir_buf_putc(&b, (char)ch);
+	}
+	if (b.ptr)
+		put(o, b.ptr);
+	pir_buf_dispose(&b);
+}
+
+static void write_markdown(out_t *o, const pir_check *c)
+{
+	const pir_check_options *opts = pir_check_options_of(c);
+	char d[11];
+	bool any = false;
+
+	putf(o, "## pirscan check: %s\n\n", pir_check_failed(c) ? "failed" : "passed");
+	putf(o, "%zu failing, %zu warning%s, %zu snoozed, %zu passed, as of %s (UTC); fails on "
+		"overdue items at ",
+	     pir_check_tally(c, PIR_VERDICT_FAIL), pir_check_tally(c, PIR_VERDICT_WARN),
+	     pir_check_tally(c, PIR_VERDICT_WARN) == 1 ? "" : "s",
+	     pir_check_tally(c, PIR_VERDICT_SNOOZED), pir_check_tally(c, PIR_VERDICT_PASS),
+	     date_str(d, pir_scan_as_of(pir_check_scan(c))));
+	md(o, opts->fail_on);
+	putf(o, " and above, grace %d days.\n\n", opts->grace);
+	for (size_t i = 0; i < pir_check_count(c); i++) {
+		const pir_check_result *r = pir_check_result_at(c, i);
+		const pir_item *it = r->item;
+		if (r->verdict == PIR_VERDICT_PASS)
+			continue;
+		if (!any)
+			put(o, "| | Item | Severity | Owner | Due | Location | Why |\n"
+			       "|---|---|---|---|---|---|---|\n");
+		any = true;
+		putf(o, "| %s | ", verdict_word(r->verdict));
+		md(o, item_name(it));
+		if (it->title) {
+			put(o, ": ");
+			md(o, it->title);
+		}
+		put(o, " | ");
+		md(o, it->severity ? it->severity : "-");
+		put(o, " | ");
+		md(o, it->owner ? it->owner : "-");
+		putf(o, " | %s | ", date_str(d, it->due));
+		location_str(o, pir_item_work_location(it), md);
+		put(o, " | ");
+		{
+			pir_buf why = PIR_BUF_INIT;
+			out_t w = {&why, 0};
+			if (r->verdict == PIR_VERDICT_SNOOZED) {
+				putf(&w, "snoozed until %s: ", date_str(d, it->snooze_until));
+				put(&w, it->snooze_reason ? it->snooze_reason : "");
+			} else {
+				explain_all(&w, c, r, "; ");
+			}
+			o->err = o->err ? o->err : w.err;
+			md(o, why.ptr);
+			pir_buf_dispose(&why);
+		}
+		put(o, " |\n");
+	}
+}
+
+/* ---- GitLab Code Quality ---- */
+
+static void write_gitlab(out_t *o, const pir_check *c)
+{
+	bool first = true;
+
+	put(o, "[");
+	for (size_t i = 0; i < pir_check_count(c); i++) {
+		const pir_check_result *r = pir_check_result_at(c, i);
+		const pir_item *it = r->item;
+		const char *sev;
+
+		if (r->verdict != PIR_VERDICT_FAIL && r->verdict != PIR_VERDICT_WARN)
+			continue;
+		sev = r->verdict == PIR_VERDICT_WARN ? "minor" : it->severity_rank == 0 ? "critical" : "major";
+		for (size_t k = 0; k < it->nlocations; k++) {
+			const pir_location *l = &it->locations[k];
+			pir_buf desc = PIR_BUF_INIT, fpb = PIR_BUF_INIT;
+			out_t m = {&desc, 0}, f = {&fpb, 0};
+			char fp[32];
+			uint64_t h = 1469598103934665603ull;
+
+			if (!reported(l))
+				continue;
+			fingerprint(fp, it);
+			put(&f, fp);
+			put(&f, "\n");
+			put(&f, l->repo);
+			put(&f, "\n");
+			put(&f, l->path);
+			for (const char *p = fpb.ptr ? fpb.ptr : ""; *p; p++)
+				h = (h ^ (unsigned char)*p) * 1099511628211ull;
+			put(&m, item_name(it));
+			if (it->title) {
+				put(&m, ": ");
+				put(&m, it->title);
+			}
+			put(&m, " (");
+			explain_all(&m, c, r, "; ");
+			put(&m, ")");
+			o->err = o->err ? o->err : m.err ? m.err : f.err;
+			put(o, first ? "\n  {\"description\": " : ",\n  {\"description\": ");
+			first = false;
+			json_str(o, desc.ptr);
+			put(o, ", \"check_name\": ");
+			json_str(o, pir_check_why_name(primary_why(r->why)));
+			putf(o, ", \"fingerprint\": \"%016llx\", \"severity\": \"%s\", \"location\": {\"path\": ",
+			     (unsigned long long)h, sev);
+			json_str(o, l->path);
+			putf(o, ", \"lines\": {\"begin\": %u}}}", l->line);
+			pir_buf_dispose(&desc);
+			pir_buf_dispose(&fpb);
+		}
+	}
+	put(o, first ? "]\n" : "\n]\n");
+}
+
+int pir_check_write(pir_buf *out, const pir_check *c, pir_check_format format, bool color)
+{
+	pir_format_options fo = PIR_FORMAT_OPTIONS_INIT;
+	out_t o = {out, 0};
+
+	switch (format) {
+	case PIR_CHECK_FORMAT_TABLE: write_table(&o, c, color); break;
+	case PIR_CHECK_FORMAT_JSON:
+		return pir_json_document(out, pir_check_scan(c), &fo, json_check_member, (void *)c);
+	case PIR_CHECK_FORMAT_SARIF: write_sarif(&o, c); break;
+	case PIR_CHECK_FORMAT_JUNIT: write_junit(&o, c); break;
+	case PIR_CHECK_FORMAT_GITHUB: write_github(&o, c); break;
+	case PIR_CHECK_FORMAT_GITLAB: write_gitlab(&o, c); break;
+	case PIR_CHECK_FORMAT_MARKDOWN: write_markdown(&o, c); break;
+	default: return pir_error_set(PIR_EINVALID, "unknown check format");
+	}
+	return o.err;
+}

@@ -1,0 +1,1 @@
+check --changed-since no-such-ref svc

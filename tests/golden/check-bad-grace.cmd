@@ -1,0 +1,1 @@
+check --grace -3 svc

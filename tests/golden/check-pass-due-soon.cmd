@@ -1,0 +1,1 @@
+check --as-of 2026-05-25 demo

@@ -1,0 +1,1 @@
+check -q --as-of 2026-11-22 --format sarif svc postmortems

@@ -1,0 +1,1 @@
+check --as-of 2026-03-25 configured

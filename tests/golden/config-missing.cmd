@@ -1,0 +1,1 @@
+--config no-such-file.yml demo

@@ -1,0 +1,1 @@
+--as-of 2026-03-25 --no-config configured
