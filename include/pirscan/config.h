@@ -22,7 +22,8 @@ typedef struct {
 /** The policy of the CI gate; flags override it. Initialise with PIR_CHECK_OPTIONS_INIT. */
 typedef struct {
 	unsigned version;
-	const char *fail_on;    /**< severity name; items at or above it fail when overdue */
+	const char *fail_on;    /**< severity name; items at or above it fail when overdue;
+				     NULL: the most urgent severity of the scan */
 	unsigned fail_reasons;  /**< pir_reason bits that also fail */
 	int grace;              /**< days an item may be overdue before it fails */
 	int warn_within;        /**< warn for items due within this many days */
@@ -30,7 +31,7 @@ typedef struct {
 } pir_check_options;
 
 #define PIR_CHECK_OPTIONS_VERSION 1
-#define PIR_CHECK_OPTIONS_INIT {PIR_CHECK_OPTIONS_VERSION, "critical", 0, 0, 7, 2}
+#define PIR_CHECK_OPTIONS_INIT {PIR_CHECK_OPTIONS_VERSION, NULL, 0, 0, 7, 2}
 
 /**
  * Parse and validate a configuration of `len` bytes; `name` is the file name
@@ -42,13 +43,19 @@ typedef struct {
 PIR_EXTERN(int) pir_config_parse(pir_config **out, const char *buf, size_t len, const char *name,
 				 pir_buf *errors);
 
-/** Read and parse the file at `path`; PIR_ENOTFOUND (with a message) when it cannot be read. */
+/**
+ * Read and parse the file at `path`: PIR_ENOTFOUND when it does not exist,
+ * PIR_ERROR when it cannot be read (both with a message), else as
+ * pir_config_parse.
+ */
 PIR_EXTERN(int) pir_config_load(pir_config **out, const char *path, pir_buf *errors);
 
 /**
  * Read `.pirscan.yml` from the tree of `ref` (NULL: HEAD) of the repository
  * at `repo_path`, as the scan would see it. PIR_ENOTFOUND when the tree has
- * no such file (not an error for callers: the defaults apply).
+ * no such file (not an error for callers: the defaults apply), PIR_ENOTREPO
+ * when the path is not a repository; PIR_EINVALID may come without error
+ * lines when `ref` does not name a commit (pir_error_last() says why).
  */
 PIR_EXTERN(int) pir_config_load_from_repository(pir_config **out, const char *repo_path,
 						const char *ref, pir_buf *errors);
@@ -62,7 +69,7 @@ PIR_EXTERN(void) pir_config_free(pir_config *config);
  */
 PIR_EXTERN(void) pir_config_apply_scan(const pir_config *config, pir_scan_options *opts);
 
-/** Copy what the configuration sets into check options (fail_on, grace, ...). */
+/** Copy what the configuration sets into check options (fail_on, grace, ...); the config must outlive `opts`. */
 PIR_EXTERN(void) pir_config_apply_check(const pir_config *config, pir_check_options *opts);
 
 /** The teams table, in file order. */

@@ -14,7 +14,8 @@ static void usage(FILE *f)
 	      "and its severity is at or above --fail-on; warn about items due soon.\n"
 	      "\n"
 	      "Gate options (flags win over the configuration file):\n"
-	      "  --fail-on SEVERITY        fail on overdue items at or above it (default critical)\n"
+	      "  --fail-on SEVERITY        fail on overdue items at or above it (default: the\n"
+	      "                            most urgent severity, critical)\n"
 	      "  --grace DAYS              days an item may be overdue before it fails (default 0)\n"
 	      "  --fail-on-reason LIST     also fail on these stale reasons, comma-separated\n"
 	      "                            (e.g. unknown-id,no-owner,invalid,slipping)\n"
@@ -191,7 +192,7 @@ int cmd_check(int argc, char **argv)
 		opts.max_slips = flags.max_slips;
 	a.scan.max_slips = opts.max_slips;
 	/* a wrong --fail-on is a usage error: say so before a long scan */
-	if (!severity_known(a.scan.severities, opts.fail_on)) {
+	if (opts.fail_on && !severity_known(a.scan.severities, opts.fail_on)) {
 		cli_error("--fail-on: unknown severity '%s'", opts.fail_on);
 		ret = CLI_EXIT_FATAL;
 		goto done;

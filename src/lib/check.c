@@ -101,10 +101,13 @@ int pir_check_new(pir_check **out, const pir_scan *scan, const pir_check_options
 	c->scan = scan;
 	c->opts = opts ? *opts : defaults;
 	c->changed_only = changed_only;
-	if ((c->fail_rank = pir_scan_severity_rank(scan, c->opts.fail_on)) < 0) {
+	if (!c->opts.fail_on) /* the most urgent severity, whatever the list */
+		c->opts.fail_on = pir_scan_severity_name(scan, 0);
+	if (!c->opts.fail_on || (c->fail_rank = pir_scan_severity_rank(scan, c->opts.fail_on)) < 0) {
+		int err = pir_error_set(PIR_EINVALID, "--fail-on: unknown severity '%s'",
+					c->opts.fail_on ? c->opts.fail_on : "");
 		pir_check_free(c);
-		return pir_error_set(PIR_EINVALID, "--fail-on: unknown severity '%s'",
-				     c->opts.fail_on);
+		return err;
 	}
 	for (size_t i = 0; i < n; i++) {
 		const pir_item *it = pir_scan_item(scan, i);
@@ -177,6 +180,12 @@ const pir_check_options *pir_check_options_of(const pir_check *c)
 const pir_scan *pir_check_scan(const pir_check *c)
 {
 	return c->scan;
+}
+
+bool pir_check_by_policy(const pir_check *c, const pir_item *it)
+{
+	return !it->closed && it->overdue_days > c->opts.grace && it->severity_rank >= 0 &&
+	       it->severity_rank <= c->fail_rank;
 }
 
 bool pir_check_changed_only(const pir_check *c)

@@ -106,6 +106,13 @@ static void explain(out_t *o, const pir_check *c, const pir_check_result *r, uns
 
 	switch (bit) {
 	case PIR_REASON_OVERDUE:
+		if (!pir_check_by_policy(c, it)) { /* failing through --fail-on-reason overdue */
+			putf(o, "overdue by %lld day%s (due %s; every overdue item fails: "
+				"--fail-on-reason overdue)",
+			     (long long)it->overdue_days, it->overdue_days == 1 ? "" : "s",
+			     date_str(d, it->due));
+			break;
+		}
 		putf(o, "overdue by %lld day%s (due %s; fails at %s and above, grace %d day%s)",
 		     (long long)it->overdue_days, it->overdue_days == 1 ? "" : "s",
 		     date_str(d, it->due), opts->fail_on, opts->grace, opts->grace == 1 ? "" : "s");
@@ -420,8 +427,8 @@ static void sarif_result(out_t *o, const pir_check *c, const pir_check_result *r
 	}
 	put(o, "}, \"locations\": [{\"physicalLocation\": {\"artifactLocation\": {\"uri\": ");
 	uri(o, l->path);
-	putf(o, ", \"uriBaseId\": \"%%SRCROOT%%\"}, \"region\": {\"startLine\": %u, \"startColumn\": %u}}}]",
-	     l->line, l->column ? l->column : 1);
+	/* no startColumn: ours count bytes, SARIF's UTF-16 code units */
+	putf(o, ", \"uriBaseId\": \"%%SRCROOT%%\"}, \"region\": {\"startLine\": %u}}}]", l->line);
 	put(o, ", \"partialFingerprints\": {\"pirscanItem/v1\": ");
 	json_str(o, fp);
 	put(o, "}, \"properties\": {\"repository\": ");
@@ -468,7 +475,7 @@ static void write_sarif(out_t *o, const pir_check *c)
 			     ? "warning"
 			     : "error");
 	}
-	put(o, "]}},\n    \"columnKind\": \"utf16CodeUnits\",\n    \"results\": [");
+	put(o, "]}},\n    \"results\": [");
 	for (size_t i = 0; i < pir_check_count(c); i++) {
 		const pir_check_result *r = pir_check_result_at(c, i);
 		if (r->verdict == PIR_VERDICT_PASS ||
@@ -584,14 +591,13 @@ static void write_github(out_t *o, const pir_check *c)
 								      : NULL;
 		if (!cmd || (r->verdict == PIR_VERDICT_SNOOZED && !r->why))
 			continue;
-		for (size_t k = 0; k < it->nlocations; k++) {
-			const pir_location *l = &it->locations[k];
+		/* one annotation per item, where the work is: GitHub shows only a few per step */
+		{
+			const pir_location *l = pir_item_work_location(it);
 			pir_buf msg = PIR_BUF_INIT, title = PIR_BUF_INIT;
 			out_t m = {&msg, 0}, t = {&title, 0};
 			char d[11];
 
-			if (!reported(l))
-				continue;
 			put(&t, item_name(it));
 			put(&t, " ");
 			put(&t, pir_check_why_name(primary_why(r->why)));
@@ -735,10 +741,8 @@ static void write_gitlab(out_t *o, const pir_check *c)
 
 			if (!reported(l))
 				continue;
-			fingerprint(fp, it);
+			fingerprint(fp, it); /* not the repository's folder name: clones differ */
 			put(&f, fp);
-			put(&f, "\n");
-			put(&f, l->repo);
 			put(&f, "\n");
 			put(&f, l->path);
 			for (const char *p = fpb.ptr ? fpb.ptr : ""; *p; p++)

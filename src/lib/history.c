@@ -561,7 +561,7 @@ int pir_since_diff(pir_repo *r, const git_oid *since_tree)
 {
 	pir_strpool pool = {0};
 	differ d = {r, r->repo, &pool, PIR_BUF_INIT, NULL, 0, 0, 0};
-	size_t cap = 0;
+	size_t cap = 0, gone_cap = 0;
 	int err;
 
 	r->has_since = true;
@@ -572,11 +572,16 @@ int pir_since_diff(pir_repo *r, const git_oid *since_tree)
 		static const git_oid zero;
 		uint32_t idx, old = PIR_MAP_NONE;
 
+		if (!git_oid_equal(&ch->old_oid, &zero)) {
+			/* remembered even for deleted paths: a moved marker is not a new one */
+			if ((err = pir_blob_intern(r, &ch->old_oid, ch->yaml, &old)) < 0 ||
+			    (err = pir_grow((void **)&r->since_gone, &gone_cap, r->nsince_gone + 1,
+					    sizeof(uint32_t))) < 0)
+				break;
+			r->since_gone[r->nsince_gone++] = old;
+		}
 		if (git_oid_equal(&ch->new_oid, &zero))
 			continue; /* deleted: no location to mark */
-		if (!git_oid_equal(&ch->old_oid, &zero) &&
-		    (err = pir_blob_intern(r, &ch->old_oid, ch->yaml, &old)) < 0)
-			break;
 		if ((err = pir_strpool_intern(&r->since_paths, ch->path, strlen(ch->path), &idx)) < 0 ||
 		    (err = pir_grow((void **)&r->since_old, &cap, idx + 1, sizeof(uint32_t))) < 0)
 			break;

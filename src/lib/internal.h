@@ -174,6 +174,8 @@ int pir_buf_xml_str(pir_buf *buf, const char *s);
 const pir_check_options *pir_check_options_of(const pir_check *c);
 const pir_scan *pir_check_scan(const pir_check *c);
 bool pir_check_changed_only(const pir_check *c);
+/* Whether the item is overdue past the grace at or above the fail-on severity. */
+bool pir_check_by_policy(const pir_check *c, const pir_item *it);
 
 /* ---- scan internals shared with the writers (scan.c) ---- */
 const char *pir_item_sev_label(const pir_item *item);

@@ -95,28 +95,29 @@ static bool same_entry(const pir_entry *a, const pir_entry *b)
 	       same_str(a->snooze_reason, b->snooze_reason);
 }
 
-/* With changed_since: was this live location added or changed since that ref? */
+/*
+ * With changed_since: was this live location added or changed since that
+ * ref? Only a file that the comparison touched can hold one, and a marker
+ * or entry found unchanged in any old version of the touched files (moved
+ * or renamed) is not new.
+ */
 static bool location_changed(const pir_repo *r, const char *path, const pir_marker *m,
 			     const pir_entry *e)
 {
-	uint32_t idx, old;
-	const pir_blob *b;
-
-	if (!r->has_since || (idx = pir_strpool_find(&r->since_paths, path, strlen(path))) ==
-				     PIR_MAP_NONE)
+	if (!r->has_since || pir_strpool_find(&r->since_paths, path, strlen(path)) == PIR_MAP_NONE)
 		return false;
-	if ((old = r->since_old[idx]) == PIR_MAP_NONE)
-		return true; /* a new file */
-	b = &r->blobs[old];
-	if (m) {
-		for (size_t i = 0; i < b->markers.n; i++)
-			if (strcmp(b->markers.v[i].text, m->text) == 0)
+	for (size_t g = 0; g < r->nsince_gone; g++) {
+		const pir_blob *b = &r->blobs[r->since_gone[g]];
+		if (m) {
+			for (size_t i = 0; i < b->markers.n; i++)
+				if (strcmp(b->markers.v[i].text, m->text) == 0)
+					return false;
+			continue;
+		}
+		for (size_t i = 0; b->entries && i < b->entries->n; i++)
+			if (same_str(b->entries->v[i].id, e->id) && same_entry(&b->entries->v[i], e))
 				return false;
-		return true;
 	}
-	for (size_t i = 0; b->entries && i < b->entries->n; i++)
-		if (same_str(b->entries->v[i].id, e->id))
-			return !same_entry(&b->entries->v[i], e);
 	return true;
 }
 

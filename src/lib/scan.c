@@ -126,12 +126,13 @@ static void repo_free(pir_repo *r)
 	pir_oidmap_dispose(&r->commit_map);
 	pir_oidmap_dispose(&r->shallow_set);
 	pir_oidmap_dispose(&r->missing);
-	pir_strpool_dispose(&r->keys_pool);
-	pir_strpool_dispose(&r->since_paths);
-	free(r->since_old);
 	for (size_t k = 0; r->keys && k < r->keys_pool.n; k++)
 		free(r->keys[k].due);
 	free(r->keys);
+	pir_strpool_dispose(&r->keys_pool); /* after the keys: it holds their count */
+	pir_strpool_dispose(&r->since_paths);
+	free(r->since_old);
+	free(r->since_gone);
 	free(r->head);
 	for (size_t i = 0; i < r->ntpaths; i++)
 		pir_strpool_dispose(&r->tpaths[i].pool);
@@ -433,13 +434,17 @@ done:
 	return err;
 }
 
-/* --changed-since: the tree to compare with, in this repository. */
+/*
+ * --changed-since: the tree to compare with, in this repository: that of the
+ * merge base of REF and the scanned commit, as `git diff REF...HEAD` does, so
+ * that a branch behind its target is not blamed for the target's own changes.
+ */
 static int since_tree(pir_repo *r)
 {
 	const char *spec = r->scan->opts.changed_since;
 	git_object *obj = NULL;
-	git_commit *commit = NULL;
-	git_oid tree;
+	git_commit *commit = NULL, *base_commit = NULL;
+	git_oid tree, base;
 	int gerr, err;
 
 	if ((gerr = git_revparse_single(&obj, r->repo, spec)) < 0 ||
@@ -451,8 +456,12 @@ static int since_tree(pir_repo *r)
 		goto done;
 	}
 	tree = *git_commit_tree_id(commit);
+	if (git_merge_base(&base, r->repo, git_commit_id(commit), &r->head_commit) == 0 &&
+	    git_commit_lookup(&base_commit, r->repo, &base) == 0)
+		tree = *git_commit_tree_id(base_commit);
 	err = pir_since_diff(r, &tree);
 done:
+	git_commit_free(base_commit);
 	git_commit_free(commit);
 	git_object_free(obj);
 	return err;
@@ -565,6 +574,11 @@ int pir_scan_severity_rank(const pir_scan *s, const char *name)
 		if (!strcmp(s->severities[i], name))
 			return (int)i;
 	return -1;
+}
+
+const char *pir_scan_severity_name(const pir_scan *s, int rank)
+{
+	return rank >= 0 && (size_t)rank < s->nseverities ? s->severities[rank] : NULL;
 }
 
 bool pir_scan_has_history(const pir_scan *s)

@@ -113,6 +113,8 @@ typedef struct pir_repo {
 	bool has_since;           /* changed_since was given */
 	pir_strpool since_paths;  /* paths added or changed since that ref */
 	uint32_t *since_old;      /* per since path: its blob then, PIR_MAP_NONE if added */
+	uint32_t *since_gone;     /* every old blob of the comparison, deleted paths too */
+	size_t nsince_gone;
 	pir_arena arena;
 	pir_thread_paths *tpaths; /* one per walking thread */
 	size_t ntpaths;

@@ -170,7 +170,7 @@ static void check_untouched(const pir_config *cfg)
 	CHECK(memcmp(so.stale_days, init.stale_days, sizeof(so.stale_days)) == 0);
 	CHECK_INT(so.stale_days_none, 90);
 	CHECK_INT(so.as_of, PIR_DATE_NONE);
-	CHECK_STR(co.fail_on, "critical");
+	CHECK(co.fail_on == NULL); /* left alone: the most urgent severity */
 	CHECK_INT(co.fail_reasons, 0);
 	CHECK_INT(co.grace, 0);
 	CHECK_INT(co.warn_within, 7);

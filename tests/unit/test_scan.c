@@ -330,6 +330,67 @@ static void test_changed_since(void)
 	if (it)
 		CHECK(it->changed);
 	pir_scan_free(s);
+
+	/* across the rename of src/main.c to src/client/main.c: moved, not new */
+	o.changed_since = "HEAD~5";
+	s = run(svc, &o);
+	it = find(s, "PIR-2026-01-04-001");
+	if (it) {
+		CHECK_STR(it->locations[0].path, "src/client/main.c");
+		CHECK(!it->changed);
+	}
+	pir_scan_free(s);
+
+	/*
+	 * The branch fix-timeouts is behind main, which merged it and later
+	 * removed the admin.html marker. Compared with the merge base (the
+	 * branch's tip: main contains it), nothing on the branch is new; a
+	 * plain comparison with main's tree would call the admin.html marker
+	 * added (as git diff main..fix-timeouts would, where main...fix-timeouts
+	 * does not).
+	 */
+	{
+		static const char *const wt[] = {"svc-wt", NULL};
+		o.changed_since = "main";
+		s = run(wt, &o);
+		it = find(s, "PIR-2026-01-04-002");
+		const pir_location *l = find_loc(it, "web/admin.html");
+		if (l)
+			CHECK(!l->changed);
+		for (size_t i = 0; i < pir_scan_item_count(s); i++)
+			CHECK(!pir_scan_item(s, i)->changed);
+		pir_scan_free(s);
+	}
+}
+
+static void test_check_default_fail_on(void)
+{
+	static const char *const configured[] = {"configured", NULL};
+	static const char *const sev[] = {"sev1", "sev2", "sev3", NULL};
+	static const char *const files[] = {"followups.yml", NULL};
+	pir_scan_options o = PIR_SCAN_OPTIONS_INIT;
+	pir_check_options co = PIR_CHECK_OPTIONS_INIT;
+	pir_check *c = NULL;
+	pir_scan *s;
+
+	/* a custom scale and no fail_on: the most urgent severity, sev1 */
+	o.severities = sev;
+	o.item_files = files;
+	o.marker_pattern = "FIXME\\(PIR:(?<id>[^)]+)\\):? (?<text>.*)";
+	o.as_of = D("2026-04-05");
+	s = run(configured, &o);
+	CHECK_INT(pir_check_new(&c, s, &co, false), 0);
+	if (c) {
+		CHECK(pir_check_failed(c)); /* X-1 (sev1) is overdue */
+		CHECK_INT(pir_check_tally(c, PIR_VERDICT_FAIL), 1);
+		CHECK_INT(pir_check_tally(c, PIR_VERDICT_WARN), 1); /* X-2 (sev3): below */
+		CHECK_STR(pir_check_result_at(c, 0)->item->id, "X-1");
+	}
+	pir_check_free(c);
+	co.fail_on = "critical"; /* not on this scale */
+	CHECK_INT(pir_check_new(&c, s, &co, false), PIR_EINVALID);
+	CHECK(c == NULL);
+	pir_scan_free(s);
 }
 
 static void test_exclude(void)
@@ -410,6 +471,7 @@ int main(void)
 	RUN(test_bare_shallow_worktree);
 	RUN(test_due_changes_snooze_team);
 	RUN(test_changed_since);
+	RUN(test_check_default_fail_on);
 	RUN(test_exclude);
 	RUN(test_broken_mirror);
 	RUN(test_errors);
