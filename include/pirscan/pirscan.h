@@ -9,5 +9,6 @@
 #include "format.h"
 #include "config.h"
 #include "check.h"
+#include "report.h"
 
 #endif

@@ -8,6 +8,8 @@
 
 PIR_BEGIN_DECL
 
+struct pir_config;
+
 /** A scan of one or more repositories and the items it found. Opaque. */
 typedef struct pir_scan pir_scan;
 
@@ -79,6 +81,8 @@ typedef struct {
 	const char *changed_since;
 	/** An open item whose due date moved more than this many times is "slipping". */
 	int max_slips;
+	/** The teams table (members, addresses) used to assign items to teams; may be NULL. */
+	const struct pir_config *teams_from;
 } pir_scan_options;
 
 #define PIR_SCAN_OPTIONS_VERSION 1
@@ -86,7 +90,7 @@ typedef struct {
 	{                                                                                          \
 		PIR_SCAN_OPTIONS_VERSION, NULL, false, false, 8u * 1024 * 1024, NULL, NULL, NULL,  \
 		    {14, 30, 90, 180, 90, 90, 90, 90, 90, 90, 90, 90, 90, 90, 90, 90}, 90,          \
-		    PIR_DATE_NONE, 0, NULL, NULL, NULL, NULL, 2                                    \
+		    PIR_DATE_NONE, 0, NULL, NULL, NULL, NULL, 2, NULL                              \
 	}
 
 /** A commit and its date, as when an item was introduced or resolved. */
@@ -152,7 +156,9 @@ typedef struct {
 	size_t nlocations;
 	const pir_field *fields; /**< unknown entry fields, in file order */
 	size_t nfields;
-	const char *team;         /**< the entry's `team`, or NULL */
+	const char *team;         /**< the item's team, "unassigned" when nothing assigns it */
+	const char *team_source;  /**< "item", "owner", "codeowners" or "unassigned" */
+	pir_commit_ref closed_at; /**< when it was closed (status) or left the tree; unset while open */
 	pir_date snooze_until;    /**< PIR_DATE_NONE when not snoozed */
 	const char *snooze_reason;
 	bool snoozed;             /**< a snooze is active at the as-of date */

@@ -280,6 +280,7 @@ static int load_config(cli_scan_args *a, const char *first_repo)
 	memcpy(a->scan.stale_days, from_file.stale_days, sizeof(a->scan.stale_days));
 	a->scan.stale_days_none = from_file.stale_days_none;
 	a->scan.exclude = from_file.exclude;
+	a->scan.teams_from = a->config;
 	return 0;
 }
 

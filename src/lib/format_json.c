@@ -164,6 +164,10 @@ static void item(jw *w, const pir_item *it)
 	put(w, "]");
 	key(w, in, "team", false);
 	str(w, it->team);
+	key(w, in, "team_source", false);
+	str(w, it->team_source);
+	key(w, in, "closed_at", false);
+	commit_ref(w, &it->closed_at);
 	key(w, in, "snooze", false);
 	if (it->snooze_until == PIR_DATE_NONE) {
 		put(w, "null");

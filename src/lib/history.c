@@ -988,10 +988,11 @@ int pir_keys_build(pir_repo *r)
 
 /* ---- replay ---- */
 
-/* A due-date move seen against one parent, waiting to be seen against all. */
+/* A due-date move or status change seen against one parent, waiting to be seen against all. */
 typedef struct {
 	uint32_t key;
 	const char *old_due, *new_due;
+	bool is_status, closed;
 	uint32_t seen; /* parent groups it was seen in */
 } due_candidate;
 
@@ -1094,7 +1095,30 @@ static bool same_due(const char *a, const char *b)
 	return strcmp(a, b) == 0;
 }
 
-/* Due dates that differ between the old and new version of an action-items file. */
+/* Count a candidate event in parent group `group` (new ones only in the first group). */
+static int see_candidate(replay *rp, const due_candidate *want, uint32_t group)
+{
+	size_t c;
+
+	for (c = 0; c < rp->ncand; c++) {
+		const due_candidate *x = &rp->cand[c];
+		if (x->key == want->key && x->is_status == want->is_status &&
+		    (want->is_status ? x->closed == want->closed : same_due(x->new_due, want->new_due)))
+			break;
+	}
+	if (c == rp->ncand) {
+		if (group != 0)
+			return 0; /* not against the first parent: not this commit's */
+		if (pir_grow((void **)&rp->cand, &rp->cand_cap, rp->ncand + 1, sizeof(*rp->cand)) < 0)
+			return PIR_ENOMEM;
+		rp->cand[rp->ncand++] = *want;
+	}
+	if (rp->cand[c].seen == group)
+		rp->cand[c].seen++;
+	return 0;
+}
+
+/* Due dates and statuses that differ between the old and new version of an action-items file. */
 static int collect_due_moves(const pir_repo *r, replay *rp, const pir_change *ch, uint32_t group)
 {
 	const pir_blob *o, *n;
@@ -1115,24 +1139,15 @@ static int collect_due_moves(const pir_repo *r, replay *rp, const pir_change *ch
 		eo = &o->entries->v[o->yentry[i]];
 		en = &n->entries->v[n->yentry[j]];
 		if (!same_due(eo->due_raw, en->due_raw)) {
-			size_t c;
-			for (c = 0; c < rp->ncand; c++)
-				if (rp->cand[c].key == o->ykeys[i] &&
-				    same_due(rp->cand[c].new_due, en->due_raw))
-					break;
-			if (c == rp->ncand) {
-				if (group != 0)
-					goto next; /* not against the first parent: not this commit's */
-				if (pir_grow((void **)&rp->cand, &rp->cand_cap, rp->ncand + 1,
-					     sizeof(*rp->cand)) < 0)
-					return PIR_ENOMEM;
-				rp->cand[rp->ncand++] =
-					(due_candidate){o->ykeys[i], eo->due_raw, en->due_raw, 0};
-			}
-			if (rp->cand[c].seen == group)
-				rp->cand[c].seen++;
+			due_candidate want = {o->ykeys[i], eo->due_raw, en->due_raw, false, false, 0};
+			if (see_candidate(rp, &want, group) < 0)
+				return PIR_ENOMEM;
 		}
-	next:
+		if (eo->closed != en->closed) {
+			due_candidate want = {o->ykeys[i], NULL, NULL, true, en->closed, 0};
+			if (see_candidate(rp, &want, group) < 0)
+				return PIR_ENOMEM;
+		}
 		i++, j++;
 	}
 	return 0;
@@ -1146,8 +1161,8 @@ static int settle_due(pir_repo *r, replay *rp, uint32_t ci, uint32_t groups)
 			continue;
 		if (pir_grow((void **)&key->due, &key->due_cap, key->ndue + 1, sizeof(*key->due)) < 0)
 			return PIR_ENOMEM;
-		key->due[key->ndue++] =
-			(pir_due_event){ci, rp->cand[c].old_due, rp->cand[c].new_due};
+		key->due[key->ndue++] = (pir_due_event){ci, rp->cand[c].old_due, rp->cand[c].new_due,
+							rp->cand[c].is_status, rp->cand[c].closed};
 	}
 	return 0;
 }

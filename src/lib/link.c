@@ -351,28 +351,48 @@ static pir_date date_or_none(const char *s)
 	return s && pir_date_parse(&d, s, strlen(s)) == 0 ? d : PIR_DATE_NONE;
 }
 
-/* The due-date moves of the entry `e` of repository `r`, from its history. */
-static int due_changes(pir_scan *s, pir_item *it, const pir_repo *r, const pir_entry *e)
+/*
+ * From the history of the entry `e` of repository `r`: its due-date moves,
+ * and when a closed entry was closed (its last change to a closed status;
+ * an entry written closed was closed when it was introduced).
+ */
+static int entry_history(pir_scan *s, pir_item *it, const pir_repo *r, const pir_entry *e)
 {
 	uint32_t k;
 	const pir_key *key;
 	pir_due_change *out;
+	size_t n = 0;
 
 	if (!e->id || !r->keys || (k = key_of(r, 'y', e->id)) == PIR_MAP_NONE)
 		return 0;
 	key = &r->keys[k];
-	if (!key->ndue)
-		return 0;
-	if (!(out = pir_arena_alloc(&s->arena, key->ndue * sizeof(*out))))
-		return PIR_ENOMEM;
 	for (size_t i = 0; i < key->ndue; i++) {
-		out[i].old_due = date_or_none(key->due[i].old_due);
-		out[i].new_due = date_or_none(key->due[i].new_due);
-		commit_ref(&out[i].commit, r, key->due[i].commit);
+		pir_commit_ref c;
+		if (!key->due[i].is_status || !key->due[i].closed)
+			continue;
+		commit_ref(&c, r, key->due[i].commit);
+		if (!PIR_COMMIT_REF_SET(&it->closed_at) || earlier(&it->closed_at, &c))
+			it->closed_at = c;
 	}
-	qsort(out, key->ndue, sizeof(*out), cmp_due_change);
+	if (e->closed && !PIR_COMMIT_REF_SET(&it->closed_at))
+		commit_ref(&it->closed_at, r, key->intro_commit);
+	for (size_t i = 0; i < key->ndue; i++)
+		n += !key->due[i].is_status;
+	if (!n)
+		return 0;
+	if (!(out = pir_arena_alloc(&s->arena, n * sizeof(*out))))
+		return PIR_ENOMEM;
+	n = 0;
+	for (size_t i = 0; i < key->ndue; i++) {
+		if (key->due[i].is_status)
+			continue;
+		out[n].old_due = date_or_none(key->due[i].old_due);
+		out[n].new_due = date_or_none(key->due[i].new_due);
+		commit_ref(&out[n++].commit, r, key->due[i].commit);
+	}
+	qsort(out, n, sizeof(*out), cmp_due_change);
 	it->due_changes = out;
-	it->ndue_changes = key->ndue;
+	it->ndue_changes = n;
 	return 0;
 }
 
@@ -389,7 +409,7 @@ static int build_item(pir_scan *s, linker *l, pir_item *it, raw_loc **locs, size
 	if (!(out = pir_arena_alloc(&s->arena, n * sizeof(*out))))
 		return PIR_ENOMEM;
 	memset(it, 0, sizeof(*it));
-	it->introduced.date = it->resolved.date = PIR_DATE_NONE;
+	it->introduced.date = it->resolved.date = it->closed_at.date = PIR_DATE_NONE;
 	for (size_t i = 0; i < n; i++) {
 		const raw_loc *x = locs[i];
 		out[i] = x->loc;
@@ -442,7 +462,7 @@ static int build_item(pir_scan *s, linker *l, pir_item *it, raw_loc **locs, size
 		it->snoozed = e->snooze_until != PIR_DATE_NONE && s->as_of < e->snooze_until;
 		if (!e->id)
 			any_invalid = true;
-		if (due_changes(s, it, e_repo, e) < 0)
+		if (entry_history(s, it, e_repo, e) < 0)
 			return PIR_ENOMEM;
 	} else {
 		it->snooze_until = PIR_DATE_NONE;
@@ -454,6 +474,12 @@ static int build_item(pir_scan *s, linker *l, pir_item *it, raw_loc **locs, size
 		if (!it->incident)
 			it->incident = first_marker->incident;
 	}
+	/* an item that left the tree open was closed when it left */
+	if (PIR_COMMIT_REF_SET(&it->resolved) &&
+	    (!PIR_COMMIT_REF_SET(&it->closed_at) || earlier(&it->resolved, &it->closed_at)))
+		it->closed_at = it->resolved;
+	if (!it->closed && !PIR_COMMIT_REF_SET(&it->resolved))
+		memset(&it->closed_at, 0, sizeof(it->closed_at)), it->closed_at.date = PIR_DATE_NONE;
 	if (PIR_COMMIT_REF_SET(&it->introduced)) {
 		pir_date end = PIR_COMMIT_REF_SET(&it->resolved) ? it->resolved.date : s->as_of;
 		it->has_age = true;
@@ -592,6 +618,8 @@ int pir_link(pir_scan *s)
 		err = build_item(s, &l, &s->items[s->nitems++], order + i, j - i);
 		i = j;
 	}
+	if (!err)
+		err = pir_assign_teams(s);
 	if (!err) {
 		if (s->nitems)
 			qsort(s->items, s->nitems, sizeof(*s->items), cmp_items);

@@ -200,7 +200,7 @@ done:
  * Glob matching for excludes: `*` and `?` stay within a path segment, `**`
  * crosses segments, `[...]` is a character class (as fnmatch(3)).
  */
-static bool glob_match(const char *p, const char *s)
+bool pir_glob_match(const char *p, const char *s)
 {
 	for (; *p; p++, s++) {
 		if (p[0] == '*' && p[1] == '*') {
@@ -208,7 +208,7 @@ static bool glob_match(const char *p, const char *s)
 			if (*p == '/')
 				p++; /* "**" followed by "/" also matches no folder at all */
 			for (;; s++) {
-				if (glob_match(p, s))
+				if (pir_glob_match(p, s))
 					return true;
 				if (!*s)
 					return false;
@@ -216,7 +216,7 @@ static bool glob_match(const char *p, const char *s)
 		}
 		if (*p == '*') {
 			for (;; s++) {
-				if (glob_match(p + 1, s))
+				if (pir_glob_match(p + 1, s))
 					return true;
 				if (!*s || *s == '/')
 					return false;
@@ -257,7 +257,7 @@ bool pir_scan_is_excluded(const pir_scan *s, const char *path, bool is_dir)
 		size_t n = strlen(pat);
 		bool anchored = strchr(pat, '/') != NULL;
 
-		if (glob_match(pat, anchored ? path : base))
+		if (pir_glob_match(pat, anchored ? path : base))
 			return true;
 		/* a folder is left out whole when a pattern DIR followed by slash-star-star names it */
 		if (is_dir && n > 3 && !strcmp(pat + n - 3, "/**")) {
@@ -265,7 +265,7 @@ bool pir_scan_is_excluded(const pir_scan *s, const char *path, bool is_dir)
 			if (n - 3 < sizeof(head)) {
 				memcpy(head, pat, n - 3);
 				head[n - 3] = '\0';
-				if (glob_match(head, strchr(head, '/') ? path : base))
+				if (pir_glob_match(head, strchr(head, '/') ? path : base))
 					return true;
 			}
 		}

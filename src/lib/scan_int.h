@@ -50,10 +50,14 @@ typedef struct {
 	uint32_t topo;    /* parents before children */
 } pir_commit;
 
-/* A move of an entry's due date (strings point into the blobs' entries). */
+/*
+ * A move of an entry's due date (strings point into the blobs' entries), or
+ * with is_status, a change of its status between open and closed.
+ */
 typedef struct {
 	uint32_t commit;
 	const char *old_due, *new_due;
+	bool is_status, closed;
 } pir_due_event;
 
 /* A marker's or an entry's identity across history and where it came and went. */
@@ -149,6 +153,8 @@ int pir_scan_diag(pir_scan *scan, pir_diag_level level, const char *code, const 
 		  const char *path, unsigned line, unsigned column, const char *fmt, ...)
 	PIR_PRINTF(8, 9);
 bool pir_scan_is_item_file(const pir_scan *scan, const char *path);
+/* `*` and `?` within a segment, `**` across segments, `[...]` classes. */
+bool pir_glob_match(const char *pattern, const char *path);
 /* Whether `path` (a file, or a folder when is_dir) matches an exclude glob. */
 bool pir_scan_is_excluded(const pir_scan *scan, const char *path, bool is_dir);
 int pir_scan_progress(pir_scan *scan, const char *repo, const char *phase, size_t done,
@@ -170,5 +176,8 @@ void pir_history_drop_changes(pir_repo *r);
 
 /* link.c */
 int pir_link(pir_scan *scan);
+
+/* teams.c: each item's team, from its field, its owner's team or CODEOWNERS */
+int pir_assign_teams(pir_scan *scan);
 
 #endif

@@ -734,7 +734,7 @@ static void test_repository(void)
 
 static void test_fixtures(void)
 {
-	static const char *const without[] = {"demo", "empty", "svc", "postmortems.git"};
+	static const char *const without[] = {"demo", "empty", "postmortems.git"};
 	pir_buf errors = PIR_BUF_INIT;
 	pir_config *cfg = NULL;
 	char path[4096];
@@ -746,6 +746,16 @@ static void test_fixtures(void)
 		CHECK(cfg == NULL);
 		CHECK_INT(errors.size, 0);
 	}
+	/* svc commits a teams table */
+	snprintf(path, sizeof(path), "%s/svc", FIXTURES);
+	CHECK_INT(pir_config_load_from_repository(&cfg, path, NULL, &errors), 0);
+	if (cfg) {
+		CHECK_INT(pir_config_team_count(cfg), 3);
+		CHECK_STR(pir_config_team(cfg, 0)->name, "payments");
+		CHECK_STR(pir_config_report_setting(cfg, "from"), "pirscan <pirscan@example.com>");
+	}
+	pir_config_free(cfg);
+	cfg = NULL;
 	snprintf(path, sizeof(path), "%s/no-such-repository", FIXTURES);
 	CHECK_INT(pir_config_load_from_repository(&cfg, path, NULL, &errors), PIR_ENOTREPO);
 	pir_buf_dispose(&errors);

@@ -393,6 +393,126 @@ static void test_check_default_fail_on(void)
 	pir_scan_free(s);
 }
 
+static const pir_report_group *group(const pir_report *r, const char *name)
+{
+	for (size_t i = 0; i < pir_report_group_count(r); i++)
+		if (!strcmp(pir_report_group_at(r, i)->name, name))
+			return pir_report_group_at(r, i);
+	fprintf(stderr, "no group %s\n", name);
+	return NULL;
+}
+
+static void test_teams_and_report(void)
+{
+	pir_scan_options o = PIR_SCAN_OPTIONS_INIT;
+	pir_report_options ro = PIR_REPORT_OPTIONS_INIT;
+	pir_config *cfg = NULL;
+	pir_buf errors = PIR_BUF_INIT;
+	pir_report *r = NULL;
+	const pir_report_group *g;
+	const pir_item *it;
+	pir_scan *s;
+	char path[4096];
+
+	snprintf(path, sizeof(path), "%s/svc", FIXTURES);
+	CHECK_INT(pir_config_load_from_repository(&cfg, path, NULL, &errors), 0);
+	o.teams_from = cfg;
+	s = run(both, &o);
+	/* the item's own field, its owner's team, CODEOWNERS (last match), a raw owner */
+	it = find(s, "PIR-2026-01-04-001");
+	if (it) {
+		CHECK_STR(it->team, "payments");
+		CHECK_STR(it->team_source, "item");
+	}
+	it = find(s, "PIR-2026-02-20-001"); /* @dave is in payments */
+	if (it) {
+		CHECK_STR(it->team, "payments");
+		CHECK_STR(it->team_source, "owner");
+	}
+	it = find_incident(s, "INC-3000"); /* db/orders.sql: *.sql @acme/data */
+	if (it) {
+		CHECK_STR(it->team, "data");
+		CHECK_STR(it->team_source, "codeowners");
+	}
+	it = find(s, "PIR-2026-99-99-999"); /* /src/util.c @frank, no such team */
+	if (it)
+		CHECK_STR(it->team, "@frank");
+	it = find(s, "PIR-2026-02-20-003"); /* @frank owns it, no marker: nothing assigns it */
+	if (it)
+		CHECK_STR(it->team, "unassigned");
+	/* closed by its status on 2026-03-01; closed by removal on 2026-06-01 */
+	it = find(s, "PIR-2026-01-04-004");
+	if (it)
+		CHECK_INT(it->closed_at.date, D("2026-03-01"));
+	it = find(s, "PIR-2026-05-01-001");
+	if (it)
+		CHECK_INT(it->closed_at.date, D("2026-06-01"));
+
+	ro.since = D("2026-02-28");
+	CHECK_INT(pir_report_new(&r, s, &ro), 0);
+	CHECK_INT(pir_report_since(r), D("2026-02-28"));
+	CHECK_STR(pir_report_group_at(r, pir_report_group_count(r) - 1)->name, "unassigned");
+	if ((g = group(r, "payments"))) {
+		CHECK_STR(g->email ? g->email[0] : NULL, "payments-oncall@example.com");
+		CHECK_INT(g->noverdue, 2);
+		CHECK_INT(g->nopen, 2);
+		/* most overdue first: 266 days, then 206 */
+		if (g->noverdue == 2) {
+			CHECK_STR(g->overdue[0]->id, "PIR-2026-01-04-001");
+			CHECK_STR(g->overdue[1]->id, "PIR-2026-02-20-001");
+		}
+		CHECK(g->has_median_age);
+		CHECK_INT(g->weekly_open[PIR_REPORT_WEEKS - 1], 2);
+		CHECK_INT(g->week_end[PIR_REPORT_WEEKS - 1], D("2026-11-22"));
+		CHECK_INT(g->week_end[0], D("2026-11-22") - 175);
+	}
+	if ((g = group(r, "platform"))) {
+		CHECK_INT(g->nclosed, 1); /* PIR-2026-01-04-004, on 2026-03-01 */
+		if (g->nclosed)
+			CHECK_STR(g->closed[0]->id, "PIR-2026-01-04-004");
+	}
+	/* PIR-2026-05-01-001 was open from 2026-05-01 to 2026-06-01 */
+	if ((g = group(r, "unassigned"))) {
+		CHECK_INT(g->week_end[0], D("2026-05-31"));
+		CHECK_INT(g->weekly_open[0], 2);
+		CHECK_INT(g->weekly_open[1], 1);
+	}
+	pir_report_free(r);
+
+	/* time to close, over the 90 days up to 2026-05-29: the status close of 2026-03-01 */
+	ro.since = PIR_DATE_NONE;
+	ro.group_by = PIR_GROUP_SEVERITY;
+	pir_scan_free(s);
+	o.as_of = D("2026-05-29");
+	s = run(both, &o);
+	CHECK_INT(pir_report_new(&r, s, &ro), 0);
+	CHECK_INT(pir_report_since(r), D("2026-05-28"));
+	if ((g = group(r, "high"))) {
+		CHECK_INT(g->nttc, 1);
+		if (g->nttc) {
+			CHECK_STR(g->ttc[0].severity, "high");
+			CHECK_INT(g->ttc[0].median_days, D("2026-03-01") - D("2026-01-04"));
+		}
+	}
+	pir_report_free(r);
+	pir_scan_free(s);
+	/* up to 2026-06-10: the removal of 2026-06-01, 31 days after its introduction */
+	o.as_of = D("2026-06-10");
+	s = run(both, &o);
+	CHECK_INT(pir_report_new(&r, s, &ro), 0);
+	if ((g = group(r, "medium"))) {
+		CHECK_INT(g->nttc, 1);
+		if (g->nttc)
+			CHECK_INT(g->ttc[0].median_days, 31);
+	}
+	if ((g = group(r, "high")))
+		CHECK_INT(g->nttc, 0); /* 2026-03-01 is out of the window now */
+	pir_report_free(r);
+	pir_scan_free(s);
+	pir_config_free(cfg);
+	pir_buf_dispose(&errors);
+}
+
 static void test_exclude(void)
 {
 	static const char *const svc[] = {"svc", NULL};
@@ -472,6 +592,7 @@ int main(void)
 	RUN(test_due_changes_snooze_team);
 	RUN(test_changed_since);
 	RUN(test_check_default_fail_on);
+	RUN(test_teams_and_report);
 	RUN(test_exclude);
 	RUN(test_broken_mirror);
 	RUN(test_errors);
