@@ -19,6 +19,7 @@
 #include <yaml.h>
 
 #include "internal.h"
+#include "yaml_util.h"
 
 /* Collections nested deeper than this are refused, counting through aliases. */
 #define MAX_DEPTH 100
@@ -42,19 +43,14 @@ typedef struct {
 
 /* ---- positions and messages ---- */
 
-static unsigned pos1(size_t v)
-{
-	return v >= UINT_MAX ? UINT_MAX : (unsigned)v + 1;
-}
-
 static unsigned mark_line(const yaml_node_t *node)
 {
-	return pos1(node->start_mark.line);
+	return pir_yaml_pos1(node->start_mark.line);
 }
 
 static unsigned mark_col(const yaml_node_t *node)
 {
-	return pos1(node->start_mark.column);
+	return pir_yaml_pos1(node->start_mark.column);
 }
 
 static const char *kind_name(const yaml_node_t *node)
@@ -130,39 +126,10 @@ static int make_severity_hint(reader *rd)
 
 /* ---- scalars ---- */
 
-static const char *scalar_text(const yaml_node_t *node)
-{
-	return (const char *)node->data.scalar.value;
-}
-
-static bool scalar_is(const yaml_node_t *node, const char *s)
-{
-	size_t len = strlen(s);
-
-	return node && node->type == YAML_SCALAR_NODE && node->data.scalar.length == len &&
-	       memcmp(node->data.scalar.value, s, len) == 0;
-}
-
-static bool plain_is_one_of(const yaml_node_t *node, const char *const *words)
-{
-	if (node->type != YAML_SCALAR_NODE || node->data.scalar.style != YAML_PLAIN_SCALAR_STYLE)
-		return false;
-	for (; *words; words++)
-		if (scalar_is(node, *words))
-			return true;
-	return false;
-}
-
-static const char *const null_words[] = {"", "~", "null", "Null", "NULL", NULL};
 static const char *const true_words[] = {"true", "True", "TRUE", NULL};
 static const char *const false_words[] = {"false", "False", "FALSE", NULL};
 
 /* YAML's null: an empty or `~`/`null` plain scalar. A field set to it is absent. */
-static bool is_null(const yaml_node_t *node)
-{
-	return plain_is_one_of(node, null_words);
-}
-
 static bool has_nul(const yaml_node_t *node)
 {
 	return memchr(node->data.scalar.value, '\0', node->data.scalar.length) != NULL;
@@ -252,14 +219,14 @@ static int put_json_string(pir_buf *out, const char *s, size_t len)
 
 static int put_json_scalar(pir_buf *out, const yaml_node_t *node)
 {
-	const char *s = scalar_text(node);
+	const char *s = pir_yaml_text(node);
 	size_t len = node->data.scalar.length;
 
-	if (is_null(node))
+	if (pir_yaml_is_null(node))
 		return pir_buf_puts(out, "null");
-	if (plain_is_one_of(node, true_words))
+	if (pir_yaml_plain_is_one_of(node, true_words))
 		return pir_buf_puts(out, "true");
-	if (plain_is_one_of(node, false_words))
+	if (pir_yaml_plain_is_one_of(node, false_words))
 		return pir_buf_puts(out, "false");
 	if (node->data.scalar.style == YAML_PLAIN_SCALAR_STYLE && is_json_number(s, len))
 		return pir_buf_put(out, s, len);
@@ -274,7 +241,7 @@ static int put_json_key(pir_buf *out, yaml_document_t *doc, const yaml_node_t *k
 	int err;
 
 	if (key && key->type == YAML_SCALAR_NODE)
-		return put_json_string(out, scalar_text(key), key->data.scalar.length);
+		return put_json_string(out, pir_yaml_text(key), key->data.scalar.length);
 	/* JSON keys are strings: a complex key becomes its own JSON text */
 	if ((err = put_json(&text, doc, key)) == 0)
 		err = put_json_string(out, text.ptr, text.size);
@@ -423,7 +390,7 @@ static int read_known(entry_reader *er, size_t k, const yaml_node_t *key, const 
 	char **slot = (char **)((char *)er->e + known_fields[k].offset);
 	const yaml_node_t *at = value ? value : key;
 
-	if (!value || is_null(value) ||
+	if (!value || pir_yaml_is_null(value) ||
 	    (value->type == YAML_SCALAR_NODE && !value->data.scalar.length))
 		return k == FIELD_ID ? field_error(er, k, at, "is empty") : 0;
 	if (value->type != YAML_SCALAR_NODE) {
@@ -434,7 +401,7 @@ static int read_known(entry_reader *er, size_t k, const yaml_node_t *key, const 
 	}
 	if (has_nul(value))
 		return field_error(er, k, at, "contains a NUL character");
-	if (!(*slot = pir_strndup(scalar_text(value), value->data.scalar.length)))
+	if (!(*slot = pir_strndup(pir_yaml_text(value), value->data.scalar.length)))
 		return PIR_ENOMEM;
 	switch (known_fields[k].kind) {
 	case FIELD_DUE:
@@ -457,7 +424,7 @@ static int read_unknown(entry_reader *er, const yaml_node_t *key, const yaml_nod
 
 	if (has_nul(key))
 		return diag_value(er->rd, PIR_DIAG_WARNING, "yaml-field", key, "key ",
-				  scalar_text(key), key->data.scalar.length,
+				  pir_yaml_text(key), key->data.scalar.length,
 				  " contains a NUL character; ignored");
 	/* at most one field per pair: no need to grow the array later */
 	if (!e->fields && !(e->fields = pir_calloc((size_t)(er->map->data.mapping.pairs.top -
@@ -465,7 +432,7 @@ static int read_unknown(entry_reader *er, const yaml_node_t *key, const yaml_nod
 						   sizeof(*e->fields))))
 		return PIR_ENOMEM;
 	if ((err = put_json(&json, er->rd->doc, value)) < 0 ||
-	    !(name = pir_strndup(scalar_text(key), key->data.scalar.length))) {
+	    !(name = pir_strndup(pir_yaml_text(key), key->data.scalar.length))) {
 		pir_buf_dispose(&json);
 		return err < 0 ? err : PIR_ENOMEM;
 	}
@@ -497,14 +464,14 @@ static int read_snooze(entry_reader *er, const yaml_node_t *key, const yaml_node
 	     !err && p < value->data.mapping.pairs.top; p++) {
 		const yaml_node_t *k = yaml_document_get_node(doc, p->key);
 		const yaml_node_t *v = yaml_document_get_node(doc, p->value);
-		if (k && scalar_is(k, "until") && !until)
+		if (k && pir_yaml_is(k, "until") && !until)
 			until = v;
-		else if (k && scalar_is(k, "reason") && !reason)
+		else if (k && pir_yaml_is(k, "reason") && !reason)
 			reason = v;
 		else if (k) {
 			e->invalid = true;
 			err = diag_value(er->rd, PIR_DIAG_ERROR, "yaml-field", k, "'snooze' key ",
-					 k->type == YAML_SCALAR_NODE ? scalar_text(k) : "",
+					 k->type == YAML_SCALAR_NODE ? pir_yaml_text(k) : "",
 					 k->type == YAML_SCALAR_NODE ? k->data.scalar.length : 0,
 					 " is not until or reason");
 		}
@@ -512,7 +479,7 @@ static int read_snooze(entry_reader *er, const yaml_node_t *key, const yaml_node
 	if (err)
 		return err;
 	if (!until || until->type != YAML_SCALAR_NODE || has_nul(until) ||
-	    pir_date_parse(&e->snooze_until, scalar_text(until), until->data.scalar.length) < 0) {
+	    pir_date_parse(&e->snooze_until, pir_yaml_text(until), until->data.scalar.length) < 0) {
 		e->snooze_until = PIR_DATE_NONE;
 		return snooze_error(er, until ? until : value, "'until' must be a YYYY-MM-DD date");
 	}
@@ -521,72 +488,23 @@ static int read_snooze(entry_reader *er, const yaml_node_t *key, const yaml_node
 		e->snooze_until = PIR_DATE_NONE;
 		return snooze_error(er, reason ? reason : value, "needs a 'reason'");
 	}
-	if (!(e->snooze_reason = pir_strndup(scalar_text(reason), reason->data.scalar.length)))
+	if (!(e->snooze_reason = pir_strndup(pir_yaml_text(reason), reason->data.scalar.length)))
 		return PIR_ENOMEM;
 	return 0;
 }
 
 static int read_pair(entry_reader *er, const yaml_node_t *key, const yaml_node_t *value)
 {
-	if (scalar_is(key, "snooze"))
+	if (pir_yaml_is(key, "snooze"))
 		return read_snooze(er, key, value);
 	for (size_t k = 0; k < PIR_ARRAY_SIZE(known_fields); k++)
-		if (scalar_is(key, known_fields[k].name))
+		if (pir_yaml_is(key, known_fields[k].name))
 			return read_known(er, k, key, value);
 	return read_unknown(er, key, value);
 }
 
-typedef struct {
-	const char *s;
-	size_t len;
-	size_t index;
-} key_ref;
-
-static int key_ref_cmp(const void *a, const void *b)
-{
-	const key_ref *x = a, *y = b;
-	int c = memcmp(x->s, y->s, x->len < y->len ? x->len : y->len);
-
-	if (c)
-		return c;
-	if (x->len != y->len)
-		return x->len < y->len ? -1 : 1;
-	return x->index < y->index ? -1 : x->index > y->index;
-}
-
 /* Flag every pair whose scalar key an earlier pair has: sorting keeps a
  * mapping with many keys from costing a quadratic number of comparisons. */
-static int find_duplicates(bool **out, yaml_document_t *doc, const yaml_node_t *map)
-{
-	const yaml_node_pair_t *pairs = map->data.mapping.pairs.start;
-	size_t npairs = (size_t)(map->data.mapping.pairs.top - pairs), n = 0;
-	key_ref *keys;
-	bool *dup;
-
-	*out = NULL;
-	if (!(keys = pir_calloc(npairs, sizeof(*keys))))
-		return PIR_ENOMEM;
-	if (!(dup = pir_calloc(npairs, sizeof(*dup)))) {
-		free(keys);
-		return PIR_ENOMEM;
-	}
-	for (size_t i = 0; i < npairs; i++) {
-		const yaml_node_t *key = yaml_document_get_node(doc, pairs[i].key);
-
-		if (key && key->type == YAML_SCALAR_NODE)
-			keys[n++] = (key_ref){scalar_text(key), key->data.scalar.length, i};
-	}
-	if (n > 1)
-		qsort(keys, n, sizeof(*keys), key_ref_cmp);
-	for (size_t i = 1; i < n; i++)
-		if (keys[i].len == keys[i - 1].len &&
-		    !memcmp(keys[i].s, keys[i - 1].s, keys[i].len))
-			dup[keys[i].index] = true;
-	free(keys);
-	*out = dup;
-	return 0;
-}
-
 static int check_required(entry_reader *er)
 {
 	pir_entry *e = er->e;
@@ -628,7 +546,7 @@ static int read_entry(reader *rd, const yaml_node_t *map)
 	er.e->due = PIR_DATE_NONE;
 	er.e->snooze_until = PIR_DATE_NONE;
 	er.e->severity_rank = PIR_SEVERITY_NONE;
-	if ((err = find_duplicates(&dup, rd->doc, map)) < 0)
+	if ((err = pir_yaml_find_duplicates(&dup, rd->doc, map)) < 0)
 		return err;
 	for (size_t i = 0; i < npairs && !err; i++) {
 		const yaml_node_t *key = yaml_document_get_node(rd->doc, pairs[i].key);
@@ -643,7 +561,7 @@ static int read_entry(reader *rd, const yaml_node_t *map)
 					    kind_name(key));
 		else if (dup[i])
 			err = diag_value(rd, PIR_DIAG_WARNING, "yaml-field", key, "duplicate key ",
-					 scalar_text(key), key->data.scalar.length,
+					 pir_yaml_text(key), key->data.scalar.length,
 					 " ignored; the first one is kept");
 		else
 			err = read_pair(&er, key, value);
@@ -668,13 +586,13 @@ static int read_items(reader *rd, const yaml_node_t *seq)
 			continue;
 		if (item->type == YAML_MAPPING_NODE)
 			err = read_entry(rd, item);
-		else if (is_null(item))
+		else if (pir_yaml_is_null(item))
 			err =
 			    pir_fdiag_add(&rd->out->diags, PIR_DIAG_ERROR, "yaml-schema",
 					  mark_line(item), mark_col(item), "action item is empty");
 		else if (item->type == YAML_SCALAR_NODE)
 			err = diag_value(rd, PIR_DIAG_ERROR, "yaml-schema", item,
-					 "action item must be a mapping, found ", scalar_text(item),
+					 "action item must be a mapping, found ", pir_yaml_text(item),
 					 item->data.scalar.length, "");
 		else
 			err = pir_fdiag_add(&rd->out->diags, PIR_DIAG_ERROR, "yaml-schema",
@@ -696,7 +614,7 @@ static int read_top_mapping(reader *rd, const yaml_node_t *map)
 	     !err && p < map->data.mapping.pairs.top; p++) {
 		const yaml_node_t *key = yaml_document_get_node(rd->doc, p->key);
 
-		if (!scalar_is(key, "action_items"))
+		if (!pir_yaml_is(key, "action_items"))
 			continue;
 		if (found)
 			err = pir_fdiag_add(
@@ -711,7 +629,7 @@ static int read_top_mapping(reader *rd, const yaml_node_t *map)
 	if (!found)
 		return pir_fdiag_add(diags, PIR_DIAG_WARNING, "yaml-schema", mark_line(map),
 				     mark_col(map), "no action_items key");
-	if (!items || is_null(items))
+	if (!items || pir_yaml_is_null(items))
 		return 0;
 	if (items->type != YAML_SEQUENCE_NODE)
 		return pir_fdiag_add(diags, PIR_DIAG_ERROR, "yaml-schema", mark_line(items),
@@ -841,7 +759,7 @@ static int read_document(reader *rd, yaml_document_t *doc)
 	case YAML_SEQUENCE_NODE:
 		return read_items(rd, root);
 	default:
-		if (is_null(root))
+		if (pir_yaml_is_null(root))
 			return 0;
 		return pir_fdiag_add(&rd->out->diags, PIR_DIAG_ERROR, "yaml-schema",
 				     mark_line(root), mark_col(root),
@@ -854,39 +772,17 @@ static int read_document(reader *rd, yaml_document_t *doc)
 /* ---- the stream ---- */
 
 /* Line and column of a byte offset, counted the way libyaml counts marks. */
-static void offset_position(const char *buf, size_t len, size_t offset, unsigned *line,
-			    unsigned *column)
-{
-	size_t l = 0, c = 0, i = 0;
-
-	/* libyaml does not count a byte order mark */
-	if (len >= 3 && memcmp(buf, "\xef\xbb\xbf", 3) == 0)
-		i = 3;
-	for (; i < offset && i < len; i++) {
-		unsigned char ch = (unsigned char)buf[i];
-
-		if (ch == '\n' || (ch == '\r' && (i + 1 >= len || buf[i + 1] != '\n'))) {
-			l++;
-			c = 0;
-		} else if (ch != '\r' && (ch & 0xc0) != 0x80) {
-			c++;
-		}
-	}
-	*line = pos1(l);
-	*column = pos1(c);
-}
-
 static int syntax_diag(reader *rd, const yaml_parser_t *p, const char *buf, size_t len)
 {
 	pir_fdiag_list *diags = &rd->out->diags;
 	const char *problem = p->problem ? p->problem : "invalid YAML";
-	unsigned line = pos1(p->problem_mark.line), col = pos1(p->problem_mark.column);
+	unsigned line = pir_yaml_pos1(p->problem_mark.line), col = pir_yaml_pos1(p->problem_mark.column);
 
 	/* the loader fails without an error when some of its allocations fail */
 	if (p->error == YAML_MEMORY_ERROR || p->error == YAML_NO_ERROR)
 		return pir_error_oom();
 	if (p->error == YAML_READER_ERROR) {
-		offset_position(buf, len, p->problem_offset, &line, &col);
+		pir_yaml_offset_position(buf, len, p->problem_offset, &line, &col);
 		if (p->problem_value >= 0)
 			return pir_fdiag_add(diags, PIR_DIAG_ERROR, "yaml-syntax", line, col,
 					     "%s (0x%02X)", problem, (unsigned)p->problem_value);
@@ -896,7 +792,7 @@ static int syntax_diag(reader *rd, const yaml_parser_t *p, const char *buf, size
 	if (p->context)
 		return pir_fdiag_add(diags, PIR_DIAG_ERROR, "yaml-syntax", line, col,
 				     "%s (%s at line %u column %u)", problem, p->context,
-				     pos1(p->context_mark.line), pos1(p->context_mark.column));
+				     pir_yaml_pos1(p->context_mark.line), pir_yaml_pos1(p->context_mark.column));
 	return pir_fdiag_add(diags, PIR_DIAG_ERROR, "yaml-syntax", line, col, "%s", problem);
 }
 
@@ -910,24 +806,10 @@ typedef struct {
 	const char *why;
 } preflight;
 
-static const char *event_anchor(const yaml_event_t *ev)
-{
-	switch (ev->type) {
-	case YAML_SCALAR_EVENT:
-		return (const char *)ev->data.scalar.anchor;
-	case YAML_SEQUENCE_START_EVENT:
-		return (const char *)ev->data.sequence_start.anchor;
-	case YAML_MAPPING_START_EVENT:
-		return (const char *)ev->data.mapping_start.anchor;
-	default:
-		return NULL;
-	}
-}
-
 static void preflight_event(preflight *pf, const yaml_event_t *ev, unsigned *depth,
 			    unsigned *anchors)
 {
-	if (event_anchor(ev) && ++*anchors > MAX_ANCHORS) {
+	if (pir_yaml_event_anchor(ev) && ++*anchors > MAX_ANCHORS) {
 		pf->refused = true;
 		pf->why = "more than " STR(MAX_ANCHORS) " anchors in a document";
 	}
@@ -1028,7 +910,7 @@ int pir_actions_parse(pir_entry_list *out, const char *buf, size_t len,
 	for (size_t i = 0; err == 0; i++) {
 		if (pf.refused && i == pf.ndocs) {
 			err = pir_fdiag_add(&out->diags, PIR_DIAG_ERROR, "yaml-syntax",
-					    pos1(pf.mark.line), pos1(pf.mark.column),
+					    pir_yaml_pos1(pf.mark.line), pir_yaml_pos1(pf.mark.column),
 					    "%s; the rest of the file is ignored", pf.why);
 			break;
 		}

@@ -26,6 +26,7 @@
 #include <yaml.h>
 
 #include "internal.h"
+#include "yaml_util.h"
 
 /* Collections nested deeper than this, and documents with more anchors, are refused. */
 #define MAX_DEPTH 100
@@ -109,11 +110,6 @@ typedef struct {
 
 /* ---- positions and messages ---- */
 
-static unsigned pos1(size_t v)
-{
-	return v >= UINT_MAX ? UINT_MAX : (unsigned)v + 1;
-}
-
 static int fail_at(reader *rd, unsigned line, unsigned column, const char *fmt, ...)
     PIR_PRINTF(4, 5);
 
@@ -150,7 +146,7 @@ static int fail_at(reader *rd, unsigned line, unsigned column, const char *fmt, 
 }
 
 #define fail(rd, node, ...)                                                                        \
-	fail_at((rd), pos1((node)->start_mark.line), pos1((node)->start_mark.column), __VA_ARGS__)
+	fail_at((rd), pir_yaml_pos1((node)->start_mark.line), pir_yaml_pos1((node)->start_mark.column), __VA_ARGS__)
 
 /* A value quoted for a one-line message: cut at ECHO_MAX bytes on a
  * character boundary, control characters escaped. */
@@ -180,46 +176,17 @@ static const char *echo(echo_buf *e, const char *s, size_t len)
 	return e->s;
 }
 
-static const char *const null_words[] = {"", "~", "null", "Null", "NULL", NULL};
 static const char *const bool_words[] = {"true", "True", "TRUE", "false", "False", "FALSE", NULL};
-
-static const char *scalar_text(const yaml_node_t *node)
-{
-	return (const char *)node->data.scalar.value;
-}
 
 static size_t scalar_len(const yaml_node_t *node)
 {
 	return node->data.scalar.length;
 }
 
-static bool scalar_is(const yaml_node_t *node, const char *s)
-{
-	size_t len = strlen(s);
-
-	return node->type == YAML_SCALAR_NODE && scalar_len(node) == len &&
-	       memcmp(scalar_text(node), s, len) == 0;
-}
-
-static bool plain_is_one_of(const yaml_node_t *node, const char *const *words)
-{
-	if (node->type != YAML_SCALAR_NODE || node->data.scalar.style != YAML_PLAIN_SCALAR_STYLE)
-		return false;
-	for (; *words; words++)
-		if (scalar_is(node, *words))
-			return true;
-	return false;
-}
-
 /* YAML's null: an empty or `~`/`null` plain scalar. A key set to it is absent. */
-static bool is_null(const yaml_node_t *node)
-{
-	return plain_is_one_of(node, null_words);
-}
-
 static bool is_bool(const yaml_node_t *node)
 {
-	return plain_is_one_of(node, bool_words);
+	return pir_yaml_plain_is_one_of(node, bool_words);
 }
 
 /* What a node is, for "must be X, not Y". */
@@ -237,11 +204,11 @@ static const char *describe(echo_buf *e, const yaml_node_t *node)
 	default:
 		return "an empty node";
 	}
-	if (is_null(node))
+	if (pir_yaml_is_null(node))
 		return "null";
-	snprintf(quoted, sizeof(quoted), "%s", echo(e, scalar_text(node), scalar_len(node)));
+	snprintf(quoted, sizeof(quoted), "%s", echo(e, pir_yaml_text(node), scalar_len(node)));
 	if (is_bool(node))
-		snprintf(e->s, sizeof(e->s), "the boolean %s", scalar_text(node));
+		snprintf(e->s, sizeof(e->s), "the boolean %s", pir_yaml_text(node));
 	else if (node->data.scalar.style != YAML_PLAIN_SCALAR_STYLE)
 		snprintf(e->s, sizeof(e->s), "the string %s", quoted);
 	else
@@ -328,11 +295,11 @@ static int want_string(reader *rd, const yaml_node_t *v, const char *what)
 {
 	echo_buf e;
 
-	if (v->type != YAML_SCALAR_NODE || is_null(v) || is_bool(v)) {
+	if (v->type != YAML_SCALAR_NODE || pir_yaml_is_null(v) || is_bool(v)) {
 		int err = fail(rd, v, "%s must be a string, not %s", what, describe(&e, v));
 		return err < 0 ? err : 0;
 	}
-	if (memchr(scalar_text(v), '\0', scalar_len(v))) {
+	if (memchr(pir_yaml_text(v), '\0', scalar_len(v))) {
 		int err = fail(rd, v, "%s contains a NUL character", what);
 		return err < 0 ? err : 0;
 	}
@@ -361,9 +328,9 @@ static int want_count(reader *rd, const yaml_node_t *v, const char *what, int *o
 	int err;
 
 	if (v->type != YAML_SCALAR_NODE || v->data.scalar.style != YAML_PLAIN_SCALAR_STYLE ||
-	    is_null(v) || is_bool(v))
+	    pir_yaml_is_null(v) || is_bool(v))
 		goto bad;
-	s = scalar_text(v);
+	s = pir_yaml_text(v);
 	len = scalar_len(v);
 	if (len && s[0] == '+')
 		i++;
@@ -410,7 +377,7 @@ static int read_list(reader *rd, const yaml_node_t *v, const char *what, bool sc
 		if ((ok = want_text(rd, v, what)) == 1 && check)
 			ok = check(rd, v, what);
 		if (ok == 1)
-			err = strlist_add(&l, scalar_text(v), scalar_len(v));
+			err = strlist_add(&l, pir_yaml_text(v), scalar_len(v));
 		err = ok < 0 ? ok : err;
 	} else if (v->type != YAML_SEQUENCE_NODE) {
 		err = fail(rd, v, "%s must be a list%s, not %s", what,
@@ -425,7 +392,7 @@ static int read_list(reader *rd, const yaml_node_t *v, const char *what, bool sc
 			if ((ok = want_text(rd, item, item_what)) == 1 && check)
 				ok = check(rd, item, item_what);
 			if (ok == 1)
-				err = strlist_add(&l, scalar_text(item), scalar_len(item));
+				err = strlist_add(&l, pir_yaml_text(item), scalar_len(item));
 			else if (ok < 0)
 				err = ok;
 		}
@@ -445,7 +412,7 @@ static int check_basename(reader *rd, const yaml_node_t *item, const char *what)
 	echo_buf e;
 	int err;
 
-	if (!memchr(scalar_text(item), '/', scalar_len(item)))
+	if (!memchr(pir_yaml_text(item), '/', scalar_len(item)))
 		return 1;
 	err =
 	    fail(rd, item, "%s must be a file name without '/', not %s", what, describe(&e, item));
@@ -454,13 +421,13 @@ static int check_basename(reader *rd, const yaml_node_t *item, const char *what)
 
 static int check_severity_name(reader *rd, const yaml_node_t *item, const char *what)
 {
-	const char *s = scalar_text(item);
+	const char *s = pir_yaml_text(item);
 	size_t len = scalar_len(item);
 	echo_buf e;
 	int err = 1;
 
 	(void)what;
-	if (scalar_is(item, "none"))
+	if (pir_yaml_is(item, "none"))
 		err = fail(rd, item, "severity \"none\" is reserved (it stands for no severity)");
 	for (size_t i = 0; err == 1 && i < len; i++) {
 		unsigned char c = (unsigned char)s[i];
@@ -494,10 +461,10 @@ static int check_email(reader *rd, const yaml_node_t *item, const char *what)
 	echo_buf e;
 	int err;
 
-	if (is_email(scalar_text(item), scalar_len(item)))
+	if (is_email(pir_yaml_text(item), scalar_len(item)))
 		return 1;
 	err = fail(rd, item, "%s: %s is not an email address", what,
-		   echo(&e, scalar_text(item), scalar_len(item)));
+		   echo(&e, pir_yaml_text(item), scalar_len(item)));
 	return err < 0 ? err : 0;
 }
 
@@ -512,7 +479,7 @@ static int read_marker(reader *rd, const yaml_node_t *v)
 
 	if ((ok = want_text(rd, v, "'marker'")) != 1)
 		return ok;
-	if (!(rd->cfg->marker = pir_strndup(scalar_text(v), scalar_len(v))))
+	if (!(rd->cfg->marker = pir_strndup(pir_yaml_text(v), scalar_len(v))))
 		return PIR_ENOMEM;
 	err = pir_marker_matcher_new(&m, rd->cfg->marker);
 	pir_marker_matcher_free(m);
@@ -547,9 +514,9 @@ static int report_duplicates(reader *rd, const yaml_node_t *seq)
 
 			if (before && before->type == YAML_SCALAR_NODE &&
 			    scalar_len(at) == scalar_len(before) &&
-			    memcmp(scalar_text(at), scalar_text(before), scalar_len(at)) == 0) {
+			    memcmp(pir_yaml_text(at), pir_yaml_text(before), scalar_len(at)) == 0) {
 				err = fail(rd, at, "duplicate severity %s",
-					   echo(&e, scalar_text(at), scalar_len(at)));
+					   echo(&e, pir_yaml_text(at), scalar_len(at)));
 				break;
 			}
 		}
@@ -585,7 +552,7 @@ static int read_severities(reader *rd, const yaml_node_t *v)
 static int severity_rank(const reader *rd, const yaml_node_t *v)
 {
 	for (size_t i = 0; rd->severities[i]; i++)
-		if (scalar_is(v, rd->severities[i]))
+		if (pir_yaml_is(v, rd->severities[i]))
 			return (int)i;
 	return PIR_SEVERITY_NONE;
 }
@@ -599,8 +566,8 @@ static int read_fail_on(reader *rd, const yaml_node_t *v)
 		return ok;
 	if (rd->severities && severity_rank(rd, v) == PIR_SEVERITY_NONE)
 		return fail(rd, v, "'fail_on' %s is not one of the severities (%s)",
-			    echo(&e, scalar_text(v), scalar_len(v)), rd->severity_list);
-	if (!(rd->cfg->fail_on = pir_strndup(scalar_text(v), scalar_len(v))))
+			    echo(&e, pir_yaml_text(v), scalar_len(v)), rd->severity_list);
+	if (!(rd->cfg->fail_on = pir_strndup(pir_yaml_text(v), scalar_len(v))))
 		return PIR_ENOMEM;
 	return 0;
 }
@@ -615,24 +582,24 @@ static int read_stale_pair(reader *rd, const yaml_node_t *key, const yaml_node_t
 	if (key->type != YAML_SCALAR_NODE)
 		return fail(rd, key, "a key of 'stale_days' must be a severity name, not %s",
 			    describe(&e, key));
-	if (scalar_is(key, "none"))
+	if (pir_yaml_is(key, "none"))
 		rank = PIR_SEVERITY_NONE;
 	else if (!rd->severities)
 		rank = PIR_SEVERITY_MAX; /* not judged: `severities` is wrong */
 	else if ((rank = severity_rank(rd, key)) == PIR_SEVERITY_NONE)
 		return fail(rd, key, "unknown key %s in 'stale_days' (expected one of %s, none)",
-			    echo(&e, scalar_text(key), scalar_len(key)), rd->severity_list);
+			    echo(&e, pir_yaml_text(key), scalar_len(key)), rd->severity_list);
 	bit = rank == PIR_SEVERITY_NONE ? 1u << PIR_SEVERITY_MAX
 	      : rank < PIR_SEVERITY_MAX ? 1u << rank
 					: 0;
 	if (*seen & bit)
 		return fail(rd, key, "duplicate key %s in 'stale_days'",
-			    echo(&e, scalar_text(key), scalar_len(key)));
+			    echo(&e, pir_yaml_text(key), scalar_len(key)));
 	*seen |= bit;
-	if (is_null(v))
+	if (pir_yaml_is_null(v))
 		return 0;
 	snprintf(what, sizeof(what), "'stale_days' of %s",
-		 echo(&e, scalar_text(key), scalar_len(key)));
+		 echo(&e, pir_yaml_text(key), scalar_len(key)));
 	if ((ok = want_count(rd, v, what, &days)) != 1)
 		return ok;
 	if (rank == PIR_SEVERITY_NONE) {
@@ -695,10 +662,10 @@ static int check_reason(reader *rd, const yaml_node_t *item, const char *what)
 	int err;
 
 	(void)what;
-	if (reason_bit(scalar_text(item)))
+	if (reason_bit(pir_yaml_text(item)))
 		return 1;
 	err = fail(rd, item, "unknown reason %s in 'fail_on_reasons' (expected one of %s)",
-		   echo(&e, scalar_text(item), scalar_len(item)), rd->reason_list);
+		   echo(&e, pir_yaml_text(item), scalar_len(item)), rd->reason_list);
 	return err < 0 ? err : 0;
 }
 
@@ -722,7 +689,7 @@ static int read_as_of(reader *rd, const yaml_node_t *v)
 
 	if ((ok = want_string(rd, v, "'as_of'")) != 1)
 		return ok;
-	if (pir_date_parse(&rd->cfg->as_of, scalar_text(v), scalar_len(v)) == 0)
+	if (pir_date_parse(&rd->cfg->as_of, pir_yaml_text(v), scalar_len(v)) == 0)
 		return 0;
 	rd->cfg->as_of = PIR_DATE_NONE;
 	return fail(rd, v, "'as_of' must be a date (YYYY-MM-DD), not %s", describe(&e, v));
@@ -730,57 +697,8 @@ static int read_as_of(reader *rd, const yaml_node_t *v)
 
 /* ---- teams ---- */
 
-typedef struct {
-	const char *s;
-	size_t len;
-	size_t index;
-} key_ref;
-
-static int key_ref_cmp(const void *a, const void *b)
-{
-	const key_ref *x = a, *y = b;
-	int c = memcmp(x->s, y->s, x->len < y->len ? x->len : y->len);
-
-	if (c)
-		return c;
-	if (x->len != y->len)
-		return x->len < y->len ? -1 : 1;
-	return x->index < y->index ? -1 : x->index > y->index;
-}
-
 /* Flag every pair whose scalar key an earlier pair has: sorting keeps a
  * mapping with many keys from costing a quadratic number of comparisons. */
-static int find_duplicates(bool **out, yaml_document_t *doc, const yaml_node_t *map)
-{
-	const yaml_node_pair_t *pairs = map->data.mapping.pairs.start;
-	size_t npairs = (size_t)(map->data.mapping.pairs.top - pairs), n = 0;
-	key_ref *keys;
-	bool *dup;
-
-	*out = NULL;
-	if (!(dup = pir_calloc(npairs ? npairs : 1, sizeof(*dup))))
-		return PIR_ENOMEM;
-	if (!(keys = pir_calloc(npairs ? npairs : 1, sizeof(*keys)))) {
-		free(dup);
-		return PIR_ENOMEM;
-	}
-	for (size_t i = 0; i < npairs; i++) {
-		const yaml_node_t *key = yaml_document_get_node(doc, pairs[i].key);
-
-		if (key && key->type == YAML_SCALAR_NODE)
-			keys[n++] = (key_ref){scalar_text(key), scalar_len(key), i};
-	}
-	if (n > 1)
-		qsort(keys, n, sizeof(*keys), key_ref_cmp);
-	for (size_t i = 1; i < n; i++)
-		if (keys[i].len == keys[i - 1].len &&
-		    !memcmp(keys[i].s, keys[i - 1].s, keys[i].len))
-			dup[keys[i].index] = true;
-	free(keys);
-	*out = dup;
-	return 0;
-}
-
 static void team_clear(pir_team *t)
 {
 	free((char *)t->name);
@@ -799,15 +717,15 @@ static int read_team_pair(reader *rd, pir_team *t, const char *team_echo, const 
 	if (key->type != YAML_SCALAR_NODE)
 		return fail(rd, key, "a key of team %s must be a string, not %s", team_echo,
 			    describe(&e, key));
-	k = scalar_is(key, "email") ? 0 : scalar_is(key, "members") ? 1 : -1;
+	k = pir_yaml_is(key, "email") ? 0 : pir_yaml_is(key, "members") ? 1 : -1;
 	if (k < 0)
 		return fail(rd, key, "unknown key %s in team %s (expected email or members)",
-			    echo(&e, scalar_text(key), scalar_len(key)), team_echo);
+			    echo(&e, pir_yaml_text(key), scalar_len(key)), team_echo);
 	if (*seen & (1u << k))
 		return fail(rd, key, "duplicate key \"%s\" in team %s", k ? "members" : "email",
 			    team_echo);
 	*seen |= 1u << k;
-	if (is_null(v))
+	if (pir_yaml_is_null(v))
 		return 0;
 	snprintf(what, sizeof(what), "'%s' of team %s", k ? "members" : "email", team_echo);
 	if ((err = read_list(rd, v, what, k == 0, k ? NULL : check_email, &list)) < 0)
@@ -832,13 +750,13 @@ static int read_team(reader *rd, const yaml_node_t *key, const yaml_node_t *v)
 	char team_echo[sizeof(e.s)];
 	int err = 0;
 
-	snprintf(team_echo, sizeof(team_echo), "%s", echo(&e, scalar_text(key), scalar_len(key)));
+	snprintf(team_echo, sizeof(team_echo), "%s", echo(&e, pir_yaml_text(key), scalar_len(key)));
 	if (pir_grow((void **)&cfg->teams, &cfg->teams_cap, cfg->nteams + 1, sizeof(*cfg->teams)) <
 	    0)
 		return PIR_ENOMEM;
 	t = &cfg->teams[cfg->nteams++];
 	memset(t, 0, sizeof(*t));
-	if (!(t->name = pir_strndup(scalar_text(key), scalar_len(key))))
+	if (!(t->name = pir_strndup(pir_yaml_text(key), scalar_len(key))))
 		return PIR_ENOMEM;
 	if (v->type == YAML_MAPPING_NODE) {
 		for (yaml_node_pair_t *p = v->data.mapping.pairs.start;
@@ -848,7 +766,7 @@ static int read_team(reader *rd, const yaml_node_t *key, const yaml_node_t *v)
 			if (k && val)
 				err = read_team_pair(rd, t, team_echo, k, val, &seen);
 		}
-	} else if (!is_null(v)) {
+	} else if (!pir_yaml_is_null(v)) {
 		err = fail(rd, v, "team %s must be a mapping with email and members, not %s",
 			   team_echo, describe(&e, v));
 	}
@@ -871,7 +789,7 @@ static int read_teams(reader *rd, const yaml_node_t *v)
 		return fail(rd, v, "'teams' must be a mapping of team names, not %s",
 			    describe(&e, v));
 	pairs = v->data.mapping.pairs.start;
-	if ((err = find_duplicates(&dup, rd->doc, v)) < 0)
+	if ((err = pir_yaml_find_duplicates(&dup, rd->doc, v)) < 0)
 		return err;
 	for (size_t i = 0; !err && pairs + i < v->data.mapping.pairs.top; i++) {
 		const yaml_node_t *key = node_at(rd, pairs[i].key);
@@ -883,7 +801,7 @@ static int read_teams(reader *rd, const yaml_node_t *v)
 			err = ok < 0 ? ok : 0;
 		else if (dup[i])
 			err = fail(rd, key, "duplicate team %s",
-				   echo(&e, scalar_text(key), scalar_len(key)));
+				   echo(&e, pir_yaml_text(key), scalar_len(key)));
 		else
 			err = read_team(rd, key, value);
 	}
@@ -903,20 +821,20 @@ static int read_report_pair(reader *rd, const yaml_node_t *key, const yaml_node_
 		return fail(rd, key, "a key of 'report' must be a string, not %s",
 			    describe(&e, key));
 	for (int i = 0; i < R_COUNT; i++)
-		if (scalar_is(key, report_keys[i]))
+		if (pir_yaml_is(key, report_keys[i]))
 			k = i;
 	if (k < 0)
 		return fail(rd, key,
 			    "unknown key %s in 'report' (expected from, smtp_url or smtp_user)",
-			    echo(&e, scalar_text(key), scalar_len(key)));
+			    echo(&e, pir_yaml_text(key), scalar_len(key)));
 	if (rd->cfg->report[k])
 		return fail(rd, key, "duplicate key \"%s\" in 'report'", report_keys[k]);
-	if (is_null(v))
+	if (pir_yaml_is_null(v))
 		return 0;
 	snprintf(what, sizeof(what), "'report.%s'", report_keys[k]);
 	if ((ok = want_text(rd, v, what)) != 1)
 		return ok;
-	if (!(rd->cfg->report[k] = pir_strndup(scalar_text(v), scalar_len(v))))
+	if (!(rd->cfg->report[k] = pir_strndup(pir_yaml_text(v), scalar_len(v))))
 		return PIR_ENOMEM;
 	return 0;
 }
@@ -992,19 +910,19 @@ static int read_top(reader *rd, const yaml_node_t *map)
 		if (!key || !value)
 			continue;
 		for (int i = 0; i < K_COUNT; i++)
-			if (scalar_is(key, top_keys[i]))
+			if (pir_yaml_is(key, top_keys[i]))
 				k = i;
 		if (key->type != YAML_SCALAR_NODE)
 			err = fail(rd, key, "a key must be a string, not %s", describe(&e, key));
 		else if (k < 0)
 			err = fail(rd, key, "unknown key %s",
-				   echo(&e, scalar_text(key), scalar_len(key)));
+				   echo(&e, pir_yaml_text(key), scalar_len(key)));
 		else if (values[k])
 			err = fail(rd, key, "duplicate key \"%s\"", top_keys[k]);
 		else
 			values[k] = value;
 	}
-	if (!err && values[K_SEVERITIES] && !is_null(values[K_SEVERITIES]))
+	if (!err && values[K_SEVERITIES] && !pir_yaml_is_null(values[K_SEVERITIES]))
 		err = read_severities(rd, values[K_SEVERITIES]);
 	if (!err && rd->severities && rd->severities != default_severities) {
 		free(rd->severity_list);
@@ -1012,7 +930,7 @@ static int read_top(reader *rd, const yaml_node_t *map)
 			err = PIR_ENOMEM;
 	}
 	for (int k = 0; !err && k < K_COUNT; k++) {
-		if (!values[k] || is_null(values[k]))
+		if (!values[k] || pir_yaml_is_null(values[k]))
 			continue;
 		rd->cfg->set |= 1u << k;
 		if (k != K_SEVERITIES)
@@ -1027,7 +945,7 @@ static int read_document(reader *rd)
 	echo_buf e;
 	int err;
 
-	if (!root || is_null(root))
+	if (!root || pir_yaml_is_null(root))
 		return 0;
 	if (root->type != YAML_MAPPING_NODE)
 		return fail(rd, root, "the configuration must be a mapping, not %s",
@@ -1040,38 +958,16 @@ static int read_document(reader *rd)
 /* ---- the stream ---- */
 
 /* Line and column of a byte offset, counted the way libyaml counts marks. */
-static void offset_position(const char *buf, size_t len, size_t offset, unsigned *line,
-			    unsigned *column)
-{
-	size_t l = 0, c = 0, i = 0;
-
-	/* libyaml does not count a byte order mark */
-	if (len >= 3 && memcmp(buf, "\xef\xbb\xbf", 3) == 0)
-		i = 3;
-	for (; i < offset && i < len; i++) {
-		unsigned char ch = (unsigned char)buf[i];
-
-		if (ch == '\n' || (ch == '\r' && (i + 1 >= len || buf[i + 1] != '\n'))) {
-			l++;
-			c = 0;
-		} else if (ch != '\r' && (ch & 0xc0) != 0x80) {
-			c++;
-		}
-	}
-	*line = pos1(l);
-	*column = pos1(c);
-}
-
 static int syntax_error(reader *rd, const yaml_parser_t *p, const char *buf, size_t len)
 {
 	const char *problem = p->problem ? p->problem : "invalid YAML";
-	unsigned line = pos1(p->problem_mark.line), col = pos1(p->problem_mark.column);
+	unsigned line = pir_yaml_pos1(p->problem_mark.line), col = pir_yaml_pos1(p->problem_mark.column);
 
 	/* the loader fails without an error when some of its allocations fail */
 	if (p->error == YAML_MEMORY_ERROR || p->error == YAML_NO_ERROR)
 		return pir_error_oom();
 	if (p->error == YAML_READER_ERROR) {
-		offset_position(buf, len, p->problem_offset, &line, &col);
+		pir_yaml_offset_position(buf, len, p->problem_offset, &line, &col);
 		if (p->problem_value >= 0)
 			return fail_at(rd, line, col, "invalid YAML: %s (0x%02X)", problem,
 				       (unsigned)p->problem_value);
@@ -1079,23 +975,9 @@ static int syntax_error(reader *rd, const yaml_parser_t *p, const char *buf, siz
 	}
 	if (p->context)
 		return fail_at(rd, line, col, "invalid YAML: %s (%s at line %u column %u)", problem,
-			       p->context, pos1(p->context_mark.line),
-			       pos1(p->context_mark.column));
+			       p->context, pir_yaml_pos1(p->context_mark.line),
+			       pir_yaml_pos1(p->context_mark.column));
 	return fail_at(rd, line, col, "invalid YAML: %s", problem);
-}
-
-static const char *event_anchor(const yaml_event_t *ev)
-{
-	switch (ev->type) {
-	case YAML_SCALAR_EVENT:
-		return (const char *)ev->data.scalar.anchor;
-	case YAML_SEQUENCE_START_EVENT:
-		return (const char *)ev->data.sequence_start.anchor;
-	case YAML_MAPPING_START_EVENT:
-		return (const char *)ev->data.mapping_start.anchor;
-	default:
-		return NULL;
-	}
 }
 
 /*
@@ -1123,7 +1005,7 @@ static int preflight(reader *rd, const char *buf, size_t len)
 		}
 		if (ev.type == YAML_DOCUMENT_START_EVENT)
 			anchors = 0;
-		if (event_anchor(&ev) && ++anchors > MAX_ANCHORS)
+		if (pir_yaml_event_anchor(&ev) && ++anchors > MAX_ANCHORS)
 			why = "more than " STR(MAX_ANCHORS) " anchors in a document";
 		if (ev.type == YAML_SEQUENCE_START_EVENT || ev.type == YAML_MAPPING_START_EVENT) {
 			if (++depth > MAX_DEPTH)
@@ -1133,7 +1015,7 @@ static int preflight(reader *rd, const char *buf, size_t len)
 			depth--;
 		}
 		if (why)
-			err = fail_at(rd, pos1(ev.start_mark.line), pos1(ev.start_mark.column),
+			err = fail_at(rd, pir_yaml_pos1(ev.start_mark.line), pir_yaml_pos1(ev.start_mark.column),
 				      "%s; the file is not read", why);
 		end = ev.type == YAML_STREAM_END_EVENT;
 		yaml_event_delete(&ev);
