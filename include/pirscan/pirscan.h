@@ -10,5 +10,6 @@
 #include "config.h"
 #include "check.h"
 #include "report.h"
+#include "mail.h"
 
 #endif

@@ -22,6 +22,7 @@ struct pir_cmd {
 
 int cmd_scan(int argc, char **argv);
 int cmd_check(int argc, char **argv);
+int cmd_report(int argc, char **argv);
 void cmd_scan_usage(FILE *f);
 
 /* One-line message on stderr, prefixed "pirscan: ". */

@@ -1,0 +1,567 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * pirscan report: the nightly report, one per team (or owner, incident,
+ * severity), as text, Markdown or HTML on stdout, or as email: an mbox on
+ * stdout, one .eml file per group, or delivered over SMTP or sendmail.
+ * Exit 0 when everything was written or sent, 1 when some delivery failed,
+ * 2 on usage and fatal errors.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "pirscan/mail.h"
+
+static void usage(FILE *f)
+{
+	fputs("usage: pirscan report [OPTIONS] [REPO...]\n"
+	      "\n"
+	      "The report of the open action items, one per group: what is overdue, due soon\n"
+	      "or stale, what was opened and closed since the last report, and how\n"
+	      "remediation goes.\n"
+	      "\n"
+	      "Report options:\n"
+	      "  --group-by KEY            team (default), owner, incident or severity\n"
+	      "  --format FORMAT           text (default), md, html or email\n"
+	      "  --since YYYY-MM-DD        opened and closed after this date (default: the day\n"
+	      "                            before --as-of)\n"
+	      "  --warn-within DAYS        items due within DAYS are due soon (default 7)\n"
+	      "  --output DIR              with --format email: one GROUP.eml per group in DIR\n"
+	      "                            instead of an mbox on stdout\n"
+	      "  -h, --help                show this help\n"
+	      "\n"
+	      "Email options (the configuration's report section fills in what is not given):\n"
+	      "  --from ADDR               the sender, \"Name <addr>\" or addr (report.from)\n"
+	      "  --send                    deliver each group's message to its team's addresses\n"
+	      "  --smtp-url URL            smtp://HOST[:PORT] (STARTTLS) or smtps://HOST[:PORT]\n"
+	      "                            (report.smtp_url)\n"
+	      "  --smtp-user USER          log in as USER (report.smtp_user); the password comes\n"
+	      "                            from $PIRSCAN_SMTP_PASSWORD or ~/.netrc, never from\n"
+	      "                            the command line\n"
+	      "  --smtp-insecure           allow smtp:// without STARTTLS (plain text)\n"
+	      "  --smtp-ca-file FILE       verify the server with these CA certificates (PEM)\n"
+	      "  --sendmail[=PATH]         deliver with PATH -t -oi (default /usr/sbin/sendmail)\n"
+	      "                            instead of SMTP; implies --send\n"
+	      "\n"
+	      "Groups without an address are skipped with a warning. With --send, a summary\n"
+	      "line goes to stderr; one failed delivery does not stop the others, and the exit\n"
+	      "status is 1 when any failed. $SOURCE_DATE_EPOCH, when set, is the Date of the\n"
+	      "messages.\n"
+	      "\n",
+	      f);
+	fputs(cli_scan_options_help, f);
+}
+
+typedef enum { OUT_STDOUT, OUT_DIR, OUT_SMTP, OUT_SENDMAIL } delivery;
+
+typedef struct {
+	pir_report_options ropts;
+	const char *format;
+	bool warn_set;
+	const char *output;
+	const char *from;
+	bool send;
+	const char *smtp_url, *smtp_user, *smtp_ca_file;
+	bool smtp_insecure;
+	bool sendmail;
+	const char *sendmail_path;
+} report_args;
+
+static int parse_days(int *out, const char *opt, const char *v)
+{
+	char *end;
+	long n;
+
+	errno = 0;
+	n = strtol(v, &end, 10);
+	if (errno || end == v || *end || n < 0 || n > 100000) {
+		cli_error("%s: expected a number of days (0 or more), not '%s'", opt, v);
+		return -1;
+	}
+	*out = (int)n;
+	return 0;
+}
+
+static bool is_executable_file(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 && S_ISREG(st.st_mode) && access(path, X_OK) == 0;
+}
+
+/* 1 when argv[*i] is a report option (consumed), 0 when not, -1 on a usage error. */
+static int parse_report_option(report_args *r, int argc, char **argv, int *i)
+{
+	const char *arg = argv[*i], *v;
+	int n;
+
+	if ((n = cli_opt_value("--group-by", argc, argv, i, &v)) != 0) {
+		if (n > 0 && pir_group_by_parse(&r->ropts.group_by, v) < 0) {
+			cli_fail(PIR_EINVALID, NULL);
+			return -1;
+		}
+		return n;
+	}
+	if ((n = cli_opt_value("--format", argc, argv, i, &v)) != 0) {
+		r->format = v;
+		return n;
+	}
+	if ((n = cli_opt_value("--since", argc, argv, i, &v)) != 0) {
+		if (n > 0 && pir_date_parse(&r->ropts.since, v, strlen(v)) < 0) {
+			cli_error("--since: invalid date '%s' (expected YYYY-MM-DD)", v);
+			return -1;
+		}
+		return n;
+	}
+	if ((n = cli_opt_value("--warn-within", argc, argv, i, &v)) != 0) {
+		if (n > 0 && parse_days(&r->ropts.warn_within, "--warn-within", v) < 0)
+			return -1;
+		r->warn_set = true;
+		return n;
+	}
+	if ((n = cli_opt_value("--output", argc, argv, i, &v)) != 0) {
+		r->output = v;
+		return n;
+	}
+	if ((n = cli_opt_value("--from", argc, argv, i, &v)) != 0) {
+		r->from = v;
+		return n;
+	}
+	if (!strcmp(arg, "--send")) {
+		r->send = true;
+		return 1;
+	}
+	if ((n = cli_opt_value("--smtp-url", argc, argv, i, &v)) != 0) {
+		r->smtp_url = v;
+		return n;
+	}
+	if ((n = cli_opt_value("--smtp-user", argc, argv, i, &v)) != 0) {
+		r->smtp_user = v;
+		return n;
+	}
+	if ((n = cli_opt_value("--smtp-ca-file", argc, argv, i, &v)) != 0) {
+		r->smtp_ca_file = v;
+		return n;
+	}
+	if (!strcmp(arg, "--smtp-insecure")) {
+		r->smtp_insecure = true;
+		return 1;
+	}
+	if (!strncmp(arg, "--smtp-password", 15)) {
+		cli_error("there is no --smtp-password: a password on the command line is seen by "
+			  "every user; set PIRSCAN_SMTP_PASSWORD or use ~/.netrc");
+		return -1;
+	}
+	if (!strcmp(arg, "--sendmail") || !strncmp(arg, "--sendmail=", 11)) {
+		r->sendmail = r->send = true;
+		if (arg[10] == '=')
+			r->sendmail_path = arg + 11;
+		else if (*i + 1 < argc && is_executable_file(argv[*i + 1]))
+			r->sendmail_path = argv[++*i]; /* a repository is a folder, never this */
+		return 1;
+	}
+	return 0;
+}
+
+/* What the flags leave open, from the configuration; usage errors are reported here. */
+static int resolve(report_args *r, const pir_config *cfg, pir_smtp_options *smtp)
+{
+	const char *v;
+
+	if (!r->format)
+		r->format = r->send ? "email" : "text";
+	if (r->send && strcmp(r->format, "email")) {
+		cli_error("--send needs --format email, not '%s'", r->format);
+		return -1;
+	}
+	if (r->output && strcmp(r->format, "email")) {
+		cli_error("--output is for --format email; other formats go to stdout");
+		return -1;
+	}
+	if (r->output && r->send) {
+		cli_error("--output and --send exclude each other");
+		return -1;
+	}
+	if (r->sendmail && r->smtp_url) {
+		cli_error("--sendmail and --smtp-url exclude each other");
+		return -1;
+	}
+	if (!r->warn_set && cfg) {
+		pir_check_options c = PIR_CHECK_OPTIONS_INIT;
+		pir_config_apply_check(cfg, &c);
+		r->ropts.warn_within = c.warn_within;
+	}
+	if (strcmp(r->format, "email"))
+		return 0;
+	if (r->ropts.group_by != PIR_GROUP_TEAM) {
+		cli_error("--format email sends each team its report: it needs --group-by team");
+		return -1;
+	}
+	if (!r->from && cfg)
+		r->from = pir_config_report_setting(cfg, "from");
+	if (!r->from) {
+		cli_error("email needs a sender: --from ADDR, or report.from in the configuration");
+		return -1;
+	}
+	{
+		pir_buf addr = PIR_BUF_INIT;
+		int err = pir_mail_address(&addr, r->from);
+		pir_buf_dispose(&addr);
+		if (err < 0) {
+			cli_fail(err, "--from");
+			return -1;
+		}
+	}
+	if (r->sendmail) {
+		const char *path = r->sendmail_path ? r->sendmail_path : "/usr/sbin/sendmail";
+		if (!is_executable_file(path)) {
+			cli_error("--sendmail: %s is not an executable file", path);
+			return -1;
+		}
+	}
+	if (!r->send || r->sendmail)
+		return 0;
+	if (!r->smtp_url && cfg)
+		r->smtp_url = pir_config_report_setting(cfg, "smtp_url");
+	if (!r->smtp_url) {
+		cli_error("--send needs a server: --smtp-url URL or report.smtp_url in the "
+			  "configuration (or --sendmail)");
+		return -1;
+	}
+	if (strncasecmp(r->smtp_url, "smtp://", 7) && strncasecmp(r->smtp_url, "smtps://", 8)) {
+		cli_error(
+		    "--smtp-url: expected smtp://HOST[:PORT] or smtps://HOST[:PORT], not '%s'",
+		    r->smtp_url);
+		return -1;
+	}
+	{
+		const char *host = strstr(r->smtp_url, "://") + 3;
+		if (memchr(host, '@', strcspn(host, "/?#"))) {
+			cli_error("--smtp-url: no user or password in the URL: the user goes in "
+				  "--smtp-user, the password in PIRSCAN_SMTP_PASSWORD or ~/.netrc");
+			return -1;
+		}
+	}
+	if (!r->smtp_user && cfg)
+		r->smtp_user = pir_config_report_setting(cfg, "smtp_user");
+	if ((v = getenv("PIRSCAN_SMTP_PASSWORD")) && *v) {
+		if (!r->smtp_user) {
+			cli_error("PIRSCAN_SMTP_PASSWORD is set but there is no user to log in as: "
+				  "--smtp-user USER or report.smtp_user in the configuration");
+			return -1;
+		}
+		smtp->password = v;
+	}
+	smtp->url = r->smtp_url;
+	smtp->user = r->smtp_user;
+	smtp->insecure = r->smtp_insecure;
+	smtp->ca_file = r->smtp_ca_file;
+	return 0;
+}
+
+static time_t message_date(void)
+{
+	const char *s = getenv("SOURCE_DATE_EPOCH");
+	char *end;
+	long long v;
+
+	if (s && *s) {
+		errno = 0;
+		v = strtoll(s, &end, 10);
+		if (!errno && !*end && v >= 0)
+			return (time_t)v;
+	}
+	return time(NULL);
+}
+
+/* A group name as shown on a terminal: control characters as '?'. */
+static void print_name(const char *name)
+{
+	for (; *name; name++)
+		fputc(((unsigned char)*name < 0x20 || *name == 0x7f) ? '?' : *name, stderr);
+}
+
+/* GROUP.eml: [A-Za-z0-9._-] kept, others '_', no leading dot, unique in `used` (any case). */
+static char *eml_name(const char *group, char ***used, size_t *nused)
+{
+	size_t n = 0, len;
+	char base[101], *name = NULL, **u;
+
+	for (const char *p = group; *p && n < sizeof(base) - 1; p++) {
+		char c = *p;
+		bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+			  (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-';
+		base[n] = ok && !(n == 0 && c == '.') ? c : '_';
+		n++;
+	}
+	if (!n)
+		base[n++] = '_';
+	base[n] = '\0';
+	for (unsigned k = 1;; k++) {
+		bool taken = false;
+		free(name);
+		len = n + 16;
+		if (!(name = malloc(len)))
+			return NULL;
+		if (k == 1)
+			snprintf(name, len, "%s.eml", base);
+		else
+			snprintf(name, len, "%s-%u.eml", base, k);
+		for (size_t i = 0; i < *nused && !taken; i++)
+			taken = !strcasecmp((*used)[i], name);
+		if (!taken)
+			break;
+	}
+	if (!(u = realloc(*used, (*nused + 1) * sizeof(*u)))) {
+		free(name);
+		return NULL;
+	}
+	*used = u;
+	u[(*nused)++] = name;
+	return name;
+}
+
+static int write_eml(const char *dir, const char *name, const pir_buf *msg)
+{
+	size_t len = strlen(dir) + strlen(name) + 2;
+	char *path = malloc(len);
+	FILE *f;
+	int ret = 0;
+
+	if (!path) {
+		cli_error("out of memory");
+		return -1;
+	}
+	snprintf(path, len, "%s/%s", dir, name);
+	if (!(f = fopen(path, "wb")) || fwrite(msg->ptr, 1, msg->size, f) != msg->size) {
+		cli_error("cannot write %s: %s", path, strerror(errno));
+		ret = -1;
+	}
+	if (f && fclose(f) != 0 && !ret) {
+		cli_error("cannot write %s: %s", path, strerror(errno));
+		ret = -1;
+	}
+	free(path);
+	return ret;
+}
+
+static void free_strv(char **v)
+{
+	for (size_t i = 0; v && v[i]; i++)
+		free(v[i]);
+	free(v);
+}
+
+/* The group's addresses, bare, for the envelope: a NULL-terminated list to free_strv. */
+static int envelope_rcpt(const pir_report_group *g, char ***out)
+{
+	size_t n = 0;
+	char **v;
+	int err = 0;
+
+	while (g->email[n])
+		n++;
+	if (!(v = calloc(n + 1, sizeof(*v))))
+		return PIR_ENOMEM;
+	for (size_t i = 0; i < n && !err; i++) {
+		pir_buf addr = PIR_BUF_INIT;
+		if (!(err = pir_mail_address(&addr, g->email[i])) && !(v[i] = strdup(addr.ptr)))
+			err = PIR_ENOMEM;
+		pir_buf_dispose(&addr);
+	}
+	if (err)
+		free_strv(v);
+	else
+		*out = v;
+	return err;
+}
+
+/* The names of failed and skipped groups, for the summary line. */
+typedef struct {
+	char *s;
+	size_t len;
+} namelist;
+
+typedef struct {
+	size_t attempted, sent;
+	namelist failed;  /* "name (reason), ..." */
+	namelist skipped; /* "name, ..." */
+} tally;
+
+static void add_name(namelist *l, const char *name, const char *reason)
+{
+	size_t need = l->len + strlen(name) + (reason ? strlen(reason) + 3 : 0) + 3;
+	char *p = realloc(l->s, need);
+
+	if (!p)
+		return;
+	l->s = p;
+	if (l->len) {
+		memcpy(p + l->len, ", ", 2);
+		l->len += 2;
+	}
+	for (; *name; name++)
+		p[l->len++] = ((unsigned char)*name < 0x20 || *name == 0x7f) ? '?' : *name;
+	p[l->len] = '\0';
+	if (reason)
+		l->len += (size_t)snprintf(p + l->len, need - l->len, " (%s)", reason);
+}
+
+static int emit_email(report_args *r, const pir_report *report, const pir_smtp_options *smtp,
+		      bool quiet, tally *t)
+{
+	pir_mail_options mo = PIR_MAIL_OPTIONS_INIT;
+	pir_buf msg = PIR_BUF_INIT, mbox = PIR_BUF_INIT, from = PIR_BUF_INIT;
+	char **used = NULL;
+	size_t nused = 0;
+	delivery how = r->send	   ? (r->sendmail ? OUT_SENDMAIL : OUT_SMTP)
+		       : r->output ? OUT_DIR
+				   : OUT_STDOUT;
+	int ret = CLI_EXIT_FATAL, err;
+
+	mo.from = r->from;
+	mo.date = message_date();
+	if ((err = pir_mail_address(&from, r->from)) < 0) {
+		cli_fail(err, "--from");
+		goto done;
+	}
+	if (how == OUT_DIR && mkdir(r->output, 0777) < 0 && errno != EEXIST) {
+		cli_error("cannot create %s: %s", r->output, strerror(errno));
+		goto done;
+	}
+	for (size_t i = 0; i < pir_report_group_count(report); i++) {
+		const pir_report_group *g = pir_report_group_at(report, i);
+		char **rcpt = NULL;
+		const char *name;
+
+		if (!g->email || !g->email[0]) {
+			add_name(&t->skipped, g->name, NULL);
+			if (!quiet) {
+				fputs("pirscan: warning: ", stderr);
+				print_name(g->name);
+				fputs(": no email address; skipped\n", stderr);
+			}
+			continue;
+		}
+		t->attempted++;
+		msg.size = 0;
+		err = pir_report_write_email(&msg, report, i, &mo);
+		if (!err && how == OUT_SMTP && !(err = envelope_rcpt(g, &rcpt)))
+			err = pir_mail_send_smtp(smtp, from.ptr, (const char *const *)rcpt, msg.ptr,
+						 msg.size);
+		else if (!err && how == OUT_SENDMAIL)
+			err = pir_mail_send_sendmail(r->sendmail_path, msg.ptr, msg.size);
+		else if (!err && how == OUT_STDOUT)
+			err = pir_mail_mbox_append(&mbox, msg.ptr, msg.size, mo.date);
+		free_strv(rcpt);
+		if (err == PIR_ENOMEM) {
+			cli_fail(err, NULL);
+			goto done;
+		}
+		if (err < 0) {
+			const char *why = pir_error_last() ? pir_error_last() : "unknown error";
+			fputs("pirscan: ", stderr);
+			print_name(g->name);
+			fprintf(stderr, ": %s\n", why);
+			add_name(&t->failed, g->name, why);
+			continue;
+		}
+		if (how == OUT_DIR) {
+			if (!(name = eml_name(g->name, &used, &nused))) {
+				cli_error("out of memory");
+				goto done;
+			}
+			if (write_eml(r->output, name, &msg) < 0)
+				goto done;
+		}
+		t->sent++;
+	}
+	ret = how == OUT_STDOUT ? cli_write(&mbox) : CLI_EXIT_OK;
+done:
+	for (size_t i = 0; i < nused; i++)
+		free(used[i]);
+	free(used);
+	pir_buf_dispose(&msg);
+	pir_buf_dispose(&mbox);
+	pir_buf_dispose(&from);
+	return ret;
+}
+
+int cmd_report(int argc, char **argv)
+{
+	cli_scan_args a = CLI_SCAN_ARGS_INIT;
+	report_args r = {.ropts = PIR_REPORT_OPTIONS_INIT};
+	pir_smtp_options smtp = PIR_SMTP_OPTIONS_INIT;
+	pir_report_format format = PIR_REPORT_TEXT;
+	tally t = {0, 0, {NULL, 0}, {NULL, 0}};
+	pir_scan *scan = NULL;
+	pir_report *report = NULL;
+	pir_buf out = PIR_BUF_INIT;
+	int ret = CLI_EXIT_FATAL, err, n;
+
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
+			usage(stdout);
+			ret = CLI_EXIT_OK;
+			goto done;
+		} else if ((n = parse_report_option(&r, argc, argv, &i)) != 0) {
+			if (n < 0)
+				goto done;
+		} else if ((n = cli_parse_scan_option(&a, argc, argv, &i)) != 0) {
+			if (n < 0)
+				goto done;
+		} else {
+			cli_error("unknown option '%s' (see 'pirscan report --help')", argv[i]);
+			goto done;
+		}
+	}
+	if (r.format && strcmp(r.format, "email") &&
+	    pir_report_format_parse(&format, r.format) < 0) {
+		cli_error("--format: expected text, md, html or email, not '%s'", r.format);
+		goto done;
+	}
+	if ((ret = cli_run_scan_prepare(&a)) != CLI_EXIT_OK)
+		goto done;
+	ret = CLI_EXIT_FATAL;
+	if (resolve(&r, a.config, &smtp) < 0)
+		goto done;
+	a.scan.teams_from = a.config;
+	if ((ret = cli_run_scan(&scan, &a)) != CLI_EXIT_OK)
+		goto done;
+	ret = CLI_EXIT_FATAL;
+	if ((err = pir_report_new(&report, scan, &r.ropts)) < 0) {
+		cli_fail(err, NULL);
+		goto done;
+	}
+	if (strcmp(r.format, "email")) {
+		if ((err = pir_report_write(&out, report, SIZE_MAX, format)) < 0)
+			cli_fail(err, NULL);
+		else
+			ret = cli_write(&out);
+		goto done;
+	}
+	if ((ret = emit_email(&r, report, &smtp, a.quiet, &t)) != CLI_EXIT_OK)
+		goto done;
+	if (r.send && (t.failed.len || !a.quiet)) {
+		fprintf(stderr, "pirscan report: sent %zu of %zu messages", t.sent, t.attempted);
+		if (t.failed.len)
+			fprintf(stderr, "; failed: %s", t.failed.s);
+		if (t.skipped.len)
+			fprintf(stderr, "; skipped (no address): %s", t.skipped.s);
+		fputc('\n', stderr);
+	}
+	ret = t.failed.len ? CLI_EXIT_FINDINGS : CLI_EXIT_OK;
+done:
+	free(t.failed.s);
+	free(t.skipped.s);
+	pir_buf_dispose(&out);
+	pir_report_free(report);
+	pir_scan_free(scan);
+	cli_scan_args_dispose(&a);
+	return ret;
+}
