@@ -1,0 +1,1 @@
+report --format email --group-by owner svc

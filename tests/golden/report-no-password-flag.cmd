@@ -1,0 +1,1 @@
+report --smtp-password hunter2 svc
