@@ -245,10 +245,16 @@ static int load_config(cli_scan_args *a, const char *first_repo)
 
 	if (a->no_config)
 		return 0;
+	/*
+	 * In pull-request mode the policy is the target's (--changed-since), not
+	 * the one the change brings: a pull request cannot loosen its own gate.
+	 */
 	if (a->config_path)
 		err = pir_config_load(&a->config, a->config_path, &errors);
 	else
-		err = pir_config_load_from_repository(&a->config, first_repo, a->scan.ref, &errors);
+		err = pir_config_load_from_repository(
+			&a->config, first_repo,
+			a->scan.changed_since ? a->scan.changed_since : a->scan.ref, &errors);
 	if (err == PIR_ENOTFOUND && !a->config_path) {
 		pir_buf_dispose(&errors);
 		return 0; /* no file: the defaults apply */
@@ -280,6 +286,7 @@ static int load_config(cli_scan_args *a, const char *first_repo)
 	memcpy(a->scan.stale_days, from_file.stale_days, sizeof(a->scan.stale_days));
 	a->scan.stale_days_none = from_file.stale_days_none;
 	a->scan.exclude = from_file.exclude;
+	a->scan.max_slips = from_file.max_slips;
 	a->scan.teams_from = a->config;
 	return 0;
 }

@@ -1321,6 +1321,8 @@ void pir_config_apply_scan(const pir_config *config, pir_scan_options *opts)
 		opts->exclude = (const char *const *)config->exclude;
 	if (has(config, K_AS_OF))
 		opts->as_of = config->as_of;
+	if (has(config, K_MAX_SLIPS)) /* slipping is a reason of the scan's model */
+		opts->max_slips = config->max_slips;
 }
 
 void pir_config_apply_check(const pir_config *config, pir_check_options *opts)

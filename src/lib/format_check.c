@@ -64,19 +64,41 @@ static const char *item_name(const pir_item *it)
 	return it->id ? it->id : it->incident ? it->incident : "marker";
 }
 
-/* A stable fingerprint: the ID, or a hash of the marker text (FNV-1a 64). */
-static void fingerprint(char out[32], const pir_item *it)
+static uint64_t fnv(uint64_t h, const char *s)
 {
-	uint64_t h = 1469598103934665603ull;
-	const char *s = it->locations[0].text ? it->locations[0].text : "";
-
-	if (it->id) {
-		snprintf(out, 32, "%.31s", it->id);
-		return;
-	}
-	for (; *s; s++)
+	for (; s && *s; s++)
 		h = (h ^ (unsigned char)*s) * 1099511628211ull;
-	snprintf(out, 32, "marker-%016llx", (unsigned long long)h);
+	return (h ^ 0xff) * 1099511628211ull; /* a separator: ("ab","c") is not ("a","bc") */
+}
+
+/* An item's stable name: its ID, or "marker-" and a hash of its marker text. */
+static const char *fingerprint(char out[32], const pir_item *it)
+{
+	if (it->id)
+		return it->id;
+	snprintf(out, 32, "marker-%016llx",
+		 (unsigned long long)fnv(1469598103934665603ull, it->locations[0].text));
+	return out;
+}
+
+/*
+ * One location of an item, stable across runs while it does not change: the
+ * item, the path, the kind and the text, and which of identical ones it is
+ * (not the line: lines move).
+ */
+static uint64_t location_hash(const pir_item *it, const pir_location *l)
+{
+	char fp[32];
+	uint64_t h = fnv(1469598103934665603ull, fingerprint(fp, it));
+	unsigned same = 0;
+
+	for (const pir_location *x = it->locations; x < l; x++)
+		same += x->kind == l->kind && !strcmp(x->path, l->path) &&
+			!strcmp(x->text ? x->text : "", l->text ? l->text : "");
+	h = fnv(h, l->path);
+	h = fnv(h, l->kind == PIR_LOCATION_YAML ? "yaml" : "marker");
+	h = fnv(h, l->text);
+	return (h ^ same) * 1099511628211ull;
 }
 
 /* The reasons behind a verdict, most important first. */
@@ -308,10 +330,9 @@ static int json_check_member(pir_buf *b, void *payload)
 		size_t k = 0;
 		char fp[32];
 
-		fingerprint(fp, r->item);
 		put(&o, i ? ",\n      {" : "\n      {");
 		put(&o, "\"item\": ");
-		json_str(&o, fp);
+		json_str(&o, fingerprint(fp, r->item));
 		put(&o, ", \"verdict\": ");
 		json_str(&o, r->verdict == PIR_VERDICT_FAIL      ? "fail"
 			     : r->verdict == PIR_VERDICT_WARN    ? "warn"
@@ -399,7 +420,6 @@ static void sarif_result(out_t *o, const pir_check *c, const pir_check_result *r
 	unsigned rule = primary_why(r->why ? r->why : PIR_REASON_OVERDUE);
 	char fp[32];
 
-	fingerprint(fp, it);
 	put(o, *first ? "\n        {" : ",\n        {");
 	*first = false;
 	put(o, "\"ruleId\": ");
@@ -430,7 +450,8 @@ static void sarif_result(out_t *o, const pir_check *c, const pir_check_result *r
 	/* no startColumn: ours count bytes, SARIF's UTF-16 code units */
 	putf(o, ", \"uriBaseId\": \"%%SRCROOT%%\"}, \"region\": {\"startLine\": %u}}}]", l->line);
 	put(o, ", \"partialFingerprints\": {\"pirscanItem/v1\": ");
-	json_str(o, fp);
+	json_str(o, fingerprint(fp, it));
+	putf(o, ", \"pirscanLocation/v1\": \"%016llx\"", (unsigned long long)location_hash(it, l));
 	put(o, "}, \"properties\": {\"repository\": ");
 	json_str(o, l->repo);
 	put(o, ", \"severity\": ");
@@ -549,9 +570,14 @@ static void write_junit(out_t *o, const pir_check *c)
 			xml(o, it->snooze_reason);
 			put(o, "\"/>\n");
 		} else {
+			pir_buf msg = PIR_BUF_INIT;
+			out_t m = {&msg, 0};
+			explain_all(&m, c, r, "; "); /* severity names come from the config: escape */
+			o->err = o->err ? o->err : m.err;
 			put(o, "      <system-out>warning: ");
-			explain_all(o, c, r, "; "); /* plain ASCII sentences around escaped values */
+			xml(o, msg.ptr);
 			put(o, "</system-out>\n");
+			pir_buf_dispose(&msg);
 		}
 		put(o, "    </testcase>\n");
 	}
@@ -734,19 +760,13 @@ static void write_gitlab(out_t *o, const pir_check *c)
 		sev = r->verdict == PIR_VERDICT_WARN ? "minor" : it->severity_rank == 0 ? "critical" : "major";
 		for (size_t k = 0; k < it->nlocations; k++) {
 			const pir_location *l = &it->locations[k];
-			pir_buf desc = PIR_BUF_INIT, fpb = PIR_BUF_INIT;
-			out_t m = {&desc, 0}, f = {&fpb, 0};
-			char fp[32];
-			uint64_t h = 1469598103934665603ull;
+			pir_buf desc = PIR_BUF_INIT;
+			out_t m = {&desc, 0};
+			/* not the repository's folder name: clones differ */
+			uint64_t h = location_hash(it, l);
 
 			if (!reported(l))
 				continue;
-			fingerprint(fp, it); /* not the repository's folder name: clones differ */
-			put(&f, fp);
-			put(&f, "\n");
-			put(&f, l->path);
-			for (const char *p = fpb.ptr ? fpb.ptr : ""; *p; p++)
-				h = (h ^ (unsigned char)*p) * 1099511628211ull;
 			put(&m, item_name(it));
 			if (it->title) {
 				put(&m, ": ");
@@ -755,7 +775,7 @@ static void write_gitlab(out_t *o, const pir_check *c)
 			put(&m, " (");
 			explain_all(&m, c, r, "; ");
 			put(&m, ")");
-			o->err = o->err ? o->err : m.err ? m.err : f.err;
+			o->err = o->err ? o->err : m.err;
 			put(o, first ? "\n  {\"description\": " : ",\n  {\"description\": ");
 			first = false;
 			json_str(o, desc.ptr);
@@ -766,7 +786,6 @@ static void write_gitlab(out_t *o, const pir_check *c)
 			json_str(o, l->path);
 			putf(o, ", \"lines\": {\"begin\": %u}}}", l->line);
 			pir_buf_dispose(&desc);
-			pir_buf_dispose(&fpb);
 		}
 	}
 	put(o, first ? "]\n" : "\n]\n");

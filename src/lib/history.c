@@ -419,11 +419,14 @@ static int run_workers(pir_repo *r, job *jb, int (*fn)(void *, git_repository *)
 		worker_fail(&ws[0], err);
 	for (unsigned i = 1; i < started; i++)
 		pthread_join(ws[i].tid, NULL);
+	/* the first real error: PIR_EUSER from a worker only means another one failed */
 	err = 0;
-	for (unsigned i = 0; i < started && !err; i++) {
-		if (ws[i].error) {
-			err = ws[i].error;
-			pir_error_set(err, "%s", ws[i].message);
+	for (unsigned pass = 0; pass < 2 && !err; pass++) {
+		for (unsigned i = 0; i < started && !err; i++) {
+			if (ws[i].error && (pass == 1 || ws[i].error != PIR_EUSER)) {
+				err = ws[i].error;
+				pir_error_set(err, "%s", ws[i].message);
+			}
 		}
 	}
 	if (!err)
@@ -731,7 +734,7 @@ static void map_index(pir_repo *r, const char *path, uint64_t pack, uint64_t *po
 		x.ids = x.base + 8 + 256 * 4;
 		x.off32 = x.ids + (size_t)x.n * 24;
 		x.off64 = x.off32 + (size_t)x.n * 4;
-		if (x.len >= 8 + 256 * 4 + (size_t)x.n * 28)
+		if (x.n <= (x.len - 8 - 256 * 4) / 28) /* no overflow on 32-bit size_t */
 			index_positions(r, &x, pack, pos);
 	}
 	munmap(map, x.len);
@@ -827,6 +830,9 @@ static int scan_blob(pir_repo *r, blob_reader *br, pir_blob *b)
 		}
 		err = pir_actions_parse(b->entries, data, len,
 					(const char *const *)r->scan->severities);
+		for (size_t i = 0; !err && i < b->entries->diags.n; i++)
+			if (!strcmp(b->entries->diags.v[i].code, "yaml-syntax"))
+				b->flags |= PIR_BLOB_YAML_BROKEN;
 	}
 done:
 	b->flags |= PIR_BLOB_SCANNED;
@@ -1048,6 +1054,22 @@ static void stamp(const pir_repo *r, replay *rp, uint32_t blob, bool yaml, uint3
 }
 
 /* Count keys added (old == false: in new, not in old) or removed in this group. */
+/*
+ * Could not be read (missing, binary, too large) or, for its entries, could
+ * not be parsed: what it holds is unknown, which is not the same as empty.
+ */
+static bool unknown_content(const pir_repo *r, uint32_t blob, bool entries)
+{
+	const pir_blob *b;
+
+	if (blob == PIR_MAP_NONE)
+		return false;
+	b = &r->blobs[blob];
+	if (b->flags & (PIR_BLOB_MISSING | PIR_BLOB_BINARY | PIR_BLOB_TOOBIG))
+		return true;
+	return entries && (b->flags & PIR_BLOB_YAML_BROKEN);
+}
+
 static int count_side(const pir_repo *r, replay *rp, const pir_change *ch, bool removed,
 		      uint32_t *done)
 {
@@ -1063,6 +1085,10 @@ static int count_side(const pir_repo *r, replay *rp, const pir_change *ch, bool 
 	for (uint32_t pass = 0; pass < 2; pass++) {
 		const uint32_t *ks = pass ? y : m;
 		uint32_t nk = pass ? ny : nm;
+
+		/* a marker or entry is not removed by a version that cannot be read */
+		if (removed && unknown_content(r, ch->new_blob, pass == 1))
+			continue;
 		for (uint32_t i = 0; i < nk; i++) {
 			uint32_t k = ks[i];
 			if (mine[k] != rp->gen || other[k] == rp->gen || done[k] == rp->gen)

@@ -396,6 +396,21 @@ static int entry_history(pir_scan *s, pir_item *it, const pir_repo *r, const pir
 	return 0;
 }
 
+/* With changed_since: did the comparison remove an entry defining `id` (in any repository)? */
+static bool entry_removed_since(const pir_scan *s, const char *id)
+{
+	for (size_t r = 0; r < s->nrepos; r++) {
+		const pir_repo *repo = s->repos[r];
+		for (size_t g = 0; repo->has_since && g < repo->nsince_gone; g++) {
+			const pir_blob *b = &repo->blobs[repo->since_gone[g]];
+			for (size_t i = 0; b->entries && i < b->entries->n; i++)
+				if (same_str(b->entries->v[i].id, id))
+					return true;
+		}
+	}
+	return false;
+}
+
 /* Fill item `it` from its locations locs[0..n) (sorted: live, yaml first). */
 static int build_item(pir_scan *s, linker *l, pir_item *it, raw_loc **locs, size_t n)
 {
@@ -492,6 +507,10 @@ static int build_item(pir_scan *s, linker *l, pir_item *it, raw_loc **locs, size
 		if (!it->closed && !PIR_COMMIT_REF_SET(&it->resolved) && s->as_of > it->due)
 			it->overdue_days = s->as_of - it->due;
 	}
+	/* a change that deleted the item's entry, leaving its marker, changed the item */
+	if (!live_entries && live_marker && it->id && s->opts.changed_since &&
+	    entry_removed_since(s, it->id))
+		it->changed = true;
 	decide_reasons(s, it, live_entries, live_marker, any_invalid, e && e->due_raw,
 		       it->id && pir_strpool_find(&l->live_ids, it->id, strlen(it->id)) !=
 					 PIR_MAP_NONE);

@@ -205,8 +205,17 @@ bool pir_glob_match(const char *p, const char *s)
 	for (; *p; p++, s++) {
 		if (p[0] == '*' && p[1] == '*') {
 			p += 2;
-			if (*p == '/')
-				p++; /* "**" followed by "/" also matches no folder at all */
+			if (*p == '/') {
+				/* "**" + "/": zero or more whole folders, so only at segment starts */
+				p++;
+				for (;;) {
+					if (pir_glob_match(p, s))
+						return true;
+					if (!(s = strchr(s, '/')))
+						return false;
+					s++;
+				}
+			}
 			for (;; s++) {
 				if (pir_glob_match(p, s))
 					return true;
@@ -411,9 +420,29 @@ static int resolve_ref(pir_repo *r)
 	if (!(r->refname = pir_strdup(spec)))
 		return PIR_ENOMEM;
 	if (!r->scan->opts.ref && git_repository_head_unborn(r->repo) == 1) {
+		git_reference *head = NULL;
+		git_reference_iterator *it = NULL;
+		git_reference *any = NULL;
+		bool has_refs = false;
+
 		r->empty = true;
-		return pir_scan_diag(r->scan, PIR_DIAG_WARNING, "empty-repository", r->name, NULL,
-				     0, 0, "repository has no commits yet");
+		if (git_reference_iterator_new(&it, r->repo) == 0) {
+			has_refs = git_reference_next(&any, it) == 0;
+			git_reference_free(any);
+			git_reference_iterator_free(it);
+		}
+		if (!has_refs)
+			return pir_scan_diag(r->scan, PIR_DIAG_WARNING, "empty-repository", r->name,
+					     NULL, 0, 0, "repository has no commits yet");
+		/* a mirror whose HEAD names a branch it does not have: say so, nothing is scanned */
+		git_reference_lookup(&head, r->repo, "HEAD");
+		err = pir_scan_diag(r->scan, PIR_DIAG_ERROR, "unborn-head", r->name, NULL, 0, 0,
+				    "HEAD names %s, which does not exist; nothing scanned (use --ref)",
+				    head && git_reference_symbolic_target(head)
+					    ? git_reference_symbolic_target(head)
+					    : "a branch");
+		git_reference_free(head);
+		return err;
 	}
 	if ((gerr = git_revparse_single(&obj, r->repo, spec)) < 0) {
 		err = gerr == GIT_ENOTFOUND
@@ -496,6 +525,24 @@ static int report_head_skips(pir_repo *r)
 						    d->line, d->column, "%s", d->message);
 			}
 		}
+	}
+	if (!err && r->ncommits) {
+		/* versions only in history: those of the scanned tree were reported by path */
+		bool *at_head = pir_calloc(r->nblobs ? r->nblobs : 1, sizeof(*at_head));
+		size_t missing = 0;
+		if (!at_head)
+			return PIR_ENOMEM;
+		for (size_t i = 0; i < r->nhead; i++)
+			at_head[r->head[i].blob] = true;
+		for (size_t i = 0; i < r->nblobs; i++)
+			missing += (r->blobs[i].flags & PIR_BLOB_MISSING) && !at_head[i];
+		free(at_head);
+		if (missing)
+			err = pir_scan_diag(r->scan, PIR_DIAG_WARNING, "missing-object", r->name,
+					    NULL, 0, 0,
+					    "%zu file version%s in history cannot be read (a partial "
+					    "clone?); items are dated from the versions that can",
+					    missing, missing == 1 ? "" : "s");
 	}
 	if (!err && r->binary_skipped)
 		err = pir_scan_diag(r->scan, PIR_DIAG_INFO, "binary", r->name, NULL, 0, 0,

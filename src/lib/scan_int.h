@@ -16,6 +16,7 @@ enum {
 	PIR_BLOB_BINARY = 1u << 2,
 	PIR_BLOB_TOOBIG = 1u << 3,
 	PIR_BLOB_MISSING = 1u << 4,
+	PIR_BLOB_YAML_BROKEN = 1u << 5, /* at an action-items path, with a syntax error */
 };
 
 /* A unique blob and what it holds; read once whatever the number of paths and commits. */

@@ -107,12 +107,17 @@ static bool rule_matches(const co_rule *r, const char *path)
 {
 	char buf[4200];
 
+	const char *last = strrchr(r->pattern, '/');
+	/* "docs/" then star names the files in docs, not deeper; a folder name names all below it */
+	bool folder = r->dir_only || !strpbrk(last ? last + 1 : r->pattern, "*?[");
+
 	if (!*r->pattern || !strcmp(r->pattern, "*"))
 		return !r->dir_only || strchr(path, '/');
 	if (snprintf(buf, sizeof(buf), "%s/**", r->pattern) >= (int)sizeof(buf))
 		return false;
 	for (const char *s = path; s; s = strchr(s, '/') ? strchr(s, '/') + 1 : NULL) {
-		if ((!r->dir_only && pir_glob_match(r->pattern, s)) || pir_glob_match(buf, s))
+		if ((!r->dir_only && pir_glob_match(r->pattern, s)) ||
+		    (folder && pir_glob_match(buf, s)))
 			return true;
 		if (r->anchored)
 			break; /* only from the root */

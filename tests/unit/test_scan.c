@@ -513,6 +513,19 @@ static void test_teams_and_report(void)
 	pir_buf_dispose(&errors);
 }
 
+static void test_unreadable_is_not_removed(void)
+{
+	static const char *const unreadable[] = {"unreadable", NULL};
+	pir_scan_options o = PIR_SCAN_OPTIONS_INIT;
+	pir_scan *s = run(unreadable, &o);
+
+	/* upload.c turned binary and action-items.yml malformed on 2026-02-10 */
+	for (size_t i = 0; i < pir_scan_item_count(s); i++)
+		CHECK(!PIR_COMMIT_REF_SET(&pir_scan_item(s, i)->resolved));
+	CHECK(find_diag(s, "yaml-syntax", "action-items.yml") != NULL);
+	pir_scan_free(s);
+}
+
 static void test_exclude(void)
 {
 	static const char *const svc[] = {"svc", NULL};
@@ -593,6 +606,7 @@ int main(void)
 	RUN(test_changed_since);
 	RUN(test_check_default_fail_on);
 	RUN(test_teams_and_report);
+	RUN(test_unreadable_is_not_removed);
 	RUN(test_exclude);
 	RUN(test_broken_mirror);
 	RUN(test_errors);
