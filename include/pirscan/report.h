@@ -38,7 +38,7 @@ typedef struct {
 
 /** Median days to close the items of one severity closed in the window. */
 typedef struct {
-	const char *severity; /**< NULL for items without a severity */
+	const char *severity; /**< NULL for items without a valid severity (absent or unknown) */
 	size_t closed;        /**< items closed in the window */
 	int64_t median_days;
 } pir_report_ttc;
@@ -67,7 +67,11 @@ typedef struct {
 	int64_t median_age_days;       /**< of the open items */
 	const pir_report_ttc *ttc;     /**< by severity, most urgent first, only severities with closes */
 	size_t nttc;
-	/** Open items at the end of each of the last 26 weeks (index 25: as-of), from history. */
+	/**
+	 * Open items at the end of each of the last 26 weeks (index 25: as-of),
+	 * from history; without history (pir_scan_has_history) only the last
+	 * week is meaningful.
+	 */
 	size_t weekly_open[PIR_REPORT_WEEKS];
 	pir_date week_end[PIR_REPORT_WEEKS];
 } pir_report_group;
@@ -97,7 +101,7 @@ typedef enum {
 	PIR_REPORT_HTML,
 } pir_report_format;
 
-/** Parse "text", "md" or "html"; PIR_EINVALID otherwise ("email" is the CLI's). */
+/** Parse "text", "md" (or "markdown") or "html"; PIR_EINVALID otherwise ("email" is the CLI's). */
 PIR_EXTERN(int) pir_report_format_parse(pir_report_format *out, const char *name);
 
 /**

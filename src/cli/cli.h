@@ -68,6 +68,9 @@ unsigned cli_term_width(void);
 /* Match "--name" or "--name=VALUE"; *value gets the value (maybe the next argument). */
 int cli_opt_value(const char *name, int argc, char **argv, int *i, const char **value);
 
+/* A number of days (0 to 100000) for option `opt`; -1 with a message otherwise. */
+int cli_parse_days(int *out, const char *opt, const char *v);
+
 extern const char *cli_scan_options_help;
 
 #endif

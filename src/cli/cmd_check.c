@@ -41,21 +41,6 @@ enum {
 	SET_SLIPS = 1u << 4,
 };
 
-static int parse_days(int *out, const char *opt, const char *v)
-{
-	char *end;
-	long n;
-
-	errno = 0;
-	n = strtol(v, &end, 10);
-	if (errno || end == v || *end || n < 0 || n > 100000) {
-		cli_error("%s: expected a number of days (0 or more), not '%s'", opt, v);
-		return -1;
-	}
-	*out = (int)n;
-	return 0;
-}
-
 static int parse_reasons(unsigned *out, const char *list)
 {
 	char *copy = strdup(list), *save = NULL;
@@ -144,15 +129,15 @@ int cmd_check(int argc, char **argv)
 			flags.fail_on = v;
 			set |= SET_FAIL_ON;
 		} else if ((r = cli_opt_value("--grace", argc, argv, &i, &v)) != 0) {
-			if (r < 0 || parse_days(&flags.grace, "--grace", v) < 0)
+			if (r < 0 || cli_parse_days(&flags.grace, "--grace", v) < 0)
 				goto done;
 			set |= SET_GRACE;
 		} else if ((r = cli_opt_value("--warn-within", argc, argv, &i, &v)) != 0) {
-			if (r < 0 || parse_days(&flags.warn_within, "--warn-within", v) < 0)
+			if (r < 0 || cli_parse_days(&flags.warn_within, "--warn-within", v) < 0)
 				goto done;
 			set |= SET_WARN;
 		} else if ((r = cli_opt_value("--max-slips", argc, argv, &i, &v)) != 0) {
-			if (r < 0 || parse_days(&flags.max_slips, "--max-slips", v) < 0)
+			if (r < 0 || cli_parse_days(&flags.max_slips, "--max-slips", v) < 0)
 				goto done;
 			set |= SET_SLIPS;
 		} else if ((r = cli_opt_value("--changed-since", argc, argv, &i, &v)) != 0) {

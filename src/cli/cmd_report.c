@@ -72,21 +72,6 @@ typedef struct {
 	const char *sendmail_path;
 } report_args;
 
-static int parse_days(int *out, const char *opt, const char *v)
-{
-	char *end;
-	long n;
-
-	errno = 0;
-	n = strtol(v, &end, 10);
-	if (errno || end == v || *end || n < 0 || n > 100000) {
-		cli_error("%s: expected a number of days (0 or more), not '%s'", opt, v);
-		return -1;
-	}
-	*out = (int)n;
-	return 0;
-}
-
 static bool is_executable_file(const char *path)
 {
 	struct stat st;
@@ -119,7 +104,7 @@ static int parse_report_option(report_args *r, int argc, char **argv, int *i)
 		return n;
 	}
 	if ((n = cli_opt_value("--warn-within", argc, argv, i, &v)) != 0) {
-		if (n > 0 && parse_days(&r->ropts.warn_within, "--warn-within", v) < 0)
+		if (n > 0 && cli_parse_days(&r->ropts.warn_within, "--warn-within", v) < 0)
 			return -1;
 		r->warn_set = true;
 		return n;

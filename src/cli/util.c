@@ -84,6 +84,21 @@ int cli_opt_value(const char *name, int argc, char **argv, int *i, const char **
 	return 1;
 }
 
+int cli_parse_days(int *out, const char *opt, const char *v)
+{
+	char *end;
+	long n;
+
+	errno = 0;
+	n = strtol(v, &end, 10);
+	if (errno || end == v || *end || n < 0 || n > 100000) {
+		cli_error("%s: expected a number of days (0 or more), not '%s'", opt, v);
+		return -1;
+	}
+	*out = (int)n;
+	return 0;
+}
+
 static int parse_size(size_t *out, const char *s)
 {
 	char *end;
