@@ -957,27 +957,15 @@ static int read_document(reader *rd)
 
 /* ---- the stream ---- */
 
-/* Line and column of a byte offset, counted the way libyaml counts marks. */
+/* A syntax error of the configuration, with its position. */
 static int syntax_error(reader *rd, const yaml_parser_t *p, const char *buf, size_t len)
 {
-	const char *problem = p->problem ? p->problem : "invalid YAML";
-	unsigned line = pir_yaml_pos1(p->problem_mark.line), col = pir_yaml_pos1(p->problem_mark.column);
+	unsigned line, col;
+	char msg[512];
 
-	/* the loader fails without an error when some of its allocations fail */
-	if (p->error == YAML_MEMORY_ERROR || p->error == YAML_NO_ERROR)
+	if (pir_yaml_parser_error(p, buf, len, &line, &col, msg, sizeof(msg)) < 0)
 		return pir_error_oom();
-	if (p->error == YAML_READER_ERROR) {
-		pir_yaml_offset_position(buf, len, p->problem_offset, &line, &col);
-		if (p->problem_value >= 0)
-			return fail_at(rd, line, col, "invalid YAML: %s (0x%02X)", problem,
-				       (unsigned)p->problem_value);
-		return fail_at(rd, line, col, "invalid YAML: %s", problem);
-	}
-	if (p->context)
-		return fail_at(rd, line, col, "invalid YAML: %s (%s at line %u column %u)", problem,
-			       p->context, pir_yaml_pos1(p->context_mark.line),
-			       pir_yaml_pos1(p->context_mark.column));
-	return fail_at(rd, line, col, "invalid YAML: %s", problem);
+	return fail_at(rd, line, col, "invalid YAML: %s", msg);
 }
 
 /*

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 #include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -124,4 +125,29 @@ const char *pir_yaml_event_anchor(const yaml_event_t *ev)
 	default:
 		return NULL;
 	}
+}
+
+int pir_yaml_parser_error(const yaml_parser_t *p, const char *buf, size_t len, unsigned *line,
+			  unsigned *column, char *msg, size_t msgsize)
+{
+	const char *problem = p->problem ? p->problem : "invalid YAML";
+
+	if (p->error == YAML_MEMORY_ERROR || p->error == YAML_NO_ERROR)
+		return PIR_ENOMEM;
+	*line = pir_yaml_pos1(p->problem_mark.line);
+	*column = pir_yaml_pos1(p->problem_mark.column);
+	if (p->error == YAML_READER_ERROR) {
+		/* bad bytes: libyaml gives an offset, not a mark */
+		pir_yaml_offset_position(buf, len, p->problem_offset, line, column);
+		if (p->problem_value >= 0)
+			snprintf(msg, msgsize, "%s (0x%02X)", problem, (unsigned)p->problem_value);
+		else
+			snprintf(msg, msgsize, "%s", problem);
+	} else if (p->context) {
+		snprintf(msg, msgsize, "%s (%s at line %u column %u)", problem, p->context,
+			 pir_yaml_pos1(p->context_mark.line), pir_yaml_pos1(p->context_mark.column));
+	} else {
+		snprintf(msg, msgsize, "%s", problem);
+	}
+	return 0;
 }

@@ -27,6 +27,15 @@ int pir_yaml_find_duplicates(bool **out, yaml_document_t *doc, const yaml_node_t
 /** The 1-based line and column (in characters) of byte `offset`, as libyaml counts them. */
 void pir_yaml_offset_position(const char *buf, size_t len, size_t offset, unsigned *line,
 			      unsigned *column);
+/**
+ * Where and what a libyaml parser error is: 1-based line and column, and a
+ * one-line message (without a prefix) in `msg`. Returns PIR_ENOMEM when the
+ * parser failed for lack of memory, or said nothing (its loader does that
+ * when an allocation fails), else 0.
+ */
+int pir_yaml_parser_error(const yaml_parser_t *p, const char *buf, size_t len, unsigned *line,
+			  unsigned *column, char *msg, size_t msgsize);
+
 /** The anchor an event defines, or NULL. */
 const char *pir_yaml_event_anchor(const yaml_event_t *ev);
 
