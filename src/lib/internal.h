@@ -55,6 +55,19 @@ size_t pir_term_width(const char *s);
 /** Valid UTF-8? */
 bool pir_utf8_valid(const char *s, size_t len);
 
+/* ---- arenas (map.c): many small allocations freed at once ---- */
+
+typedef struct pir_arena_chunk pir_arena_chunk;
+typedef struct {
+	pir_arena_chunk *head;
+} pir_arena;
+
+/* Chunks start small and double up to 64 KiB, so a small arena stays small. */
+void *pir_arena_alloc(pir_arena *a, size_t n);
+char *pir_arena_strndup(pir_arena *a, const char *s, size_t n);
+char *pir_arena_strdup(pir_arena *a, const char *s); /* NULL for NULL */
+void pir_arena_dispose(pir_arena *a);
+
 /* ---- diagnostics of a parsed file, before they get a repo and path ---- */
 
 typedef struct {
@@ -115,7 +128,7 @@ void pir_marker_list_clear(pir_marker_list *list);
 
 /* ---- action-items files (actions.c) ---- */
 
-/** One entry of an action-items file. Strings are owned by the entry. */
+/** One entry of an action-items file. Strings live in the list's arena. */
 typedef struct {
 	unsigned line, column; /* of the entry (its mapping), 1-based */
 	char *id;
@@ -140,6 +153,7 @@ typedef struct {
 	pir_entry *v;
 	size_t n, cap;
 	pir_fdiag_list diags;
+	pir_arena strings; /* the entries' strings and fields: one release for all */
 } pir_entry_list;
 
 /**

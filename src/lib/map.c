@@ -97,7 +97,9 @@ void *pir_arena_alloc(pir_arena *a, size_t n)
 
 	n = (n + align - 1) & ~(align - 1);
 	if (!c || c->size - c->used < n) {
-		size_t size = n > 65536 ? n : 65536;
+		size_t size = c ? (c->size < 32768 ? c->size * 2 : 65536) : 1024;
+		if (size < n)
+			size = n;
 		if (!(c = pir_malloc(sizeof(*c) + size)))
 			return NULL;
 		c->used = 0;

@@ -8,6 +8,8 @@
 
 #include <git2/oid.h>
 
+#include "internal.h"
+
 #define PIR_MAP_NONE UINT32_MAX
 
 /** git_oid -> uint32 index. Not thread-safe. */
@@ -23,16 +25,6 @@ uint32_t pir_oidmap_get(const pir_oidmap *m, const git_oid *oid);
 int pir_oidmap_put(pir_oidmap *m, const git_oid *oid, uint32_t val, uint32_t *out);
 void pir_oidmap_dispose(pir_oidmap *m);
 
-/** An arena: many small allocations freed at once. */
-typedef struct pir_arena_chunk pir_arena_chunk;
-typedef struct {
-	pir_arena_chunk *head;
-} pir_arena;
-
-void *pir_arena_alloc(pir_arena *a, size_t n);
-char *pir_arena_strndup(pir_arena *a, const char *s, size_t n);
-char *pir_arena_strdup(pir_arena *a, const char *s); /* NULL for NULL */
-void pir_arena_dispose(pir_arena *a);
 
 /** Interned strings: equal strings get one copy and one index. */
 typedef struct {
