@@ -52,10 +52,11 @@ typedef struct {
 	pir_strpool live_ids; /* IDs an entry in a scanned tree defines */
 } linker;
 
+static const pir_commit_ref no_commit = {"", PIR_DATE_NONE, 0};
+
 static void commit_ref(pir_commit_ref *out, const pir_repo *r, uint32_t ci)
 {
-	memset(out, 0, sizeof(*out));
-	out->date = PIR_DATE_NONE;
+	*out = no_commit;
 	if (ci == PIR_MAP_NONE || ci >= r->ncommits)
 		return;
 	git_oid_tostr(out->commit, sizeof(out->commit), &r->commits[ci].oid);
@@ -424,7 +425,7 @@ static int build_item(pir_scan *s, linker *l, pir_item *it, raw_loc **locs, size
 	if (!(out = pir_arena_alloc(&s->arena, n * sizeof(*out))))
 		return PIR_ENOMEM;
 	memset(it, 0, sizeof(*it));
-	it->introduced.date = it->resolved.date = it->closed_at.date = PIR_DATE_NONE;
+	it->introduced = it->resolved = it->closed_at = no_commit;
 	for (size_t i = 0; i < n; i++) {
 		const raw_loc *x = locs[i];
 		out[i] = x->loc;
@@ -493,8 +494,8 @@ static int build_item(pir_scan *s, linker *l, pir_item *it, raw_loc **locs, size
 	if (PIR_COMMIT_REF_SET(&it->resolved) &&
 	    (!PIR_COMMIT_REF_SET(&it->closed_at) || earlier(&it->resolved, &it->closed_at)))
 		it->closed_at = it->resolved;
-	if (!it->closed && !PIR_COMMIT_REF_SET(&it->resolved))
-		memset(&it->closed_at, 0, sizeof(it->closed_at)), it->closed_at.date = PIR_DATE_NONE;
+	if (!it->closed && !PIR_COMMIT_REF_SET(&it->resolved)) /* reopened, or never closed */
+		it->closed_at = no_commit;
 	if (PIR_COMMIT_REF_SET(&it->introduced)) {
 		pir_date end = PIR_COMMIT_REF_SET(&it->resolved) ? it->resolved.date : s->as_of;
 		it->has_age = true;
