@@ -46,6 +46,13 @@ PIR_EXTERN(int) pir_format_csv(pir_buf *out, const pir_scan *scan, const pir_for
  */
 PIR_EXTERN(int) pir_format_diagnostic(pir_buf *out, const pir_diagnostic *d);
 
+/**
+ * Append `s` for a terminal: control characters (C0, DEL, C1), escapes and
+ * invalid UTF-8 become visible \xNN or \uNNNN text. For any string that
+ * comes from a repository or a configuration file.
+ */
+PIR_EXTERN(int) pir_format_term_str(pir_buf *out, const char *s);
+
 PIR_END_DECL
 
 #endif

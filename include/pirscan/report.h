@@ -25,7 +25,11 @@ PIR_EXTERN(const char *) pir_group_by_name(pir_group_by g);
 typedef struct {
 	unsigned version;
 	pir_group_by group_by;
-	/** Opened and closed "since" this date (exclusive); PIR_DATE_NONE: the day before as-of. */
+	/**
+	 * Opened and closed from this date (included) up to the as-of date
+	 * (excluded: that day is not over); PIR_DATE_NONE: the day before as-of,
+	 * so that a nightly run reports the previous day, each change once.
+	 */
 	pir_date since;
 	/** Items due within this many days are "due soon". */
 	int warn_within;
@@ -57,9 +61,9 @@ typedef struct {
 	size_t ndue_soon;
 	const pir_item *const *stale;  /**< other open stale items (reasons say why) */
 	size_t nstale;
-	const pir_item *const *opened; /**< introduced after `since`, up to as-of */
+	const pir_item *const *opened; /**< introduced on or after `since`, before as-of */
 	size_t nopened;
-	const pir_item *const *closed; /**< closed (status or removal) after `since`, up to as-of */
+	const pir_item *const *closed; /**< closed (status or removal) on or after `since`, before as-of */
 	size_t nclosed;
 	const pir_item *const *open;   /**< every open item of the group */
 	size_t nopen;

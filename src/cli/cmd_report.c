@@ -7,6 +7,7 @@
  * 2 on usage and fatal errors.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -154,7 +155,8 @@ static int parse_report_option(report_args *r, int argc, char **argv, int *i)
 }
 
 /* What the flags leave open, from the configuration; usage errors are reported here. */
-static int resolve(report_args *r, const pir_config *cfg, pir_smtp_options *smtp)
+static int resolve(report_args *r, const pir_config *cfg, bool trusted_cfg,
+		   pir_smtp_options *smtp)
 {
 	const char *v;
 
@@ -211,17 +213,28 @@ static int resolve(report_args *r, const pir_config *cfg, pir_smtp_options *smtp
 	}
 	if (!r->send || r->sendmail)
 		return 0;
-	if (!r->smtp_url && cfg)
+	/*
+	 * Credentials go only where the operator says: a .pirscan.yml committed
+	 * in a scanned repository could otherwise send the password to any host.
+	 * The server and user come from flags or from --config FILE, never from
+	 * a repository's own configuration.
+	 */
+	if (!trusted_cfg && !r->smtp_url && cfg && pir_config_report_setting(cfg, "smtp_url"))
+		fprintf(stderr, "pirscan: note: report.smtp_url in the repository's .pirscan.yml is "
+				"not used for credentials; give --smtp-url or --config FILE\n");
+	if (!r->smtp_url && cfg && trusted_cfg)
 		r->smtp_url = pir_config_report_setting(cfg, "smtp_url");
 	if (!r->smtp_url) {
-		cli_error("--send needs a server: --smtp-url URL or report.smtp_url in the "
-			  "configuration (or --sendmail)");
+		cli_error("--send needs a server: --smtp-url URL, or report.smtp_url in a "
+			  "--config FILE (or --sendmail)");
 		return -1;
 	}
 	if (strncasecmp(r->smtp_url, "smtp://", 7) && strncasecmp(r->smtp_url, "smtps://", 8)) {
-		cli_error(
-		    "--smtp-url: expected smtp://HOST[:PORT] or smtps://HOST[:PORT], not '%s'",
-		    r->smtp_url);
+		pir_buf shown = PIR_BUF_INIT;
+		pir_format_term_str(&shown, r->smtp_url); /* it may come from a file */
+		cli_error("the SMTP URL: expected smtp://HOST[:PORT] or smtps://HOST[:PORT], not '%s'",
+			  shown.ptr ? shown.ptr : "");
+		pir_buf_dispose(&shown);
 		return -1;
 	}
 	{
@@ -232,7 +245,7 @@ static int resolve(report_args *r, const pir_config *cfg, pir_smtp_options *smtp
 			return -1;
 		}
 	}
-	if (!r->smtp_user && cfg)
+	if (!r->smtp_user && cfg && trusted_cfg)
 		r->smtp_user = pir_config_report_setting(cfg, "smtp_user");
 	if ((v = getenv("PIRSCAN_SMTP_PASSWORD")) && *v) {
 		if (!r->smtp_user) {
@@ -267,8 +280,11 @@ static time_t message_date(void)
 /* A group name as shown on a terminal: control characters as '?'. */
 static void print_name(const char *name)
 {
-	for (; *name; name++)
-		fputc(((unsigned char)*name < 0x20 || *name == 0x7f) ? '?' : *name, stderr);
+	pir_buf b = PIR_BUF_INIT;
+
+	if (pir_format_term_str(&b, name) == 0 && b.ptr)
+		fputs(b.ptr, stderr);
+	pir_buf_dispose(&b);
 }
 
 /* GROUP.eml: [A-Za-z0-9._-] kept, others '_', no leading dot, unique in `used` (any case). */
@@ -315,7 +331,7 @@ static int write_eml(const char *dir, const char *name, const pir_buf *msg)
 {
 	size_t len = strlen(dir) + strlen(name) + 2;
 	char *path = malloc(len);
-	FILE *f;
+	FILE *f = NULL;
 	int ret = 0;
 
 	if (!path) {
@@ -323,7 +339,11 @@ static int write_eml(const char *dir, const char *name, const pir_buf *msg)
 		return -1;
 	}
 	snprintf(path, len, "%s/%s", dir, name);
-	if (!(f = fopen(path, "wb")) || fwrite(msg->ptr, 1, msg->size, f) != msg->size) {
+	/* never through a symbolic link: the folder may be shared */
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644);
+	if (fd < 0 || !(f = fdopen(fd, "wb")) || fwrite(msg->ptr, 1, msg->size, f) != msg->size) {
+		if (fd >= 0 && !f)
+			close(fd);
 		cli_error("cannot write %s: %s", path, strerror(errno));
 		ret = -1;
 	}
@@ -378,23 +398,34 @@ typedef struct {
 	namelist skipped; /* "name, ..." */
 } tally;
 
-static void add_name(namelist *l, const char *name, const char *reason)
+static void add_name(namelist *l, const char *raw, const char *reason)
 {
-	size_t need = l->len + strlen(name) + (reason ? strlen(reason) + 3 : 0) + 3;
-	char *p = realloc(l->s, need);
+	pir_buf shown = PIR_BUF_INIT;
+	const char *name;
+	size_t need;
+	char *p;
 
-	if (!p)
+	if (pir_format_term_str(&shown, raw) < 0 || !shown.ptr) {
+		pir_buf_dispose(&shown);
 		return;
+	}
+	name = shown.ptr;
+	need = l->len + strlen(name) + (reason ? strlen(reason) + 3 : 0) + 3;
+	if (!(p = realloc(l->s, need))) {
+		pir_buf_dispose(&shown);
+		return;
+	}
 	l->s = p;
 	if (l->len) {
 		memcpy(p + l->len, ", ", 2);
 		l->len += 2;
 	}
-	for (; *name; name++)
-		p[l->len++] = ((unsigned char)*name < 0x20 || *name == 0x7f) ? '?' : *name;
+	memcpy(p + l->len, name, strlen(name));
+	l->len += strlen(name);
 	p[l->len] = '\0';
 	if (reason)
 		l->len += (size_t)snprintf(p + l->len, need - l->len, " (%s)", reason);
+	pir_buf_dispose(&shown);
 }
 
 static int emit_email(report_args *r, const pir_report *report, const pir_smtp_options *smtp,
@@ -513,7 +544,7 @@ int cmd_report(int argc, char **argv)
 	if ((ret = cli_run_scan_prepare(&a)) != CLI_EXIT_OK)
 		goto done;
 	ret = CLI_EXIT_FATAL;
-	if (resolve(&r, a.config, &smtp) < 0)
+	if (resolve(&r, a.config, a.config_path != NULL, &smtp) < 0)
 		goto done;
 	a.scan.teams_from = a.config;
 	if ((ret = cli_run_scan(&scan, &a)) != CLI_EXIT_OK)

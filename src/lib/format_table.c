@@ -365,3 +365,8 @@ int pir_format_diagnostic(pir_buf *out, const pir_diagnostic *d)
 		err = pir_buf_printf(out, " [%s]\n", d->code);
 	return err;
 }
+
+int pir_format_term_str(pir_buf *out, const char *s)
+{
+	return pir_buf_term_str(out, s);
+}

@@ -403,6 +403,7 @@ static void hdr_mailbox(hdr *h, const mailbox *m, bool comma)
 
 	if (m->name) {
 		bool atoms = true, ascii = true;
+		size_t word = 0;
 		for (size_t i = 0; i < m->name_len; i++) {
 			unsigned char c = (unsigned char)m->name[i];
 			if (c >= 0x80)
@@ -410,6 +411,10 @@ static void hdr_mailbox(hdr *h, const mailbox *m, bool comma)
 			if ((!is_atext(c) && c != ' ') ||
 			    (c == '=' && i + 1 < m->name_len && m->name[i + 1] == '?'))
 				atoms = false; /* "=?" would read as an encoded word: quote it */
+			/* a word longer than a line cannot be folded: encode it (in pieces) */
+			word = c == ' ' ? 0 : word + 1;
+			if (word > 66)
+				atoms = false;
 		}
 		if (ascii && atoms) {
 			for (size_t i = 0, s = 0; i <= m->name_len; i++) {

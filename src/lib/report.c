@@ -164,9 +164,16 @@ static int fill_group(pir_report *r, pir_report_group *g, const pir_item **items
 			else if (!err && PIR_ITEM_STALE(it))
 				err = push(r, &stale, it, n);
 		}
-		if (!err && in_window(&it->introduced, r->since, as_of))
+		/*
+		 * Opened and closed in [since, as-of): whole days, the as-of day
+		 * excluded because it is not over. A nightly run with the default
+		 * since (the day before) reports the previous UTC day, so each
+		 * opening and each close is reported exactly once, whatever the
+		 * hour the run starts.
+		 */
+		if (!err && in_window(&it->introduced, r->since - 1, as_of - 1))
 			err = push(r, &opened, it, n);
-		if (!err && in_window(&it->closed_at, r->since, as_of))
+		if (!err && in_window(&it->closed_at, r->since - 1, as_of - 1))
 			err = push(r, &closed, it, n);
 		/* open at the end of each week: introduced by then and not yet closed */
 		for (size_t w = 0; w < PIR_REPORT_WEEKS; w++) {

@@ -515,6 +515,29 @@ static void write_script(const char *path, const char *body)
 	chmod(path, 0755);
 }
 
+/* A display name of one 1200-byte word: every header line stays short. */
+static void test_long_display_name(void)
+{
+	static const char *const to[] = {"team@example.com", NULL};
+	pir_mail_message m = PIR_MAIL_MESSAGE_INIT;
+	pir_buf b = PIR_BUF_INIT;
+	char from[1300];
+
+	memset(from, 'a', 1200);
+	snprintf(from + 1200, sizeof(from) - 1200, " <p@example.com>");
+	m.from = from;
+	m.to = to;
+	m.subject = "s";
+	m.date = 1795305600;
+	m.message_id = "pirscan.test@example.com";
+	m.text = "t";
+	m.text_len = 1;
+	CHECK_INT(pir_mail_compose(&b, &m), 0);
+	if (b.ptr)
+		CHECK(lines_ok(b.ptr, b.size, 78));
+	pir_buf_dispose(&b);
+}
+
 static void test_sendmail(void)
 {
 	char dir[] = "/tmp/pirscan-mail-XXXXXX", path[256], out[256], args[256], script[1024];
@@ -690,6 +713,7 @@ int main(void)
 	RUN(test_addresses);
 	RUN(test_multipart);
 	RUN(test_mbox);
+	RUN(test_long_display_name);
 	RUN(test_sendmail);
 	RUN(test_smtp_arguments);
 	RUN(test_report_email);

@@ -459,11 +459,11 @@ static void test_escaping(void)
 		goto done;
 	v2 = malloc(sizeof(items_v1) + sizeof(items_v2_tail) + 32);
 	strcpy(v2, items_v1);
-	/* the third entry is done on the as-of date, and a fourth appears */
+	/* the third entry is done the day before the as-of date (the day reported), and a fourth appears */
 	strcat(v2, "    status: done\n");
 	strcat(v2, items_v2_tail);
 	CHECK_INT(commit_file(repo, items_v1, "2026-11-01", "Action items"), 0);
-	CHECK_INT(commit_file(repo, v2, "2026-11-22", "One done, one more"), 0);
+	CHECK_INT(commit_file(repo, v2, "2026-11-21", "One done, one more"), 0);
 	s = scan_paths(paths, true);
 	r = report(s, PIR_GROUP_TEAM);
 	CHECK_INT(pir_report_group_count(r), 1);
@@ -478,7 +478,7 @@ static void test_escaping(void)
 	CHECK(within(text, "\nDue within 7 days (1)\n", "\nOther stale",
 		     "PIR-2026-11-01-002  high  @mallory  due in 3 days (due 2026-11-25)"));
 	CHECK(within(text, "\nOther stale items (1)\n", "\nOpened",
-		     "PIR-2026-11-22-001  medium  no owner  no-owner, no-due (0 days old)"));
+		     "PIR-2026-11-22-001  medium  no owner  no-owner, no-due (1 day old)"));
 	CHECK(within(text, "\nOpened since 2026-11-21 (2)\n", "\nClosed", "PIR-2026-11-22-001"));
 	/* long lines: titles wrap on two lines at most, other lines are cut */
 	CHECK(within(
@@ -490,8 +490,8 @@ static void test_escaping(void)
 	    "      thirteen fourteen fifteen sixteen seventeen eighteen nineteen twenty twenty-one "
 	    "twenty-two\u2026\n"));
 	CHECK(within(text, "\nClosed since 2026-11-21 (1)\n", "\nRemediation",
-		     "PIR-2026-11-01-003  low  @trent  closed 2026-11-22 (as done)"));
-	CHECK(within(text, "\nRemediation\n", NULL, "    low 21 days (1 closed)\n"));
+		     "PIR-2026-11-01-003  low  @trent  closed 2026-11-21 (as done)"));
+	CHECK(within(text, "\nRemediation\n", NULL, "    low 20 days (1 closed)\n"));
 	CHECK(within(text, "\nRemediation\n", NULL,
 		     "Backlog:                   4 open, up 4 from 4 weeks ago (0)"));
 
