@@ -99,28 +99,6 @@ static void location(jw *w, const pir_location *l)
 	put(w, "\n      }");
 }
 
-static void item(jw *w, const pir_item *it);
-static void diagnostic(jw *w, const pir_diagnostic *d);
-
-int pir_json_item(pir_buf *out, const pir_item *it)
-{
-	jw w = {out, 0};
-	item(&w, it);
-	return w.err;
-}
-
-int pir_json_diagnostics(pir_buf *out, const pir_scan *scan)
-{
-	jw w = {out, 0};
-	put(&w, "[");
-	for (size_t i = 0; i < pir_scan_diagnostic_count(scan); i++) {
-		put(&w, i ? ", " : "");
-		diagnostic(&w, pir_scan_diagnostic(scan, i));
-	}
-	put(&w, "]");
-	return w.err;
-}
-
 static void item(jw *w, const pir_item *it)
 {
 	const char *in = "      ";

@@ -174,8 +174,6 @@ bool pir_date_is_valid_ymd(int y, unsigned m, unsigned d);
 extern const char *const pir_reason_names[PIR_REASON_COUNT];
 
 /* ---- JSON pieces shared by the writers (format_json.c) ---- */
-int pir_json_item(pir_buf *out, const pir_item *it);
-int pir_json_diagnostics(pir_buf *out, const pir_scan *scan);
 /* The scan's JSON document; `extra` may append more top-level members (",\n  ..."). */
 int pir_json_document(pir_buf *out, const pir_scan *scan, const pir_format_options *o,
 		      int (*extra)(pir_buf *out, void *payload), void *payload);
@@ -191,7 +189,5 @@ bool pir_check_changed_only(const pir_check *c);
 /* Whether the item is overdue past the grace at or above the fail-on severity. */
 bool pir_check_by_policy(const pir_check *c, const pir_item *it);
 
-/* ---- scan internals shared with the writers (scan.c) ---- */
-const char *pir_item_sev_label(const pir_item *item);
 
 #endif

@@ -654,7 +654,3 @@ done:
 	return err;
 }
 
-const char *pir_item_sev_label(const pir_item *item)
-{
-	return item->severity ? item->severity : "-";
-}
