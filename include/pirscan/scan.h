@@ -226,6 +226,9 @@ PIR_EXTERN(pir_date) pir_scan_as_of(const pir_scan *scan);
 /** The rank of a severity name in the scan's list (0 most urgent), or -1. */
 PIR_EXTERN(int) pir_scan_severity_rank(const pir_scan *scan, const char *name);
 
+/** The default severities, most urgent first: critical, high, medium, low; NULL-terminated. */
+PIR_EXTERN(const char *const *) pir_default_severities(void);
+
 /** The severity name of a rank, or NULL. */
 PIR_EXTERN(const char *) pir_scan_severity_name(const pir_scan *scan, int rank);
 

@@ -67,9 +67,7 @@ static int parse_reasons(unsigned *out, const char *list)
 
 static bool severity_known(const char *const *list, const char *name)
 {
-	static const char *const defaults[] = {"critical", "high", "medium", "low", NULL};
-
-	for (list = list && list[0] ? list : defaults; *list; list++)
+	for (list = list && list[0] ? list : pir_default_severities(); *list; list++)
 		if (!strcmp(*list, name))
 			return true;
 	return false;

@@ -31,7 +31,6 @@
 #define STR_(x) #x
 #define STR(x) STR_(x)
 
-static const char *const default_severities[] = {"critical", "high", "medium", "low", NULL};
 
 typedef struct {
 	pir_entry_list *out;
@@ -898,7 +897,7 @@ static bool preflight_needed(const char *buf, size_t len)
 int pir_actions_parse(pir_entry_list *out, const char *buf, size_t len,
 		      const char *const *severities)
 {
-	reader rd = {out, NULL, severities ? severities : default_severities, NULL, 0};
+	reader rd = {out, NULL, severities ? severities : pir_default_severities(), NULL, 0};
 	yaml_parser_t parser;
 	bool parser_ready = false;
 	preflight pf;

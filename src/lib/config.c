@@ -46,7 +46,6 @@
 #define STR_(x) #x
 #define STR(x) STR_(x)
 
-static const char *const default_severities[] = {"critical", "high", "medium", "low", NULL};
 
 enum top_key {
 	K_MARKER,
@@ -924,7 +923,7 @@ static int read_top(reader *rd, const yaml_node_t *map)
 	}
 	if (!err && values[K_SEVERITIES] && !pir_yaml_is_null(values[K_SEVERITIES]))
 		err = read_severities(rd, values[K_SEVERITIES]);
-	if (!err && rd->severities && rd->severities != default_severities) {
+	if (!err && rd->severities && rd->severities != pir_default_severities()) {
 		free(rd->severity_list);
 		if (!(rd->severity_list = join(rd->severities, NULL)))
 			err = PIR_ENOMEM;
@@ -1104,10 +1103,10 @@ int pir_config_parse(pir_config **out, const char *buf, size_t len, const char *
 	if (!(rd.cfg = pir_calloc(1, sizeof(*rd.cfg))))
 		return PIR_ENOMEM;
 	rd.cfg->as_of = PIR_DATE_NONE;
-	rd.severities = default_severities;
+	rd.severities = pir_default_severities();
 	/* Without aliases the reader visits each node once: about 2 units a byte. */
 	rd.budget = len * 4 + 4096;
-	if (!(rd.severity_list = join(default_severities, NULL)) ||
+	if (!(rd.severity_list = join(pir_default_severities(), NULL)) ||
 	    !(rd.reason_list = reason_list())) {
 		err = PIR_ENOMEM;
 		goto done;

@@ -9,6 +9,11 @@
 #include "scan_int.h"
 
 static const char *const default_severities[] = {"critical", "high", "medium", "low", NULL};
+
+const char *const *pir_default_severities(void)
+{
+	return default_severities;
+}
 static const char *const default_item_files[] = {"action-items.yml", "action-items.yaml", NULL};
 
 /* libgit2 is initialised once per process for as long as any scan lives. */
