@@ -7,28 +7,33 @@
  * 2. Compare each commit's tree with each parent's tree, in parallel, one
  *    git_repository per thread. Subtrees whose ids are equal are skipped, so
  *    the cost is proportional to what changed, not to the tree's size.
- * 3. Read every unique blob once, in parallel, and find its markers and,
- *    where it sits at an action-items path, its entries.
+ * 3. Read every unique blob once, in parallel and in pack order (from the
+ *    packs directly, pack.c, else through libgit2), and find its markers
+ *    and, where it sits at an action-items path, its entries.
  * 4. Replay the changes: a commit introduces a key (a marker's text, an
  *    entry's ID) when the key is added relative to every parent, and removes
  *    it when it is removed relative to every parent. A marker merged from a
  *    side branch is thus introduced on the side branch, and a rename moves a
  *    marker without introducing it again.
  */
-#include <dirent.h>
-#include <fcntl.h>
-#include <sys/mman.h>
-#include <sys/stat.h>
-#include <unistd.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "pack.h"
 #include "scan_int.h"
 
 #define CHUNK_COMMITS 32
-#define CHUNK_BLOBS 64
+/*
+ * Blobs are handed out in runs of consecutive pack positions: long runs keep
+ * a delta and its base on the same thread (each has its own cache), short
+ * enough ones (at least 8 per thread) keep both threads busy to the end.
+ */
+#define CHUNK_BLOBS_MIN 64
+#define CHUNK_BLOBS_MAX 4096
+/* Delta bases kept for the blob phase, shared out between the threads. */
+#define DELTA_CACHE_BYTES ((size_t)64 << 20)
 
 /* ---- commit walk ---- */
 
@@ -353,6 +358,7 @@ static int diff_commit(differ *d, pir_commit *c)
 
 typedef struct {
 	pir_repo *r;
+	size_t chunk;
 	atomic_size_t next;
 	atomic_size_t done;
 	atomic_int failed;
@@ -455,14 +461,14 @@ static int diff_worker(void *self, git_repository *repo)
 	int err = 0;
 
 	for (;;) {
-		size_t start = atomic_fetch_add(&w->job->next, CHUNK_COMMITS);
+		size_t start = atomic_fetch_add(&w->job->next, w->job->chunk);
 		if (start >= r->ncommits)
 			break;
-		for (size_t k = start; k < start + CHUNK_COMMITS && k < r->ncommits && !err; k++)
+		for (size_t k = start; k < start + w->job->chunk && k < r->ncommits && !err; k++)
 			err = diff_commit(&d, &r->commits[r->topo_order[k]]);
 		if (err)
 			break;
-		atomic_fetch_add(&w->job->done, CHUNK_COMMITS);
+		atomic_fetch_add(&w->job->done, w->job->chunk);
 		if ((err = maybe_progress(w, "trees", r->ncommits)) < 0)
 			break;
 	}
@@ -519,6 +525,7 @@ int pir_history_walk(pir_repo *r)
 		goto done;
 	}
 	r->ntpaths = r->scan->threads;
+	jb.chunk = CHUNK_COMMITS;
 	atomic_init(&jb.next, 0);
 	atomic_init(&jb.done, 0);
 	atomic_init(&jb.failed, 0);
@@ -639,105 +646,36 @@ static int intern_change_blobs(pir_repo *r)
 }
 
 /*
- * Pack order. Reading blobs in the order of their pack offsets lets
- * libgit2's delta base cache serve each delta's base, which was read just
- * before; in object-id order every read rebuilds its delta chain from far
- * away. libgit2 does not expose offsets, so read them from the pack indexes
- * (format v2: fanout, ids, CRCs, 31-bit offsets, then 64-bit offsets).
+ * Pack order. Blobs are read in the order of their pack offsets, so that a
+ * delta's base was read just before it and is still in the cache; in
+ * object-id order every read rebuilds its delta chain from far away. The
+ * offsets come from the pack indexes (pack.c), which libgit2 does not expose.
  */
-static uint32_t be32(const unsigned char *p)
+static void pack_positions(pir_repo *r, size_t p)
 {
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
-}
-
-typedef struct {
-	const unsigned char *base, *ids, *off32, *off64;
-	size_t len;
-	uint32_t n;
-} pack_index;
-
-static uint64_t index_offset(const pack_index *x, uint32_t i)
-{
-	uint64_t off = be32(x->off32 + (size_t)i * 4);
-
-	if (off & 0x80000000u) {
-		size_t k = (size_t)(off & 0x7fffffffu) * 8;
-		if (x->off64 + k + 8 > x->base + x->len)
-			return UINT64_MAX;
-		off = (uint64_t)be32(x->off64 + k) << 32 | be32(x->off64 + k + 4);
-	}
-	return off;
-}
-
-/* Binary search of one id, narrowed by the fanout table. */
-static uint64_t index_find(const pack_index *x, const git_oid *oid)
-{
-	const unsigned char *fan = x->base + 8;
-	uint32_t lo = oid->id[0] ? be32(fan + (oid->id[0] - 1) * 4) : 0;
-	uint32_t hi = be32(fan + oid->id[0] * 4);
-
-	if (hi > x->n)
-		return UINT64_MAX;
-	while (lo < hi) {
-		uint32_t mid = lo + (hi - lo) / 2;
-		int c = memcmp(x->ids + (size_t)mid * 20, oid->id, 20);
-		if (!c)
-			return index_offset(x, mid);
-		if (c < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return UINT64_MAX;
-}
-
-static void index_positions(pir_repo *r, const pack_index *x, uint64_t pack, uint64_t *pos)
-{
+	const pir_packset *ps = r->packs;
+	uint32_t n = pir_packset_objects(ps, p);
 	/* few blobs (a HEAD scan): look each up; many: one pass over the index */
-	bool lookup = r->nblobs < x->n / 16;
-	size_t count = lookup ? r->nblobs : x->n;
+	bool lookup = r->nblobs < n / 16;
+	size_t count = lookup ? r->nblobs : n;
 
 	for (size_t i = 0; i < count; i++) {
 		uint32_t b = lookup ? (uint32_t)i
 				    : pir_oidmap_get(&r->blob_map,
-						     (const git_oid *)(x->ids + i * 20));
-		uint64_t off;
+						     (const git_oid *)pir_packset_id(ps, p, (uint32_t)i));
+		uint64_t pos;
 
-		if (b == PIR_MAP_NONE)
+		if (b == PIR_MAP_NONE || r->blob_pos[b] != PIR_PACK_NOPOS)
 			continue;
-		off = lookup ? index_find(x, &r->blobs[b].oid) : index_offset(x, (uint32_t)i);
-		if (off != UINT64_MAX && pos[b] == UINT64_MAX)
-			pos[b] = pack << 48 | (off & 0xffffffffffffu);
+		if (lookup) {
+			uint64_t found = pir_packset_find(ps, r->blobs[b].oid.id);
+			/* pir_packset_find searches every pack: take it only from pack p */
+			pos = found != PIR_PACK_NOPOS && found >> 48 == p ? found : PIR_PACK_NOPOS;
+		} else {
+			pos = pir_packset_pos(ps, p, (uint32_t)i);
+		}
+		r->blob_pos[b] = pos;
 	}
-}
-
-/* Map a pack index (v2) read-only; the pages a lookup does not touch are never read. */
-static void map_index(pir_repo *r, const char *path, uint64_t pack, uint64_t *pos)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	struct stat st;
-	pack_index x;
-	void *map;
-
-	if (fd < 0)
-		return;
-	if (fstat(fd, &st) < 0 || st.st_size < 8 + 256 * 4 ||
-	    (map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0)) == MAP_FAILED) {
-		close(fd);
-		return;
-	}
-	close(fd);
-	x.base = map;
-	x.len = (size_t)st.st_size;
-	if (!memcmp(x.base, "\377tOc", 4) && be32(x.base + 4) == 2) {
-		x.n = be32(x.base + 8 + 255 * 4);
-		x.ids = x.base + 8 + 256 * 4;
-		x.off32 = x.ids + (size_t)x.n * 24;
-		x.off64 = x.off32 + (size_t)x.n * 4;
-		if (x.n <= (x.len - 8 - 256 * 4) / 28) /* no overflow on 32-bit size_t */
-			index_positions(r, &x, pack, pos);
-	}
-	munmap(map, x.len);
 }
 
 static int cmp_pos(const void *a, const void *b, void *arg)
@@ -751,72 +689,88 @@ static int cmp_pos(const void *a, const void *b, void *arg)
 static int order_blobs(pir_repo *r)
 {
 	char *dir_path = pir_sprintf("%sobjects/pack", git_repository_commondir(r->repo));
-	uint64_t *pos = NULL, pack = 0;
-	DIR *dir = NULL;
-	struct dirent *de;
 	int err = 0;
 
-	if (!dir_path || !(pos = pir_malloc((r->nblobs + 1) * sizeof(*pos))) ||
+	if (!dir_path || !(r->blob_pos = pir_malloc((r->nblobs + 1) * sizeof(*r->blob_pos))) ||
 	    !(r->scan_order = pir_malloc((r->nblobs + 1) * sizeof(uint32_t)))) {
 		err = PIR_ENOMEM;
 		goto done;
 	}
 	for (size_t i = 0; i < r->nblobs; i++) {
-		pos[i] = UINT64_MAX;
+		r->blob_pos[i] = PIR_PACK_NOPOS;
 		r->scan_order[i] = (uint32_t)i;
 	}
-	if ((dir = opendir(dir_path))) {
-		while (!err && (de = readdir(dir))) {
-			size_t nl = strlen(de->d_name);
-			char *path;
-
-			if (nl < 5 || strcmp(de->d_name + nl - 4, ".idx"))
-				continue;
-			if (!(path = pir_sprintf("%s/%s", dir_path, de->d_name))) {
-				err = PIR_ENOMEM;
-				break;
-			}
-			map_index(r, path, pack++, pos);
-			free(path);
-		}
-		closedir(dir);
-	}
-	if (!err && r->nblobs)
-		qsort_r(r->scan_order, r->nblobs, sizeof(uint32_t), cmp_pos, pos);
+	if ((err = pir_packset_open(&r->packs, dir_path)) < 0)
+		goto done;
+	for (size_t p = 0; p < pir_packset_count(r->packs); p++)
+		pack_positions(r, p);
+	if (r->nblobs)
+		qsort_r(r->scan_order, r->nblobs, sizeof(uint32_t), cmp_pos, r->blob_pos);
 done:
-	free(pos);
 	free(dir_path);
 	return err;
 }
 
 typedef struct {
 	git_odb *odb;
+	pir_pack_cursor *cursor;
 	pir_marker_scratch *scratch;
 } blob_reader;
 
-static int scan_blob(pir_repo *r, blob_reader *br, pir_blob *b)
+/*
+ * The blob's content, from the pack directly or else through libgit2. 0 with
+ * `*data` NULL when it is not to be scanned (its flags say why); PIR_ENOMEM.
+ */
+static int read_blob(pir_repo *r, blob_reader *br, size_t bi, const char **data, size_t *len,
+		     git_odb_object **obj)
 {
-	size_t len;
+	pir_blob *b = &r->blobs[bi];
+	size_t max = r->scan->opts.max_blob_size;
 	git_object_t type;
-	git_odb_object *obj = NULL;
-	const char *data;
-	int err = 0;
 
-	if (git_odb_read_header(&len, &type, br->odb, &b->oid) < 0) {
+	*data = NULL;
+	if (br->cursor) {
+		pir_pack_object po;
+		int rc = pir_pack_read(br->cursor, r->blob_pos[bi], max, &po);
+		if (rc < 0)
+			return rc;
+		if (rc == 1 && (!po.data || po.type == PIR_OBJ_BLOB)) {
+			b->size = po.size;
+			if (!po.data)
+				b->flags |= PIR_BLOB_TOOBIG;
+			*data = (const char *)po.data;
+			*len = po.size;
+			return 0;
+		}
+	}
+	if (git_odb_read_header(len, &type, br->odb, &b->oid) < 0) {
 		b->flags |= PIR_BLOB_MISSING;
 		return 0;
 	}
-	b->size = len;
-	if (len > r->scan->opts.max_blob_size) {
+	b->size = *len;
+	if (*len > max) {
 		b->flags |= PIR_BLOB_TOOBIG;
 		return 0;
 	}
-	if (git_odb_read(&obj, br->odb, &b->oid) < 0) {
+	if (git_odb_read(obj, br->odb, &b->oid) < 0) {
 		b->flags |= PIR_BLOB_MISSING;
 		return 0;
 	}
-	data = git_odb_object_data(obj);
-	len = git_odb_object_size(obj);
+	*data = git_odb_object_data(*obj);
+	*len = git_odb_object_size(*obj);
+	return 0;
+}
+
+static int scan_blob(pir_repo *r, blob_reader *br, size_t bi)
+{
+	pir_blob *b = &r->blobs[bi];
+	size_t len = 0;
+	git_odb_object *obj = NULL;
+	const char *data;
+	int err;
+
+	if ((err = read_blob(r, br, bi, &data, &len, &obj)) < 0 || !data)
+		return err;
 	if (memchr(data, '\0', len < 8000 ? len : 8000)) {
 		b->flags |= PIR_BLOB_BINARY;
 		goto done;
@@ -844,26 +798,30 @@ static int blob_worker(void *self, git_repository *repo)
 {
 	worker *w = self;
 	pir_repo *r = w->job->r;
-	blob_reader br = {NULL, NULL};
+	blob_reader br = {NULL, NULL, NULL};
 	int err, gerr;
 
 	if ((gerr = git_repository_odb(&br.odb, repo)) < 0)
 		return pir_error_git(gerr, "cannot open the object database");
 	if ((err = pir_marker_scratch_new(&br.scratch, r->scan->matcher)) < 0)
 		goto done;
+	if (pir_packset_count(r->packs) &&
+	    (err = pir_pack_cursor_new(&br.cursor, r->packs, DELTA_CACHE_BYTES / r->scan->threads)) < 0)
+		goto done;
 	for (;;) {
-		size_t start = atomic_fetch_add(&w->job->next, CHUNK_BLOBS);
+		size_t chunk = w->job->chunk, start = atomic_fetch_add(&w->job->next, chunk);
 		if (start >= r->nblobs)
 			break;
-		for (size_t k = start; k < start + CHUNK_BLOBS && k < r->nblobs && !err; k++)
-			err = scan_blob(r, &br, &r->blobs[r->scan_order[k]]);
+		for (size_t k = start; k < start + chunk && k < r->nblobs && !err; k++)
+			err = scan_blob(r, &br, r->scan_order[k]);
 		if (err)
 			break;
-		atomic_fetch_add(&w->job->done, CHUNK_BLOBS);
+		atomic_fetch_add(&w->job->done, chunk);
 		if ((err = maybe_progress(w, "blobs", r->nblobs)) < 0)
 			break;
 	}
 done:
+	pir_pack_cursor_free(br.cursor);
 	pir_marker_scratch_free(br.scratch);
 	git_odb_free(br.odb);
 	return err == PIR_EUSER && w->index != 0 ? 0 : err;
@@ -880,6 +838,10 @@ int pir_blobs_scan(pir_repo *r)
 	atomic_init(&jb.done, 0);
 	atomic_init(&jb.failed, 0);
 	jb.r = r;
+	jb.chunk = r->nblobs / ((size_t)r->scan->threads * 8);
+	jb.chunk = jb.chunk < CHUNK_BLOBS_MIN	? CHUNK_BLOBS_MIN
+		   : jb.chunk > CHUNK_BLOBS_MAX ? CHUNK_BLOBS_MAX
+						: jb.chunk;
 	return run_workers(r, &jb, blob_worker, "blobs", r->nblobs);
 }
 

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "pack.h"
 #include "scan_int.h"
 
 static const char *const default_severities[] = {"critical", "high", "medium", "low", NULL};
@@ -127,6 +128,8 @@ static void repo_free(pir_repo *r)
 		blob_dispose(&r->blobs[i]);
 	free(r->blobs);
 	free(r->scan_order);
+	free(r->blob_pos);
+	pir_packset_free(r->packs);
 	pir_oidmap_dispose(&r->blob_map);
 	pir_oidmap_dispose(&r->commit_map);
 	pir_oidmap_dispose(&r->shallow_set);

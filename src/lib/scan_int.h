@@ -108,6 +108,8 @@ typedef struct pir_repo {
 	pir_blob *blobs;
 	size_t nblobs, blobs_cap;
 	uint32_t *scan_order; /* blob indices in the order they are read */
+	uint64_t *blob_pos;   /* per blob: its pack position (pack.h), or PIR_PACK_NOPOS */
+	struct pir_packset *packs;
 	pir_oidmap blob_map;
 
 	pir_strpool keys_pool; /* "m<marker text>" and "y<entry id>" */

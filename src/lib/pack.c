@@ -1,0 +1,650 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Pack files, read directly (see pack.h for why).
+ *
+ * Formats (git's Documentation/gitformat-pack.txt):
+ *   *.idx v2: "\377tOc", version 2, 256-entry fanout, n sorted 20-byte ids,
+ *             n CRCs, n 31-bit offsets (high bit: index into the 64-bit
+ *             table), 64-bit offsets, pack checksum, index checksum.
+ *   *.pack:   "PACK", version 2 or 3, object count, entries, checksum.
+ *   An entry: a type-and-size header, for OFS_DELTA the distance back to
+ *   its base, for REF_DELTA the base's id, then a zlib stream.
+ *   A delta:  source size, result size, then copy and insert instructions.
+ * Every length and offset read from the files is checked before it is
+ * used; damaged data is never an error here, only a reason to let libgit2
+ * read the object (and report it).
+ */
+#include <dirent.h>
+#include <fcntl.h>
+#include <libdeflate.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "internal.h"
+#include "pack.h"
+
+#define ID_LEN 20
+#define OBJ_OFS_DELTA 6
+#define OBJ_REF_DELTA 7
+/* git's own limit on delta chains is 4095; a longer one is a damaged pack. */
+#define MAX_CHAIN 10000
+/* Largest object or delta this reader inflates; larger ones go to libgit2. */
+#define MAX_OBJECT ((size_t)1 << 30)
+#define CACHE_SLOTS 4096u
+#define NIL UINT32_MAX
+
+typedef struct {
+	const unsigned char *idx, *ids, *off32, *off64, *off64_end;
+	size_t idx_len;
+	uint32_t n;
+	const unsigned char *data; /* the .pack file */
+	size_t len;                /* up to its trailing checksum */
+	size_t map_len;
+} pack;
+
+struct pir_packset {
+	pack *v;
+	size_t n, cap;
+};
+
+static uint32_t be32(const unsigned char *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+static const unsigned char *map_file(const char *path, size_t *len)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	struct stat st;
+	void *map = MAP_FAILED;
+
+	if (fd < 0)
+		return NULL;
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0 &&
+	    (uint64_t)st.st_size <= SIZE_MAX) {
+		*len = (size_t)st.st_size;
+		map = mmap(NULL, *len, PROT_READ, MAP_PRIVATE, fd, 0);
+	}
+	close(fd);
+	return map == MAP_FAILED ? NULL : map;
+}
+
+/* Map one index and its pack; false (and nothing mapped) unless both are sound and agree. */
+static bool pack_open(pack *pk, const char *idx_path)
+{
+	size_t nl = strlen(idx_path), rest;
+	char *pack_path;
+	const unsigned char *fan;
+
+	memset(pk, 0, sizeof(*pk));
+	if (!(pk->idx = map_file(idx_path, &pk->idx_len)))
+		return false;
+	fan = pk->idx + 8;
+	if (pk->idx_len < 8 + 256 * 4 + 2 * ID_LEN || memcmp(pk->idx, "\377tOc", 4) ||
+	    be32(pk->idx + 4) != 2)
+		goto fail;
+	for (int i = 1; i < 256; i++)
+		if (be32(fan + (i - 1) * 4) > be32(fan + i * 4))
+			goto fail;
+	pk->n = be32(fan + 255 * 4);
+	rest = pk->idx_len - 8 - 256 * 4 - 2 * ID_LEN;
+	if (pk->n > rest / 28)
+		goto fail;
+	pk->ids = fan + 256 * 4;
+	pk->off32 = pk->ids + (size_t)pk->n * (ID_LEN + 4);
+	pk->off64 = pk->off32 + (size_t)pk->n * 4;
+	pk->off64_end = pk->idx + pk->idx_len - 2 * ID_LEN;
+
+	if (!(pack_path = pir_malloc(nl + 2)))
+		goto fail;
+	memcpy(pack_path, idx_path, nl - 4);
+	memcpy(pack_path + nl - 4, ".pack", 6);
+	pk->data = map_file(pack_path, &pk->map_len);
+	free(pack_path);
+	if (!pk->data)
+		goto fail;
+	/* the pack this index describes: same count, same checksum */
+	if (pk->map_len < 12 + ID_LEN || memcmp(pk->data, "PACK", 4) ||
+	    (be32(pk->data + 4) != 2 && be32(pk->data + 4) != 3) || be32(pk->data + 8) != pk->n ||
+	    memcmp(pk->data + pk->map_len - ID_LEN, pk->off64_end, ID_LEN))
+		goto fail;
+	pk->len = pk->map_len - ID_LEN;
+	return true;
+fail:
+	if (pk->data)
+		munmap((void *)pk->data, pk->map_len);
+	munmap((void *)pk->idx, pk->idx_len);
+	memset(pk, 0, sizeof(*pk));
+	return false;
+}
+
+int pir_packset_open(pir_packset **out, const char *pack_dir)
+{
+	pir_packset *ps;
+	DIR *dir;
+	struct dirent *de;
+	int err = 0;
+
+	if (!(*out = ps = pir_calloc(1, sizeof(*ps))))
+		return PIR_ENOMEM;
+	if (!(dir = opendir(pack_dir)))
+		return 0;
+	while (!err && (de = readdir(dir))) {
+		size_t nl = strlen(de->d_name);
+		char *path;
+
+		if (nl < 5 || strcmp(de->d_name + nl - 4, ".idx"))
+			continue;
+		if (ps->n >= 0xffff) /* the pack number has 16 bits of a position */
+			break;
+		if (pir_grow((void **)&ps->v, &ps->cap, ps->n + 1, sizeof(*ps->v)) < 0 ||
+		    !(path = pir_sprintf("%s/%s", pack_dir, de->d_name))) {
+			err = PIR_ENOMEM;
+			break;
+		}
+		if (pack_open(&ps->v[ps->n], path))
+			ps->n++;
+		free(path);
+	}
+	closedir(dir);
+	if (err) {
+		pir_packset_free(ps);
+		*out = NULL;
+	}
+	return err;
+}
+
+void pir_packset_free(pir_packset *ps)
+{
+	if (!ps)
+		return;
+	for (size_t i = 0; i < ps->n; i++) {
+		munmap((void *)ps->v[i].data, ps->v[i].map_len);
+		munmap((void *)ps->v[i].idx, ps->v[i].idx_len);
+	}
+	free(ps->v);
+	free(ps);
+}
+
+size_t pir_packset_count(const pir_packset *ps)
+{
+	return ps->n;
+}
+
+uint32_t pir_packset_objects(const pir_packset *ps, size_t p)
+{
+	return ps->v[p].n;
+}
+
+const unsigned char *pir_packset_id(const pir_packset *ps, size_t p, uint32_t i)
+{
+	return ps->v[p].ids + (size_t)i * ID_LEN;
+}
+
+static uint64_t pack_offset(const pack *pk, uint32_t i)
+{
+	uint64_t off = be32(pk->off32 + (size_t)i * 4);
+
+	if (off & 0x80000000u) {
+		size_t k = (size_t)(off & 0x7fffffffu);
+		if (k >= (size_t)(pk->off64_end - pk->off64) / 8)
+			return PIR_PACK_NOPOS;
+		off = (uint64_t)be32(pk->off64 + k * 8) << 32 | be32(pk->off64 + k * 8 + 4);
+	}
+	return off >= 12 && off < pk->len ? off : PIR_PACK_NOPOS;
+}
+
+uint64_t pir_packset_pos(const pir_packset *ps, size_t p, uint32_t i)
+{
+	uint64_t off = pack_offset(&ps->v[p], i);
+	return off == PIR_PACK_NOPOS || off >> 48 ? PIR_PACK_NOPOS : (uint64_t)p << 48 | off;
+}
+
+/* Binary search of one id in one index, narrowed by the fanout table. */
+static uint64_t pack_find(const pack *pk, const unsigned char *id)
+{
+	const unsigned char *fan = pk->idx + 8;
+	uint32_t lo = id[0] ? be32(fan + (id[0] - 1) * 4) : 0;
+	uint32_t hi = be32(fan + id[0] * 4);
+
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+		int c = memcmp(pk->ids + (size_t)mid * ID_LEN, id, ID_LEN);
+		if (!c)
+			return pack_offset(pk, mid);
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return PIR_PACK_NOPOS;
+}
+
+uint64_t pir_packset_find(const pir_packset *ps, const unsigned char *id)
+{
+	for (size_t p = 0; p < ps->n; p++) {
+		uint64_t off = pack_find(&ps->v[p], id);
+		if (off != PIR_PACK_NOPOS && !(off >> 48))
+			return (uint64_t)p << 48 | off;
+	}
+	return PIR_PACK_NOPOS;
+}
+
+/* ---- deltas ---- */
+
+static bool delta_varint(const unsigned char **p, const unsigned char *end, size_t *out)
+{
+	uint64_t v = 0;
+	unsigned shift = 0;
+	unsigned char c;
+
+	do {
+		if (*p >= end || shift > 63)
+			return false;
+		c = *(*p)++;
+		v |= (uint64_t)(c & 0x7f) << shift;
+		shift += 7;
+	} while (c & 0x80);
+	if (v > SIZE_MAX)
+		return false;
+	*out = (size_t)v;
+	return true;
+}
+
+/* The result size a delta announces, or false when it has no readable header. */
+static bool delta_result_size(const unsigned char *delta, size_t len, size_t *out)
+{
+	const unsigned char *p = delta, *end = delta + len;
+	size_t src;
+	return delta_varint(&p, end, &src) && delta_varint(&p, end, out);
+}
+
+int pir_delta_apply(const unsigned char *base, size_t base_len, const unsigned char *delta,
+		    size_t delta_len, unsigned char **out, size_t *out_len)
+{
+	const unsigned char *p = delta, *end = delta + delta_len;
+	unsigned char *buf, *q, *qend;
+	size_t src, dst;
+
+	*out = NULL;
+	*out_len = 0;
+	if (!delta_varint(&p, end, &src) || src != base_len || !delta_varint(&p, end, &dst) ||
+	    dst > MAX_OBJECT)
+		return 1;
+	if (!(buf = pir_malloc(dst + 1)))
+		return PIR_ENOMEM;
+	q = buf;
+	qend = buf + dst;
+	while (p < end) {
+		unsigned char op = *p++;
+
+		if (op & 0x80) { /* copy from the base */
+			size_t off = 0, n = 0;
+			for (unsigned i = 0; i < 4; i++)
+				if (op & (1u << i)) {
+					if (p >= end)
+						goto bad;
+					off |= (size_t)*p++ << (8 * i);
+				}
+			for (unsigned i = 0; i < 3; i++)
+				if (op & (0x10u << i)) {
+					if (p >= end)
+						goto bad;
+					n |= (size_t)*p++ << (8 * i);
+				}
+			if (!n)
+				n = 0x10000;
+			if (off > base_len || n > base_len - off || n > (size_t)(qend - q))
+				goto bad;
+			memcpy(q, base + off, n);
+			q += n;
+		} else if (op) { /* insert the next op bytes */
+			if (op > (size_t)(end - p) || op > (size_t)(qend - q))
+				goto bad;
+			memcpy(q, p, op);
+			p += op;
+			q += op;
+		} else { /* reserved */
+			goto bad;
+		}
+	}
+	if (q != qend)
+		goto bad;
+	*q = '\0';
+	*out = buf;
+	*out_len = dst;
+	return 0;
+bad:
+	free(buf);
+	return 1;
+}
+
+/* ---- the cursor and its delta base cache ---- */
+
+/*
+ * The cache is direct-mapped by position (a new object takes its slot) and
+ * kept under its byte budget by evicting the least recently used entries.
+ * Read in pack order, bases come before the deltas built on them, so a
+ * modest cache serves almost every base.
+ */
+typedef struct {
+	uint64_t pos;
+	unsigned char *data; /* NULL: empty */
+	size_t size;
+	int type;
+	uint32_t prev, next; /* LRU list, most recent first */
+} cache_entry;
+
+typedef struct {
+	uint64_t pos;
+	unsigned char *delta;
+	size_t len;
+} chain_link;
+
+struct pir_pack_cursor {
+	const pir_packset *ps;
+	struct libdeflate_decompressor *inflater;
+	cache_entry *slots;
+	uint32_t head, tail;
+	size_t cached, limit;
+	unsigned char *result; /* the last result when the cache did not take it */
+	chain_link *chain;
+	size_t nchain, chain_cap;
+	pir_pack_stats stats;
+};
+
+int pir_pack_cursor_new(pir_pack_cursor **out, const pir_packset *ps, size_t cache_bytes)
+{
+	pir_pack_cursor *c;
+
+	*out = NULL;
+	if (!(c = pir_calloc(1, sizeof(*c))) ||
+	    !(c->slots = pir_calloc(CACHE_SLOTS, sizeof(*c->slots))) ||
+	    !(c->inflater = libdeflate_alloc_decompressor())) {
+		pir_pack_cursor_free(c);
+		return PIR_ENOMEM;
+	}
+	c->ps = ps;
+	c->head = c->tail = NIL;
+	c->limit = cache_bytes;
+	*out = c;
+	return 0;
+}
+
+void pir_pack_cursor_stats(const pir_pack_cursor *c, pir_pack_stats *out)
+{
+	*out = c->stats;
+}
+
+static void chain_clear(pir_pack_cursor *c)
+{
+	for (size_t i = 0; i < c->nchain; i++)
+		free(c->chain[i].delta);
+	c->nchain = 0;
+}
+
+void pir_pack_cursor_free(pir_pack_cursor *c)
+{
+	if (!c)
+		return;
+	if (c->slots)
+		for (uint32_t i = 0; i < CACHE_SLOTS; i++)
+			free(c->slots[i].data);
+	chain_clear(c);
+	free(c->chain);
+	free(c->slots);
+	free(c->result);
+	if (c->inflater)
+		libdeflate_free_decompressor(c->inflater);
+	free(c);
+}
+
+static uint32_t slot_of(uint64_t pos)
+{
+	return (uint32_t)((pos * UINT64_C(0x9E3779B97F4A7C15)) >> 52) & (CACHE_SLOTS - 1);
+}
+
+static void lru_unlink(pir_pack_cursor *c, uint32_t s)
+{
+	cache_entry *e = &c->slots[s];
+
+	if (e->prev != NIL)
+		c->slots[e->prev].next = e->next;
+	else
+		c->head = e->next;
+	if (e->next != NIL)
+		c->slots[e->next].prev = e->prev;
+	else
+		c->tail = e->prev;
+}
+
+static void lru_push(pir_pack_cursor *c, uint32_t s)
+{
+	cache_entry *e = &c->slots[s];
+
+	e->prev = NIL;
+	e->next = c->head;
+	if (c->head != NIL)
+		c->slots[c->head].prev = s;
+	c->head = s;
+	if (c->tail == NIL)
+		c->tail = s;
+}
+
+static void evict(pir_pack_cursor *c, uint32_t s)
+{
+	cache_entry *e = &c->slots[s];
+
+	lru_unlink(c, s);
+	c->cached -= e->size;
+	free(e->data);
+	e->data = NULL;
+}
+
+static cache_entry *cache_get(pir_pack_cursor *c, uint64_t pos)
+{
+	uint32_t s = slot_of(pos);
+	cache_entry *e = &c->slots[s];
+
+	if (!e->data || e->pos != pos)
+		return NULL;
+	if (c->head != s) {
+		lru_unlink(c, s);
+		lru_push(c, s);
+	}
+	return e;
+}
+
+/* Hand `data` to the cache; false when it is too large to keep (the caller still owns it). */
+static bool cache_put(pir_pack_cursor *c, uint64_t pos, unsigned char *data, size_t size, int type)
+{
+	uint32_t s = slot_of(pos);
+
+	if (!c->limit || size > c->limit / 4)
+		return false;
+	if (c->slots[s].data)
+		evict(c, s);
+	while (c->cached + size > c->limit && c->tail != NIL)
+		evict(c, c->tail);
+	c->slots[s] = (cache_entry){pos, data, size, type, NIL, NIL};
+	lru_push(c, s);
+	c->cached += size;
+	return true;
+}
+
+/* ---- reading ---- */
+
+typedef struct {
+	int type;
+	uint64_t size;
+	size_t data; /* offset of the zlib stream */
+	uint64_t base; /* deltas: the base's offset in the same pack */
+} entry;
+
+/* Parse the entry at `off`; false when it runs off the pack or makes no sense. */
+static bool entry_at(const pack *pk, uint64_t off, entry *e)
+{
+	const unsigned char *p, *end = pk->data + pk->len;
+	unsigned char c;
+	unsigned shift = 4;
+
+	if (off < 12 || off >= pk->len)
+		return false;
+	p = pk->data + off;
+	c = *p++;
+	e->type = (c >> 4) & 7;
+	e->size = c & 15;
+	while (c & 0x80) {
+		if (p >= end || shift > 57)
+			return false;
+		c = *p++;
+		e->size |= (uint64_t)(c & 0x7f) << shift;
+		shift += 7;
+	}
+	e->base = 0;
+	if (e->type == OBJ_OFS_DELTA) {
+		uint64_t back;
+		if (p >= end)
+			return false;
+		c = *p++;
+		back = c & 0x7f;
+		while (c & 0x80) {
+			if (p >= end || back >= (UINT64_MAX >> 7) - 1)
+				return false;
+			c = *p++;
+			back = ((back + 1) << 7) | (c & 0x7f);
+		}
+		if (!back || back > off - 12)
+			return false;
+		e->base = off - back;
+	} else if (e->type == OBJ_REF_DELTA) {
+		if ((size_t)(end - p) < ID_LEN || (e->base = pack_find(pk, p)) == PIR_PACK_NOPOS)
+			return false; /* a base in another pack: libgit2's job */
+		p += ID_LEN;
+	} else if (e->type < PIR_OBJ_COMMIT || e->type > PIR_OBJ_TAG) {
+		return false;
+	}
+	e->data = (size_t)(p - pk->data);
+	/* DEFLATE expands at most ~1032:1; a larger claim is a damaged header */
+	return e->size <= MAX_OBJECT && e->size / 1032 <= pk->len - e->data;
+}
+
+/* Inflate an entry's stream into a new buffer of exactly `size` bytes (plus a NUL). */
+static int inflate_entry(pir_pack_cursor *c, const pack *pk, const entry *e, unsigned char **out)
+{
+	unsigned char *buf = pir_malloc((size_t)e->size + 1);
+
+	*out = NULL;
+	if (!buf)
+		return PIR_ENOMEM;
+	if (libdeflate_zlib_decompress(c->inflater, pk->data + e->data, pk->len - e->data, buf,
+				       (size_t)e->size, NULL) != LIBDEFLATE_SUCCESS) {
+		free(buf);
+		return 1;
+	}
+	buf[e->size] = '\0';
+	*out = buf;
+	return 0;
+}
+
+int pir_pack_read(pir_pack_cursor *c, uint64_t pos, size_t max_size, pir_pack_object *obj)
+{
+	size_t p = (size_t)(pos >> 48);
+	const pack *pk;
+	uint64_t cur = pos;
+	const unsigned char *base = NULL;
+	unsigned char *owned = NULL, *buf;
+	size_t base_len = 0;
+	int type = 0, rc;
+
+	free(c->result);
+	c->result = NULL;
+	chain_clear(c);
+	memset(obj, 0, sizeof(*obj));
+	if (pos == PIR_PACK_NOPOS || p >= c->ps->n)
+		return 0;
+	pk = &c->ps->v[p];
+
+	/* down the chain to a cached object or a whole one, inflating the deltas on the way */
+	for (;;) {
+		cache_entry *hit = cache_get(c, cur);
+		entry e;
+
+		if (hit) {
+			c->stats.hits++;
+			base = hit->data;
+			base_len = hit->size;
+			type = hit->type;
+			break;
+		}
+		if (c->nchain >= MAX_CHAIN || !entry_at(pk, cur & 0xffffffffffffu, &e))
+			goto unhandled;
+		if (e.type != OBJ_OFS_DELTA && e.type != OBJ_REF_DELTA) {
+			if (!c->nchain && e.size > max_size) {
+				obj->size = (size_t)e.size;
+				obj->type = e.type;
+				return 1;
+			}
+			if ((rc = inflate_entry(c, pk, &e, &buf)) != 0)
+				goto fail;
+			base = buf;
+			base_len = (size_t)e.size;
+			type = e.type;
+			if (!cache_put(c, cur, buf, base_len, type))
+				owned = buf;
+			break;
+		}
+		if (pir_grow((void **)&c->chain, &c->chain_cap, c->nchain + 1, sizeof(*c->chain)) < 0)
+			return PIR_ENOMEM;
+		if ((rc = inflate_entry(c, pk, &e, &buf)) != 0)
+			goto fail;
+		c->chain[c->nchain++] = (chain_link){cur, buf, (size_t)e.size};
+		if (c->nchain == 1) {
+			size_t want;
+			if (!delta_result_size(buf, (size_t)e.size, &want))
+				goto unhandled;
+			if (want > max_size) { /* too large: its type is the base's, not read */
+				obj->size = want;
+				chain_clear(c);
+				return 1;
+			}
+		}
+		cur = (uint64_t)p << 48 | e.base;
+	}
+
+	/* back up, applying each delta to the object below it */
+	while (c->nchain) {
+		chain_link *l = &c->chain[c->nchain - 1];
+		size_t len;
+
+		rc = pir_delta_apply(base, base_len, l->delta, l->len, &buf, &len);
+		free(owned);
+		owned = NULL;
+		if (rc)
+			goto fail;
+		free(l->delta);
+		c->nchain--;
+		c->stats.deltas++;
+		base = buf;
+		base_len = len;
+		if (!cache_put(c, l->pos, buf, len, type))
+			owned = buf;
+	}
+	c->result = owned;
+	c->stats.objects++;
+	obj->data = base_len <= max_size ? base : NULL;
+	obj->size = base_len;
+	obj->type = type;
+	return 1;
+fail:
+	free(owned);
+	chain_clear(c);
+	return rc < 0 ? rc : 0;
+unhandled:
+	free(owned);
+	chain_clear(c);
+	return 0;
+}

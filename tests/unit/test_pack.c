@@ -1,0 +1,359 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The pack reader (pack.c): git deltas, and every object of the packed
+ * fixtures read both by pack.c and by libgit2, which must agree byte for
+ * byte; damaged packs are never read as something else.
+ */
+#include <dirent.h>
+#include <git2.h>
+#include <stdint.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "internal.h"
+#include "pack.h"
+#include "test.h"
+
+/* ---- deltas ---- */
+
+static const unsigned char base[] = "hello world, hello pack";
+
+static int apply(const unsigned char *d, size_t n, unsigned char **out, size_t *len)
+{
+	return pir_delta_apply(base, sizeof(base) - 1, d, n, out, len);
+}
+
+static void test_delta_ok(void)
+{
+	/* src 23, dst 16: copy "hello " (0..6), insert "git ", copy "pack" (19..23) */
+	const unsigned char d[] = {23, 14, 0x90, 6, 4, 'g', 'i', 't', ' ', 0x91, 19, 4};
+	unsigned char *out;
+	size_t len;
+
+	CHECK_INT(apply(d, sizeof(d), &out, &len), 0);
+	CHECK_INT(len, 14);
+	CHECK(out && !memcmp(out, "hello git pack", 14) && out[14] == '\0');
+	free(out);
+
+	/* an empty result */
+	const unsigned char e[] = {23, 0};
+	CHECK_INT(apply(e, sizeof(e), &out, &len), 0);
+	CHECK_INT(len, 0);
+	CHECK(out && out[0] == '\0');
+	free(out);
+
+	/* a multi-byte size and a copy with a two-byte offset and length */
+	unsigned char big[300];
+	memset(big, 'x', sizeof(big));
+	const unsigned char m[] = {0xac, 0x02, 0x96, 0x01, 0xb3, 0x64, 0x00, 0x96, 0x00};
+	CHECK_INT(pir_delta_apply(big, sizeof(big), m, sizeof(m), &out, &len), 0);
+	CHECK_INT(len, 150);
+	free(out);
+}
+
+static void test_delta_bad(void)
+{
+	unsigned char *out = (unsigned char *)"sentinel";
+	size_t len = 1;
+	/* each is refused, with no result */
+	const unsigned char wrong_src[] = {22, 4, 0x90, 4};
+	const unsigned char past_base[] = {23, 4, 0x91, 21, 4};
+	const unsigned char past_delta[] = {23, 4, 5, 'a', 'b'};
+	const unsigned char too_short[] = {23, 8, 0x90, 4};
+	const unsigned char too_long[] = {23, 2, 0x90, 4};
+	const unsigned char reserved[] = {23, 4, 0x00, 0x90, 4};
+	const unsigned char copy_64k[] = {23, 4, 0x80};
+	const unsigned char cut_args[] = {23, 4, 0x93, 1};
+	const unsigned char no_header[] = {0x80};
+	const unsigned char huge[] = {23, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x7f};
+	const struct {
+		const unsigned char *d;
+		size_t n;
+	} cases[] = {
+		{wrong_src, sizeof(wrong_src)},   {past_base, sizeof(past_base)},
+		{past_delta, sizeof(past_delta)}, {too_short, sizeof(too_short)},
+		{too_long, sizeof(too_long)},     {reserved, sizeof(reserved)},
+		{copy_64k, sizeof(copy_64k)},     {cut_args, sizeof(cut_args)},
+		{no_header, sizeof(no_header)},   {huge, sizeof(huge)},
+		{NULL, 0},
+	};
+
+	for (size_t i = 0; i < PIR_ARRAY_SIZE(cases); i++) {
+		CHECK_INT(apply(cases[i].d, cases[i].n, &out, &len), 1);
+		CHECK(out == NULL && len == 0);
+	}
+}
+
+/* ---- whole packs against libgit2 ---- */
+
+/* Read every object of every pack of `repo` with a cache of `cache` bytes; compare. */
+static void cross_check(const char *repo, size_t cache, bool want_deltas)
+{
+	char *dir = pir_sprintf("%s/objects/pack", repo);
+	git_repository *gr = NULL;
+	git_odb *odb = NULL;
+	pir_packset *ps = NULL;
+	pir_pack_cursor *c = NULL;
+	pir_pack_stats st;
+	size_t compared = 0, total = 0;
+
+	CHECK_INT(git_repository_open(&gr, repo), 0);
+	CHECK_INT(git_repository_odb(&odb, gr), 0);
+	CHECK_INT(pir_packset_open(&ps, dir), 0);
+	CHECK_INT(pir_packset_count(ps), 1);
+	CHECK_INT(pir_pack_cursor_new(&c, ps, cache), 0);
+	for (size_t p = 0; p < pir_packset_count(ps); p++) {
+		for (uint32_t i = 0; i < pir_packset_objects(ps, p); i++) {
+			git_odb_object *o = NULL;
+			pir_pack_object po;
+			git_oid id;
+
+			total++;
+			memcpy(id.id, pir_packset_id(ps, p, i), GIT_OID_RAWSZ);
+			CHECK_INT(pir_pack_read(c, pir_packset_pos(ps, p, i), SIZE_MAX, &po), 1);
+			CHECK_INT(git_odb_read(&o, odb, &id), 0);
+			if (o && po.data && po.type == (int)git_odb_object_type(o) &&
+			    po.size == git_odb_object_size(o) &&
+			    !memcmp(po.data, git_odb_object_data(o), po.size))
+				compared++;
+			git_odb_object_free(o);
+		}
+	}
+	CHECK(total > 0);
+	CHECK_INT(compared, total);
+	pir_pack_cursor_stats(c, &st);
+	CHECK_INT(st.objects, total);
+	if (want_deltas) {
+		CHECK(st.deltas >= 60); /* the 60 edits of runbook.md */
+		CHECK(cache ? st.hits > 0 : st.hits == 0);
+	}
+	pir_pack_cursor_free(c);
+	pir_packset_free(ps);
+	git_odb_free(odb);
+	git_repository_free(gr);
+	free(dir);
+}
+
+static void test_packs_agree_with_libgit2(void)
+{
+	cross_check(FIXTURES "/deltas/.git", 0, true);
+	cross_check(FIXTURES "/deltas/.git", 1 << 20, true);
+	cross_check(FIXTURES "/deltas/.git", 128 << 10, true); /* evicting */
+	cross_check(FIXTURES "/deltas-ref.git", 1 << 20, true); /* REF_DELTA */
+	cross_check(FIXTURES "/postmortems.git", 1 << 20, false);
+	cross_check(FIXTURES "/svc-shallow/.git", 1 << 20, false);
+}
+
+/* The first pack of `repo`, its position of runbook.md at HEAD, and that blob through libgit2. */
+static uint64_t runbook(pir_packset *ps, git_repository *gr, git_blob **blob)
+{
+	git_object *o = NULL;
+	uint64_t pos;
+
+	CHECK_INT(git_revparse_single(&o, gr, "HEAD:runbook.md"), 0);
+	*blob = (git_blob *)o;
+	pos = o ? pir_packset_find(ps, git_object_id(o)->id) : PIR_PACK_NOPOS;
+	CHECK(pos != PIR_PACK_NOPOS);
+	return pos;
+}
+
+static void test_size_limit(void)
+{
+	const char *repo = FIXTURES "/deltas/.git";
+	char *dir = pir_sprintf("%s/objects/pack", repo);
+	git_repository *gr = NULL;
+	pir_packset *ps = NULL;
+	pir_pack_cursor *c = NULL;
+	git_blob *blob = NULL;
+	git_object *first = NULL;
+	pir_pack_object po;
+	uint64_t pos;
+
+	CHECK_INT(git_repository_open(&gr, repo), 0);
+	CHECK_INT(pir_packset_open(&ps, dir), 0);
+	CHECK_INT(pir_pack_cursor_new(&c, ps, 1 << 20), 0);
+	pos = runbook(ps, gr, &blob);
+	/* HEAD's version is whole (bases are the newest); the first is a delta */
+	CHECK_INT(git_revparse_single(&first, gr, "HEAD~60:runbook.md"), 0);
+	CHECK_INT(pir_pack_read(c, pos, 100, &po), 1);
+	CHECK(po.data == NULL);
+	CHECK_INT(po.size, git_blob_rawsize(blob));
+	if (first) {
+		uint64_t fpos = pir_packset_find(ps, git_object_id(first)->id);
+		CHECK_INT(pir_pack_read(c, fpos, 100, &po), 1);
+		CHECK(po.data == NULL);
+		CHECK_INT(po.size, git_blob_rawsize((git_blob *)first));
+		CHECK_INT(pir_pack_read(c, fpos, (size_t)git_blob_rawsize((git_blob *)first), &po), 1);
+		CHECK(po.data != NULL && po.type == PIR_OBJ_BLOB);
+	}
+	/* unknown positions are not this reader's */
+	CHECK_INT(pir_pack_read(c, PIR_PACK_NOPOS, SIZE_MAX, &po), 0);
+	CHECK_INT(pir_pack_read(c, (uint64_t)7 << 48 | 12, SIZE_MAX, &po), 0);
+	CHECK_INT(pir_pack_read(c, 5, SIZE_MAX, &po), 0);
+	git_object_free(first);
+	git_blob_free(blob);
+	pir_pack_cursor_free(c);
+	pir_packset_free(ps);
+	git_repository_free(gr);
+	free(dir);
+}
+
+/* ---- damaged packs ---- */
+
+static unsigned char *slurp(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	unsigned char *buf = NULL;
+	long n;
+
+	if (!f)
+		return NULL;
+	if (fseek(f, 0, SEEK_END) == 0 && (n = ftell(f)) > 0 && fseek(f, 0, SEEK_SET) == 0 &&
+	    (buf = malloc((size_t)n)) && fread(buf, 1, (size_t)n, f) != (size_t)n) {
+		free(buf);
+		buf = NULL;
+	}
+	*len = buf ? (size_t)n : 0;
+	fclose(f);
+	return buf;
+}
+
+static bool spit(const char *path, const unsigned char *data, size_t len)
+{
+	FILE *f = fopen(path, "wb");
+	bool ok = f && fwrite(data, 1, len, f) == len;
+	return f ? (fclose(f) == 0 && ok) : false;
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+/* The fixture's pack and index file names (it has one pack). */
+static bool pack_files(const char *dir, char **idx, char **pack)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	bool ok = false;
+
+	while (d && !ok && (de = readdir(d))) {
+		size_t nl = strlen(de->d_name);
+		if (nl > 4 && !strcmp(de->d_name + nl - 4, ".idx")) {
+			*idx = pir_sprintf("%s/%s", dir, de->d_name);
+			*pack = pir_sprintf("%s/%.*s.pack", dir, (int)(nl - 4), de->d_name);
+			ok = *idx && *pack;
+		}
+	}
+	if (d)
+		closedir(d);
+	return ok;
+}
+
+static void test_damaged_pack(void)
+{
+	const char *repo = FIXTURES "/deltas/.git";
+	char *dir = pir_sprintf("%s/objects/pack", repo), tmp[] = "/tmp/pirscan-pack.XXXXXX";
+	char *idx = NULL, *pack = NULL, *tidx = NULL, *tpack = NULL;
+	unsigned char *idx_data = NULL, *pack_data = NULL;
+	size_t idx_len = 0, pack_len = 0, n = 0, tried = 0, refused = 0;
+	uint64_t *offs = NULL;
+	git_repository *gr = NULL;
+	git_odb *odb = NULL;
+	pir_packset *ps = NULL;
+
+	CHECK(mkdtemp(tmp) != NULL);
+	CHECK(pack_files(dir, &idx, &pack));
+	CHECK((idx_data = slurp(idx, &idx_len)) != NULL);
+	CHECK((pack_data = slurp(pack, &pack_len)) != NULL);
+	CHECK_INT(git_repository_open(&gr, repo), 0);
+	CHECK_INT(git_repository_odb(&odb, gr), 0);
+	tidx = pir_sprintf("%s/pack-x.idx", tmp);
+	tpack = pir_sprintf("%s/pack-x.pack", tmp);
+	if (!idx_data || !pack_data || !odb || !tidx || !tpack)
+		goto done;
+
+	/* where the entries are: each spans up to the next one's offset */
+	CHECK_INT(pir_packset_open(&ps, dir), 0);
+	n = pir_packset_objects(ps, 0);
+	offs = calloc(n + 1, sizeof(*offs));
+	for (uint32_t i = 0; offs && i < n; i++)
+		offs[i] = pir_packset_pos(ps, 0, i);
+	pir_packset_free(ps);
+	ps = NULL;
+	if (!offs)
+		goto done;
+	qsort(offs, n, sizeof(*offs), cmp_u64);
+	offs[n] = pack_len - 20;
+
+	/* a pack that does not match its index is left to libgit2 */
+	CHECK(spit(tidx, idx_data, idx_len) && spit(tpack, pack_data, pack_len - 1));
+	CHECK_INT(pir_packset_open(&ps, tmp), 0);
+	CHECK_INT(pir_packset_count(ps), 0);
+	pir_packset_free(ps);
+	ps = NULL;
+
+	/* a byte flipped in the middle of each entry's stream: refused, never misread */
+	for (size_t e = 0; e < n; e++) {
+		size_t at = (size_t)(offs[e] + (offs[e + 1] - offs[e]) / 2);
+		pir_pack_cursor *c = NULL;
+
+		if (offs[e + 1] - offs[e] < 64) /* too short to be sure we hit the stream */
+			continue;
+		pack_data[at] ^= 0x5a;
+		CHECK(spit(tpack, pack_data, pack_len));
+		pack_data[at] ^= 0x5a;
+		CHECK_INT(pir_packset_open(&ps, tmp), 0);
+		CHECK_INT(pir_packset_count(ps), 1);
+		CHECK_INT(pir_pack_cursor_new(&c, ps, 1 << 20), 0);
+		tried++;
+		for (uint32_t i = 0; c && i < n; i++) {
+			pir_pack_object po;
+			git_odb_object *o = NULL;
+			git_oid id;
+			int rc = pir_pack_read(c, pir_packset_pos(ps, 0, i), SIZE_MAX, &po);
+
+			memcpy(id.id, pir_packset_id(ps, 0, i), GIT_OID_RAWSZ);
+			if (pir_packset_pos(ps, 0, i) == offs[e])
+				refused += rc == 0;
+			if (rc == 1 && git_odb_read(&o, odb, &id) == 0)
+				CHECK(po.size == git_odb_object_size(o) &&
+				      !memcmp(po.data, git_odb_object_data(o), po.size));
+			git_odb_object_free(o);
+		}
+		pir_pack_cursor_free(c);
+		pir_packset_free(ps);
+		ps = NULL;
+	}
+	CHECK(tried >= 10);
+	CHECK_INT(refused, tried);
+done:
+	if (tidx)
+		unlink(tidx);
+	if (tpack)
+		unlink(tpack);
+	rmdir(tmp);
+	free(offs);
+	free(idx_data);
+	free(pack_data);
+	free(idx);
+	free(pack);
+	free(tidx);
+	free(tpack);
+	free(dir);
+	git_odb_free(odb);
+	git_repository_free(gr);
+}
+
+int main(void)
+{
+	git_libgit2_init();
+	RUN(test_delta_ok);
+	RUN(test_delta_bad);
+	RUN(test_packs_agree_with_libgit2);
+	RUN(test_size_limit);
+	RUN(test_damaged_pack);
+	git_libgit2_shutdown();
+	return test_summary();
+}
