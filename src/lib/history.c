@@ -34,6 +34,8 @@
 #define CHUNK_BLOBS_MAX 4096
 /* Delta bases kept for the blob phase, shared out between the threads. */
 #define DELTA_CACHE_BYTES ((size_t)64 << 20)
+/* Pack pages this far behind the slowest thread are given back to the kernel. */
+#define PACK_KEEP_BEHIND ((size_t)32 << 20)
 
 /* ---- commit walk ---- */
 
@@ -359,6 +361,7 @@ static int diff_commit(differ *d, pir_commit *c)
 typedef struct {
 	pir_repo *r;
 	size_t chunk;
+	atomic_size_t *fronts; /* blobs: per thread, the start of its run (SIZE_MAX: done) */
 	atomic_size_t next;
 	atomic_size_t done;
 	atomic_int failed;
@@ -526,6 +529,7 @@ int pir_history_walk(pir_repo *r)
 	}
 	r->ntpaths = r->scan->threads;
 	jb.chunk = CHUNK_COMMITS;
+	jb.fronts = NULL;
 	atomic_init(&jb.next, 0);
 	atomic_init(&jb.done, 0);
 	atomic_init(&jb.failed, 0);
@@ -794,6 +798,24 @@ done:
 	return err;
 }
 
+/*
+ * Runs are taken in pack order, so every blob before the lowest run still
+ * being read is done: the pack pages well behind it can go.
+ */
+static void release_behind(job *jb)
+{
+	pir_repo *r = jb->r;
+	size_t low = SIZE_MAX;
+
+	for (unsigned i = 0; i < r->scan->threads; i++) {
+		size_t f = atomic_load(&jb->fronts[i]);
+		low = f < low ? f : low;
+	}
+	if (low < r->nblobs)
+		pir_packset_release_below(r->packs, r->blob_pos[r->scan_order[low]],
+					  PACK_KEEP_BEHIND);
+}
+
 static int blob_worker(void *self, git_repository *repo)
 {
 	worker *w = self;
@@ -812,15 +834,18 @@ static int blob_worker(void *self, git_repository *repo)
 		size_t chunk = w->job->chunk, start = atomic_fetch_add(&w->job->next, chunk);
 		if (start >= r->nblobs)
 			break;
+		atomic_store(&w->job->fronts[w->index], start);
 		for (size_t k = start; k < start + chunk && k < r->nblobs && !err; k++)
 			err = scan_blob(r, &br, r->scan_order[k]);
 		if (err)
 			break;
+		release_behind(w->job);
 		atomic_fetch_add(&w->job->done, chunk);
 		if ((err = maybe_progress(w, "blobs", r->nblobs)) < 0)
 			break;
 	}
 done:
+	atomic_store(&w->job->fronts[w->index], SIZE_MAX);
 	pir_pack_cursor_free(br.cursor);
 	pir_marker_scratch_free(br.scratch);
 	git_odb_free(br.odb);
@@ -842,7 +867,13 @@ int pir_blobs_scan(pir_repo *r)
 	jb.chunk = jb.chunk < CHUNK_BLOBS_MIN	? CHUNK_BLOBS_MIN
 		   : jb.chunk > CHUNK_BLOBS_MAX ? CHUNK_BLOBS_MAX
 						: jb.chunk;
-	return run_workers(r, &jb, blob_worker, "blobs", r->nblobs);
+	if (!(jb.fronts = pir_calloc(r->scan->threads, sizeof(*jb.fronts))))
+		return PIR_ENOMEM;
+	for (unsigned i = 0; i < r->scan->threads; i++)
+		atomic_init(&jb.fronts[i], 0);
+	err = run_workers(r, &jb, blob_worker, "blobs", r->nblobs);
+	free(jb.fronts);
+	return err;
 }
 
 /* ---- keys ---- */

@@ -17,6 +17,7 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <libdeflate.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -43,6 +44,7 @@ typedef struct {
 	const unsigned char *data; /* the .pack file */
 	size_t len;                /* up to its trailing checksum */
 	size_t map_len;
+	atomic_size_t released;    /* bytes from the start given back to the kernel */
 } pack;
 
 struct pir_packset {
@@ -112,6 +114,7 @@ static bool pack_open(pack *pk, const char *idx_path)
 	    memcmp(pk->data + pk->map_len - ID_LEN, pk->off64_end, ID_LEN))
 		goto fail;
 	pk->len = pk->map_len - ID_LEN;
+	atomic_init(&pk->released, 0);
 	return true;
 fail:
 	if (pk->data)
@@ -167,6 +170,27 @@ void pir_packset_free(pir_packset *ps)
 	}
 	free(ps->v);
 	free(ps);
+}
+
+static void release_to(pack *pk, size_t upto)
+{
+	size_t page = (size_t)sysconf(_SC_PAGESIZE), from = atomic_load(&pk->released);
+
+	upto = upto > pk->map_len ? pk->map_len : upto;
+	upto -= upto % page; /* the map starts on a page */
+	if (upto > from && atomic_compare_exchange_strong(&pk->released, &from, upto))
+		(void)madvise((void *)(pk->data + from), upto - from, MADV_DONTNEED);
+}
+
+void pir_packset_release_below(pir_packset *ps, uint64_t pos, size_t margin)
+{
+	size_t p = pos == PIR_PACK_NOPOS ? ps->n : (size_t)(pos >> 48);
+	uint64_t off = pos & 0xffffffffffffu;
+
+	for (size_t i = 0; i < p && i < ps->n; i++)
+		release_to(&ps->v[i], ps->v[i].map_len);
+	if (p < ps->n && off > margin)
+		release_to(&ps->v[p], (size_t)(off - margin));
 }
 
 size_t pir_packset_count(const pir_packset *ps)

@@ -40,6 +40,15 @@ uint64_t pir_packset_pos(const pir_packset *ps, size_t p, uint32_t i);
 /* Position of the object with this 20-byte id in any pack, or PIR_PACK_NOPOS. */
 uint64_t pir_packset_find(const pir_packset *ps, const unsigned char *id);
 
+/*
+ * Every read below `pos` is done, bar the odd delta base: let the kernel drop
+ * the mapped pages of the packs before it, and of its own pack up to
+ * `margin` bytes before it (they stay readable, from the page cache), so
+ * that the resident set does not grow with the size of the packs.
+ * Safe to call from any thread.
+ */
+void pir_packset_release_below(pir_packset *ps, uint64_t pos, size_t margin);
+
 /* A reader for one thread, with its own inflater and delta base cache of `cache_bytes`. */
 int pir_pack_cursor_new(pir_pack_cursor **out, const pir_packset *ps, size_t cache_bytes);
 void pir_pack_cursor_free(pir_pack_cursor *c);
