@@ -11,7 +11,9 @@ cd "$(dirname "$0")/.."
 tests/schemas/fetch-sarif-schema.sh ||
 	echo "tests/run.sh: the SARIF schema could not be fetched; its test will be skipped" >&2
 
-[ -d build ] || meson setup build -Dwerror=true
+# build/ may come from the README's first command, set up without -Werror
+[ -d build ] || meson setup build
+meson configure build -Dwerror=true
 meson test -C build --print-errorlogs
 
 [ "${1:-}" = "--quick" ] && exit 0

@@ -34,6 +34,7 @@
 #define CHUNK_BLOBS_MAX 4096
 /* Delta bases kept for the blob phase, shared out between the threads. */
 #define DELTA_CACHE_BYTES ((size_t)64 << 20)
+#define DELTA_CACHE_MIN ((size_t)8 << 20)
 /* Pack pages this far behind the slowest thread are given back to the kernel. */
 #define PACK_KEEP_BEHIND ((size_t)32 << 20)
 
@@ -798,6 +799,13 @@ done:
 	return err;
 }
 
+/* Each thread's part of the delta base cache; many threads get a little more in all. */
+static size_t cache_share(unsigned threads)
+{
+	size_t share = DELTA_CACHE_BYTES / threads;
+	return share < DELTA_CACHE_MIN ? DELTA_CACHE_MIN : share;
+}
+
 /*
  * Runs are taken in pack order, so every blob before the lowest run still
  * being read is done: the pack pages well behind it can go.
@@ -828,7 +836,7 @@ static int blob_worker(void *self, git_repository *repo)
 	if ((err = pir_marker_scratch_new(&br.scratch, r->scan->matcher)) < 0)
 		goto done;
 	if (pir_packset_count(r->packs) &&
-	    (err = pir_pack_cursor_new(&br.cursor, r->packs, DELTA_CACHE_BYTES / r->scan->threads)) < 0)
+	    (err = pir_pack_cursor_new(&br.cursor, r->packs, cache_share(r->scan->threads))) < 0)
 		goto done;
 	for (;;) {
 		size_t chunk = w->job->chunk, start = atomic_fetch_add(&w->job->next, chunk);
