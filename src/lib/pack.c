@@ -298,6 +298,9 @@ int pir_delta_apply(const unsigned char *base, size_t base_len, const unsigned c
 	if (!delta_varint(&p, end, &src) || src != base_len || !delta_varint(&p, end, &dst) ||
 	    dst > MAX_OBJECT)
 		return 1;
+	/* each instruction takes a byte at least and gives at most 127 bytes or the base */
+	if (dst / (base_len > 127 ? base_len : 127) >= delta_len)
+		return 1;
 	if (!(buf = pir_malloc(dst + 1)))
 		return PIR_ENOMEM;
 	q = buf;
