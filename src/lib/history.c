@@ -656,30 +656,26 @@ static int intern_change_blobs(pir_repo *r)
  * object-id order every read rebuilds its delta chain from far away. The
  * offsets come from the pack indexes (pack.c), which libgit2 does not expose.
  */
-static void pack_positions(pir_repo *r, size_t p)
+static void pack_positions(pir_repo *r)
 {
 	const pir_packset *ps = r->packs;
-	uint32_t n = pir_packset_objects(ps, p);
-	/* few blobs (a HEAD scan): look each up; many: one pass over the index */
-	bool lookup = r->nblobs < n / 16;
-	size_t count = lookup ? r->nblobs : n;
+	size_t total = 0;
 
-	for (size_t i = 0; i < count; i++) {
-		uint32_t b = lookup ? (uint32_t)i
-				    : pir_oidmap_get(&r->blob_map,
-						     (const git_oid *)pir_packset_id(ps, p, (uint32_t)i));
-		uint64_t pos;
-
-		if (b == PIR_MAP_NONE || r->blob_pos[b] != PIR_PACK_NOPOS)
-			continue;
-		if (lookup) {
-			uint64_t found = pir_packset_find(ps, r->blobs[b].oid.id);
-			/* pir_packset_find searches every pack: take it only from pack p */
-			pos = found != PIR_PACK_NOPOS && found >> 48 == p ? found : PIR_PACK_NOPOS;
-		} else {
-			pos = pir_packset_pos(ps, p, (uint32_t)i);
+	for (size_t p = 0; p < pir_packset_count(ps); p++)
+		total += pir_packset_objects(ps, p);
+	/* few blobs (a HEAD scan): look each up; many: one pass over each index */
+	if (r->nblobs < total / 16) {
+		for (size_t b = 0; b < r->nblobs; b++)
+			r->blob_pos[b] = pir_packset_find(ps, r->blobs[b].oid.id);
+		return;
+	}
+	for (size_t p = 0; p < pir_packset_count(ps); p++) {
+		for (uint32_t i = 0; i < pir_packset_objects(ps, p); i++) {
+			const git_oid *id = (const git_oid *)pir_packset_id(ps, p, i);
+			uint32_t b = pir_oidmap_get(&r->blob_map, id);
+			if (b != PIR_MAP_NONE && r->blob_pos[b] == PIR_PACK_NOPOS)
+				r->blob_pos[b] = pir_packset_pos(ps, p, i);
 		}
-		r->blob_pos[b] = pos;
 	}
 }
 
@@ -707,8 +703,7 @@ static int order_blobs(pir_repo *r)
 	}
 	if ((err = pir_packset_open(&r->packs, dir_path)) < 0)
 		goto done;
-	for (size_t p = 0; p < pir_packset_count(r->packs); p++)
-		pack_positions(r, p);
+	pack_positions(r);
 	if (r->nblobs)
 		qsort_r(r->scan_order, r->nblobs, sizeof(uint32_t), cmp_pos, r->blob_pos);
 done:
