@@ -734,6 +734,10 @@ static int read_blob(pir_repo *r, blob_reader *br, size_t bi, const char **data,
 		int rc = pir_pack_read(br->cursor, r->blob_pos[bi], max, &po);
 		if (rc < 0)
 			return rc;
+		if (rc == 2) {
+			b->flags |= PIR_BLOB_MISSING;
+			return 0;
+		}
 		if (rc == 1 && (!po.data || po.type == PIR_OBJ_BLOB)) {
 			b->size = po.size;
 			if (!po.data)

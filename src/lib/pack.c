@@ -6,7 +6,9 @@
  *   *.idx v2: "\377tOc", version 2, 256-entry fanout, n sorted 20-byte ids,
  *             n CRCs, n 31-bit offsets (high bit: index into the 64-bit
  *             table), 64-bit offsets, pack checksum, index checksum.
- *   *.pack:   "PACK", version 2 or 3, object count, entries, checksum.
+ *   *.pack:   "PACK", version 2, object count, entries, checksum. (Version
+ *             3 is the same format, but libgit2 1.5 reads neither its
+ *             trees nor its commits, so its blobs are left to libgit2 too.)
  *   An entry: a type-and-size header, for OFS_DELTA the distance back to
  *   its base, for REF_DELTA the base's id, then a zlib stream.
  *   A delta:  source size, result size, then copy and insert instructions.
@@ -23,6 +25,7 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <zlib.h>
 
 #include "internal.h"
 #include "pack.h"
@@ -35,6 +38,10 @@
 /* Largest object or delta this reader inflates; larger ones go to libgit2. */
 #define MAX_OBJECT ((size_t)1 << 30)
 #define CACHE_SLOTS 4096u
+/* Packs mapped at most (the pack number is 16 bits of a position; maps are finite). */
+#define MAX_PACKS 1024
+/* A delta this large has its result size read from its first bytes alone. */
+#define PEEK_OVER ((size_t)1 << 20)
 #define NIL UINT32_MAX
 
 typedef struct {
@@ -59,7 +66,8 @@ static uint32_t be32(const unsigned char *p)
 
 static const unsigned char *map_file(const char *path, size_t *len)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	/* O_NONBLOCK: a FIFO in place of a pack must not hang the scan */
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	struct stat st;
 	void *map = MAP_FAILED;
 
@@ -110,7 +118,7 @@ static bool pack_open(pack *pk, const char *idx_path)
 		goto fail;
 	/* the pack this index describes: same count, same checksum */
 	if (pk->map_len < 12 + ID_LEN || memcmp(pk->data, "PACK", 4) ||
-	    (be32(pk->data + 4) != 2 && be32(pk->data + 4) != 3) || be32(pk->data + 8) != pk->n ||
+	    be32(pk->data + 4) != 2 || be32(pk->data + 8) != pk->n ||
 	    memcmp(pk->data + pk->map_len - ID_LEN, pk->off64_end, ID_LEN))
 		goto fail;
 	pk->len = pk->map_len - ID_LEN;
@@ -124,9 +132,25 @@ fail:
 	return false;
 }
 
+typedef struct {
+	char *path;
+	int64_t mtime;
+} pack_name;
+
+/* libgit2's order, which decides the copy read when packs share an object: newest first. */
+static int cmp_pack_name(const void *a, const void *b)
+{
+	const pack_name *x = a, *y = b;
+	if (x->mtime != y->mtime)
+		return x->mtime < y->mtime ? 1 : -1;
+	return strcmp(x->path, y->path);
+}
+
 int pir_packset_open(pir_packset **out, const char *pack_dir)
 {
 	pir_packset *ps;
+	pack_name *names = NULL;
+	size_t nnames = 0, cap = 0;
 	DIR *dir;
 	struct dirent *de;
 	int err = 0;
@@ -137,22 +161,33 @@ int pir_packset_open(pir_packset **out, const char *pack_dir)
 		return 0;
 	while (!err && (de = readdir(dir))) {
 		size_t nl = strlen(de->d_name);
+		struct stat st;
 		char *path;
 
 		if (nl < 5 || strcmp(de->d_name + nl - 4, ".idx"))
 			continue;
-		if (ps->n >= 0xffff) /* the pack number has 16 bits of a position */
-			break;
-		if (pir_grow((void **)&ps->v, &ps->cap, ps->n + 1, sizeof(*ps->v)) < 0 ||
-		    !(path = pir_sprintf("%s/%s", pack_dir, de->d_name))) {
+		if (pir_grow((void **)&names, &cap, nnames + 1, sizeof(*names)) < 0 ||
+		    !(path = pir_sprintf("%s/%.*s.pack", pack_dir, (int)(nl - 4), de->d_name))) {
 			err = PIR_ENOMEM;
 			break;
 		}
-		if (pack_open(&ps->v[ps->n], path))
-			ps->n++;
-		free(path);
+		names[nnames].mtime = stat(path, &st) == 0 ? (int64_t)st.st_mtime : 0;
+		memcpy(path + strlen(path) - 5, ".idx", 5);
+		names[nnames++].path = path;
 	}
 	closedir(dir);
+	if (nnames)
+		qsort(names, nnames, sizeof(*names), cmp_pack_name);
+	/* each pack is two maps; beyond MAX_PACKS, libgit2 reads the oldest */
+	for (size_t i = 0; !err && i < nnames && ps->n < MAX_PACKS; i++) {
+		if (pir_grow((void **)&ps->v, &ps->cap, ps->n + 1, sizeof(*ps->v)) < 0)
+			err = PIR_ENOMEM;
+		else if (pack_open(&ps->v[ps->n], names[i].path))
+			ps->n++;
+	}
+	for (size_t i = 0; i < nnames; i++)
+		free(names[i].path);
+	free(names);
 	if (err) {
 		pir_packset_free(ps);
 		*out = NULL;
@@ -366,9 +401,16 @@ typedef struct {
 } cache_entry;
 
 typedef struct {
+	int type;
+	uint64_t size;
+	size_t data; /* offset of the zlib stream */
+	uint64_t base; /* deltas: the base's offset in the same pack */
+} entry;
+
+/* A delta on the way down a chain, inflated only when it is applied. */
+typedef struct {
 	uint64_t pos;
-	unsigned char *delta;
-	size_t len;
+	entry e;
 } chain_link;
 
 struct pir_pack_cursor {
@@ -378,6 +420,7 @@ struct pir_pack_cursor {
 	uint32_t head, tail;
 	size_t cached, limit;
 	unsigned char *result; /* the last result when the cache did not take it */
+	unsigned char *top;    /* the requested object's own delta, once inflated */
 	chain_link *chain;
 	size_t nchain, chain_cap;
 	pir_pack_stats stats;
@@ -408,9 +451,9 @@ void pir_pack_cursor_stats(const pir_pack_cursor *c, pir_pack_stats *out)
 
 static void chain_clear(pir_pack_cursor *c)
 {
-	for (size_t i = 0; i < c->nchain; i++)
-		free(c->chain[i].delta);
 	c->nchain = 0;
+	free(c->top);
+	c->top = NULL;
 }
 
 void pir_pack_cursor_free(pir_pack_cursor *c)
@@ -504,12 +547,6 @@ static bool cache_put(pir_pack_cursor *c, uint64_t pos, unsigned char *data, siz
 
 /* ---- reading ---- */
 
-typedef struct {
-	int type;
-	uint64_t size;
-	size_t data; /* offset of the zlib stream */
-	uint64_t base; /* deltas: the base's offset in the same pack */
-} entry;
 
 /* Parse the entry at `off`; false when it runs off the pack or makes no sense. */
 static bool entry_at(const pack *pk, uint64_t off, entry *e)
@@ -559,14 +596,18 @@ static bool entry_at(const pack *pk, uint64_t off, entry *e)
 	return e->size <= MAX_OBJECT && e->size / 1032 <= pk->len - e->data;
 }
 
-/* Inflate an entry's stream into a new buffer of exactly `size` bytes (plus a NUL). */
+/*
+ * Inflate an entry's stream into a new buffer of exactly `size` bytes (plus
+ * a NUL). 1 when the stream is damaged or the size it claims cannot be
+ * allocated: the object is then libgit2's to read, or to report.
+ */
 static int inflate_entry(pir_pack_cursor *c, const pack *pk, const entry *e, unsigned char **out)
 {
-	unsigned char *buf = pir_malloc((size_t)e->size + 1);
+	unsigned char *buf = malloc((size_t)e->size + 1);
 
 	*out = NULL;
 	if (!buf)
-		return PIR_ENOMEM;
+		return 1;
 	if (libdeflate_zlib_decompress(c->inflater, pk->data + e->data, pk->len - e->data, buf,
 				       (size_t)e->size, NULL) != LIBDEFLATE_SUCCESS) {
 		free(buf);
@@ -577,6 +618,41 @@ static int inflate_entry(pir_pack_cursor *c, const pack *pk, const entry *e, uns
 	return 0;
 }
 
+/* The result size of a large delta, from the first bytes of its stream alone (as libgit2 does). */
+static bool peek_result_size(const pack *pk, const entry *e, size_t *out)
+{
+	unsigned char head[32];
+	size_t avail = pk->len - e->data;
+	z_stream z;
+	bool ok = false;
+	int rc;
+
+	memset(&z, 0, sizeof(z));
+	if (inflateInit(&z) != Z_OK)
+		return false;
+	z.next_in = (Bytef *)(uintptr_t)(pk->data + e->data);
+	z.avail_in = avail > ((size_t)1 << 20) ? (uInt)1 << 20 : (uInt)avail;
+	z.next_out = head;
+	z.avail_out = sizeof(head);
+	rc = inflate(&z, Z_SYNC_FLUSH);
+	if (rc == Z_OK || rc == Z_STREAM_END)
+		ok = delta_result_size(head, sizeof(head) - z.avail_out, out);
+	inflateEnd(&z);
+	return ok;
+}
+
+/*
+ * The delta at the top of a chain: its result size, for the size limit,
+ * and, when it is small enough to be worth keeping, its inflated bytes.
+ */
+static bool top_delta(pir_pack_cursor *c, const pack *pk, const entry *e, size_t *want)
+{
+	if (e->size > PEEK_OVER)
+		return peek_result_size(pk, e, want);
+	return inflate_entry(c, pk, e, &c->top) == 0 &&
+	       delta_result_size(c->top, (size_t)e->size, want);
+}
+
 int pir_pack_read(pir_pack_cursor *c, uint64_t pos, size_t max_size, pir_pack_object *obj)
 {
 	size_t p = (size_t)(pos >> 48);
@@ -585,7 +661,7 @@ int pir_pack_read(pir_pack_cursor *c, uint64_t pos, size_t max_size, pir_pack_ob
 	const unsigned char *base = NULL;
 	unsigned char *owned = NULL, *buf;
 	size_t base_len = 0;
-	int type = 0, rc;
+	int type = 0;
 
 	free(c->result);
 	c->result = NULL;
@@ -595,7 +671,11 @@ int pir_pack_read(pir_pack_cursor *c, uint64_t pos, size_t max_size, pir_pack_ob
 		return 0;
 	pk = &c->ps->v[p];
 
-	/* down the chain to a cached object or a whole one, inflating the deltas on the way */
+	/*
+	 * Down the chain to a cached object or a whole one. Deltas are only
+	 * noted on the way: each is inflated just before it is applied, so a
+	 * read holds a base, a delta and a result at a time, whatever the depth.
+	 */
 	for (;;) {
 		cache_entry *hit = cache_get(c, cur);
 		entry e;
@@ -607,7 +687,11 @@ int pir_pack_read(pir_pack_cursor *c, uint64_t pos, size_t max_size, pir_pack_ob
 			type = hit->type;
 			break;
 		}
-		if (c->nchain >= MAX_CHAIN || !entry_at(pk, cur & 0xffffffffffffu, &e))
+		if (c->nchain >= MAX_CHAIN) {
+			chain_clear(c);
+			return 2; /* a cycle: libgit2 would follow it for ever */
+		}
+		if (!entry_at(pk, cur & 0xffffffffffffu, &e))
 			goto unhandled;
 		if (e.type != OBJ_OFS_DELTA && e.type != OBJ_REF_DELTA) {
 			if (!c->nchain && e.size > max_size) {
@@ -615,8 +699,8 @@ int pir_pack_read(pir_pack_cursor *c, uint64_t pos, size_t max_size, pir_pack_ob
 				obj->type = e.type;
 				return 1;
 			}
-			if ((rc = inflate_entry(c, pk, &e, &buf)) != 0)
-				goto fail;
+			if (inflate_entry(c, pk, &e, &buf))
+				goto unhandled;
 			base = buf;
 			base_len = (size_t)e.size;
 			type = e.type;
@@ -625,13 +709,11 @@ int pir_pack_read(pir_pack_cursor *c, uint64_t pos, size_t max_size, pir_pack_ob
 			break;
 		}
 		if (pir_grow((void **)&c->chain, &c->chain_cap, c->nchain + 1, sizeof(*c->chain)) < 0)
-			return PIR_ENOMEM;
-		if ((rc = inflate_entry(c, pk, &e, &buf)) != 0)
-			goto fail;
-		c->chain[c->nchain++] = (chain_link){cur, buf, (size_t)e.size};
+			goto unhandled;
+		c->chain[c->nchain++] = (chain_link){cur, e};
 		if (c->nchain == 1) {
 			size_t want;
-			if (!delta_result_size(buf, (size_t)e.size, &want))
+			if (!top_delta(c, pk, &e, &want))
 				goto unhandled;
 			if (want > max_size) { /* too large: its type is the base's, not read */
 				obj->size = want;
@@ -645,14 +727,19 @@ int pir_pack_read(pir_pack_cursor *c, uint64_t pos, size_t max_size, pir_pack_ob
 	/* back up, applying each delta to the object below it */
 	while (c->nchain) {
 		chain_link *l = &c->chain[c->nchain - 1];
+		unsigned char *delta = c->nchain == 1 ? c->top : NULL;
 		size_t len;
+		int rc;
 
-		rc = pir_delta_apply(base, base_len, l->delta, l->len, &buf, &len);
+		if (!delta && inflate_entry(c, pk, &l->e, &delta))
+			goto unhandled;
+		rc = pir_delta_apply(base, base_len, delta, (size_t)l->e.size, &buf, &len);
+		if (delta != c->top)
+			free(delta);
 		free(owned);
 		owned = NULL;
 		if (rc)
-			goto fail;
-		free(l->delta);
+			goto unhandled; /* malformed, or a claimed size that cannot be allocated */
 		c->nchain--;
 		c->stats.deltas++;
 		base = buf;
@@ -660,16 +747,13 @@ int pir_pack_read(pir_pack_cursor *c, uint64_t pos, size_t max_size, pir_pack_ob
 		if (!cache_put(c, l->pos, buf, len, type))
 			owned = buf;
 	}
+	chain_clear(c);
 	c->result = owned;
 	c->stats.objects++;
 	obj->data = base_len <= max_size ? base : NULL;
 	obj->size = base_len;
 	obj->type = type;
 	return 1;
-fail:
-	free(owned);
-	chain_clear(c);
-	return rc < 0 ? rc : 0;
 unhandled:
 	free(owned);
 	chain_clear(c);

@@ -63,7 +63,9 @@ typedef struct {
  * Read the object at `pos`. 1: read into `*obj` (its data valid until the
  * next call on this cursor; NULL when larger than `max_size`, whose size is
  * then still given); 0: not handled here (a base in another pack, damaged
- * data, an unknown type): the caller reads it through libgit2; PIR_ENOMEM.
+ * data, an unknown type, a size that cannot be allocated): the caller reads
+ * it through libgit2; 2: unreadable, and not to be given to libgit2, which
+ * would loop for ever (a delta chain that comes back on itself).
  */
 int pir_pack_read(pir_pack_cursor *c, uint64_t pos, size_t max_size, pir_pack_object *obj);
 

@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <zlib.h>
 
 #include "internal.h"
 #include "pack.h"
@@ -355,6 +356,208 @@ done:
 	git_repository_free(gr);
 }
 
+/* ---- hand-made packs: what git would not write ---- */
+
+typedef struct {
+	unsigned char id[20];
+	int type;                   /* 3: blob, 6: OFS_DELTA on the entry before, 7: REF_DELTA */
+	unsigned char ref[20];      /* REF_DELTA: the base's id */
+	const unsigned char *data; /* the object or the delta */
+	size_t len;
+} hand_entry;
+
+static void put32(pir_buf *b, uint32_t v)
+{
+	unsigned char x[4] = {(unsigned char)(v >> 24), (unsigned char)(v >> 16),
+			      (unsigned char)(v >> 8), (unsigned char)v};
+	pir_buf_put(b, (const char *)x, 4);
+}
+
+/* Write dir/pack-t.{pack,idx} (pack version `version`) holding `n` entries, ids in order. */
+static bool hand_pack(const char *dir, uint32_t version, const hand_entry *v, size_t n)
+{
+	pir_buf pack = PIR_BUF_INIT, idx = PIR_BUF_INIT;
+	uint32_t offs[8];
+	char *path;
+	bool ok;
+
+	pir_buf_put(&pack, "PACK", 4);
+	put32(&pack, version);
+	put32(&pack, (uint32_t)n);
+	for (size_t i = 0; i < n && i < 8; i++) {
+		uLongf zlen = compressBound((uLong)v[i].len);
+		unsigned char *z = malloc(zlen), hdr[16];
+		size_t h = 0, size = v[i].len;
+
+		offs[i] = (uint32_t)pack.size;
+		hdr[h++] = (unsigned char)(v[i].type << 4 | (size & 15) | (size > 15 ? 0x80 : 0));
+		for (size >>= 4; size; size >>= 7)
+			hdr[h++] = (unsigned char)((size & 0x7f) | (size > 0x7f ? 0x80 : 0));
+		pir_buf_put(&pack, (const char *)hdr, h);
+		if (v[i].type == 6) { /* the distance back to the entry before, in git's encoding */
+			uint64_t back = offs[i] - offs[i - 1];
+			unsigned char o[16];
+			int k = 15;
+			o[k] = back & 0x7f;
+			while (back >>= 7)
+				o[--k] = (unsigned char)(0x80 | (--back & 0x7f));
+			pir_buf_put(&pack, (const char *)o + k, (size_t)(16 - k));
+		} else if (v[i].type == 7) {
+			pir_buf_put(&pack, (const char *)v[i].ref, 20);
+		}
+		if (z && compress(z, &zlen, v[i].data, (uLong)v[i].len) == Z_OK)
+			pir_buf_put(&pack, (const char *)z, zlen);
+		free(z);
+	}
+	pir_buf_put(&pack, "TTTTTTTTTTTTTTTTTTTT", 20); /* checked against the index, not computed */
+
+	pir_buf_put(&idx, "\377tOc", 4);
+	put32(&idx, 2);
+	for (unsigned f = 0; f < 256; f++) {
+		uint32_t count = 0;
+		for (size_t i = 0; i < n; i++)
+			count += v[i].id[0] <= f;
+		put32(&idx, count);
+	}
+	for (size_t i = 0; i < n; i++)
+		pir_buf_put(&idx, (const char *)v[i].id, 20);
+	for (size_t i = 0; i < n; i++)
+		put32(&idx, 0); /* CRCs */
+	for (size_t i = 0; i < n; i++)
+		put32(&idx, offs[i]);
+	pir_buf_put(&idx, "TTTTTTTTTTTTTTTTTTTT", 20);
+	pir_buf_put(&idx, "IIIIIIIIIIIIIIIIIIII", 20);
+
+	path = pir_sprintf("%s/pack-t.pack", dir);
+	ok = path && spit(path, (const unsigned char *)pack.ptr, pack.size);
+	free(path);
+	path = pir_sprintf("%s/pack-t.idx", dir);
+	ok = ok && path && spit(path, (const unsigned char *)idx.ptr, idx.size);
+	free(path);
+	pir_buf_dispose(&pack);
+	pir_buf_dispose(&idx);
+	return ok;
+}
+
+static void hand_clean(const char *dir)
+{
+	char *a = pir_sprintf("%s/pack-t.pack", dir), *b = pir_sprintf("%s/pack-t.idx", dir);
+	if (a)
+		unlink(a);
+	if (b)
+		unlink(b);
+	free(a);
+	free(b);
+}
+
+/* A REF_DELTA whose base is itself: refused as a cycle (2), quickly, never looped on. */
+static void test_delta_cycle(void)
+{
+	char dir[] = "/tmp/pirscan-hand.XXXXXX";
+	const unsigned char delta[] = {5, 5, 5, 'h', 'e', 'l', 'l', 'o'};
+	hand_entry e = {{0x11}, 7, {0x11}, delta, sizeof(delta)};
+	pir_packset *ps = NULL;
+	pir_pack_cursor *c = NULL;
+	pir_pack_object po;
+
+	CHECK(mkdtemp(dir) != NULL);
+	memset(e.id, 0x11, 20);
+	memset(e.ref, 0x11, 20);
+	CHECK(hand_pack(dir, 2, &e, 1));
+	CHECK_INT(pir_packset_open(&ps, dir), 0);
+	CHECK_INT(pir_packset_count(ps), 1);
+	CHECK_INT(pir_pack_cursor_new(&c, ps, 1 << 20), 0);
+	CHECK_INT(pir_pack_read(c, pir_packset_find(ps, e.id), SIZE_MAX, &po), 2);
+	pir_pack_cursor_free(c);
+	pir_packset_free(ps);
+	hand_clean(dir);
+	rmdir(dir);
+}
+
+/* A delta of more than a megabyte: the size limit reads its first bytes only. */
+static void test_big_delta(void)
+{
+	char dir[] = "/tmp/pirscan-hand.XXXXXX";
+	const size_t want = (size_t)3 << 19; /* 1.5 MiB, inserted 127 bytes at a time */
+	unsigned char four[] = "base";
+	unsigned char *delta = malloc(want + want / 127 + 32), *expect = malloc(want);
+	size_t dl = 0;
+	hand_entry v[2];
+	pir_packset *ps = NULL;
+	pir_pack_cursor *c = NULL;
+	pir_pack_object po;
+
+	CHECK(mkdtemp(dir) != NULL);
+	if (!delta || !expect)
+		goto done;
+	delta[dl++] = 4;
+	for (size_t n = want; ; n >>= 7) { /* the result size, 7 bits at a time */
+		delta[dl++] = (unsigned char)((n & 0x7f) | (n > 0x7f ? 0x80 : 0));
+		if (n <= 0x7f)
+			break;
+	}
+	for (size_t done = 0; done < want;) {
+		size_t k = want - done < 127 ? want - done : 127;
+		delta[dl++] = (unsigned char)k;
+		for (size_t i = 0; i < k; i++)
+			delta[dl++] = expect[done + i] = (unsigned char)('a' + (done + i) * 7 % 26);
+		done += k;
+	}
+	memset(v, 0, sizeof(v));
+	memset(v[0].id, 0x22, 20);
+	v[0].type = 3;
+	v[0].data = four;
+	v[0].len = 4;
+	memset(v[1].id, 0x33, 20);
+	v[1].type = 6;
+	v[1].data = delta;
+	v[1].len = dl;
+	CHECK(dl > ((size_t)1 << 20));
+	CHECK(hand_pack(dir, 2, v, 2));
+	CHECK_INT(pir_packset_open(&ps, dir), 0);
+	CHECK_INT(pir_packset_count(ps), 1);
+	CHECK_INT(pir_pack_cursor_new(&c, ps, 1 << 20), 0);
+	CHECK_INT(pir_pack_read(c, pir_packset_find(ps, v[1].id), 100, &po), 1);
+	CHECK(po.data == NULL);
+	CHECK_INT(po.size, want);
+	CHECK_INT(pir_pack_read(c, pir_packset_find(ps, v[1].id), SIZE_MAX, &po), 1);
+	CHECK(po.data && po.size == want && po.type == PIR_OBJ_BLOB && !memcmp(po.data, expect, want));
+	pir_pack_cursor_free(c);
+	pir_packset_free(ps);
+
+	/* the same pack as version 3 is libgit2's (which does not read it either) */
+	CHECK(hand_pack(dir, 3, v, 2));
+	CHECK_INT(pir_packset_open(&ps, dir), 0);
+	CHECK_INT(pir_packset_count(ps), 0);
+	pir_packset_free(ps);
+done:
+	hand_clean(dir);
+	rmdir(dir);
+	free(delta);
+	free(expect);
+}
+
+/* A FIFO where the pack should be is passed over, not waited on. */
+static void test_fifo_pack(void)
+{
+	char dir[] = "/tmp/pirscan-hand.XXXXXX";
+	unsigned char blob[] = "x";
+	hand_entry e = {{0x44}, 3, {0}, blob, 1};
+	char *pack;
+	pir_packset *ps = NULL;
+
+	CHECK(mkdtemp(dir) != NULL);
+	CHECK(hand_pack(dir, 2, &e, 1));
+	pack = pir_sprintf("%s/pack-t.pack", dir);
+	CHECK(pack && unlink(pack) == 0 && mkfifo(pack, 0600) == 0);
+	CHECK_INT(pir_packset_open(&ps, dir), 0);
+	CHECK_INT(pir_packset_count(ps), 0);
+	pir_packset_free(ps);
+	free(pack);
+	hand_clean(dir);
+	rmdir(dir);
+}
+
 int main(void)
 {
 	git_libgit2_init();
@@ -363,6 +566,9 @@ int main(void)
 	RUN(test_packs_agree_with_libgit2);
 	RUN(test_size_limit);
 	RUN(test_damaged_pack);
+	RUN(test_delta_cycle);
+	RUN(test_big_delta);
+	RUN(test_fifo_pack);
 	git_libgit2_shutdown();
 	return test_summary();
 }
