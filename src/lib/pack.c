@@ -57,6 +57,7 @@ typedef struct {
 struct pir_packset {
 	pack *v;
 	size_t n, cap;
+	bool borrowed; /* the caller's buffers: neither mapped nor released here */
 };
 
 static uint32_t be32(const unsigned char *p)
@@ -82,54 +83,80 @@ static const unsigned char *map_file(const char *path, size_t *len)
 	return map == MAP_FAILED ? NULL : map;
 }
 
-/* Map one index and its pack; false (and nothing mapped) unless both are sound and agree. */
-static bool pack_open(pack *pk, const char *idx_path)
+/* Are pk's index and pack (idx, idx_len, data, map_len) sound, and do they agree? Fills the rest. */
+static bool pack_check(pack *pk)
 {
-	size_t nl = strlen(idx_path), rest;
-	char *pack_path;
-	const unsigned char *fan;
+	const unsigned char *fan = pk->idx + 8;
+	size_t rest;
 
-	memset(pk, 0, sizeof(*pk));
-	if (!(pk->idx = map_file(idx_path, &pk->idx_len)))
-		return false;
-	fan = pk->idx + 8;
 	if (pk->idx_len < 8 + 256 * 4 + 2 * ID_LEN || memcmp(pk->idx, "\377tOc", 4) ||
 	    be32(pk->idx + 4) != 2)
-		goto fail;
+		return false;
 	for (int i = 1; i < 256; i++)
 		if (be32(fan + (i - 1) * 4) > be32(fan + i * 4))
-			goto fail;
+			return false;
 	pk->n = be32(fan + 255 * 4);
 	rest = pk->idx_len - 8 - 256 * 4 - 2 * ID_LEN;
 	if (pk->n > rest / 28)
-		goto fail;
+		return false;
 	pk->ids = fan + 256 * 4;
 	pk->off32 = pk->ids + (size_t)pk->n * (ID_LEN + 4);
 	pk->off64 = pk->off32 + (size_t)pk->n * 4;
 	pk->off64_end = pk->idx + pk->idx_len - 2 * ID_LEN;
+	/* the pack this index describes: same count, same checksum */
+	if (pk->map_len < 12 + ID_LEN || memcmp(pk->data, "PACK", 4) ||
+	    be32(pk->data + 4) != 2 || be32(pk->data + 8) != pk->n ||
+	    memcmp(pk->data + pk->map_len - ID_LEN, pk->off64_end, ID_LEN))
+		return false;
+	pk->len = pk->map_len - ID_LEN;
+	atomic_init(&pk->released, 0);
+	return true;
+}
 
+/* Map one index and its pack; false (and nothing mapped) unless both are sound and agree. */
+static bool pack_open(pack *pk, const char *idx_path)
+{
+	size_t nl = strlen(idx_path);
+	char *pack_path;
+
+	memset(pk, 0, sizeof(*pk));
+	if (!(pk->idx = map_file(idx_path, &pk->idx_len)))
+		return false;
 	if (!(pack_path = pir_malloc(nl + 2)))
 		goto fail;
 	memcpy(pack_path, idx_path, nl - 4);
 	memcpy(pack_path + nl - 4, ".pack", 6);
 	pk->data = map_file(pack_path, &pk->map_len);
 	free(pack_path);
-	if (!pk->data)
-		goto fail;
-	/* the pack this index describes: same count, same checksum */
-	if (pk->map_len < 12 + ID_LEN || memcmp(pk->data, "PACK", 4) ||
-	    be32(pk->data + 4) != 2 || be32(pk->data + 8) != pk->n ||
-	    memcmp(pk->data + pk->map_len - ID_LEN, pk->off64_end, ID_LEN))
-		goto fail;
-	pk->len = pk->map_len - ID_LEN;
-	atomic_init(&pk->released, 0);
-	return true;
+	if (pk->data && pack_check(pk))
+		return true;
 fail:
 	if (pk->data)
 		munmap((void *)pk->data, pk->map_len);
 	munmap((void *)pk->idx, pk->idx_len);
 	memset(pk, 0, sizeof(*pk));
 	return false;
+}
+
+int pir_packset_from_buffers(pir_packset **out, const unsigned char *idx, size_t idx_len,
+			     const unsigned char *pack_data, size_t pack_len)
+{
+	pir_packset *ps;
+
+	if (!(*out = ps = pir_calloc(1, sizeof(*ps))) || !(ps->v = pir_calloc(1, sizeof(*ps->v)))) {
+		free(ps);
+		*out = NULL;
+		return PIR_ENOMEM;
+	}
+	ps->cap = 1;
+	ps->borrowed = true;
+	ps->v[0].idx = idx;
+	ps->v[0].idx_len = idx_len;
+	ps->v[0].data = pack_data;
+	ps->v[0].map_len = pack_len;
+	if (pack_check(&ps->v[0]))
+		ps->n = 1;
+	return 0;
 }
 
 typedef struct {
@@ -199,7 +226,7 @@ void pir_packset_free(pir_packset *ps)
 {
 	if (!ps)
 		return;
-	for (size_t i = 0; i < ps->n; i++) {
+	for (size_t i = 0; i < ps->n && !ps->borrowed; i++) {
 		munmap((void *)ps->v[i].data, ps->v[i].map_len);
 		munmap((void *)ps->v[i].idx, ps->v[i].idx_len);
 	}
@@ -222,6 +249,8 @@ void pir_packset_release_below(pir_packset *ps, uint64_t pos, size_t margin)
 	size_t p = pos == PIR_PACK_NOPOS ? ps->n : (size_t)(pos >> 48);
 	uint64_t off = pos & 0xffffffffffffu;
 
+	if (ps->borrowed)
+		return;
 	for (size_t i = 0; i < p && i < ps->n; i++)
 		release_to(&ps->v[i], ps->v[i].map_len);
 	if (p < ps->n && off > margin)

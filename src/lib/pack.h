@@ -30,6 +30,12 @@ typedef struct pir_pack_cursor pir_pack_cursor;
  */
 int pir_packset_open(pir_packset **out, const char *pack_dir);
 void pir_packset_free(pir_packset *ps);
+/*
+ * A set of the one pack in these buffers, which the caller keeps (for the
+ * fuzzer): empty unless they are a sound index and pack. 0, or PIR_ENOMEM.
+ */
+int pir_packset_from_buffers(pir_packset **out, const unsigned char *idx, size_t idx_len,
+			     const unsigned char *pack, size_t pack_len);
 
 size_t pir_packset_count(const pir_packset *ps);
 /* Number of objects in pack `p`, and the id of its `i`th object (index order). */
