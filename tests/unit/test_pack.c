@@ -235,6 +235,20 @@ static bool spit(const char *path, const unsigned char *data, size_t len)
 	return f ? (fclose(f) == 0 && ok) : false;
 }
 
+/* Remove dir/NAME.pack, dir/NAME.idx and dir itself. */
+static void remove_pack(const char *dir, const char *name)
+{
+	const char *ext[] = {"pack", "idx"};
+
+	for (size_t i = 0; i < 2; i++) {
+		char *path = pir_sprintf("%s/%s.%s", dir, name, ext[i]);
+		if (path)
+			unlink(path);
+		free(path);
+	}
+	rmdir(dir);
+}
+
 static int cmp_u64(const void *a, const void *b)
 {
 	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
@@ -339,11 +353,7 @@ static void test_damaged_pack(void)
 	CHECK(tried >= 10);
 	CHECK_INT(refused, tried);
 done:
-	if (tidx)
-		unlink(tidx);
-	if (tpack)
-		unlink(tpack);
-	rmdir(tmp);
+	remove_pack(tmp, "pack-x");
 	free(offs);
 	free(idx_data);
 	free(pack_data);
@@ -439,17 +449,6 @@ static bool hand_pack(const char *dir, uint32_t version, const hand_entry *v, si
 	return ok;
 }
 
-static void hand_clean(const char *dir)
-{
-	char *a = pir_sprintf("%s/pack-t.pack", dir), *b = pir_sprintf("%s/pack-t.idx", dir);
-	if (a)
-		unlink(a);
-	if (b)
-		unlink(b);
-	free(a);
-	free(b);
-}
-
 /* A REF_DELTA whose base is itself: refused as a cycle (2), quickly, never looped on. */
 static void test_delta_cycle(void)
 {
@@ -470,8 +469,7 @@ static void test_delta_cycle(void)
 	CHECK_INT(pir_pack_read(c, pir_packset_find(ps, e.id), SIZE_MAX, &po), 2);
 	pir_pack_cursor_free(c);
 	pir_packset_free(ps);
-	hand_clean(dir);
-	rmdir(dir);
+	remove_pack(dir, "pack-t");
 }
 
 /* A delta of more than a megabyte: the size limit reads its first bytes only. */
@@ -531,8 +529,7 @@ static void test_big_delta(void)
 	CHECK_INT(pir_packset_count(ps), 0);
 	pir_packset_free(ps);
 done:
-	hand_clean(dir);
-	rmdir(dir);
+	remove_pack(dir, "pack-t");
 	free(delta);
 	free(expect);
 }
@@ -554,8 +551,7 @@ static void test_fifo_pack(void)
 	CHECK_INT(pir_packset_count(ps), 0);
 	pir_packset_free(ps);
 	free(pack);
-	hand_clean(dir);
-	rmdir(dir);
+	remove_pack(dir, "pack-t");
 }
 
 int main(void)
