@@ -114,23 +114,14 @@ static bool pack_check(pack *pk)
 }
 
 /* Map one index and its pack; false (and nothing mapped) unless both are sound and agree. */
-static bool pack_open(pack *pk, const char *idx_path)
+static bool pack_open(pack *pk, const char *idx_path, const char *pack_path)
 {
-	size_t nl = strlen(idx_path);
-	char *pack_path;
-
 	memset(pk, 0, sizeof(*pk));
 	if (!(pk->idx = map_file(idx_path, &pk->idx_len)))
 		return false;
-	if (!(pack_path = pir_malloc(nl + 2)))
-		goto fail;
-	memcpy(pack_path, idx_path, nl - 4);
-	memcpy(pack_path + nl - 4, ".pack", 6);
 	pk->data = map_file(pack_path, &pk->map_len);
-	free(pack_path);
 	if (pk->data && pack_check(pk))
 		return true;
-fail:
 	if (pk->data)
 		munmap((void *)pk->data, pk->map_len);
 	munmap((void *)pk->idx, pk->idx_len);
@@ -160,7 +151,7 @@ int pir_packset_from_buffers(pir_packset **out, const unsigned char *idx, size_t
 }
 
 typedef struct {
-	char *path;
+	char *idx, *pack;
 	int64_t mtime;
 } pack_name;
 
@@ -170,7 +161,7 @@ static int cmp_pack_name(const void *a, const void *b)
 	const pack_name *x = a, *y = b;
 	if (x->mtime != y->mtime)
 		return x->mtime < y->mtime ? 1 : -1;
-	return strcmp(x->path, y->path);
+	return strcmp(x->idx, y->idx);
 }
 
 int pir_packset_open(pir_packset **out, const char *pack_dir)
@@ -189,18 +180,22 @@ int pir_packset_open(pir_packset **out, const char *pack_dir)
 	while (!err && (de = readdir(dir))) {
 		size_t nl = strlen(de->d_name);
 		struct stat st;
-		char *path;
+		pack_name *pn;
 
 		if (nl < 5 || strcmp(de->d_name + nl - 4, ".idx"))
 			continue;
-		if (pir_grow((void **)&names, &cap, nnames + 1, sizeof(*names)) < 0 ||
-		    !(path = pir_sprintf("%s/%.*s.pack", pack_dir, (int)(nl - 4), de->d_name))) {
+		if (pir_grow((void **)&names, &cap, nnames + 1, sizeof(*names)) < 0) {
 			err = PIR_ENOMEM;
 			break;
 		}
-		names[nnames].mtime = stat(path, &st) == 0 ? (int64_t)st.st_mtime : 0;
-		memcpy(path + strlen(path) - 5, ".idx", 5);
-		names[nnames++].path = path;
+		pn = &names[nnames++];
+		pn->idx = pir_sprintf("%s/%s", pack_dir, de->d_name);
+		pn->pack = pir_sprintf("%s/%.*s.pack", pack_dir, (int)(nl - 4), de->d_name);
+		if (!pn->idx || !pn->pack) {
+			err = PIR_ENOMEM;
+			break;
+		}
+		pn->mtime = stat(pn->pack, &st) == 0 ? (int64_t)st.st_mtime : 0;
 	}
 	closedir(dir);
 	if (nnames)
@@ -209,11 +204,13 @@ int pir_packset_open(pir_packset **out, const char *pack_dir)
 	for (size_t i = 0; !err && i < nnames && ps->n < MAX_PACKS; i++) {
 		if (pir_grow((void **)&ps->v, &ps->cap, ps->n + 1, sizeof(*ps->v)) < 0)
 			err = PIR_ENOMEM;
-		else if (pack_open(&ps->v[ps->n], names[i].path))
+		else if (pack_open(&ps->v[ps->n], names[i].idx, names[i].pack))
 			ps->n++;
 	}
-	for (size_t i = 0; i < nnames; i++)
-		free(names[i].path);
+	for (size_t i = 0; i < nnames; i++) {
+		free(names[i].idx);
+		free(names[i].pack);
+	}
 	free(names);
 	if (err) {
 		pir_packset_free(ps);
@@ -282,13 +279,14 @@ static uint64_t pack_offset(const pack *pk, uint32_t i)
 			return PIR_PACK_NOPOS;
 		off = (uint64_t)be32(pk->off64 + k * 8) << 32 | be32(pk->off64 + k * 8 + 4);
 	}
-	return off >= 12 && off < pk->len ? off : PIR_PACK_NOPOS;
+	/* inside the pack, and within the 48 bits a position gives it */
+	return off >= 12 && off < pk->len && !(off >> 48) ? off : PIR_PACK_NOPOS;
 }
 
 uint64_t pir_packset_pos(const pir_packset *ps, size_t p, uint32_t i)
 {
 	uint64_t off = pack_offset(&ps->v[p], i);
-	return off == PIR_PACK_NOPOS || off >> 48 ? PIR_PACK_NOPOS : (uint64_t)p << 48 | off;
+	return off == PIR_PACK_NOPOS ? PIR_PACK_NOPOS : (uint64_t)p << 48 | off;
 }
 
 /* Binary search of one id in one index, narrowed by the fanout table. */
@@ -315,7 +313,7 @@ uint64_t pir_packset_find(const pir_packset *ps, const unsigned char *id)
 {
 	for (size_t p = 0; p < ps->n; p++) {
 		uint64_t off = pack_find(&ps->v[p], id);
-		if (off != PIR_PACK_NOPOS && !(off >> 48))
+		if (off != PIR_PACK_NOPOS)
 			return (uint64_t)p << 48 | off;
 	}
 	return PIR_PACK_NOPOS;
@@ -575,7 +573,6 @@ static bool cache_put(pir_pack_cursor *c, uint64_t pos, unsigned char *data, siz
 }
 
 /* ---- reading ---- */
-
 
 /* Parse the entry at `off`; false when it runs off the pack or makes no sense. */
 static bool entry_at(const pack *pk, uint64_t off, entry *e)
