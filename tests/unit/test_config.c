@@ -565,13 +565,7 @@ static void remove_tree(char *dir)
 
 static void write_file(const char *path, const char *content)
 {
-	FILE *f = fopen(path, "wb");
-
-	CHECK(f != NULL);
-	if (f) {
-		fputs(content, f);
-		fclose(f);
-	}
+	CHECK(test_write_file(path, content, strlen(content)));
 }
 
 static void test_load(void)

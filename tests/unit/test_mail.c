@@ -489,29 +489,9 @@ static void test_mbox(void)
 	pir_buf_dispose(&b);
 }
 
-static char *read_all(const char *path)
-{
-	FILE *f = fopen(path, "rb");
-	char *s;
-	long n;
-
-	if (!f)
-		return NULL;
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	rewind(f);
-	s = malloc((size_t)n + 1);
-	s[fread(s, 1, (size_t)n, f)] = '\0';
-	fclose(f);
-	return s;
-}
-
 static void write_script(const char *path, const char *body)
 {
-	FILE *f = fopen(path, "w");
-
-	fputs(body, f);
-	fclose(f);
+	CHECK(test_write_file(path, body, strlen(body)));
 	chmod(path, 0755);
 }
 
@@ -554,10 +534,10 @@ static void test_sendmail(void)
 	snprintf(script, sizeof(script), "#!/bin/sh\necho \"$@\" > '%s'\ncat > '%s'\n", args, out);
 	write_script(path, script);
 	CHECK_INT(pir_mail_send_sendmail(path, msg, strlen(msg)), 0);
-	got = read_all(out);
+	got = test_read_file(out, NULL);
 	CHECK_STR(got, "To: t@example.com\nSubject: s\n\nline\n.\nlast\n");
 	free(got);
-	got = read_all(args);
+	got = test_read_file(args, NULL);
 	CHECK_STR(got, "-t -oi\n");
 	free(got);
 

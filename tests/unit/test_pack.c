@@ -210,31 +210,6 @@ static void test_size_limit(void)
 
 /* ---- damaged packs ---- */
 
-static unsigned char *slurp(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	unsigned char *buf = NULL;
-	long n;
-
-	if (!f)
-		return NULL;
-	if (fseek(f, 0, SEEK_END) == 0 && (n = ftell(f)) > 0 && fseek(f, 0, SEEK_SET) == 0 &&
-	    (buf = malloc((size_t)n)) && fread(buf, 1, (size_t)n, f) != (size_t)n) {
-		free(buf);
-		buf = NULL;
-	}
-	*len = buf ? (size_t)n : 0;
-	fclose(f);
-	return buf;
-}
-
-static bool spit(const char *path, const unsigned char *data, size_t len)
-{
-	FILE *f = fopen(path, "wb");
-	bool ok = f && fwrite(data, 1, len, f) == len;
-	return f ? (fclose(f) == 0 && ok) : false;
-}
-
 /* Remove dir/NAME.pack, dir/NAME.idx and dir itself. */
 static void remove_pack(const char *dir, const char *name)
 {
@@ -289,8 +264,8 @@ static void test_damaged_pack(void)
 
 	CHECK(mkdtemp(tmp) != NULL);
 	CHECK(pack_files(dir, &idx, &pack));
-	CHECK((idx_data = slurp(idx, &idx_len)) != NULL);
-	CHECK((pack_data = slurp(pack, &pack_len)) != NULL);
+	CHECK((idx_data = (unsigned char *)test_read_file(idx, &idx_len)) != NULL);
+	CHECK((pack_data = (unsigned char *)test_read_file(pack, &pack_len)) != NULL);
 	CHECK_INT(git_repository_open(&gr, repo), 0);
 	CHECK_INT(git_repository_odb(&odb, gr), 0);
 	tidx = pir_sprintf("%s/pack-x.idx", tmp);
@@ -312,7 +287,7 @@ static void test_damaged_pack(void)
 	offs[n] = pack_len - 20;
 
 	/* a pack that does not match its index is left to libgit2 */
-	CHECK(spit(tidx, idx_data, idx_len) && spit(tpack, pack_data, pack_len - 1));
+	CHECK(test_write_file(tidx, idx_data, idx_len) && test_write_file(tpack, pack_data, pack_len - 1));
 	CHECK_INT(pir_packset_open(&ps, tmp), 0);
 	CHECK_INT(pir_packset_count(ps), 0);
 	pir_packset_free(ps);
@@ -326,7 +301,7 @@ static void test_damaged_pack(void)
 		if (offs[e + 1] - offs[e] < 64) /* too short to be sure we hit the stream */
 			continue;
 		pack_data[at] ^= 0x5a;
-		CHECK(spit(tpack, pack_data, pack_len));
+		CHECK(test_write_file(tpack, pack_data, pack_len));
 		pack_data[at] ^= 0x5a;
 		CHECK_INT(pir_packset_open(&ps, tmp), 0);
 		CHECK_INT(pir_packset_count(ps), 1);
@@ -439,10 +414,10 @@ static bool hand_pack(const char *dir, uint32_t version, const hand_entry *v, si
 	pir_buf_put(&idx, "IIIIIIIIIIIIIIIIIIII", 20);
 
 	path = pir_sprintf("%s/pack-t.pack", dir);
-	ok = path && spit(path, (const unsigned char *)pack.ptr, pack.size);
+	ok = path && test_write_file(path, (const unsigned char *)pack.ptr, pack.size);
 	free(path);
 	path = pir_sprintf("%s/pack-t.idx", dir);
-	ok = ok && path && spit(path, (const unsigned char *)idx.ptr, idx.size);
+	ok = ok && path && test_write_file(path, (const unsigned char *)idx.ptr, idx.size);
 	free(path);
 	pir_buf_dispose(&pack);
 	pir_buf_dispose(&idx);
