@@ -197,16 +197,47 @@ else
 	ok "(g) an overdue high item is only a warning by default"
 fi
 before=$(head_commit)
-printf 'more retry budgets\n' >>README
-git add README
-if PIRSCAN_ARGS="--fail-on high --grace 7" try "g: high item, --fail-on high"; then
-	fail "(g) PIRSCAN_ARGS='--fail-on high' did not block an overdue high item"
+
+# (g2) the commit changes that item: with --fail-on high it now blocks
+printf '%s%s' "$done_items" "$high_item" | sed 's/Document the retry budget/Document the retry budget and its alert/' >action-items.yml
+git add action-items.yml
+if PIRSCAN_ARGS="--fail-on high --grace 7" try "g: high item changed, --fail-on high"; then
+	fail "(g) PIRSCAN_ARGS='--fail-on high' did not block a changed overdue high item"
 elif [ "$(head_commit)" != "$before" ]; then
 	fail "(g) git commit failed but HEAD moved"
 elif ! has "fails at high and above, grace 7 days"; then
 	fail "(g) the policy from PIRSCAN_ARGS is not in the report"
 else
 	ok "(g) PIRSCAN_ARGS sets the policy"
+fi
+git checkout -q HEAD -- action-items.yml
+
+# (i) old debt: the failing item is already in HEAD and this commit does not
+# touch it: allowed, and the item is still shown as a warning
+printf 'more retry budgets\n' >>README
+git add README
+if ! PIRSCAN_ARGS="--fail-on high" try "i: unrelated change, old failing item"; then
+	fail "(i) an item the commit does not touch blocked it"
+elif [ "$(head_commit)" = "$before" ]; then
+	fail "(i) git commit succeeded but HEAD did not move"
+elif ! has "PIR-2020-03-01-001"; then
+	fail "(i) the old failing item is not shown as a warning"
+else
+	ok "(i) old debt does not block a commit that does not touch it"
+fi
+before=$(head_commit)
+
+# (j) PIRSCAN_CHECK_ALL=1: every failing item blocks, touched or not
+printf 'still more retry budgets\n' >>README
+git add README
+if PIRSCAN_CHECK_ALL=1 PIRSCAN_ARGS="--fail-on high" try "j: check all"; then
+	fail "(j) PIRSCAN_CHECK_ALL=1 let an old failing item through"
+elif [ "$(head_commit)" != "$before" ]; then
+	fail "(j) git commit failed but HEAD moved"
+elif ! has "PIR-2020-03-01-001"; then
+	fail "(j) the failing item is not named"
+else
+	ok "(j) PIRSCAN_CHECK_ALL=1 blocks on every failing item"
 fi
 
 # (h) pirscan cannot run (a bad option): blocked, and said so
@@ -220,18 +251,20 @@ else
 	ok "(h) a pirscan failure blocks the commit and says so"
 fi
 
-# (e) pirscan is not installed: the commit goes through, with a warning
+# (e) pirscan is not installed: blocked, with a message saying so (a check
+# that cannot run cannot vouch for the commit)
 printf '%s%s' "$done_items" "$second_item" >action-items.yml
 git add action-items.yml
-if ! PIRSCAN=$tmp/no/such/pirscan try "e: no pirscan"; then
-	fail "(e) a missing pirscan blocked the commit"
-elif [ "$(head_commit)" = "$before" ]; then
-	fail "(e) git commit succeeded but HEAD did not move"
-elif ! has "warning" || ! has "no/such/pirscan"; then
-	fail "(e) no warning about the missing pirscan"
+if PIRSCAN=$tmp/no/such/pirscan try "e: no pirscan"; then
+	fail "(e) the commit went through though pirscan is not installed"
+elif [ "$(head_commit)" != "$before" ]; then
+	fail "(e) git commit failed but HEAD moved"
+elif ! has "not found" || ! has "no/such/pirscan" || ! has "no-verify"; then
+	fail "(e) no clear message about the missing pirscan"
 else
-	ok "(e) without pirscan the commit goes through, with a warning"
+	ok "(e) without pirscan the commit is blocked, saying why"
 fi
+git reset -q
 
 # the temporary commits never become a branch, a tag or part of HEAD's history
 if git log --format=%s HEAD | grep -q 'pirscan pre-commit check' ||
