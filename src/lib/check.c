@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal.h"
+#include "scan_int.h"
 
 struct pir_check {
 	const pir_scan *scan;
@@ -64,13 +64,15 @@ static void decide(const pir_check *c, const pir_item *it, pir_check_result *r)
 	if (!it->closed && it->due != PIR_DATE_NONE && !overdue &&
 	    it->due - pir_scan_as_of(c->scan) <= o->warn_within)
 		warn |= PIR_WHY_DUE_SOON;
-	/* a snooze vouches for a date, not for an entry that cannot be read */
-	if (it->snoozed && (fail & PIR_REASON_INVALID))
+	if (it->snoozed && (fail & PIR_REASON_INVALID)) {
+		/* a snooze vouches for a date, not for an entry that cannot be read */
 		fail = PIR_REASON_INVALID;
-	if (fail && it->snoozed && !(fail & PIR_REASON_INVALID)) {
+	} else if (fail && it->snoozed) {
 		r->verdict = PIR_VERDICT_SNOOZED;
 		r->why = fail;
-	} else if (fail && c->changed_only && !it->changed) {
+		return;
+	}
+	if (fail && c->changed_only && !it->changed) {
 		r->verdict = PIR_VERDICT_WARN;
 		r->why = fail | PIR_WHY_UNCHANGED;
 	} else if (fail) {
@@ -102,14 +104,19 @@ static void decide_file(const pir_check *c, pir_check_result *r)
 
 /* ---- problems of the action-items files ---- */
 
-/* An error of an action-items file of the scanned tree (actions.c, scan.c). */
-static bool is_file_problem(const pir_diagnostic *d)
+/*
+ * What keeps an action-items file of the scanned tree from being read
+ * (actions.c, scan.c): its errors, and its being skipped as too large.
+ */
+static bool is_file_problem(const pir_scan *s, const pir_diagnostic *d)
 {
 	static const char *const codes[] = {"yaml-syntax", "yaml-schema", "yaml-field", "binary"};
 
-	if (d->level != PIR_DIAG_ERROR || !d->path || !d->repo)
+	if (!d->path || !d->repo)
 		return false;
-	for (size_t i = 0; i < PIR_ARRAY_SIZE(codes); i++)
+	if (strcmp(d->code, "too-large") == 0)
+		return pir_scan_is_item_file(s, d->path);
+	for (size_t i = 0; d->level == PIR_DIAG_ERROR && i < PIR_ARRAY_SIZE(codes); i++)
 		if (strcmp(d->code, codes[i]) == 0)
 			return true;
 	return false;
@@ -161,8 +168,8 @@ static size_t entry_of(const anchor *v, size_t n, const pir_diagnostic *d)
 
 /*
  * Give each item result the field errors of its entries, and each other
- * error of an action-items file a result of its own (results[nitems..]).
- * Returns the number of results, or PIR_ENOMEM.
+ * problem of an action-items file a result of its own (results[nitems..]).
+ * Sets the number of results; returns 0 or PIR_ENOMEM.
  */
 static int attach_problems(pir_check *c, size_t nitems, size_t *nresults)
 {
@@ -192,7 +199,7 @@ static int attach_problems(pir_check *c, size_t nitems, size_t *nresults)
 	for (size_t d = 0; d < nd; d++) {
 		const pir_diagnostic *diag = pir_scan_diagnostic(s, d);
 		owner[d] = SIZE_MAX;
-		if (!is_file_problem(diag))
+		if (!is_file_problem(s, diag))
 			continue;
 		if (strcmp(diag->code, "yaml-field") == 0)
 			owner[d] = entry_of(anchors, na, diag);
@@ -219,7 +226,7 @@ done:
 	return err;
 }
 
-/* Failing first, then warnings, snoozed, passed; within each, file problems, then the scan's order. */
+/* Failing first, then warnings, snoozed, passed; within each, file problems, then scan order. */
 static int cmp_results(const void *a, const void *b)
 {
 	static const int order[] = {[PIR_VERDICT_FAIL] = 0, [PIR_VERDICT_WARN] = 1,

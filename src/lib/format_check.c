@@ -68,7 +68,7 @@ static const char *date_str(char buf[11], pir_date d)
 	return buf[0] ? buf : "-";
 }
 
-/* The item's name in a report: its ID, else its incident, else "marker" (or "entry"). */
+/* The item's name in a report: its ID, else its incident, else "marker" (or "(no id)"). */
 static const char *item_name(const pir_item *it)
 {
 	if (it->id || it->incident)
@@ -188,6 +188,8 @@ static const char *file_problem_text(const char *code)
 		return "not an action-items entry: it is not read, so an item in it cannot be judged";
 	if (strcmp(code, "binary") == 0)
 		return "the action-items file is binary: none of its items can be read";
+	if (strcmp(code, "too-large") == 0)
+		return "the action-items file is larger than --max-size: none of its items are read";
 	return "an action-items entry that cannot be read cannot be judged";
 }
 
@@ -561,7 +563,8 @@ static size_t rule_index(unsigned bit)
 	return 0;
 }
 
-/* A SARIF physical location: a relative URI and a line (no column: ours count bytes, SARIF's UTF-16 code units). */
+/* A SARIF physical location: a relative URI and a line (no column: ours count bytes,
+ * SARIF's UTF-16 code units). */
 static void sarif_physical(out_t *o, const char *path, unsigned line)
 {
 	put(o, "\"physicalLocation\": {\"artifactLocation\": {\"uri\": ");
@@ -593,7 +596,7 @@ static void sarif_message(out_t *o, const pir_check *c, const pir_check_result *
 	pir_buf_dispose(&msg);
 }
 
-/* One SARIF result: at location `l` of the result's item, or at its file problem when `l` is NULL. */
+/* One SARIF result: at location `l` of the result's item, or at its file problem (`l` NULL). */
 static void sarif_result(out_t *o, const pir_check *c, const pir_check_result *r,
 			 const pir_location *l, bool *first)
 {

@@ -413,7 +413,7 @@ static void test_custom_severities(void)
 	pir_buf_dispose(&errors);
 }
 
-/* fail_on_invalid: a boolean; false lets invalid entries warn, unless fail_on_reasons lists invalid. */
+/* fail_on_invalid: a boolean; false lets invalid entries warn, unless fail_on_reasons says invalid. */
 static void test_fail_on_invalid(void)
 {
 	static const char *const values[] = {"false", "False", "true", "TRUE"};
