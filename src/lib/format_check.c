@@ -572,8 +572,8 @@ static void sarif_physical(out_t *o, const char *path, unsigned line)
 	putf(o, ", \"uriBaseId\": \"%%SRCROOT%%\"}, \"region\": {\"startLine\": %u}}", line ? line : 1);
 }
 
-/* The result's message: name, title, reasons and owner. */
-static void sarif_message(out_t *o, const pir_check *c, const pir_check_result *r)
+/* "NAME: TITLE (reasons[; owner OWNER])", a JSON string: SARIF message, GitLab description. */
+static void json_summary(out_t *o, const pir_check *c, const pir_check_result *r, bool owner)
 {
 	const pir_item *it = r->item;
 	pir_buf msg = PIR_BUF_INIT;
@@ -586,7 +586,7 @@ static void sarif_message(out_t *o, const pir_check *c, const pir_check_result *
 	}
 	put(&m, " (");
 	explain_all(&m, c, r, "; ");
-	if (it && it->owner && *it->owner) {
+	if (owner && it && it->owner && *it->owner) {
 		put(&m, "; owner ");
 		put(&m, it->owner);
 	}
@@ -611,7 +611,7 @@ static void sarif_result(out_t *o, const pir_check *c, const pir_check_result *r
 	json_str(o, pir_check_why_name(rule));
 	putf(o, ", \"ruleIndex\": %zu, \"level\": \"%s\", \"message\": {\"text\": ", rule_index(rule),
 	     r->verdict == PIR_VERDICT_FAIL ? "error" : r->verdict == PIR_VERDICT_WARN ? "warning" : "note");
-	sarif_message(o, c, r);
+	json_summary(o, c, r, true);
 	put(o, "}, \"locations\": [{");
 	sarif_physical(o, l ? l->path : fd->path, l ? l->line : fd->line);
 	put(o, "}]");
@@ -937,28 +937,16 @@ static void gitlab_issue(out_t *o, const pir_check *c, const pir_check_result *r
 	const char *sev = r->verdict == PIR_VERDICT_WARN ? "minor"
 			  : it && it->severity_rank == 0 ? "critical"
 							 : "major";
-	pir_buf desc = PIR_BUF_INIT;
-	out_t m = {&desc, 0};
 
-	put(&m, result_name(r));
-	if (result_title(r)) {
-		put(&m, ": ");
-		put(&m, result_title(r));
-	}
-	put(&m, " (");
-	explain_all(&m, c, r, "; ");
-	put(&m, ")");
-	o->err = o->err ? o->err : m.err;
 	put(o, *first ? "\n  {\"description\": " : ",\n  {\"description\": ");
 	*first = false;
-	json_str(o, desc.ptr);
+	json_summary(o, c, r, false);
 	put(o, ", \"check_name\": ");
 	json_str(o, pir_check_why_name(primary_why(r->why)));
 	putf(o, ", \"fingerprint\": \"%016llx\", \"severity\": \"%s\", \"location\": {\"path\": ",
 	     (unsigned long long)fingerprint, sev);
 	json_str(o, path);
 	putf(o, ", \"lines\": {\"begin\": %u}}}", line ? line : 1);
-	pir_buf_dispose(&desc);
 }
 
 static void write_gitlab(out_t *o, const pir_check *c)
