@@ -23,10 +23,22 @@ typedef enum {
 #define PIR_WHY_BELOW (1u << 18)       /**< overdue, below the fail-on severity */
 #define PIR_WHY_UNCHANGED (1u << 19)   /**< would fail, but not touched since changed_since */
 
+/**
+ * One result of the gate: an item, or a problem of an action-items file as a
+ * whole (a YAML syntax error, a file of the wrong shape, a binary file) that
+ * no item stands for. Either way an unreadable entry is never left out.
+ */
 typedef struct {
-	const pir_item *item;
+	const pir_item *item; /**< NULL for a problem of a file as a whole */
 	pir_verdict verdict;
 	unsigned why; /**< PIR_REASON_* and PIR_WHY_* bits behind the verdict */
+	/**
+	 * What makes it `invalid`: the validation errors of the item's entries
+	 * (borrowed from the scan's diagnostics, in file order), or for a result
+	 * without item, the one diagnostic of its file.
+	 */
+	const pir_diagnostic *const *problems;
+	size_t nproblems;
 } pir_check_result;
 
 /** The gate's decisions over a scan. Opaque. */
@@ -42,7 +54,10 @@ PIR_EXTERN(int) pir_check_new(pir_check **out, const pir_scan *scan,
 			      const pir_check_options *opts, bool changed_only);
 PIR_EXTERN(void) pir_check_free(pir_check *check);
 
-/** Results: failing first, then warnings, then snoozed, then passed; most urgent first. */
+/**
+ * Results: failing first, then warnings, then snoozed, then passed; within
+ * each, file problems first, then items most urgent first.
+ */
 PIR_EXTERN(size_t) pir_check_count(const pir_check *check);
 PIR_EXTERN(const pir_check_result *) pir_check_result_at(const pir_check *check, size_t i);
 /** Number of results with verdict `v`. */

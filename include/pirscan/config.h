@@ -28,10 +28,16 @@ typedef struct {
 	int grace;              /**< days an item may be overdue before it fails */
 	int warn_within;        /**< warn for items due within this many days */
 	int max_slips;          /**< more due-date moves than this is the reason "slipping" */
+	/**
+	 * Invalid entries and unreadable action-items files only warn
+	 * (--no-fail-on-invalid); by default they fail, as they cannot be
+	 * judged. `invalid` in fail_reasons fails them whatever this says.
+	 */
+	bool warn_invalid;
 } pir_check_options;
 
 #define PIR_CHECK_OPTIONS_VERSION 1
-#define PIR_CHECK_OPTIONS_INIT {PIR_CHECK_OPTIONS_VERSION, NULL, 0, 0, 7, 2}
+#define PIR_CHECK_OPTIONS_INIT {PIR_CHECK_OPTIONS_VERSION, NULL, 0, 0, 7, 2, false}
 
 /**
  * Parse and validate a configuration of `len` bytes; `name` is the file name

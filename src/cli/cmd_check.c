@@ -11,7 +11,8 @@ static void usage(FILE *f)
 	fputs("usage: pirscan check [OPTIONS] [REPO...]\n"
 	      "\n"
 	      "Fail (exit 1) when an open action item is overdue by more than the grace days\n"
-	      "and its severity is at or above --fail-on; warn about items due soon.\n"
+	      "and its severity is at or above --fail-on, or when an action-items entry or\n"
+	      "file cannot be read (invalid); warn about items due soon.\n"
 	      "\n"
 	      "Gate options (flags win over the configuration file):\n"
 	      "  --fail-on SEVERITY        fail on overdue items at or above it (default: the\n"
@@ -21,6 +22,8 @@ static void usage(FILE *f)
 	      "                            (e.g. unknown-id,no-owner,invalid,slipping)\n"
 	      "  --warn-within DAYS        warn about items due within DAYS (default 7)\n"
 	      "  --max-slips N             a due date moved more than N times is slipping (default 2)\n"
+	      "  --no-fail-on-invalid      invalid entries and unreadable action-items files only\n"
+	      "                            warn (default: they fail; --fail-on-invalid restores it)\n"
 	      "  --changed-since REF       pull-request mode: fail only on items added or changed\n"
 	      "                            since REF; older failures are warnings\n"
 	      "  --format FORMAT           table (default), json, sarif, junit, github or gitlab\n"
@@ -39,6 +42,7 @@ enum {
 	SET_REASONS = 1u << 2,
 	SET_WARN = 1u << 3,
 	SET_SLIPS = 1u << 4,
+	SET_INVALID = 1u << 5,
 };
 
 static int parse_reasons(unsigned *out, const char *list)
@@ -117,6 +121,9 @@ int cmd_check(int argc, char **argv)
 			usage(stdout);
 			ret = CLI_EXIT_OK;
 			goto done;
+		} else if (!strcmp(arg, "--no-fail-on-invalid") || !strcmp(arg, "--fail-on-invalid")) {
+			flags.warn_invalid = arg[2] == 'n';
+			set |= SET_INVALID;
 		} else if ((r = cli_opt_value("--fail-on-reason", argc, argv, &i, &v)) != 0) {
 			if (r < 0 || parse_reasons(&flags.fail_reasons, v) < 0)
 				goto done;
@@ -173,6 +180,16 @@ int cmd_check(int argc, char **argv)
 		opts.warn_within = flags.warn_within;
 	if (set & SET_SLIPS)
 		opts.max_slips = flags.max_slips;
+	if ((set & SET_INVALID) && flags.warn_invalid) {
+		if ((set & SET_REASONS) && (flags.fail_reasons & PIR_REASON_INVALID)) {
+			cli_error("--no-fail-on-invalid contradicts --fail-on-reason invalid");
+			ret = CLI_EXIT_FATAL;
+			goto done;
+		}
+		opts.fail_reasons &= ~(unsigned)PIR_REASON_INVALID; /* the flag wins over the file */
+	}
+	if (set & SET_INVALID)
+		opts.warn_invalid = flags.warn_invalid;
 	a.scan.max_slips = opts.max_slips;
 	/* a wrong --fail-on is a usage error: say so before a long scan */
 	if (opts.fail_on && !severity_known(a.scan.severities, opts.fail_on)) {

@@ -54,6 +54,7 @@ enum top_key {
 	K_STALE_DAYS,
 	K_FAIL_ON,
 	K_FAIL_ON_REASONS,
+	K_FAIL_ON_INVALID,
 	K_GRACE,
 	K_WARN_WITHIN,
 	K_MAX_SLIPS,
@@ -65,7 +66,8 @@ enum top_key {
 };
 
 static const char *const top_keys[K_COUNT] = {
-    "marker",	   "item_files", "severities", "stale_days", "fail_on", "fail_on_reasons", "grace",
+    "marker",	   "item_files", "severities", "stale_days", "fail_on", "fail_on_reasons",
+    "fail_on_invalid", "grace",
     "warn_within", "max_slips",	 "exclude",    "as_of",	     "teams",	"report",
 };
 
@@ -85,6 +87,7 @@ struct pir_config {
 	bool stale_none_set;
 	char *fail_on;
 	unsigned fail_reasons;
+	bool fail_on_invalid;
 	int grace, warn_within, max_slips;
 	pir_date as_of;
 	pir_team *teams;
@@ -681,6 +684,19 @@ static int read_fail_on_reasons(reader *rd, const yaml_node_t *v)
 	return 0;
 }
 
+/* A boolean; false contradicts `invalid` in fail_on_reasons (read before it, in key order). */
+static int read_fail_on_invalid(reader *rd, const yaml_node_t *v)
+{
+	echo_buf e;
+
+	if (v->type != YAML_SCALAR_NODE || !is_bool(v))
+		return fail(rd, v, "'fail_on_invalid' must be true or false, not %s", describe(&e, v));
+	rd->cfg->fail_on_invalid = pir_yaml_text(v)[0] == 't' || pir_yaml_text(v)[0] == 'T';
+	if (!rd->cfg->fail_on_invalid && (rd->cfg->fail_reasons & PIR_REASON_INVALID))
+		return fail(rd, v, "'fail_on_invalid' is false but 'fail_on_reasons' lists invalid");
+	return 0;
+}
+
 static int read_as_of(reader *rd, const yaml_node_t *v)
 {
 	echo_buf e;
@@ -874,6 +890,8 @@ static int read_value(reader *rd, enum top_key k, const yaml_node_t *v)
 		return read_fail_on(rd, v);
 	case K_FAIL_ON_REASONS:
 		return read_fail_on_reasons(rd, v);
+	case K_FAIL_ON_INVALID:
+		return read_fail_on_invalid(rd, v);
 	case K_GRACE:
 		return want_count(rd, v, "'grace'", &cfg->grace) < 0 ? PIR_ENOMEM : 0;
 	case K_WARN_WITHIN:
@@ -1320,6 +1338,8 @@ void pir_config_apply_check(const pir_config *config, pir_check_options *opts)
 		opts->fail_on = config->fail_on;
 	if (has(config, K_FAIL_ON_REASONS))
 		opts->fail_reasons = config->fail_reasons;
+	if (has(config, K_FAIL_ON_INVALID))
+		opts->warn_invalid = !config->fail_on_invalid;
 	if (has(config, K_GRACE))
 		opts->grace = config->grace;
 	if (has(config, K_WARN_WITHIN))

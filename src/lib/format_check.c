@@ -22,16 +22,26 @@ static void put(out_t *o, const char *s)
 		o->err = pir_buf_puts(o->b, s);
 }
 
+/* printf into the output, whatever the length: names from the configuration can be long. */
 static void putf(out_t *o, const char *fmt, ...) PIR_PRINTF(2, 3);
 static void putf(out_t *o, const char *fmt, ...)
 {
-	char tmp[512];
-	va_list ap;
+	va_list ap, again;
+	int n;
 
+	if (o->err)
+		return;
 	va_start(ap, fmt);
-	vsnprintf(tmp, sizeof(tmp), fmt, ap);
+	va_copy(again, ap);
+	n = vsnprintf(NULL, 0, fmt, ap);
 	va_end(ap);
-	put(o, tmp);
+	if (n < 0)
+		o->err = pir_error_set(PIR_ERROR, "format error");
+	else if ((o->err = pir_buf_grow(o->b, (size_t)n)) == 0) {
+		vsnprintf(o->b->ptr + o->b->size, (size_t)n + 1, fmt, again);
+		o->b->size += (size_t)n;
+	}
+	va_end(again);
 }
 
 static void json_str(out_t *o, const char *s)
@@ -58,10 +68,24 @@ static const char *date_str(char buf[11], pir_date d)
 	return buf[0] ? buf : "-";
 }
 
-/* The item's name in a report: its ID, else its incident, else "marker". */
+/* The item's name in a report: its ID, else its incident, else "marker" (or "(no id)"). */
 static const char *item_name(const pir_item *it)
 {
-	return it->id ? it->id : it->incident ? it->incident : "marker";
+	if (it->id || it->incident)
+		return it->id ? it->id : it->incident;
+	return it->nlocations && it->locations[0].kind == PIR_LOCATION_YAML ? "(no id)" : "marker";
+}
+
+/* A result's name: its item's, or for a problem of a whole file, the diagnostic's code. */
+static const char *result_name(const pir_check_result *r)
+{
+	return r->item ? item_name(r->item) : r->problems[0]->code;
+}
+
+/* A result's title: its item's, or the problem's message. */
+static const char *result_title(const pir_check_result *r)
+{
+	return r->item ? r->item->title : r->problems[0]->message;
 }
 
 static uint64_t fnv(uint64_t h, const char *s)
@@ -79,6 +103,20 @@ static const char *fingerprint(char out[32], const pir_item *it)
 	snprintf(out, 32, "marker-%016llx",
 		 (unsigned long long)fnv(1469598103934665603ull, it->locations[0].text));
 	return out;
+}
+
+/* A file problem's stable name: "file-" and a hash of its path, code and message (not the line). */
+static const char *problem_fingerprint(char out[32], const pir_diagnostic *d)
+{
+	uint64_t h = fnv(fnv(fnv(1469598103934665603ull, d->path), d->code), d->message);
+
+	snprintf(out, 32, "file-%016llx", (unsigned long long)h);
+	return out;
+}
+
+static const char *result_fingerprint(char out[32], const pir_check_result *r)
+{
+	return r->item ? fingerprint(out, r->item) : problem_fingerprint(out, r->problems[0]);
 }
 
 /*
@@ -118,14 +156,84 @@ static unsigned primary_why(unsigned why)
 	return 0;
 }
 
+/* Where to act on a result. */
+typedef struct {
+	const char *repo, *path;
+	unsigned line, column; /* line >= 1; column 0 when unknown */
+} where_t;
+
+/*
+ * A file problem at its position; an item whose first reason is `invalid` at
+ * its first problem (the field to fix); any other item where its work is.
+ */
+static where_t result_where(const pir_check_result *r)
+{
+	const pir_location *l;
+
+	if (r->nproblems && (!r->item || primary_why(r->why) == PIR_REASON_INVALID)) {
+		const pir_diagnostic *d = r->problems[0];
+		return (where_t){d->repo, d->path, d->line ? d->line : 1, d->line ? d->column : 0};
+	}
+	l = pir_item_work_location(r->item);
+	return (where_t){l->repo, l->path, l->line, l->column};
+}
+
+/* Why a problem of a whole file fails: what it keeps from being read. */
+static const char *file_problem_text(const char *code)
+{
+	if (strcmp(code, "yaml-syntax") == 0)
+		return "not valid YAML: the rest of the file is not read, so the items in it cannot "
+		       "be judged";
+	if (strcmp(code, "yaml-schema") == 0)
+		return "not an action-items entry: it is not read, so an item in it cannot be judged";
+	if (strcmp(code, "binary") == 0)
+		return "the action-items file is binary: none of its items can be read";
+	if (strcmp(code, "too-large") == 0)
+		return "the action-items file is larger than --max-size: none of its items are read";
+	return "an action-items entry that cannot be read cannot be judged";
+}
+
+/* invalid: each problem, with its line ("path:line" when elsewhere than the result). */
+static void explain_invalid(out_t *o, const pir_check_result *r)
+{
+	where_t w = result_where(r);
+
+	put(o, "invalid: ");
+	if (!r->item) {
+		put(o, file_problem_text(r->problems[0]->code));
+		return;
+	}
+	if (!r->nproblems)
+		put(o, "its action-items entry failed validation");
+	for (size_t k = 0; k < r->nproblems; k++) {
+		const pir_diagnostic *d = r->problems[k];
+		if (k)
+			put(o, "; ");
+		if (strcmp(d->path, w.path) != 0 || strcmp(d->repo, w.repo) != 0) {
+			put(o, d->path);
+			put(o, ":");
+		}
+		putf(o, "line %u: ", d->line);
+		put(o, d->message);
+	}
+}
+
 /* One sentence per reason, for people. */
 static void explain(out_t *o, const pir_check *c, const pir_check_result *r, unsigned bit)
 {
 	const pir_item *it = r->item;
 	const pir_check_options *opts = pir_check_options_of(c);
 	char d[11];
-	long long left = it->due != PIR_DATE_NONE ? (long long)(it->due - pir_scan_as_of(pir_check_scan(c))) : 0;
+	long long left;
 
+	if (!it) { /* a problem of a whole file: invalid, and maybe not-changed */
+		if (bit == PIR_REASON_INVALID)
+			explain_invalid(o, r);
+		else if (bit == PIR_WHY_UNCHANGED)
+			put(o, "not added or changed by this change: the full gate still fails on it");
+		return;
+	}
+	left = it->due != PIR_DATE_NONE ? (long long)(it->due - pir_scan_as_of(pir_check_scan(c))) : 0;
 	switch (bit) {
 	case PIR_REASON_OVERDUE:
 		if (!pir_check_by_policy(c, it)) { /* failing through --fail-on-reason overdue */
@@ -167,7 +275,7 @@ static void explain(out_t *o, const pir_check *c, const pir_check_result *r, uns
 		put(o, "duplicate-id: more than one action-items entry defines it");
 		break;
 	case PIR_REASON_INVALID:
-		put(o, "invalid: its action-items entry failed validation (see the diagnostics)");
+		explain_invalid(o, r);
 		break;
 	case PIR_REASON_DONE_BUT_MARKER_REMAINS:
 		put(o, "done-but-marker-remains: closed as ");
@@ -203,12 +311,12 @@ static void explain_all(out_t *o, const pir_check *c, const pir_check_result *r,
 	}
 }
 
-static void location_str(out_t *o, const pir_location *l, void (*esc)(out_t *, const char *))
+static void where_str(out_t *o, where_t w, void (*esc)(out_t *, const char *))
 {
-	esc(o, l->repo);
+	esc(o, w.repo);
 	put(o, ":");
-	esc(o, l->path);
-	putf(o, ":%u", l->line);
+	esc(o, w.path);
+	putf(o, ":%u", w.line);
 }
 
 /* Is location `l` of a result reported (a failing or warned item's live locations)? */
@@ -218,6 +326,18 @@ static bool reported(const pir_location *l)
 }
 
 /* ---- table ---- */
+
+/* The reasons, for a terminal: they quote names and values from the repository. */
+static void why_term(out_t *o, const pir_check *c, const pir_check_result *r)
+{
+	pir_buf why = PIR_BUF_INIT;
+	out_t w = {&why, 0};
+
+	explain_all(&w, c, r, "; ");
+	o->err = o->err ? o->err : w.err;
+	term(o, why.ptr);
+	pir_buf_dispose(&why);
+}
 
 static const char *verdict_word(pir_verdict v)
 {
@@ -235,12 +355,14 @@ static void summary_line(out_t *o, const pir_check *c)
 	char d[11];
 
 	putf(o, "pirscan check: %s: %zu failing, %zu warning%s, %zu snoozed, %zu passed "
-		"(as of %s UTC; fail-on %s, grace %d day%s)\n",
+		"(as of %s UTC; fail-on ",
 	     pir_check_failed(c) ? "FAILED" : "passed", pir_check_tally(c, PIR_VERDICT_FAIL),
 	     pir_check_tally(c, PIR_VERDICT_WARN), pir_check_tally(c, PIR_VERDICT_WARN) == 1 ? "" : "s",
 	     pir_check_tally(c, PIR_VERDICT_SNOOZED), pir_check_tally(c, PIR_VERDICT_PASS),
-	     date_str(d, pir_scan_as_of(pir_check_scan(c))), opts->fail_on, opts->grace,
-	     opts->grace == 1 ? "" : "s");
+	     date_str(d, pir_scan_as_of(pir_check_scan(c))));
+	term(o, opts->fail_on);
+	putf(o, ", grace %d day%s%s)\n", opts->grace, opts->grace == 1 ? "" : "s",
+	     pir_check_invalid_fails(c) ? "" : "; invalid entries only warn");
 }
 
 static void write_table(out_t *o, const pir_check *c, bool color)
@@ -261,7 +383,17 @@ static void write_table(out_t *o, const pir_check *c, bool color)
 		if (color)
 			put(o, "\033[0m");
 		put(o, "  ");
-		term(o, item_name(it));
+		term(o, result_name(r));
+		if (!it) { /* a problem of a whole file */
+			put(o, "  ");
+			where_str(o, result_where(r), term);
+			put(o, "\n         ");
+			term(o, result_title(r));
+			put(o, "\n         ");
+			why_term(o, c, r);
+			put(o, "\n");
+			continue;
+		}
 		put(o, "  ");
 		term(o, it->severity ? it->severity : "-");
 		put(o, "  ");
@@ -277,7 +409,7 @@ static void write_table(out_t *o, const pir_check *c, bool color)
 			term(o, it->incident);
 		}
 		put(o, "  ");
-		location_str(o, pir_item_work_location(it), term);
+		where_str(o, result_where(r), term);
 		put(o, "\n         ");
 		term(o, it->title ? it->title : "");
 		put(o, "\n         ");
@@ -286,10 +418,10 @@ static void write_table(out_t *o, const pir_check *c, bool color)
 			term(o, it->snooze_reason);
 			if (r->why) {
 				put(o, "; would fail: ");
-				explain_all(o, c, r, "; ");
+				why_term(o, c, r);
 			}
 		} else {
-			explain_all(o, c, r, "; ");
+			why_term(o, c, r);
 		}
 		put(o, "\n");
 	}
@@ -319,20 +451,23 @@ static int json_check_member(pir_buf *b, void *payload)
 		put(&o, n++ ? ", " : "");
 		json_str(&o, pir_reason_name(1u << i));
 	}
-	putf(&o, "], \"changed_only\": %s},\n", pir_check_changed_only(c) ? "true" : "false");
+	putf(&o, "], \"fail_on_invalid\": %s, \"changed_only\": %s},\n",
+	     pir_check_invalid_fails(c) ? "true" : "false",
+	     pir_check_changed_only(c) ? "true" : "false");
 	putf(&o, "    \"summary\": {\"failing\": %zu, \"warnings\": %zu, \"snoozed\": %zu, "
 		 "\"passed\": %zu},\n    \"results\": [",
 	     pir_check_tally(c, PIR_VERDICT_FAIL), pir_check_tally(c, PIR_VERDICT_WARN),
 	     pir_check_tally(c, PIR_VERDICT_SNOOZED), pir_check_tally(c, PIR_VERDICT_PASS));
 	for (size_t i = 0; i < pir_check_count(c); i++) {
 		const pir_check_result *r = pir_check_result_at(c, i);
-		const pir_location *l = pir_item_work_location(r->item);
+		where_t l = result_where(r);
 		size_t k = 0;
 		char fp[32];
 
 		put(&o, i ? ",\n      {" : "\n      {");
 		put(&o, "\"item\": ");
-		json_str(&o, fingerprint(fp, r->item));
+		json_str(&o, result_fingerprint(fp, r));
+		put(&o, r->item ? ", \"kind\": \"item\"" : ", \"kind\": \"file\"");
 		put(&o, ", \"verdict\": ");
 		json_str(&o, r->verdict == PIR_VERDICT_FAIL      ? "fail"
 			     : r->verdict == PIR_VERDICT_WARN    ? "warn"
@@ -346,10 +481,24 @@ static int json_check_member(pir_buf *b, void *payload)
 			json_str(&o, pir_check_why_name(why_order[w]));
 		}
 		put(&o, "], \"repo\": ");
-		json_str(&o, l->repo);
+		json_str(&o, l.repo);
 		put(&o, ", \"path\": ");
-		json_str(&o, l->path);
-		putf(&o, ", \"line\": %u}", l->line);
+		json_str(&o, l.path);
+		putf(&o, ", \"line\": %u, \"problems\": [", l.line);
+		for (size_t p = 0; p < r->nproblems; p++) {
+			const pir_diagnostic *d = r->problems[p];
+			put(&o, p ? ", {\"code\": " : "{\"code\": ");
+			json_str(&o, d->code);
+			put(&o, ", \"repo\": ");
+			json_str(&o, d->repo);
+			put(&o, ", \"path\": ");
+			json_str(&o, d->path);
+			putf(&o, ", \"line\": %u, \"column\": %u, \"message\": ", d->line ? d->line : 1,
+			     d->line ? d->column : 0);
+			json_str(&o, d->message);
+			put(&o, "}");
+		}
+		put(&o, "]}");
 	}
 	put(&o, pir_check_count(c) ? "\n    ]\n  }" : "]\n  }");
 	return o.err;
@@ -395,7 +544,8 @@ static const char *rule_text(unsigned bit)
 	case PIR_REASON_DUPLICATE_ID: return "Two action-items entries define the same ID.";
 	case PIR_REASON_DONE_BUT_MARKER_REMAINS:
 		return "The action item is closed but a marker still names it.";
-	case PIR_REASON_INVALID: return "The action-items entry failed validation.";
+	case PIR_REASON_INVALID:
+		return "An action-items entry or file cannot be read, so its items cannot be judged.";
 	case PIR_REASON_SLIPPING: return "The action item's due date keeps moving.";
 	case PIR_WHY_DUE_SOON: return "An open action item is due soon.";
 	case PIR_WHY_GRACE: return "An action item is overdue, within the grace period.";
@@ -413,10 +563,45 @@ static size_t rule_index(unsigned bit)
 	return 0;
 }
 
+/* A SARIF physical location: a relative URI and a line (no column: ours count bytes,
+ * SARIF's UTF-16 code units). */
+static void sarif_physical(out_t *o, const char *path, unsigned line)
+{
+	put(o, "\"physicalLocation\": {\"artifactLocation\": {\"uri\": ");
+	uri(o, path);
+	putf(o, ", \"uriBaseId\": \"%%SRCROOT%%\"}, \"region\": {\"startLine\": %u}}", line ? line : 1);
+}
+
+/* "NAME: TITLE (reasons[; owner OWNER])", a JSON string: SARIF message, GitLab description. */
+static void json_summary(out_t *o, const pir_check *c, const pir_check_result *r, bool owner)
+{
+	const pir_item *it = r->item;
+	pir_buf msg = PIR_BUF_INIT;
+	out_t m = {&msg, 0};
+
+	put(&m, result_name(r));
+	if (result_title(r)) {
+		put(&m, ": ");
+		put(&m, result_title(r));
+	}
+	put(&m, " (");
+	explain_all(&m, c, r, "; ");
+	if (owner && it && it->owner && *it->owner) {
+		put(&m, "; owner ");
+		put(&m, it->owner);
+	}
+	put(&m, ")");
+	o->err = o->err ? o->err : m.err;
+	json_str(o, msg.ptr);
+	pir_buf_dispose(&msg);
+}
+
+/* One SARIF result: at location `l` of the result's item, or at its file problem (`l` NULL). */
 static void sarif_result(out_t *o, const pir_check *c, const pir_check_result *r,
 			 const pir_location *l, bool *first)
 {
 	const pir_item *it = r->item;
+	const pir_diagnostic *fd = it ? NULL : r->problems[0];
 	unsigned rule = primary_why(r->why ? r->why : PIR_REASON_OVERDUE);
 	char fp[32];
 
@@ -426,42 +611,39 @@ static void sarif_result(out_t *o, const pir_check *c, const pir_check_result *r
 	json_str(o, pir_check_why_name(rule));
 	putf(o, ", \"ruleIndex\": %zu, \"level\": \"%s\", \"message\": {\"text\": ", rule_index(rule),
 	     r->verdict == PIR_VERDICT_FAIL ? "error" : r->verdict == PIR_VERDICT_WARN ? "warning" : "note");
-	{
-		pir_buf msg = PIR_BUF_INIT;
-		out_t m = {&msg, 0};
-		put(&m, item_name(it));
-		if (it->title) {
-			put(&m, ": ");
-			put(&m, it->title);
+	json_summary(o, c, r, true);
+	put(o, "}, \"locations\": [{");
+	sarif_physical(o, l ? l->path : fd->path, l ? l->line : fd->line);
+	put(o, "}]");
+	if (it && r->nproblems) { /* the fields to fix */
+		put(o, ", \"relatedLocations\": [");
+		for (size_t k = 0; k < r->nproblems; k++) {
+			const pir_diagnostic *d = r->problems[k];
+			putf(o, "%s{\"id\": %zu, ", k ? ", " : "", k + 1);
+			sarif_physical(o, d->path, d->line);
+			put(o, ", \"message\": {\"text\": ");
+			json_str(o, d->message);
+			put(o, "}}");
 		}
-		put(&m, " (");
-		explain_all(&m, c, r, "; ");
-		if (it->owner && *it->owner) {
-			put(&m, "; owner ");
-			put(&m, it->owner);
-		}
-		put(&m, ")");
-		o->err = o->err ? o->err : m.err;
-		json_str(o, msg.ptr);
-		pir_buf_dispose(&msg);
+		put(o, "]");
 	}
-	put(o, "}, \"locations\": [{\"physicalLocation\": {\"artifactLocation\": {\"uri\": ");
-	uri(o, l->path);
-	/* no startColumn: ours count bytes, SARIF's UTF-16 code units */
-	putf(o, ", \"uriBaseId\": \"%%SRCROOT%%\"}, \"region\": {\"startLine\": %u}}}]", l->line);
 	put(o, ", \"partialFingerprints\": {\"pirscanItem/v1\": ");
-	json_str(o, fingerprint(fp, it));
-	putf(o, ", \"pirscanLocation/v1\": \"%016llx\"", (unsigned long long)location_hash(it, l));
+	json_str(o, result_fingerprint(fp, r));
+	if (l)
+		putf(o, ", \"pirscanLocation/v1\": \"%016llx\"", (unsigned long long)location_hash(it, l));
+	else
+		putf(o, ", \"pirscanLocation/v1\": \"%016llx\"",
+		     (unsigned long long)fnv(fnv(1469598103934665603ull, fp), "file"));
 	put(o, "}, \"properties\": {\"repository\": ");
-	json_str(o, l->repo);
+	json_str(o, l ? l->repo : fd->repo);
 	put(o, ", \"severity\": ");
-	json_str(o, it->severity);
+	json_str(o, it ? it->severity : NULL);
 	put(o, ", \"owner\": ");
-	json_str(o, it->owner);
+	json_str(o, it ? it->owner : NULL);
 	put(o, ", \"incident\": ");
-	json_str(o, it->incident);
+	json_str(o, it ? it->incident : NULL);
 	put(o, "}");
-	if (r->verdict == PIR_VERDICT_SNOOZED && it->snoozed) {
+	if (it && r->verdict == PIR_VERDICT_SNOOZED && it->snoozed) {
 		char d[11];
 		pir_buf j = PIR_BUF_INIT;
 		out_t m = {&j, 0};
@@ -502,7 +684,9 @@ static void write_sarif(out_t *o, const pir_check *c)
 		if (r->verdict == PIR_VERDICT_PASS ||
 		    (r->verdict == PIR_VERDICT_SNOOZED && !r->why))
 			continue;
-		for (size_t k = 0; k < r->item->nlocations; k++)
+		if (!r->item)
+			sarif_result(o, c, r, NULL, &first);
+		for (size_t k = 0; r->item && k < r->item->nlocations; k++)
 			if (reported(&r->item->locations[k]))
 				sarif_result(o, c, r, &r->item->locations[k], &first);
 	}
@@ -528,19 +712,19 @@ static void write_junit(out_t *o, const pir_check *c)
 	for (size_t i = 0; i < n; i++) {
 		const pir_check_result *r = pir_check_result_at(c, i);
 		const pir_item *it = r->item;
-		const pir_location *l = pir_item_work_location(it);
+		where_t l = result_where(r);
 
 		put(o, "    <testcase name=\"");
-		xml(o, item_name(it));
-		if (it->title) {
+		xml(o, result_name(r));
+		if (result_title(r)) {
 			put(o, ": ");
-			xml(o, it->title);
+			xml(o, result_title(r));
 		}
 		put(o, "\" classname=\"pirscan.");
-		xml(o, l->repo);
+		xml(o, l.repo);
 		put(o, "\" file=\"");
-		xml(o, l->path);
-		putf(o, "\" line=\"%u\" time=\"0\"", l->line);
+		xml(o, l.path);
+		putf(o, "\" line=\"%u\" time=\"0\"", l.line);
 		if (r->verdict == PIR_VERDICT_PASS) {
 			put(o, "/>\n");
 			continue;
@@ -556,8 +740,8 @@ static void write_junit(out_t *o, const pir_check *c)
 			put(o, "\" message=\"");
 			xml(o, msg.ptr);
 			put(o, "\">");
-			location_str(o, l, xml);
-			if (it->owner) {
+			where_str(o, l, xml);
+			if (it && it->owner) {
 				put(o, " owner ");
 				xml(o, it->owner);
 			}
@@ -619,33 +803,33 @@ static void write_github(out_t *o, const pir_check *c)
 			continue;
 		/* one annotation per item, where the work is: GitHub shows only a few per step */
 		{
-			const pir_location *l = pir_item_work_location(it);
+			where_t l = result_where(r);
 			pir_buf msg = PIR_BUF_INIT, title = PIR_BUF_INIT;
 			out_t m = {&msg, 0}, t = {&title, 0};
 			char d[11];
 
-			put(&t, item_name(it));
+			put(&t, result_name(r));
 			put(&t, " ");
 			put(&t, pir_check_why_name(primary_why(r->why)));
-			if (it->title) {
-				put(&m, it->title);
+			if (result_title(r)) {
+				put(&m, result_title(r));
 				put(&m, ": ");
 			}
-			if (r->verdict == PIR_VERDICT_SNOOZED) {
+			if (it && r->verdict == PIR_VERDICT_SNOOZED) {
 				putf(&m, "snoozed until %s: ", date_str(d, it->snooze_until));
 				put(&m, it->snooze_reason ? it->snooze_reason : "");
 				put(&m, "; would fail: ");
 			}
 			explain_all(&m, c, r, "; ");
-			if (it->owner && *it->owner) {
+			if (it && it->owner && *it->owner) {
 				put(&m, " (owner ");
 				put(&m, it->owner);
 				put(&m, ")");
 			}
 			o->err = o->err ? o->err : m.err ? m.err : t.err;
 			putf(o, "::%s file=", cmd);
-			gh_escape(o, l->path, true);
-			putf(o, ",line=%u,col=%u,title=", l->line, l->column ? l->column : 1);
+			gh_escape(o, l.path, true);
+			putf(o, ",line=%u,col=%u,title=", l.line, l.column ? l.column : 1);
 			gh_escape(o, title.ptr, true);
 			put(o, "::");
 			gh_escape(o, msg.ptr, false);
@@ -714,22 +898,22 @@ static void write_markdown(out_t *o, const pir_check *c)
 			       "|---|---|---|---|---|---|---|\n");
 		any = true;
 		putf(o, "| %s | ", verdict_word(r->verdict));
-		md(o, item_name(it));
-		if (it->title) {
+		md(o, result_name(r));
+		if (result_title(r)) {
 			put(o, ": ");
-			md(o, it->title);
+			md(o, result_title(r));
 		}
 		put(o, " | ");
-		md(o, it->severity ? it->severity : "-");
+		md(o, it && it->severity ? it->severity : "-");
 		put(o, " | ");
-		md(o, it->owner ? it->owner : "-");
-		putf(o, " | %s | ", date_str(d, it->due));
-		location_str(o, pir_item_work_location(it), md);
+		md(o, it && it->owner ? it->owner : "-");
+		putf(o, " | %s | ", date_str(d, it ? it->due : PIR_DATE_NONE));
+		where_str(o, result_where(r), md);
 		put(o, " | ");
 		{
 			pir_buf why = PIR_BUF_INIT;
 			out_t w = {&why, 0};
-			if (r->verdict == PIR_VERDICT_SNOOZED) {
+			if (it && r->verdict == PIR_VERDICT_SNOOZED) {
 				putf(&w, "snoozed until %s: ", date_str(d, it->snooze_until));
 				put(&w, it->snooze_reason ? it->snooze_reason : "");
 			} else {
@@ -745,6 +929,26 @@ static void write_markdown(out_t *o, const pir_check *c)
 
 /* ---- GitLab Code Quality ---- */
 
+/* One Code Quality issue of result `r` at `path`:`line`. */
+static void gitlab_issue(out_t *o, const pir_check *c, const pir_check_result *r, const char *path,
+			 unsigned line, uint64_t fingerprint, bool *first)
+{
+	const pir_item *it = r->item;
+	const char *sev = r->verdict == PIR_VERDICT_WARN ? "minor"
+			  : it && it->severity_rank == 0 ? "critical"
+							 : "major";
+
+	put(o, *first ? "\n  {\"description\": " : ",\n  {\"description\": ");
+	*first = false;
+	json_summary(o, c, r, false);
+	put(o, ", \"check_name\": ");
+	json_str(o, pir_check_why_name(primary_why(r->why)));
+	putf(o, ", \"fingerprint\": \"%016llx\", \"severity\": \"%s\", \"location\": {\"path\": ",
+	     (unsigned long long)fingerprint, sev);
+	json_str(o, path);
+	putf(o, ", \"lines\": {\"begin\": %u}}}", line ? line : 1);
+}
+
 static void write_gitlab(out_t *o, const pir_check *c)
 {
 	bool first = true;
@@ -753,40 +957,22 @@ static void write_gitlab(out_t *o, const pir_check *c)
 	for (size_t i = 0; i < pir_check_count(c); i++) {
 		const pir_check_result *r = pir_check_result_at(c, i);
 		const pir_item *it = r->item;
-		const char *sev;
 
 		if (r->verdict != PIR_VERDICT_FAIL && r->verdict != PIR_VERDICT_WARN)
 			continue;
-		sev = r->verdict == PIR_VERDICT_WARN ? "minor" : it->severity_rank == 0 ? "critical" : "major";
-		for (size_t k = 0; k < it->nlocations; k++) {
-			const pir_location *l = &it->locations[k];
-			pir_buf desc = PIR_BUF_INIT;
-			out_t m = {&desc, 0};
-			/* not the repository's folder name: clones differ */
-			uint64_t h = location_hash(it, l);
-
-			if (!reported(l))
-				continue;
-			put(&m, item_name(it));
-			if (it->title) {
-				put(&m, ": ");
-				put(&m, it->title);
-			}
-			put(&m, " (");
-			explain_all(&m, c, r, "; ");
-			put(&m, ")");
-			o->err = o->err ? o->err : m.err;
-			put(o, first ? "\n  {\"description\": " : ",\n  {\"description\": ");
-			first = false;
-			json_str(o, desc.ptr);
-			put(o, ", \"check_name\": ");
-			json_str(o, pir_check_why_name(primary_why(r->why)));
-			putf(o, ", \"fingerprint\": \"%016llx\", \"severity\": \"%s\", \"location\": {\"path\": ",
-			     (unsigned long long)h, sev);
-			json_str(o, l->path);
-			putf(o, ", \"lines\": {\"begin\": %u}}}", l->line);
-			pir_buf_dispose(&desc);
+		if (!it) {
+			const pir_diagnostic *d = r->problems[0];
+			char fp[32];
+			gitlab_issue(o, c, r, d->path, d->line,
+				     fnv(fnv(1469598103934665603ull, problem_fingerprint(fp, d)), "file"),
+				     &first);
+			continue;
 		}
+		/* not the repository's folder name: clones differ */
+		for (size_t k = 0; k < it->nlocations; k++)
+			if (reported(&it->locations[k]))
+				gitlab_issue(o, c, r, it->locations[k].path, it->locations[k].line,
+					     location_hash(it, &it->locations[k]), &first);
 	}
 	put(o, first ? "]\n" : "\n]\n");
 }

@@ -186,8 +186,12 @@ int pir_buf_xml_str(pir_buf *buf, const char *s);
 const pir_check_options *pir_check_options_of(const pir_check *c);
 const pir_scan *pir_check_scan(const pir_check *c);
 bool pir_check_changed_only(const pir_check *c);
+/* Whether invalid entries and unreadable action-items files fail (else they warn). */
+bool pir_check_invalid_fails(const pir_check *c);
 /* Whether the item is overdue past the grace at or above the fail-on severity. */
 bool pir_check_by_policy(const pir_check *c, const pir_item *it);
+/* With changed_since: was this diagnostic of a scanned file added by the change (link.c)? */
+bool pir_scan_diag_changed(const pir_scan *scan, const pir_diagnostic *d);
 
 
 #endif

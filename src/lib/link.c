@@ -93,7 +93,7 @@ static bool same_entry(const pir_entry *a, const pir_entry *b)
 	       same_str(a->due_raw, b->due_raw) && same_str(a->severity, b->severity) &&
 	       same_str(a->status, b->status) && same_str(a->incident, b->incident) &&
 	       same_str(a->team, b->team) && a->snooze_until == b->snooze_until &&
-	       same_str(a->snooze_reason, b->snooze_reason);
+	       same_str(a->snooze_reason, b->snooze_reason) && a->invalid == b->invalid;
 }
 
 /*
@@ -120,6 +120,47 @@ static bool location_changed(const pir_repo *r, const char *path, const pir_mark
 				return false;
 	}
 	return true;
+}
+
+/* The head blob at `path` of repository `r`, or PIR_MAP_NONE. */
+static uint32_t head_blob(const pir_repo *r, const char *path)
+{
+	for (size_t i = 0; i < r->nhead; i++)
+		if (strcmp(r->head[i].path, path) == 0)
+			return r->head[i].blob;
+	return PIR_MAP_NONE;
+}
+
+/*
+ * With changed_since: is this problem of an action-items file of the scanned
+ * tree new? As for locations, only a file the comparison touched can hold a
+ * new one, and the same problem (code and message) in an old version of a
+ * touched file, or the same binary file, is not new.
+ */
+bool pir_scan_diag_changed(const pir_scan *s, const pir_diagnostic *d)
+{
+	for (size_t i = 0; i < s->nrepos; i++) {
+		const pir_repo *r = s->repos[i];
+		uint32_t now;
+
+		if (!d->repo || strcmp(r->name, d->repo) != 0)
+			continue;
+		if (!r->has_since || !d->path ||
+		    pir_strpool_find(&r->since_paths, d->path, strlen(d->path)) == PIR_MAP_NONE)
+			return false;
+		now = head_blob(r, d->path);
+		for (size_t g = 0; g < r->nsince_gone; g++) {
+			const pir_blob *b = &r->blobs[r->since_gone[g]];
+			if (r->since_gone[g] == now)
+				return false;
+			for (size_t k = 0; b->entries && k < b->entries->diags.n; k++)
+				if (strcmp(b->entries->diags.v[k].code, d->code) == 0 &&
+				    strcmp(b->entries->diags.v[k].message, d->message) == 0)
+					return false;
+		}
+		return true;
+	}
+	return false;
 }
 
 static raw_loc *new_loc(linker *l, size_t repo, const pir_repo *r, const char *path)

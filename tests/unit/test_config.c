@@ -413,6 +413,34 @@ static void test_custom_severities(void)
 	pir_buf_dispose(&errors);
 }
 
+/* fail_on_invalid: a boolean; false lets invalid entries warn, unless fail_on_reasons says invalid. */
+static void test_fail_on_invalid(void)
+{
+	static const char *const values[] = {"false", "False", "true", "TRUE"};
+
+	for (size_t i = 0; i < PIR_ARRAY_SIZE(values); i++) {
+		char yaml[64];
+		pir_buf errors = PIR_BUF_INIT;
+		pir_check_options co = PIR_CHECK_OPTIONS_INIT;
+		pir_config *cfg;
+
+		snprintf(yaml, sizeof(yaml), "fail_on_invalid: %s\n", values[i]);
+		cfg = parse(yaml, &errors);
+		CHECK(cfg != NULL);
+		co.warn_invalid = i >= 2; /* the file sets it either way */
+		pir_config_apply_check(cfg, &co);
+		CHECK(co.warn_invalid == (i < 2));
+		pir_config_free(cfg);
+		pir_buf_dispose(&errors);
+	}
+	check_errors("fail_on_invalid: no\n",
+		     "cfg.yml:1:18: 'fail_on_invalid' must be true or false, not \"no\"\n");
+	check_errors("fail_on_invalid: [false]\n",
+		     "cfg.yml:1:18: 'fail_on_invalid' must be true or false, not a list\n");
+	check_errors("fail_on_invalid: false\nfail_on_reasons: [invalid]\n",
+		     "cfg.yml:1:18: 'fail_on_invalid' is false but 'fail_on_reasons' lists invalid\n");
+}
+
 static void test_email_forms(void)
 {
 	pir_buf errors = PIR_BUF_INIT;
@@ -788,6 +816,7 @@ int main(void)
 	RUN(test_structure);
 	RUN(test_all_errors);
 	RUN(test_custom_severities);
+	RUN(test_fail_on_invalid);
 	RUN(test_email_forms);
 	RUN(test_as_of_forms);
 	RUN(test_escaping);

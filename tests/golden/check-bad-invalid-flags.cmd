@@ -1,0 +1,1 @@
+check --no-fail-on-invalid --fail-on-reason unknown-id,invalid invalid

@@ -1,0 +1,1 @@
+check --as-of 2026-04-01 invalid

@@ -1,0 +1,230 @@
+/* SPDX-License-Identifier: MIT */
+/* The gate (check.c) and its writers (format_check.c), on the fixture repositories. */
+#include <stdlib.h>
+
+#include "pirscan/pirscan.h"
+#include "test.h"
+
+static pir_date D(const char *s)
+{
+	pir_date d = PIR_DATE_NONE;
+	pir_date_parse(&d, s, strlen(s));
+	return d;
+}
+
+static pir_scan *run(const char *repo, pir_scan_options *o)
+{
+	char path[4096];
+	pir_scan *s = NULL;
+
+	snprintf(path, sizeof(path), "%s/%s", FIXTURES, repo);
+	CHECK_INT(pir_scan_new(&s, o), 0);
+	CHECK_INT(pir_scan_add_repository(s, path), 0);
+	CHECK_INT(pir_scan_run(s), 0);
+	return s;
+}
+
+/* The result of the item `id`, or of the file problem `code` when id is NULL. */
+static const pir_check_result *result(const pir_check *c, const char *id, const char *code)
+{
+	for (size_t i = 0; i < pir_check_count(c); i++) {
+		const pir_check_result *r = pir_check_result_at(c, i);
+		if (id && r->item && r->item->id && !strcmp(r->item->id, id))
+			return r;
+		if (!id && !r->item && !strcmp(r->problems[0]->code, code))
+			return r;
+	}
+	fprintf(stderr, "no result %s\n", id ? id : code);
+	return NULL;
+}
+
+static char *render(const pir_check *c, pir_check_format f)
+{
+	pir_buf b = PIR_BUF_INIT;
+
+	CHECK_INT(pir_check_write(&b, c, f, false), 0);
+	return b.ptr; /* a pir_buf's memory is malloc'ed: the caller frees it */
+}
+
+/* Every reason, summary and message is written in full, whatever its length. */
+static void test_long_severity_name(void)
+{
+	char longname[701];
+	const char *sev[] = {longname, "critical", "high", "medium", "low", NULL};
+	pir_scan_options o = PIR_SCAN_OPTIONS_INIT;
+	pir_check *c = NULL;
+	pir_scan *s;
+	char want[800];
+
+	memset(longname, 'x', sizeof(longname) - 1);
+	memcpy(longname, "sev-", 4);
+	longname[sizeof(longname) - 1] = '\0';
+	o.severities = sev;
+	o.as_of = D("2026-07-01");
+	s = run("demo", &o);
+	CHECK_INT(pir_check_new(&c, s, NULL, false), 0); /* fails at the most urgent: longname */
+	if (c) {
+		char *table = render(c, PIR_CHECK_FORMAT_TABLE);
+		char *gh = render(c, PIR_CHECK_FORMAT_GITHUB);
+		char *md = render(c, PIR_CHECK_FORMAT_MARKDOWN);
+
+		CHECK(!pir_check_failed(c));
+		/* PIR-2026-05-24-001 (high) is overdue below it */
+		snprintf(want, sizeof(want), "below the fail-on severity (%s)\n", longname);
+		CHECK(table && strstr(table, want));
+		want[strlen(want) - 1] = '\0'; /* the annotation goes on with the owner */
+		CHECK(gh && strstr(gh, want));
+		snprintf(want, sizeof(want), "fail-on %s, grace 0 days)\n", longname);
+		CHECK(table && strstr(table, want));
+		CHECK(gh && strstr(gh, want));
+		snprintf(want, sizeof(want), "items at %s and above, grace 0 days.\n", longname);
+		CHECK(md && strstr(md, want));
+		free(table);
+		free(gh);
+		free(md);
+	}
+	pir_check_free(c);
+	pir_scan_free(s);
+}
+
+/* invalid/: default policy, every format's view of the same results. */
+static void test_invalid_fails(void)
+{
+	pir_scan_options o = PIR_SCAN_OPTIONS_INIT;
+	pir_check *c = NULL;
+	const pir_check_result *r;
+	pir_scan *s;
+
+	o.as_of = D("2026-04-01");
+	s = run("invalid", &o);
+	CHECK_INT(pir_check_new(&c, s, NULL, false), 0);
+	if (!c)
+		goto done;
+	CHECK(pir_check_failed(c));
+	CHECK_INT(pir_check_tally(c, PIR_VERDICT_FAIL), 6);
+	CHECK_INT(pir_check_tally(c, PIR_VERDICT_PASS), 2);
+	/* file problems come first, with no item and their diagnostic */
+	r = pir_check_result_at(c, 0);
+	CHECK(r && !r->item && r->nproblems == 1);
+	r = result(c, NULL, "yaml-syntax");
+	if (r) {
+		CHECK_INT(r->verdict, PIR_VERDICT_FAIL);
+		CHECK_INT(r->why, PIR_REASON_INVALID);
+		CHECK_STR(r->problems[0]->path, "incidents/inc-300/action-items.yml");
+	}
+	r = result(c, NULL, "yaml-schema");
+	CHECK(r && r->problems[0]->line == 12);
+	/* a field error belongs to its entry, at its own line */
+	r = result(c, "PIR-2026-03-01-002", NULL);
+	if (r) {
+		CHECK_INT(r->verdict, PIR_VERDICT_FAIL);
+		CHECK_INT(r->nproblems, 1);
+		CHECK_INT(r->problems[0]->line, 10);
+		CHECK(strstr(r->problems[0]->message, "2026/05/31") != NULL);
+	}
+	r = result(c, "PIR-2026-03-09-001", NULL);
+	CHECK(r && r->nproblems == 1 && strstr(r->problems[0]->message, "hihg"));
+	/* a snooze cannot vouch for an entry that cannot be read */
+	r = result(c, "PIR-2026-03-09-003", NULL);
+	if (r) {
+		CHECK_INT(r->verdict, PIR_VERDICT_FAIL);
+		CHECK_INT(r->why, PIR_REASON_INVALID);
+	}
+	/* the entry without an id */
+	for (size_t i = 0; i < pir_check_count(c); i++) {
+		r = pir_check_result_at(c, i);
+		if (r->item && !r->item->id) {
+			CHECK_INT(r->verdict, PIR_VERDICT_FAIL);
+			CHECK(r->nproblems == 1 && !strcmp(r->problems[0]->message, "'id' is missing"));
+		}
+	}
+	{
+		char *gh = render(c, PIR_CHECK_FORMAT_GITHUB);
+		char *gl = render(c, PIR_CHECK_FORMAT_GITLAB);
+		char *ju = render(c, PIR_CHECK_FORMAT_JUNIT);
+		/* annotations on the field to fix */
+		CHECK(gh && strstr(gh, "::error file=incidents/inc-100/action-items.yml,line=10,col=10,"
+				       "title=PIR-2026-03-01-002 invalid::"));
+		CHECK(gh && strstr(gh, "::error file=incidents/inc-300/action-items.yml,line=4,"));
+		CHECK(gl && strstr(gl, "\"path\": \"incidents/inc-300/action-items.yml\", \"lines\": "
+				       "{\"begin\": 4}"));
+		CHECK(ju && strstr(ju, "failures=\"6\""));
+		free(gh);
+		free(gl);
+		free(ju);
+	}
+done:
+	pir_check_free(c);
+	pir_scan_free(s);
+}
+
+/* The opt-out: warnings, unless `invalid` is a failing reason. */
+static void test_invalid_opt_out(void)
+{
+	pir_scan_options o = PIR_SCAN_OPTIONS_INIT;
+	pir_check_options co = PIR_CHECK_OPTIONS_INIT;
+	pir_check *c = NULL;
+	pir_scan *s;
+
+	o.as_of = D("2026-04-01");
+	s = run("invalid", &o);
+	co.warn_invalid = true;
+	CHECK_INT(pir_check_new(&c, s, &co, false), 0);
+	if (c) {
+		const pir_check_result *r = result(c, NULL, "yaml-syntax");
+		CHECK(!pir_check_failed(c));
+		CHECK_INT(pir_check_tally(c, PIR_VERDICT_WARN), 6);
+		CHECK(r && r->verdict == PIR_VERDICT_WARN && r->why == PIR_REASON_INVALID);
+		/* overdue, but without a severity it cannot fail on the date either */
+		r = result(c, "PIR-2026-03-09-003", NULL);
+		CHECK(r && r->verdict == PIR_VERDICT_WARN &&
+		      r->why == (PIR_REASON_INVALID | PIR_WHY_BELOW));
+	}
+	pir_check_free(c);
+	co.fail_reasons = PIR_REASON_INVALID;
+	CHECK_INT(pir_check_new(&c, s, &co, false), 0);
+	CHECK(c && pir_check_failed(c) && pir_check_tally(c, PIR_VERDICT_FAIL) == 6);
+	pir_check_free(c);
+	pir_scan_free(s);
+}
+
+/* Pull-request mode: what the change added fails, what it did not touch warns. */
+static void test_invalid_changed_since(void)
+{
+	pir_scan_options o = PIR_SCAN_OPTIONS_INIT;
+	pir_check *c = NULL;
+	pir_scan *s;
+
+	o.as_of = D("2026-04-01");
+	o.changed_since = "HEAD~1";
+	s = run("invalid", &o);
+	CHECK_INT(pir_check_new(&c, s, NULL, true), 0);
+	if (c) {
+		const pir_check_result *r;
+		CHECK(pir_check_failed(c));
+		CHECK_INT(pir_check_tally(c, PIR_VERDICT_FAIL), 4);
+		CHECK_INT(pir_check_tally(c, PIR_VERDICT_WARN), 2);
+		r = result(c, NULL, "yaml-syntax"); /* a new file */
+		CHECK(r && r->verdict == PIR_VERDICT_FAIL);
+		/* in a file the change edited, but not changed */
+		r = result(c, NULL, "yaml-schema");
+		CHECK(r && r->verdict == PIR_VERDICT_WARN &&
+		      r->why == (PIR_REASON_INVALID | PIR_WHY_UNCHANGED));
+		r = result(c, "PIR-2026-03-01-002", NULL);
+		CHECK(r && r->verdict == PIR_VERDICT_WARN &&
+		      r->why == (PIR_REASON_INVALID | PIR_WHY_UNCHANGED));
+		r = result(c, "PIR-2026-03-09-001", NULL);
+		CHECK(r && r->verdict == PIR_VERDICT_FAIL);
+	}
+	pir_check_free(c);
+	pir_scan_free(s);
+}
+
+int main(void)
+{
+	RUN(test_long_severity_name);
+	RUN(test_invalid_fails);
+	RUN(test_invalid_opt_out);
+	RUN(test_invalid_changed_since);
+	return test_summary();
+}
