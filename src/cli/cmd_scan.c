@@ -49,7 +49,7 @@ int cmd_scan(int argc, char **argv)
 			if (r < 0)
 				goto done;
 		} else {
-			cli_error("unknown option '%s' (see 'pirscan --help')", arg);
+			cli_unknown_option(arg, NULL, cmd_scan_usage);
 			goto done;
 		}
 	}

@@ -298,7 +298,7 @@ int pir_format_csv(pir_buf *out, const pir_scan *scan, const pir_format_options 
 		o = &defaults;
 	err = pir_buf_puts(out, "id,title,incident,owner,due,severity,status,introduced_commit,"
 				"introduced_date,resolved_commit,resolved_date,age_days,"
-				"overdue_days,stale,reasons,repo,path,line,locations\r\n");
+				"overdue_days,stale,reasons,repo,path,line,locations,team\r\n");
 	for (size_t i = 0; i < pir_scan_item_count(scan) && !err; i++) {
 		const pir_item *it = pir_scan_item(scan, i);
 		const pir_location *l = &it->locations[0];
@@ -331,11 +331,7 @@ int pir_format_csv(pir_buf *out, const pir_scan *scan, const pir_format_options 
 		csv(out, l->path, false, &err);
 		csv_num(out, true, l->line, &err);
 		csv_num(out, true, (long long)it->nlocations, &err);
-		/* csv_num ended the row with a comma; replace it with the line end */
-		if (!err) {
-			out->size--;
-			err = pir_buf_puts(out, "\r\n");
-		}
+		csv(out, it->team, true, &err);
 	}
 	return err;
 }
