@@ -64,7 +64,8 @@ static int cmd_help(int argc, char **argv)
 	const struct pir_cmd *c;
 	char *args[] = {NULL, "--help", NULL};
 
-	if (argc < 2 || !strcmp(argv[1], "help")) {
+	if (argc < 2 || !strcmp(argv[1], "help") || !strcmp(argv[1], "--help") ||
+	    !strcmp(argv[1], "-h")) {
 		usage(stdout);
 		return CLI_EXIT_OK;
 	}

@@ -250,6 +250,7 @@ static size_t row_width(const size_t *width, const bool *show)
 
 static void fit(size_t *width, bool *show, size_t limit)
 {
+	static const int give_back[] = {C_TITLE, C_LOCATION, C_REASONS};
 	size_t natural[C_N], total;
 
 	memcpy(natural, width, sizeof(natural));
@@ -264,8 +265,8 @@ static void fit(size_t *width, bool *show, size_t limit)
 	}
 	/* what is left goes back to the title first, then to the location and reasons */
 	total = row_width(width, show);
-	for (int k = 0, order[] = {C_TITLE, C_LOCATION, C_REASONS}; k < 3 && total < limit; k++) {
-		int c = order[k];
+	for (size_t k = 0; k < PIR_ARRAY_SIZE(give_back) && total < limit; k++) {
+		int c = give_back[k];
 		size_t more = natural[c] - width[c];
 		if (!show[c] || !more)
 			continue;
