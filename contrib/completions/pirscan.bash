@@ -70,7 +70,7 @@ _pirscan()
 		return 0
 		;;
 	--as-of | --since | --marker | --max-size | --threads | --grace | --warn-within | \
-		--max-slips | --owner | --team | --incident | --from | --smtp-url | --smtp-user)
+		--max-slips | --owner | --team | --incident | --group | --from | --smtp-url | --smtp-user)
 		return 0 # a value nothing can guess
 		;;
 	esac
@@ -88,7 +88,7 @@ _pirscan()
 				--warn-within --max-slips --changed-since --format" -- "$cur"))
 			;;
 		report)
-			COMPREPLY=($(compgen -W "$_pirscan_scan_opts --group-by --format --since
+			COMPREPLY=($(compgen -W "$_pirscan_scan_opts --group-by --group --format --since
 				--warn-within --output --from --send --smtp-url --smtp-user --smtp-insecure
 				--smtp-ca-file --sendmail" -- "$cur"))
 			;;

@@ -58,6 +58,7 @@ complete -c pirscan -n "__pirscan_cmd_is check" -l format -x -a "table json sari
 
 # report
 complete -c pirscan -n "__pirscan_cmd_is report" -l group-by -x -a "team owner incident severity" -d "One report per"
+complete -c pirscan -n "__pirscan_cmd_is report" -l group -x -d "Only this group (repeatable)"
 complete -c pirscan -n "__pirscan_cmd_is report" -l format -x -a "text md html email" -d "Output format"
 complete -c pirscan -n "__pirscan_cmd_is report" -l since -x -d "Opened and closed after (YYYY-MM-DD)"
 complete -c pirscan -n "__pirscan_cmd_is report" -l warn-within -x -d "Due soon within DAYS"
