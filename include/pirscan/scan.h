@@ -274,8 +274,10 @@ PIR_EXTERN(bool) pir_item_filter_match(const pir_item_filter *filter, const pir_
 /**
  * Keep only the items of a run scan that pass `filter`, in their order, so
  * that every writer, the gate and the report see the same items. Items
- * handed out before are invalidated. Diagnostics are kept. Returns 0, or
- * PIR_EINVALID before pir_scan_run.
+ * handed out before are invalidated. Diagnostics are kept. Returns 0,
+ * PIR_ENOTFOUND when a value of `repos` names none of the scanned
+ * repositories (a typo, not an empty result), or PIR_EINVALID before
+ * pir_scan_run.
  */
 PIR_EXTERN(int) pir_scan_filter(pir_scan *scan, const pir_item_filter *filter);
 

@@ -76,7 +76,13 @@ int cmd_scan(int argc, char **argv)
 		}
 	}
 	if (strcmp(format, "table") && strcmp(format, "json") && strcmp(format, "csv")) {
-		cli_error("--format: expected table, json or csv, not '%s'", format);
+		static const char *const formats[] = {"table", "json", "csv", NULL};
+		const char *near = cli_nearest(format, formats);
+		if (near)
+			cli_error("--format: expected table, json or csv, not '%s'; did you mean '%s'?",
+				  format, near);
+		else
+			cli_error("--format: expected table, json or csv, not '%s'", format);
 		goto done;
 	}
 	if ((ret = cli_run_scan(&scan, &a)) != CLI_EXIT_OK)

@@ -646,7 +646,7 @@ int cli_run_scan(pir_scan **out, cli_scan_args *a)
 		f.repos = a->filter[4];
 		if ((err = pir_scan_filter(scan, &f)) < 0) {
 			pir_scan_free(scan);
-			return cli_fail(err, NULL);
+			return cli_fail(err, err == PIR_ENOTFOUND ? "--repo" : NULL);
 		}
 	}
 	if (!a->quiet && print_diagnostics(scan) < 0) {

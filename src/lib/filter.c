@@ -48,7 +48,7 @@ static bool names_repo(const pir_repository *r, const char *value)
 	return same;
 }
 
-/* For each repository of the scan, whether --repo selects it; NULL when out of memory. */
+/* For each repository of the scan, whether the list selects it; NULL when out of memory. */
 static bool *selected_repos(const pir_scan *scan, const char *const *list)
 {
 	size_t n = pir_scan_repository_count(scan);
@@ -58,6 +58,20 @@ static bool *selected_repos(const pir_scan *scan, const char *const *list)
 		for (const char *const *v = list; *v && !sel[i]; v++)
 			sel[i] = names_repo(pir_scan_repository(scan, i), *v);
 	return sel;
+}
+
+/* A repository value that names none of the scan's is a mistake, not an empty list. */
+static int check_repos(const pir_scan *scan, const char *const *list)
+{
+	for (const char *const *v = list; *v; v++) {
+		size_t i, n = pir_scan_repository_count(scan);
+		for (i = 0; i < n && !names_repo(pir_scan_repository(scan, i), *v); i++)
+			;
+		if (i == n)
+			return pir_error_set(PIR_ENOTFOUND, "'%s' is none of the scanned repositories",
+					     *v);
+	}
+	return 0;
 }
 
 static bool match(const pir_item_filter *f, const pir_scan *scan, const bool *sel,
@@ -96,11 +110,14 @@ int pir_scan_filter(pir_scan *s, const pir_item_filter *f)
 {
 	size_t kept = 0;
 	bool *sel = NULL;
+	int err;
 
 	if (!s->ran)
 		return pir_error_set(PIR_EINVALID, "the scan has not run");
 	if (!f)
 		return 0;
+	if (!list_empty(f->repos) && (err = check_repos(s, f->repos)) < 0)
+		return err;
 	if (!list_empty(f->repos) && !(sel = selected_repos(s, f->repos)))
 		return pir_error_oom();
 	for (size_t i = 0; i < s->nitems; i++) {

@@ -93,6 +93,7 @@ static void test_absent_and_repo(void)
 {
 	static const char *const inc[] = {"inc-4000", NULL};
 	static const char *const repo[] = {"postmortems", NULL};
+	static const char *const typo[] = {"postmortems", "postmortem", NULL};
 	pir_scan *s = run();
 	pir_item_filter f = PIR_ITEM_FILTER_INIT;
 	size_t n = pir_scan_item_count(s);
@@ -104,6 +105,9 @@ static void test_absent_and_repo(void)
 		      (it->incident && !strcmp(it->incident, "INC-4000")));
 	}
 	f = (pir_item_filter)PIR_ITEM_FILTER_INIT;
+	f.repos = typo;
+	CHECK_INT(pir_scan_filter(s, &f), PIR_ENOTFOUND);
+	CHECK_INT(pir_scan_item_count(s), n);
 	f.repos = repo;
 	CHECK_INT(pir_scan_filter(s, &f), 0);
 	CHECK(pir_scan_item_count(s) < n);
