@@ -79,8 +79,9 @@ int cmd_scan(int argc, char **argv)
 		static const char *const formats[] = {"table", "json", "csv", NULL};
 		const char *near = cli_nearest(format, formats);
 		if (near)
-			cli_error("--format: expected table, json or csv, not '%s'; did you mean '%s'?",
-				  format, near);
+			cli_error(
+			    "--format: expected table, json or csv, not '%s'; did you mean '%s'?",
+			    format, near);
 		else
 			cli_error("--format: expected table, json or csv, not '%s'", format);
 		goto done;

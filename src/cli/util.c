@@ -145,11 +145,11 @@ static int parse_size(size_t *out, const char *s)
 static int append_value(const char ***list, const char *v)
 {
 	size_t n = 0;
-	const char **l = *list;
+	const char **l;
 
-	while (l && l[n])
+	while (*list && (*list)[n])
 		n++;
-	if (!(l = realloc(l, (n + 2) * sizeof(*l)))) {
+	if (!(l = realloc(*list, (n + 2) * sizeof(*l)))) {
 		cli_error("out of memory");
 		return -1;
 	}
@@ -409,7 +409,8 @@ static size_t edit_distance(const char *a, const char *b)
 		D(0, j) = j;
 	for (size_t i = 1; i <= la; i++) {
 		for (size_t j = 1; j <= lb; j++) {
-			size_t cost = tolower((unsigned char)a[i - 1]) != tolower((unsigned char)b[j - 1]);
+			size_t cost =
+			    tolower((unsigned char)a[i - 1]) != tolower((unsigned char)b[j - 1]);
 			size_t v = D(i - 1, j) + 1;
 			if (D(i, j - 1) + 1 < v)
 				v = D(i, j - 1) + 1;
@@ -471,7 +472,7 @@ static char **options_of(void (*usage)(FILE *))
 		if (*p != '-' || (p > text && !strchr(" [\n", p[-1])))
 			continue;
 		k = strspn(p, "-");
-		if (k > 2 || !p[k] || !strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ", p[k]))
+		if (k > 2 || !isalpha((unsigned char)p[k]))
 			continue;
 		k += strspn(p + k, "abcdefghijklmnopqrstuvwxyz0123456789-");
 		if (!(grown = realloc(list, (n + 2) * sizeof(*list))))

@@ -68,8 +68,8 @@ static int check_repos(const pir_scan *scan, const char *const *list)
 		for (i = 0; i < n && !names_repo(pir_scan_repository(scan, i), *v); i++)
 			;
 		if (i == n)
-			return pir_error_set(PIR_ENOTFOUND, "'%s' is none of the scanned repositories",
-					     *v);
+			return pir_error_set(PIR_ENOTFOUND,
+					     "'%s' is none of the scanned repositories", *v);
 	}
 	return 0;
 }

@@ -301,7 +301,8 @@ int pir_format_table(pir_buf *out, const pir_scan *scan, const pir_format_option
 	}
 	for (int c = 0; c < C_N; c++) {
 		/* STATUS with --all, or when a listed item is closed or snoozed */
-		show[c] = (c != C_REASONS || o->stale_only) && (c != C_STATUS || o->all || not_open);
+		show[c] = (c != C_REASONS || o->stale_only) &&
+			  (c != C_STATUS || o->all || not_open);
 		width[c] = pir_term_width(headers[c]);
 		for (size_t i = 0; i < nrows && !err; i++) {
 			size_t w = pir_term_width(rows[i].cell[c]);
