@@ -17,12 +17,17 @@ typedef struct {
 	bool all;
 	/** ANSI colour (table only). */
 	bool color;
-	/** Terminal width for the table; 0 for no limit. */
+	/**
+	 * Width the table fits (its title and location cut with "…", the least
+	 * useful columns left out when that is not enough); 0 for no limit.
+	 */
 	unsigned width;
+	/** Table only: text ending the summary line (what to run next), or NULL. */
+	const char *hint;
 } pir_format_options;
 
 #define PIR_FORMAT_OPTIONS_VERSION 1
-#define PIR_FORMAT_OPTIONS_INIT {PIR_FORMAT_OPTIONS_VERSION, false, false, false, 0}
+#define PIR_FORMAT_OPTIONS_INIT {PIR_FORMAT_OPTIONS_VERSION, false, false, false, 0, NULL}
 
 /** Whether `item` is listed under `opts`. */
 PIR_EXTERN(bool) pir_format_selects(const pir_item *item, const pir_format_options *opts);

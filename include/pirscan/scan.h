@@ -245,6 +245,42 @@ PIR_EXTERN(const pir_diagnostic *) pir_scan_diagnostic(const pir_scan *scan, siz
 PIR_EXTERN(size_t) pir_scan_repository_count(const pir_scan *scan);
 PIR_EXTERN(const pir_repository *) pir_scan_repository(const pir_scan *scan, size_t i);
 
+/**
+ * Which items to keep: each list is NULL-terminated, and NULL (or empty)
+ * keeps every item. An item is kept when it matches one value of every list
+ * given (values OR within a list, AND across lists). Values compare without
+ * regard to ASCII case; owners also without a leading '@'. `repos` names a
+ * repository by its display name or the path it was added from; an item
+ * matches when any of its locations is in it. An item without a severity,
+ * owner or incident matches no value of that list; every item has a team
+ * ("unassigned" when nothing assigns it).
+ */
+typedef struct {
+	unsigned version;
+	const char *const *severities;
+	const char *const *owners;
+	const char *const *teams;
+	const char *const *incidents;
+	const char *const *repos;
+} pir_item_filter;
+
+#define PIR_ITEM_FILTER_VERSION 1
+#define PIR_ITEM_FILTER_INIT {PIR_ITEM_FILTER_VERSION, NULL, NULL, NULL, NULL, NULL}
+
+/** Whether `item` of `scan` passes `filter` (NULL passes everything). */
+PIR_EXTERN(bool) pir_item_filter_match(const pir_item_filter *filter, const pir_scan *scan,
+				       const pir_item *item);
+
+/**
+ * Keep only the items of a run scan that pass `filter`, in their order, so
+ * that every writer, the gate and the report see the same items. Items
+ * handed out before are invalidated. Diagnostics are kept. Returns 0,
+ * PIR_ENOTFOUND when a value of `repos` names none of the scanned
+ * repositories (a typo, not an empty result), or PIR_EINVALID before
+ * pir_scan_run.
+ */
+PIR_EXTERN(int) pir_scan_filter(pir_scan *scan, const pir_item_filter *filter);
+
 PIR_END_DECL
 
 #endif

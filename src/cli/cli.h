@@ -51,9 +51,12 @@ typedef struct {
 	bool no_config;          /* --no-config */
 	pir_config *config;      /* loaded by cli_run_scan_prepare, or NULL */
 	bool prepared;
+	/* --severity, --owner, --team, --incident, --repo: NULL-terminated, or NULL */
+	const char **filter[5];
 } cli_scan_args;
 
-#define CLI_SCAN_ARGS_INIT {PIR_SCAN_OPTIONS_INIT, NULL, 0, false, -1, 0, NULL, false, NULL, false}
+#define CLI_SCAN_ARGS_INIT                                                                         \
+	{PIR_SCAN_OPTIONS_INIT, NULL, 0, false, -1, 0, NULL, false, NULL, false, {NULL}}
 
 /* Parse a scan option at argv[*i] (long options with "=VALUE" or a separate VALUE).
  * Returns 1 if consumed, 0 if not a scan option, -1 on a usage error (already reported). */
@@ -72,5 +75,14 @@ int cli_opt_value(const char *name, int argc, char **argv, int *i, const char **
 int cli_parse_days(int *out, const char *opt, const char *v);
 
 extern const char *cli_scan_options_help;
+
+/* The candidate nearest `word` (a unique prefix, or a small edit distance), or NULL. */
+const char *cli_nearest(const char *word, const char *const *candidates);
+/* "unknown option 'ARG'" with the nearest option of the help `usage` writes, if any. */
+void cli_unknown_option(const char *arg, const char *cmd, void (*usage)(FILE *));
+/* Whether `s` names a known severity of `list` (NULL for the defaults). */
+bool cli_severity_known(const char *const *list, const char *s);
+/* "OPT: unknown severity 'S'", with the nearest one of `list` if any. */
+void cli_unknown_severity(const char *opt, const char *const *list, const char *s);
 
 #endif

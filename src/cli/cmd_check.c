@@ -160,7 +160,7 @@ int cmd_check(int argc, char **argv)
 			if (r < 0)
 				goto done;
 		} else {
-			cli_error("unknown option '%s' (see 'pirscan check --help')", arg);
+			cli_unknown_option(arg, "check", usage);
 			goto done;
 		}
 	}
@@ -193,7 +193,7 @@ int cmd_check(int argc, char **argv)
 	a.scan.max_slips = opts.max_slips;
 	/* a wrong --fail-on is a usage error: say so before a long scan */
 	if (opts.fail_on && !severity_known(a.scan.severities, opts.fail_on)) {
-		cli_error("--fail-on: unknown severity '%s'", opts.fail_on);
+		cli_unknown_severity("--fail-on", a.scan.severities, opts.fail_on);
 		ret = CLI_EXIT_FATAL;
 		goto done;
 	}

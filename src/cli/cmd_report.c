@@ -532,7 +532,7 @@ int cmd_report(int argc, char **argv)
 			if (n < 0)
 				goto done;
 		} else {
-			cli_error("unknown option '%s' (see 'pirscan report --help')", argv[i]);
+			cli_unknown_option(argv[i], "report", usage);
 			goto done;
 		}
 	}

@@ -21,6 +21,28 @@ void cmd_scan_usage(FILE *f)
 	fputs(cli_scan_options_help, f);
 }
 
+/*
+ * What to run next, for the end of the table's summary line: the reasons of
+ * the stale items, and the gate. The library names no flag; this does.
+ */
+static const char *next_hint(const pir_scan *scan, const pir_format_options *fo)
+{
+	size_t listed = 0, stale = 0;
+
+	for (size_t i = 0; i < pir_scan_item_count(scan); i++) {
+		const pir_item *it = pir_scan_item(scan, i);
+		if (!pir_format_selects(it, fo))
+			continue;
+		listed++;
+		stale += PIR_ITEM_STALE(it);
+	}
+	if (!listed)
+		return NULL;
+	if (stale && !fo->stale_only)
+		return "run 'pirscan --stale' for the reasons, 'pirscan check' to gate";
+	return "run 'pirscan check' to gate";
+}
+
 int cmd_scan(int argc, char **argv)
 {
 	cli_scan_args a = CLI_SCAN_ARGS_INIT;
@@ -49,12 +71,19 @@ int cmd_scan(int argc, char **argv)
 			if (r < 0)
 				goto done;
 		} else {
-			cli_error("unknown option '%s' (see 'pirscan --help')", arg);
+			cli_unknown_option(arg, NULL, cmd_scan_usage);
 			goto done;
 		}
 	}
 	if (strcmp(format, "table") && strcmp(format, "json") && strcmp(format, "csv")) {
-		cli_error("--format: expected table, json or csv, not '%s'", format);
+		static const char *const formats[] = {"table", "json", "csv", NULL};
+		const char *near = cli_nearest(format, formats);
+		if (near)
+			cli_error(
+			    "--format: expected table, json or csv, not '%s'; did you mean '%s'?",
+			    format, near);
+		else
+			cli_error("--format: expected table, json or csv, not '%s'", format);
 		goto done;
 	}
 	if ((ret = cli_run_scan(&scan, &a)) != CLI_EXIT_OK)
@@ -65,8 +94,10 @@ int cmd_scan(int argc, char **argv)
 		err = pir_format_json(&out, scan, &fo);
 	else if (!strcmp(format, "csv"))
 		err = pir_format_csv(&out, scan, &fo);
-	else
+	else {
+		fo.hint = next_hint(scan, &fo);
 		err = pir_format_table(&out, scan, &fo);
+	}
 	ret = err < 0 ? cli_fail(err, NULL) : cli_write(&out);
 done:
 	pir_buf_dispose(&out);

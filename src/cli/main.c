@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cli.h"
 
@@ -26,18 +27,55 @@ static void usage(FILE *f)
 	      f);
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].help);
-	fputs("\nRun 'pirscan COMMAND --help' for a command's options; see pirscan(1).\n"
+	fputs("\nRun 'pirscan help COMMAND' for a command's options; see pirscan(1).\n"
 	      "\nWithout a command, pirscan scans:\n\n",
 	      f);
 	cmd_scan_usage(f);
 }
 
+#define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
+
+static const struct pir_cmd *find_command(const char *name)
+{
+	for (size_t i = 0; i < NCOMMANDS; i++)
+		if (!strcmp(name, commands[i].name))
+			return &commands[i];
+	return NULL;
+}
+
+/* "unknown command 'chek'; did you mean 'check'?" when a command is near; 0 when none is. */
+static int unknown_command(const char *word)
+{
+	const char *names[NCOMMANDS + 1];
+	const char *near;
+
+	for (size_t i = 0; i < NCOMMANDS; i++)
+		names[i] = commands[i].name;
+	names[NCOMMANDS] = NULL;
+	if (!(near = cli_nearest(word, names)))
+		return 0;
+	cli_error("unknown command '%s'; did you mean '%s'?", word, near);
+	return 1;
+}
+
+/* pirscan help [COMMAND]: a command's own help, as with 'pirscan COMMAND --help'. */
 static int cmd_help(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
-	usage(stdout);
-	return CLI_EXIT_OK;
+	const struct pir_cmd *c;
+	char *args[] = {NULL, "--help", NULL};
+
+	if (argc < 2 || !strcmp(argv[1], "help") || !strcmp(argv[1], "--help") ||
+	    !strcmp(argv[1], "-h")) {
+		usage(stdout);
+		return CLI_EXIT_OK;
+	}
+	if (!(c = find_command(argv[1]))) {
+		if (!unknown_command(argv[1]))
+			cli_error("unknown command '%s' (see 'pirscan help')", argv[1]);
+		return CLI_EXIT_FATAL;
+	}
+	args[0] = argv[1];
+	return c->fn(2, args);
 }
 
 static int cmd_version(int argc, char **argv)
@@ -53,11 +91,15 @@ int main(int argc, char **argv)
 	if (argc > 1 && (!strcmp(argv[1], "--version") || !strcmp(argv[1], "-V")))
 		return cmd_version(argc, argv);
 	if (argc > 1 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")))
-		return cmd_help(argc, argv);
+		return cmd_help(1, argv);
 	if (argc > 1) {
-		for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-			if (!strcmp(argv[1], commands[i].name))
-				return commands[i].fn(argc - 1, argv + 1);
+		const struct pir_cmd *c = find_command(argv[1]);
+		struct stat st;
+		if (c)
+			return c->fn(argc - 1, argv + 1);
+		/* a word that is no path but is near a command is a typo, not a repository */
+		if (argv[1][0] != '-' && stat(argv[1], &st) != 0 && unknown_command(argv[1]))
+			return CLI_EXIT_FATAL;
 	}
 	/* no command: scan, with every argument an option or a repository */
 	return cmd_scan(argc, argv);

@@ -1,9 +1,13 @@
 /* SPDX-License-Identifier: MIT */
+#include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/ioctl.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -25,7 +29,18 @@ const char *cli_scan_options_help =
 	"  --config FILE       read the configuration from FILE instead of .pirscan.yml\n"
 	"                      in the first repository's scanned tree\n"
 	"  --no-config         use no configuration file\n"
-	"  -q, --quiet         no progress and no diagnostics on stderr\n";
+	"  -q, --quiet         no progress and no diagnostics on stderr\n"
+	"\n"
+	"Filter options (each repeatable: values of one option OR, options AND):\n"
+	"  --severity NAME     items of this severity\n"
+	"  --owner NAME        items of this owner ('@alice' and 'alice' are the same)\n"
+	"  --team NAME         items of this team ('unassigned' for none)\n"
+	"  --incident ID       items of this incident\n"
+	"  --repo NAME         items with a location in this repository (its name or path)\n";
+
+/* The filter options, in the order of cli_scan_args.filter. */
+static const char *const filter_options[] = {"--severity", "--owner", "--team", "--incident",
+					     "--repo"};
 
 void cli_error(const char *fmt, ...)
 {
@@ -123,6 +138,24 @@ static int parse_size(size_t *out, const char *s)
 	if (*end)
 		return -1;
 	*out = (size_t)v;
+	return 0;
+}
+
+/* Append `v` to a NULL-terminated list. */
+static int append_value(const char ***list, const char *v)
+{
+	size_t n = 0;
+	const char **l;
+
+	while (*list && (*list)[n])
+		n++;
+	if (!(l = realloc(*list, (n + 2) * sizeof(*l)))) {
+		cli_error("out of memory");
+		return -1;
+	}
+	l[n] = v;
+	l[n + 1] = NULL;
+	*list = l;
 	return 0;
 }
 
@@ -225,6 +258,13 @@ int cli_parse_scan_option(cli_scan_args *a, int argc, char **argv, int *i)
 		}
 		return 1;
 	}
+	for (size_t f = 0; f < sizeof(filter_options) / sizeof(filter_options[0]); f++) {
+		if ((r = cli_opt_value(filter_options[f], argc, argv, i, &v)) != 0) {
+			if (r > 0 && append_value(&a->filter[f], v) < 0)
+				return -1;
+			return r;
+		}
+	}
 	if (arg[0] == '-' && arg[1] != '\0')
 		return 0;
 	/* a repository path */
@@ -243,6 +283,8 @@ int cli_parse_scan_option(cli_scan_args *a, int argc, char **argv, int *i)
 void cli_scan_args_dispose(cli_scan_args *a)
 {
 	free(a->repos);
+	for (size_t f = 0; f < sizeof(a->filter) / sizeof(a->filter[0]); f++)
+		free(a->filter[f]);
 	if (a->set & CLI_SET_ITEM_FILES)
 		free((void *)a->scan.item_files);
 	pir_config_free(a->config);
@@ -306,29 +348,183 @@ static int load_config(cli_scan_args *a, const char *first_repo)
 	return 0;
 }
 
+/* A terminal that cannot do escape sequences (Emacs shells, some CI logs). */
+static bool term_dumb(void)
+{
+	const char *t = getenv("TERM");
+
+	return t && !strcmp(t, "dumb");
+}
+
 bool cli_use_color(int mode)
 {
 	const char *nc = getenv("NO_COLOR");
 
 	if (mode >= 0)
 		return mode == 1;
-	if (nc && *nc)
+	if ((nc && *nc) || term_dumb())
 		return false;
 	return isatty(STDOUT_FILENO) != 0;
 }
 
+/*
+ * The width the table fits: $COLUMNS when set to a number (an explicit
+ * request, honoured even when piped, as ls does), else the terminal's, else
+ * no limit when standard output is not a terminal (a pipe gets every
+ * character, as with gh).
+ */
 unsigned cli_term_width(void)
 {
 	struct winsize ws;
 	const char *cols = getenv("COLUMNS");
+	char *end;
+	long n;
 
+	if (cols && *cols) {
+		errno = 0;
+		n = strtol(cols, &end, 10);
+		if (!errno && !*end && n > 0 && n <= 100000)
+			return (unsigned)n;
+	}
 	if (!isatty(STDOUT_FILENO))
 		return 0;
 	if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col)
 		return ws.ws_col;
-	if (cols && atoi(cols) > 0)
-		return (unsigned)atoi(cols);
 	return 80;
+}
+
+/* Optimal string alignment distance (edits and adjacent swaps), ASCII case folded. */
+static size_t edit_distance(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b), *d, best;
+
+	if (la > 64 || lb > 64)
+		return SIZE_MAX;
+	if (!(d = calloc((la + 1) * (lb + 1), sizeof(*d))))
+		return SIZE_MAX;
+#define D(i, j) d[(i) * (lb + 1) + (j)]
+	for (size_t i = 0; i <= la; i++)
+		D(i, 0) = i;
+	for (size_t j = 0; j <= lb; j++)
+		D(0, j) = j;
+	for (size_t i = 1; i <= la; i++) {
+		for (size_t j = 1; j <= lb; j++) {
+			size_t cost =
+			    tolower((unsigned char)a[i - 1]) != tolower((unsigned char)b[j - 1]);
+			size_t v = D(i - 1, j) + 1;
+			if (D(i, j - 1) + 1 < v)
+				v = D(i, j - 1) + 1;
+			if (D(i - 1, j - 1) + cost < v)
+				v = D(i - 1, j - 1) + cost;
+			if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] &&
+			    D(i - 2, j - 2) + 1 < v)
+				v = D(i - 2, j - 2) + 1;
+			D(i, j) = v;
+		}
+	}
+	best = D(la, lb);
+#undef D
+	free(d);
+	return best;
+}
+
+const char *cli_nearest(const char *word, const char *const *candidates)
+{
+	const char *best = NULL, *prefix = NULL;
+	size_t best_d = SIZE_MAX, len = strlen(word), nprefix = 0, dashes = strspn(word, "-");
+
+	if (len <= dashes)
+		return NULL;
+	for (const char *const *c = candidates; *c; c++) {
+		size_t d = edit_distance(word, *c), lc = strlen(*c);
+		if (strlen(*c) > len && !strncasecmp(*c, word, len) && len - dashes >= 2) {
+			prefix = *c;
+			nprefix++;
+		}
+		/* close enough: at most 2 edits, and at most half the longer word */
+		if (d <= 2 && d * 2 <= (lc > len ? lc : len) - dashes && d < best_d) {
+			best = *c;
+			best_d = d;
+		}
+	}
+	if (best)
+		return best;
+	return nprefix == 1 ? prefix : NULL;
+}
+
+/* The options a help text names: every "-x" or "--name" that starts a word. */
+static char **options_of(void (*usage)(FILE *))
+{
+	char *text = NULL, **list = NULL;
+	size_t size = 0, n = 0;
+	FILE *f = open_memstream(&text, &size);
+
+	if (!f)
+		return NULL;
+	usage(f);
+	if (fclose(f) != 0 || !text) {
+		free(text);
+		return NULL;
+	}
+	for (const char *p = text; *p; p++) {
+		size_t k;
+		char **grown;
+		if (*p != '-' || (p > text && !strchr(" [\n", p[-1])))
+			continue;
+		k = strspn(p, "-");
+		if (k > 2 || !isalpha((unsigned char)p[k]))
+			continue;
+		k += strspn(p + k, "abcdefghijklmnopqrstuvwxyz0123456789-");
+		if (!(grown = realloc(list, (n + 2) * sizeof(*list))))
+			break;
+		list = grown;
+		if (!(list[n] = strndup(p, k)))
+			break;
+		list[++n] = NULL;
+		p += k - 1;
+	}
+	free(text);
+	return list;
+}
+
+void cli_unknown_option(const char *arg, const char *cmd, void (*usage)(FILE *))
+{
+	char **opts = options_of(usage), *name = strdup(arg);
+	const char *near = NULL;
+	const char *help = cmd ? cmd : "";
+
+	if (name && strchr(name, '='))
+		*strchr(name, '=') = '\0';
+	if (opts && name)
+		near = cli_nearest(name, (const char *const *)opts);
+	if (near)
+		cli_error("unknown option '%s'; did you mean '%s'? (see 'pirscan %s%s--help')", arg,
+			  near, help, *help ? " " : "");
+	else
+		cli_error("unknown option '%s' (see 'pirscan %s%s--help')", arg, help,
+			  *help ? " " : "");
+	for (size_t i = 0; opts && opts[i]; i++)
+		free(opts[i]);
+	free(opts);
+	free(name);
+}
+
+bool cli_severity_known(const char *const *list, const char *s)
+{
+	for (list = list && list[0] ? list : pir_default_severities(); *list; list++)
+		if (!strcasecmp(*list, s))
+			return true;
+	return false;
+}
+
+void cli_unknown_severity(const char *opt, const char *const *list, const char *s)
+{
+	const char *near = cli_nearest(s, list && list[0] ? list : pir_default_severities());
+
+	if (near)
+		cli_error("%s: unknown severity '%s'; did you mean '%s'?", opt, s, near);
+	else
+		cli_error("%s: unknown severity '%s'", opt, s);
 }
 
 typedef struct {
@@ -379,12 +575,36 @@ static int print_diagnostics(const pir_scan *scan)
 	return err;
 }
 
+/* A repository that does not exist says so, not "not a git repository". */
+static int check_paths(const cli_scan_args *a)
+{
+	struct stat st;
+
+	for (size_t i = 0; i < a->nrepos; i++) {
+		if (stat(a->repos[i], &st) == 0)
+			continue;
+		cli_error("'%s': %s", a->repos[i],
+			  errno == ENOENT ? "no such file or directory" : strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
 int cli_run_scan_prepare(cli_scan_args *a)
 {
 	if (a->prepared)
 		return CLI_EXIT_OK;
 	a->prepared = true;
-	return load_config(a, a->nrepos ? a->repos[0] : ".") < 0 ? CLI_EXIT_FATAL : CLI_EXIT_OK;
+	if (check_paths(a) < 0 || load_config(a, a->nrepos ? a->repos[0] : ".") < 0)
+		return CLI_EXIT_FATAL;
+	/* a wrong --severity is a usage error: say so before a long scan */
+	for (size_t i = 0; a->filter[0] && a->filter[0][i]; i++) {
+		if (!cli_severity_known(a->scan.severities, a->filter[0][i])) {
+			cli_unknown_severity("--severity", a->scan.severities, a->filter[0][i]);
+			return CLI_EXIT_FATAL;
+		}
+	}
+	return CLI_EXIT_OK;
 }
 
 int cli_run_scan(pir_scan **out, cli_scan_args *a)
@@ -399,7 +619,7 @@ int cli_run_scan(pir_scan **out, cli_scan_args *a)
 	*out = NULL;
 	if (cli_run_scan_prepare(a) != CLI_EXIT_OK)
 		return CLI_EXIT_FATAL;
-	if (!a->quiet && isatty(STDERR_FILENO)) {
+	if (!a->quiet && isatty(STDERR_FILENO) && !term_dumb()) {
 		a->scan.progress = on_progress;
 		a->scan.progress_payload = &st;
 	}
@@ -417,6 +637,18 @@ int cli_run_scan(pir_scan **out, cli_scan_args *a)
 	if (err < 0) {
 		pir_scan_free(scan);
 		return cli_fail(err, NULL);
+	}
+	{
+		pir_item_filter f = PIR_ITEM_FILTER_INIT;
+		f.severities = a->filter[0];
+		f.owners = a->filter[1];
+		f.teams = a->filter[2];
+		f.incidents = a->filter[3];
+		f.repos = a->filter[4];
+		if ((err = pir_scan_filter(scan, &f)) < 0) {
+			pir_scan_free(scan);
+			return cli_fail(err, err == PIR_ENOTFOUND ? "--repo" : NULL);
+		}
 	}
 	if (!a->quiet && print_diagnostics(scan) < 0) {
 		pir_scan_free(scan);

@@ -13,10 +13,22 @@
 #define COL_DIM "\033[2m"
 #define COL_BOLD "\033[1m"
 
-enum { C_ID, C_SEV, C_OWNER, C_DUE, C_AGE, C_INCIDENT, C_LOCATION, C_REASONS, C_TITLE, C_N };
+enum {
+	C_ID,
+	C_STATUS,
+	C_SEV,
+	C_OWNER,
+	C_DUE,
+	C_AGE,
+	C_INCIDENT,
+	C_LOCATION,
+	C_REASONS,
+	C_TITLE,
+	C_N
+};
 
-static const char *const headers[C_N] = {"ID",       "SEVERITY", "OWNER",   "DUE",  "AGE",
-					 "INCIDENT", "LOCATION", "REASONS", "TITLE"};
+static const char *const headers[C_N] = {"ID",  "STATUS",   "SEVERITY", "OWNER",   "DUE",
+					 "AGE", "INCIDENT", "LOCATION", "REASONS", "TITLE"};
 
 typedef struct {
 	char *cell[C_N];
@@ -70,6 +82,16 @@ const pir_location *pir_item_work_location(const pir_item *it)
 	return &it->locations[0];
 }
 
+/* What the STATUS column says: gone from the tree, closed, snoozed, or the status as written. */
+static const char *status_of(const pir_item *it)
+{
+	if (PIR_COMMIT_REF_SET(&it->resolved))
+		return "resolved";
+	if (!it->closed && it->snoozed)
+		return "snoozed";
+	return it->status && *it->status ? it->status : "open";
+}
+
 static int fill_row(row *r, const pir_item *it, pir_date as_of)
 {
 	const pir_location *l = pir_item_work_location(it);
@@ -78,6 +100,7 @@ static int fill_row(row *r, const pir_item *it, pir_date as_of)
 	memset(r, 0, sizeof(*r));
 	pir_date_format(d, it->due);
 	r->cell[C_ID] = term(it->id);
+	r->cell[C_STATUS] = term(status_of(it));
 	r->cell[C_SEV] = term(it->severity);
 	r->cell[C_OWNER] = term(it->owner && *it->owner ? it->owner : NULL);
 	if (it->overdue_days > 0)
@@ -112,6 +135,8 @@ static int fill_row(row *r, const pir_item *it, pir_date as_of)
 	if (it->reasons)
 		r->color[C_REASONS] = COL_YELLOW;
 	r->color[C_LOCATION] = COL_DIM;
+	if (strcmp(status_of(it), "open"))
+		r->color[C_STATUS] = COL_DIM;
 	return 0;
 }
 
@@ -166,16 +191,18 @@ static const char *cut_left(const char *s, size_t width)
 }
 
 static void put_cell(pir_buf *b, const char *s, const char *color, bool use_color, size_t width,
-		     bool last, int *err)
+		     int col, int *err)
 {
 	size_t w = pir_term_width(s);
+	bool last = col == C_TITLE;
 
 	if (*err)
 		return;
 	if (use_color && color)
 		*err = pir_buf_puts(b, color);
-	if (last) {
+	if (w > width && col != C_LOCATION) {
 		put_cut(b, s, width, err);
+		w = width;
 	} else if (w > width) {
 		s = cut_left(s, width);
 		if (!*err)
@@ -192,13 +219,71 @@ static void put_cell(pir_buf *b, const char *s, const char *color, bool use_colo
 		*err = pir_buf_putc(b, ' ');
 }
 
+/*
+ * Fitting a row to the width: the steps tried in turn until the row fits,
+ * each cutting a column to a width (with "…") or, with 0, leaving it out.
+ * The title and the location give way first, then the columns that matter
+ * least (incident, age), then the location altogether: ID, severity, owner,
+ * due date and title are the last to go.
+ */
+static const struct {
+	int col;
+	size_t width;
+} fit_steps[] = {
+	{C_LOCATION, 24}, {C_REASONS, 16}, {C_TITLE, 24}, {C_OWNER, 12}, {C_INCIDENT, 12},
+	{C_STATUS, 10},   {C_INCIDENT, 0}, {C_AGE, 0},    {C_LOCATION, 16}, {C_TITLE, 20},
+	{C_LOCATION, 0},  {C_REASONS, 10}, {C_TITLE, 12}, {C_OWNER, 8},   {C_OWNER, 0},
+	{C_TITLE, 8},     {C_ID, 12},
+};
+
+static size_t row_width(const size_t *width, const bool *show)
+{
+	size_t total = 0, n = 0;
+
+	for (int c = 0; c < C_N; c++)
+		if (show[c]) {
+			total += width[c];
+			n++;
+		}
+	return total + (n ? 2 * (n - 1) : 0);
+}
+
+static void fit(size_t *width, bool *show, size_t limit)
+{
+	static const int give_back[] = {C_TITLE, C_LOCATION, C_REASONS};
+	size_t natural[C_N], total;
+
+	memcpy(natural, width, sizeof(natural));
+	for (size_t i = 0; i < PIR_ARRAY_SIZE(fit_steps) && row_width(width, show) > limit; i++) {
+		int c = fit_steps[i].col;
+		if (!show[c])
+			continue;
+		if (!fit_steps[i].width)
+			show[c] = false;
+		else if (width[c] > fit_steps[i].width)
+			width[c] = fit_steps[i].width;
+	}
+	/* what is left goes back to the title first, then to the location and reasons */
+	total = row_width(width, show);
+	for (size_t k = 0; k < PIR_ARRAY_SIZE(give_back) && total < limit; k++) {
+		int c = give_back[k];
+		size_t more = natural[c] - width[c];
+		if (!show[c] || !more)
+			continue;
+		if (more > limit - total)
+			more = limit - total;
+		width[c] += more;
+		total += more;
+	}
+}
+
 int pir_format_table(pir_buf *out, const pir_scan *scan, const pir_format_options *o)
 {
 	pir_format_options defaults = PIR_FORMAT_OPTIONS_INIT;
 	size_t n = pir_scan_item_count(scan), nrows = 0, width[C_N] = {0};
-	size_t stale = 0, overdue = 0, used = 0;
+	size_t stale = 0, overdue = 0, summary;
 	row *rows;
-	bool show[C_N];
+	bool show[C_N], not_open = false;
 	int err = 0;
 
 	if (!o)
@@ -212,52 +297,51 @@ int pir_format_table(pir_buf *out, const pir_scan *scan, const pir_format_option
 		err = fill_row(&rows[nrows++], it, pir_scan_as_of(scan));
 		stale += PIR_ITEM_STALE(it);
 		overdue += it->overdue_days > 0;
+		not_open |= strcmp(status_of(it), "open") != 0;
 	}
 	for (int c = 0; c < C_N; c++) {
-		show[c] = c != C_REASONS || o->stale_only;
+		/* STATUS with --all, or when a listed item is closed or snoozed */
+		show[c] = (c != C_REASONS || o->stale_only) &&
+			  (c != C_STATUS || o->all || not_open);
 		width[c] = pir_term_width(headers[c]);
 		for (size_t i = 0; i < nrows && !err; i++) {
 			size_t w = pir_term_width(rows[i].cell[c]);
 			if (w > width[c])
 				width[c] = w;
 		}
-		if (show[c] && c != C_TITLE)
-			used += width[c] + 2;
 	}
-	/*
-	 * On a terminal the title takes what is left, at least 20 columns; when
-	 * that is not enough the location gives way too (down to 24 columns),
-	 * cut from the left so that the file name and line stay.
-	 */
-	width[C_TITLE] = SIZE_MAX;
-	if (o->width) {
-		size_t fixed = used - (width[C_LOCATION] + 2);
-		size_t room = o->width > fixed ? o->width - fixed : 0;
-		if (width[C_LOCATION] + 2 + 20 > room)
-			width[C_LOCATION] = room > 24 + 2 + 20 ? room - 2 - 20 : 24;
-		if (width[C_LOCATION] < pir_term_width(headers[C_LOCATION]))
-			width[C_LOCATION] = pir_term_width(headers[C_LOCATION]);
-		width[C_TITLE] = room > width[C_LOCATION] + 2 + 20 ? room - width[C_LOCATION] - 2 : 20;
-	}
+	if (o->width)
+		fit(width, show, o->width);
 	if (!err && nrows) {
 		for (int c = 0; c < C_N; c++)
 			if (show[c])
-				put_cell(out, headers[c], COL_BOLD, o->color, width[c], c == C_TITLE,
-					 &err);
+				put_cell(out, headers[c], COL_BOLD, o->color, width[c], c, &err);
 		if (!err)
 			err = pir_buf_putc(out, '\n');
 		for (size_t i = 0; i < nrows && !err; i++) {
 			for (int c = 0; c < C_N; c++)
 				if (show[c])
 					put_cell(out, rows[i].cell[c], rows[i].color[c], o->color,
-						 width[c], c == C_TITLE, &err);
+						 width[c], c, &err);
 			if (!err)
 				err = pir_buf_putc(out, '\n');
 		}
 	}
+	if (!err && nrows)
+		err = pir_buf_putc(out, '\n');
+	summary = out->size;
 	if (!err)
-		err = pir_buf_printf(out, "%s%zu item%s, %zu stale, %zu overdue\n", nrows ? "\n" : "",
-				     nrows, nrows == 1 ? "" : "s", stale, overdue);
+		err = pir_buf_printf(out, "%zu item%s, %zu stale, %zu overdue", nrows,
+				     nrows == 1 ? "" : "s", stale, overdue);
+	/* the caller's hint on the same line, or on the next when the line would not fit */
+	if (!err && o->hint && *o->hint) {
+		size_t w = out->size - summary + 2 + pir_term_width(o->hint);
+		err = pir_buf_puts(out, o->width && w > o->width ? "\n" : "; ");
+		if (!err)
+			err = pir_buf_term_str(out, o->hint);
+	}
+	if (!err)
+		err = pir_buf_putc(out, '\n');
 	for (size_t i = 0; i < nrows; i++)
 		free_row(&rows[i]);
 	free(rows);
@@ -298,7 +382,7 @@ int pir_format_csv(pir_buf *out, const pir_scan *scan, const pir_format_options 
 		o = &defaults;
 	err = pir_buf_puts(out, "id,title,incident,owner,due,severity,status,introduced_commit,"
 				"introduced_date,resolved_commit,resolved_date,age_days,"
-				"overdue_days,stale,reasons,repo,path,line,locations\r\n");
+				"overdue_days,stale,reasons,repo,path,line,locations,team\r\n");
 	for (size_t i = 0; i < pir_scan_item_count(scan) && !err; i++) {
 		const pir_item *it = pir_scan_item(scan, i);
 		const pir_location *l = &it->locations[0];
@@ -331,11 +415,7 @@ int pir_format_csv(pir_buf *out, const pir_scan *scan, const pir_format_options 
 		csv(out, l->path, false, &err);
 		csv_num(out, true, l->line, &err);
 		csv_num(out, true, (long long)it->nlocations, &err);
-		/* csv_num ended the row with a comma; replace it with the line end */
-		if (!err) {
-			out->size--;
-			err = pir_buf_puts(out, "\r\n");
-		}
+		csv(out, it->team, true, &err);
 	}
 	return err;
 }

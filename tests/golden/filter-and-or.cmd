@@ -1,0 +1,1 @@
+-q --as-of 2026-11-22 --all --severity critical --severity high --owner alice --owner @carol svc postmortems

@@ -1,0 +1,1 @@
+--severity hihg svc

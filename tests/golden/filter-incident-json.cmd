@@ -1,0 +1,1 @@
+-q --as-of 2026-11-22 --incident inc-3000 --format json svc postmortems

@@ -1,0 +1,1 @@
+-q --as-of 2026-11-22 --repo {fixtures}/svc --team platform svc postmortems

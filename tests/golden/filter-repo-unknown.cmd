@@ -1,0 +1,1 @@
+-q --repo svcc svc postmortems

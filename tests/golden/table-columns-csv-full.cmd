@@ -1,0 +1,1 @@
+-q --as-of 2026-11-22 --format csv wide
