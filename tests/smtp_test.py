@@ -354,6 +354,60 @@ def test_mbox_and_files():
         check_message(parse(raw), raw, n[:-4])
 
 
+def test_nobody_to_send_to():
+    """Groups but no address at all: an error, not "sent 0 of 0" with status 0."""
+    path = os.path.join(WORK, "no-address.yml")
+    with open(path, "w") as f:
+        f.write('report:\n  from: "pirscan <pirscan@example.com>"\n  smtp_user: "%s"\n' % USER)
+    with Server() as srv:
+        rc, out, err = run(sending_args(srv.port, ["--config", path]),
+                           {"PIRSCAN_SMTP_PASSWORD": PASSWORD})
+        check(rc == 2, "no address: exit %d: %s" % (rc, err))
+        check("nothing was sent: no group has an email address" in err and "unassigned" in err,
+              "no address: message: " + err)
+        check(not srv.messages, "no address: something was delivered")
+
+
+def limited(fsize):
+    """For preexec_fn: files of at most `fsize` bytes; writing more is EFBIG, not SIGXFSZ."""
+    def set_limit():
+        import resource
+        import signal
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (fsize, fsize))
+    return set_limit
+
+
+def test_atomic_files():
+    """A write error (RLIMIT_FSIZE) never leaves a truncated .eml or a temporary file."""
+    d = os.path.join(WORK, "eml-atomic")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PIRSCAN_")}
+    env.update(HOME=WORK, SOURCE_DATE_EPOCH="1795327200")
+    cmd = [PIRSCAN, "report", "--as-of", "2026-11-22", "--config", CONFIG, "--format", "email",
+           "--output", d] + REPOS
+    p = subprocess.run(cmd, capture_output=True, env=env, timeout=120)
+    check(p.returncode == 0, "atomic: first run exit %d" % p.returncode)
+    before = {n: open(os.path.join(d, n), "rb").read() for n in os.listdir(d)}
+    check(sorted(before) == ["data.eml", "payments.eml", "platform.eml"], "atomic: %r" % sorted(before))
+    # a different Date makes different files; none of them may replace a good one half-written
+    env["SOURCE_DATE_EPOCH"] = "1795413600"
+    p = subprocess.run(cmd, capture_output=True, env=env, timeout=120, restore_signals=False,
+                       preexec_fn=limited(1024))
+    err = p.stderr.decode("utf-8", "replace")
+    check(p.returncode == 2, "atomic: exit %d under a 1 KiB file limit: %s" % (p.returncode, err))
+    check(re.search(r"^pirscan: cannot write .*\.eml: File too large$", err, re.M) is not None,
+          "atomic: message: " + err)
+    after = {n: open(os.path.join(d, n), "rb").read() for n in os.listdir(d)}
+    check(after == before, "atomic: files changed or left behind: %r" % sorted(after))
+    # into an empty folder: nothing at all
+    empty = os.path.join(WORK, "eml-empty")
+    cmd[cmd.index(d)] = empty
+    p = subprocess.run(cmd, capture_output=True, env=env, timeout=120, restore_signals=False,
+                       preexec_fn=limited(1024))
+    left = os.listdir(empty) if os.path.isdir(empty) else []
+    check(p.returncode == 2 and left == [], "atomic: exit %d, left %r" % (p.returncode, left))
+
+
 def write_config(path, smtp_url, sender=True):
     """The teams of the fixtures (as svc/.pirscan.yml has them) with addresses of our own."""
     members = {"payments": ["@alice", "@dave"], "platform": ["@bob", "@carol"], "data": ["@erin"]}
@@ -381,7 +435,7 @@ def main():
         write_config(CONFIG, None)
         tests = [test_plain_delivery, test_config_and_netrc, test_wrong_password,
                  test_rejected_recipient, test_starttls_required, test_sendmail, test_usage,
-                 test_mbox_and_files]
+                 test_mbox_and_files, test_nobody_to_send_to, test_atomic_files]
         for t in tests:
             before = failed
             t()

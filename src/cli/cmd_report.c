@@ -327,31 +327,64 @@ static char *eml_name(const char *group, char ***used, size_t *nused)
 	return name;
 }
 
+/*
+ * Write DIR/NAME atomically: a temporary file in DIR, flushed to disk, then
+ * renamed over NAME. A full disk or a file size limit leaves NAME as it was
+ * (or absent), never truncated; the temporary file is removed on failure.
+ * A symbolic link at NAME is replaced, never followed.
+ */
 static int write_eml(const char *dir, const char *name, const pir_buf *msg)
 {
-	size_t len = strlen(dir) + strlen(name) + 2;
-	char *path = malloc(len);
-	FILE *f = NULL;
-	int ret = 0;
+	size_t len = strlen(dir) + strlen(name) + 16;
+	char *path = malloc(len), *tmp = malloc(len);
+	const char *p = msg->ptr;
+	size_t left = msg->size;
+	mode_t mask;
+	int fd = -1, ret = -1;
 
-	if (!path) {
+	if (!path || !tmp) {
 		cli_error("out of memory");
-		return -1;
+		goto done;
 	}
 	snprintf(path, len, "%s/%s", dir, name);
-	/* never through a symbolic link: the folder may be shared */
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644);
-	if (fd < 0 || !(f = fdopen(fd, "wb")) || fwrite(msg->ptr, 1, msg->size, f) != msg->size) {
-		if (fd >= 0 && !f)
-			close(fd);
-		cli_error("cannot write %s: %s", path, strerror(errno));
-		ret = -1;
+	snprintf(tmp, len, "%s/.%s.XXXXXX", dir, name);
+	if ((fd = mkstemp(tmp)) < 0) {
+		cli_error("cannot create a file in %s: %s", dir, strerror(errno));
+		goto done;
 	}
-	if (f && fclose(f) != 0 && !ret) {
-		cli_error("cannot write %s: %s", path, strerror(errno));
-		ret = -1;
+	mask = umask(0);
+	umask(mask);
+	while (left) {
+		ssize_t w = write(fd, p, left);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w == 0)
+			errno = ENOSPC;
+		if (w <= 0)
+			goto write_error;
+		p += w;
+		left -= (size_t)w;
 	}
+	if (fchmod(fd, 0644 & ~mask) < 0 || fsync(fd) < 0)
+		goto write_error;
+	if (close(fd) < 0) {
+		fd = -1;
+		goto write_error;
+	}
+	fd = -1;
+	if (rename(tmp, path) < 0)
+		goto write_error;
+	ret = 0;
+	goto done;
+write_error:
+	cli_error("cannot write %s: %s", path, strerror(errno));
+	if (fd >= 0)
+		close(fd);
+	fd = -1;
+	unlink(tmp);
+done:
 	free(path);
+	free(tmp);
 	return ret;
 }
 
@@ -563,6 +596,14 @@ int cmd_report(int argc, char **argv)
 	}
 	if ((ret = emit_email(&r, report, &smtp, a.quiet, &t)) != CLI_EXIT_OK)
 		goto done;
+	if (r.send && !t.attempted && pir_report_group_count(report)) {
+		/* a nightly job that reaches nobody must not look like a success */
+		cli_error("nothing was sent: no group has an email address (skipped: %s); give "
+			  "each team teams.NAME.email in the configuration",
+			  t.skipped.s ? t.skipped.s : "");
+		ret = CLI_EXIT_FATAL;
+		goto done;
+	}
 	if (r.send && (t.failed.len || !a.quiet)) {
 		fprintf(stderr, "pirscan report: sent %zu of %zu messages", t.sent, t.attempted);
 		if (t.failed.len)
