@@ -16,6 +16,7 @@ import email.policy
 import logging
 import os
 import re
+import shlex
 import shutil
 import socket
 import ssl
@@ -127,6 +128,7 @@ def run(args, env_extra=None, home=None):
     env = {k: v for k, v in os.environ.items() if not k.startswith("PIRSCAN_")}
     env["HOME"] = home or WORK  # never the user's ~/.netrc
     env["SOURCE_DATE_EPOCH"] = "1795327200"
+    env.update(PIRSCAN_CONFIG_SYSTEM="", PIRSCAN_CONFIG_USER="")  # not the host's files
     env.update(env_extra or {})
     p = subprocess.run([PIRSCAN, "report", "--as-of", "2026-11-22", "--config", CONFIG] + args,
                        capture_output=True, env=env, timeout=120)
@@ -408,6 +410,120 @@ def test_atomic_files():
     check(p.returncode == 2 and left == [], "atomic: exit %d, left %r" % (p.returncode, left))
 
 
+CONTRIB = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "contrib")
+
+
+def host_config_from(path, url):
+    """The /etc/pirscan/config.yml that a contrib file's comment tells to write, for `url`."""
+    with open(path, encoding="utf-8") as f:
+        lines = f.read().splitlines()
+    body = []
+    for line in lines:
+        text = line[1:] if line.startswith("#") else None
+        if text is None:
+            if body:
+                break
+            continue
+        indent = len(text) - len(text.lstrip())
+        if not body and text.strip() == "report:":
+            base = indent
+            body.append("report:")
+        elif body and indent > base and text.strip():
+            body.append(text[base:])
+        elif body:
+            break
+    check(body and body[0] == "report:", "%s: no config.yml in its comment" % path)
+    conf = "\n".join(body) + "\n"
+    conf = re.sub(r'smtp_url: "[^"]*"', 'smtp_url: "%s"' % url, conf)
+    out = os.path.join(WORK, "etc-pirscan-config.yml")
+    with open(out, "w") as f:
+        f.write(conf)
+    return out
+
+
+def test_contrib_jobs():
+    """The systemd unit's and the cron file's command, set up as their comments say."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PIRSCAN_")}
+    env.update(HOME=WORK, SOURCE_DATE_EPOCH="1795327200", PIRSCAN_CONFIG_USER="")
+    # the test server has no certificate: the commands get --smtp-insecure, and an as-of date
+    extra = ["--smtp-insecure", "--as-of", "2026-11-22"]
+    unit = os.path.join(CONTRIB, "systemd", "pirscan-report.service")
+    with open(unit, encoding="utf-8") as f:
+        execstart = [l[len("ExecStart="):] for l in f.read().splitlines() if l.startswith("ExecStart=")]
+    cron = os.path.join(CONTRIB, "cron", "pirscan-report")
+    with open(cron, encoding="utf-8") as f:
+        cronline = [l for l in f.read().splitlines() if re.match(r"^[0-9*]", l)]
+    check(len(execstart) == 1 and len(cronline) == 1, "contrib: commands %r %r" % (execstart, cronline))
+    if len(execstart) != 1 or len(cronline) != 1:
+        return
+    argv = shlex.split(execstart[0])
+    unit_cmd = [PIRSCAN] + argv[1:2] + extra + [a for a in argv[2:] if a != "$REPOS"] + REPOS
+    cron_argv = shlex.split(cronline[0])[6:]  # five time fields and the user
+    cron_cmd = [PIRSCAN] + cron_argv[1:2] + extra + [a for a in cron_argv[2:] if not a.startswith("/srv/")] + REPOS
+    for name, path, cmd, env_extra in (
+            ("systemd", unit, unit_cmd, {"PIRSCAN_SMTP_PASSWORD": PASSWORD}), ("cron", cron, cron_cmd, {})):
+        home = tempfile.mkdtemp(dir=WORK)
+        with open(os.path.join(home, ".netrc"), "w") as f:
+            f.write('machine 127.0.0.1 login %s password "%s"\n' % (USER, PASSWORD))
+        os.chmod(os.path.join(home, ".netrc"), 0o600)
+        with Server() as srv:
+            e = dict(env, HOME=home, **env_extra)
+            e["PIRSCAN_CONFIG_SYSTEM"] = host_config_from(path, "smtp://127.0.0.1:%d" % srv.port)
+            p = subprocess.run(cmd, capture_output=True, env=e, timeout=120)
+            err = p.stderr.decode("utf-8", "replace")
+            check(p.returncode == 0, "%s: exit %d: %s" % (name, p.returncode, err))
+            rcpt = sorted(r for m in srv.messages for r in m["rcpt"])
+            # the teams and addresses of svc's .pirscan.yml
+            check(rcpt == ["data@example.com", "payments-oncall@example.com", "platform@example.com"],
+                  "%s: delivered to %r: %s" % (name, rcpt, err))
+            check(all(m["auth"] for m in srv.messages), "%s: not logged in" % name)
+
+
+def test_host_config():
+    """/etc and ~/.config add to the repository's file; a bad or unreadable one stops the run."""
+    with Server() as srv:
+        sysconf = os.path.join(WORK, "system.yml")
+        with open(sysconf, "w") as f:
+            f.write('report:\n  smtp_url: "smtp://127.0.0.1:%d"\n  smtp_user: "%s"\n'
+                    'teams:\n  platform:\n    email: [ops@example.com]\n' % (srv.port, USER))
+        xdg = os.path.join(WORK, "xdg")
+        os.makedirs(os.path.join(xdg, "pirscan"), exist_ok=True)
+        with open(os.path.join(xdg, "pirscan", "config.yml"), "w") as f:
+            f.write('report:\n  from: "pirscan <pirscan@example.com>"\n')
+        env = {"PIRSCAN_SMTP_PASSWORD": PASSWORD, "PIRSCAN_CONFIG_SYSTEM": sysconf,
+               "XDG_CONFIG_HOME": xdg}
+        del_user = {k: v for k, v in env.items()}
+        rc, out, err = run_plain(["--format", "email", "--send", "--smtp-insecure"] + REPOS, del_user)
+        check(rc == 0 and len(srv.messages) == 3, "host config: exit %d, %d messages: %s"
+              % (rc, len(srv.messages), err))
+        # the repository's platform team has an address: the host's does not replace it
+        rcpt = sorted(r for m in srv.messages for r in m["rcpt"])
+        check("ops@example.com" not in rcpt and "platform@example.com" in rcpt,
+              "host config: recipients %r" % rcpt)
+        # a host file may not set the gate's policy
+        with open(sysconf, "a") as f:
+            f.write("grace: 30\n")
+        rc, out, err = run_plain(["--format", "email", "--send", "--smtp-insecure"] + REPOS, env)
+        check(rc == 2 and "system.yml:7:1: 'grace' is a repository setting" in err,
+              "host config with grace: exit %d: %s" % (rc, err))
+        # an unreadable one is an error, not an absent one
+        rc, out, err = run_plain(["scan"] + REPOS, dict(env, PIRSCAN_CONFIG_SYSTEM=WORK))
+        check(rc == 2 and "Is a directory" in err, "host config is a folder: exit %d: %s" % (rc, err))
+
+
+def run_plain(args, env_extra):
+    """pirscan report without --config, so that the host's files count."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PIRSCAN_")}
+    env.update(HOME=WORK, SOURCE_DATE_EPOCH="1795327200", PIRSCAN_CONFIG_USER="")
+    env.pop("XDG_CONFIG_HOME", None)
+    env.update(env_extra)
+    if "XDG_CONFIG_HOME" in env_extra:
+        env.pop("PIRSCAN_CONFIG_USER")
+    cmd = [PIRSCAN] + (args if args[0] == "scan" else ["report", "--as-of", "2026-11-22"] + args)
+    p = subprocess.run(cmd, capture_output=True, env=env, timeout=120)
+    return p.returncode, p.stdout.decode("utf-8", "replace"), p.stderr.decode("utf-8", "replace")
+
+
 def write_config(path, smtp_url, sender=True):
     """The teams of the fixtures (as svc/.pirscan.yml has them) with addresses of our own."""
     members = {"payments": ["@alice", "@dave"], "platform": ["@bob", "@carol"], "data": ["@erin"]}
@@ -435,7 +551,8 @@ def main():
         write_config(CONFIG, None)
         tests = [test_plain_delivery, test_config_and_netrc, test_wrong_password,
                  test_rejected_recipient, test_starttls_required, test_sendmail, test_usage,
-                 test_mbox_and_files, test_nobody_to_send_to, test_atomic_files]
+                 test_mbox_and_files, test_nobody_to_send_to, test_atomic_files,
+                 test_contrib_jobs, test_host_config]
         for t in tests:
             before = failed
             t()

@@ -155,8 +155,15 @@ static int parse_report_option(report_args *r, int argc, char **argv, int *i)
 }
 
 /* What the flags leave open, from the configuration; usage errors are reported here. */
-static int resolve(report_args *r, const pir_config *cfg, bool trusted_cfg,
-		   pir_smtp_options *smtp)
+/* A report setting the operator vouches for: from --config FILE or a host file. */
+static const char *trusted_setting(const pir_config *cfg, const char *key)
+{
+	const char *v = pir_config_report_setting(cfg, key);
+
+	return v && pir_config_report_origin(cfg, key) != PIR_CONFIG_REPOSITORY ? v : NULL;
+}
+
+static int resolve(report_args *r, const pir_config *cfg, pir_smtp_options *smtp)
 {
 	const char *v;
 
@@ -216,17 +223,20 @@ static int resolve(report_args *r, const pir_config *cfg, bool trusted_cfg,
 	/*
 	 * Credentials go only where the operator says: a .pirscan.yml committed
 	 * in a scanned repository could otherwise send the password to any host.
-	 * The server and user come from flags or from --config FILE, never from
-	 * a repository's own configuration.
+	 * The server and user come from flags, --config FILE or the host's
+	 * files, never from a repository's own configuration.
 	 */
-	if (!trusted_cfg && !r->smtp_url && cfg && pir_config_report_setting(cfg, "smtp_url"))
+	if (!r->smtp_url && pir_config_report_setting(cfg, "smtp_url") &&
+	    !trusted_setting(cfg, "smtp_url"))
 		fprintf(stderr, "pirscan: note: report.smtp_url in the repository's .pirscan.yml is "
-				"not used for credentials; give --smtp-url or --config FILE\n");
-	if (!r->smtp_url && cfg && trusted_cfg)
-		r->smtp_url = pir_config_report_setting(cfg, "smtp_url");
+				"not used for credentials; give --smtp-url, or set it in "
+				"/etc/pirscan/config.yml or --config FILE\n");
+	if (!r->smtp_url)
+		r->smtp_url = trusted_setting(cfg, "smtp_url");
 	if (!r->smtp_url) {
-		cli_error("--send needs a server: --smtp-url URL, or report.smtp_url in a "
-			  "--config FILE (or --sendmail)");
+		cli_error("--send needs a server: --smtp-url URL, or report.smtp_url in "
+			  "/etc/pirscan/config.yml, ~/.config/pirscan/config.yml or a --config FILE "
+			  "(or --sendmail)");
 		return -1;
 	}
 	if (strncasecmp(r->smtp_url, "smtp://", 7) && strncasecmp(r->smtp_url, "smtps://", 8)) {
@@ -245,8 +255,8 @@ static int resolve(report_args *r, const pir_config *cfg, bool trusted_cfg,
 			return -1;
 		}
 	}
-	if (!r->smtp_user && cfg && trusted_cfg)
-		r->smtp_user = pir_config_report_setting(cfg, "smtp_user");
+	if (!r->smtp_user)
+		r->smtp_user = trusted_setting(cfg, "smtp_user");
 	if ((v = getenv("PIRSCAN_SMTP_PASSWORD")) && *v) {
 		if (!r->smtp_user) {
 			cli_error("PIRSCAN_SMTP_PASSWORD is set but there is no user to log in as: "
@@ -577,7 +587,7 @@ int cmd_report(int argc, char **argv)
 	if ((ret = cli_run_scan_prepare(&a)) != CLI_EXIT_OK)
 		goto done;
 	ret = CLI_EXIT_FATAL;
-	if (resolve(&r, a.config, a.config_path != NULL, &smtp) < 0)
+	if (resolve(&r, a.config, &smtp) < 0)
 		goto done;
 	a.scan.teams_from = a.config;
 	if ((ret = cli_run_scan(&scan, &a)) != CLI_EXIT_OK)
