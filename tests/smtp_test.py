@@ -100,8 +100,8 @@ def authenticator(server, session, envelope, mechanism, auth_data):
 
 
 class Server:
-    def __init__(self, reject=(), starttls=None, implicit_tls=None):
-        self.recorder = Recorder(reject)
+    def __init__(self, reject=(), starttls=None, implicit_tls=None, recorder=None):
+        self.recorder = recorder or Recorder(reject)
         self.port = free_port()
         # aiosmtpd 1.4 offers no AUTH on implicit TLS when it requires TLS for AUTH
         kw = dict(hostname="127.0.0.1", port=self.port, authenticator=authenticator,
@@ -247,7 +247,107 @@ def test_starttls_required():
         rc, out, err = run(args, {"PIRSCAN_SMTP_PASSWORD": PASSWORD})
         check(rc == 1, "no STARTTLS: exit %d" % rc)
         check("sent 0 of 3" in err and "STARTTLS" in err.upper(), "no STARTTLS: summary: " + err)
+        check("offers no STARTTLS" in err and "hint: --smtp-insecure lets smtp://" in err,
+              "no STARTTLS: no hint: " + err)
         check(not srv.messages, "no STARTTLS: delivered in plain text")
+
+
+class Refuser(Recorder):
+    async def handle_DATA(self, server, session, envelope):
+        return "554 5.7.1 Message refused: looks like spam"
+
+
+def test_refused_after_data():
+    """A 554 after DATA shows as the server's reply, code and text, not "Weird server reply"."""
+    with Server(recorder=Refuser()) as srv:
+        rc, out, err = run(sending_args(srv.port), {"PIRSCAN_SMTP_PASSWORD": PASSWORD})
+        check(rc == 1 and "sent 0 of 3" in err, "554: exit %d: %s" % (rc, err))
+        check("554 5.7.1 Message refused: looks like spam" in err, "554: reply not shown: " + err)
+        check("Weird server reply" not in err, "554: curl's words: " + err)
+
+
+class StallingServer:
+    """An SMTP server that takes the whole message and then never answers."""
+
+    def __init__(self):
+        import threading
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(8)
+        self.port = self.sock.getsockname()[1]
+        self.conns = []
+        self.stalled = 0
+        self.thread = threading.Thread(target=self.serve, daemon=True)
+
+    def serve(self):
+        while True:
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                return
+            self.conns.append(conn)
+            f = conn.makefile("rb")
+            try:
+                conn.sendall(b"220 stall.example ESMTP\r\n")
+                in_data = in_auth = False
+                for line in f:
+                    if in_auth:
+                        in_auth = False
+                        conn.sendall(b"235 ok\r\n")  # any credentials
+                        continue
+                    if in_data:
+                        if line == b".\r\n":
+                            self.stalled += 1
+                            break  # ... and say nothing, keeping the connection open
+                        continue
+                    verb = line[:4].upper()
+                    if verb == b"EHLO":
+                        conn.sendall(b"250-stall.example\r\n250 AUTH PLAIN\r\n")
+                    elif verb == b"AUTH":
+                        in_auth = len(line.split()) < 3
+                        conn.sendall(b"334 \r\n" if in_auth else b"235 ok\r\n")
+                    elif verb == b"DATA":
+                        in_data = True
+                        conn.sendall(b"354 go on\r\n")
+                    elif line.startswith(b"QUIT"):
+                        conn.sendall(b"221 bye\r\n")
+                        break
+                    else:
+                        conn.sendall(b"250 ok\r\n")
+            except OSError:
+                pass
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.sock.close()
+        for c in self.conns:
+            c.close()
+
+
+def test_stalled_server():
+    """A server that never answers after DATA: each message gives up after the timeout."""
+    with StallingServer() as srv:
+        # the subprocess limit of 120 s is what trips if the timeout does not
+        rc, out, err = run(sending_args(srv.port, ["--smtp-timeout", "1"]),
+                           {"PIRSCAN_SMTP_PASSWORD": PASSWORD})
+        check(rc == 1 and "sent 0 of 3" in err, "stalled: exit %d: %s" % (rc, err))
+        check("timed out: the delivery took more than 1 second; the server's last reply: 354 go on"
+              in err, "stalled: message: " + err)
+        check(srv.stalled == 3, "stalled: %d messages reached the end of DATA" % srv.stalled)
+        # report.smtp_timeout in the configuration does the same
+        path = os.path.join(WORK, "timeout.yml")
+        with open(CONFIG) as f:
+            conf = f.read()
+        with open(path, "w") as f:
+            f.write(conf + "  smtp_timeout: 1\n")
+        rc, out, err = run(sending_args(srv.port, ["--config", path]), {"PIRSCAN_SMTP_PASSWORD": PASSWORD})
+        check(rc == 1 and err.count("timed out: the delivery took more than 1 second") >= 3,
+              "stalled, smtp_timeout: exit %d: %s" % (rc, err))
+    rc, out, err = run(sending_args(1, ["--smtp-timeout", "0"]))
+    check(rc == 2 and "--smtp-timeout: expected whole seconds" in err, "--smtp-timeout 0: %d: %s" % (rc, err))
 
 
 def make_cert():
@@ -552,7 +652,8 @@ def main():
         tests = [test_plain_delivery, test_config_and_netrc, test_wrong_password,
                  test_rejected_recipient, test_starttls_required, test_sendmail, test_usage,
                  test_mbox_and_files, test_nobody_to_send_to, test_atomic_files,
-                 test_contrib_jobs, test_host_config]
+                 test_contrib_jobs, test_host_config, test_refused_after_data,
+                 test_stalled_server]
         for t in tests:
             before = failed
             t()

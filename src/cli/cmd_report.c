@@ -46,6 +46,8 @@ static void usage(FILE *f)
 	      "                            the command line\n"
 	      "  --smtp-insecure           allow smtp:// without STARTTLS (plain text)\n"
 	      "  --smtp-ca-file FILE       verify the server with these CA certificates (PEM)\n"
+	      "  --smtp-timeout SECONDS    give up on a message after SECONDS (report.smtp_timeout;\n"
+	      "                            default 60)\n"
 	      "  --sendmail[=PATH]         deliver with PATH -t -oi (default /usr/sbin/sendmail)\n"
 	      "                            instead of SMTP; implies --send\n"
 	      "\n"
@@ -68,6 +70,7 @@ typedef struct {
 	const char *from;
 	bool send;
 	const char *smtp_url, *smtp_user, *smtp_ca_file;
+	long smtp_timeout; /* 0: not given */
 	bool smtp_insecure;
 	bool sendmail;
 	const char *sendmail_path;
@@ -78,6 +81,22 @@ static bool is_executable_file(const char *path)
 	struct stat st;
 
 	return stat(path, &st) == 0 && S_ISREG(st.st_mode) && access(path, X_OK) == 0;
+}
+
+/* Whole seconds from 1 to a day, as report.smtp_timeout takes them. */
+static int parse_timeout(long *out, const char *what, const char *v)
+{
+	char *end;
+	long n;
+
+	errno = 0;
+	n = strtol(v, &end, 10);
+	if (errno || end == v || *end || n < 1 || n > 86400) {
+		cli_error("%s: expected whole seconds from 1 to 86400, not '%s'", what, v);
+		return -1;
+	}
+	*out = n;
+	return 0;
 }
 
 /* 1 when argv[*i] is a report option (consumed), 0 when not, -1 on a usage error. */
@@ -132,6 +151,11 @@ static int parse_report_option(report_args *r, int argc, char **argv, int *i)
 	}
 	if ((n = cli_opt_value("--smtp-ca-file", argc, argv, i, &v)) != 0) {
 		r->smtp_ca_file = v;
+		return n;
+	}
+	if ((n = cli_opt_value("--smtp-timeout", argc, argv, i, &v)) != 0) {
+		if (n > 0 && parse_timeout(&r->smtp_timeout, "--smtp-timeout", v) < 0)
+			return -1;
 		return n;
 	}
 	if (!strcmp(arg, "--smtp-insecure")) {
@@ -269,6 +293,11 @@ static int resolve(report_args *r, const pir_config *cfg, pir_smtp_options *smtp
 	smtp->user = r->smtp_user;
 	smtp->insecure = r->smtp_insecure;
 	smtp->ca_file = r->smtp_ca_file;
+	if (!r->smtp_timeout && (v = pir_config_report_setting(cfg, "smtp_timeout")) &&
+	    parse_timeout(&r->smtp_timeout, "report.smtp_timeout", v) < 0)
+		return -1;
+	if (r->smtp_timeout)
+		smtp->timeout_seconds = r->smtp_timeout;
 	return 0;
 }
 
@@ -437,6 +466,7 @@ typedef struct {
 
 typedef struct {
 	size_t attempted, sent;
+	bool no_starttls; /* a server offered no STARTTLS */
 	namelist failed;  /* "name (reason), ..." */
 	namelist skipped; /* "name, ..." */
 } tally;
@@ -528,6 +558,7 @@ static int emit_email(report_args *r, const pir_report *report, const pir_smtp_o
 			print_name(g->name);
 			fprintf(stderr, ": %s\n", why);
 			add_name(&t->failed, g->name, why);
+			t->no_starttls |= err == PIR_MAIL_ENOSTARTTLS;
 			continue;
 		}
 		if (how == OUT_DIR) {
@@ -557,7 +588,7 @@ int cmd_report(int argc, char **argv)
 	report_args r = {.ropts = PIR_REPORT_OPTIONS_INIT};
 	pir_smtp_options smtp = PIR_SMTP_OPTIONS_INIT;
 	pir_report_format format = PIR_REPORT_TEXT;
-	tally t = {0, 0, {NULL, 0}, {NULL, 0}};
+	tally t = {0, 0, false, {NULL, 0}, {NULL, 0}};
 	pir_scan *scan = NULL;
 	pir_report *report = NULL;
 	pir_buf out = PIR_BUF_INIT;
@@ -622,6 +653,11 @@ int cmd_report(int argc, char **argv)
 			fprintf(stderr, "; skipped (no address): %s", t.skipped.s);
 		fputc('\n', stderr);
 	}
+	if (t.no_starttls)
+		fputs("pirscan: hint: --smtp-insecure lets smtp:// go on in plain text, password "
+		      "included: for a relay on this host or a test server only; otherwise use "
+		      "smtps:// or a server with STARTTLS\n",
+		      stderr);
 	ret = t.failed.len ? CLI_EXIT_FINDINGS : CLI_EXIT_OK;
 done:
 	free(t.failed.s);
