@@ -241,6 +241,21 @@ def test_rejected_recipient():
         check(sorted(got) == ["data", "payments"], "rejected: delivered to %r" % sorted(got))
 
 
+def test_group_retry():
+    """--group sends again to the teams that failed, and only to them."""
+    with Server() as srv:
+        rc, out, err = run(sending_args(srv.port, ["--group", "platform", "--group=data"]),
+                           {"PIRSCAN_SMTP_PASSWORD": PASSWORD})
+        check(rc == 0 and "sent 2 of 2 messages" in err, "--group: exit %d: %s" % (rc, err))
+        check("unassigned" not in err, "--group: other groups mentioned: " + err)
+        got = by_team(srv.messages)
+        check(sorted(got) == ["data", "platform"], "--group: delivered to %r" % sorted(got))
+        rc, out, err = run(sending_args(srv.port, ["--group", "platfrom"]),
+                           {"PIRSCAN_SMTP_PASSWORD": PASSWORD})
+        check(rc == 2 and "did you mean 'platform'?" in err and len(srv.messages) == 2,
+              "--group typo: exit %d: %s" % (rc, err))
+
+
 def test_starttls_required():
     with Server() as srv:
         args = [a for a in sending_args(srv.port) if a != "--smtp-insecure"]
@@ -653,7 +668,7 @@ def main():
                  test_rejected_recipient, test_starttls_required, test_sendmail, test_usage,
                  test_mbox_and_files, test_nobody_to_send_to, test_atomic_files,
                  test_contrib_jobs, test_host_config, test_refused_after_data,
-                 test_stalled_server]
+                 test_stalled_server, test_group_retry]
         for t in tests:
             before = failed
             t()

@@ -28,6 +28,8 @@ static void usage(FILE *f)
 	      "\n"
 	      "Report options:\n"
 	      "  --group-by KEY            team (default), owner, incident or severity\n"
+	      "  --group NAME              only this group (repeatable), e.g. to send again to\n"
+	      "                            the teams whose delivery failed\n"
 	      "  --format FORMAT           text (default), md, html or email\n"
 	      "  --since YYYY-MM-DD        opened and closed after this date (default: the day\n"
 	      "                            before --as-of)\n"
@@ -64,6 +66,8 @@ typedef enum { OUT_STDOUT, OUT_DIR, OUT_SMTP, OUT_SENDMAIL } delivery;
 
 typedef struct {
 	pir_report_options ropts;
+	const char **groups; /* --group, NULL-terminated */
+	size_t ngroups;
 	const char *format;
 	bool warn_set;
 	const char *output;
@@ -111,6 +115,20 @@ static int parse_report_option(report_args *r, int argc, char **argv, int *i)
 			return -1;
 		}
 		return n;
+	}
+	if ((n = cli_opt_value("--group", argc, argv, i, &v)) != 0) {
+		const char **g;
+		if (n < 0)
+			return n;
+		if (!(g = realloc(r->groups, (r->ngroups + 2) * sizeof(*g)))) {
+			cli_error("out of memory");
+			return -1;
+		}
+		g[r->ngroups++] = v;
+		g[r->ngroups] = NULL;
+		r->groups = g;
+		r->ropts.groups = g;
+		return 1;
 	}
 	if ((n = cli_opt_value("--format", argc, argv, i, &v)) != 0) {
 		r->format = v;
@@ -625,7 +643,7 @@ int cmd_report(int argc, char **argv)
 		goto done;
 	ret = CLI_EXIT_FATAL;
 	if ((err = pir_report_new(&report, scan, &r.ropts)) < 0) {
-		cli_fail(err, NULL);
+		cli_fail(err, err == PIR_ENOTFOUND && r.groups ? "--group" : NULL);
 		goto done;
 	}
 	if (strcmp(r.format, "email")) {
@@ -662,6 +680,7 @@ int cmd_report(int argc, char **argv)
 done:
 	free(t.failed.s);
 	free(t.skipped.s);
+	free(r.groups);
 	pir_buf_dispose(&out);
 	pir_report_free(report);
 	pir_scan_free(scan);
