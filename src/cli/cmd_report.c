@@ -196,7 +196,6 @@ static int parse_report_option(report_args *r, int argc, char **argv, int *i)
 	return 0;
 }
 
-/* What the flags leave open, from the configuration; usage errors are reported here. */
 /* A report setting the operator vouches for: from --config FILE or a host file. */
 static const char *trusted_setting(const pir_config *cfg, const char *key)
 {
@@ -205,6 +204,7 @@ static const char *trusted_setting(const pir_config *cfg, const char *key)
 	return v && pir_config_report_origin(cfg, key) != PIR_CONFIG_REPOSITORY ? v : NULL;
 }
 
+/* What the flags leave open, from the configuration; usage errors are reported here. */
 static int resolve(report_args *r, const pir_config *cfg, pir_smtp_options *smtp)
 {
 	const char *v;
