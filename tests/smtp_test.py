@@ -282,9 +282,11 @@ def test_refused_after_data():
 
 
 class StallingServer:
-    """An SMTP server that takes the whole message and then never answers."""
+    """An SMTP server that takes the whole message and then never answers
+    (at_quit: that accepts it, and then never answers QUIT)."""
 
-    def __init__(self):
+    def __init__(self, at_quit=False):
+        self.at_quit = at_quit
         import threading
         self.sock = socket.socket()
         self.sock.bind(("127.0.0.1", 0))
@@ -313,7 +315,10 @@ class StallingServer:
                     if in_data:
                         if line == b".\r\n":
                             self.stalled += 1
-                            break  # ... and say nothing, keeping the connection open
+                            if not self.at_quit:
+                                break  # ... and say nothing, keeping the connection open
+                            in_data = False
+                            conn.sendall(b"250 queued\r\n")
                         continue
                     verb = line[:4].upper()
                     if verb == b"EHLO":
@@ -325,7 +330,8 @@ class StallingServer:
                         in_data = True
                         conn.sendall(b"354 go on\r\n")
                     elif line.startswith(b"QUIT"):
-                        conn.sendall(b"221 bye\r\n")
+                        if not self.at_quit:
+                            conn.sendall(b"221 bye\r\n")
                         break
                     else:
                         conn.sendall(b"250 ok\r\n")
@@ -361,6 +367,12 @@ def test_stalled_server():
         rc, out, err = run(sending_args(srv.port, ["--config", path]), {"PIRSCAN_SMTP_PASSWORD": PASSWORD})
         check(rc == 1 and err.count("timed out: the delivery took more than 1 second") >= 3,
               "stalled, smtp_timeout: exit %d: %s" % (rc, err))
+    # a server that never answers QUIT: the messages are sent, and the wait for QUIT is bounded
+    with StallingServer(at_quit=True) as srv:
+        rc, out, err = run(sending_args(srv.port, ["--smtp-timeout", "1"]),
+                           {"PIRSCAN_SMTP_PASSWORD": PASSWORD})
+        check(rc == 0 and "sent 3 of 3" in err and srv.stalled == 3,
+              "stalled at QUIT: exit %d, %d messages: %s" % (rc, srv.stalled, err))
     rc, out, err = run(sending_args(1, ["--smtp-timeout", "0"]))
     check(rc == 2 and "--smtp-timeout: expected whole seconds" in err, "--smtp-timeout 0: %d: %s" % (rc, err))
 

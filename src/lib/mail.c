@@ -894,6 +894,16 @@ static int smtp_error(CURL *curl, const pir_smtp_options *o, CURLcode res, const
 	return pir_error_set(PIR_ERROR, "%.*s: %s", hlen, host, why);
 }
 
+/* How long curl waits for each reply of the server. */
+static void set_response_timeout(CURL *curl, long seconds)
+{
+#if LIBCURL_VERSION_NUM >= 0x080600
+	curl_easy_setopt(curl, CURLOPT_SERVER_RESPONSE_TIMEOUT_MS, seconds * 1000L);
+#else
+	curl_easy_setopt(curl, CURLOPT_SERVER_RESPONSE_TIMEOUT, seconds);
+#endif
+}
+
 /*
  * curl_easy_cleanup says QUIT and waits for the answer. After a failure
  * there is nothing to wait for: the connection is shut down first, so that
@@ -913,7 +923,7 @@ static void end_session(CURL *curl, const pir_smtp_options *o, CURLcode res)
 	}
 	if (o->timeout_seconds > 0 && curl_easy_getinfo(curl, CURLINFO_TOTAL_TIME, &spent) == CURLE_OK) {
 		long left = o->timeout_seconds - (long)spent;
-		curl_easy_setopt(curl, CURLOPT_SERVER_RESPONSE_TIMEOUT, left > 1 ? left : 1L);
+		set_response_timeout(curl, left > 1 ? left : 1L);
 	}
 }
 
@@ -1003,7 +1013,7 @@ int pir_mail_send_smtp(const pir_smtp_options *o, const char *from_addr, const c
 	if (o->timeout_seconds > 0) {
 		curl_easy_setopt(curl, CURLOPT_TIMEOUT, o->timeout_seconds);
 		/* each reply, QUIT's included (CURLOPT_TIMEOUT does not cover it) */
-		curl_easy_setopt(curl, CURLOPT_SERVER_RESPONSE_TIMEOUT, o->timeout_seconds);
+		set_response_timeout(curl, o->timeout_seconds);
 	}
 	if ((res = curl_easy_perform(curl)) != CURLE_OK)
 		err = smtp_error(curl, o, res, errbuf, reply.line);
