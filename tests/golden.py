@@ -31,7 +31,9 @@ def run_case(pirscan, fixtures, case_dir, name, update):
         args = [expand(a) for a in shlex.split(line)]
         env = {k: v for k, v in os.environ.items()
                if k not in ("COLUMNS", "NO_COLOR", "GITHUB_STEP_SUMMARY")}
-        env.update(TZ="UTC", NO_COLOR="1", LC_ALL="C")
+        # no host configuration (/etc/pirscan, ~/.config/pirscan) unless a case sets one
+        env.update(TZ="UTC", NO_COLOR="1", LC_ALL="C", PIRSCAN_CONFIG_SYSTEM="",
+                   PIRSCAN_CONFIG_USER="")
         if os.path.exists(base + ".env"):
             with open(base + ".env", encoding="utf-8") as f:
                 for kv in f.read().splitlines():

@@ -16,6 +16,7 @@ import email.policy
 import logging
 import os
 import re
+import shlex
 import shutil
 import socket
 import ssl
@@ -99,8 +100,8 @@ def authenticator(server, session, envelope, mechanism, auth_data):
 
 
 class Server:
-    def __init__(self, reject=(), starttls=None, implicit_tls=None):
-        self.recorder = Recorder(reject)
+    def __init__(self, reject=(), starttls=None, implicit_tls=None, recorder=None):
+        self.recorder = recorder or Recorder(reject)
         self.port = free_port()
         # aiosmtpd 1.4 offers no AUTH on implicit TLS when it requires TLS for AUTH
         kw = dict(hostname="127.0.0.1", port=self.port, authenticator=authenticator,
@@ -127,6 +128,7 @@ def run(args, env_extra=None, home=None):
     env = {k: v for k, v in os.environ.items() if not k.startswith("PIRSCAN_")}
     env["HOME"] = home or WORK  # never the user's ~/.netrc
     env["SOURCE_DATE_EPOCH"] = "1795327200"
+    env.update(PIRSCAN_CONFIG_SYSTEM="", PIRSCAN_CONFIG_USER="")  # not the host's files
     env.update(env_extra or {})
     p = subprocess.run([PIRSCAN, "report", "--as-of", "2026-11-22", "--config", CONFIG] + args,
                        capture_output=True, env=env, timeout=120)
@@ -239,13 +241,140 @@ def test_rejected_recipient():
         check(sorted(got) == ["data", "payments"], "rejected: delivered to %r" % sorted(got))
 
 
+def test_group_retry():
+    """--group sends again to the teams that failed, and only to them."""
+    with Server() as srv:
+        rc, out, err = run(sending_args(srv.port, ["--group", "platform", "--group=data"]),
+                           {"PIRSCAN_SMTP_PASSWORD": PASSWORD})
+        check(rc == 0 and "sent 2 of 2 messages" in err, "--group: exit %d: %s" % (rc, err))
+        check("unassigned" not in err, "--group: other groups mentioned: " + err)
+        got = by_team(srv.messages)
+        check(sorted(got) == ["data", "platform"], "--group: delivered to %r" % sorted(got))
+        rc, out, err = run(sending_args(srv.port, ["--group", "platfrom"]),
+                           {"PIRSCAN_SMTP_PASSWORD": PASSWORD})
+        check(rc == 2 and "did you mean 'platform'?" in err and len(srv.messages) == 2,
+              "--group typo: exit %d: %s" % (rc, err))
+
+
 def test_starttls_required():
     with Server() as srv:
         args = [a for a in sending_args(srv.port) if a != "--smtp-insecure"]
         rc, out, err = run(args, {"PIRSCAN_SMTP_PASSWORD": PASSWORD})
         check(rc == 1, "no STARTTLS: exit %d" % rc)
         check("sent 0 of 3" in err and "STARTTLS" in err.upper(), "no STARTTLS: summary: " + err)
+        check("offers no STARTTLS" in err and "hint: --smtp-insecure lets smtp://" in err,
+              "no STARTTLS: no hint: " + err)
         check(not srv.messages, "no STARTTLS: delivered in plain text")
+
+
+class Refuser(Recorder):
+    async def handle_DATA(self, server, session, envelope):
+        return "554 5.7.1 Message refused: looks like spam"
+
+
+def test_refused_after_data():
+    """A 554 after DATA shows as the server's reply, code and text, not "Weird server reply"."""
+    with Server(recorder=Refuser()) as srv:
+        rc, out, err = run(sending_args(srv.port), {"PIRSCAN_SMTP_PASSWORD": PASSWORD})
+        check(rc == 1 and "sent 0 of 3" in err, "554: exit %d: %s" % (rc, err))
+        check("554 5.7.1 Message refused: looks like spam" in err, "554: reply not shown: " + err)
+        check("Weird server reply" not in err, "554: curl's words: " + err)
+
+
+class StallingServer:
+    """An SMTP server that takes the whole message and then never answers
+    (at_quit: that accepts it, and then never answers QUIT)."""
+
+    def __init__(self, at_quit=False):
+        self.at_quit = at_quit
+        import threading
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(8)
+        self.port = self.sock.getsockname()[1]
+        self.conns = []
+        self.stalled = 0
+        self.thread = threading.Thread(target=self.serve, daemon=True)
+
+    def serve(self):
+        while True:
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                return
+            self.conns.append(conn)
+            f = conn.makefile("rb")
+            try:
+                conn.sendall(b"220 stall.example ESMTP\r\n")
+                in_data = in_auth = False
+                for line in f:
+                    if in_auth:
+                        in_auth = False
+                        conn.sendall(b"235 ok\r\n")  # any credentials
+                        continue
+                    if in_data:
+                        if line == b".\r\n":
+                            self.stalled += 1
+                            if not self.at_quit:
+                                break  # ... and say nothing, keeping the connection open
+                            in_data = False
+                            conn.sendall(b"250 queued\r\n")
+                        continue
+                    verb = line[:4].upper()
+                    if verb == b"EHLO":
+                        conn.sendall(b"250-stall.example\r\n250 AUTH PLAIN\r\n")
+                    elif verb == b"AUTH":
+                        in_auth = len(line.split()) < 3
+                        conn.sendall(b"334 \r\n" if in_auth else b"235 ok\r\n")
+                    elif verb == b"DATA":
+                        in_data = True
+                        conn.sendall(b"354 go on\r\n")
+                    elif line.startswith(b"QUIT"):
+                        if not self.at_quit:
+                            conn.sendall(b"221 bye\r\n")
+                        break
+                    else:
+                        conn.sendall(b"250 ok\r\n")
+            except OSError:
+                pass
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.sock.close()
+        for c in self.conns:
+            c.close()
+
+
+def test_stalled_server():
+    """A server that never answers after DATA: each message gives up after the timeout."""
+    with StallingServer() as srv:
+        # the subprocess limit of 120 s is what trips if the timeout does not
+        rc, out, err = run(sending_args(srv.port, ["--smtp-timeout", "1"]),
+                           {"PIRSCAN_SMTP_PASSWORD": PASSWORD})
+        check(rc == 1 and "sent 0 of 3" in err, "stalled: exit %d: %s" % (rc, err))
+        check("timed out: the delivery took more than 1 second; the server's last reply: 354 go on"
+              in err, "stalled: message: " + err)
+        check(srv.stalled == 3, "stalled: %d messages reached the end of DATA" % srv.stalled)
+        # report.smtp_timeout in the configuration does the same
+        path = os.path.join(WORK, "timeout.yml")
+        with open(CONFIG) as f:
+            conf = f.read()
+        with open(path, "w") as f:
+            f.write(conf + "  smtp_timeout: 1\n")
+        rc, out, err = run(sending_args(srv.port, ["--config", path]), {"PIRSCAN_SMTP_PASSWORD": PASSWORD})
+        check(rc == 1 and err.count("timed out: the delivery took more than 1 second") >= 3,
+              "stalled, smtp_timeout: exit %d: %s" % (rc, err))
+    # a server that never answers QUIT: the messages are sent, and the wait for QUIT is bounded
+    with StallingServer(at_quit=True) as srv:
+        rc, out, err = run(sending_args(srv.port, ["--smtp-timeout", "1"]),
+                           {"PIRSCAN_SMTP_PASSWORD": PASSWORD})
+        check(rc == 0 and "sent 3 of 3" in err and srv.stalled == 3,
+              "stalled at QUIT: exit %d, %d messages: %s" % (rc, srv.stalled, err))
+    rc, out, err = run(sending_args(1, ["--smtp-timeout", "0"]))
+    check(rc == 2 and "--smtp-timeout: expected whole seconds" in err, "--smtp-timeout 0: %d: %s" % (rc, err))
 
 
 def make_cert():
@@ -354,6 +483,174 @@ def test_mbox_and_files():
         check_message(parse(raw), raw, n[:-4])
 
 
+def test_nobody_to_send_to():
+    """Groups but no address at all: an error, not "sent 0 of 0" with status 0."""
+    path = os.path.join(WORK, "no-address.yml")
+    with open(path, "w") as f:
+        f.write('report:\n  from: "pirscan <pirscan@example.com>"\n  smtp_user: "%s"\n' % USER)
+    with Server() as srv:
+        rc, out, err = run(sending_args(srv.port, ["--config", path]),
+                           {"PIRSCAN_SMTP_PASSWORD": PASSWORD})
+        check(rc == 2, "no address: exit %d: %s" % (rc, err))
+        check("nothing was sent: no group has an email address" in err and "unassigned" in err,
+              "no address: message: " + err)
+        check(not srv.messages, "no address: something was delivered")
+
+
+def limited(fsize):
+    """For preexec_fn: files of at most `fsize` bytes; writing more is EFBIG, not SIGXFSZ."""
+    def set_limit():
+        import resource
+        import signal
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (fsize, fsize))
+    return set_limit
+
+
+def test_atomic_files():
+    """A write error (RLIMIT_FSIZE) never leaves a truncated .eml or a temporary file."""
+    d = os.path.join(WORK, "eml-atomic")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PIRSCAN_")}
+    env.update(HOME=WORK, SOURCE_DATE_EPOCH="1795327200")
+    cmd = [PIRSCAN, "report", "--as-of", "2026-11-22", "--config", CONFIG, "--format", "email",
+           "--output", d] + REPOS
+    p = subprocess.run(cmd, capture_output=True, env=env, timeout=120)
+    check(p.returncode == 0, "atomic: first run exit %d" % p.returncode)
+    before = {n: open(os.path.join(d, n), "rb").read() for n in os.listdir(d)}
+    check(sorted(before) == ["data.eml", "payments.eml", "platform.eml"], "atomic: %r" % sorted(before))
+    # a different Date makes different files; none of them may replace a good one half-written
+    env["SOURCE_DATE_EPOCH"] = "1795413600"
+    p = subprocess.run(cmd, capture_output=True, env=env, timeout=120, restore_signals=False,
+                       preexec_fn=limited(1024))
+    err = p.stderr.decode("utf-8", "replace")
+    check(p.returncode == 2, "atomic: exit %d under a 1 KiB file limit: %s" % (p.returncode, err))
+    check(re.search(r"^pirscan: cannot write .*\.eml: File too large$", err, re.M) is not None,
+          "atomic: message: " + err)
+    after = {n: open(os.path.join(d, n), "rb").read() for n in os.listdir(d)}
+    check(after == before, "atomic: files changed or left behind: %r" % sorted(after))
+    # into an empty folder: nothing at all
+    empty = os.path.join(WORK, "eml-empty")
+    cmd[cmd.index(d)] = empty
+    p = subprocess.run(cmd, capture_output=True, env=env, timeout=120, restore_signals=False,
+                       preexec_fn=limited(1024))
+    left = os.listdir(empty) if os.path.isdir(empty) else []
+    check(p.returncode == 2 and left == [], "atomic: exit %d, left %r" % (p.returncode, left))
+
+
+CONTRIB = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "contrib")
+
+
+def host_config_from(path, url):
+    """The /etc/pirscan/config.yml that a contrib file's comment tells to write, for `url`."""
+    with open(path, encoding="utf-8") as f:
+        lines = f.read().splitlines()
+    body = []
+    for line in lines:
+        text = line[1:] if line.startswith("#") else None
+        if text is None:
+            if body:
+                break
+            continue
+        indent = len(text) - len(text.lstrip())
+        if not body and text.strip() == "report:":
+            base = indent
+            body.append("report:")
+        elif body and indent > base and text.strip():
+            body.append(text[base:])
+        elif body:
+            break
+    check(body and body[0] == "report:", "%s: no config.yml in its comment" % path)
+    conf = "\n".join(body) + "\n"
+    conf = re.sub(r'smtp_url: "[^"]*"', 'smtp_url: "%s"' % url, conf)
+    out = os.path.join(WORK, "etc-pirscan-config.yml")
+    with open(out, "w") as f:
+        f.write(conf)
+    return out
+
+
+def test_contrib_jobs():
+    """The systemd unit's and the cron file's command, set up as their comments say."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PIRSCAN_")}
+    env.update(HOME=WORK, SOURCE_DATE_EPOCH="1795327200", PIRSCAN_CONFIG_USER="")
+    # the test server has no certificate: the commands get --smtp-insecure, and an as-of date
+    extra = ["--smtp-insecure", "--as-of", "2026-11-22"]
+    unit = os.path.join(CONTRIB, "systemd", "pirscan-report.service")
+    with open(unit, encoding="utf-8") as f:
+        execstart = [l[len("ExecStart="):] for l in f.read().splitlines() if l.startswith("ExecStart=")]
+    cron = os.path.join(CONTRIB, "cron", "pirscan-report")
+    with open(cron, encoding="utf-8") as f:
+        cronline = [l for l in f.read().splitlines() if re.match(r"^[0-9*]", l)]
+    check(len(execstart) == 1 and len(cronline) == 1, "contrib: commands %r %r" % (execstart, cronline))
+    if len(execstart) != 1 or len(cronline) != 1:
+        return
+    argv = shlex.split(execstart[0])
+    unit_cmd = [PIRSCAN] + argv[1:2] + extra + [a for a in argv[2:] if a != "$REPOS"] + REPOS
+    cron_argv = shlex.split(cronline[0])[6:]  # five time fields and the user
+    cron_cmd = [PIRSCAN] + cron_argv[1:2] + extra + [a for a in cron_argv[2:] if not a.startswith("/srv/")] + REPOS
+    for name, path, cmd, env_extra in (
+            ("systemd", unit, unit_cmd, {"PIRSCAN_SMTP_PASSWORD": PASSWORD}), ("cron", cron, cron_cmd, {})):
+        home = tempfile.mkdtemp(dir=WORK)
+        with open(os.path.join(home, ".netrc"), "w") as f:
+            f.write('machine 127.0.0.1 login %s password "%s"\n' % (USER, PASSWORD))
+        os.chmod(os.path.join(home, ".netrc"), 0o600)
+        with Server() as srv:
+            e = dict(env, HOME=home, **env_extra)
+            e["PIRSCAN_CONFIG_SYSTEM"] = host_config_from(path, "smtp://127.0.0.1:%d" % srv.port)
+            p = subprocess.run(cmd, capture_output=True, env=e, timeout=120)
+            err = p.stderr.decode("utf-8", "replace")
+            check(p.returncode == 0, "%s: exit %d: %s" % (name, p.returncode, err))
+            rcpt = sorted(r for m in srv.messages for r in m["rcpt"])
+            # the teams and addresses of svc's .pirscan.yml
+            check(rcpt == ["data@example.com", "payments-oncall@example.com", "platform@example.com"],
+                  "%s: delivered to %r: %s" % (name, rcpt, err))
+            check(all(m["auth"] for m in srv.messages), "%s: not logged in" % name)
+
+
+def test_host_config():
+    """/etc and ~/.config add to the repository's file; a bad or unreadable one stops the run."""
+    with Server() as srv:
+        sysconf = os.path.join(WORK, "system.yml")
+        with open(sysconf, "w") as f:
+            f.write('report:\n  smtp_url: "smtp://127.0.0.1:%d"\n  smtp_user: "%s"\n'
+                    'teams:\n  platform:\n    email: [ops@example.com]\n' % (srv.port, USER))
+        xdg = os.path.join(WORK, "xdg")
+        os.makedirs(os.path.join(xdg, "pirscan"), exist_ok=True)
+        with open(os.path.join(xdg, "pirscan", "config.yml"), "w") as f:
+            f.write('report:\n  from: "pirscan <pirscan@example.com>"\n')
+        env = {"PIRSCAN_SMTP_PASSWORD": PASSWORD, "PIRSCAN_CONFIG_SYSTEM": sysconf,
+               "XDG_CONFIG_HOME": xdg}
+        del_user = {k: v for k, v in env.items()}
+        rc, out, err = run_plain(["--format", "email", "--send", "--smtp-insecure"] + REPOS, del_user)
+        check(rc == 0 and len(srv.messages) == 3, "host config: exit %d, %d messages: %s"
+              % (rc, len(srv.messages), err))
+        # the repository's platform team has an address: the host's does not replace it
+        rcpt = sorted(r for m in srv.messages for r in m["rcpt"])
+        check("ops@example.com" not in rcpt and "platform@example.com" in rcpt,
+              "host config: recipients %r" % rcpt)
+        # a host file may not set the gate's policy
+        with open(sysconf, "a") as f:
+            f.write("grace: 30\n")
+        rc, out, err = run_plain(["--format", "email", "--send", "--smtp-insecure"] + REPOS, env)
+        check(rc == 2 and "system.yml:7:1: 'grace' is a repository setting" in err,
+              "host config with grace: exit %d: %s" % (rc, err))
+        # an unreadable one is an error, not an absent one
+        rc, out, err = run_plain(["scan"] + REPOS, dict(env, PIRSCAN_CONFIG_SYSTEM=WORK))
+        check(rc == 2 and "Is a directory" in err, "host config is a folder: exit %d: %s" % (rc, err))
+
+
+def run_plain(args, env_extra):
+    """pirscan report without --config, so that the host's files count."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PIRSCAN_")}
+    env.update(HOME=WORK, SOURCE_DATE_EPOCH="1795327200", PIRSCAN_CONFIG_USER="")
+    env.pop("XDG_CONFIG_HOME", None)
+    env.update(env_extra)
+    if "XDG_CONFIG_HOME" in env_extra:
+        env.pop("PIRSCAN_CONFIG_USER")
+    cmd = [PIRSCAN] + (args if args[0] == "scan" else ["report", "--as-of", "2026-11-22"] + args)
+    p = subprocess.run(cmd, capture_output=True, env=env, timeout=120)
+    return p.returncode, p.stdout.decode("utf-8", "replace"), p.stderr.decode("utf-8", "replace")
+
+
 def write_config(path, smtp_url, sender=True):
     """The teams of the fixtures (as svc/.pirscan.yml has them) with addresses of our own."""
     members = {"payments": ["@alice", "@dave"], "platform": ["@bob", "@carol"], "data": ["@erin"]}
@@ -381,7 +678,9 @@ def main():
         write_config(CONFIG, None)
         tests = [test_plain_delivery, test_config_and_netrc, test_wrong_password,
                  test_rejected_recipient, test_starttls_required, test_sendmail, test_usage,
-                 test_mbox_and_files]
+                 test_mbox_and_files, test_nobody_to_send_to, test_atomic_files,
+                 test_contrib_jobs, test_host_config, test_refused_after_data,
+                 test_stalled_server, test_group_retry]
         for t in tests:
             before = failed
             t()

@@ -12,6 +12,16 @@ PIR_BEGIN_DECL
 /** A parsed and validated .pirscan.yml (see docs/config.md). Opaque. */
 typedef struct pir_config pir_config;
 
+/**
+ * Where a configuration comes from, which decides what it may set and
+ * whether its SMTP server and user may be used (see docs/config.md).
+ */
+typedef enum {
+	PIR_CONFIG_REPOSITORY = 0, /**< `.pirscan.yml` of a scanned tree: never trusted with credentials */
+	PIR_CONFIG_OPERATOR,       /**< a file the operator named (`--config FILE`) */
+	PIR_CONFIG_HOST,           /**< the system or user file: only `report` and `teams` */
+} pir_config_origin;
+
 /** One team of the `teams` table. Strings are owned by the config. */
 typedef struct {
 	const char *name;
@@ -57,6 +67,27 @@ PIR_EXTERN(int) pir_config_parse(pir_config **out, const char *buf, size_t len, 
 PIR_EXTERN(int) pir_config_load(pir_config **out, const char *path, pir_buf *errors);
 
 /**
+ * Read a host configuration (the system or the user file) at `path`, as
+ * pir_config_load, except that PIR_ENOTFOUND also covers a missing folder on
+ * the way, and any top-level key other than `report` and `teams` is an error:
+ * the policy of the gate is committed with the code, not set per host.
+ */
+PIR_EXTERN(int) pir_config_load_host(pir_config **out, const char *path, pir_buf *errors);
+
+/**
+ * Add a host configuration under `config`, git-style: what `config` sets
+ * wins, `host` fills in the rest. Each `report` key is taken from `host`
+ * when `config` does not set it, and always for `smtp_url` and `smtp_user`
+ * set by a repository's own file (never used: its committers could send
+ * the password anywhere). Teams are merged by name: a team's `email` or
+ * `members` that `config` leaves out or empty come from `host`, and teams
+ * only `host` names are added after the others. Apply the user file first,
+ * then the system file. `host` is not changed and may be freed afterwards.
+ * Returns 0 or PIR_ENOMEM.
+ */
+PIR_EXTERN(int) pir_config_add_host(pir_config *config, const pir_config *host);
+
+/**
  * Read `.pirscan.yml` from the tree of `ref` (NULL: HEAD) of the repository
  * at `repo_path`, as the scan would see it. PIR_ENOTFOUND when the tree has
  * no such file (not an error for callers: the defaults apply), PIR_ENOTREPO
@@ -82,8 +113,17 @@ PIR_EXTERN(void) pir_config_apply_check(const pir_config *config, pir_check_opti
 PIR_EXTERN(size_t) pir_config_team_count(const pir_config *config);
 PIR_EXTERN(const pir_team *) pir_config_team(const pir_config *config, size_t i);
 
-/** A string setting of the `report` section ("from", "smtp_url", "smtp_user"), or NULL. */
+/**
+ * A setting of the `report` section ("from", "smtp_url", "smtp_user",
+ * "smtp_timeout" as decimal seconds), or NULL.
+ */
 PIR_EXTERN(const char *) pir_config_report_setting(const pir_config *config, const char *key);
+
+/**
+ * Which file the value of a `report` setting came from (after
+ * pir_config_add_host); PIR_CONFIG_REPOSITORY when it is not set.
+ */
+PIR_EXTERN(pir_config_origin) pir_config_report_origin(const pir_config *config, const char *key);
 
 PIR_END_DECL
 

@@ -66,22 +66,32 @@ typedef struct {
 	const char *password; /**< NULL: from ~/.netrc, if it has one */
 	bool insecure;	     /**< smtp:// may go on in plain text when the server has no STARTTLS */
 	const char *ca_file; /**< PEM bundle to verify the server with; NULL: the system's */
-	long timeout_seconds; /**< for the whole delivery; 0: no limit */
+	long timeout_seconds; /**< for each message, from connecting to the last reply; 0: no limit */
 } pir_smtp_options;
 
 #define PIR_SMTP_OPTIONS_VERSION 1
+#define PIR_SMTP_TIMEOUT_DEFAULT 60
 #define PIR_SMTP_OPTIONS_INIT                                                                      \
 	{                                                                                          \
-		PIR_SMTP_OPTIONS_VERSION, NULL, NULL, NULL, false, NULL, 120                       \
+		PIR_SMTP_OPTIONS_VERSION, NULL, NULL, NULL, false, NULL, PIR_SMTP_TIMEOUT_DEFAULT  \
 	}
+
+/**
+ * What pir_mail_send_smtp returns when an smtp:// server offers no STARTTLS
+ * and `insecure` is false, so that a caller can say how to allow plain text.
+ */
+#define PIR_MAIL_ENOSTARTTLS (-64)
 
 /**
  * Deliver `message` (`len` bytes, CRLF lines) over SMTP with libcurl, from
  * the envelope address `from_addr` to every address of the NULL-terminated
  * `rcpt` (bare addresses, see pir_mail_address). The server's certificate is
- * always verified; smtp:// requires STARTTLS unless `insecure`. Returns 0,
- * PIR_EINVALID for a bad URL or address, or PIR_ERROR with curl's message
- * (a refused recipient fails the whole delivery).
+ * always verified; smtp:// requires STARTTLS unless `insecure`. The whole
+ * delivery takes at most `timeout_seconds`. Returns 0, PIR_EINVALID for a
+ * bad URL or address, PIR_MAIL_ENOSTARTTLS, or PIR_ERROR with a message
+ * naming the server and the cause: the server's failing reply as it sent it
+ * (code and text, control characters as '?'), or the timeout, or curl's
+ * message (a refused recipient fails the whole delivery).
  */
 PIR_EXTERN(int)
 pir_mail_send_smtp(const pir_smtp_options *opts, const char *from_addr, const char *const *rcpt,

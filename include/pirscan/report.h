@@ -35,10 +35,18 @@ typedef struct {
 	int warn_within;
 	/** Time to close is measured over items closed in the last this many days. */
 	int close_window;
+	/**
+	 * Only these groups (NULL-terminated names, exact), e.g. to retry the
+	 * teams whose delivery failed; NULL: every group. A name that is no
+	 * group of the scan, nor (grouping by team) a configured team, makes
+	 * pir_report_new fail with PIR_ENOTFOUND and a message naming the
+	 * nearest valid one. Read during pir_report_new only.
+	 */
+	const char *const *groups;
 } pir_report_options;
 
 #define PIR_REPORT_OPTIONS_VERSION 1
-#define PIR_REPORT_OPTIONS_INIT {PIR_REPORT_OPTIONS_VERSION, PIR_GROUP_TEAM, PIR_DATE_NONE, 7, 90}
+#define PIR_REPORT_OPTIONS_INIT {PIR_REPORT_OPTIONS_VERSION, PIR_GROUP_TEAM, PIR_DATE_NONE, 7, 90, NULL}
 
 /** Median days to close the items of one severity closed in the window. */
 typedef struct {
@@ -85,7 +93,8 @@ typedef struct pir_report pir_report;
 /**
  * Group the scan's items and compute each group's sections and figures.
  * Teams and their addresses come from the scan's `teams_from` option.
- * Returns 0, PIR_EINVALID or PIR_ENOMEM.
+ * Returns 0, PIR_EINVALID, PIR_ENOTFOUND (an unknown name in `groups`) or
+ * PIR_ENOMEM.
  */
 PIR_EXTERN(int) pir_report_new(pir_report **out, const pir_scan *scan,
 			       const pir_report_options *opts);

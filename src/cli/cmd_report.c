@@ -28,6 +28,8 @@ static void usage(FILE *f)
 	      "\n"
 	      "Report options:\n"
 	      "  --group-by KEY            team (default), owner, incident or severity\n"
+	      "  --group NAME              only this group (repeatable), e.g. to send again to\n"
+	      "                            the teams whose delivery failed\n"
 	      "  --format FORMAT           text (default), md, html or email\n"
 	      "  --since YYYY-MM-DD        opened and closed after this date (default: the day\n"
 	      "                            before --as-of)\n"
@@ -46,6 +48,8 @@ static void usage(FILE *f)
 	      "                            the command line\n"
 	      "  --smtp-insecure           allow smtp:// without STARTTLS (plain text)\n"
 	      "  --smtp-ca-file FILE       verify the server with these CA certificates (PEM)\n"
+	      "  --smtp-timeout SECONDS    give up on a message after SECONDS (report.smtp_timeout;\n"
+	      "                            default 60)\n"
 	      "  --sendmail[=PATH]         deliver with PATH -t -oi (default /usr/sbin/sendmail)\n"
 	      "                            instead of SMTP; implies --send\n"
 	      "\n"
@@ -62,12 +66,15 @@ typedef enum { OUT_STDOUT, OUT_DIR, OUT_SMTP, OUT_SENDMAIL } delivery;
 
 typedef struct {
 	pir_report_options ropts;
+	const char **groups; /* --group, NULL-terminated */
+	size_t ngroups;
 	const char *format;
 	bool warn_set;
 	const char *output;
 	const char *from;
 	bool send;
 	const char *smtp_url, *smtp_user, *smtp_ca_file;
+	long smtp_timeout; /* 0: not given */
 	bool smtp_insecure;
 	bool sendmail;
 	const char *sendmail_path;
@@ -78,6 +85,22 @@ static bool is_executable_file(const char *path)
 	struct stat st;
 
 	return stat(path, &st) == 0 && S_ISREG(st.st_mode) && access(path, X_OK) == 0;
+}
+
+/* Whole seconds from 1 to a day, as report.smtp_timeout takes them. */
+static int parse_timeout(long *out, const char *what, const char *v)
+{
+	char *end;
+	long n;
+
+	errno = 0;
+	n = strtol(v, &end, 10);
+	if (errno || end == v || *end || n < 1 || n > 86400) {
+		cli_error("%s: expected whole seconds from 1 to 86400, not '%s'", what, v);
+		return -1;
+	}
+	*out = n;
+	return 0;
 }
 
 /* 1 when argv[*i] is a report option (consumed), 0 when not, -1 on a usage error. */
@@ -92,6 +115,20 @@ static int parse_report_option(report_args *r, int argc, char **argv, int *i)
 			return -1;
 		}
 		return n;
+	}
+	if ((n = cli_opt_value("--group", argc, argv, i, &v)) != 0) {
+		const char **g;
+		if (n < 0)
+			return n;
+		if (!(g = realloc(r->groups, (r->ngroups + 2) * sizeof(*g)))) {
+			cli_error("out of memory");
+			return -1;
+		}
+		g[r->ngroups++] = v;
+		g[r->ngroups] = NULL;
+		r->groups = g;
+		r->ropts.groups = g;
+		return 1;
 	}
 	if ((n = cli_opt_value("--format", argc, argv, i, &v)) != 0) {
 		r->format = v;
@@ -134,6 +171,11 @@ static int parse_report_option(report_args *r, int argc, char **argv, int *i)
 		r->smtp_ca_file = v;
 		return n;
 	}
+	if ((n = cli_opt_value("--smtp-timeout", argc, argv, i, &v)) != 0) {
+		if (n > 0 && parse_timeout(&r->smtp_timeout, "--smtp-timeout", v) < 0)
+			return -1;
+		return n;
+	}
 	if (!strcmp(arg, "--smtp-insecure")) {
 		r->smtp_insecure = true;
 		return 1;
@@ -154,9 +196,16 @@ static int parse_report_option(report_args *r, int argc, char **argv, int *i)
 	return 0;
 }
 
+/* A report setting the operator vouches for: from --config FILE or a host file. */
+static const char *trusted_setting(const pir_config *cfg, const char *key)
+{
+	const char *v = pir_config_report_setting(cfg, key);
+
+	return v && pir_config_report_origin(cfg, key) != PIR_CONFIG_REPOSITORY ? v : NULL;
+}
+
 /* What the flags leave open, from the configuration; usage errors are reported here. */
-static int resolve(report_args *r, const pir_config *cfg, bool trusted_cfg,
-		   pir_smtp_options *smtp)
+static int resolve(report_args *r, const pir_config *cfg, pir_smtp_options *smtp)
 {
 	const char *v;
 
@@ -216,17 +265,20 @@ static int resolve(report_args *r, const pir_config *cfg, bool trusted_cfg,
 	/*
 	 * Credentials go only where the operator says: a .pirscan.yml committed
 	 * in a scanned repository could otherwise send the password to any host.
-	 * The server and user come from flags or from --config FILE, never from
-	 * a repository's own configuration.
+	 * The server and user come from flags, --config FILE or the host's
+	 * files, never from a repository's own configuration.
 	 */
-	if (!trusted_cfg && !r->smtp_url && cfg && pir_config_report_setting(cfg, "smtp_url"))
+	if (!r->smtp_url && pir_config_report_setting(cfg, "smtp_url") &&
+	    !trusted_setting(cfg, "smtp_url"))
 		fprintf(stderr, "pirscan: note: report.smtp_url in the repository's .pirscan.yml is "
-				"not used for credentials; give --smtp-url or --config FILE\n");
-	if (!r->smtp_url && cfg && trusted_cfg)
-		r->smtp_url = pir_config_report_setting(cfg, "smtp_url");
+				"not used for credentials; give --smtp-url, or set it in "
+				"/etc/pirscan/config.yml or --config FILE\n");
+	if (!r->smtp_url)
+		r->smtp_url = trusted_setting(cfg, "smtp_url");
 	if (!r->smtp_url) {
-		cli_error("--send needs a server: --smtp-url URL, or report.smtp_url in a "
-			  "--config FILE (or --sendmail)");
+		cli_error("--send needs a server: --smtp-url URL, or report.smtp_url in "
+			  "/etc/pirscan/config.yml, ~/.config/pirscan/config.yml or a --config FILE "
+			  "(or --sendmail)");
 		return -1;
 	}
 	if (strncasecmp(r->smtp_url, "smtp://", 7) && strncasecmp(r->smtp_url, "smtps://", 8)) {
@@ -245,8 +297,8 @@ static int resolve(report_args *r, const pir_config *cfg, bool trusted_cfg,
 			return -1;
 		}
 	}
-	if (!r->smtp_user && cfg && trusted_cfg)
-		r->smtp_user = pir_config_report_setting(cfg, "smtp_user");
+	if (!r->smtp_user)
+		r->smtp_user = trusted_setting(cfg, "smtp_user");
 	if ((v = getenv("PIRSCAN_SMTP_PASSWORD")) && *v) {
 		if (!r->smtp_user) {
 			cli_error("PIRSCAN_SMTP_PASSWORD is set but there is no user to log in as: "
@@ -259,6 +311,11 @@ static int resolve(report_args *r, const pir_config *cfg, bool trusted_cfg,
 	smtp->user = r->smtp_user;
 	smtp->insecure = r->smtp_insecure;
 	smtp->ca_file = r->smtp_ca_file;
+	if (!r->smtp_timeout && (v = pir_config_report_setting(cfg, "smtp_timeout")) &&
+	    parse_timeout(&r->smtp_timeout, "report.smtp_timeout", v) < 0)
+		return -1;
+	if (r->smtp_timeout)
+		smtp->timeout_seconds = r->smtp_timeout;
 	return 0;
 }
 
@@ -327,31 +384,64 @@ static char *eml_name(const char *group, char ***used, size_t *nused)
 	return name;
 }
 
+/*
+ * Write DIR/NAME atomically: a temporary file in DIR, flushed to disk, then
+ * renamed over NAME. A full disk or a file size limit leaves NAME as it was
+ * (or absent), never truncated; the temporary file is removed on failure.
+ * A symbolic link at NAME is replaced, never followed.
+ */
 static int write_eml(const char *dir, const char *name, const pir_buf *msg)
 {
-	size_t len = strlen(dir) + strlen(name) + 2;
-	char *path = malloc(len);
-	FILE *f = NULL;
-	int ret = 0;
+	size_t len = strlen(dir) + strlen(name) + 16;
+	char *path = malloc(len), *tmp = malloc(len);
+	const char *p = msg->ptr;
+	size_t left = msg->size;
+	mode_t mask;
+	int fd = -1, ret = -1;
 
-	if (!path) {
+	if (!path || !tmp) {
 		cli_error("out of memory");
-		return -1;
+		goto done;
 	}
 	snprintf(path, len, "%s/%s", dir, name);
-	/* never through a symbolic link: the folder may be shared */
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644);
-	if (fd < 0 || !(f = fdopen(fd, "wb")) || fwrite(msg->ptr, 1, msg->size, f) != msg->size) {
-		if (fd >= 0 && !f)
-			close(fd);
-		cli_error("cannot write %s: %s", path, strerror(errno));
-		ret = -1;
+	snprintf(tmp, len, "%s/.%s.XXXXXX", dir, name);
+	if ((fd = mkstemp(tmp)) < 0) {
+		cli_error("cannot create a file in %s: %s", dir, strerror(errno));
+		goto done;
 	}
-	if (f && fclose(f) != 0 && !ret) {
-		cli_error("cannot write %s: %s", path, strerror(errno));
-		ret = -1;
+	mask = umask(0);
+	umask(mask);
+	while (left) {
+		ssize_t w = write(fd, p, left);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w == 0)
+			errno = ENOSPC;
+		if (w <= 0)
+			goto write_error;
+		p += w;
+		left -= (size_t)w;
 	}
+	if (fchmod(fd, 0644 & ~mask) < 0 || fsync(fd) < 0)
+		goto write_error;
+	if (close(fd) < 0) {
+		fd = -1;
+		goto write_error;
+	}
+	fd = -1;
+	if (rename(tmp, path) < 0)
+		goto write_error;
+	ret = 0;
+	goto done;
+write_error:
+	cli_error("cannot write %s: %s", path, strerror(errno));
+	if (fd >= 0)
+		close(fd);
+	fd = -1;
+	unlink(tmp);
+done:
 	free(path);
+	free(tmp);
 	return ret;
 }
 
@@ -394,6 +484,7 @@ typedef struct {
 
 typedef struct {
 	size_t attempted, sent;
+	bool no_starttls; /* a server offered no STARTTLS */
 	namelist failed;  /* "name (reason), ..." */
 	namelist skipped; /* "name, ..." */
 } tally;
@@ -485,6 +576,7 @@ static int emit_email(report_args *r, const pir_report *report, const pir_smtp_o
 			print_name(g->name);
 			fprintf(stderr, ": %s\n", why);
 			add_name(&t->failed, g->name, why);
+			t->no_starttls |= err == PIR_MAIL_ENOSTARTTLS;
 			continue;
 		}
 		if (how == OUT_DIR) {
@@ -514,7 +606,7 @@ int cmd_report(int argc, char **argv)
 	report_args r = {.ropts = PIR_REPORT_OPTIONS_INIT};
 	pir_smtp_options smtp = PIR_SMTP_OPTIONS_INIT;
 	pir_report_format format = PIR_REPORT_TEXT;
-	tally t = {0, 0, {NULL, 0}, {NULL, 0}};
+	tally t = {0, 0, false, {NULL, 0}, {NULL, 0}};
 	pir_scan *scan = NULL;
 	pir_report *report = NULL;
 	pir_buf out = PIR_BUF_INIT;
@@ -544,14 +636,14 @@ int cmd_report(int argc, char **argv)
 	if ((ret = cli_run_scan_prepare(&a)) != CLI_EXIT_OK)
 		goto done;
 	ret = CLI_EXIT_FATAL;
-	if (resolve(&r, a.config, a.config_path != NULL, &smtp) < 0)
+	if (resolve(&r, a.config, &smtp) < 0)
 		goto done;
 	a.scan.teams_from = a.config;
 	if ((ret = cli_run_scan(&scan, &a)) != CLI_EXIT_OK)
 		goto done;
 	ret = CLI_EXIT_FATAL;
 	if ((err = pir_report_new(&report, scan, &r.ropts)) < 0) {
-		cli_fail(err, NULL);
+		cli_fail(err, err == PIR_ENOTFOUND && r.groups ? "--group" : NULL);
 		goto done;
 	}
 	if (strcmp(r.format, "email")) {
@@ -563,6 +655,14 @@ int cmd_report(int argc, char **argv)
 	}
 	if ((ret = emit_email(&r, report, &smtp, a.quiet, &t)) != CLI_EXIT_OK)
 		goto done;
+	if (r.send && !t.attempted && pir_report_group_count(report)) {
+		/* a nightly job that reaches nobody must not look like a success */
+		cli_error("nothing was sent: no group has an email address (skipped: %s); give "
+			  "each team teams.NAME.email in the configuration",
+			  t.skipped.s ? t.skipped.s : "");
+		ret = CLI_EXIT_FATAL;
+		goto done;
+	}
 	if (r.send && (t.failed.len || !a.quiet)) {
 		fprintf(stderr, "pirscan report: sent %zu of %zu messages", t.sent, t.attempted);
 		if (t.failed.len)
@@ -571,10 +671,16 @@ int cmd_report(int argc, char **argv)
 			fprintf(stderr, "; skipped (no address): %s", t.skipped.s);
 		fputc('\n', stderr);
 	}
+	if (t.no_starttls)
+		fputs("pirscan: hint: --smtp-insecure lets smtp:// go on in plain text, password "
+		      "included: for a relay on this host or a test server only; otherwise use "
+		      "smtps:// or a server with STARTTLS\n",
+		      stderr);
 	ret = t.failed.len ? CLI_EXIT_FINDINGS : CLI_EXIT_OK;
 done:
 	free(t.failed.s);
 	free(t.skipped.s);
+	free(r.groups);
 	pir_buf_dispose(&out);
 	pir_report_free(report);
 	pir_scan_free(scan);

@@ -290,9 +290,96 @@ void cli_scan_args_dispose(cli_scan_args *a)
 	pir_config_free(a->config);
 }
 
+/* A configuration's errors, one "pirscan: file:line:column: message" line each. */
+static void print_config_errors(const pir_buf *errors, int err)
+{
+	if (!errors->size) {
+		cli_fail(err, NULL);
+		return;
+	}
+	for (const char *line = errors->ptr; *line;) {
+		const char *nl = strchr(line, '\n');
+		size_t len = nl ? (size_t)(nl - line) : strlen(line);
+		fprintf(stderr, "pirscan: %.*s\n", (int)len, line);
+		line += len + (nl != NULL);
+	}
+}
+
+/*
+ * Where a host configuration file is: $PIRSCAN_CONFIG_USER or
+ * $PIRSCAN_CONFIG_SYSTEM when set ("" for none, as GIT_CONFIG_GLOBAL and
+ * GIT_CONFIG_SYSTEM), else $XDG_CONFIG_HOME/pirscan/config.yml (an absolute
+ * XDG_CONFIG_HOME, else ~/.config) or /etc/pirscan/config.yml. *out is NULL
+ * when there is none; -1 when out of memory.
+ */
+static int host_config_path(char **out, bool user)
+{
+	const char *v = getenv(user ? "PIRSCAN_CONFIG_USER" : "PIRSCAN_CONFIG_SYSTEM");
+	const char *base, *tail = "/pirscan/config.yml";
+	size_t len;
+
+	*out = NULL;
+	if (v)
+		return *v && !(*out = strdup(v)) ? -1 : 0;
+	if (!user)
+		return !(*out = strdup("/etc/pirscan/config.yml")) ? -1 : 0;
+	if ((base = getenv("XDG_CONFIG_HOME")) && base[0] == '/')
+		;
+	else if ((base = getenv("HOME")) && *base)
+		tail = "/.config/pirscan/config.yml";
+	else
+		return 0;
+	len = strlen(base) + strlen(tail) + 1;
+	if (!(*out = malloc(len)))
+		return -1;
+	snprintf(*out, len, "%s%s", base, tail);
+	return 0;
+}
+
+/*
+ * The user's and then the system's file under the configuration already
+ * loaded (the repository's or --config FILE): they add delivery settings
+ * and teams, and never override what the layer above sets. A missing file
+ * is fine; one that cannot be read, or is invalid, is an error.
+ */
+static int add_host_configs(cli_scan_args *a)
+{
+	for (int user = 1; user >= 0; user--) {
+		pir_buf errors = PIR_BUF_INIT;
+		pir_config *host = NULL;
+		char *path;
+		int err;
+
+		if (host_config_path(&path, user) < 0) {
+			cli_error("out of memory");
+			return -1;
+		}
+		if (!path)
+			continue;
+		err = pir_config_load_host(&host, path, &errors);
+		free(path);
+		if (err == PIR_ENOTFOUND) {
+			pir_buf_dispose(&errors);
+			continue;
+		}
+		if (!err && !a->config)
+			err = pir_config_parse(&a->config, "", 0, NULL, NULL);
+		if (!err)
+			err = pir_config_add_host(a->config, host);
+		if (err < 0)
+			print_config_errors(&errors, err);
+		pir_buf_dispose(&errors);
+		pir_config_free(host);
+		if (err < 0)
+			return -1;
+	}
+	return 0;
+}
+
 /*
  * The configuration: --config FILE, else .pirscan.yml in the scanned tree of
- * the first repository. It fills in what no flag set; flags win.
+ * the first repository, with the host's files under it. It fills in what no
+ * flag set; flags win.
  */
 static int load_config(cli_scan_args *a, const char *first_repo)
 {
@@ -312,26 +399,15 @@ static int load_config(cli_scan_args *a, const char *first_repo)
 		err = pir_config_load_from_repository(
 			&a->config, first_repo,
 			a->scan.changed_since ? a->scan.changed_since : a->scan.ref, &errors);
-	if (err == PIR_ENOTFOUND && !a->config_path) {
-		pir_buf_dispose(&errors);
-		return 0; /* no file: the defaults apply */
-	}
-	if (err < 0) {
-		if (errors.size) {
-			/* one line per problem, each "file:line:column: message" */
-			for (const char *line = errors.ptr; *line;) {
-				const char *nl = strchr(line, '\n');
-				size_t len = nl ? (size_t)(nl - line) : strlen(line);
-				fprintf(stderr, "pirscan: %.*s\n", (int)len, line);
-				line += len + (nl != NULL);
-			}
-		} else {
-			cli_fail(err, NULL);
-		}
-		pir_buf_dispose(&errors);
-		return -1;
-	}
+	if (err == PIR_ENOTFOUND && !a->config_path)
+		err = 0; /* no file: the defaults apply */
+	if (err < 0)
+		print_config_errors(&errors, err);
 	pir_buf_dispose(&errors);
+	if (err < 0 || add_host_configs(a) < 0)
+		return -1;
+	if (!a->config)
+		return 0;
 	pir_config_apply_scan(a->config, &from_file);
 	if (!(a->set & CLI_SET_MARKER))
 		a->scan.marker_pattern = from_file.marker_pattern;

@@ -71,9 +71,12 @@ static const char *const top_keys[K_COUNT] = {
     "warn_within", "max_slips",	 "exclude",    "as_of",	     "teams",	"report",
 };
 
-enum report_key { R_FROM, R_SMTP_URL, R_SMTP_USER, R_COUNT };
+enum report_key { R_FROM, R_SMTP_URL, R_SMTP_USER, R_SMTP_TIMEOUT, R_COUNT };
 
-static const char *const report_keys[R_COUNT] = {"from", "smtp_url", "smtp_user"};
+static const char *const report_keys[R_COUNT] = {"from", "smtp_url", "smtp_user", "smtp_timeout"};
+
+/* The longest SMTP delivery report.smtp_timeout may allow, in seconds. */
+#define MAX_SMTP_TIMEOUT 86400
 
 struct pir_config {
 	unsigned set; /* bit per top_key given a (non-null) value */
@@ -93,6 +96,8 @@ struct pir_config {
 	pir_team *teams;
 	size_t nteams, teams_cap;
 	char *report[R_COUNT];
+	pir_config_origin origin;
+	pir_config_origin report_origin[R_COUNT]; /* where each report value came from */
 };
 
 typedef struct {
@@ -840,17 +845,28 @@ static int read_report_pair(reader *rd, const yaml_node_t *key, const yaml_node_
 			k = i;
 	if (k < 0)
 		return fail(rd, key,
-			    "unknown key %s in 'report' (expected from, smtp_url or smtp_user)",
+			    "unknown key %s in 'report' (expected from, smtp_url, smtp_user or "
+			    "smtp_timeout)",
 			    echo(&e, pir_yaml_text(key), scalar_len(key)));
 	if (rd->cfg->report[k])
 		return fail(rd, key, "duplicate key \"%s\" in 'report'", report_keys[k]);
 	if (pir_yaml_is_null(v))
 		return 0;
 	snprintf(what, sizeof(what), "'report.%s'", report_keys[k]);
-	if ((ok = want_text(rd, v, what)) != 1)
+	if (k == R_SMTP_TIMEOUT) {
+		int seconds = 0;
+
+		if ((ok = want_count(rd, v, what, &seconds)) != 1)
+			return ok;
+		if (seconds < 1 || seconds > MAX_SMTP_TIMEOUT)
+			return fail(rd, v, "%s must be from 1 to " STR(MAX_SMTP_TIMEOUT)
+				    " seconds, not %d", what, seconds);
+	} else if ((ok = want_text(rd, v, what)) != 1) {
 		return ok;
+	}
 	if (!(rd->cfg->report[k] = pir_strndup(pir_yaml_text(v), scalar_len(v))))
 		return PIR_ENOMEM;
+	rd->cfg->report_origin[k] = rd->cfg->origin;
 	return 0;
 }
 
@@ -936,6 +952,11 @@ static int read_top(reader *rd, const yaml_node_t *map)
 				   echo(&e, pir_yaml_text(key), scalar_len(key)));
 		else if (values[k])
 			err = fail(rd, key, "duplicate key \"%s\"", top_keys[k]);
+		else if (rd->cfg->origin == PIR_CONFIG_HOST && k != K_TEAMS && k != K_REPORT)
+			err = fail(rd, key,
+				   "'%s' is a repository setting: it goes in " CONFIG_FILE
+				   "; a host configuration sets only 'report' and 'teams'",
+				   top_keys[k]);
 		else
 			values[k] = value;
 	}
@@ -1104,8 +1125,8 @@ static int write_errors(const reader *rd, const char *name, pir_buf *out)
 	return err;
 }
 
-int pir_config_parse(pir_config **out, const char *buf, size_t len, const char *name,
-		     pir_buf *errors)
+static int parse_as(pir_config **out, const char *buf, size_t len, const char *name,
+		    pir_config_origin origin, pir_buf *errors)
 {
 	reader rd;
 	int err;
@@ -1121,6 +1142,7 @@ int pir_config_parse(pir_config **out, const char *buf, size_t len, const char *
 	if (!(rd.cfg = pir_calloc(1, sizeof(*rd.cfg))))
 		return PIR_ENOMEM;
 	rd.cfg->as_of = PIR_DATE_NONE;
+	rd.cfg->origin = origin;
 	rd.severities = pir_default_severities();
 	/* Without aliases the reader visits each node once: about 2 units a byte. */
 	rd.budget = len * 4 + 4096;
@@ -1150,6 +1172,12 @@ done:
 	}
 	*out = rd.cfg;
 	return 0;
+}
+
+int pir_config_parse(pir_config **out, const char *buf, size_t len, const char *name,
+		     pir_buf *errors)
+{
+	return parse_as(out, buf, len, name, PIR_CONFIG_REPOSITORY, errors);
 }
 
 /* ---- loading ---- */
@@ -1183,21 +1211,32 @@ static int read_file(pir_buf *out, const char *path)
 	if (fd >= 0)
 		close(fd);
 	if (e)
-		return pir_error_set(e == ENOENT ? PIR_ENOTFOUND : PIR_ERROR,
+		return pir_error_set(e == ENOENT || e == ENOTDIR ? PIR_ENOTFOUND : PIR_ERROR,
 				     "cannot read '%s': %s", path, strerror(e));
 	return 0;
 }
 
-int pir_config_load(pir_config **out, const char *path, pir_buf *errors)
+static int load_as(pir_config **out, const char *path, pir_config_origin origin,
+		   pir_buf *errors)
 {
 	pir_buf content = PIR_BUF_INIT;
 	int err;
 
 	*out = NULL;
 	if ((err = read_file(&content, path)) == 0)
-		err = pir_config_parse(out, content.ptr, content.size, path, errors);
+		err = parse_as(out, content.ptr, content.size, path, origin, errors);
 	pir_buf_dispose(&content);
 	return err;
+}
+
+int pir_config_load(pir_config **out, const char *path, pir_buf *errors)
+{
+	return load_as(out, path, PIR_CONFIG_OPERATOR, errors);
+}
+
+int pir_config_load_host(pir_config **out, const char *path, pir_buf *errors)
+{
+	return load_as(out, path, PIR_CONFIG_HOST, errors);
 }
 
 /* The blob of CONFIG_FILE in the tree of `ref`, or PIR_ENOTFOUND. */
@@ -1366,4 +1405,92 @@ const char *pir_config_report_setting(const pir_config *config, const char *key)
 		if (strcmp(key, report_keys[i]) == 0)
 			return config->report[i];
 	return NULL;
+}
+
+pir_config_origin pir_config_report_origin(const pir_config *config, const char *key)
+{
+	for (size_t i = 0; config && key && i < R_COUNT; i++)
+		if (strcmp(key, report_keys[i]) == 0 && config->report[i])
+			return config->report_origin[i];
+	return PIR_CONFIG_REPOSITORY;
+}
+
+/* ---- layers ---- */
+
+static char **strv_dup(const char *const *v)
+{
+	strlist l = {NULL, 0, 0};
+
+	for (size_t i = 0; v && v[i]; i++) {
+		if (strlist_add(&l, v[i], strlen(v[i])) < 0) {
+			strv_free(l.v);
+			return NULL;
+		}
+	}
+	return strlist_finish(&l);
+}
+
+/* `*dst` (a list the layer above left empty) becomes a copy of `src` when that has items. */
+static int fill_list(const char *const **dst, const char *const *src)
+{
+	char **copy;
+
+	if ((*dst && (*dst)[0]) || !src || !src[0])
+		return 0;
+	if (!(copy = strv_dup(src)))
+		return PIR_ENOMEM;
+	strv_free((char **)*dst);
+	*dst = (const char *const *)copy;
+	return 0;
+}
+
+static int add_host_team(pir_config *config, const pir_team *from)
+{
+	pir_team *t = NULL;
+
+	for (size_t i = 0; i < config->nteams && !t; i++)
+		if (strcmp(config->teams[i].name, from->name) == 0)
+			t = &config->teams[i];
+	if (!t) {
+		if (pir_grow((void **)&config->teams, &config->teams_cap, config->nteams + 1,
+			     sizeof(*config->teams)) < 0)
+			return PIR_ENOMEM;
+		t = &config->teams[config->nteams];
+		memset(t, 0, sizeof(*t));
+		if (!(t->name = pir_strdup(from->name)))
+			return PIR_ENOMEM;
+		config->nteams++;
+	}
+	if (fill_list(&t->email, from->email) < 0 || fill_list(&t->members, from->members) < 0)
+		return PIR_ENOMEM;
+	if ((!t->email && !(t->email = (const char *const *)strv_dup(NULL))) ||
+	    (!t->members && !(t->members = (const char *const *)strv_dup(NULL))))
+		return PIR_ENOMEM;
+	return 0;
+}
+
+int pir_config_add_host(pir_config *config, const pir_config *host)
+{
+	if (!config || !host)
+		return 0;
+	for (size_t k = 0; k < R_COUNT; k++) {
+		/* a scanned repository never supplies the server or the login: the host's win */
+		bool untrusted = config->report[k] && config->report_origin[k] ==
+							  PIR_CONFIG_REPOSITORY &&
+				 (k == R_SMTP_URL || k == R_SMTP_USER);
+
+		if (!host->report[k] || (config->report[k] && !untrusted))
+			continue;
+		free(config->report[k]);
+		if (!(config->report[k] = pir_strdup(host->report[k])))
+			return pir_error_oom();
+		config->report_origin[k] = host->report_origin[k];
+		config->set |= 1u << K_REPORT;
+	}
+	for (size_t i = 0; i < host->nteams; i++) {
+		if (add_host_team(config, &host->teams[i]) < 0)
+			return pir_error_oom();
+		config->set |= 1u << K_TEAMS;
+	}
+	return 0;
 }

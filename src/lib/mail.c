@@ -794,6 +794,35 @@ static size_t read_message(char *dst, size_t size, size_t nitems, void *payload)
 	return n;
 }
 
+/* The server's last reply line (of a multi-line reply, its last line), for messages. */
+typedef struct {
+	char line[200];
+} last_reply;
+
+static int on_debug(CURL *curl, curl_infotype type, char *data, size_t size, void *payload)
+{
+	last_reply *r = payload;
+	size_t n = 0;
+
+	(void)curl;
+	/* only what the server says: what we send (HEADER_OUT) includes AUTH */
+	if (type != CURLINFO_HEADER_IN)
+		return 0;
+	while (size && (data[size - 1] == '\n' || data[size - 1] == '\r'))
+		size--;
+	if (size > sizeof(r->line) - 4) {
+		size = sizeof(r->line) - 4;
+		memcpy(r->line + size, "...", 4);
+	} else {
+		r->line[size] = '\0';
+	}
+	for (; n < size; n++)
+		r->line[n] = ((unsigned char)data[n] < 0x20 || (unsigned char)data[n] >= 0x7f)
+				 ? '?'
+				 : data[n];
+	return 0;
+}
+
 /* smtp:// or smtps://, no credentials in it, nothing a header or a shell would mind. */
 static int check_url(const char *url)
 {
@@ -827,10 +856,82 @@ static int check_url(const char *url)
 	return 0;
 }
 
+/*
+ * Why a delivery failed, for a person: the server's own reply when it
+ * refused something (curl says "Weird server reply" of a 554 after DATA),
+ * the timeout, or curl's message.
+ */
+static int smtp_error(CURL *curl, const pir_smtp_options *o, CURLcode res, const char *errbuf,
+		      const char *reply)
+{
+	const char *host = o->url + strcspn(o->url, ":") + 3;
+	int hlen = (int)strcspn(host, "/?#");
+	const char *why = errbuf[0] ? errbuf : curl_easy_strerror(res);
+	long code = 0;
+
+	if (res == CURLE_OPERATION_TIMEDOUT && o->timeout_seconds > 0)
+		return pir_error_set(PIR_ERROR,
+				     "%.*s: timed out: the delivery took more than %ld second%s%s%s",
+				     hlen, host, o->timeout_seconds,
+				     o->timeout_seconds == 1 ? "" : "s",
+				     reply[0] ? "; the server's last reply: " : "", reply);
+	if (res == CURLE_USE_SSL_FAILED && !o->insecure)
+		return pir_error_set(PIR_MAIL_ENOSTARTTLS,
+				     "%.*s: the server offers no STARTTLS, and smtp:// is only sent "
+				     "over TLS",
+				     hlen, host);
+	curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &code);
+	if (code >= 400 && code <= 599 && res == CURLE_WEIRD_SERVER_REPLY && reply[0])
+		return pir_error_set(PIR_ERROR, "%.*s: the server replied %s", hlen, host, reply);
+	if (code >= 400 && code <= 599) {
+		/* the reply line starts with its code unless it is a continuation */
+		if (reply[0] && strtol(reply, NULL, 10) == code)
+			return pir_error_set(PIR_ERROR, "%.*s: %s: the server replied %s", hlen, host,
+					     why, reply);
+		return pir_error_set(PIR_ERROR, "%.*s: %s: the server replied %ld", hlen, host, why,
+				     code);
+	}
+	return pir_error_set(PIR_ERROR, "%.*s: %s", hlen, host, why);
+}
+
+/* How long curl waits for each reply of the server. */
+static void set_response_timeout(CURL *curl, long seconds)
+{
+#if LIBCURL_VERSION_NUM >= 0x080600
+	curl_easy_setopt(curl, CURLOPT_SERVER_RESPONSE_TIMEOUT_MS, seconds * 1000L);
+#else
+	curl_easy_setopt(curl, CURLOPT_SERVER_RESPONSE_TIMEOUT, seconds);
+#endif
+}
+
+/*
+ * curl_easy_cleanup says QUIT and waits for the answer. After a failure
+ * there is nothing to wait for: the connection is shut down first, so that
+ * a server that stalls cannot hold pirscan past the timeout. After a
+ * success, QUIT may take what is left of the timeout.
+ */
+static void end_session(CURL *curl, const pir_smtp_options *o, CURLcode res)
+{
+	curl_socket_t sock = CURL_SOCKET_BAD;
+	double spent = 0;
+
+	if (res != CURLE_OK) {
+		if (curl_easy_getinfo(curl, CURLINFO_ACTIVESOCKET, &sock) == CURLE_OK &&
+		    sock != CURL_SOCKET_BAD)
+			shutdown(sock, SHUT_RDWR);
+		return;
+	}
+	if (o->timeout_seconds > 0 && curl_easy_getinfo(curl, CURLINFO_TOTAL_TIME, &spent) == CURLE_OK) {
+		long left = o->timeout_seconds - (long)spent;
+		set_response_timeout(curl, left > 1 ? left : 1L);
+	}
+}
+
 int pir_mail_send_smtp(const pir_smtp_options *o, const char *from_addr, const char *const *rcpt,
 		       const char *message, size_t len)
 {
 	char errbuf[CURL_ERROR_SIZE] = "", *from = NULL, *url = NULL;
+	last_reply reply = {""};
 	struct curl_slist *list = NULL;
 	reader r = {message, len};
 	CURL *curl = NULL;
@@ -868,6 +969,10 @@ int pir_mail_send_smtp(const pir_smtp_options *o, const char *from_addr, const c
 		goto done;
 	}
 	curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, errbuf);
+	/* the debug callback sees the server's replies; nothing is printed */
+	curl_easy_setopt(curl, CURLOPT_DEBUGFUNCTION, on_debug);
+	curl_easy_setopt(curl, CURLOPT_DEBUGDATA, &reply);
+	curl_easy_setopt(curl, CURLOPT_VERBOSE, 1L);
 	if (o->user && !o->password) {
 		/* ~/.netrc is searched for this user only when the user is in the URL */
 		size_t scheme = strcspn(o->url, ":") + 3;
@@ -905,13 +1010,14 @@ int pir_mail_send_smtp(const pir_smtp_options *o, const char *from_addr, const c
 	curl_easy_setopt(curl, CURLOPT_UPLOAD, 1L);
 	curl_easy_setopt(curl, CURLOPT_INFILESIZE_LARGE, (curl_off_t)len);
 	curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT, 30L);
-	if (o->timeout_seconds > 0)
+	if (o->timeout_seconds > 0) {
 		curl_easy_setopt(curl, CURLOPT_TIMEOUT, o->timeout_seconds);
-	if ((res = curl_easy_perform(curl)) != CURLE_OK) {
-		const char *host = o->url + strcspn(o->url, ":") + 3;
-		err = pir_error_set(PIR_ERROR, "%.*s: %s", (int)strcspn(host, "/?#"), host,
-				    errbuf[0] ? errbuf : curl_easy_strerror(res));
+		/* each reply, QUIT's included (CURLOPT_TIMEOUT does not cover it) */
+		set_response_timeout(curl, o->timeout_seconds);
 	}
+	if ((res = curl_easy_perform(curl)) != CURLE_OK)
+		err = smtp_error(curl, o, res, errbuf, reply.line);
+	end_session(curl, o, res);
 done:
 	curl_easy_cleanup(curl);
 	curl_slist_free_all(list);

@@ -227,6 +227,110 @@ static const char *const *team_email(const pir_scan *s, const char *name)
 	return NULL;
 }
 
+/* Levenshtein distance, capped: names longer than this are not compared. */
+static size_t distance(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b), row[65];
+
+	if (la > 64 || lb > 64)
+		return SIZE_MAX;
+	for (size_t j = 0; j <= lb; j++)
+		row[j] = j;
+	for (size_t i = 1; i <= la; i++) {
+		size_t diag = row[0];
+		row[0] = i;
+		for (size_t j = 1; j <= lb; j++) {
+			size_t up = row[j], best = diag + (a[i - 1] != b[j - 1]);
+			if (row[j - 1] + 1 < best)
+				best = row[j - 1] + 1;
+			if (up + 1 < best)
+				best = up + 1;
+			diag = up;
+			row[j] = best;
+		}
+	}
+	return row[lb];
+}
+
+static bool is_team(const pir_scan *s, const char *name)
+{
+	const pir_config *cfg = s->opts.teams_from;
+
+	for (size_t t = 0; cfg && t < pir_config_team_count(cfg); t++)
+		if (!strcmp(pir_config_team(cfg, t)->name, name))
+			return true;
+	return false;
+}
+
+/* `s` for a one-line message: control characters as '?', cut with "...". */
+static void printable(char *dst, size_t size, const char *s)
+{
+	size_t k = 0;
+
+	for (; *s && k + 4 < size; s++)
+		dst[k++] = (unsigned char)*s < 0x20 || *s == 0x7f ? '?' : *s;
+	if (*s)
+		dst[k++] = '.', dst[k++] = '.', dst[k++] = '.';
+	dst[k] = '\0';
+}
+
+/* The error for a name of `groups` that is not among `names`: with the nearest one, if close. */
+static int unknown_group(const pir_report *r, const char *want, const char **names, size_t n)
+{
+	const pir_config *cfg = r->scan->opts.teams_from;
+	const char *best = NULL;
+	size_t best_d = SIZE_MAX, limit = strlen(want) / 3 + 1;
+	char shown[128], near[128];
+
+	for (size_t i = 0; i < n; i++)
+		if (distance(want, names[i]) < best_d)
+			best_d = distance(want, names[i]), best = names[i];
+	for (size_t t = 0; r->opts.group_by == PIR_GROUP_TEAM && cfg &&
+			   t < pir_config_team_count(cfg);
+	     t++) {
+		const char *name = pir_config_team(cfg, t)->name;
+		if (distance(want, name) < best_d)
+			best_d = distance(want, name), best = name;
+	}
+	printable(shown, sizeof(shown), want);
+	printable(near, sizeof(near), best ? best : "");
+	if (best && best_d <= limit)
+		return pir_error_set(PIR_ENOTFOUND, "no %s '%s' in the report; did you mean '%s'?",
+				     pir_group_by_name(r->opts.group_by), shown, near);
+	if (best)
+		return pir_error_set(PIR_ENOTFOUND, "no %s '%s' in the report; the nearest is '%s'",
+				     pir_group_by_name(r->opts.group_by), shown, near);
+	return pir_error_set(PIR_ENOTFOUND, "no %s '%s' in the report: it has no groups",
+			     pir_group_by_name(r->opts.group_by), shown);
+}
+
+/* Keep only the names `r->opts.groups` asks for, in place. */
+static int select_groups(pir_report *r, const char **names, size_t *n)
+{
+	const char *const *want = r->opts.groups;
+	size_t kept = 0;
+
+	for (size_t w = 0; want && want[w]; w++) {
+		bool found = false;
+		for (size_t i = 0; i < *n && !found; i++)
+			found = !strcmp(names[i], want[w]);
+		/* a configured team without items is no error: it has nothing to report */
+		if (!found && !(r->opts.group_by == PIR_GROUP_TEAM && is_team(r->scan, want[w])))
+			return unknown_group(r, want[w], names, *n);
+	}
+	if (!want)
+		return 0;
+	for (size_t i = 0; i < *n; i++) {
+		bool asked = false;
+		for (size_t w = 0; want[w] && !asked; w++)
+			asked = !strcmp(names[i], want[w]);
+		if (asked)
+			names[kept++] = names[i];
+	}
+	*n = kept;
+	return 0;
+}
+
 int pir_report_new(pir_report **out, const pir_scan *scan, const pir_report_options *opts)
 {
 	pir_report_options defaults = PIR_REPORT_OPTIONS_INIT;
@@ -263,6 +367,8 @@ int pir_report_new(pir_report **out, const pir_scan *scan, const pir_report_opti
 		if (g == r->ngroups)
 			names[r->ngroups++] = name;
 	}
+	if ((err = select_groups(r, names, &r->ngroups)) < 0)
+		goto done;
 	for (size_t g = 0; g < r->ngroups && !err; g++) {
 		size_t k = 0;
 		for (size_t i = 0; i < n; i++)

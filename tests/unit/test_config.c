@@ -212,7 +212,7 @@ static void test_unknown_keys(void)
 		     "members)\n");
 	check_errors("report:\n  smtp_password: x\n",
 		     "cfg.yml:2:3: unknown key \"smtp_password\" in 'report' (expected from, "
-		     "smtp_url or smtp_user)\n");
+		     "smtp_url, smtp_user or smtp_timeout)\n");
 	check_errors("? [a]\n: 1\n", "cfg.yml:1:3: a key must be a string, not a list\n");
 }
 
@@ -640,6 +640,133 @@ static void test_load(void)
 	remove_tree(dir);
 }
 
+static const pir_team *find_team(const pir_config *cfg, const char *name)
+{
+	for (size_t i = 0; i < pir_config_team_count(cfg); i++)
+		if (!strcmp(pir_config_team(cfg, i)->name, name))
+			return pir_config_team(cfg, i);
+	return NULL;
+}
+
+/* The system and user files under the repository's: report and teams only, git-style. */
+static void test_host_layers(void)
+{
+	char *dir = temp_dir(), *sys = NULL, *user = NULL, *missing = NULL;
+	pir_config *repo = NULL, *u = NULL, *s = NULL, *cfg = (pir_config *)&cfg;
+	pir_buf errors = PIR_BUF_INIT;
+	const pir_team *t;
+	const char *repo_yml = "report:\n  from: repo@example.com\n"
+			       "  smtp_url: smtp://evil.example.com\n"
+			       "teams:\n  payments:\n    members: ['@alice']\n"
+			       "  search:\n    email: search@example.com\n";
+
+	CHECK(dir != NULL);
+	if (!dir)
+		return;
+	sys = pir_sprintf("%s/system.yml", dir);
+	user = pir_sprintf("%s/user.yml", dir);
+	missing = pir_sprintf("%s/no/such/folder/config.yml", dir);
+	CHECK_INT(pir_config_load_host(&cfg, missing, &errors), PIR_ENOTFOUND);
+	CHECK(cfg == NULL);
+	CHECK_INT(pir_config_load_host(&cfg, dir, &errors), PIR_ERROR); /* unreadable: an error */
+
+	/* a host file may not change the gate's policy */
+	write_file(sys, "report:\n  from: a@example.com\nfail_on: low\ngrace: 9\n");
+	CHECK_INT(pir_config_load_host(&cfg, sys, &errors), PIR_EINVALID);
+	{
+		char *want = pir_sprintf(
+		    "%s:3:1: 'fail_on' is a repository setting: it goes in .pirscan.yml; a host "
+		    "configuration sets only 'report' and 'teams'\n"
+		    "%s:4:1: 'grace' is a repository setting: it goes in .pirscan.yml; a host "
+		    "configuration sets only 'report' and 'teams'\n",
+		    sys, sys);
+		CHECK_STR(errors.ptr, want);
+		free(want);
+	}
+	errors.size = 0;
+	/* ... the same keys are fine in --config FILE */
+	CHECK_INT(pir_config_load(&cfg, sys, &errors), 0);
+	CHECK_INT(pir_config_report_origin(cfg, "from"), PIR_CONFIG_OPERATOR);
+	pir_config_free(cfg);
+
+	write_file(sys, "report:\n  from: sys@example.com\n  smtp_url: smtps://sys.example.com\n"
+			"  smtp_user: sysuser\n  smtp_timeout: 30\n"
+			"teams:\n  payments:\n    email: pay@example.com\n"
+			"  ops:\n    email: ops@example.com\n    members: ['@olga']\n");
+	write_file(user, "report:\n  smtp_timeout: 5\n"
+			 "teams:\n  payments:\n    email: [pay-me@example.com]\n"
+			 "    members: ['@nobody']\n");
+	CHECK_INT(pir_config_load_host(&s, sys, &errors), 0);
+	CHECK_INT(pir_config_load_host(&u, user, &errors), 0);
+	CHECK_INT(errors.size, 0);
+	CHECK_STR(pir_config_report_setting(s, "smtp_timeout"), "30");
+	CHECK_INT(pir_config_report_origin(s, "smtp_url"), PIR_CONFIG_HOST);
+
+	/* the repository's: its teams, its own from, and a server that must not be used */
+	CHECK_INT(pir_config_parse(&repo, repo_yml, strlen(repo_yml), NULL, &errors), 0);
+	CHECK_INT(errors.size, 0);
+	if (!repo || !u || !s)
+		goto done;
+	CHECK_INT(pir_config_report_origin(repo, "smtp_url"), PIR_CONFIG_REPOSITORY);
+	CHECK_INT(pir_config_add_host(repo, u), 0);
+	CHECK_INT(pir_config_add_host(repo, s), 0);
+	CHECK_STR(pir_config_report_setting(repo, "from"), "repo@example.com");
+	CHECK_INT(pir_config_report_origin(repo, "from"), PIR_CONFIG_REPOSITORY);
+	CHECK_STR(pir_config_report_setting(repo, "smtp_url"), "smtps://sys.example.com");
+	CHECK_INT(pir_config_report_origin(repo, "smtp_url"), PIR_CONFIG_HOST);
+	CHECK_STR(pir_config_report_setting(repo, "smtp_user"), "sysuser");
+	CHECK_STR(pir_config_report_setting(repo, "smtp_timeout"), "5"); /* user over system */
+	/* teams: the repository's first, its members kept, the user's address over the system's */
+	CHECK_INT(pir_config_team_count(repo), 3);
+	CHECK_STR(pir_config_team(repo, 0)->name, "payments");
+	CHECK_STR(pir_config_team(repo, 1)->name, "search");
+	CHECK_STR(pir_config_team(repo, 2)->name, "ops");
+	if ((t = find_team(repo, "payments"))) {
+		CHECK_STR(t->members[0], "@alice");
+		CHECK(t->members[1] == NULL);
+		CHECK_STR(t->email[0], "pay-me@example.com");
+		CHECK(t->email[1] == NULL);
+	}
+	if ((t = find_team(repo, "search")))
+		CHECK_STR(t->email[0], "search@example.com");
+	if ((t = find_team(repo, "ops"))) {
+		CHECK_STR(t->email[0], "ops@example.com");
+		CHECK_STR(t->members[0], "@olga");
+	}
+done:
+	pir_config_free(repo);
+	pir_config_free(u);
+	pir_config_free(s);
+	pir_buf_dispose(&errors);
+	free(sys);
+	free(user);
+	free(missing);
+	remove_tree(dir);
+}
+
+/* report.smtp_timeout: whole seconds, 1 to a day. */
+static void test_smtp_timeout(void)
+{
+	static const char *const bad[] = {"report: {smtp_timeout: 0}\n",
+					  "report: {smtp_timeout: 86401}\n",
+					  "report: {smtp_timeout: \"10\"}\n",
+					  "report: {smtp_timeout: 1.5}\n", NULL};
+	pir_buf errors = PIR_BUF_INIT;
+	pir_config *cfg = NULL;
+
+	for (size_t i = 0; bad[i]; i++) {
+		errors.size = 0;
+		CHECK_INT(pir_config_parse(&cfg, bad[i], strlen(bad[i]), "c.yml", &errors),
+			  PIR_EINVALID);
+		CHECK(errors.size && strstr(errors.ptr, "'report.smtp_timeout'"));
+	}
+	errors.size = 0;
+	CHECK_INT(pir_config_parse(&cfg, "report: {smtp_timeout: 86400}\n", 30, "c.yml", &errors), 0);
+	CHECK_STR(pir_config_report_setting(cfg, "smtp_timeout"), "86400");
+	pir_config_free(cfg);
+	pir_buf_dispose(&errors);
+}
+
 /* Commit `files` (name, content, ..., NULL; a content of NULL is a symbolic
  * link to "target.yml") as the whole tree of a new commit on HEAD. */
 static void commit_tree(git_repository *repo, git_oid *out, ...)
@@ -822,6 +949,8 @@ int main(void)
 	RUN(test_escaping);
 	RUN(test_hostile);
 	RUN(test_load);
+	RUN(test_host_layers);
+	RUN(test_smtp_timeout);
 	RUN(test_repository);
 	RUN(test_fixtures);
 	RUN(test_contrib_example);

@@ -337,6 +337,61 @@ static void test_grouping_and_history(void)
 	pir_scan_free(s);
 }
 
+/* pir_report_options.groups: exact names, configured teams without items, the nearest name. */
+static void test_select_groups(void)
+{
+	static const char yml[] = "teams:\n  data:\n    members: ['@erin']\n  ghost:\n    email: g@example.com\n";
+	const char *const keep[] = {"unassigned", "data", NULL}, *const ghost[] = {"ghost", NULL};
+	const char *const typo[] = {"data", "dta", NULL};
+	pir_report_options o = PIR_REPORT_OPTIONS_INIT;
+	pir_scan_options so = PIR_SCAN_OPTIONS_INIT;
+	pir_config *cfg = NULL;
+	pir_scan *s = NULL;
+	pir_report *r = NULL;
+	char *path = malloc(strlen(FIXTURES) + 16), *svc = malloc(strlen(FIXTURES) + 16);
+
+	sprintf(path, "%s/postmortems", FIXTURES);
+	sprintf(svc, "%s/svc", FIXTURES);
+	CHECK_INT(pir_config_parse(&cfg, yml, strlen(yml), NULL, NULL), 0);
+	so.as_of = D("2026-11-22");
+	so.no_history = true;
+	so.teams_from = cfg;
+	CHECK_INT(pir_scan_new(&s, &so), 0);
+	CHECK_INT(pir_scan_add_repository(s, svc), 0);
+	CHECK_INT(pir_scan_add_repository(s, path), 0);
+	CHECK_INT(pir_scan_run(s), 0);
+
+	o.groups = keep;
+	CHECK_INT(pir_report_new(&r, s, &o), 0);
+	CHECK_INT(pir_report_group_count(r), 2);
+	if (pir_report_group_count(r) == 2) {
+		CHECK_STR(pir_report_group_at(r, 0)->name, "data");
+		CHECK_STR(pir_report_group_at(r, 1)->name, "unassigned");
+	}
+	pir_report_free(r);
+	r = NULL;
+
+	o.groups = ghost; /* a team of the configuration without items: nothing to report */
+	CHECK_INT(pir_report_new(&r, s, &o), 0);
+	CHECK_INT(pir_report_group_count(r), 0);
+	pir_report_free(r);
+	r = (pir_report *)&r;
+
+	o.groups = typo;
+	CHECK_INT(pir_report_new(&r, s, &o), PIR_ENOTFOUND);
+	CHECK(r == NULL);
+	CHECK_STR(pir_error_last(), "no team 'dta' in the report; did you mean 'data'?");
+
+	o.group_by = PIR_GROUP_SEVERITY; /* configured teams are no severities */
+	o.groups = ghost;
+	CHECK_INT(pir_report_new(&r, s, &o), PIR_ENOTFOUND);
+	CHECK(pir_error_last() && !strncmp(pir_error_last(), "no severity 'ghost' in the report; ", 35));
+	pir_scan_free(s);
+	pir_config_free(cfg);
+	free(path);
+	free(svc);
+}
+
 static void test_empty(void)
 {
 	static const char *const empty[] = {"empty", NULL};
@@ -563,6 +618,7 @@ int main(void)
 	RUN(test_markdown);
 	RUN(test_html);
 	RUN(test_grouping_and_history);
+	RUN(test_select_groups);
 	RUN(test_empty);
 	RUN(test_escaping);
 	git_libgit2_shutdown();

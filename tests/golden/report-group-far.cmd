@@ -1,0 +1,1 @@
+report -q --as-of 2026-11-22 --group-by incident --group zzzz svc postmortems
