@@ -10,7 +10,9 @@ This test reads the dependencies meson.build declares and checks that every
 `apt-get install` command in README.md and contrib/, and .ci/packages, installs
 a Debian package for each of them, and the build tools. It also checks that the
 README's command and .ci/packages name the same packages, and, where dpkg knows
-the pkg-config files, that the table below names the package that ships them.
+the pkg-config files, that the table below names the package that ships them,
+and that the systemd unit and the cron job run pirscan where `meson install`
+(default prefix) puts it.
 
   packages_test.py SOURCE_ROOT
 """
@@ -140,6 +142,16 @@ def main(root):
     for name, pkgs in lists:
         missing = [" or ".join(sorted(alts)) for alts in need if not alts & pkgs]
         check(name, not missing, "does not install " + ", ".join(missing))
+    # The scheduled jobs call pirscan where `meson install` puts it (the default prefix).
+    installed = "/usr/local/bin/pirscan"
+    with open(os.path.join(root, "contrib", "systemd", "pirscan-report.service"), encoding="utf-8") as f:
+        execs = [l.split("=", 1)[1].split()[0] for l in f if l.startswith("ExecStart=")]
+    check("contrib/systemd", execs == [installed], "ExecStart runs %s, meson install puts pirscan at %s" % (
+        execs, installed))
+    with open(os.path.join(root, "contrib", "cron", "pirscan-report"), encoding="utf-8") as f:
+        paths = [l.split("=", 1)[1].strip().split(":") for l in f if l.startswith("PATH=")]
+    check("contrib/cron", paths and os.path.dirname(installed) in paths[0],
+          "PATH does not hold %s" % os.path.dirname(installed))
     print("%d passed, %d failed" % (passed, failed))
     return 1 if failed else 0
 

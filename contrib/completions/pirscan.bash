@@ -90,7 +90,7 @@ _pirscan()
 		report)
 			COMPREPLY=($(compgen -W "$_pirscan_scan_opts --group-by --group --format --since
 				--warn-within --output --from --send --smtp-url --smtp-user --smtp-insecure
-				--smtp-ca-file --sendmail" -- "$cur"))
+				--smtp-ca-file --smtp-timeout --sendmail" -- "$cur"))
 			;;
 		*)
 			COMPREPLY=($(compgen -W "$_pirscan_scan_opts --stale --all --format" -- "$cur"))

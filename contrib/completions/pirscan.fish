@@ -71,4 +71,5 @@ complete -c pirscan -n "__pirscan_cmd_is report" -l smtp-url -x -d "smtp://HOST[
 complete -c pirscan -n "__pirscan_cmd_is report" -l smtp-user -x -d "SMTP login"
 complete -c pirscan -n "__pirscan_cmd_is report" -l smtp-insecure -d "Allow smtp:// without STARTTLS"
 complete -c pirscan -n "__pirscan_cmd_is report" -l smtp-ca-file -r -F -d "CA certificates (PEM)"
+complete -c pirscan -n "__pirscan_cmd_is report" -l smtp-timeout -x -d "Seconds for one message"
 complete -c pirscan -n "__pirscan_cmd_is report" -l sendmail -d "Deliver with sendmail"
