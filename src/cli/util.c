@@ -15,8 +15,9 @@ const char *cli_scan_options_help =
 	"  --all-refs          walk the history of every branch and tag\n"
 	"  --no-history        skip the history walk (no ages; fast)\n"
 	"  --as-of YYYY-MM-DD  compute ages and overdue days at this date (default: today, UTC)\n"
-	"  --marker REGEX      pcre2 pattern replacing the marker grammar; named groups\n"
-	"                      id, incident and text fill those fields\n"
+	"  --marker REGEX      pcre2 pattern replacing the marker grammar (repeatable: tried\n"
+	"                      in order; 'default' is the built-in grammar); named groups\n"
+	"                      id, incident, ref and text fill those fields\n"
 	"  --item-file NAME    action-items file name (repeatable; default action-items.yml\n"
 	"                      and action-items.yaml)\n"
 	"  --max-size BYTES    skip blobs larger than this (suffix K, M, G; default 8M)\n"
@@ -166,9 +167,21 @@ int cli_parse_scan_option(cli_scan_args *a, int argc, char **argv, int *i)
 		return 1;
 	}
 	if ((r = cli_opt_value("--marker", argc, argv, i, &v)) != 0) {
-		a->scan.marker_pattern = v;
+		const char **list = (const char **)a->scan.marker_patterns;
+		size_t n = 0;
+		if (r < 0)
+			return r;
+		while (list && list[n])
+			n++;
+		if (!(list = realloc(list, (n + 2) * sizeof(*list)))) {
+			cli_error("out of memory");
+			return -1;
+		}
+		list[n] = v;
+		list[n + 1] = NULL;
+		a->scan.marker_patterns = list;
 		a->set |= CLI_SET_MARKER;
-		return r;
+		return 1;
 	}
 	if ((r = cli_opt_value("--item-file", argc, argv, i, &v)) != 0) {
 		const char **files = (const char **)a->scan.item_files;
@@ -245,6 +258,8 @@ void cli_scan_args_dispose(cli_scan_args *a)
 	free(a->repos);
 	if (a->set & CLI_SET_ITEM_FILES)
 		free((void *)a->scan.item_files);
+	if (a->set & CLI_SET_MARKER)
+		free((void *)a->scan.marker_patterns);
 	pir_config_free(a->config);
 }
 
@@ -292,7 +307,9 @@ static int load_config(cli_scan_args *a, const char *first_repo)
 	pir_buf_dispose(&errors);
 	pir_config_apply_scan(a->config, &from_file);
 	if (!(a->set & CLI_SET_MARKER))
-		a->scan.marker_pattern = from_file.marker_pattern;
+		a->scan.marker_patterns = from_file.marker_patterns;
+	a->scan.marker_require_reference = from_file.marker_require_reference;
+
 	if (!(a->set & CLI_SET_ITEM_FILES))
 		a->scan.item_files = from_file.item_files;
 	if (!(a->set & CLI_SET_AS_OF))

@@ -68,6 +68,24 @@ static int copy_list(const char ***out, size_t *n, const char *const *list,
 	return 0;
 }
 
+/* The marker patterns of the options; group names they do not use are warnings. */
+static int new_matcher(pir_scan *s)
+{
+	const char *one[2] = {s->opts.marker_pattern, NULL};
+	const char *const *list = s->opts.marker_patterns && s->opts.marker_patterns[0]
+					  ? s->opts.marker_patterns
+				  : one[0] ? one
+					   : NULL;
+	int err = pir_marker_matcher_new(&s->matcher, list,
+					 s->opts.marker_require_reference ? PIR_MARKER_REQUIRE_REF
+									  : 0);
+
+	for (size_t i = 0; !err && i < pir_marker_matcher_warning_count(s->matcher); i++)
+		err = pir_scan_diag(s, PIR_DIAG_WARNING, "marker-group", NULL, NULL, 0, 0, "%s",
+				    pir_marker_matcher_warning(s->matcher, i));
+	return err;
+}
+
 int pir_scan_new(pir_scan **out, const pir_scan_options *opts)
 {
 	pir_scan_options defaults = PIR_SCAN_OPTIONS_INIT;
@@ -92,7 +110,7 @@ int pir_scan_new(pir_scan **out, const pir_scan_options *opts)
 		err = pir_error_set(PIR_EINVALID, "at most %d severities", PIR_SEVERITY_MAX);
 		goto fail;
 	}
-	if ((err = pir_marker_matcher_new(&s->matcher, s->opts.marker_pattern)) < 0)
+	if ((err = new_matcher(s)) < 0)
 		goto fail;
 	s->as_of = s->opts.as_of == PIR_DATE_NONE ? pir_date_today() : s->opts.as_of;
 	s->threads = s->opts.threads;
@@ -603,6 +621,9 @@ static int scan_repo(pir_scan *s, pir_repo *r)
 		return err;
 	if ((err = pir_head_list(r)) < 0)
 		return err;
+	for (size_t i = 0; i < r->nhead; i++) /* near misses are looked for there only */
+		r->blobs[r->head[i].blob].flags |= PIR_BLOB_AT_HEAD;
+
 	if (s->opts.changed_since && (err = since_tree(r)) < 0)
 		return err;
 	if (!s->opts.no_history && (err = pir_history_walk(r)) < 0)
