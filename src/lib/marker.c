@@ -512,8 +512,9 @@ typedef struct {
 	size_t len;
 	unsigned long long spent; /* steps of the blob's budget used */
 	bool exhausted;
-	unsigned line;           /* of `counted` */
-	size_t counted, bol;
+	unsigned line;           /* of `counted`: lines are counted only up to what is reported */
+	size_t counted;
+	size_t known, known_bol; /* the start of the line of `known` */
 } scanner;
 
 /*
@@ -550,17 +551,31 @@ static int budget_match(scanner *sc, const pattern *p, const char *subject, size
 	}
 }
 
-/* Advance the line counter to `to`. */
+/* Advance the line counter to `to` (not before where it is). */
 static void count_to(scanner *sc, size_t to)
 {
 	const char *p = sc->buf + sc->counted, *end = sc->buf + to, *nl;
 
+	if (to <= sc->counted)
+		return;
 	while (p < end && (nl = memchr(p, '\n', (size_t)(end - p)))) {
 		sc->line++;
-		sc->bol = (size_t)(nl - sc->buf) + 1;
 		p = nl + 1;
 	}
 	sc->counted = to;
+}
+
+/* The start of the line holding `at` (at or after every `at` asked before): each byte looked at once. */
+static size_t line_start(scanner *sc, size_t at_)
+{
+	const char *nl = at_ > sc->known ? memrchr(sc->buf + sc->known, '\n', at_ - sc->known)
+					 : NULL;
+
+	if (nl)
+		sc->known_bol = (size_t)(nl - sc->buf) + 1;
+	if (at_ > sc->known)
+		sc->known = at_;
+	return sc->known_bol;
 }
 
 static size_t line_end(const char *buf, size_t len, size_t from)
@@ -680,6 +695,7 @@ static int add_marker(scanner *sc, const pattern *p, const char *bol, const char
 
 	if (has_ignore(bol, eol))
 		return 0;
+	count_to(sc, (size_t)(bol - sc->buf));
 	k.line = sc->line;
 	k.column = (unsigned)(mstart + 1);
 	trim_marker(mp, &tlen);
@@ -703,11 +719,12 @@ static int add_marker(scanner *sc, const pattern *p, const char *bol, const char
 	return 1;
 }
 
-static int limit_diag(scanner *sc, int rc, size_t pi)
+static int limit_diag(scanner *sc, int rc, size_t pi, const char *bol)
 {
 	PCRE2_UCHAR why[128];
 	char which[32] = "";
 
+	count_to(sc, (size_t)(bol - sc->buf));
 	pcre2_get_error_message(rc, why, sizeof(why));
 	if (sc->m->n > 1)
 		snprintf(which, sizeof(which), " %zu", pi + 1);
@@ -746,7 +763,7 @@ static int try_line(scanner *sc, size_t pi, const char *bol, const char *eol, co
 			if (rc == PCRE2_ERROR_NOMATCH)
 				continue;
 			if (rc < 0)
-				return limit_diag(sc, rc, pi);
+				return limit_diag(sc, rc, pi, bol);
 			return add_marker(sc, p, bol, eol, (size_t)(hit - bol));
 		}
 		return 0;
@@ -762,7 +779,7 @@ static int try_line(scanner *sc, size_t pi, const char *bol, const char *eol, co
 	if (rc == PCRE2_ERROR_NOMATCH)
 		return 0;
 	if (rc < 0)
-		return limit_diag(sc, rc, pi);
+		return limit_diag(sc, rc, pi, bol);
 	return add_marker(sc, p, bol, bol + n, pcre2_get_ovector_pointer(sc->s->md)[0]);
 }
 
@@ -784,9 +801,8 @@ static int scan_default(scanner *sc)
 			pos = mstart + 1;
 			continue;
 		}
-		count_to(sc, mstart);
 		eol = line_end(buf, sc->len, mstart);
-		if ((err = try_line(sc, 0, buf + sc->bol, buf + eol, hit)) < 0)
+		if ((err = try_line(sc, 0, buf + line_start(sc, mstart), buf + eol, hit)) < 0)
 			return err;
 		pos = eol + 1;
 	}
@@ -809,7 +825,6 @@ static int scan_lines(scanner *sc)
 				break;
 		}
 		pos = eol + 1;
-		sc->line++;
 	}
 	return 0;
 }
@@ -886,7 +901,8 @@ static int find_mentions(pir_marker_list *out, size_t next, const char *buf, siz
 int pir_marker_scan(pir_marker_list *out, const pir_marker_matcher *m, pir_marker_scratch *s,
 		    const char *buf, size_t len, unsigned flags)
 {
-	scanner sc = {m, s, out, buf, len, 0, false, 1, 0, 0};
+	scanner sc = {m, s, out, buf, len, 0, false, 1, 0, 0, 0};
+
 	size_t first = out->n;
 	int err;
 
