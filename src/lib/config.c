@@ -507,8 +507,15 @@ static int check_marker(reader *rd, const yaml_node_t *item, const char *what)
 /* A pattern, or a list of them tried in order ("default": the built-in grammar). */
 static int read_marker(reader *rd, const yaml_node_t *v)
 {
-	return read_list(rd, v, "'marker'", true, check_marker, &rd->cfg->markers);
+	int err = read_list(rd, v, "'marker'", true, check_marker, &rd->cfg->markers);
+
+	if (!err && v->type == YAML_SEQUENCE_NODE &&
+	    v->data.sequence.items.top == v->data.sequence.items.start)
+		err = fail(rd, v, "'marker' must not be an empty list (write default for the "
+				  "built-in grammar)");
+	return err;
 }
+
 
 /* true or false, in any of YAML 1.2's spellings (same returns as want_string). */
 static int want_bool(reader *rd, const yaml_node_t *v, const char *what, bool *out)

@@ -420,7 +420,7 @@ static void read_context(context *c, const char *bol, const char *end)
 		if (c->quote) {
 			const char *triple = c->quote == '"' ? "\"\"\"" : "'''";
 			if (*p == '\\') {
-				p++;
+				p += p + 1 < end;
 			} else if (*p == c->quote && !c->triple) {
 				c->quote = 0;
 			} else if (*p == c->quote && at(p, end, triple)) {
@@ -486,7 +486,7 @@ static const char *text_end(const char *bol, const char *m, const char *eol)
 	for (const char *p = m; p < eol; p++) {
 		if (c.quote) {
 			if (*p == '\\') {
-				p++;
+				p += p + 1 < eol;
 				continue;
 			}
 			if (*p == c.quote && (c.triple || c.quote == '"' || p + 1 == eol ||
@@ -693,12 +693,13 @@ static int add_marker(scanner *sc, const pattern *p, const char *bol, const char
 	pir_marker k = {0};
 	int err;
 
+	trim_marker(mp, &tlen);
 	if (has_ignore(bol, eol))
 		return 0;
 	count_to(sc, (size_t)(bol - sc->buf));
 	k.line = sc->line;
 	k.column = (unsigned)(mstart + 1);
-	trim_marker(mp, &tlen);
+
 	if (!(k.text = pir_strndup(mp, tlen)) ||
 	    (err = dup_group(&k.id, sc, &p->id, bol, cut, p->is_default ? "PIR" : NULL)) < 0 ||
 	    (err = dup_group(&k.incident, sc, &p->incident, bol, cut, NULL)) < 0 ||
@@ -749,7 +750,9 @@ static int try_line(scanner *sc, size_t pi, const char *bol, const char *eol, co
 {
 	const pattern *p = &sc->m->v[pi];
 	size_t n = (size_t)(eol - bol);
+	PCRE2_SIZE *ov;
 	int rc;
+
 
 	if (p->is_default) {
 		for (const char *q = from; q < eol;) {
@@ -780,7 +783,10 @@ static int try_line(scanner *sc, size_t pi, const char *bol, const char *eol, co
 		return 0;
 	if (rc < 0)
 		return limit_diag(sc, rc, pi, bol);
-	return add_marker(sc, p, bol, bol + n, pcre2_get_ovector_pointer(sc->s->md)[0]);
+	ov = pcre2_get_ovector_pointer(sc->s->md);
+	if (ov[0] == ov[1]) /* an empty match is no marker */
+		return 0;
+	return add_marker(sc, p, bol, bol + n, ov[0]);
 }
 
 /* The default grammar alone: from keyword to keyword, lines counted in between. */

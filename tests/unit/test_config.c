@@ -269,6 +269,8 @@ static void test_wrong_types(void)
 		     "cfg.yml:1:13: an item of 'marker' must not be empty\n"
 		     "cfg.yml:1:17: 'marker' is not a valid PCRE2 pattern (at offset 1: missing closing "
 		     "parenthesis)\n");
+	check_errors("marker: []\n", "cfg.yml:1:9: 'marker' must not be an empty list (write "
+				      "default for the built-in grammar)\n");
 	check_errors("marker_require_reference: yes\n",
 		     "cfg.yml:1:27: 'marker_require_reference' must be true or false, not \"yes\"\n");
 	check_errors("marker_require_reference: 'true'\n",

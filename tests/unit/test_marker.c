@@ -300,6 +300,11 @@ static void test_custom_one_line(void)
 	custom_scan(&c, neg, 0, "FIXME a\nb;\n", 0);
 	CHECK_INT(c.l.n, 0);
 	custom_done(&c);
+	custom_scan(&c, (const char *const[]){"(?<text>x*)", NULL}, 0, "a\nxx\n\n", 0);
+	CHECK_INT(c.l.n, 1); /* empty matches are no markers */
+	if (c.l.n)
+		CHECK_INT(c.l.v[0].line, 2);
+	custom_done(&c);
 	custom_scan(&c, end, 0, "axx\r\nyx\n", 0);
 	CHECK_INT(c.l.n, 2);
 	if (c.l.n == 2) {
