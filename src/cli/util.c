@@ -127,8 +127,27 @@ static int parse_size(size_t *out, const char *s)
 	return 0;
 }
 
+/* Append `v` to the NULL-terminated list of a repeatable option (the list is the caller's). */
+static int push_value(const char *const **list, const char *v)
+{
+	const char **l = (const char **)*list;
+	size_t n = 0;
+
+	while (l && l[n])
+		n++;
+	if (!(l = realloc(l, (n + 2) * sizeof(*l)))) {
+		cli_error("out of memory");
+		return -1;
+	}
+	l[n] = v;
+	l[n + 1] = NULL;
+	*list = l;
+	return 0;
+}
+
 int cli_parse_scan_option(cli_scan_args *a, int argc, char **argv, int *i)
 {
+
 	const char *arg = argv[*i], *v = NULL;
 	int r;
 
@@ -167,37 +186,14 @@ int cli_parse_scan_option(cli_scan_args *a, int argc, char **argv, int *i)
 		return 1;
 	}
 	if ((r = cli_opt_value("--marker", argc, argv, i, &v)) != 0) {
-		const char **list = (const char **)a->scan.marker_patterns;
-		size_t n = 0;
-		if (r < 0)
-			return r;
-		while (list && list[n])
-			n++;
-		if (!(list = realloc(list, (n + 2) * sizeof(*list)))) {
-			cli_error("out of memory");
+		if (r < 0 || push_value(&a->scan.marker_patterns, v) < 0)
 			return -1;
-		}
-		list[n] = v;
-		list[n + 1] = NULL;
-		a->scan.marker_patterns = list;
 		a->set |= CLI_SET_MARKER;
 		return 1;
 	}
 	if ((r = cli_opt_value("--item-file", argc, argv, i, &v)) != 0) {
-		const char **files = (const char **)a->scan.item_files;
-		size_t n = 0;
-		if (r < 0)
-			return r;
-		while (files && files[n])
-			n++;
-		files = realloc(files, (n + 2) * sizeof(*files));
-		if (!files) {
-			cli_error("out of memory");
+		if (r < 0 || push_value(&a->scan.item_files, v) < 0)
 			return -1;
-		}
-		files[n] = v;
-		files[n + 1] = NULL;
-		a->scan.item_files = files;
 		a->set |= CLI_SET_ITEM_FILES;
 		return 1;
 	}
@@ -309,7 +305,6 @@ static int load_config(cli_scan_args *a, const char *first_repo)
 	if (!(a->set & CLI_SET_MARKER))
 		a->scan.marker_patterns = from_file.marker_patterns;
 	a->scan.marker_require_reference = from_file.marker_require_reference;
-
 	if (!(a->set & CLI_SET_ITEM_FILES))
 		a->scan.item_files = from_file.item_files;
 	if (!(a->set & CLI_SET_AS_OF))

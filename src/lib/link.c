@@ -665,7 +665,6 @@ int pir_link(pir_scan *s)
 		err = report_marker_scan(s, &l, s->repos[i]);
 	if (err || (err = assign_items(&l, &nitems)) < 0)
 		goto done;
-
 	if (!(order = pir_calloc(l.n, sizeof(*order))) ||
 	    !(s->items = pir_calloc(nitems, sizeof(*s->items)))) {
 		err = PIR_ENOMEM;
