@@ -60,7 +60,7 @@ typedef struct {
 	bool no_history;
 	/** Blobs larger than this are skipped (bytes). */
 	size_t max_blob_size;
-	/** A pcre2 pattern replacing the marker grammar, or NULL for the default. */
+	/** One pcre2 pattern replacing the marker grammar, or NULL; see marker_patterns. */
 	const char *marker_pattern;
 	/** File names (basenames) of action-item files; NULL-terminated, NULL for default. */
 	const char *const *item_files;
@@ -83,6 +83,14 @@ typedef struct {
 	int max_slips;
 	/** The teams table (members, addresses) used to assign items to teams; may be NULL. */
 	const struct pir_config *teams_from;
+	/**
+	 * Marker patterns, NULL-terminated, tried in order on each line; "default"
+	 * stands for the default grammar. When set (non-empty), marker_pattern is
+	 * not used. NULL: marker_pattern, else the default grammar.
+	 */
+	const char *const *marker_patterns;
+	/** Keep only markers that name an action-item ID, an incident or a reference. */
+	bool marker_require_reference;
 } pir_scan_options;
 
 #define PIR_SCAN_OPTIONS_VERSION 1
@@ -90,7 +98,7 @@ typedef struct {
 	{                                                                                          \
 		PIR_SCAN_OPTIONS_VERSION, NULL, false, false, 8u * 1024 * 1024, NULL, NULL, NULL,  \
 		    {14, 30, 90, 180, 90, 90, 90, 90, 90, 90, 90, 90, 90, 90, 90, 90}, 90,          \
-		    PIR_DATE_NONE, 0, NULL, NULL, NULL, NULL, 2, NULL                              \
+		    PIR_DATE_NONE, 0, NULL, NULL, NULL, NULL, 2, NULL, NULL, false                 \
 	}
 
 /** A commit and its date, as when an item was introduced or resolved. */

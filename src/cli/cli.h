@@ -52,7 +52,7 @@ typedef struct {
 	pir_config *config;      /* loaded by cli_run_scan_prepare, or NULL */
 	bool prepared;
 	/* --severity, --owner, --team, --incident, --repo: NULL-terminated, or NULL */
-	const char **filter[5];
+	const char *const *filter[5];
 } cli_scan_args;
 
 #define CLI_SCAN_ARGS_INIT                                                                         \

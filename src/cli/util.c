@@ -19,8 +19,9 @@ const char *cli_scan_options_help =
 	"  --all-refs          walk the history of every branch and tag\n"
 	"  --no-history        skip the history walk (no ages; fast)\n"
 	"  --as-of YYYY-MM-DD  compute ages and overdue days at this date (default: today, UTC)\n"
-	"  --marker REGEX      pcre2 pattern replacing the marker grammar; named groups\n"
-	"                      id, incident and text fill those fields\n"
+	"  --marker REGEX      pcre2 pattern replacing the marker grammar (repeatable: tried\n"
+	"                      in order; 'default' is the built-in grammar); named groups\n"
+	"                      id, incident, ref and text fill those fields\n"
 	"  --item-file NAME    action-items file name (repeatable; default action-items.yml\n"
 	"                      and action-items.yaml)\n"
 	"  --max-size BYTES    skip blobs larger than this (suffix K, M, G; default 8M)\n"
@@ -141,15 +142,15 @@ static int parse_size(size_t *out, const char *s)
 	return 0;
 }
 
-/* Append `v` to a NULL-terminated list. */
-static int append_value(const char ***list, const char *v)
+/* Append `v` to the NULL-terminated list of a repeatable option (the list is the caller's). */
+static int push_value(const char *const **list, const char *v)
 {
+	const char **l = (const char **)*list;
 	size_t n = 0;
-	const char **l;
 
-	while (*list && (*list)[n])
+	while (l && l[n])
 		n++;
-	if (!(l = realloc(*list, (n + 2) * sizeof(*l)))) {
+	if (!(l = realloc(l, (n + 2) * sizeof(*l)))) {
 		cli_error("out of memory");
 		return -1;
 	}
@@ -161,6 +162,7 @@ static int append_value(const char ***list, const char *v)
 
 int cli_parse_scan_option(cli_scan_args *a, int argc, char **argv, int *i)
 {
+
 	const char *arg = argv[*i], *v = NULL;
 	int r;
 
@@ -199,25 +201,14 @@ int cli_parse_scan_option(cli_scan_args *a, int argc, char **argv, int *i)
 		return 1;
 	}
 	if ((r = cli_opt_value("--marker", argc, argv, i, &v)) != 0) {
-		a->scan.marker_pattern = v;
+		if (r < 0 || push_value(&a->scan.marker_patterns, v) < 0)
+			return -1;
 		a->set |= CLI_SET_MARKER;
-		return r;
+		return 1;
 	}
 	if ((r = cli_opt_value("--item-file", argc, argv, i, &v)) != 0) {
-		const char **files = (const char **)a->scan.item_files;
-		size_t n = 0;
-		if (r < 0)
-			return r;
-		while (files && files[n])
-			n++;
-		files = realloc(files, (n + 2) * sizeof(*files));
-		if (!files) {
-			cli_error("out of memory");
+		if (r < 0 || push_value(&a->scan.item_files, v) < 0)
 			return -1;
-		}
-		files[n] = v;
-		files[n + 1] = NULL;
-		a->scan.item_files = files;
 		a->set |= CLI_SET_ITEM_FILES;
 		return 1;
 	}
@@ -260,7 +251,7 @@ int cli_parse_scan_option(cli_scan_args *a, int argc, char **argv, int *i)
 	}
 	for (size_t f = 0; f < sizeof(filter_options) / sizeof(filter_options[0]); f++) {
 		if ((r = cli_opt_value(filter_options[f], argc, argv, i, &v)) != 0) {
-			if (r > 0 && append_value(&a->filter[f], v) < 0)
+			if (r > 0 && push_value(&a->filter[f], v) < 0)
 				return -1;
 			return r;
 		}
@@ -284,9 +275,11 @@ void cli_scan_args_dispose(cli_scan_args *a)
 {
 	free(a->repos);
 	for (size_t f = 0; f < sizeof(a->filter) / sizeof(a->filter[0]); f++)
-		free(a->filter[f]);
+		free((void *)a->filter[f]);
 	if (a->set & CLI_SET_ITEM_FILES)
 		free((void *)a->scan.item_files);
+	if (a->set & CLI_SET_MARKER)
+		free((void *)a->scan.marker_patterns);
 	pir_config_free(a->config);
 }
 
@@ -410,7 +403,8 @@ static int load_config(cli_scan_args *a, const char *first_repo)
 		return 0;
 	pir_config_apply_scan(a->config, &from_file);
 	if (!(a->set & CLI_SET_MARKER))
-		a->scan.marker_pattern = from_file.marker_pattern;
+		a->scan.marker_patterns = from_file.marker_patterns;
+	a->scan.marker_require_reference = from_file.marker_require_reference;
 	if (!(a->set & CLI_SET_ITEM_FILES))
 		a->scan.item_files = from_file.item_files;
 	if (!(a->set & CLI_SET_AS_OF))

@@ -62,6 +62,7 @@ enum top_key {
 	K_AS_OF,
 	K_TEAMS,
 	K_REPORT,
+	K_MARKER_REQUIRE_REFERENCE,
 	K_COUNT
 };
 
@@ -69,6 +70,7 @@ static const char *const top_keys[K_COUNT] = {
     "marker",	   "item_files", "severities", "stale_days", "fail_on", "fail_on_reasons",
     "fail_on_invalid", "grace",
     "warn_within", "max_slips",	 "exclude",    "as_of",	     "teams",	"report",
+    "marker_require_reference",
 };
 
 enum report_key { R_FROM, R_SMTP_URL, R_SMTP_USER, R_SMTP_TIMEOUT, R_COUNT };
@@ -80,7 +82,8 @@ static const char *const report_keys[R_COUNT] = {"from", "smtp_url", "smtp_user"
 
 struct pir_config {
 	unsigned set; /* bit per top_key given a (non-null) value */
-	char *marker;
+	char **markers;
+	bool marker_require_reference;
 	char **item_files; /* NULL-terminated, like the other lists */
 	char **severities;
 	char **exclude;
@@ -477,32 +480,63 @@ static int check_email(reader *rd, const yaml_node_t *item, const char *what)
 
 /* ---- the keys ---- */
 
-static int read_marker(reader *rd, const yaml_node_t *v)
+/* One marker pattern: "default" or a pattern PCRE2 compiles (same returns as item_check). */
+static int check_marker(reader *rd, const yaml_node_t *item, const char *what)
 {
 	pir_marker_matcher *m = NULL;
 	pir_buf why = PIR_BUF_INIT;
-	const char *msg;
-	int ok, err;
+	char *pat;
+	const char *msg, *list[2];
+	int err;
 
-	if ((ok = want_text(rd, v, "'marker'")) != 1)
-		return ok;
-	if (!(rd->cfg->marker = pir_strndup(pir_yaml_text(v), scalar_len(v))))
+	(void)what;
+	if (!(pat = pir_strndup(pir_yaml_text(item), scalar_len(item))))
 		return PIR_ENOMEM;
-	err = pir_marker_matcher_new(&m, rd->cfg->marker);
+	list[0] = pat;
+	list[1] = NULL;
+	err = pir_marker_matcher_new(&m, list, 0);
 	pir_marker_matcher_free(m);
+	free(pat);
 	if (err == PIR_ENOMEM)
 		return err;
 	if (err == 0)
-		return 0;
+		return 1;
 	/* pcre2's reason, without the prefix that would repeat what we say */
 	msg = pir_error_last() ? pir_error_last() : "";
 	if (strncmp(msg, "invalid marker pattern ", 23) == 0)
 		msg += 23;
 	if ((err = pir_buf_term_str(&why, msg)) == 0)
-		err = fail(rd, v, "'marker' is not a valid PCRE2 pattern (%s)",
+		err = fail(rd, item, "'marker' is not a valid PCRE2 pattern (%s)",
 			   why.ptr ? why.ptr : "");
 	pir_buf_dispose(&why);
+	return err < 0 ? err : 0;
+}
+
+/* A pattern, or a list of them tried in order ("default": the built-in grammar). */
+static int read_marker(reader *rd, const yaml_node_t *v)
+{
+	int err = read_list(rd, v, "'marker'", true, check_marker, &rd->cfg->markers);
+
+	if (!err && v->type == YAML_SEQUENCE_NODE &&
+	    v->data.sequence.items.top == v->data.sequence.items.start)
+		err = fail(rd, v, "'marker' must not be an empty list (write default for the "
+				  "built-in grammar)");
 	return err;
+}
+
+
+/* true or false, in any of YAML 1.2's spellings (same returns as want_string). */
+static int want_bool(reader *rd, const yaml_node_t *v, const char *what, bool *out)
+{
+	echo_buf e;
+	int err;
+
+	if (v->type == YAML_SCALAR_NODE && is_bool(v)) {
+		*out = (pir_yaml_text(v)[0] | 0x20) == 't';
+		return 1;
+	}
+	err = fail(rd, v, "%s must be true or false, not %s", what, describe(&e, v));
+	return err < 0 ? err : 0;
 }
 
 /* Each item of the sequence `seq` that repeats an earlier one is an error. */
@@ -922,6 +956,11 @@ static int read_value(reader *rd, enum top_key k, const yaml_node_t *v)
 		return read_teams(rd, v);
 	case K_REPORT:
 		return read_report(rd, v);
+	case K_MARKER_REQUIRE_REFERENCE:
+		return want_bool(rd, v, "'marker_require_reference'", &cfg->marker_require_reference) <
+				       0
+			       ? PIR_ENOMEM
+			       : 0;
 	default:
 		return 0;
 	}
@@ -1326,7 +1365,7 @@ void pir_config_free(pir_config *config)
 {
 	if (!config)
 		return;
-	free(config->marker);
+	strv_free(config->markers);
 	strv_free(config->item_files);
 	strv_free(config->severities);
 	strv_free(config->exclude);
@@ -1350,8 +1389,13 @@ void pir_config_apply_scan(const pir_config *config, pir_scan_options *opts)
 {
 	if (!config || !opts)
 		return;
-	if (has(config, K_MARKER))
-		opts->marker_pattern = config->marker;
+	if (has(config, K_MARKER)) {
+		opts->marker_patterns = (const char *const *)config->markers;
+		opts->marker_pattern = NULL;
+	}
+	if (has(config, K_MARKER_REQUIRE_REFERENCE))
+		opts->marker_require_reference = config->marker_require_reference;
+
 	if (has(config, K_ITEM_FILES))
 		opts->item_files = (const char *const *)config->item_files;
 	if (has(config, K_SEVERITIES))

@@ -779,7 +779,8 @@ static int scan_blob(pir_repo *r, blob_reader *br, size_t bi)
 		b->flags |= PIR_BLOB_BINARY;
 		goto done;
 	}
-	if ((err = pir_marker_scan(&b->markers, r->scan->matcher, br->scratch, data, len)) < 0)
+	if ((err = pir_marker_scan(&b->markers, r->scan->matcher, br->scratch, data, len,
+				   b->flags & PIR_BLOB_AT_HEAD ? PIR_MARKER_MENTIONS : 0)) < 0)
 		goto done;
 	if (b->flags & PIR_BLOB_WANT_YAML) {
 		if (!(b->entries = pir_calloc(1, sizeof(*b->entries)))) {

@@ -94,36 +94,57 @@ typedef struct pir_marker_matcher pir_marker_matcher;
 typedef struct {
 	unsigned line;   /* 1-based */
 	unsigned column; /* 1-based byte column of the match start */
-	char *text;      /* the whole marker, from TODO on, closers and blanks trimmed */
+	char *text;      /* the whole marker, from its keyword on, to the end of its comment or string */
 	char *id;        /* action-item ID, or NULL */
 	char *incident;  /* incident ID, or NULL */
 	char *ref;       /* reference as written when id/incident are not decided yet, or NULL */
 	char *note;      /* the free text after the reference, or NULL */
 } pir_marker;
 
+/** An action-item ID ("PIR-…", prefix upper-cased) named on a line that holds no marker. */
+typedef struct {
+	unsigned line, column;
+	char *id;
+} pir_id_mention;
+
 typedef struct {
 	pir_marker *v;
 	size_t n, cap;
+	pir_fdiag_list diags; /* marker-limit: lines, or the rest of the blob, not searched */
+	pir_id_mention *mentions; /* with PIR_MARKER_MENTIONS, in line order */
+	size_t nmentions, mentions_cap;
 } pir_marker_list;
 
-/**
- * Compile the marker pattern: NULL for the default grammar, else a pcre2
- * pattern whose named groups `id`, `incident` and `text` fill those fields.
- * Returns PIR_EINVALID with a message naming the offset on a bad pattern.
- */
-int pir_marker_matcher_new(pir_marker_matcher **out, const char *pattern);
-void pir_marker_matcher_free(pir_marker_matcher *m);
+/* Matcher flags: keep only markers that name an ID, an incident or a reference. */
+#define PIR_MARKER_REQUIRE_REF 1u
+/* Scan flags: also record the IDs named on lines without a marker (near misses). */
+#define PIR_MARKER_MENTIONS 1u
 
 /**
- * Find every marker in `buf`. The matcher is read-only during the call apart
- * from `md`, a per-thread scratch object obtained from pir_marker_scratch_new.
- * Appends to `out`; returns 0 or PIR_ENOMEM.
+ * Compile the marker patterns, a NULL-terminated list (NULL or empty: the
+ * default grammar). The entry "default" stands for the default grammar, any
+ * other is a pcre2 pattern whose named groups `id`, `incident`, `ref` and
+ * `text` fill those fields. Returns PIR_EINVALID with a message naming the
+ * offset on a bad pattern. Group names pirscan does not read are warnings
+ * (pir_marker_matcher_warning).
+ */
+int pir_marker_matcher_new(pir_marker_matcher **out, const char *const *patterns, unsigned flags);
+void pir_marker_matcher_free(pir_marker_matcher *m);
+size_t pir_marker_matcher_warning_count(const pir_marker_matcher *m);
+const char *pir_marker_matcher_warning(const pir_marker_matcher *m, size_t i);
+
+/**
+ * Find every marker in `buf`, one a line at most. The matcher is read-only
+ * during the call; `s` is a per-thread scratch object from
+ * pir_marker_scratch_new. Appends to `out` (markers, marker-limit
+ * diagnostics, with PIR_MARKER_MENTIONS mentions); returns 0 or PIR_ENOMEM.
  */
 typedef struct pir_marker_scratch pir_marker_scratch;
 int pir_marker_scratch_new(pir_marker_scratch **out, const pir_marker_matcher *m);
 void pir_marker_scratch_free(pir_marker_scratch *s);
 int pir_marker_scan(pir_marker_list *out, const pir_marker_matcher *m, pir_marker_scratch *s,
-		    const char *buf, size_t len);
+		    const char *buf, size_t len, unsigned flags);
+
 void pir_marker_list_clear(pir_marker_list *list);
 
 /* ---- action-items files (actions.c) ---- */

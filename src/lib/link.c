@@ -308,6 +308,47 @@ static void resolve_marker_ref(linker *l, raw_loc *x)
 	}
 }
 
+/*
+ * What the marker scan says of the scanned tree: lines it could not search
+ * (marker-limit), and lines that name an action-item ID some entry defines
+ * but hold no marker (near-miss: a typo must not hide an item). Versions
+ * only in history are counted in one line.
+ */
+static int report_marker_scan(pir_scan *s, const linker *l, const pir_repo *r)
+{
+	size_t history = 0;
+	int err = 0;
+
+	for (size_t i = 0; i < r->nhead && !err; i++) {
+		const pir_head_entry *h = &r->head[i];
+		const pir_marker_list *ml = &r->blobs[h->blob].markers;
+
+		for (size_t k = 0; k < ml->diags.n && !err; k++) {
+			const pir_fdiag *d = &ml->diags.v[k];
+			err = pir_scan_diag(s, d->level, d->code, r->name, h->path, d->line,
+					    d->column, "%s", d->message);
+		}
+		for (size_t k = 0; !h->yaml && k < ml->nmentions && !err; k++) {
+			const pir_id_mention *x = &ml->mentions[k];
+			if (pir_strpool_find(&l->ids, x->id, strlen(x->id)) == PIR_MAP_NONE)
+				continue;
+			err = pir_scan_diag(s, PIR_DIAG_WARNING, "near-miss", r->name, h->path,
+					    x->line, x->column,
+					    "this line names action item %s but is not a marker "
+					    "(write 'TODO %s: ...', or add pirscan:ignore)",
+					    x->id, x->id);
+		}
+	}
+	for (size_t i = 0; i < r->nblobs; i++)
+		history += r->blobs[i].markers.diags.n && !(r->blobs[i].flags & PIR_BLOB_AT_HEAD);
+	if (!err && history)
+		err = pir_scan_diag(s, PIR_DIAG_WARNING, "marker-limit", r->name, NULL, 0, 0,
+				    "%zu file version%s in history could not be searched for "
+				    "markers in full; items are dated from the versions that could",
+				    history, history == 1 ? "" : "s");
+	return err;
+}
+
 static int loc_order(const raw_loc *a, const raw_loc *b)
 {
 	int c;
@@ -661,6 +702,8 @@ int pir_link(pir_scan *s)
 		for (size_t i = 0; i < s->nrepos && !err; i++)
 			if (s->repos[i]->keys)
 				err = collect_resolved(&l, i, s->repos[i]);
+	for (size_t i = 0; i < s->nrepos && !err; i++)
+		err = report_marker_scan(s, &l, s->repos[i]);
 	if (err || (err = assign_items(&l, &nitems)) < 0)
 		goto done;
 	if (!(order = pir_calloc(l.n, sizeof(*order))) ||

@@ -68,6 +68,24 @@ static int copy_list(const char ***out, size_t *n, const char *const *list,
 	return 0;
 }
 
+/* The marker patterns of the options; group names they do not use are warnings. */
+static int new_matcher(pir_scan *s)
+{
+	const char *one[2] = {s->opts.marker_pattern, NULL};
+	const char *const *list = s->opts.marker_patterns && s->opts.marker_patterns[0]
+					  ? s->opts.marker_patterns
+				  : one[0] ? one
+					   : NULL;
+	int err = pir_marker_matcher_new(&s->matcher, list,
+					 s->opts.marker_require_reference ? PIR_MARKER_REQUIRE_REF
+									  : 0);
+
+	for (size_t i = 0; !err && i < pir_marker_matcher_warning_count(s->matcher); i++)
+		err = pir_scan_diag(s, PIR_DIAG_WARNING, "marker-group", NULL, NULL, 0, 0, "%s",
+				    pir_marker_matcher_warning(s->matcher, i));
+	return err;
+}
+
 int pir_scan_new(pir_scan **out, const pir_scan_options *opts)
 {
 	pir_scan_options defaults = PIR_SCAN_OPTIONS_INIT;
@@ -92,7 +110,7 @@ int pir_scan_new(pir_scan **out, const pir_scan_options *opts)
 		err = pir_error_set(PIR_EINVALID, "at most %d severities", PIR_SEVERITY_MAX);
 		goto fail;
 	}
-	if ((err = pir_marker_matcher_new(&s->matcher, s->opts.marker_pattern)) < 0)
+	if ((err = new_matcher(s)) < 0)
 		goto fail;
 	s->as_of = s->opts.as_of == PIR_DATE_NONE ? pir_date_today() : s->opts.as_of;
 	s->threads = s->opts.threads;
@@ -207,61 +225,97 @@ done:
 /*
  * Glob matching for excludes: `*` and `?` stay within a path segment, `**`
  * crosses segments, `[...]` is a character class (as fnmatch(3)).
+ *
+ * One pass per pattern token over a row of flags, one per position of the
+ * path ("the pattern so far can end here"): O(pattern x path) whatever the
+ * stars, where backtracking took exponential time on `*a*a*a*a*b`.
  */
+typedef enum { GLOB_CHAR, GLOB_ANY, GLOB_CLASS, GLOB_STAR, GLOB_STARS, GLOB_DIRS } glob_kind;
+
+/* The token at `p`: its kind and length; a class is copied to `cls` (NUL-terminated). */
+static glob_kind glob_token(const char *p, size_t *len, char *cls, size_t cls_size)
+{
+	const char *end;
+
+	*len = 1;
+	if (p[0] == '*' && p[1] == '*') {
+		*len = p[2] == '/' ? 3 : 2;
+		return p[2] == '/' ? GLOB_DIRS : GLOB_STARS;
+	}
+	if (p[0] == '*')
+		return GLOB_STAR;
+	if (p[0] == '?')
+		return GLOB_ANY;
+	if (p[0] == '[' && (end = strchr(p + 1, ']')) && (size_t)(end - p + 2) <= cls_size) {
+		*len = (size_t)(end - p) + 1;
+		memcpy(cls, p, *len);
+		cls[*len] = '\0';
+		return GLOB_CLASS;
+	}
+	return GLOB_CHAR;
+}
+
+static bool glob_class_has(const char *cls, char c)
+{
+	char one[2] = {c, '\0'};
+	return c != '/' && fnmatch(cls, one, 0) == 0;
+}
+
 bool pir_glob_match(const char *p, const char *s)
 {
-	for (; *p; p++, s++) {
-		if (p[0] == '*' && p[1] == '*') {
-			p += 2;
-			if (*p == '/') {
-				/* "**" + "/": zero or more whole folders, so only at segment starts */
-				p++;
-				for (;;) {
-					if (pir_glob_match(p, s))
-						return true;
-					if (!(s = strchr(s, '/')))
-						return false;
-					s++;
-				}
-			}
-			for (;; s++) {
-				if (pir_glob_match(p, s))
-					return true;
-				if (!*s)
-					return false;
-			}
-		}
-		if (*p == '*') {
-			for (;; s++) {
-				if (pir_glob_match(p + 1, s))
-					return true;
-				if (!*s || *s == '/')
-					return false;
-			}
-		}
-		if (!*s)
-			return false;
-		if (*p == '?') {
-			if (*s == '/')
-				return false;
-		} else if (*p == '[') {
-			const char *end = strchr(p + 1, ']');
-			char cls[256], one[2] = {*s, 0};
-			if (!end || (size_t)(end - p + 2) > sizeof(cls) || *s == '/') {
-				if (*p != *s)
-					return false;
-				continue;
-			}
-			memcpy(cls, p, (size_t)(end - p) + 1);
-			cls[end - p + 1] = '\0';
-			if (fnmatch(cls, one, 0) != 0)
-				return false;
-			p = end;
-		} else if (*p != *s) {
-			return false;
-		}
+	size_t n = strlen(s);
+	unsigned char stack[2][512], *cur = stack[0], *next = stack[1], *heap = NULL;
+	char cls[256];
+	bool any = true, result;
+
+	if (n + 1 > sizeof(stack[0])) {
+		if (!(heap = pir_malloc(2 * (n + 1))))
+			return false; /* out of memory: not excluded, so nothing is lost */
+		cur = heap;
+		next = heap + n + 1;
 	}
-	return !*s;
+	memset(cur, 0, n + 1);
+	cur[0] = 1;
+	while (*p && any) {
+		size_t len;
+		glob_kind k = glob_token(p, &len, cls, sizeof(cls));
+		bool seen = false;
+
+		any = false;
+		for (size_t j = 0; j <= n; j++) {
+			unsigned char v = 0;
+			switch (k) {
+			case GLOB_CHAR:
+				v = j && cur[j - 1] && s[j - 1] == *p;
+				break;
+			case GLOB_ANY:
+				v = j && cur[j - 1] && s[j - 1] != '/';
+				break;
+			case GLOB_CLASS:
+				v = j && cur[j - 1] && glob_class_has(cls, s[j - 1]);
+				break;
+			case GLOB_STAR: /* zero or more bytes of one segment */
+				v = cur[j] || (j && next[j - 1] && s[j - 1] != '/');
+				break;
+			case GLOB_STARS: /* zero or more bytes of any kind */
+				v = cur[j] || (j && next[j - 1]);
+				break;
+			case GLOB_DIRS: /* zero or more whole folders: on to just after a slash */
+				v = cur[j] || (j && seen && s[j - 1] == '/');
+				seen |= cur[j] != 0;
+				break;
+			}
+			next[j] = v;
+			any |= v;
+		}
+		unsigned char *t = cur;
+		cur = next;
+		next = t;
+		p += len;
+	}
+	result = any && !*p && cur[n];
+	free(heap);
+	return result;
 }
 
 bool pir_scan_is_excluded(const pir_scan *s, const char *path, bool is_dir)
@@ -567,6 +621,9 @@ static int scan_repo(pir_scan *s, pir_repo *r)
 		return err;
 	if ((err = pir_head_list(r)) < 0)
 		return err;
+	for (size_t i = 0; i < r->nhead; i++) /* near misses are looked for there only */
+		r->blobs[r->head[i].blob].flags |= PIR_BLOB_AT_HEAD;
+
 	if (s->opts.changed_since && (err = since_tree(r)) < 0)
 		return err;
 	if (!s->opts.no_history && (err = pir_history_walk(r)) < 0)

@@ -17,6 +17,7 @@ enum {
 	PIR_BLOB_TOOBIG = 1u << 3,
 	PIR_BLOB_MISSING = 1u << 4,
 	PIR_BLOB_YAML_BROKEN = 1u << 5, /* at an action-items path, with a syntax error */
+	PIR_BLOB_AT_HEAD = 1u << 6,     /* in the scanned tree */
 };
 
 /* A unique blob and what it holds; read once whatever the number of paths and commits. */

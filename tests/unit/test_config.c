@@ -101,7 +101,10 @@ static void test_full(void)
 	if (!cfg)
 		return;
 	pir_config_apply_scan(cfg, &so);
-	CHECK_STR(so.marker_pattern, "TODO\\(PIR:(?<id>[^)]+)\\): (?<text>.*)");
+	CHECK(so.marker_pattern == NULL);
+	CHECK_INT(strv_len(so.marker_patterns), 1);
+	CHECK_STR(so.marker_patterns[0], "TODO\\(PIR:(?<id>[^)]+)\\): (?<text>.*)");
+	CHECK(!so.marker_require_reference);
 	CHECK_INT(strv_len(so.item_files), 2);
 	CHECK_STR(so.item_files[0], "action-items.yml");
 	CHECK_STR(so.item_files[1], "pir.yaml");
@@ -216,6 +219,27 @@ static void test_unknown_keys(void)
 	check_errors("? [a]\n: 1\n", "cfg.yml:1:3: a key must be a string, not a list\n");
 }
 
+/* marker: a list of patterns, "default" among them; marker_require_reference. */
+static void test_marker_list(void)
+{
+	pir_buf errors = PIR_BUF_INIT;
+	pir_config *cfg = parse("marker:\n  - 'FIXME\\[(?<id>[^]]+)\\]'\n  - default\n"
+				"marker_require_reference: true\n",
+				&errors);
+	pir_scan_options so = PIR_SCAN_OPTIONS_INIT;
+
+	CHECK(cfg != NULL);
+	pir_config_apply_scan(cfg, &so);
+	CHECK_INT(strv_len(so.marker_patterns), 2);
+	if (strv_len(so.marker_patterns) == 2) {
+		CHECK_STR(so.marker_patterns[0], "FIXME\\[(?<id>[^]]+)\\]");
+		CHECK_STR(so.marker_patterns[1], "default");
+	}
+	CHECK(so.marker_require_reference);
+	pir_config_free(cfg);
+	pir_buf_dispose(&errors);
+}
+
 static void test_wrong_types(void)
 {
 	check_errors("item_files: action-items.yml\n",
@@ -239,7 +263,19 @@ static void test_wrong_types(void)
 	check_errors(
 	    "grace: 99999999999999999999\n",
 	    "cfg.yml:1:8: 'grace' must be at most 1000000, not \"99999999999999999999\"\n");
-	check_errors("marker: [a]\n", "cfg.yml:1:9: 'marker' must be a string, not a list\n");
+	check_errors("marker: {a: b}\n",
+		     "cfg.yml:1:9: 'marker' must be a list or a string, not a mapping\n");
+	check_errors("marker: [a, '', '(']\n",
+		     "cfg.yml:1:13: an item of 'marker' must not be empty\n"
+		     "cfg.yml:1:17: 'marker' is not a valid PCRE2 pattern (at offset 1: missing closing "
+		     "parenthesis)\n");
+	check_errors("marker: []\n", "cfg.yml:1:9: 'marker' must not be an empty list (write "
+				      "default for the built-in grammar)\n");
+	check_errors("marker_require_reference: yes\n",
+		     "cfg.yml:1:27: 'marker_require_reference' must be true or false, not \"yes\"\n");
+	check_errors("marker_require_reference: 'true'\n",
+		     "cfg.yml:1:27: 'marker_require_reference' must be true or false, not the string "
+		     "\"true\"\n");
 	check_errors("marker: ''\n", "cfg.yml:1:9: 'marker' must not be empty\n");
 	check_errors("marker: \"a\\0b\"\n", "cfg.yml:1:9: 'marker' contains a NUL character\n");
 	check_errors("fail_on: false\n",
@@ -938,6 +974,7 @@ int main(void)
 	RUN(test_empty);
 	RUN(test_unknown_keys);
 	RUN(test_wrong_types);
+	RUN(test_marker_list);
 	RUN(test_bad_values);
 	RUN(test_duplicates);
 	RUN(test_structure);

@@ -8,7 +8,7 @@ static pir_marker_scratch *scratch;
 static pir_marker_list scan(const char *text)
 {
 	pir_marker_list l = {0};
-	CHECK_INT(pir_marker_scan(&l, matcher, scratch, text, strlen(text)), 0);
+	CHECK_INT(pir_marker_scan(&l, matcher, scratch, text, strlen(text), 0), 0);
 	return l;
 }
 
@@ -69,8 +69,10 @@ static void test_not_markers(void)
 {
 	none("TODO PIRATE ship\n");
 	none("XTODO PIR-1: no\n");
-	none("TODO: PIR-1 is not the grammar\n");
-	none("todo pir-1 lower case\n");
+	none("TODO(bob): not a PIR reference\n");
+	none("TODOS PIR-1\n");
+	none("FIXMEPIR-1\n");
+	none("TODO fix PIR-1 later\n");
 	none("TODO PIR_1\n");
 	none("");
 	none("TODO");
@@ -98,7 +100,7 @@ static void test_no_trailing_newline_and_nul(void)
 	static const char text[] = "x\0y\n// TODO PIR-3: after a NUL";
 	pir_marker_list l = {0};
 
-	CHECK_INT(pir_marker_scan(&l, matcher, scratch, text, sizeof(text) - 1), 0);
+	CHECK_INT(pir_marker_scan(&l, matcher, scratch, text, sizeof(text) - 1, 0), 0);
 	CHECK_INT(l.n, 1);
 	if (l.n)
 		CHECK_INT(l.v[0].line, 2);
@@ -112,7 +114,7 @@ static void test_many(void)
 
 	for (int i = 0; i < 5000; i++)
 		pir_buf_printf(&b, "line %d TODO not a marker\n// TODO PIR-%d: x\n", i, i);
-	CHECK_INT(pir_marker_scan(&l, matcher, scratch, b.ptr, b.size), 0);
+	CHECK_INT(pir_marker_scan(&l, matcher, scratch, b.ptr, b.size, 0), 0);
 	CHECK_INT(l.n, 5000);
 	if (l.n == 5000) {
 		CHECK_INT(l.v[4999].line, 10000);
@@ -142,7 +144,7 @@ static void test_every_offset(void)
 			if (at)
 				buf[at - 1] = ' ';
 			memcpy(buf + at, mark, sizeof(mark) - 1);
-			CHECK_INT(pir_marker_scan(&l, matcher, scratch, buf, len), 0);
+			CHECK_INT(pir_marker_scan(&l, matcher, scratch, buf, len, 0), 0);
 			ok = l.n == 1 && l.v[0].column == at + 1 && l.v[0].ref &&
 			     !strcmp(l.v[0].ref, "X-1");
 			if (!ok)
@@ -153,47 +155,306 @@ static void test_every_offset(void)
 		/* the noise alone holds none */
 		for (size_t i = 0; i < len; i++)
 			buf[i] = noise[i % (sizeof(noise) - 1)];
-		CHECK_INT(pir_marker_scan(&l, matcher, scratch, buf, len), 0);
+		CHECK_INT(pir_marker_scan(&l, matcher, scratch, buf, len, 0), 0);
 		CHECK_INT(l.n, 0);
 		pir_marker_list_clear(&l);
 	}
 }
 
+/* A matcher and scratch for `patterns` (NULL-terminated), scanned over `text`. */
+typedef struct {
+	pir_marker_matcher *m;
+	pir_marker_scratch *s;
+	pir_marker_list l;
+} custom;
+
+static void custom_scan(custom *c, const char *const *patterns, unsigned mflags, const char *text,
+			unsigned sflags)
+{
+	memset(c, 0, sizeof(*c));
+	CHECK_INT(pir_marker_matcher_new(&c->m, patterns, mflags), 0);
+	if (!c->m)
+		return;
+	CHECK_INT(pir_marker_scratch_new(&c->s, c->m), 0);
+	CHECK_INT(pir_marker_scan(&c->l, c->m, c->s, text, strlen(text), sflags), 0);
+}
+
+static void custom_done(custom *c)
+{
+	pir_marker_list_clear(&c->l);
+	pir_marker_scratch_free(c->s);
+	pir_marker_matcher_free(c->m);
+}
+
 static void test_custom_pattern(void)
 {
+	const char *pat[] = {
+		"FIXME\\((?<incident>[A-Z]+-\\d+)\\) \\[(?<id>[^]]+)\\] (?<text>.*)$", NULL};
+	const char *bad[] = {"TODO(unclosed", NULL};
 	pir_marker_matcher *m = NULL;
-	pir_marker_scratch *s = NULL;
-	pir_marker_list l = {0};
-	const char *text = "ok\n# FIXME(INC-42) [AI-7] tidy up\n# FIXME nothing\n";
+	custom c;
 
-	CHECK_INT(pir_marker_matcher_new(&m, "FIXME\\((?<incident>[A-Z]+-\\d+)\\) \\[(?<id>[^]]+)\\] "
-					     "(?<text>.*)$"),
-		  0);
-	CHECK_INT(pir_marker_scratch_new(&s, m), 0);
-	CHECK_INT(pir_marker_scan(&l, m, s, text, strlen(text)), 0);
-	CHECK_INT(l.n, 1);
-	if (l.n) {
-		CHECK_INT(l.v[0].line, 2);
-		CHECK_INT(l.v[0].column, 3);
-		CHECK_STR(l.v[0].id, "AI-7");
-		CHECK_STR(l.v[0].incident, "INC-42");
-		CHECK_STR(l.v[0].note, "tidy up");
-		CHECK(l.v[0].ref == NULL);
+	custom_scan(&c, pat, 0, "ok\n# FIXME(INC-42) [AI-7] tidy up\r\n# FIXME nothing\n", 0);
+	CHECK_INT(c.l.n, 1);
+	if (c.l.n) {
+		CHECK_INT(c.l.v[0].line, 2);
+		CHECK_INT(c.l.v[0].column, 3);
+		CHECK_STR(c.l.v[0].id, "AI-7");
+		CHECK_STR(c.l.v[0].incident, "INC-42");
+		CHECK_STR(c.l.v[0].note, "tidy up");
+		CHECK(c.l.v[0].ref == NULL);
 	}
-	pir_marker_list_clear(&l);
-	pir_marker_scratch_free(s);
-	pir_marker_matcher_free(m);
+	custom_done(&c);
 
-	CHECK_INT(pir_marker_matcher_new(&m, "TODO(unclosed"), PIR_EINVALID);
+	CHECK_INT(pir_marker_matcher_new(&m, bad, 0), PIR_EINVALID);
 	CHECK(m == NULL);
 	CHECK(strstr(pir_error_last(), "invalid marker pattern") != NULL);
 	pir_marker_matcher_free(NULL);
 	pir_marker_scratch_free(NULL);
 }
 
+/* The forms people write for the same marker. */
+static void test_more_forms(void)
+{
+	one("// TODO(PIR-2026-05-24-001): validate it\n", 1, 4, "TODO(PIR-2026-05-24-001): validate it",
+	    "PIR-2026-05-24-001", NULL, "validate it");
+	one("# TODO (PIR-7) spaced\n", 1, 3, "TODO (PIR-7) spaced", "PIR-7", NULL, "spaced");
+	one("// TODO: PIR-2026-05-24-001 validate it\n", 1, 4,
+	    "TODO: PIR-2026-05-24-001 validate it", "PIR-2026-05-24-001", NULL, "validate it");
+	one("# FIXME PIR-3: retry\n", 1, 3, "FIXME PIR-3: retry", "PIR-3", NULL, "retry");
+	one(" * @todo PIR-4 document the flag\n", 1, 5, "todo PIR-4 document the flag", "PIR-4",
+	    NULL, "document the flag");
+	/* any case: the ID's prefix is written PIR, as action-items files do */
+	one("// todo pir-5: lower case\n", 1, 4, "todo pir-5: lower case", "PIR-5", NULL,
+	    "lower case");
+	one("-- Todo Pir(INC-9) mixed\n", 1, 4, "Todo Pir(INC-9) mixed", NULL, "INC-9", "mixed");
+	one("// fixme: pir: nothing named\n", 1, 4, "fixme: pir: nothing named", NULL, NULL,
+	    "nothing named");
+	/* a lower-case key is text, as before */
+	one("# todo pir inc-9 text\n", 1, 3, "todo pir inc-9 text", NULL, NULL, "inc-9 text");
+	/* a keyword that is no marker does not hide the one after it */
+	one("// TODO: x; FIXME PIR-6 y\n", 1, 13, "FIXME PIR-6 y", "PIR-6", NULL, "y");
+}
+
+/* The title ends where the comment, string or element holding the marker does. */
+static void test_title_ends(void)
+{
+	one("\tprintf(\"TODO PIR-1: fix it\"); }\n", 1, 10, "TODO PIR-1: fix it", "PIR-1", NULL,
+	    "fix it");
+	one("x = \"\"\"TODO PIR-1: doc it\"\"\"\n", 1, 8, "TODO PIR-1: doc it", "PIR-1", NULL,
+	    "doc it");
+	one("    TODO PIR-1: end of a docstring.\"\"\"\n", 1, 5, "TODO PIR-1: end of a docstring.",
+	    "PIR-1", NULL, "end of a docstring.");
+	one("<p>TODO PIR-1: fix the page</p><p>more</p>\n", 1, 4, "TODO PIR-1: fix the page",
+	    "PIR-1", NULL, "fix the page");
+	one("fix the page TODO PIR-1: now</li >\n", 1, 14, "TODO PIR-1: now", "PIR-1", NULL, "now");
+	one("/* TODO PIR-1: fix */ int x; /* other */\n", 1, 4, "TODO PIR-1: fix", "PIR-1", NULL,
+	    "fix");
+	one("<!-- TODO PIR-1: docs --> <b>x</b>\n", 1, 6, "TODO PIR-1: docs", "PIR-1", NULL,
+	    "docs");
+	one("s = 'TODO PIR-1: it's here'; t()\n", 1, 6, "TODO PIR-1: it's here", "PIR-1", NULL,
+	    "it's here");
+	one("log(f'TODO PIR-1: {x}')\n", 1, 7, "TODO PIR-1: {x}", "PIR-1", NULL, "{x}");
+	one("s = \"a \\\" TODO PIR-1: esc \\\" b\" + c\n", 1, 11, "TODO PIR-1: esc \\\" b",
+	    "PIR-1", NULL, "esc \\\" b");
+	/* in a line comment, quotes are prose */
+	one("x(); // TODO PIR-1: don't \"quote\" me); }\n", 1, 9,
+	    "TODO PIR-1: don't \"quote\" me); }", "PIR-1", NULL, "don't \"quote\" me); }");
+	one("Don't forget: TODO PIR-1: it's fine\n", 1, 15, "TODO PIR-1: it's fine", "PIR-1", NULL,
+	    "it's fine");
+	/* a string that does not close on its line runs to the end of it */
+	one("x = `TODO PIR-1: multi\n", 1, 6, "TODO PIR-1: multi", "PIR-1", NULL, "multi");
+}
+
+static void test_ignore_and_require_ref(void)
+{
+	custom c;
+
+	none("// TODO PIR-1: generated pirscan:ignore\n");
+	custom_scan(&c, NULL, PIR_MARKER_REQUIRE_REF,
+		    "// TODO PIR: no reference\n// TODO PIR-1: id\n# TODO PIR INC-2 incident\n"
+		    "// TODO PIR(X) ref\n",
+		    0);
+	CHECK_INT(c.l.n, 3);
+	if (c.l.n == 3) {
+		CHECK_STR(c.l.v[0].id, "PIR-1");
+		CHECK_STR(c.l.v[1].ref, "INC-2");
+		CHECK_STR(c.l.v[2].ref, "X");
+	}
+	custom_done(&c);
+}
+
+/* A custom pattern sees one line at a time: \s, [^x] and \z stop at its end. */
+static void test_custom_one_line(void)
+{
+	const char *ws[] = {"FIXME\\s+(?<id>\\S+)", NULL};
+	const char *neg[] = {"FIXME (?<text>[^;]+);", NULL};
+	const char *end[] = {"(?<text>x+)\\z", NULL};
+	custom c;
+
+	custom_scan(&c, ws, 0, "FIXME\nAI-1\nFIXME  AI-2\n", 0);
+	CHECK_INT(c.l.n, 1);
+	if (c.l.n)
+		CHECK_STR(c.l.v[0].id, "AI-2");
+	custom_done(&c);
+	custom_scan(&c, neg, 0, "FIXME a\nb;\n", 0);
+	CHECK_INT(c.l.n, 0);
+	custom_done(&c);
+	custom_scan(&c, (const char *const[]){"(?<text>x*)", NULL}, 0, "a\nxx\n\n", 0);
+	CHECK_INT(c.l.n, 1); /* empty matches are no markers */
+	if (c.l.n)
+		CHECK_INT(c.l.v[0].line, 2);
+	custom_done(&c);
+	custom_scan(&c, end, 0, "axx\r\nyx\n", 0);
+	CHECK_INT(c.l.n, 2);
+	if (c.l.n == 2) {
+		CHECK_STR(c.l.v[0].note, "xx");
+		CHECK_INT(c.l.v[1].line, 2);
+	}
+	custom_done(&c);
+}
+
+/* With (?J), the group of a name that took part in the match fills the field. */
+static void test_duplicate_names(void)
+{
+	const char *pat[] = {"(?J)(?:A-(?<id>\\d+)(?<incident>)|B-(?<id>\\d+)/(?<incident>\\w+))",
+			     NULL};
+	custom c;
+
+	custom_scan(&c, pat, 0, "x B-7/INC1\nA-3\n", 0);
+	CHECK_INT(c.l.n, 2);
+	if (c.l.n == 2) {
+		CHECK_STR(c.l.v[0].id, "7");
+		CHECK_STR(c.l.v[0].incident, "INC1");
+		CHECK_STR(c.l.v[1].id, "3");
+		CHECK(c.l.v[1].incident == NULL);
+	}
+	CHECK_INT(pir_marker_matcher_warning_count(c.m), 0);
+	custom_done(&c);
+}
+
+static void test_unknown_group(void)
+{
+	const char *pat[] = {"TODO (?<ids>\\S+) (?<text>.*)", "(?<kw>FIXME)", NULL};
+	custom c;
+
+	custom_scan(&c, pat, 0, "TODO a b\n", 0);
+	CHECK_INT(pir_marker_matcher_warning_count(c.m), 2);
+	CHECK(pir_marker_matcher_warning(c.m, 0) &&
+	      strstr(pir_marker_matcher_warning(c.m, 0), "'ids'"));
+	CHECK(pir_marker_matcher_warning(c.m, 1) &&
+	      strstr(pir_marker_matcher_warning(c.m, 1), "'kw'"));
+	CHECK(pir_marker_matcher_warning(c.m, 2) == NULL);
+	CHECK_INT(c.l.n, 1);
+	custom_done(&c);
+}
+
+/* Patterns are tried in order on each line; "default" is the built-in grammar. */
+static void test_composed(void)
+{
+	const char *both[] = {"FIXME\\[(?<id>[^]]+)\\]", "default", NULL};
+	const char *custom_only[] = {"FIXME\\[(?<id>[^]]+)\\]", NULL};
+	const char *text = "FIXME[AI-1]\n// TODO PIR-2: x\n// FIXME[AI-3] TODO PIR-4\n";
+	custom c;
+
+	custom_scan(&c, both, 0, text, 0);
+	CHECK_INT(c.l.n, 3);
+	if (c.l.n == 3) {
+		CHECK_STR(c.l.v[0].id, "AI-1");
+		CHECK_STR(c.l.v[1].id, "PIR-2");
+		CHECK_INT(c.l.v[1].line, 2);
+		CHECK_INT(c.l.v[1].column, 4);
+		CHECK_STR(c.l.v[2].id, "AI-3");
+	}
+	custom_done(&c);
+	custom_scan(&c, custom_only, 0, text, 0);
+	CHECK_INT(c.l.n, 2);
+	custom_done(&c);
+}
+
+/*
+ * A pattern that backtracks exponentially: each line is given up on at its
+ * step limit with a diagnostic naming it, the lines after it are still
+ * searched, and past the blob's budget the rest is left with one last
+ * diagnostic. (The old scanner stopped at the first such line, silently.)
+ */
+static void test_limits(void)
+{
+	const char *pat[] = {"(?<text>(a|aa)+)$", NULL};
+	pir_buf b = PIR_BUF_INIT;
+	custom c;
+
+	pir_buf_puts(&b, "aa\n");
+	for (int i = 0; i < 40; i++)
+		pir_buf_putc(&b, 'a');
+	pir_buf_puts(&b, "b\naaa\n");
+	custom_scan(&c, pat, 0, b.ptr, 0);
+	CHECK_INT(c.l.n, 2);
+	if (c.l.n == 2)
+		CHECK_INT(c.l.v[1].line, 3);
+	CHECK_INT(c.l.diags.n, 1);
+	if (c.l.diags.n) {
+		CHECK_STR(c.l.diags.v[0].code, "marker-limit");
+		CHECK_INT(c.l.diags.v[0].line, 2);
+		CHECK(strstr(c.l.diags.v[0].message, "the line is not searched") != NULL);
+	}
+	custom_done(&c);
+
+	/* many such lines: a bounded number of attempts, then the rest of the blob is left */
+	b.size = 0;
+	for (int k = 0; k < 1000; k++) {
+		for (int i = 0; i < 40; i++)
+			pir_buf_putc(&b, 'a');
+		pir_buf_puts(&b, "b\n");
+	}
+	pir_buf_puts(&b, "aaa\n");
+	custom_scan(&c, pat, 0, b.ptr, 0);
+	CHECK_INT(c.l.n, 0);
+	CHECK(c.l.diags.n >= 2 && c.l.diags.n <= 12);
+	if (c.l.diags.n >= 2) {
+		const pir_fdiag *last = &c.l.diags.v[c.l.diags.n - 1];
+		CHECK(strstr(last->message, "are not searched for markers") != NULL);
+		CHECK_INT(last->line, c.l.diags.n);
+		CHECK_INT(last->column, 1);
+	}
+	custom_done(&c);
+	pir_buf_dispose(&b);
+}
+
+/* IDs named on lines that hold no marker: what near-miss warnings are made of. */
+static void test_mentions(void)
+{
+	const char *text = "// TOD PIR-2026-05-24-001\n"
+			   "// PIR-2026-05-24-001 todo, PIR-2026-05-24-001 again, pir-9\n"
+			   "// TODO PIR-1: x, see PIR-2\n"
+			   "id: PIR-3 # pirscan:ignore\n"
+			   "xPIR-4 PIR- PIR-/ \"PIR-5.\"\n";
+	custom c;
+
+	custom_scan(&c, NULL, 0, text, PIR_MARKER_MENTIONS);
+	CHECK_INT(c.l.n, 1);
+	CHECK_INT(c.l.nmentions, 4);
+	if (c.l.nmentions == 4) {
+		CHECK_STR(c.l.mentions[0].id, "PIR-2026-05-24-001");
+		CHECK_INT(c.l.mentions[0].line, 1);
+		CHECK_INT(c.l.mentions[0].column, 8);
+		CHECK_STR(c.l.mentions[1].id, "PIR-2026-05-24-001");
+		CHECK_INT(c.l.mentions[1].line, 2);
+		CHECK_INT(c.l.mentions[1].column, 4);
+		CHECK_STR(c.l.mentions[2].id, "PIR-9");
+		CHECK_STR(c.l.mentions[3].id, "PIR-5");
+		CHECK_INT(c.l.mentions[3].line, 5);
+	}
+	custom_done(&c);
+	/* not asked: none */
+	custom_scan(&c, NULL, 0, text, 0);
+	CHECK_INT(c.l.nmentions, 0);
+	custom_done(&c);
+}
+
 int main(void)
 {
-	CHECK_INT(pir_marker_matcher_new(&matcher, NULL), 0);
+	CHECK_INT(pir_marker_matcher_new(&matcher, NULL, 0), 0);
 	CHECK_INT(pir_marker_scratch_new(&scratch, matcher), 0);
 	RUN(test_default_grammar);
 	RUN(test_not_markers);
@@ -202,6 +463,15 @@ int main(void)
 	RUN(test_many);
 	RUN(test_every_offset);
 	RUN(test_custom_pattern);
+	RUN(test_more_forms);
+	RUN(test_title_ends);
+	RUN(test_ignore_and_require_ref);
+	RUN(test_custom_one_line);
+	RUN(test_duplicate_names);
+	RUN(test_unknown_group);
+	RUN(test_composed);
+	RUN(test_limits);
+	RUN(test_mentions);
 	pir_marker_scratch_free(scratch);
 	pir_marker_matcher_free(matcher);
 	return test_summary();

@@ -1,0 +1,1 @@
+--as-of 2026-04-20 --config markers/custom.yml markers
