@@ -558,7 +558,7 @@ int cmd_report(int argc, char **argv)
 		if ((err = pir_report_write(&out, report, SIZE_MAX, format)) < 0)
 			cli_fail(err, NULL);
 		else
-			ret = cli_write(&out);
+			ret = cli_vouch(scan, cli_write(&out));
 		goto done;
 	}
 	if ((ret = emit_email(&r, report, &smtp, a.quiet, &t)) != CLI_EXIT_OK)
@@ -571,7 +571,7 @@ int cmd_report(int argc, char **argv)
 			fprintf(stderr, "; skipped (no address): %s", t.skipped.s);
 		fputc('\n', stderr);
 	}
-	ret = t.failed.len ? CLI_EXIT_FINDINGS : CLI_EXIT_OK;
+	ret = cli_vouch(scan, t.failed.len ? CLI_EXIT_FINDINGS : CLI_EXIT_OK);
 done:
 	free(t.failed.s);
 	free(t.skipped.s);

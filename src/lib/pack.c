@@ -17,6 +17,7 @@
  * read the object (and report it).
  */
 #include <dirent.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <libdeflate.h>
 #include <stdatomic.h>
@@ -58,6 +59,8 @@ struct pir_packset {
 	pack *v;
 	size_t n, cap;
 	bool borrowed; /* the caller's buffers: neither mapped nor released here */
+	char **bad;    /* "pack-X.pack: why" for each pack that cannot be read */
+	size_t nbad, bad_cap;
 };
 
 static uint32_t be32(const unsigned char *p)
@@ -65,68 +68,151 @@ static uint32_t be32(const unsigned char *p)
 	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
 }
 
-static const unsigned char *map_file(const char *path, size_t *len)
+/* Map a whole file and close it (a map holds no descriptor); NULL with *err an errno value. */
+static const unsigned char *map_file(const char *path, size_t *len, int *err)
 {
 	/* O_NONBLOCK: a FIFO in place of a pack must not hang the scan */
 	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	struct stat st;
 	void *map = MAP_FAILED;
 
-	if (fd < 0)
+	*err = 0;
+	if (fd < 0) {
+		*err = errno;
 		return NULL;
-	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0 &&
-	    (uint64_t)st.st_size <= SIZE_MAX) {
+	}
+	if (fstat(fd, &st) < 0) {
+		*err = errno;
+	} else if (!S_ISREG(st.st_mode) || st.st_size <= 0 || (uint64_t)st.st_size > SIZE_MAX) {
+		*err = S_ISREG(st.st_mode) ? EINVAL : EISDIR;
+	} else {
 		*len = (size_t)st.st_size;
-		map = mmap(NULL, *len, PROT_READ, MAP_PRIVATE, fd, 0);
+		if ((map = mmap(NULL, *len, PROT_READ, MAP_PRIVATE, fd, 0)) == MAP_FAILED)
+			*err = errno;
 	}
 	close(fd);
 	return map == MAP_FAILED ? NULL : map;
 }
 
+/* What pack_check found: a pack to read, one for libgit2 alone, or a damaged one. */
+enum { PACK_SOUND, PACK_OTHER_VERSION, PACK_DAMAGED };
+
 /* Are pk's index and pack (idx, idx_len, data, map_len) sound, and do they agree? Fills the rest. */
-static bool pack_check(pack *pk)
+static int pack_check(pack *pk)
 {
 	const unsigned char *fan = pk->idx + 8;
 	size_t rest;
 
-	if (pk->idx_len < 8 + 256 * 4 + 2 * ID_LEN || memcmp(pk->idx, "\377tOc", 4) ||
-	    be32(pk->idx + 4) != 2)
-		return false;
+	/* a version 1 index has no magic; libgit2 reads it */
+	if (pk->idx_len >= 8 && (memcmp(pk->idx, "\377tOc", 4) || be32(pk->idx + 4) != 2))
+		return PACK_OTHER_VERSION;
+	if (pk->idx_len < 8 + 256 * 4 + 2 * ID_LEN)
+		return PACK_DAMAGED;
 	for (int i = 1; i < 256; i++)
 		if (be32(fan + (i - 1) * 4) > be32(fan + i * 4))
-			return false;
+			return PACK_DAMAGED;
 	pk->n = be32(fan + 255 * 4);
 	rest = pk->idx_len - 8 - 256 * 4 - 2 * ID_LEN;
 	if (pk->n > rest / 28)
-		return false;
+		return PACK_DAMAGED;
 	pk->ids = fan + 256 * 4;
 	pk->off32 = pk->ids + (size_t)pk->n * (ID_LEN + 4);
 	pk->off64 = pk->off32 + (size_t)pk->n * 4;
 	pk->off64_end = pk->idx + pk->idx_len - 2 * ID_LEN;
+	if (pk->map_len >= 12 && !memcmp(pk->data, "PACK", 4) && be32(pk->data + 4) == 3)
+		return PACK_OTHER_VERSION;
 	/* the pack this index describes: same count, same checksum */
 	if (pk->map_len < 12 + ID_LEN || memcmp(pk->data, "PACK", 4) ||
 	    be32(pk->data + 4) != 2 || be32(pk->data + 8) != pk->n ||
 	    memcmp(pk->data + pk->map_len - ID_LEN, pk->off64_end, ID_LEN))
-		return false;
+		return PACK_DAMAGED;
 	pk->len = pk->map_len - ID_LEN;
 	atomic_init(&pk->released, 0);
-	return true;
+	return PACK_SOUND;
 }
 
-/* Map one index and its pack; false (and nothing mapped) unless both are sound and agree. */
-static bool pack_open(pack *pk, const char *idx_path, const char *pack_path)
+/* Note that a pack cannot be read, and why: libgit2 cannot read it either. */
+static int add_bad(pir_packset *ps, const char *path, const char *why)
 {
+	const char *base = strrchr(path, '/');
+	char *msg;
+
+	if (pir_grow((void **)&ps->bad, &ps->bad_cap, ps->nbad + 1, sizeof(*ps->bad)) < 0 ||
+	    !(msg = pir_sprintf("%s: %s", base ? base + 1 : path, why)))
+		return PIR_ENOMEM;
+	ps->bad[ps->nbad++] = msg;
+	return 0;
+}
+
+/*
+ * Map one index and its pack. 1 when both are sound and agree; 0 (nothing
+ * mapped) when not, with a pack that cannot be opened or is damaged noted
+ * in ps->bad (a missing one is not: git ignores an index without its pack);
+ * PIR_ENOMEM.
+ */
+static int pack_open(pir_packset *ps, pack *pk, const char *idx_path, const char *pack_path)
+{
+	int err = 0, rc = PACK_DAMAGED;
+	const char *failed = idx_path;
+
 	memset(pk, 0, sizeof(*pk));
-	if (!(pk->idx = map_file(idx_path, &pk->idx_len)))
-		return false;
-	pk->data = map_file(pack_path, &pk->map_len);
-	if (pk->data && pack_check(pk))
-		return true;
+	if ((pk->idx = map_file(idx_path, &pk->idx_len, &err)) &&
+	    (failed = pack_path, pk->data = map_file(pack_path, &pk->map_len, &err)) &&
+	    (rc = pack_check(pk)) == PACK_SOUND)
+		return 1;
 	if (pk->data)
 		munmap((void *)pk->data, pk->map_len);
-	munmap((void *)pk->idx, pk->idx_len);
+	if (pk->idx)
+		munmap((void *)pk->idx, pk->idx_len);
 	memset(pk, 0, sizeof(*pk));
-	return false;
+	if (err == ENOENT || (!err && rc == PACK_OTHER_VERSION))
+		return 0;
+	return add_bad(ps, err ? failed : pack_path,
+		       err ? strerror(err) : "damaged (it does not match its index)");
+}
+
+/*
+ * A pack beyond those mapped, read by libgit2 alone: can both its files be
+ * opened, and does the pack end with the checksum its index names? 0 or
+ * PIR_ENOMEM; a pack that fails is noted in ps->bad.
+ */
+static int pack_probe(pir_packset *ps, const char *idx_path, const char *pack_path)
+{
+	unsigned char a[ID_LEN], b[ID_LEN];
+	int fi = open(idx_path, O_RDONLY | O_CLOEXEC | O_NONBLOCK), fp = -1, err = 0;
+	const char *failed = idx_path;
+	struct stat si, sp;
+
+	if (fi >= 0) {
+		failed = pack_path;
+		fp = open(pack_path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	}
+	if (fi < 0 || fp < 0)
+		err = errno;
+	if (!err && (fstat(fi, &si) < 0 || fstat(fp, &sp) < 0))
+		err = errno;
+	if (!err && (si.st_size < 2 * ID_LEN || sp.st_size < 12 + ID_LEN ||
+		     pread(fi, a, ID_LEN, si.st_size - 2 * ID_LEN) != ID_LEN ||
+		     pread(fp, b, ID_LEN, sp.st_size - ID_LEN) != ID_LEN || memcmp(a, b, ID_LEN)))
+		err = -1;
+	if (fi >= 0)
+		close(fi);
+	if (fp >= 0)
+		close(fp);
+	if (!err || err == ENOENT)
+		return 0;
+	return add_bad(ps, err > 0 ? failed : pack_path,
+		       err > 0 ? strerror(err) : "damaged (it does not match its index)");
+}
+
+size_t pir_packset_bad_count(const pir_packset *ps)
+{
+	return ps ? ps->nbad : 0;
+}
+
+const char *pir_packset_bad(const pir_packset *ps, size_t i)
+{
+	return ps && i < ps->nbad ? ps->bad[i] : NULL;
 }
 
 int pir_packset_from_buffers(pir_packset **out, const unsigned char *idx, size_t idx_len,
@@ -145,7 +231,7 @@ int pir_packset_from_buffers(pir_packset **out, const unsigned char *idx, size_t
 	ps->v[0].idx_len = idx_len;
 	ps->v[0].data = pack_data;
 	ps->v[0].map_len = pack_len;
-	if (pack_check(&ps->v[0]))
+	if (pack_check(&ps->v[0]) == PACK_SOUND)
 		ps->n = 1;
 	return 0;
 }
@@ -175,8 +261,13 @@ int pir_packset_open(pir_packset **out, const char *pack_dir)
 
 	if (!(*out = ps = pir_calloc(1, sizeof(*ps))))
 		return PIR_ENOMEM;
-	if (!(dir = opendir(pack_dir)))
-		return 0;
+	if (!(dir = opendir(pack_dir))) {
+		if (errno == ENOENT || errno == ENOTDIR || add_bad(ps, "objects/pack", strerror(errno)) == 0)
+			return 0;
+		pir_packset_free(ps);
+		*out = NULL;
+		return PIR_ENOMEM;
+	}
 	while (!err && (de = readdir(dir))) {
 		size_t nl = strlen(de->d_name);
 		struct stat st;
@@ -201,11 +292,16 @@ int pir_packset_open(pir_packset **out, const char *pack_dir)
 	if (nnames)
 		qsort(names, nnames, sizeof(*names), cmp_pack_name);
 	/* each pack is two maps; beyond MAX_PACKS, libgit2 reads the oldest */
-	for (size_t i = 0; !err && i < nnames && ps->n < MAX_PACKS; i++) {
-		if (pir_grow((void **)&ps->v, &ps->cap, ps->n + 1, sizeof(*ps->v)) < 0)
+	for (size_t i = 0; !err && i < nnames; i++) {
+		int rc;
+		if (ps->n >= MAX_PACKS)
+			err = pack_probe(ps, names[i].idx, names[i].pack);
+		else if (pir_grow((void **)&ps->v, &ps->cap, ps->n + 1, sizeof(*ps->v)) < 0)
 			err = PIR_ENOMEM;
-		else if (pack_open(&ps->v[ps->n], names[i].idx, names[i].pack))
-			ps->n++;
+		else if ((rc = pack_open(ps, &ps->v[ps->n], names[i].idx, names[i].pack)) < 0)
+			err = rc;
+		else
+			ps->n += (size_t)rc;
 	}
 	for (size_t i = 0; i < nnames; i++) {
 		free(names[i].idx);
@@ -227,6 +323,9 @@ void pir_packset_free(pir_packset *ps)
 		munmap((void *)ps->v[i].data, ps->v[i].map_len);
 		munmap((void *)ps->v[i].idx, ps->v[i].idx_len);
 	}
+	for (size_t i = 0; i < ps->nbad; i++)
+		free(ps->bad[i]);
+	free(ps->bad);
 	free(ps->v);
 	free(ps);
 }

@@ -31,6 +31,14 @@ typedef struct pir_pack_cursor pir_pack_cursor;
 int pir_packset_open(pir_packset **out, const char *pack_dir);
 void pir_packset_free(pir_packset *ps);
 /*
+ * The packs of the folder that cannot be read (an index or pack that cannot
+ * be opened or mapped, a pack that does not match its index): libgit2 cannot
+ * read them either, so an object it does not find may well be in one. Each
+ * is "pack-….pack: why" (or the .idx), valid while the set lives.
+ */
+size_t pir_packset_bad_count(const pir_packset *ps);
+const char *pir_packset_bad(const pir_packset *ps, size_t i);
+/*
  * A set of the one pack in these buffers, which the caller keeps (for the
  * fuzzer): empty unless they are a sound index and pack. 0, or PIR_ENOMEM.
  */
