@@ -172,6 +172,7 @@ static void repo_free(pir_repo *r)
 	git_repository_free(r->repo);
 	free(r->refname);
 	free(r->path);
+	free(r->gitdir);
 	free(r);
 }
 
@@ -500,6 +501,21 @@ int pir_scan_add_repository(pir_scan *s, const char *path)
 		else
 			err = pir_error_git(gerr, path);
 		goto fail;
+	}
+	/* the same repository by another path (a symlink, its .git, a folder in it): once */
+	if (!(r->gitdir = realpath(git_repository_path(r->repo), NULL)) &&
+	    !(r->gitdir = pir_strdup(git_repository_path(r->repo)))) {
+		err = PIR_ENOMEM;
+		goto fail;
+	}
+	for (size_t i = 0; i < s->nrepos; i++) {
+		if (strcmp(s->repos[i]->gitdir, r->gitdir))
+			continue;
+		err = pir_scan_diag(s, PIR_DIAG_INFO, "same-repository", s->repos[i]->name, NULL, 0,
+				    0, "'%s' is the same repository as '%s'; scanned once", path,
+				    s->repos[i]->path);
+		repo_free(r);
+		return err;
 	}
 	if (!(base = display_name(r->repo)) || !(r->name = unique_name(s, base))) {
 		err = PIR_ENOMEM;

@@ -93,6 +93,7 @@ typedef struct {
 typedef struct pir_repo {
 	struct pir_scan *scan;
 	char *path;
+	char *gitdir; /* the real path of its git folder: one scan per repository */
 	const char *name;
 	git_repository *repo;
 	char *refname;
