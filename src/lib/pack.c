@@ -20,6 +20,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <libdeflate.h>
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,8 +40,14 @@
 /* Largest object or delta this reader inflates; larger ones go to libgit2. */
 #define MAX_OBJECT ((size_t)1 << 30)
 #define CACHE_SLOTS 4096u
-/* Packs mapped at most (the pack number is 16 bits of a position; maps are finite). */
+/*
+ * Packs read here at most (the pack number is 16 bits of a position, and
+ * each index stays mapped); libgit2 reads the others. No file stays open:
+ * a map holds no descriptor.
+ */
 #define MAX_PACKS 1024
+/* Pack data mapped at once, whatever the number of packs: the least recently used goes. */
+#define MAX_MAPPED 64
 /* A delta this large has its result size read from its first bytes alone. */
 #define PEEK_OVER ((size_t)1 << 20)
 #define NIL UINT32_MAX
@@ -49,10 +56,13 @@ typedef struct {
 	const unsigned char *idx, *ids, *off32, *off64, *off64_end;
 	size_t idx_len;
 	uint32_t n;
-	const unsigned char *data; /* the .pack file */
+	const unsigned char *data; /* the .pack file; NULL while not mapped (ps->lock) */
 	size_t len;                /* up to its trailing checksum */
 	size_t map_len;
 	atomic_size_t released;    /* bytes from the start given back to the kernel */
+	char *path;                /* the .pack file, to map it again */
+	unsigned pins;             /* reads under way (ps->lock) */
+	uint64_t used;             /* when last pinned: the LRU order (ps->lock) */
 } pack;
 
 struct pir_packset {
@@ -61,6 +71,9 @@ struct pir_packset {
 	bool borrowed; /* the caller's buffers: neither mapped nor released here */
 	char **bad;    /* "pack-X.pack: why" for each pack that cannot be read */
 	size_t nbad, bad_cap;
+	pthread_mutex_t lock; /* the data maps, their pins and the LRU */
+	size_t mapped, max_mapped;
+	uint64_t tick;
 };
 
 static uint32_t be32(const unsigned char *p)
@@ -158,8 +171,20 @@ static int pack_open(pir_packset *ps, pack *pk, const char *idx_path, const char
 	memset(pk, 0, sizeof(*pk));
 	if ((pk->idx = map_file(idx_path, &pk->idx_len, &err)) &&
 	    (failed = pack_path, pk->data = map_file(pack_path, &pk->map_len, &err)) &&
-	    (rc = pack_check(pk)) == PACK_SOUND)
+	    (rc = pack_check(pk)) == PACK_SOUND) {
+		if (!(pk->path = pir_strdup(pack_path))) {
+			munmap((void *)pk->data, pk->map_len);
+			munmap((void *)pk->idx, pk->idx_len);
+			return PIR_ENOMEM;
+		}
+		if (ps->mapped < ps->max_mapped) {
+			ps->mapped++;
+		} else { /* mapped again when read */
+			munmap((void *)pk->data, pk->map_len);
+			pk->data = NULL;
+		}
 		return 1;
+	}
 	if (pk->data)
 		munmap((void *)pk->data, pk->map_len);
 	if (pk->idx)
@@ -227,6 +252,7 @@ int pir_packset_from_buffers(pir_packset **out, const unsigned char *idx, size_t
 	}
 	ps->cap = 1;
 	ps->borrowed = true;
+	pthread_mutex_init(&ps->lock, NULL);
 	ps->v[0].idx = idx;
 	ps->v[0].idx_len = idx_len;
 	ps->v[0].data = pack_data;
@@ -250,7 +276,7 @@ static int cmp_pack_name(const void *a, const void *b)
 	return strcmp(x->idx, y->idx);
 }
 
-int pir_packset_open(pir_packset **out, const char *pack_dir)
+int pir_packset_open(pir_packset **out, const char *pack_dir, size_t max_mapped)
 {
 	pir_packset *ps;
 	pack_name *names = NULL;
@@ -261,8 +287,11 @@ int pir_packset_open(pir_packset **out, const char *pack_dir)
 
 	if (!(*out = ps = pir_calloc(1, sizeof(*ps))))
 		return PIR_ENOMEM;
+	pthread_mutex_init(&ps->lock, NULL);
+	ps->max_mapped = max_mapped ? max_mapped : MAX_MAPPED;
 	if (!(dir = opendir(pack_dir))) {
-		if (errno == ENOENT || errno == ENOTDIR || add_bad(ps, "objects/pack", strerror(errno)) == 0)
+		if (errno == ENOENT || errno == ENOTDIR ||
+		    add_bad(ps, "objects/pack", strerror(errno)) == 0)
 			return 0;
 		pir_packset_free(ps);
 		*out = NULL;
@@ -320,9 +349,12 @@ void pir_packset_free(pir_packset *ps)
 	if (!ps)
 		return;
 	for (size_t i = 0; i < ps->n && !ps->borrowed; i++) {
-		munmap((void *)ps->v[i].data, ps->v[i].map_len);
+		if (ps->v[i].data)
+			munmap((void *)ps->v[i].data, ps->v[i].map_len);
 		munmap((void *)ps->v[i].idx, ps->v[i].idx_len);
+		free(ps->v[i].path);
 	}
+	pthread_mutex_destroy(&ps->lock);
 	for (size_t i = 0; i < ps->nbad; i++)
 		free(ps->bad[i]);
 	free(ps->bad);
@@ -347,10 +379,91 @@ void pir_packset_release_below(pir_packset *ps, uint64_t pos, size_t margin)
 
 	if (ps->borrowed)
 		return;
+	pthread_mutex_lock(&ps->lock);
 	for (size_t i = 0; i < p && i < ps->n; i++)
-		release_to(&ps->v[i], ps->v[i].map_len);
-	if (p < ps->n && off > margin)
+		if (ps->v[i].data)
+			release_to(&ps->v[i], ps->v[i].map_len);
+	if (p < ps->n && off > margin && ps->v[p].data)
 		release_to(&ps->v[p], (size_t)(off - margin));
+	pthread_mutex_unlock(&ps->lock);
+}
+
+/* Unmap the least recently used pack that no read is using; false when every one is. */
+static bool evict_pack(pir_packset *ps)
+{
+	pack *lru = NULL;
+
+	for (size_t i = 0; i < ps->n; i++) {
+		pack *pk = &ps->v[i];
+		if (pk->data && !pk->pins && (!lru || pk->used < lru->used))
+			lru = pk;
+	}
+	if (!lru)
+		return false;
+	munmap((void *)lru->data, lru->map_len);
+	lru->data = NULL;
+	ps->mapped--;
+	return true;
+}
+
+/* Map a pack's data again: the same file, the pack its index names. */
+static bool remap(pir_packset *ps, pack *pk)
+{
+	size_t len = 0;
+	int err;
+	const unsigned char *data;
+
+	while (ps->mapped >= ps->max_mapped && evict_pack(ps))
+		;
+	if (!(data = map_file(pk->path, &len, &err)))
+		return false;
+	if (len != pk->map_len || memcmp(data, "PACK", 4) || be32(data + 4) != 2 ||
+	    be32(data + 8) != pk->n || memcmp(data + len - ID_LEN, pk->off64_end, ID_LEN)) {
+		munmap((void *)data, len);
+		return false; /* replaced since: libgit2 reads its objects */
+	}
+	pk->data = data;
+	atomic_store(&pk->released, 0);
+	ps->mapped++;
+	return true;
+}
+
+/* Keep pack p's data mapped (mapping it again if need be) until unpin; false when it cannot be. */
+static bool pin(pir_packset *ps, size_t p)
+{
+	pack *pk = &ps->v[p];
+	bool ok = true;
+
+	if (ps->borrowed)
+		return true;
+	pthread_mutex_lock(&ps->lock);
+	if (!pk->data)
+		ok = remap(ps, pk);
+	if (ok) {
+		pk->pins++;
+		pk->used = ++ps->tick;
+	}
+	pthread_mutex_unlock(&ps->lock);
+	return ok;
+}
+
+static void unpin(pir_packset *ps, size_t p)
+{
+	if (ps->borrowed)
+		return;
+	pthread_mutex_lock(&ps->lock);
+	ps->v[p].pins--;
+	pthread_mutex_unlock(&ps->lock);
+}
+
+size_t pir_packset_mapped(pir_packset *ps)
+{
+	size_t n;
+
+	pthread_mutex_lock(&ps->lock);
+	n = ps->mapped;
+	pthread_mutex_unlock(&ps->lock);
+	return n;
 }
 
 size_t pir_packset_count(const pir_packset *ps)
@@ -540,7 +653,7 @@ typedef struct {
 } chain_link;
 
 struct pir_pack_cursor {
-	const pir_packset *ps;
+	pir_packset *ps;
 	struct libdeflate_decompressor *inflater;
 	cache_entry *slots;
 	uint32_t head, tail;
@@ -552,7 +665,7 @@ struct pir_pack_cursor {
 	pir_pack_stats stats;
 };
 
-int pir_pack_cursor_new(pir_pack_cursor **out, const pir_packset *ps, size_t cache_bytes)
+int pir_pack_cursor_new(pir_pack_cursor **out, pir_packset *ps, size_t cache_bytes)
 {
 	pir_pack_cursor *c;
 
@@ -778,23 +891,16 @@ static bool top_delta(pir_pack_cursor *c, const pack *pk, const entry *e, size_t
 	       delta_result_size(c->top, (size_t)e->size, want);
 }
 
-int pir_pack_read(pir_pack_cursor *c, uint64_t pos, size_t max_size, pir_pack_object *obj)
+/* pir_pack_read, its pack's data mapped. */
+static int pack_read(pir_pack_cursor *c, const pack *pk, uint64_t pos, size_t max_size,
+		     pir_pack_object *obj)
 {
 	size_t p = (size_t)(pos >> 48);
-	const pack *pk;
 	uint64_t cur = pos;
 	const unsigned char *base = NULL;
 	unsigned char *owned = NULL, *buf;
 	size_t base_len = 0;
 	int type = 0;
-
-	free(c->result);
-	c->result = NULL;
-	chain_clear(c);
-	memset(obj, 0, sizeof(*obj));
-	if (pos == PIR_PACK_NOPOS || p >= c->ps->n)
-		return 0;
-	pk = &c->ps->v[p];
 
 	/*
 	 * Down the chain to a cached object or a whole one. Deltas are only
@@ -883,4 +989,20 @@ unhandled:
 	free(owned);
 	chain_clear(c);
 	return 0;
+}
+
+int pir_pack_read(pir_pack_cursor *c, uint64_t pos, size_t max_size, pir_pack_object *obj)
+{
+	size_t p = (size_t)(pos >> 48);
+	int rc;
+
+	free(c->result);
+	c->result = NULL;
+	chain_clear(c);
+	memset(obj, 0, sizeof(*obj));
+	if (pos == PIR_PACK_NOPOS || p >= c->ps->n || !pin(c->ps, p))
+		return 0;
+	rc = pack_read(c, &c->ps->v[p], pos, max_size, obj);
+	unpin(c->ps, p);
+	return rc;
 }

@@ -26,9 +26,14 @@ typedef struct pir_pack_cursor pir_pack_cursor;
 /*
  * Map every pack of `pack_dir` (an objects/pack directory) whose index is
  * version 2 and matches its pack. Packs that cannot be mapped are left out:
- * their objects are read through libgit2. 0, or PIR_ENOMEM.
+ * their objects are read through libgit2. No file is kept open; every index
+ * stays mapped, but at most `max_mapped` packs' data (0: a default of 64) at
+ * a time, the least recently read unmapped to map another, whatever the
+ * number of packs. 0, or PIR_ENOMEM.
  */
-int pir_packset_open(pir_packset **out, const char *pack_dir);
+int pir_packset_open(pir_packset **out, const char *pack_dir, size_t max_mapped);
+/* How many packs' data are mapped now (for the tests). */
+size_t pir_packset_mapped(pir_packset *ps);
 void pir_packset_free(pir_packset *ps);
 /*
  * The packs of the folder that cannot be read (an index or pack that cannot
@@ -64,7 +69,7 @@ uint64_t pir_packset_find(const pir_packset *ps, const unsigned char *id);
 void pir_packset_release_below(pir_packset *ps, uint64_t pos, size_t margin);
 
 /* A reader for one thread, with its own inflater and delta base cache of `cache_bytes`. */
-int pir_pack_cursor_new(pir_pack_cursor **out, const pir_packset *ps, size_t cache_bytes);
+int pir_pack_cursor_new(pir_pack_cursor **out, pir_packset *ps, size_t cache_bytes);
 void pir_pack_cursor_free(pir_pack_cursor *c);
 
 typedef struct {
@@ -74,7 +79,8 @@ typedef struct {
 } pir_pack_object;
 
 /*
- * Read the object at `pos`. 1: read into `*obj` (its data valid until the
+ * Read the object at `pos` (its pack mapped again if need be; a pack no
+ * longer the one indexed is left to libgit2). 1: read into `*obj` (its data valid until the
  * next call on this cursor; NULL when larger than `max_size`, whose size is
  * then still given); 0: not handled here (a base in another pack, damaged
  * data, an unknown type, a size that cannot be allocated): the caller reads

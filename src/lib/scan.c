@@ -55,7 +55,7 @@ static void git_acquire(void)
 		/* mapped pack windows count in the resident set; keep them bounded */
 		git_libgit2_opts(GIT_OPT_SET_MWINDOW_SIZE, (size_t)32 << 20);
 		git_libgit2_opts(GIT_OPT_SET_MWINDOW_MAPPED_LIMIT, (size_t)128 << 20);
-		/* and the packs it keeps open: a repository of thousands must not run out of files */
+		/* and the packs it keeps open: thousands of packs must not run out of files */
 		git_libgit2_opts(GIT_OPT_SET_MWINDOW_FILE_LIMIT, pack_file_limit());
 	}
 	pthread_mutex_unlock(&git_init_lock);
@@ -350,13 +350,13 @@ bool pir_repo_unreadable(const pir_repo *r, const git_oid *oid, int gerr, char *
 		snprintf(cause, size, "%s", ge && ge->message ? ge->message : "read error");
 		return true;
 	}
-	if (r->promisor)
-		return false; /* a partial clone: absent until fetched */
 	if (r->packs && pir_packset_find(r->packs, oid->id) != PIR_PACK_NOPOS) {
 		snprintf(cause, size, "its pack lists it, but libgit2 could not read it%s%s",
 			 ge && ge->message ? ": " : "", ge && ge->message ? ge->message : "");
 		return true;
 	}
+	if (r->promisor)
+		return false; /* a partial clone: absent until fetched */
 	if (nbad) { /* it may be in a pack that cannot be read */
 		snprintf(cause, size, "not in the packs that can be read; %s%s",
 			 pir_packset_bad(r->packs, 0), nbad > 1 ? " (and other packs)" : "");
@@ -379,8 +379,8 @@ bool pir_repo_unreadable(const pir_repo *r, const git_oid *oid, int gerr, char *
 	if ((fd = open(loose, O_RDONLY | O_CLOEXEC | O_NONBLOCK)) < 0)
 		snprintf(cause, size, "objects/%.2s/%s: %s", hex, hex + 2, strerror(errno));
 	else
-		snprintf(cause, size, "objects/%.2s/%s is there, but libgit2 could not read it", hex,
-			 hex + 2);
+		snprintf(cause, size, "objects/%.2s/%s is there, but libgit2 could not read it",
+			 hex, hex + 2);
 	if (fd >= 0)
 		close(fd);
 	free(loose);
@@ -676,11 +676,14 @@ static int report_head_skips(pir_repo *r)
 	return err;
 }
 
+/* remote.NAME.promisor = true (matched by hand: libgit2 1.5 leaks a regex's failed matches) */
 static int promisor_remote(const git_config_entry *e, void *payload)
 {
+	size_t n = strlen(e->name);
 	int on = 0;
 
-	if (git_config_parse_bool(&on, e->value) == 0 && on)
+	if (n > 16 && !strncmp(e->name, "remote.", 7) && !strcmp(e->name + n - 9, ".promisor") &&
+	    git_config_parse_bool(&on, e->value) == 0 && on)
 		*(bool *)payload = true;
 	return 0;
 }
@@ -702,11 +705,10 @@ static int open_objects(pir_repo *r)
 	if (git_repository_config_snapshot(&cfg, r->repo) == 0) {
 		if (git_config_get_string(&v, cfg, "extensions.partialclone") == 0 && *v)
 			r->promisor = true;
-		git_config_foreach_match(cfg, "^remote\\..*\\.promisor$", promisor_remote,
-					 &r->promisor);
+		git_config_foreach(cfg, promisor_remote, &r->promisor);
 		git_config_free(cfg);
 	}
-	err = pir_packset_open(&r->packs, dir);
+	err = pir_packset_open(&r->packs, dir, 0);
 	free(dir);
 	return err;
 }
