@@ -177,6 +177,13 @@ def main():
                   (threads, free[0], low[0], low[2]))
             check(low[1] == free[1], "same report under ulimit -n 64 (--threads %s)" % threads)
         check(free[0] == 1 and failing_ids(free[1]) == [ITEM], "the overdue item fails")
+        # far too few files: the same answer, or exit 2 (cannot vouch), never another answer
+        for nofile in (6, 8):
+            for threads in ("1", "2"):
+                low = run(pirscan, repo, "--threads", threads, nofile=nofile)
+                check(low[:2] == free[:2] or (low[0] == 2 and "pirscan: " in low[2]),
+                      "ulimit -n %d (--threads %s): the same answer or exit 2, not %d: %s" %
+                      (nofile, threads, low[0], low[2]))
         table = run(pirscan, repo, nofile=64, fmt="table")
         check(table[0] == 1 and ITEM in table[1], "table under ulimit -n 64 names the item")
 
@@ -211,19 +218,32 @@ def main():
                 st = run(pirscan, copy, user=user, fmt="sarif")
                 check(st[0] == 2 and st[1].startswith("{"), "%s: SARIF written, exit 2" % what)
 
-        # 3. a damaged entry: bytes flipped inside the blob's zlib stream
+        # 3. damaged entries, bytes flipped inside the zlib stream: the action-items blob,
+        # a version of src/f7.c only in history, a tree and a commit in history
         copy = os.path.join(top, "damaged")
         shutil.copytree(repo, copy, symlinks=True)
-        pack = where[items_blob].replace(repo, copy)
-        with open(pack, "r+b") as f:
-            f.seek(20)
-            b = f.read(8)
-            f.seek(20)
-            f.write(bytes(x ^ 0x5a for x in b))
+        old_blob = git(repo, "rev-parse", "HEAD~%d:src/f7.c" % (COMMITS - 8)).decode().strip()
+        old_tree = git(repo, "rev-parse", "HEAD~%d:src" % (COMMITS - 4)).decode().strip()
+        old_commit = git(repo, "rev-parse", "HEAD~%d" % (COMMITS - 3)).decode().strip()
+        for oid in (items_blob, old_blob, old_tree, old_commit):
+            with open(where[oid].replace(repo, copy), "r+b") as f:
+                f.seek(20)
+                b = f.read(8)
+                f.seek(20)
+                f.write(bytes(x ^ 0x5a for x in b))
         status, out, err = run(pirscan, copy)
+        diags = unreadable(out)
         check(status == 2, "damaged entry: exit 2, not %d (%s)" % (status, err))
-        check(any(items_blob in d["message"] for d in unreadable(out)),
-              "damaged entry: an unreadable-object error names the blob: %s" % err)
+        check(not json.loads(out)["check"]["passed"], "damaged entry: JSON check not passed")
+        for oid, kind, path in ((items_blob, "blob", "pm/action-items.yml"),
+                                (old_blob, "blob", "src/f7.c"), (old_tree, "tree", None),
+                                (old_commit, "commit", None)):
+            check(any(d["message"].startswith("%s %s cannot be read" % (kind, oid)) and
+                      (path is None or d["path"] == path) for d in diags),
+                  "damaged entry: an unreadable-object error names %s %s: %s" %
+                  (kind, oid, diags))
+        status, out, err = run(pirscan, copy, fmt="table")
+        check(status == 2 and "CANNOT VOUCH" in out, "damaged entry: the table says so: " + out)
         # scan and report say so too, and exit 2 once their output is written
         status, out, err = run(pirscan, copy, command="scan")
         check(status == 2 and unreadable(out), "damaged entry: scan --format json, exit 2")

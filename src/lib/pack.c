@@ -71,6 +71,8 @@ struct pir_packset {
 	bool borrowed; /* the caller's buffers: neither mapped nor released here */
 	char **bad;    /* "pack-X.pack: why" for each pack that cannot be read */
 	size_t nbad, bad_cap;
+	char **beyond; /* the indexes of the packs beyond MAX_PACKS, libgit2's alone */
+	size_t nbeyond, beyond_cap;
 	pthread_mutex_t lock; /* the data maps, their pins and the LRU */
 	size_t mapped, max_mapped;
 	uint64_t tick;
@@ -224,8 +226,17 @@ static int pack_probe(pir_packset *ps, const char *idx_path, const char *pack_pa
 		close(fi);
 	if (fp >= 0)
 		close(fp);
-	if (!err || err == ENOENT)
+	if (err == ENOENT)
 		return 0;
+	if (!err) {
+		char *copy;
+		if (pir_grow((void **)&ps->beyond, &ps->beyond_cap, ps->nbeyond + 1,
+			     sizeof(*ps->beyond)) < 0 ||
+		    !(copy = pir_strdup(idx_path)))
+			return PIR_ENOMEM;
+		ps->beyond[ps->nbeyond++] = copy;
+		return 0;
+	}
 	return add_bad(ps, err > 0 ? failed : pack_path,
 		       err > 0 ? strerror(err) : "damaged (it does not match its index)");
 }
@@ -358,6 +369,9 @@ void pir_packset_free(pir_packset *ps)
 	for (size_t i = 0; i < ps->nbad; i++)
 		free(ps->bad[i]);
 	free(ps->bad);
+	for (size_t i = 0; i < ps->nbeyond; i++)
+		free(ps->beyond[i]);
+	free(ps->beyond);
 	free(ps->v);
 	free(ps);
 }
@@ -519,6 +533,61 @@ static uint64_t pack_find(const pack *pk, const unsigned char *id)
 			hi = mid;
 	}
 	return PIR_PACK_NOPOS;
+}
+
+/* Does the index at `path` list `id`? 1, 0, or -1 when it cannot be read now (errno). */
+static int index_lists(const char *path, const unsigned char *id)
+{
+	pack pk;
+	int err;
+
+	memset(&pk, 0, sizeof(pk));
+	if (!(pk.idx = map_file(path, &pk.idx_len, &err))) {
+		errno = err;
+		return -1;
+	}
+	/* only the fanout and the ids are read: pack_check's first half */
+	if (pk.idx_len >= 8 + 256 * 4 + 2 * ID_LEN && !memcmp(pk.idx, "\377tOc", 4) &&
+	    be32(pk.idx + 4) == 2) {
+		pk.n = be32(pk.idx + 8 + 255 * 4);
+		pk.ids = pk.idx + 8 + 256 * 4;
+		err = pk.n <= (pk.idx_len - 8 - 256 * 4 - 2 * ID_LEN) / 28;
+		for (int i = 1; err && i < 256; i++)
+			err = be32(pk.idx + 8 + (i - 1) * 4) <= be32(pk.idx + 8 + i * 4);
+		if (err) {
+			uint32_t lo = id[0] ? be32(pk.idx + 8 + (id[0] - 1) * 4) : 0;
+			uint32_t hi = be32(pk.idx + 8 + id[0] * 4);
+			err = 0;
+			while (lo < hi && !err) {
+				uint32_t mid = lo + (hi - lo) / 2;
+				int c = memcmp(pk.ids + (size_t)mid * ID_LEN, id, ID_LEN);
+				if (!c)
+					err = 1;
+				else if (c < 0)
+					lo = mid + 1;
+				else
+					hi = mid;
+			}
+		}
+	} else {
+		err = 0;
+	}
+	munmap((void *)pk.idx, pk.idx_len);
+	return err;
+}
+
+const char *pir_packset_find_beyond(const pir_packset *ps, const unsigned char *id, int *err)
+{
+	*err = 0;
+	for (size_t i = 0; ps && i < ps->nbeyond; i++) {
+		int rc = index_lists(ps->beyond[i], id);
+		if (rc) {
+			*err = rc < 0 ? errno : 0;
+			return strrchr(ps->beyond[i], '/') ? strrchr(ps->beyond[i], '/') + 1
+							   : ps->beyond[i];
+		}
+	}
+	return NULL;
 }
 
 uint64_t pir_packset_find(const pir_packset *ps, const unsigned char *id)

@@ -56,6 +56,13 @@ uint32_t pir_packset_objects(const pir_packset *ps, size_t p);
 const unsigned char *pir_packset_id(const pir_packset *ps, size_t p, uint32_t i);
 /* Position (pack << 48 | offset) of the `i`th object of pack `p`, or PIR_PACK_NOPOS. */
 uint64_t pir_packset_pos(const pir_packset *ps, size_t p, uint32_t i);
+/*
+ * The index (a file name) of a pack beyond those read here, libgit2's alone,
+ * that lists the object with this id, or NULL. With *err set (an errno
+ * value) it is the first index that cannot be read now, which may list it.
+ * It reads the indexes: for the odd object libgit2 could not find.
+ */
+const char *pir_packset_find_beyond(const pir_packset *ps, const unsigned char *id, int *err);
 /* Position of the object with this 20-byte id in any pack, or PIR_PACK_NOPOS. */
 uint64_t pir_packset_find(const pir_packset *ps, const unsigned char *id);
 

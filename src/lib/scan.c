@@ -342,9 +342,10 @@ bool pir_repo_unreadable(const pir_repo *r, const git_oid *oid, int gerr, char *
 {
 	const git_error *ge = git_error_last();
 	char hex[GIT_OID_HEXSZ + 1], *loose;
+	const char *where;
 	struct stat st;
 	size_t nbad = pir_packset_bad_count(r->packs);
-	int fd;
+	int fd, e;
 
 	if (gerr != GIT_ENOTFOUND) {
 		snprintf(cause, size, "%s", ge && ge->message ? ge->message : "read error");
@@ -353,6 +354,14 @@ bool pir_repo_unreadable(const pir_repo *r, const git_oid *oid, int gerr, char *
 	if (r->packs && pir_packset_find(r->packs, oid->id) != PIR_PACK_NOPOS) {
 		snprintf(cause, size, "its pack lists it, but libgit2 could not read it%s%s",
 			 ge && ge->message ? ": " : "", ge && ge->message ? ge->message : "");
+		return true;
+	}
+	if ((where = pir_packset_find_beyond(r->packs, oid->id, &e))) {
+		if (e)
+			snprintf(cause, size, "%s cannot be read: %s", where, strerror(e));
+		else
+			snprintf(cause, size, "%s lists it, but libgit2 could not read it%s%s", where,
+				 ge && ge->message ? ": " : "", ge && ge->message ? ge->message : "");
 		return true;
 	}
 	if (r->promisor)
@@ -369,7 +378,7 @@ bool pir_repo_unreadable(const pir_repo *r, const git_oid *oid, int gerr, char *
 		return true;
 	}
 	if (stat(loose, &st) < 0) {
-		int e = errno;
+		e = errno;
 		free(loose);
 		if (e == ENOENT || e == ENOTDIR)
 			return false; /* nowhere: absent */
