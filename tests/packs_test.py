@@ -275,7 +275,30 @@ def main():
         check(any(d["code"] == "missing-object" and d["level"] == "warning"
                   for d in doc["diagnostics"]), "absent blob: a missing-object warning")
 
-        # 6. a partial clone (blobs left on the server): absent, warnings, the gate runs
+        # 6. a loose object that cannot be opened (its file chmod 000)
+        loose = os.path.join(top, "loose")
+        git(top, "init", "-q", "-b", "main", loose)
+        os.makedirs(os.path.join(loose, "pm"))
+        with open(os.path.join(loose, "pm", "action-items.yml"), "wb") as f:
+            f.write(git(repo, "cat-file", "blob", items_blob))
+        git(loose, "add", "-A")
+        git(loose, "-c", "user.name=Pat", "-c", "user.email=pat@example.com", "commit", "-q",
+            "-m", "items")
+        obj = os.path.join(loose, ".git", "objects", items_blob[:2], items_blob[2:])
+        user = None
+        if os.geteuid() == 0:
+            user = "nobody"
+            uid = pwd.getpwnam(user)
+            for d, dirs, files in os.walk(loose):
+                for n in dirs + files:
+                    os.lchown(os.path.join(d, n), uid.pw_uid, uid.pw_gid)
+            os.lchown(loose, uid.pw_uid, uid.pw_gid)
+        os.chmod(obj, 0)
+        status, out, err = run(pirscan, loose, user=user)
+        check(status == 2 and any(items_blob in d["message"] for d in unreadable(out)),
+              "unreadable loose object: exit 2 and an error naming it (%d, %s)" % (status, err))
+
+        # 7. a partial clone (blobs left on the server): absent, warnings, the gate runs
         git(repo, "config", "uploadpack.allowfilter", "true")
         clone = os.path.join(top, "partial")
         git(top, "clone", "-q", "--no-checkout", "--filter=blob:none", "file://" + repo, clone)
