@@ -24,7 +24,7 @@ static void put32(unsigned char *p, uint32_t v)
 	p[3] = (unsigned char)v;
 }
 
-static void read_all(const pir_packset *ps, uint32_t n, size_t cache)
+static void read_all(pir_packset *ps, uint32_t n, size_t cache)
 {
 	pir_pack_cursor *c = NULL;
 	unsigned char id[20] = {0};

@@ -65,6 +65,13 @@ PIR_EXTERN(size_t) pir_check_tally(const pir_check *check, pir_verdict v);
 /** True when any item fails: the gate's exit status is 1. */
 PIR_EXTERN(bool) pir_check_failed(const pir_check *check);
 
+/**
+ * True when the scan could not read some of what it was asked to judge
+ * (pir_scan_unreadable_count): the gate cannot vouch, and its exit status
+ * is 2 whatever the verdicts, after its report is written.
+ */
+PIR_EXTERN(bool) pir_check_cannot_vouch(const pir_check *check);
+
 /** Name of a PIR_WHY_* bit or reason bit ("due-soon", "overdue", ...). */
 PIR_EXTERN(const char *) pir_check_why_name(unsigned bit);
 

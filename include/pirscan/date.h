@@ -27,7 +27,11 @@ PIR_EXTERN(void) pir_date_format(char out[11], pir_date date);
 /** Today's date in UTC. */
 PIR_EXTERN(pir_date) pir_date_today(void);
 
-/** The UTC date of a Unix timestamp (seconds since the epoch). */
+/**
+ * The UTC date of a Unix timestamp (seconds since the epoch), or
+ * PIR_DATE_NONE when it falls outside the years 1000 to 9999, the dates
+ * pirscan reads and writes (a commit time such as -2^63 has no date).
+ */
 PIR_EXTERN(pir_date) pir_date_from_time(int64_t seconds);
 
 /** Days from (year, month, day); no validation. */

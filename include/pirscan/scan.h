@@ -248,6 +248,13 @@ PIR_EXTERN(size_t) pir_scan_item_count(const pir_scan *scan);
 PIR_EXTERN(const pir_item *) pir_scan_item(const pir_scan *scan, size_t i);
 
 PIR_EXTERN(size_t) pir_scan_diagnostic_count(const pir_scan *scan);
+/**
+ * Number of `unreadable-object` errors: objects that are (or may be) in a
+ * repository but could not be read. What they hold is unknown, so the
+ * scan's answer cannot be vouched for. Absent objects (`missing-object`)
+ * do not count.
+ */
+PIR_EXTERN(size_t) pir_scan_unreadable_count(const pir_scan *scan);
 PIR_EXTERN(const pir_diagnostic *) pir_scan_diagnostic(const pir_scan *scan, size_t i);
 
 PIR_EXTERN(size_t) pir_scan_repository_count(const pir_scan *scan);

@@ -66,6 +66,12 @@ int cli_run_scan_prepare(cli_scan_args *a);
 /* Run the scan described by `a` (preparing it first if needed); prints diagnostics and progress. */
 int cli_run_scan(pir_scan **out, cli_scan_args *a);
 void cli_scan_args_dispose(cli_scan_args *a);
+/*
+ * The exit status after the output is written: CLI_EXIT_FATAL, with a
+ * message, when an object could not be read (nothing can be vouched for);
+ * otherwise `ret`.
+ */
+int cli_vouch(const pir_scan *scan, int ret);
 bool cli_use_color(int mode);
 unsigned cli_term_width(void);
 /* Match "--name" or "--name=VALUE"; *value gets the value (maybe the next argument). */

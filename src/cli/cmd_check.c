@@ -1,5 +1,8 @@
 /* SPDX-License-Identifier: MIT */
-/* pirscan check: the CI gate. Exit 1 when an item fails, 0 otherwise, 2 on errors. */
+/*
+ * pirscan check: the CI gate. Exit 1 when an item fails, 0 otherwise, 2 on
+ * errors and when an object could not be read (it cannot vouch).
+ */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -213,6 +216,8 @@ int cmd_check(int argc, char **argv)
 	if (format == PIR_CHECK_FORMAT_GITHUB && (ret = write_step_summary(check)) != CLI_EXIT_OK)
 		goto done;
 	ret = pir_check_failed(check) ? CLI_EXIT_FINDINGS : CLI_EXIT_OK;
+	if (pir_check_cannot_vouch(check))
+		ret = cli_vouch(scan, ret);
 done:
 	pir_buf_dispose(&out);
 	pir_check_free(check);

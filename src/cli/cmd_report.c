@@ -650,7 +650,7 @@ int cmd_report(int argc, char **argv)
 		if ((err = pir_report_write(&out, report, SIZE_MAX, format)) < 0)
 			cli_fail(err, NULL);
 		else
-			ret = cli_write(&out);
+			ret = cli_vouch(scan, cli_write(&out));
 		goto done;
 	}
 	if ((ret = emit_email(&r, report, &smtp, a.quiet, &t)) != CLI_EXIT_OK)
@@ -676,7 +676,7 @@ int cmd_report(int argc, char **argv)
 		      "included: for a relay on this host or a test server only; otherwise use "
 		      "smtps:// or a server with STARTTLS\n",
 		      stderr);
-	ret = t.failed.len ? CLI_EXIT_FINDINGS : CLI_EXIT_OK;
+	ret = cli_vouch(scan, t.failed.len ? CLI_EXIT_FINDINGS : CLI_EXIT_OK);
 done:
 	free(t.failed.s);
 	free(t.skipped.s);

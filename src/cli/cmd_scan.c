@@ -98,7 +98,7 @@ int cmd_scan(int argc, char **argv)
 		fo.hint = next_hint(scan, &fo);
 		err = pir_format_table(&out, scan, &fo);
 	}
-	ret = err < 0 ? cli_fail(err, NULL) : cli_write(&out);
+	ret = err < 0 ? cli_fail(err, NULL) : cli_vouch(scan, cli_write(&out));
 done:
 	pir_buf_dispose(&out);
 	pir_scan_free(scan);

@@ -660,6 +660,18 @@ static int check_paths(const cli_scan_args *a)
 	return 0;
 }
 
+int cli_vouch(const pir_scan *scan, int ret)
+{
+	size_t n = pir_scan_unreadable_count(scan);
+
+	if (!n || (ret != CLI_EXIT_OK && ret != CLI_EXIT_FINDINGS))
+		return ret;
+	cli_error("%zu object%s could not be read (unreadable-object); the result cannot be "
+		  "vouched for",
+		  n, n == 1 ? "" : "s");
+	return CLI_EXIT_FATAL;
+}
+
 int cli_run_scan_prepare(cli_scan_args *a)
 {
 	if (a->prepared)

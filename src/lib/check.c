@@ -317,6 +317,11 @@ bool pir_check_failed(const pir_check *c)
 	return c->tally[PIR_VERDICT_FAIL] != 0;
 }
 
+bool pir_check_cannot_vouch(const pir_check *c)
+{
+	return pir_scan_unreadable_count(c->scan) != 0;
+}
+
 int pir_check_format_parse(pir_check_format *out, const char *name)
 {
 	static const struct {

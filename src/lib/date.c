@@ -102,6 +102,9 @@ pir_date pir_date_from_time(int64_t seconds)
 
 	if (seconds < 0 && seconds % 86400 != 0)
 		days--;
+	/* a commit may claim any time at all (-2^63, year 300000): no such date */
+	if (days < pir_date_from_civil(1000, 1, 1) || days > pir_date_from_civil(9999, 12, 31))
+		return PIR_DATE_NONE;
 	return (pir_date)days;
 }
 

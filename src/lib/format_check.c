@@ -356,7 +356,10 @@ static void summary_line(out_t *o, const pir_check *c)
 
 	putf(o, "pirscan check: %s: %zu failing, %zu warning%s, %zu snoozed, %zu passed "
 		"(as of %s UTC; fail-on ",
-	     pir_check_failed(c) ? "FAILED" : "passed", pir_check_tally(c, PIR_VERDICT_FAIL),
+	     pir_check_failed(c)	       ? "FAILED"
+	     : pir_check_cannot_vouch(c) ? "CANNOT VOUCH (objects could not be read)"
+					 : "passed",
+	     pir_check_tally(c, PIR_VERDICT_FAIL),
 	     pir_check_tally(c, PIR_VERDICT_WARN), pir_check_tally(c, PIR_VERDICT_WARN) == 1 ? "" : "s",
 	     pir_check_tally(c, PIR_VERDICT_SNOOZED), pir_check_tally(c, PIR_VERDICT_PASS),
 	     date_str(d, pir_scan_as_of(pir_check_scan(c))));
@@ -440,7 +443,7 @@ static int json_check_member(pir_buf *b, void *payload)
 	size_t n = 0;
 
 	put(&o, ",\n  \"check\": {\n    \"passed\": ");
-	put(&o, pir_check_failed(c) ? "false" : "true");
+	put(&o, pir_check_failed(c) || pir_check_cannot_vouch(c) ? "false" : "true");
 	put(&o, ",\n    \"policy\": {\"fail_on\": ");
 	json_str(&o, opts->fail_on);
 	putf(&o, ", \"grace\": %d, \"warn_within\": %d, \"max_slips\": %d, \"fail_on_reasons\": [",
@@ -879,7 +882,10 @@ static void write_markdown(out_t *o, const pir_check *c)
 	char d[11];
 	bool any = false;
 
-	putf(o, "## pirscan check: %s\n\n", pir_check_failed(c) ? "failed" : "passed");
+	putf(o, "## pirscan check: %s\n\n",
+	     pir_check_failed(c)	       ? "failed"
+	     : pir_check_cannot_vouch(c) ? "cannot vouch (objects could not be read)"
+					 : "passed");
 	putf(o, "%zu failing, %zu warning%s, %zu snoozed, %zu passed, as of %s (UTC); fails on "
 		"overdue items at ",
 	     pir_check_tally(c, PIR_VERDICT_FAIL), pir_check_tally(c, PIR_VERDICT_WARN),

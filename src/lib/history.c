@@ -114,12 +114,7 @@ static int walk_commits(pir_repo *r, const git_oid *tips, size_t ntips)
 		if (pir_oidmap_get(&r->commit_map, &oid) != PIR_MAP_NONE)
 			continue;
 		if ((gerr = git_commit_lookup(&commit, r->repo, &oid)) < 0) {
-			char hex[GIT_OID_HEXSZ + 1];
-			git_oid_tostr(hex, sizeof(hex), &oid);
-			err = pir_scan_diag(r->scan, PIR_DIAG_WARNING, "missing-object", r->name,
-					    NULL, 0, 0,
-					    "commit %s cannot be read; history behind it is skipped",
-					    hex);
+			err = pir_repo_missing(r, &oid, "commit", NULL, gerr);
 			/* remember it so that other children do not report it again */
 			if (!err)
 				err = pir_oidmap_put(&r->commit_map, &oid, PIR_MAP_NONE - 1, NULL);
@@ -218,10 +213,12 @@ static bool is_blob_mode(git_filemode_t mode)
 
 static int lookup_tree(differ *d, git_tree **out, const git_oid *oid)
 {
+	int gerr;
+
 	*out = NULL;
-	if (git_tree_lookup(out, d->repo, oid) == 0)
+	if ((gerr = git_tree_lookup(out, d->repo, oid)) == 0)
 		return 0;
-	return pir_repo_missing(d->r, oid, "tree", d->path.size ? d->path.ptr : NULL);
+	return pir_repo_missing(d->r, oid, "tree", d->path.size ? d->path.ptr : NULL, gerr);
 }
 
 static int add_change(differ *d, const git_tree_entry *ea, const git_tree_entry *eb)
@@ -689,26 +686,17 @@ static int cmp_pos(const void *a, const void *b, void *arg)
 /* r->scan_order: blob indices in pack order; loose and unknown objects last. */
 static int order_blobs(pir_repo *r)
 {
-	char *dir_path = pir_sprintf("%sobjects/pack", git_repository_commondir(r->repo));
-	int err = 0;
-
-	if (!dir_path || !(r->blob_pos = pir_malloc((r->nblobs + 1) * sizeof(*r->blob_pos))) ||
-	    !(r->scan_order = pir_malloc((r->nblobs + 1) * sizeof(uint32_t)))) {
-		err = PIR_ENOMEM;
-		goto done;
-	}
+	if (!(r->blob_pos = pir_malloc((r->nblobs + 1) * sizeof(*r->blob_pos))) ||
+	    !(r->scan_order = pir_malloc((r->nblobs + 1) * sizeof(uint32_t))))
+		return PIR_ENOMEM;
 	for (size_t i = 0; i < r->nblobs; i++) {
 		r->blob_pos[i] = PIR_PACK_NOPOS;
 		r->scan_order[i] = (uint32_t)i;
 	}
-	if ((err = pir_packset_open(&r->packs, dir_path)) < 0)
-		goto done;
 	pack_positions(r);
 	if (r->nblobs)
 		qsort_r(r->scan_order, r->nblobs, sizeof(uint32_t), cmp_pos, r->blob_pos);
-done:
-	free(dir_path);
-	return err;
+	return 0;
 }
 
 typedef struct {
@@ -716,6 +704,24 @@ typedef struct {
 	pir_pack_cursor *cursor;
 	pir_marker_scratch *scratch;
 } blob_reader;
+
+/* The blob is there but cannot be read: unknown content, reported with its path later. */
+static int unreadable(pir_blob *b, const char *cause)
+{
+	b->flags |= PIR_BLOB_MISSING | PIR_BLOB_UNREADABLE;
+	return (b->cause = pir_strdup(cause)) ? 0 : PIR_ENOMEM;
+}
+
+/* libgit2 could not read it: absent (a partial clone's) or unreadable. */
+static int read_failed(pir_repo *r, pir_blob *b, int gerr)
+{
+	char cause[512];
+
+	if (pir_repo_unreadable(r, &b->oid, gerr, cause, sizeof(cause)))
+		return unreadable(b, cause);
+	b->flags |= PIR_BLOB_MISSING;
+	return 0;
+}
 
 /*
  * The blob's content, from the pack directly or else through libgit2. 0 with
@@ -727,6 +733,7 @@ static int read_blob(pir_repo *r, blob_reader *br, size_t bi, const char **data,
 	pir_blob *b = &r->blobs[bi];
 	size_t max = r->scan->opts.max_blob_size;
 	git_object_t type;
+	int gerr;
 
 	*data = NULL;
 	if (br->cursor) {
@@ -734,10 +741,8 @@ static int read_blob(pir_repo *r, blob_reader *br, size_t bi, const char **data,
 		int rc = pir_pack_read(br->cursor, r->blob_pos[bi], max, &po);
 		if (rc < 0)
 			return rc;
-		if (rc == 2) {
-			b->flags |= PIR_BLOB_MISSING;
-			return 0;
-		}
+		if (rc == 2)
+			return unreadable(b, "its delta chain comes back on itself");
 		if (rc == 1 && (!po.data || po.type == PIR_OBJ_BLOB)) {
 			b->size = po.size;
 			if (!po.data)
@@ -747,19 +752,15 @@ static int read_blob(pir_repo *r, blob_reader *br, size_t bi, const char **data,
 			return 0;
 		}
 	}
-	if (git_odb_read_header(len, &type, br->odb, &b->oid) < 0) {
-		b->flags |= PIR_BLOB_MISSING;
-		return 0;
-	}
+	if ((gerr = git_odb_read_header(len, &type, br->odb, &b->oid)) < 0)
+		return read_failed(r, b, gerr);
 	b->size = *len;
 	if (*len > max) {
 		b->flags |= PIR_BLOB_TOOBIG;
 		return 0;
 	}
-	if (git_odb_read(obj, br->odb, &b->oid) < 0) {
-		b->flags |= PIR_BLOB_MISSING;
-		return 0;
-	}
+	if ((gerr = git_odb_read(obj, br->odb, &b->oid)) < 0)
+		return read_failed(r, b, gerr);
 	*data = git_odb_object_data(*obj);
 	*len = git_odb_object_size(*obj);
 	return 0;

@@ -578,8 +578,10 @@ static int build_item(pir_scan *s, linker *l, pir_item *it, raw_loc **locs, size
 		it->closed_at = it->resolved;
 	if (!it->closed && !PIR_COMMIT_REF_SET(&it->resolved)) /* reopened, or never closed */
 		it->closed_at = no_commit;
-	if (PIR_COMMIT_REF_SET(&it->introduced)) {
-		pir_date end = PIR_COMMIT_REF_SET(&it->resolved) ? it->resolved.date : s->as_of;
+	/* an absurd commit time has no date (pir_date_from_time), so no age either */
+	pir_date end = PIR_COMMIT_REF_SET(&it->resolved) ? it->resolved.date : s->as_of;
+	if (PIR_COMMIT_REF_SET(&it->introduced) && it->introduced.date != PIR_DATE_NONE &&
+	    end != PIR_DATE_NONE) {
 		it->has_age = true;
 		it->age_days = end - it->introduced.date;
 		if (it->age_days < 0)

@@ -17,8 +17,10 @@
  * read the object (and report it).
  */
 #include <dirent.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <libdeflate.h>
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,8 +40,14 @@
 /* Largest object or delta this reader inflates; larger ones go to libgit2. */
 #define MAX_OBJECT ((size_t)1 << 30)
 #define CACHE_SLOTS 4096u
-/* Packs mapped at most (the pack number is 16 bits of a position; maps are finite). */
+/*
+ * Packs read here at most (the pack number is 16 bits of a position, and
+ * each index stays mapped); libgit2 reads the others. No file stays open:
+ * a map holds no descriptor.
+ */
 #define MAX_PACKS 1024
+/* Pack data mapped at once, whatever the number of packs: the least recently used goes. */
+#define MAX_MAPPED 64
 /* A delta this large has its result size read from its first bytes alone. */
 #define PEEK_OVER ((size_t)1 << 20)
 #define NIL UINT32_MAX
@@ -48,16 +56,26 @@ typedef struct {
 	const unsigned char *idx, *ids, *off32, *off64, *off64_end;
 	size_t idx_len;
 	uint32_t n;
-	const unsigned char *data; /* the .pack file */
+	const unsigned char *data; /* the .pack file; NULL while not mapped (ps->lock) */
 	size_t len;                /* up to its trailing checksum */
 	size_t map_len;
 	atomic_size_t released;    /* bytes from the start given back to the kernel */
+	char *path;                /* the .pack file, to map it again */
+	unsigned pins;             /* reads under way (ps->lock) */
+	uint64_t used;             /* when last pinned: the LRU order (ps->lock) */
 } pack;
 
 struct pir_packset {
 	pack *v;
 	size_t n, cap;
 	bool borrowed; /* the caller's buffers: neither mapped nor released here */
+	char **bad;    /* "pack-X.pack: why" for each pack that cannot be read */
+	size_t nbad, bad_cap;
+	char **beyond; /* the indexes of the packs beyond MAX_PACKS, libgit2's alone */
+	size_t nbeyond, beyond_cap;
+	pthread_mutex_t lock; /* the data maps, their pins and the LRU */
+	size_t mapped, max_mapped;
+	uint64_t tick;
 };
 
 static uint32_t be32(const unsigned char *p)
@@ -65,68 +83,172 @@ static uint32_t be32(const unsigned char *p)
 	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
 }
 
-static const unsigned char *map_file(const char *path, size_t *len)
+/* Map a whole file and close it (a map holds no descriptor); NULL with *err an errno value. */
+static const unsigned char *map_file(const char *path, size_t *len, int *err)
 {
 	/* O_NONBLOCK: a FIFO in place of a pack must not hang the scan */
 	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	struct stat st;
 	void *map = MAP_FAILED;
 
-	if (fd < 0)
+	*err = 0;
+	if (fd < 0) {
+		*err = errno;
 		return NULL;
-	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0 &&
-	    (uint64_t)st.st_size <= SIZE_MAX) {
+	}
+	if (fstat(fd, &st) < 0) {
+		*err = errno;
+	} else if (!S_ISREG(st.st_mode) || st.st_size <= 0 || (uint64_t)st.st_size > SIZE_MAX) {
+		*err = S_ISREG(st.st_mode) ? EINVAL : EISDIR;
+	} else {
 		*len = (size_t)st.st_size;
-		map = mmap(NULL, *len, PROT_READ, MAP_PRIVATE, fd, 0);
+		if ((map = mmap(NULL, *len, PROT_READ, MAP_PRIVATE, fd, 0)) == MAP_FAILED)
+			*err = errno;
 	}
 	close(fd);
 	return map == MAP_FAILED ? NULL : map;
 }
 
+/* What pack_check found: a pack to read, one for libgit2 alone, or a damaged one. */
+enum { PACK_SOUND, PACK_OTHER_VERSION, PACK_DAMAGED };
+
 /* Are pk's index and pack (idx, idx_len, data, map_len) sound, and do they agree? Fills the rest. */
-static bool pack_check(pack *pk)
+static int pack_check(pack *pk)
 {
 	const unsigned char *fan = pk->idx + 8;
 	size_t rest;
 
-	if (pk->idx_len < 8 + 256 * 4 + 2 * ID_LEN || memcmp(pk->idx, "\377tOc", 4) ||
-	    be32(pk->idx + 4) != 2)
-		return false;
+	/* a version 1 index has no magic; libgit2 reads it */
+	if (pk->idx_len >= 8 && (memcmp(pk->idx, "\377tOc", 4) || be32(pk->idx + 4) != 2))
+		return PACK_OTHER_VERSION;
+	if (pk->idx_len < 8 + 256 * 4 + 2 * ID_LEN)
+		return PACK_DAMAGED;
 	for (int i = 1; i < 256; i++)
 		if (be32(fan + (i - 1) * 4) > be32(fan + i * 4))
-			return false;
+			return PACK_DAMAGED;
 	pk->n = be32(fan + 255 * 4);
 	rest = pk->idx_len - 8 - 256 * 4 - 2 * ID_LEN;
 	if (pk->n > rest / 28)
-		return false;
+		return PACK_DAMAGED;
 	pk->ids = fan + 256 * 4;
 	pk->off32 = pk->ids + (size_t)pk->n * (ID_LEN + 4);
 	pk->off64 = pk->off32 + (size_t)pk->n * 4;
 	pk->off64_end = pk->idx + pk->idx_len - 2 * ID_LEN;
+	if (pk->map_len >= 12 && !memcmp(pk->data, "PACK", 4) && be32(pk->data + 4) == 3)
+		return PACK_OTHER_VERSION;
 	/* the pack this index describes: same count, same checksum */
 	if (pk->map_len < 12 + ID_LEN || memcmp(pk->data, "PACK", 4) ||
 	    be32(pk->data + 4) != 2 || be32(pk->data + 8) != pk->n ||
 	    memcmp(pk->data + pk->map_len - ID_LEN, pk->off64_end, ID_LEN))
-		return false;
+		return PACK_DAMAGED;
 	pk->len = pk->map_len - ID_LEN;
 	atomic_init(&pk->released, 0);
-	return true;
+	return PACK_SOUND;
 }
 
-/* Map one index and its pack; false (and nothing mapped) unless both are sound and agree. */
-static bool pack_open(pack *pk, const char *idx_path, const char *pack_path)
+/* Note that a pack cannot be read, and why: libgit2 cannot read it either. */
+static int add_bad(pir_packset *ps, const char *path, const char *why)
 {
+	const char *base = strrchr(path, '/');
+	char *msg;
+
+	if (pir_grow((void **)&ps->bad, &ps->bad_cap, ps->nbad + 1, sizeof(*ps->bad)) < 0 ||
+	    !(msg = pir_sprintf("%s: %s", base ? base + 1 : path, why)))
+		return PIR_ENOMEM;
+	ps->bad[ps->nbad++] = msg;
+	return 0;
+}
+
+/*
+ * Map one index and its pack. 1 when both are sound and agree; 0 (nothing
+ * mapped) when not, with a pack that cannot be opened or is damaged noted
+ * in ps->bad (a missing one is not: git ignores an index without its pack);
+ * PIR_ENOMEM.
+ */
+static int pack_open(pir_packset *ps, pack *pk, const char *idx_path, const char *pack_path)
+{
+	int err = 0, rc = PACK_DAMAGED;
+	const char *failed = idx_path;
+
 	memset(pk, 0, sizeof(*pk));
-	if (!(pk->idx = map_file(idx_path, &pk->idx_len)))
-		return false;
-	pk->data = map_file(pack_path, &pk->map_len);
-	if (pk->data && pack_check(pk))
-		return true;
+	if ((pk->idx = map_file(idx_path, &pk->idx_len, &err)) &&
+	    (failed = pack_path, pk->data = map_file(pack_path, &pk->map_len, &err)) &&
+	    (rc = pack_check(pk)) == PACK_SOUND) {
+		if (!(pk->path = pir_strdup(pack_path))) {
+			munmap((void *)pk->data, pk->map_len);
+			munmap((void *)pk->idx, pk->idx_len);
+			return PIR_ENOMEM;
+		}
+		if (ps->mapped < ps->max_mapped) {
+			ps->mapped++;
+		} else { /* mapped again when read */
+			munmap((void *)pk->data, pk->map_len);
+			pk->data = NULL;
+		}
+		return 1;
+	}
 	if (pk->data)
 		munmap((void *)pk->data, pk->map_len);
-	munmap((void *)pk->idx, pk->idx_len);
+	if (pk->idx)
+		munmap((void *)pk->idx, pk->idx_len);
 	memset(pk, 0, sizeof(*pk));
-	return false;
+	if (err == ENOENT || (!err && rc == PACK_OTHER_VERSION))
+		return 0;
+	return add_bad(ps, err ? failed : pack_path,
+		       err ? strerror(err) : "damaged (it does not match its index)");
+}
+
+/*
+ * A pack beyond those mapped, read by libgit2 alone: can both its files be
+ * opened, and does the pack end with the checksum its index names? 0 or
+ * PIR_ENOMEM; a pack that fails is noted in ps->bad.
+ */
+static int pack_probe(pir_packset *ps, const char *idx_path, const char *pack_path)
+{
+	unsigned char a[ID_LEN], b[ID_LEN];
+	int fi = open(idx_path, O_RDONLY | O_CLOEXEC | O_NONBLOCK), fp = -1, err = 0;
+	const char *failed = idx_path;
+	struct stat si, sp;
+
+	if (fi >= 0) {
+		failed = pack_path;
+		fp = open(pack_path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	}
+	if (fi < 0 || fp < 0)
+		err = errno;
+	if (!err && (fstat(fi, &si) < 0 || fstat(fp, &sp) < 0))
+		err = errno;
+	if (!err && (si.st_size < 2 * ID_LEN || sp.st_size < 12 + ID_LEN ||
+		     pread(fi, a, ID_LEN, si.st_size - 2 * ID_LEN) != ID_LEN ||
+		     pread(fp, b, ID_LEN, sp.st_size - ID_LEN) != ID_LEN || memcmp(a, b, ID_LEN)))
+		err = -1;
+	if (fi >= 0)
+		close(fi);
+	if (fp >= 0)
+		close(fp);
+	if (err == ENOENT)
+		return 0;
+	if (!err) {
+		char *copy;
+		if (pir_grow((void **)&ps->beyond, &ps->beyond_cap, ps->nbeyond + 1,
+			     sizeof(*ps->beyond)) < 0 ||
+		    !(copy = pir_strdup(idx_path)))
+			return PIR_ENOMEM;
+		ps->beyond[ps->nbeyond++] = copy;
+		return 0;
+	}
+	return add_bad(ps, err > 0 ? failed : pack_path,
+		       err > 0 ? strerror(err) : "damaged (it does not match its index)");
+}
+
+size_t pir_packset_bad_count(const pir_packset *ps)
+{
+	return ps ? ps->nbad : 0;
+}
+
+const char *pir_packset_bad(const pir_packset *ps, size_t i)
+{
+	return ps && i < ps->nbad ? ps->bad[i] : NULL;
 }
 
 int pir_packset_from_buffers(pir_packset **out, const unsigned char *idx, size_t idx_len,
@@ -141,11 +263,12 @@ int pir_packset_from_buffers(pir_packset **out, const unsigned char *idx, size_t
 	}
 	ps->cap = 1;
 	ps->borrowed = true;
+	pthread_mutex_init(&ps->lock, NULL);
 	ps->v[0].idx = idx;
 	ps->v[0].idx_len = idx_len;
 	ps->v[0].data = pack_data;
 	ps->v[0].map_len = pack_len;
-	if (pack_check(&ps->v[0]))
+	if (pack_check(&ps->v[0]) == PACK_SOUND)
 		ps->n = 1;
 	return 0;
 }
@@ -164,7 +287,7 @@ static int cmp_pack_name(const void *a, const void *b)
 	return strcmp(x->idx, y->idx);
 }
 
-int pir_packset_open(pir_packset **out, const char *pack_dir)
+int pir_packset_open(pir_packset **out, const char *pack_dir, size_t max_mapped)
 {
 	pir_packset *ps;
 	pack_name *names = NULL;
@@ -175,8 +298,16 @@ int pir_packset_open(pir_packset **out, const char *pack_dir)
 
 	if (!(*out = ps = pir_calloc(1, sizeof(*ps))))
 		return PIR_ENOMEM;
-	if (!(dir = opendir(pack_dir)))
-		return 0;
+	pthread_mutex_init(&ps->lock, NULL);
+	ps->max_mapped = max_mapped ? max_mapped : MAX_MAPPED;
+	if (!(dir = opendir(pack_dir))) {
+		if (errno == ENOENT || errno == ENOTDIR ||
+		    add_bad(ps, "objects/pack", strerror(errno)) == 0)
+			return 0;
+		pir_packset_free(ps);
+		*out = NULL;
+		return PIR_ENOMEM;
+	}
 	while (!err && (de = readdir(dir))) {
 		size_t nl = strlen(de->d_name);
 		struct stat st;
@@ -201,11 +332,16 @@ int pir_packset_open(pir_packset **out, const char *pack_dir)
 	if (nnames)
 		qsort(names, nnames, sizeof(*names), cmp_pack_name);
 	/* each pack is two maps; beyond MAX_PACKS, libgit2 reads the oldest */
-	for (size_t i = 0; !err && i < nnames && ps->n < MAX_PACKS; i++) {
-		if (pir_grow((void **)&ps->v, &ps->cap, ps->n + 1, sizeof(*ps->v)) < 0)
+	for (size_t i = 0; !err && i < nnames; i++) {
+		int rc;
+		if (ps->n >= MAX_PACKS)
+			err = pack_probe(ps, names[i].idx, names[i].pack);
+		else if (pir_grow((void **)&ps->v, &ps->cap, ps->n + 1, sizeof(*ps->v)) < 0)
 			err = PIR_ENOMEM;
-		else if (pack_open(&ps->v[ps->n], names[i].idx, names[i].pack))
-			ps->n++;
+		else if ((rc = pack_open(ps, &ps->v[ps->n], names[i].idx, names[i].pack)) < 0)
+			err = rc;
+		else
+			ps->n += (size_t)rc;
 	}
 	for (size_t i = 0; i < nnames; i++) {
 		free(names[i].idx);
@@ -224,9 +360,18 @@ void pir_packset_free(pir_packset *ps)
 	if (!ps)
 		return;
 	for (size_t i = 0; i < ps->n && !ps->borrowed; i++) {
-		munmap((void *)ps->v[i].data, ps->v[i].map_len);
+		if (ps->v[i].data)
+			munmap((void *)ps->v[i].data, ps->v[i].map_len);
 		munmap((void *)ps->v[i].idx, ps->v[i].idx_len);
+		free(ps->v[i].path);
 	}
+	pthread_mutex_destroy(&ps->lock);
+	for (size_t i = 0; i < ps->nbad; i++)
+		free(ps->bad[i]);
+	free(ps->bad);
+	for (size_t i = 0; i < ps->nbeyond; i++)
+		free(ps->beyond[i]);
+	free(ps->beyond);
 	free(ps->v);
 	free(ps);
 }
@@ -248,10 +393,91 @@ void pir_packset_release_below(pir_packset *ps, uint64_t pos, size_t margin)
 
 	if (ps->borrowed)
 		return;
+	pthread_mutex_lock(&ps->lock);
 	for (size_t i = 0; i < p && i < ps->n; i++)
-		release_to(&ps->v[i], ps->v[i].map_len);
-	if (p < ps->n && off > margin)
+		if (ps->v[i].data)
+			release_to(&ps->v[i], ps->v[i].map_len);
+	if (p < ps->n && off > margin && ps->v[p].data)
 		release_to(&ps->v[p], (size_t)(off - margin));
+	pthread_mutex_unlock(&ps->lock);
+}
+
+/* Unmap the least recently used pack that no read is using; false when every one is. */
+static bool evict_pack(pir_packset *ps)
+{
+	pack *lru = NULL;
+
+	for (size_t i = 0; i < ps->n; i++) {
+		pack *pk = &ps->v[i];
+		if (pk->data && !pk->pins && (!lru || pk->used < lru->used))
+			lru = pk;
+	}
+	if (!lru)
+		return false;
+	munmap((void *)lru->data, lru->map_len);
+	lru->data = NULL;
+	ps->mapped--;
+	return true;
+}
+
+/* Map a pack's data again: the same file, the pack its index names. */
+static bool remap(pir_packset *ps, pack *pk)
+{
+	size_t len = 0;
+	int err;
+	const unsigned char *data;
+
+	while (ps->mapped >= ps->max_mapped && evict_pack(ps))
+		;
+	if (!(data = map_file(pk->path, &len, &err)))
+		return false;
+	if (len != pk->map_len || memcmp(data, "PACK", 4) || be32(data + 4) != 2 ||
+	    be32(data + 8) != pk->n || memcmp(data + len - ID_LEN, pk->off64_end, ID_LEN)) {
+		munmap((void *)data, len);
+		return false; /* replaced since: libgit2 reads its objects */
+	}
+	pk->data = data;
+	atomic_store(&pk->released, 0);
+	ps->mapped++;
+	return true;
+}
+
+/* Keep pack p's data mapped (mapping it again if need be) until unpin; false when it cannot be. */
+static bool pin(pir_packset *ps, size_t p)
+{
+	pack *pk = &ps->v[p];
+	bool ok = true;
+
+	if (ps->borrowed)
+		return true;
+	pthread_mutex_lock(&ps->lock);
+	if (!pk->data)
+		ok = remap(ps, pk);
+	if (ok) {
+		pk->pins++;
+		pk->used = ++ps->tick;
+	}
+	pthread_mutex_unlock(&ps->lock);
+	return ok;
+}
+
+static void unpin(pir_packset *ps, size_t p)
+{
+	if (ps->borrowed)
+		return;
+	pthread_mutex_lock(&ps->lock);
+	ps->v[p].pins--;
+	pthread_mutex_unlock(&ps->lock);
+}
+
+size_t pir_packset_mapped(pir_packset *ps)
+{
+	size_t n;
+
+	pthread_mutex_lock(&ps->lock);
+	n = ps->mapped;
+	pthread_mutex_unlock(&ps->lock);
+	return n;
 }
 
 size_t pir_packset_count(const pir_packset *ps)
@@ -307,6 +533,61 @@ static uint64_t pack_find(const pack *pk, const unsigned char *id)
 			hi = mid;
 	}
 	return PIR_PACK_NOPOS;
+}
+
+/* Does the index at `path` list `id`? 1, 0, or -1 when it cannot be read now (errno). */
+static int index_lists(const char *path, const unsigned char *id)
+{
+	pack pk;
+	int err;
+
+	memset(&pk, 0, sizeof(pk));
+	if (!(pk.idx = map_file(path, &pk.idx_len, &err))) {
+		errno = err;
+		return -1;
+	}
+	/* only the fanout and the ids are read: pack_check's first half */
+	if (pk.idx_len >= 8 + 256 * 4 + 2 * ID_LEN && !memcmp(pk.idx, "\377tOc", 4) &&
+	    be32(pk.idx + 4) == 2) {
+		pk.n = be32(pk.idx + 8 + 255 * 4);
+		pk.ids = pk.idx + 8 + 256 * 4;
+		err = pk.n <= (pk.idx_len - 8 - 256 * 4 - 2 * ID_LEN) / 28;
+		for (int i = 1; err && i < 256; i++)
+			err = be32(pk.idx + 8 + (i - 1) * 4) <= be32(pk.idx + 8 + i * 4);
+		if (err) {
+			uint32_t lo = id[0] ? be32(pk.idx + 8 + (id[0] - 1) * 4) : 0;
+			uint32_t hi = be32(pk.idx + 8 + id[0] * 4);
+			err = 0;
+			while (lo < hi && !err) {
+				uint32_t mid = lo + (hi - lo) / 2;
+				int c = memcmp(pk.ids + (size_t)mid * ID_LEN, id, ID_LEN);
+				if (!c)
+					err = 1;
+				else if (c < 0)
+					lo = mid + 1;
+				else
+					hi = mid;
+			}
+		}
+	} else {
+		err = 0;
+	}
+	munmap((void *)pk.idx, pk.idx_len);
+	return err;
+}
+
+const char *pir_packset_find_beyond(const pir_packset *ps, const unsigned char *id, int *err)
+{
+	*err = 0;
+	for (size_t i = 0; ps && i < ps->nbeyond; i++) {
+		int rc = index_lists(ps->beyond[i], id);
+		if (rc) {
+			*err = rc < 0 ? errno : 0;
+			return strrchr(ps->beyond[i], '/') ? strrchr(ps->beyond[i], '/') + 1
+							   : ps->beyond[i];
+		}
+	}
+	return NULL;
 }
 
 uint64_t pir_packset_find(const pir_packset *ps, const unsigned char *id)
@@ -441,7 +722,7 @@ typedef struct {
 } chain_link;
 
 struct pir_pack_cursor {
-	const pir_packset *ps;
+	pir_packset *ps;
 	struct libdeflate_decompressor *inflater;
 	cache_entry *slots;
 	uint32_t head, tail;
@@ -453,7 +734,7 @@ struct pir_pack_cursor {
 	pir_pack_stats stats;
 };
 
-int pir_pack_cursor_new(pir_pack_cursor **out, const pir_packset *ps, size_t cache_bytes)
+int pir_pack_cursor_new(pir_pack_cursor **out, pir_packset *ps, size_t cache_bytes)
 {
 	pir_pack_cursor *c;
 
@@ -679,23 +960,16 @@ static bool top_delta(pir_pack_cursor *c, const pack *pk, const entry *e, size_t
 	       delta_result_size(c->top, (size_t)e->size, want);
 }
 
-int pir_pack_read(pir_pack_cursor *c, uint64_t pos, size_t max_size, pir_pack_object *obj)
+/* pir_pack_read, its pack's data mapped. */
+static int pack_read(pir_pack_cursor *c, const pack *pk, uint64_t pos, size_t max_size,
+		     pir_pack_object *obj)
 {
 	size_t p = (size_t)(pos >> 48);
-	const pack *pk;
 	uint64_t cur = pos;
 	const unsigned char *base = NULL;
 	unsigned char *owned = NULL, *buf;
 	size_t base_len = 0;
 	int type = 0;
-
-	free(c->result);
-	c->result = NULL;
-	chain_clear(c);
-	memset(obj, 0, sizeof(*obj));
-	if (pos == PIR_PACK_NOPOS || p >= c->ps->n)
-		return 0;
-	pk = &c->ps->v[p];
 
 	/*
 	 * Down the chain to a cached object or a whole one. Deltas are only
@@ -784,4 +1058,20 @@ unhandled:
 	free(owned);
 	chain_clear(c);
 	return 0;
+}
+
+int pir_pack_read(pir_pack_cursor *c, uint64_t pos, size_t max_size, pir_pack_object *obj)
+{
+	size_t p = (size_t)(pos >> 48);
+	int rc;
+
+	free(c->result);
+	c->result = NULL;
+	chain_clear(c);
+	memset(obj, 0, sizeof(*obj));
+	if (pos == PIR_PACK_NOPOS || p >= c->ps->n || !pin(c->ps, p))
+		return 0;
+	rc = pack_read(c, &c->ps->v[p], pos, max_size, obj);
+	unpin(c->ps, p);
+	return rc;
 }

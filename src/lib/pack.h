@@ -26,10 +26,23 @@ typedef struct pir_pack_cursor pir_pack_cursor;
 /*
  * Map every pack of `pack_dir` (an objects/pack directory) whose index is
  * version 2 and matches its pack. Packs that cannot be mapped are left out:
- * their objects are read through libgit2. 0, or PIR_ENOMEM.
+ * their objects are read through libgit2. No file is kept open; every index
+ * stays mapped, but at most `max_mapped` packs' data (0: a default of 64) at
+ * a time, the least recently read unmapped to map another, whatever the
+ * number of packs. 0, or PIR_ENOMEM.
  */
-int pir_packset_open(pir_packset **out, const char *pack_dir);
+int pir_packset_open(pir_packset **out, const char *pack_dir, size_t max_mapped);
+/* How many packs' data are mapped now (for the tests). */
+size_t pir_packset_mapped(pir_packset *ps);
 void pir_packset_free(pir_packset *ps);
+/*
+ * The packs of the folder that cannot be read (an index or pack that cannot
+ * be opened or mapped, a pack that does not match its index): libgit2 cannot
+ * read them either, so an object it does not find may well be in one. Each
+ * is "pack-….pack: why" (or the .idx), valid while the set lives.
+ */
+size_t pir_packset_bad_count(const pir_packset *ps);
+const char *pir_packset_bad(const pir_packset *ps, size_t i);
 /*
  * A set of the one pack in these buffers, which the caller keeps (for the
  * fuzzer): empty unless they are a sound index and pack. 0, or PIR_ENOMEM.
@@ -43,6 +56,13 @@ uint32_t pir_packset_objects(const pir_packset *ps, size_t p);
 const unsigned char *pir_packset_id(const pir_packset *ps, size_t p, uint32_t i);
 /* Position (pack << 48 | offset) of the `i`th object of pack `p`, or PIR_PACK_NOPOS. */
 uint64_t pir_packset_pos(const pir_packset *ps, size_t p, uint32_t i);
+/*
+ * The index (a file name) of a pack beyond those read here, libgit2's alone,
+ * that lists the object with this id, or NULL. With *err set (an errno
+ * value) it is the first index that cannot be read now, which may list it.
+ * It reads the indexes: for the odd object libgit2 could not find.
+ */
+const char *pir_packset_find_beyond(const pir_packset *ps, const unsigned char *id, int *err);
 /* Position of the object with this 20-byte id in any pack, or PIR_PACK_NOPOS. */
 uint64_t pir_packset_find(const pir_packset *ps, const unsigned char *id);
 
@@ -56,7 +76,7 @@ uint64_t pir_packset_find(const pir_packset *ps, const unsigned char *id);
 void pir_packset_release_below(pir_packset *ps, uint64_t pos, size_t margin);
 
 /* A reader for one thread, with its own inflater and delta base cache of `cache_bytes`. */
-int pir_pack_cursor_new(pir_pack_cursor **out, const pir_packset *ps, size_t cache_bytes);
+int pir_pack_cursor_new(pir_pack_cursor **out, pir_packset *ps, size_t cache_bytes);
 void pir_pack_cursor_free(pir_pack_cursor *c);
 
 typedef struct {
@@ -66,7 +86,8 @@ typedef struct {
 } pir_pack_object;
 
 /*
- * Read the object at `pos`. 1: read into `*obj` (its data valid until the
+ * Read the object at `pos` (its pack mapped again if need be; a pack no
+ * longer the one indexed is left to libgit2). 1: read into `*obj` (its data valid until the
  * next call on this cursor; NULL when larger than `max_size`, whose size is
  * then still given); 0: not handled here (a base in another pack, damaged
  * data, an unknown type, a size that cannot be allocated): the caller reads

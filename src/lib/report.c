@@ -117,8 +117,10 @@ static int time_to_close(pir_report *r, pir_report_group *g, const pir_item **it
 		for (size_t i = 0; i < n; i++) {
 			const pir_item *it = items[i];
 			int ir = it->severity_rank >= 0 ? it->severity_rank : PIR_SEVERITY_NONE;
+			/* in_window: closed_at has a date; an absurd commit time gives none */
 			if (ir != want || !in_window(&it->closed_at, after, as_of) ||
-			    !PIR_COMMIT_REF_SET(&it->introduced))
+			    !PIR_COMMIT_REF_SET(&it->introduced) ||
+			    it->introduced.date == PIR_DATE_NONE)
 				continue;
 			days[k++] = it->closed_at.date - it->introduced.date;
 		}
@@ -178,7 +180,8 @@ static int fill_group(pir_report *r, pir_report_group *g, const pir_item **items
 		/* open at the end of each week: introduced by then and not yet closed */
 		for (size_t w = 0; w < PIR_REPORT_WEEKS; w++) {
 			pir_date end = g->week_end[w];
-			bool known = PIR_COMMIT_REF_SET(&it->introduced);
+			bool known = PIR_COMMIT_REF_SET(&it->introduced) &&
+				     it->introduced.date != PIR_DATE_NONE;
 			bool started = known ? it->introduced.date <= end : w == PIR_REPORT_WEEKS - 1;
 			bool ended = PIR_COMMIT_REF_SET(&it->closed_at)
 					     ? it->closed_at.date <= end

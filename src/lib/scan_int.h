@@ -17,7 +17,8 @@ enum {
 	PIR_BLOB_TOOBIG = 1u << 3,
 	PIR_BLOB_MISSING = 1u << 4,
 	PIR_BLOB_YAML_BROKEN = 1u << 5, /* at an action-items path, with a syntax error */
-	PIR_BLOB_AT_HEAD = 1u << 6,     /* in the scanned tree */
+	PIR_BLOB_UNREADABLE = 1u << 6,  /* with MISSING: there, but it cannot be read (cause) */
+	PIR_BLOB_AT_HEAD = 1u << 7,     /* in the scanned tree */
 };
 
 /* A unique blob and what it holds; read once whatever the number of paths and commits. */
@@ -30,6 +31,7 @@ typedef struct {
 	uint32_t *mkeys, nmkeys; /* sorted unique key ids of its markers */
 	uint32_t *ykeys, nykeys; /* sorted unique key ids of its entries */
 	uint32_t *yentry;        /* for each of ykeys, the index of its first entry */
+	char *cause;             /* PIR_BLOB_UNREADABLE: why */
 } pir_blob;
 
 /* One blob-level change between a commit and one of its parents. */
@@ -92,6 +94,7 @@ typedef struct {
 typedef struct pir_repo {
 	struct pir_scan *scan;
 	char *path;
+	char *gitdir; /* the real path of its git folder: one scan per repository */
 	const char *name;
 	git_repository *repo;
 	char *refname;
@@ -100,6 +103,7 @@ typedef struct pir_repo {
 	bool shallow;
 	pir_oidmap shallow_set;
 	pir_oidmap missing; /* objects reported missing, once each (under scan->lock) */
+	bool promisor;      /* a partial clone: objects may be absent by design */
 
 	pir_commit *commits;
 	size_t ncommits, commits_cap;
@@ -164,8 +168,25 @@ bool pir_scan_is_excluded(const pir_scan *scan, const char *path, bool is_dir);
 int pir_scan_progress(pir_scan *scan, const char *repo, const char *phase, size_t done,
 		      size_t total);
 int pir_repo_open_again(git_repository **out, const pir_repo *r);
-/* Report a missing object once per repository. */
-int pir_repo_missing(pir_repo *r, const git_oid *oid, const char *kind, const char *path);
+/*
+ * An object libgit2 failed to read with `gerr`: is it absent (false: a
+ * partial clone's, or not in the repository at all) or there but unreadable
+ * (true, and why in `cause`: an error other than "not found", or a pack or
+ * loose file that cannot be read, or one that lists it)? Call it right after
+ * the failure (it reads libgit2's message). Safe from any thread.
+ */
+bool pir_repo_unreadable(const pir_repo *r, const git_oid *oid, int gerr, char *cause,
+			 size_t size);
+/*
+ * Report, once per repository, an object libgit2 failed to read with `gerr`
+ * (a kind of "blob", "tree" or "commit"): a missing-object warning when it is
+ * absent, an unreadable-object error otherwise.
+ */
+int pir_repo_missing(pir_repo *r, const git_oid *oid, const char *kind, const char *path,
+		     int gerr);
+/* Report an object once: a missing-object warning, or with a cause an unreadable-object error. */
+int pir_repo_report(pir_repo *r, const git_oid *oid, const char *kind, const char *path,
+		    const char *cause);
 
 /* history.c */
 int pir_history_walk(pir_repo *r);

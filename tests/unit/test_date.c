@@ -73,6 +73,14 @@ static void test_from_time(void)
 	/* 2026-05-24T23:59:59Z */
 	CHECK_INT(pir_date_from_time(1779667199), d("2026-05-24"));
 	CHECK(pir_date_today() > d("2020-01-01"));
+	/* a commit may claim any time: outside the years 1000 to 9999 there is no date */
+	CHECK_INT(pir_date_from_time(INT64_MIN), PIR_DATE_NONE);
+	CHECK_INT(pir_date_from_time(INT64_MAX), PIR_DATE_NONE);
+	CHECK_INT(pir_date_from_time(99999999999999), PIR_DATE_NONE);
+	CHECK_INT(pir_date_from_time(253402300799), d("9999-12-31"));
+	CHECK_INT(pir_date_from_time(253402300800), PIR_DATE_NONE);
+	CHECK_INT(pir_date_from_time(-30610224000), d("1000-01-01"));
+	CHECK_INT(pir_date_from_time(-30610224001), PIR_DATE_NONE);
 }
 
 int main(void)

@@ -104,7 +104,7 @@ static void cross_check(const char *repo, size_t cache, bool want_deltas, bool r
 
 	CHECK_INT(git_repository_open(&gr, repo), 0);
 	CHECK_INT(git_repository_odb(&odb, gr), 0);
-	CHECK_INT(pir_packset_open(&ps, dir), 0);
+	CHECK_INT(pir_packset_open(&ps, dir, 0), 0);
 	CHECK_INT(pir_packset_count(ps), 1);
 	CHECK_INT(pir_pack_cursor_new(&c, ps, cache), 0);
 	for (size_t p = 0; p < pir_packset_count(ps); p++) {
@@ -180,7 +180,7 @@ static void test_size_limit(void)
 	uint64_t pos;
 
 	CHECK_INT(git_repository_open(&gr, repo), 0);
-	CHECK_INT(pir_packset_open(&ps, dir), 0);
+	CHECK_INT(pir_packset_open(&ps, dir, 0), 0);
 	CHECK_INT(pir_pack_cursor_new(&c, ps, 1 << 20), 0);
 	pos = runbook(ps, gr, &blob);
 	/* HEAD's version is whole (bases are the newest); the first is a delta */
@@ -274,7 +274,7 @@ static void test_damaged_pack(void)
 		goto done;
 
 	/* where the entries are: each spans up to the next one's offset */
-	CHECK_INT(pir_packset_open(&ps, dir), 0);
+	CHECK_INT(pir_packset_open(&ps, dir, 0), 0);
 	n = pir_packset_objects(ps, 0);
 	offs = calloc(n + 1, sizeof(*offs));
 	for (uint32_t i = 0; offs && i < n; i++)
@@ -288,7 +288,7 @@ static void test_damaged_pack(void)
 
 	/* a pack that does not match its index is left to libgit2 */
 	CHECK(test_write_file(tidx, idx_data, idx_len) && test_write_file(tpack, pack_data, pack_len - 1));
-	CHECK_INT(pir_packset_open(&ps, tmp), 0);
+	CHECK_INT(pir_packset_open(&ps, tmp, 0), 0);
 	CHECK_INT(pir_packset_count(ps), 0);
 	pir_packset_free(ps);
 	ps = NULL;
@@ -303,7 +303,7 @@ static void test_damaged_pack(void)
 		pack_data[at] ^= 0x5a;
 		CHECK(test_write_file(tpack, pack_data, pack_len));
 		pack_data[at] ^= 0x5a;
-		CHECK_INT(pir_packset_open(&ps, tmp), 0);
+		CHECK_INT(pir_packset_open(&ps, tmp, 0), 0);
 		CHECK_INT(pir_packset_count(ps), 1);
 		CHECK_INT(pir_pack_cursor_new(&c, ps, 1 << 20), 0);
 		tried++;
@@ -438,7 +438,7 @@ static void test_delta_cycle(void)
 	memset(e.id, 0x11, 20);
 	memset(e.ref, 0x11, 20);
 	CHECK(hand_pack(dir, 2, &e, 1));
-	CHECK_INT(pir_packset_open(&ps, dir), 0);
+	CHECK_INT(pir_packset_open(&ps, dir, 0), 0);
 	CHECK_INT(pir_packset_count(ps), 1);
 	CHECK_INT(pir_pack_cursor_new(&c, ps, 1 << 20), 0);
 	CHECK_INT(pir_pack_read(c, pir_packset_find(ps, e.id), SIZE_MAX, &po), 2);
@@ -487,7 +487,7 @@ static void test_big_delta(void)
 	v[1].len = dl;
 	CHECK(dl > ((size_t)1 << 20));
 	CHECK(hand_pack(dir, 2, v, 2));
-	CHECK_INT(pir_packset_open(&ps, dir), 0);
+	CHECK_INT(pir_packset_open(&ps, dir, 0), 0);
 	CHECK_INT(pir_packset_count(ps), 1);
 	CHECK_INT(pir_pack_cursor_new(&c, ps, 1 << 20), 0);
 	CHECK_INT(pir_pack_read(c, pir_packset_find(ps, v[1].id), 100, &po), 1);
@@ -500,7 +500,7 @@ static void test_big_delta(void)
 
 	/* the same pack as version 3 is libgit2's (which does not read it either) */
 	CHECK(hand_pack(dir, 3, v, 2));
-	CHECK_INT(pir_packset_open(&ps, dir), 0);
+	CHECK_INT(pir_packset_open(&ps, dir, 0), 0);
 	CHECK_INT(pir_packset_count(ps), 0);
 	pir_packset_free(ps);
 done:
@@ -522,11 +522,103 @@ static void test_fifo_pack(void)
 	CHECK(hand_pack(dir, 2, &e, 1));
 	pack = pir_sprintf("%s/pack-t.pack", dir);
 	CHECK(pack && unlink(pack) == 0 && mkfifo(pack, 0600) == 0);
-	CHECK_INT(pir_packset_open(&ps, dir), 0);
+	CHECK_INT(pir_packset_open(&ps, dir, 0), 0);
 	CHECK_INT(pir_packset_count(ps), 0);
 	pir_packset_free(ps);
 	free(pack);
 	remove_pack(dir, "pack-t");
+}
+
+/* Write dir/pack-NAME.{pack,idx}: one blob, id {id}, holding `text`. */
+static bool named_pack(const char *dir, const char *name, unsigned char id, const char *text)
+{
+	hand_entry e = {{id}, 3, {0}, (const unsigned char *)text, strlen(text)};
+	char *from = pir_sprintf("%s/pack-t.pack", dir), *to = pir_sprintf("%s/%s.pack", dir, name);
+	char *ifrom = pir_sprintf("%s/pack-t.idx", dir), *ito = pir_sprintf("%s/%s.idx", dir, name);
+	bool ok = from && to && ifrom && ito && hand_pack(dir, 2, &e, 1) && rename(from, to) == 0 &&
+		  rename(ifrom, ito) == 0;
+
+	free(from);
+	free(to);
+	free(ifrom);
+	free(ito);
+	return ok;
+}
+
+/*
+ * More packs than may be mapped at once: each read maps its pack again if
+ * need be, the least recently used goes, and every read still agrees; a
+ * pack replaced since it was opened is left to libgit2, not misread.
+ */
+static void test_map_limit(void)
+{
+	char dir[] = "/tmp/pirscan-lru.XXXXXX", name[32], text[32];
+	pir_packset *ps = NULL;
+	pir_pack_cursor *c = NULL;
+	pir_pack_object po;
+	unsigned char id[20] = {0};
+
+	CHECK(mkdtemp(dir) != NULL);
+	for (int i = 0; i < 5; i++) {
+		snprintf(name, sizeof(name), "pack-%d", i);
+		snprintf(text, sizeof(text), "blob number %d", i);
+		CHECK(named_pack(dir, name, (unsigned char)(i + 1), text));
+	}
+	CHECK_INT(pir_packset_open(&ps, dir, 2), 0);
+	CHECK_INT(pir_packset_count(ps), 5);
+	CHECK_INT(pir_packset_bad_count(ps), 0);
+	CHECK(pir_packset_mapped(ps) <= 2);
+	CHECK_INT(pir_pack_cursor_new(&c, ps, 0), 0);
+	for (int round = 0; c && round < 3; round++) {
+		for (int k = 0; k < 5; k++) {
+			int i = round == 1 ? 4 - k : (k * 3) % 5;
+			id[0] = (unsigned char)(i + 1);
+			snprintf(text, sizeof(text), "blob number %d", i);
+			CHECK_INT(pir_pack_read(c, pir_packset_find(ps, id), SIZE_MAX, &po), 1);
+			CHECK(po.data && po.size == strlen(text) && !memcmp(po.data, text, po.size));
+			CHECK(pir_packset_mapped(ps) <= 2);
+		}
+	}
+	/* pack-0 replaced by another of another size: refused once it has to be mapped again */
+	CHECK(named_pack(dir, "pack-0", 1, "a longer blob, not the one indexed"));
+	for (int i = 1; i < 5; i++) {
+		id[0] = (unsigned char)(i + 1);
+		CHECK_INT(pir_pack_read(c, pir_packset_find(ps, id), SIZE_MAX, &po), 1);
+	}
+	id[0] = 1;
+	CHECK_INT(pir_pack_read(c, pir_packset_find(ps, id), SIZE_MAX, &po), 0);
+	pir_pack_cursor_free(c);
+	pir_packset_free(ps);
+	for (int i = 0; i < 5; i++) {
+		snprintf(name, sizeof(name), "pack-%d", i);
+		remove_pack(dir, name);
+	}
+}
+
+/* Packs that cannot be read are named, with why; an index without its pack is not. */
+static void test_bad_packs(void)
+{
+	char dir[] = "/tmp/pirscan-bad.XXXXXX";
+	char *p = NULL;
+	pir_packset *ps = NULL;
+
+	CHECK(mkdtemp(dir) != NULL);
+	CHECK(named_pack(dir, "pack-a", 1, "readable"));
+	CHECK(named_pack(dir, "pack-b", 2, "truncated"));
+	CHECK(named_pack(dir, "pack-c", 3, "gone"));
+	CHECK((p = pir_sprintf("%s/pack-b.pack", dir)) && truncate(p, 20) == 0);
+	free(p);
+	CHECK((p = pir_sprintf("%s/pack-c.pack", dir)) && unlink(p) == 0);
+	free(p);
+	CHECK_INT(pir_packset_open(&ps, dir, 0), 0);
+	CHECK_INT(pir_packset_count(ps), 1);
+	CHECK_INT(pir_packset_bad_count(ps), 1);
+	CHECK(pir_packset_bad(ps, 0) && strstr(pir_packset_bad(ps, 0), "pack-b.pack: damaged"));
+	CHECK(pir_packset_bad(ps, 1) == NULL);
+	pir_packset_free(ps);
+	remove_pack(dir, "pack-a");
+	remove_pack(dir, "pack-b");
+	remove_pack(dir, "pack-c");
 }
 
 int main(void)
@@ -540,6 +632,8 @@ int main(void)
 	RUN(test_delta_cycle);
 	RUN(test_big_delta);
 	RUN(test_fifo_pack);
+	RUN(test_map_limit);
+	RUN(test_bad_packs);
 	git_libgit2_shutdown();
 	return test_summary();
 }
