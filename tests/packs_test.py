@@ -244,6 +244,28 @@ def main():
                   (kind, oid, diags))
         status, out, err = run(pirscan, copy, fmt="table")
         check(status == 2 and "CANNOT VOUCH" in out, "damaged entry: the table says so: " + out)
+        # every CI format carries the unreadable file as a failing result at its path
+        results = [r for r in json.loads(run(pirscan, copy)[1])["check"]["results"]
+                   if r.get("kind") == "file" and "unreadable-object" in r.get("why", [])]
+        check(any(r["verdict"] == "fail" and r["path"] == "pm/action-items.yml" for r in results),
+              "damaged entry: a failing unreadable-object result in JSON: %s" % results)
+        status, out, err = run(pirscan, copy, fmt="sarif")
+        sarif = [r for r in json.loads(out)["runs"][0]["results"] if r["ruleId"] == "unreadable-object"]
+        check(status == 2 and any(r["level"] == "error" and items_blob in r["message"]["text"] and
+                                  r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] ==
+                                  "pm/action-items.yml" for r in sarif),
+              "damaged entry: a SARIF error result at the path: %s" % sarif)
+        status, out, err = run(pirscan, copy, fmt="gitlab")
+        gl = [r for r in json.loads(out) if r["check_name"] == "unreadable-object"]
+        check(status == 2 and any(r["location"]["path"] == "pm/action-items.yml" for r in gl),
+              "damaged entry: a GitLab Code Quality issue: %s" % gl)
+        status, out, err = run(pirscan, copy, fmt="junit")
+        check(status == 2 and '<failure type="unreadable-object"' in out and items_blob in out,
+              "damaged entry: a JUnit failure: %s" % out[:400])
+        status, out, err = run(pirscan, copy, fmt="github")
+        check(status == 2 and any(l.startswith("::error file=pm/action-items.yml") and
+                                  items_blob in l for l in out.splitlines()),
+              "damaged entry: a GitHub error annotation: %s" % out[:400])
         # scan and report say so too, and exit 2 once their output is written
         status, out, err = run(pirscan, copy, command="scan")
         check(status == 2 and unreadable(out), "damaged entry: scan --format json, exit 2")

@@ -22,6 +22,7 @@ typedef enum {
 #define PIR_WHY_GRACE (1u << 17)       /**< overdue, but within the grace days */
 #define PIR_WHY_BELOW (1u << 18)       /**< overdue, below the fail-on severity */
 #define PIR_WHY_UNCHANGED (1u << 19)   /**< would fail, but not touched since changed_since */
+#define PIR_WHY_UNREADABLE (1u << 20)  /**< an object of the repository cannot be read (no item) */
 
 /**
  * One result of the gate: an item, or a problem of an action-items file as a

@@ -28,6 +28,7 @@ static const struct {
 	{PIR_WHY_GRACE, "overdue-within-grace"},
 	{PIR_WHY_BELOW, "overdue-below-fail-on"},
 	{PIR_WHY_UNCHANGED, "not-changed"},
+	{PIR_WHY_UNREADABLE, "unreadable-object"},
 };
 
 const char *pir_check_why_name(unsigned bit)
@@ -93,6 +94,12 @@ static void decide_file(const pir_check *c, pir_check_result *r)
 	bool fails = failing_reasons(&c->opts) & PIR_REASON_INVALID;
 
 	r->item = NULL;
+	if (strcmp(r->problems[0]->code, "unreadable-object") == 0) {
+		/* what it holds is unknown: no policy and no pull-request mode let it pass */
+		r->why = PIR_WHY_UNREADABLE;
+		r->verdict = PIR_VERDICT_FAIL;
+		return;
+	}
 	r->why = PIR_REASON_INVALID;
 	if (fails && c->changed_only && !pir_scan_diag_changed(c->scan, r->problems[0])) {
 		r->verdict = PIR_VERDICT_WARN;
@@ -106,11 +113,14 @@ static void decide_file(const pir_check *c, pir_check_result *r)
 
 /*
  * What keeps an action-items file of the scanned tree from being read
- * (actions.c, scan.c): its errors, and its being skipped as too large.
+ * (actions.c, scan.c): its errors, and its being skipped as too large; and
+ * any file of the repository that could not be read (unreadable-object):
+ * it may hold a marker or an entry, so it is a result the gate fails on.
  */
 static bool is_file_problem(const pir_scan *s, const pir_diagnostic *d)
 {
-	static const char *const codes[] = {"yaml-syntax", "yaml-schema", "yaml-field", "binary"};
+	static const char *const codes[] = {"yaml-syntax", "yaml-schema", "yaml-field", "binary",
+					    "unreadable-object"};
 
 	if (!d->path || !d->repo)
 		return false;

@@ -141,7 +141,7 @@ static uint64_t location_hash(const pir_item *it, const pir_location *l)
 
 /* The reasons behind a verdict, most important first. */
 static const unsigned why_order[] = {
-	PIR_REASON_OVERDUE,    PIR_REASON_UNKNOWN_ID, PIR_REASON_DUPLICATE_ID,
+	PIR_WHY_UNREADABLE,    PIR_REASON_OVERDUE,    PIR_REASON_UNKNOWN_ID, PIR_REASON_DUPLICATE_ID,
 	PIR_REASON_INVALID,    PIR_REASON_DONE_BUT_MARKER_REMAINS, PIR_REASON_SLIPPING,
 	PIR_REASON_NO_OWNER,   PIR_REASON_NO_DUE,     PIR_REASON_TOO_OLD,
 	PIR_WHY_DUE_SOON,      PIR_WHY_GRACE,         PIR_WHY_BELOW,
@@ -227,7 +227,10 @@ static void explain(out_t *o, const pir_check *c, const pir_check_result *r, uns
 	long long left;
 
 	if (!it) { /* a problem of a whole file: invalid, and maybe not-changed */
-		if (bit == PIR_REASON_INVALID)
+		if (bit == PIR_WHY_UNREADABLE)
+			put(o, "cannot be read: what it holds is unknown, so the gate cannot vouch "
+			       "for this repository");
+		else if (bit == PIR_REASON_INVALID)
 			explain_invalid(o, r);
 		else if (bit == PIR_WHY_UNCHANGED)
 			put(o, "not added or changed by this change: the full gate still fails on it");
@@ -356,8 +359,8 @@ static void summary_line(out_t *o, const pir_check *c)
 
 	putf(o, "pirscan check: %s: %zu failing, %zu warning%s, %zu snoozed, %zu passed "
 		"(as of %s UTC; fail-on ",
-	     pir_check_failed(c)	       ? "FAILED"
-	     : pir_check_cannot_vouch(c) ? "CANNOT VOUCH (objects could not be read)"
+	     pir_check_cannot_vouch(c) ? "CANNOT VOUCH (objects could not be read)"
+	     : pir_check_failed(c)	 ? "FAILED"
 					 : "passed",
 	     pir_check_tally(c, PIR_VERDICT_FAIL),
 	     pir_check_tally(c, PIR_VERDICT_WARN), pir_check_tally(c, PIR_VERDICT_WARN) == 1 ? "" : "s",
@@ -533,7 +536,7 @@ static const unsigned sarif_rules[] = {
 	PIR_REASON_NO_DUE,   PIR_REASON_UNKNOWN_ID,    PIR_REASON_DUPLICATE_ID,
 	PIR_REASON_DONE_BUT_MARKER_REMAINS, PIR_REASON_INVALID, PIR_REASON_SLIPPING,
 	PIR_WHY_DUE_SOON,    PIR_WHY_GRACE,            PIR_WHY_BELOW,
-	PIR_WHY_UNCHANGED,
+	PIR_WHY_UNCHANGED,   PIR_WHY_UNREADABLE,
 };
 
 static const char *rule_text(unsigned bit)
@@ -554,6 +557,8 @@ static const char *rule_text(unsigned bit)
 	case PIR_WHY_GRACE: return "An action item is overdue, within the grace period.";
 	case PIR_WHY_BELOW: return "An action item is overdue, below the fail-on severity.";
 	case PIR_WHY_UNCHANGED: return "An action item fails the gate but this change did not touch it.";
+	case PIR_WHY_UNREADABLE:
+		return "A file of the repository cannot be read, so the gate cannot vouch for it.";
 	default: return "";
 	}
 }
@@ -812,8 +817,10 @@ static void write_github(out_t *o, const pir_check *c)
 			char d[11];
 
 			put(&t, result_name(r));
-			put(&t, " ");
-			put(&t, pir_check_why_name(primary_why(r->why)));
+			if (strcmp(result_name(r), pir_check_why_name(primary_why(r->why))) != 0) {
+				put(&t, " ");
+				put(&t, pir_check_why_name(primary_why(r->why)));
+			}
 			if (result_title(r)) {
 				put(&m, result_title(r));
 				put(&m, ": ");
@@ -883,8 +890,8 @@ static void write_markdown(out_t *o, const pir_check *c)
 	bool any = false;
 
 	putf(o, "## pirscan check: %s\n\n",
-	     pir_check_failed(c)	       ? "failed"
-	     : pir_check_cannot_vouch(c) ? "cannot vouch (objects could not be read)"
+	     pir_check_cannot_vouch(c) ? "cannot vouch (objects could not be read)"
+	     : pir_check_failed(c)	 ? "failed"
 					 : "passed");
 	putf(o, "%zu failing, %zu warning%s, %zu snoozed, %zu passed, as of %s (UTC); fails on "
 		"overdue items at ",
