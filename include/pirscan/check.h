@@ -89,9 +89,24 @@ typedef enum {
 /** Parse a format name ("table", "sarif", ...); PIR_EINVALID when unknown (not "markdown"). */
 PIR_EXTERN(int) pir_check_format_parse(pir_check_format *out, const char *name);
 
-/** Append the gate's report in `format` to `out`; `color` for the table only. */
+/** How the gate's report is written. */
+typedef struct {
+	unsigned version;
+	bool color;     /**< table: ANSI colours for the verdicts */
+	unsigned width; /**< table: lines word-wrapped to this many terminal columns; 0: no limit */
+} pir_check_write_options;
+
+#define PIR_CHECK_WRITE_OPTIONS_VERSION 1
+#define PIR_CHECK_WRITE_OPTIONS_INIT {PIR_CHECK_WRITE_OPTIONS_VERSION, false, 0}
+
+/**
+ * Append the gate's report in `format` to `out`. `opts` (NULL for the
+ * defaults) matters for the table only: there a line longer than `width`
+ * is broken between words and goes on indented, so nothing is cut and no
+ * terminal wraps it; a single word wider than the width stays whole.
+ */
 PIR_EXTERN(int) pir_check_write(pir_buf *out, const pir_check *check, pir_check_format format,
-				bool color);
+				const pir_check_write_options *opts);
 
 PIR_END_DECL
 

@@ -90,7 +90,7 @@ static int write_step_summary(const pir_check *check)
 
 	if (!path || !*path)
 		return 0;
-	if (pir_check_write(&md, check, PIR_CHECK_FORMAT_MARKDOWN, false) < 0) {
+	if (pir_check_write(&md, check, PIR_CHECK_FORMAT_MARKDOWN, NULL) < 0) {
 		pir_buf_dispose(&md);
 		return cli_fail(PIR_ENOMEM, NULL);
 	}
@@ -114,6 +114,7 @@ int cmd_check(int argc, char **argv)
 	unsigned set = 0;
 	pir_scan *scan = NULL;
 	pir_check *check = NULL;
+	pir_check_write_options wo = PIR_CHECK_WRITE_OPTIONS_INIT;
 	pir_buf out = PIR_BUF_INIT;
 	int ret = CLI_EXIT_FATAL, err, r;
 
@@ -207,7 +208,9 @@ int cmd_check(int argc, char **argv)
 		cli_fail(err, NULL);
 		goto done;
 	}
-	if ((err = pir_check_write(&out, check, format, cli_use_color(a.color))) < 0) {
+	wo.color = cli_use_color(a.color);
+	wo.width = cli_term_width();
+	if ((err = pir_check_write(&out, check, format, &wo)) < 0) {
 		cli_fail(err, NULL);
 		goto done;
 	}

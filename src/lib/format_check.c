@@ -22,6 +22,12 @@ static void put(out_t *o, const char *s)
 		o->err = pir_buf_puts(o->b, s);
 }
 
+static void putn(out_t *o, const char *s, size_t n)
+{
+	if (!o->err)
+		o->err = pir_buf_put(o->b, s, n);
+}
+
 /* printf into the output, whatever the length: names from the configuration can be long. */
 static void putf(out_t *o, const char *fmt, ...) PIR_PRINTF(2, 3);
 static void putf(out_t *o, const char *fmt, ...)
@@ -990,13 +996,145 @@ static void write_gitlab(out_t *o, const pir_check *c)
 	put(o, first ? "]\n" : "\n]\n");
 }
 
-int pir_check_write(pir_buf *out, const pir_check *c, pir_check_format format, bool color)
+/* Terminal columns of s[0..n), ANSI colour sequences (ours, the only raw ESC) not counted. */
+static size_t visible_width(const char *s, size_t n, pir_buf *tmp)
 {
+	tmp->size = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] == '\033' && i + 1 < n && s[i + 1] == '[') {
+			while (i < n && s[i] != 'm')
+				i++;
+			continue;
+		}
+		if (pir_buf_putc(tmp, s[i]) < 0)
+			return n;
+	}
+	return tmp->size && pir_buf_putc(tmp, '\0') == 0 ? pir_term_width(tmp->ptr) : 0;
+}
+
+/* Where a line's continuation starts: its own indentation, under a result's name, or 2. */
+static size_t continuation(const char *line, size_t n)
+{
+	static const char *const heads[] = {"FAIL", "WARN", "SNOOZED", "\033["};
+	size_t k = 0;
+
+	while (k < n && line[k] == ' ')
+		k++;
+	if (k)
+		return k;
+	for (size_t i = 0; i < PIR_ARRAY_SIZE(heads); i++)
+		if (n >= strlen(heads[i]) && memcmp(line, heads[i], strlen(heads[i])) == 0)
+			return 9;
+	return 2;
+}
+
+/*
+ * Append the word s[0..n) in at most `room` columns: whole when it fits,
+ * else "…" and its end (a path keeps its file name and line). Returns the
+ * columns written.
+ */
+static size_t put_word(out_t *o, const char *s, size_t n, size_t room, pir_buf *tmp)
+{
+	size_t w = visible_width(s, n, tmp), k = 0;
+
+	if (w <= room || room < 2) {
+		putn(o, s, n);
+		return w;
+	}
+	while (k < n && visible_width(s + k, n - k, tmp) > room - 1) {
+		k++;
+		while (k < n && ((unsigned char)s[k] & 0xc0) == 0x80)
+			k++; /* never inside a UTF-8 sequence */
+	}
+	put(o, "\xe2\x80\xa6"); /* … */
+	putn(o, s + k, n - k);
+	return 1 + visible_width(s + k, n - k, tmp);
+}
+
+/*
+ * Append one line of `text`, broken between words and going on indented,
+ * so that no piece is wider than `width`; a word wider than a whole line
+ * is elided from the left.
+ */
+static void wrap_line(out_t *o, const char *line, size_t n, unsigned width, pir_buf *tmp)
+{
+	size_t indent = continuation(line, n), col = 0, i = 0;
+	bool first = true;
+
+	while (i < n) {
+		size_t ws = i, we, w;
+
+		while (ws < n && line[ws] == ' ')
+			ws++;
+		we = ws;
+		while (we < n && line[we] != ' ')
+			we++;
+		if (we == ws)
+			break;
+		w = visible_width(line + ws, we - ws, tmp);
+		if (first) { /* the line's own indentation and its first word */
+			putn(o, line, ws);
+			col = ws + put_word(o, line + ws, we - ws, width > ws ? width - ws : 0, tmp);
+			first = false;
+		} else if (col + (ws - i) + w <= width) {
+			putn(o, line + i, we - i);
+			col += (ws - i) + w;
+		} else {
+			putf(o, "\n%*s", (int)indent, "");
+			col = indent + put_word(o, line + ws, we - ws,
+						width > indent ? width - indent : 0, tmp);
+		}
+		i = we;
+	}
+	put(o, "\n");
+}
+
+/* The table's lines fitted to `width` columns. */
+static void fit_table(out_t *o, const char *text, size_t len, unsigned width)
+{
+	pir_buf tmp = PIR_BUF_INIT;
+
+	for (size_t at = 0; at < len;) {
+		const char *nl = memchr(text + at, '\n', len - at);
+		size_t n = (nl ? (size_t)(nl - text) : len) - at;
+
+		if (visible_width(text + at, n, &tmp) <= width)
+			putn(o, text + at, n + (nl != NULL));
+		else
+			wrap_line(o, text + at, n, width, &tmp);
+		at += n + (nl != NULL);
+	}
+	pir_buf_dispose(&tmp);
+}
+
+static void table(out_t *o, const pir_check *c, const pir_check_write_options *opts)
+{
+	pir_buf raw = PIR_BUF_INIT;
+	out_t r = {&raw, 0};
+
+	if (!opts->width) {
+		write_table(o, c, opts->color);
+		return;
+	}
+	write_table(&r, c, opts->color);
+	if (r.err)
+		o->err = o->err ? o->err : r.err;
+	else
+		fit_table(o, raw.ptr ? raw.ptr : "", raw.size, opts->width);
+	pir_buf_dispose(&raw);
+}
+
+int pir_check_write(pir_buf *out, const pir_check *c, pir_check_format format,
+		    const pir_check_write_options *opts)
+{
+	static const pir_check_write_options defaults = PIR_CHECK_WRITE_OPTIONS_INIT;
 	pir_format_options fo = PIR_FORMAT_OPTIONS_INIT;
 	out_t o = {out, 0};
 
+	if (!opts)
+		opts = &defaults;
 	switch (format) {
-	case PIR_CHECK_FORMAT_TABLE: write_table(&o, c, color); break;
+	case PIR_CHECK_FORMAT_TABLE: table(&o, c, opts); break;
 	case PIR_CHECK_FORMAT_JSON:
 		return pir_json_document(out, pir_check_scan(c), &fo, json_check_member, (void *)c);
 	case PIR_CHECK_FORMAT_SARIF: write_sarif(&o, c); break;

@@ -42,7 +42,7 @@ static char *render(const pir_check *c, pir_check_format f)
 {
 	pir_buf b = PIR_BUF_INIT;
 
-	CHECK_INT(pir_check_write(&b, c, f, false), 0);
+	CHECK_INT(pir_check_write(&b, c, f, NULL), 0);
 	return b.ptr; /* a pir_buf's memory is malloc'ed: the caller frees it */
 }
 
