@@ -1035,20 +1035,27 @@ static size_t continuation(const char *line, size_t n)
  */
 static size_t put_word(out_t *o, const char *s, size_t n, size_t room, pir_buf *tmp)
 {
-	size_t w = visible_width(s, n, tmp), k = 0;
+	size_t w = visible_width(s, n, tmp), k = n, kept = 0;
 
 	if (w <= room || room < 2) {
 		putn(o, s, n);
 		return w;
 	}
-	while (k < n && visible_width(s + k, n - k, tmp) > room - 1) {
-		k++;
-		while (k < n && ((unsigned char)s[k] & 0xc0) == 0x80)
-			k++; /* never inside a UTF-8 sequence */
+	/* back from the end one UTF-8 sequence at a time: linear in the word */
+	while (k > 0) {
+		size_t start = k - 1, cw;
+
+		while (start > 0 && ((unsigned char)s[start] & 0xc0) == 0x80)
+			start--;
+		cw = visible_width(s + start, k - start, tmp);
+		if (kept + cw > room - 1)
+			break;
+		kept += cw;
+		k = start;
 	}
 	put(o, "\xe2\x80\xa6"); /* … */
 	putn(o, s + k, n - k);
-	return 1 + visible_width(s + k, n - k, tmp);
+	return 1 + kept;
 }
 
 /*

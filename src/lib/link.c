@@ -131,11 +131,21 @@ static uint32_t head_blob(const pir_repo *r, const char *path)
 	return PIR_MAP_NONE;
 }
 
+/* Problems that keep the rest of their file from being read: whatever a change adds there is unseen. */
+static bool hides_rest(const char *code)
+{
+	return strcmp(code, "yaml-syntax") == 0 || strcmp(code, "binary") == 0 ||
+	       strcmp(code, "too-large") == 0;
+}
+
 /*
  * With changed_since: is this problem of an action-items file of the scanned
  * tree new? As for locations, only a file the comparison touched can hold a
  * new one, and the same problem (code and message) in an old version of a
- * touched file, or the same binary file, is not new.
+ * touched file, or the same binary file, is not new. But a problem that hides
+ * the rest of its file (a syntax error, a binary or too large file) counts as
+ * changed whenever the change touched that file's content: what the change
+ * added behind it cannot be judged, so it must not pass as old debt.
  */
 bool pir_scan_diag_changed(const pir_scan *s, const pir_diagnostic *d)
 {
@@ -149,10 +159,13 @@ bool pir_scan_diag_changed(const pir_scan *s, const pir_diagnostic *d)
 		    pir_strpool_find(&r->since_paths, d->path, strlen(d->path)) == PIR_MAP_NONE)
 			return false;
 		now = head_blob(r, d->path);
+		for (size_t g = 0; g < r->nsince_gone; g++)
+			if (r->since_gone[g] == now)
+				return false; /* the very same content was there before (a rename) */
+		if (hides_rest(d->code))
+			return true;
 		for (size_t g = 0; g < r->nsince_gone; g++) {
 			const pir_blob *b = &r->blobs[r->since_gone[g]];
-			if (r->since_gone[g] == now)
-				return false;
 			for (size_t k = 0; b->entries && k < b->entries->diags.n; k++)
 				if (strcmp(b->entries->diags.v[k].code, d->code) == 0 &&
 				    strcmp(b->entries->diags.v[k].message, d->message) == 0)

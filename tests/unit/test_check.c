@@ -220,9 +220,64 @@ static void test_invalid_changed_since(void)
 	pir_scan_free(s);
 }
 
+/* Terminal columns of an ASCII line that may hold "…": one per UTF-8 sequence. */
+static size_t columns(const char *s)
+{
+	size_t n = 0;
+	for (; *s; s++)
+		n += ((unsigned char)*s & 0xc0) != 0x80;
+	return n;
+}
+
+/*
+ * The table fitted to a width: no line wider, nothing lost but the middle of
+ * a word too wide for any line, and a 200,000-character word elided in linear
+ * time (a quadratic elision took minutes: the test's timeout trips).
+ */
+static void test_fit_width(void)
+{
+	static char longname[200001];
+	const char *sev[] = {longname, "critical", "high", "medium", "low", NULL};
+	pir_check_write_options wo = PIR_CHECK_WRITE_OPTIONS_INIT;
+	pir_scan_options o = PIR_SCAN_OPTIONS_INIT;
+	pir_check *c = NULL;
+	pir_buf b = PIR_BUF_INIT;
+	pir_scan *s;
+
+	memset(longname, 'x', sizeof(longname) - 1);
+	memcpy(longname, "sev-", 4);
+	memcpy(longname + sizeof(longname) - 5, "-end", 4);
+	o.severities = sev;
+	o.as_of = D("2026-07-01");
+	s = run("demo", &o);
+	CHECK_INT(pir_check_new(&c, s, NULL, false), 0);
+	wo.width = 60;
+	if (c && pir_check_write(&b, c, PIR_CHECK_FORMAT_TABLE, &wo) == 0 && b.ptr) {
+		size_t lines = 0;
+
+		CHECK(strstr(b.ptr, "\xe2\x80\xa6xxxx") && strstr(b.ptr, "xxxx-end")); /* its end kept */
+		CHECK(strstr(b.ptr, "sev-xxx") == NULL);           /* and its start elided */
+		for (char *line = b.ptr, *nl; *line; line = nl + 1) {
+			nl = strchr(line, '\n');
+			CHECK(nl != NULL);
+			if (!nl)
+				break;
+			*nl = '\0';
+			CHECK(columns(line) <= 60 || !fprintf(stderr, "too wide: %s\n", line));
+			lines++;
+		}
+		CHECK(lines > 5);
+	}
+	CHECK(c != NULL);
+	pir_buf_dispose(&b);
+	pir_check_free(c);
+	pir_scan_free(s);
+}
+
 int main(void)
 {
 	RUN(test_long_severity_name);
+	RUN(test_fit_width);
 	RUN(test_invalid_fails);
 	RUN(test_invalid_opt_out);
 	RUN(test_invalid_changed_since);
