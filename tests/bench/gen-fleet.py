@@ -177,7 +177,7 @@ def make_plan(a):
     incidents = [f"INC-{4000 + 3 * k}" for k in range(max(20, a.repos // 3))]
     items, day_seq = {}, {}
     for x in with_yml:
-        for _ in range(r.randint(2, max(3, x["commits"] // 40))):
+        for _ in range(r.randint(2, max(3, x["commits"] // 25))):
             k = r.randrange(1, x["commits"])
             ts = x["start"] + k * x["step"]
             day = ymd(ts)
@@ -211,7 +211,7 @@ def make_plan(a):
                 if kd < x["commits"]:
                     x["events"].append((kd, "slip", pid))
     for x in with_markers:  # incident-only markers and bare ones
-        for _ in range(r.randint(1, max(2, x["commits"] // 60))):
+        for _ in range(r.randint(1, max(2, x["commits"] // 40))):
             k = r.randrange(1, x["commits"])
             inc = r.choice(incidents)
             form = r.choice([f"TODO PIR({inc}): ", f"TODO PIR {inc} ", "TODO PIR: "])
