@@ -140,7 +140,7 @@ def make_plan(a):
     outsiders = people[130:]  # owners no team lists
 
     # repositories: unique names per org, a few names repeated across orgs
-    repos, used = [], set()
+    repos, used, used_names = [], set(), set()
     for i in range(a.repos):
         org = ORGS[i % len(ORGS)] if i < len(ORGS) * 3 else r.choice(ORGS)
         if i < 2 * len(DUP_NAMES):  # orgA/api and orgB/api, orgA/web and orgB/web...
@@ -151,9 +151,12 @@ def make_plan(a):
                 name = r.choice(NOUNS) + r.choice(ROLES)
                 if r.random() < 0.3:
                     name = r.choice(NOUNS) + "-" + name
-                if (org, name) not in used and name not in DUP_NAMES:
+                if (org, name) in used or name in DUP_NAMES:
+                    continue
+                if name not in used_names or r.random() < 0.01:  # a few more repeats
                     break
         used.add((org, name))
+        used_names.add(name)
         lo, hi = math.log(a.min_commits), math.log(a.max_commits)
         commits = int(round(math.exp(r.uniform(lo, hi))))
         span = commits * r.randint(3, 30) * 3600  # a commit every 3 to 30 hours
