@@ -283,6 +283,14 @@ def main():
         check(status == 2, "truncated pack: exit 2, not %d (%s)" % (status, err))
         check(any(items_blob in d["message"] for d in unreadable(out)),
               "truncated pack: an unreadable-object error names the blob: %s" % err)
+        # the same in a repository with a promisor remote: a pack that cannot be read
+        # may hold the object, so it is not "absent until fetched"
+        git(copy, "config", "remote.origin.url", "file:///nonexistent")
+        git(copy, "config", "remote.origin.promisor", "true")
+        status, out, err = run(pirscan, copy)
+        check(status == 2 and any(items_blob in d["message"] for d in unreadable(out)),
+              "truncated pack, promisor remote: exit 2 and an error naming the blob, not %d (%s)"
+              % (status, err))
 
         # 5. absent (its pack deleted): a warning, as in a partial clone; the gate runs
         copy = os.path.join(top, "absent")

@@ -418,13 +418,13 @@ bool pir_repo_unreadable(const pir_repo *r, const git_oid *oid, int gerr, char *
 				 ge && ge->message ? ": " : "", ge && ge->message ? ge->message : "");
 		return true;
 	}
-	if (r->promisor)
-		return false; /* a partial clone: absent until fetched */
-	if (nbad) { /* it may be in a pack that cannot be read */
+	if (nbad) { /* it may be in a pack that cannot be read: even a partial clone cannot tell */
 		snprintf(cause, size, "not in the packs that can be read; %s%s",
 			 pir_packset_bad(r->packs, 0), nbad > 1 ? " (and other packs)" : "");
 		return true;
 	}
+	if (r->promisor)
+		return false; /* a partial clone: absent until fetched */
 	git_oid_tostr(hex, sizeof(hex), oid);
 	if (!(loose = pir_sprintf("%sobjects/%.2s/%s", git_repository_commondir(r->repo), hex,
 				  hex + 2))) {
