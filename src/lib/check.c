@@ -132,6 +132,9 @@ static bool is_file_problem(const pir_scan *s, const pir_diagnostic *d)
 	return false;
 }
 
+/* The result of an entry that a filter (pir_scan_filter) left out. */
+#define FILTERED_OUT (SIZE_MAX - 1)
+
 /* Where an entry of a live item starts: field errors after it, up to the next, are its own. */
 typedef struct {
 	const pir_location *loc;
@@ -191,6 +194,8 @@ static int attach_problems(pir_check *c, size_t nitems, size_t *nresults)
 
 	for (size_t i = 0; i < nitems; i++)
 		na += c->results[i].item->nlocations;
+	for (size_t i = 0; i < s->nfiltered; i++)
+		na += s->items[s->nitems + i].nlocations;
 	if (!(owner = pir_calloc(nd ? nd : 1, sizeof(*owner))) ||
 	    !(count = pir_calloc(nitems + nd + 1, sizeof(*count))) ||
 	    !(anchors = pir_calloc(na ? na : 1, sizeof(*anchors))) ||
@@ -204,6 +209,13 @@ static int attach_problems(pir_check *c, size_t nitems, size_t *nresults)
 			    !PIR_COMMIT_REF_SET(&it->locations[k].resolved))
 				anchors[na++] = (anchor){&it->locations[k], i};
 	}
+	for (size_t i = 0; i < s->nfiltered; i++) { /* entries a filter left out: their errors too */
+		const pir_item *it = &s->items[s->nitems + i];
+		for (size_t k = 0; k < it->nlocations; k++)
+			if (it->locations[k].kind == PIR_LOCATION_YAML &&
+			    !PIR_COMMIT_REF_SET(&it->locations[k].resolved))
+				anchors[na++] = (anchor){&it->locations[k], FILTERED_OUT};
+	}
 	if (na)
 		qsort(anchors, na, sizeof(*anchors), cmp_anchors);
 	for (size_t d = 0; d < nd; d++) {
@@ -213,6 +225,10 @@ static int attach_problems(pir_check *c, size_t nitems, size_t *nresults)
 			continue;
 		if (strcmp(diag->code, "yaml-field") == 0)
 			owner[d] = entry_of(anchors, na, diag);
+		if (owner[d] == FILTERED_OUT) { /* an entry the filters left out: not judged */
+			owner[d] = SIZE_MAX;
+			continue;
+		}
 		if (owner[d] == SIZE_MAX) /* never dropped: a result of its own */
 			owner[d] = nitems + nfile++;
 		count[owner[d]]++;

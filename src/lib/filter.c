@@ -77,7 +77,11 @@ static int check_repos(const pir_scan *scan, const char *const *list)
 static bool match(const pir_item_filter *f, const pir_scan *scan, const bool *sel,
 		  const pir_item *it)
 {
-	if (!in_list(f->severities, it->severity, false) || !in_list(f->owners, it->owner, true) ||
+	/* a severity that could not be read ("critcal") cannot rule an item out: it fails closed */
+	bool unread_severity = it->severity && *it->severity && it->severity_rank < 0;
+
+	if ((!in_list(f->severities, it->severity, false) && !unread_severity) ||
+	    !in_list(f->owners, it->owner, true) ||
 	    !in_list(f->teams, it->team, false) || !in_list(f->incidents, it->incident, false))
 		return false;
 	if (list_empty(f->repos))
@@ -120,14 +124,29 @@ int pir_scan_filter(pir_scan *s, const pir_item_filter *f)
 		return err;
 	if (!list_empty(f->repos) && !(sel = selected_repos(s, f->repos)))
 		return pir_error_oom();
-	for (size_t i = 0; i < s->nitems; i++) {
-		if (!match(f, s, sel, &s->items[i]))
-			continue;
-		if (kept != i)
-			s->items[kept] = s->items[i];
-		kept++;
+	/*
+	 * A stable partition: the items kept first, in order, then those left
+	 * out, which the gate still needs to tell whose entry a field error is.
+	 */
+	{
+		size_t n = s->nitems + s->nfiltered, out = 0;
+		pir_item *left = pir_calloc(n ? n : 1, sizeof(*left));
+
+		if (!left) {
+			free(sel);
+			return pir_error_oom();
+		}
+		for (size_t i = 0; i < n; i++) {
+			if (i < s->nitems && match(f, s, sel, &s->items[i]))
+				s->items[kept++] = s->items[i];
+			else
+				left[out++] = s->items[i];
+		}
+		memcpy(s->items + kept, left, out * sizeof(*left));
+		s->nitems = kept;
+		s->nfiltered = out;
+		free(left);
 	}
-	s->nitems = kept;
 	free(sel);
 	return 0;
 }

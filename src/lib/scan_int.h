@@ -150,6 +150,7 @@ struct pir_scan {
 	pir_arena arena; /* results */
 	pir_item *items;
 	size_t nitems, items_cap;
+	size_t nfiltered; /* items a filter left out, kept after items[nitems] (their entries' errors) */
 	pir_diagnostic *diags;
 	size_t ndiags, diags_cap;
 	pthread_mutex_t lock; /* diagnostics from worker threads */
