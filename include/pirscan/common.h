@@ -58,6 +58,17 @@ typedef struct {
 /** Release the buffer's memory; the buffer is empty and reusable after. */
 PIR_EXTERN(void) pir_buf_dispose(pir_buf *buf);
 
+/**
+ * Set up the library's global state (libgit2's) for the whole program, and
+ * release it. Optional: every function that needs the state takes it for
+ * its own use, but setting it up costs milliseconds (libgit2 reads the
+ * system's certificates), so a program that scans and reads configurations
+ * calls pir_library_init() once at start and pir_library_shutdown() at the
+ * end. Counted: each init needs its shutdown. Returns 0.
+ */
+PIR_EXTERN(int) pir_library_init(void);
+PIR_EXTERN(void) pir_library_shutdown(void);
+
 /** Library version string, for example "0.1.0". */
 PIR_EXTERN(const char *) pir_version(void);
 

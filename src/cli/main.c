@@ -86,7 +86,7 @@ static int cmd_version(int argc, char **argv)
 	return CLI_EXIT_OK;
 }
 
-int main(int argc, char **argv)
+static int dispatch(int argc, char **argv)
 {
 	if (argc > 1 && (!strcmp(argv[1], "--version") || !strcmp(argv[1], "-V")))
 		return cmd_version(argc, argv);
@@ -103,4 +103,14 @@ int main(int argc, char **argv)
 	}
 	/* no command: scan, with every argument an option or a repository */
 	return cmd_scan(argc, argv);
+}
+
+int main(int argc, char **argv)
+{
+	int ret;
+
+	pir_library_init(); /* once for the whole run: the configuration and the scan share it */
+	ret = dispatch(argc, argv);
+	pir_library_shutdown();
+	return ret;
 }

@@ -1334,7 +1334,7 @@ int pir_config_load_from_repository(pir_config **out, const char *repo_path, con
 	int gerr, err;
 
 	*out = NULL;
-	git_libgit2_init();
+	pir_git_acquire();
 	if ((gerr = git_repository_open_ext(&repo, repo_path, 0, NULL)) < 0) {
 		err = gerr == GIT_ENOTFOUND
 			  ? pir_error_set(PIR_ENOTREPO, "'%s' is not a git repository", repo_path)
@@ -1357,7 +1357,7 @@ int pir_config_load_from_repository(pir_config **out, const char *repo_path, con
 done:
 	git_blob_free(blob);
 	git_repository_free(repo);
-	git_libgit2_shutdown();
+	pir_git_release();
 	return err;
 }
 

@@ -27,6 +27,11 @@ int pir_error_git(int giterr, const char *what);
 /** PIR_ENOMEM with its message. */
 int pir_error_oom(void);
 
+/* ---- libgit2's global state, counted (scan.c) ---- */
+
+void pir_git_acquire(void);
+void pir_git_release(void);
+
 /* ---- memory and strings (buf.c) ---- */
 
 void *pir_malloc(size_t n);

@@ -41,7 +41,14 @@ static size_t pack_file_limit(void)
 	return limit < 4 ? 4 : limit;
 }
 
-static void git_acquire(void)
+/*
+ * libgit2's global state, counted: the first user initialises it (with the
+ * options above), the last one shuts it down. Initialising is not cheap
+ * (libgit2 with mbedTLS parses the whole system CA bundle: a fifth of a HEAD
+ * scan of curl), so a program holds one reference for its whole run
+ * (pir_library_init) and the scan and the configuration reader share it.
+ */
+void pir_git_acquire(void)
 {
 	pthread_mutex_lock(&git_init_lock);
 	if (git_users++ == 0) {
@@ -61,12 +68,23 @@ static void git_acquire(void)
 	pthread_mutex_unlock(&git_init_lock);
 }
 
-static void git_release(void)
+void pir_git_release(void)
 {
 	pthread_mutex_lock(&git_init_lock);
 	if (--git_users == 0)
 		git_libgit2_shutdown();
 	pthread_mutex_unlock(&git_init_lock);
+}
+
+int pir_library_init(void)
+{
+	pir_git_acquire();
+	return 0;
+}
+
+void pir_library_shutdown(void)
+{
+	pir_git_release();
 }
 
 static size_t count_list(const char *const *list)
@@ -122,7 +140,7 @@ int pir_scan_new(pir_scan **out, const pir_scan_options *opts)
 		return PIR_ENOMEM;
 	s->opts = opts ? *opts : defaults;
 	pthread_mutex_init(&s->lock, NULL);
-	git_acquire();
+	pir_git_acquire();
 	if ((err = copy_list(&s->severities, &s->nseverities, s->opts.severities,
 			     default_severities)) < 0 ||
 	    (err = copy_list(&s->item_files, &s->nitem_files, s->opts.item_files,
@@ -210,7 +228,7 @@ void pir_scan_free(pir_scan *s)
 	pir_arena_dispose(&s->arena);
 	pthread_mutex_destroy(&s->lock);
 	free(s);
-	git_release();
+	pir_git_release();
 }
 
 int pir_scan_diag(pir_scan *s, pir_diag_level level, const char *code, const char *repo,
