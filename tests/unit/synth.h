@@ -25,8 +25,11 @@
 #include <git2.h>
 #include <git2/sys/mempack.h>
 
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
 #include "scan_int.h"
-#include "test.h"
 
 #define SYNTH_NONE PIR_MAP_NONE
 

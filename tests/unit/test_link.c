@@ -5,6 +5,7 @@
  * reasons an item is stale, near misses and the order of items. No git.
  */
 #include "synth.h"
+#include "test.h"
 
 static pir_date D(const char *s)
 {

@@ -5,6 +5,7 @@
  * introduced, resolved and closed dates and their due-date moves. No git.
  */
 #include "synth.h"
+#include "test.h"
 
 static pir_date D(const char *s)
 {

@@ -7,6 +7,7 @@
 #include "pirscan/config.h"
 #include "pirscan/report.h"
 #include "synth.h"
+#include "test.h"
 
 static pir_date D(const char *s)
 {

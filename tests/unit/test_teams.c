@@ -6,6 +6,7 @@
  */
 #include "pirscan/config.h"
 #include "synth.h"
+#include "test.h"
 
 static const char config_yml[] = "teams:\n"
 				 "  payments:\n"
