@@ -16,8 +16,16 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static const char *const default_paths[] = {
-	"main.c", "src/a.c", "src/payments/charge.c", "docs/guide/intro.md", "vendor/x/y.c",
-	"build/gen/gen.c", "README", "a/b/c/d/e/f.sql", "#odd", "[x]",
+    "main.c",
+    "src/a.c",
+    "src/payments/charge.c",
+    "docs/guide/intro.md",
+    "vendor/x/y.c",
+    "build/gen/gen.c",
+    "README",
+    "a/b/c/d/e/f.sql",
+    "#odd",
+    "[x]",
 };
 
 #define MAX_PATHS 32

@@ -58,8 +58,10 @@ static void check_config(const pir_config *cfg)
 	/* a configuration that validates gives options that a scan takes */
 	switch (pir_scan_new(&scan, &so)) {
 	case 0:
-	case PIR_ENOMEM: break;
-	default: abort();
+	case PIR_ENOMEM:
+		break;
+	default:
+		abort();
 	}
 	pir_scan_free(scan);
 }

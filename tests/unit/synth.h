@@ -9,15 +9,21 @@
  *
  * Everything that knows the scan's private layout is in this file; the
  * tests call synth_* and the public API. The internal declarations it uses
- * (scan_int.h, internal.h): struct pir_scan (matcher, severities, repos,
- * nrepos, repos_cap), pir_repo (scan, name, repo, blobs, nblobs, blobs_cap,
- * head, nhead, head_cap, commits, ncommits, commits_cap, topo_order,
- * keys_pool, arena), pir_blob (oid, flags, markers, entries), pir_commit
- * (oid, time, nparents, parents, changes, nchanges, pstart, topo),
- * pir_change, pir_head_entry, PIR_BLOB_WANT_YAML, PIR_BLOB_AT_HEAD,
- * PIR_MAP_NONE, pir_marker_scratch_new/free, pir_marker_scan,
- * PIR_MARKER_MENTIONS, pir_actions_parse, pir_entry_list, pir_arena_strdup,
- * pir_grow, and the stages pir_keys_build, pir_history_replay, pir_link.
+ * (scan_int.h, internal.h, map.h):
+ *   struct pir_scan: matcher, severities, repos, nrepos, repos_cap
+ *   pir_repo: scan, name, repo, arena, blobs, nblobs, blobs_cap, head, nhead,
+ *     head_cap, commits, ncommits, commits_cap, topo_order
+ *   pir_blob: oid, flags, markers, entries; PIR_BLOB_SCANNED,
+ *     PIR_BLOB_WANT_YAML, PIR_BLOB_AT_HEAD
+ *   pir_commit: oid, time, topo, nparents, parents, pstart, changes, nchanges
+ *   pir_change: path, old_blob, new_blob, yaml; pir_head_entry: path, blob, yaml
+ *   PIR_MAP_NONE, pir_grow, pir_arena_strdup
+ *   pir_marker_scratch_new/free, pir_marker_scan, PIR_MARKER_MENTIONS
+ *   pir_entry_list, pir_actions_parse
+ *   the stages: pir_keys_build, pir_history_replay, pir_link (which ends
+ *     with pir_assign_teams)
+ * pir_scan_free releases what is built here (repo_free in scan.c), so
+ * everything is allocated as the scan allocates it.
  */
 #ifndef PIRSCAN_TEST_SYNTH_H
 #define PIRSCAN_TEST_SYNTH_H
@@ -185,8 +191,9 @@ static inline uint32_t synth_commit(synth *sy, int64_t time, uint32_t p1, uint32
 			ch->path = pir_arena_strdup(&r->arena, cs[i].path);
 			ch->old_blob = cs[i].old_blob;
 			ch->new_blob = cs[i].new_blob;
-			ch->yaml = (cs[i].old_blob != SYNTH_NONE && r->blobs[cs[i].old_blob].entries) ||
-				   (cs[i].new_blob != SYNTH_NONE && r->blobs[cs[i].new_blob].entries);
+			ch->yaml =
+			    (cs[i].old_blob != SYNTH_NONE && r->blobs[cs[i].old_blob].entries) ||
+			    (cs[i].new_blob != SYNTH_NONE && r->blobs[cs[i].new_blob].entries);
 		}
 		c->pstart[g + 1] = k;
 		if (g + 1 >= (c->nparents ? c->nparents : 1))

@@ -64,7 +64,8 @@ static void test_join_by_id(void)
 	const pir_item *it;
 
 	CHECK_INT(synth_new(&sy, &o, "svc"), 0);
-	synth_head(&sy, "postmortems/2026-05-24/action-items.yml", synth_blob(&sy, items_yml, true));
+	synth_head(&sy, "postmortems/2026-05-24/action-items.yml",
+		   synth_blob(&sy, items_yml, true));
 	synth_head(&sy, "src/main.c", synth_blob(&sy, code_c, false));
 	CHECK_INT(synth_link(&sy), 0);
 
@@ -115,7 +116,8 @@ static void test_unknown_id(void)
 	const pir_item *it;
 
 	CHECK_INT(synth_new(&sy, &o, "svc"), 0);
-	synth_head(&sy, "postmortems/2026-05-24/action-items.yml", synth_blob(&sy, items_yml, true));
+	synth_head(&sy, "postmortems/2026-05-24/action-items.yml",
+		   synth_blob(&sy, items_yml, true));
 	synth_head(&sy, "src/main.c", synth_blob(&sy, code_c, false));
 	CHECK_INT(synth_link(&sy), 0);
 	it = synth_item(&sy, "PIR-2026-999");
@@ -137,7 +139,8 @@ static void test_unknown_id(void)
 	CHECK_INT(synth_new(&sy, &o, "svc"), 0);
 	synth_head(&sy, "src/main.c", synth_blob(&sy, code_c, false));
 	synth_head(&sy, "pm/action-items.yml",
-		   synth_blob(&sy, "- id: PIR-2026-999\n  title: t\n  owner: x\n  due: 2027-01-01\n",
+		   synth_blob(&sy,
+			      "- id: PIR-2026-999\n  title: t\n  owner: x\n  due: 2027-01-01\n",
 			      true));
 	CHECK_INT(synth_link(&sy), 0);
 	it = synth_item(&sy, "PIR-2026-999");
@@ -153,15 +156,15 @@ static void test_duplicate_id(void)
 	const pir_item *it;
 
 	CHECK_INT(synth_new(&sy, &o, "svc"), 0);
-	synth_head(&sy, "a/action-items.yml",
-		   synth_blob(&sy, "- id: PIR-7\n  title: first\n  owner: x\n  due: 2027-01-01\n",
-			      true));
-	synth_head(&sy, "b/action-items.yml",
-		   synth_blob(&sy, "- id: PIR-7\n  title: second\n  owner: y\n  due: 2027-01-01\n",
-			      true));
-	synth_head(&sy, "c/action-items.yml",
-		   synth_blob(&sy, "- id: PIR-8\n  title: alone\n  owner: y\n  due: 2027-01-01\n",
-			      true));
+	synth_head(
+	    &sy, "a/action-items.yml",
+	    synth_blob(&sy, "- id: PIR-7\n  title: first\n  owner: x\n  due: 2027-01-01\n", true));
+	synth_head(
+	    &sy, "b/action-items.yml",
+	    synth_blob(&sy, "- id: PIR-7\n  title: second\n  owner: y\n  due: 2027-01-01\n", true));
+	synth_head(
+	    &sy, "c/action-items.yml",
+	    synth_blob(&sy, "- id: PIR-8\n  title: alone\n  owner: y\n  due: 2027-01-01\n", true));
 	CHECK_INT(synth_link(&sy), 0);
 	CHECK_INT(pir_scan_item_count(sy.scan), 2);
 	it = synth_item(&sy, "PIR-7");
@@ -231,7 +234,8 @@ static void test_reasons_and_near_miss(void)
 	size_t near = 0;
 
 	CHECK_INT(synth_new(&sy, &o, "svc"), 0);
-	synth_head(&sy, "postmortems/2026-05-24/action-items.yml", synth_blob(&sy, items_yml, true));
+	synth_head(&sy, "postmortems/2026-05-24/action-items.yml",
+		   synth_blob(&sy, items_yml, true));
 	synth_head(&sy, "src/main.c", synth_blob(&sy, code_c, false));
 	CHECK_INT(synth_link(&sy), 0);
 	it = synth_item(&sy, "PIR-2026-003");
@@ -287,14 +291,15 @@ static void test_order(void)
 	const char *want[] = {"PIR-A", "PIR-B", "PIR-C", "PIR-D", "PIR-E"};
 
 	CHECK_INT(synth_new(&sy, &o, "svc"), 0);
-	synth_head(&sy, "action-items.yml",
-		   synth_blob(&sy,
-			      "- {id: PIR-E, title: e, owner: x, due: 2026-08-01}\n"
-			      "- {id: PIR-D, title: d, owner: x, due: 2026-09-01, severity: low}\n"
-			      "- {id: PIR-C, title: c, owner: x, due: 2026-08-01, severity: low}\n"
-			      "- {id: PIR-B, title: b, owner: x, due: 2026-06-01, severity: low}\n"
-			      "- {id: PIR-A, title: a, owner: x, due: 2026-06-20, severity: high}\n",
-			      true));
+	synth_head(
+	    &sy, "action-items.yml",
+	    synth_blob(&sy,
+		       "- {id: PIR-E, title: e, owner: x, due: 2026-08-01}\n"
+		       "- {id: PIR-D, title: d, owner: x, due: 2026-09-01, severity: low}\n"
+		       "- {id: PIR-C, title: c, owner: x, due: 2026-08-01, severity: low}\n"
+		       "- {id: PIR-B, title: b, owner: x, due: 2026-06-01, severity: low}\n"
+		       "- {id: PIR-A, title: a, owner: x, due: 2026-06-20, severity: high}\n",
+		       true));
 	CHECK_INT(synth_link(&sy), 0);
 	CHECK_INT(pir_scan_item_count(sy.scan), 5);
 	for (size_t i = 0; i < 5 && i < pir_scan_item_count(sy.scan); i++)

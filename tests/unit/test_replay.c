@@ -225,7 +225,7 @@ static void test_unreadable_does_not_remove(void)
 	CHECK_INT(synth_new(&sy, &o, "svc"), 0);
 	m = synth_blob(&sy, "// TODO PIR-5: keep me\n", false);
 	gone = synth_blob(&sy, "", false);
-	sy.repo->blobs[gone].flags |= PIR_BLOB_MISSING;
+	sy.repo->blobs[gone].flags |= PIR_BLOB_MISSING; /* internal: scan_int.h */
 	{
 		synth_change a[] = {{"a.c", N, m}};
 		c0 = synth_commit(&sy, synth_time("2026-01-01", 0), N, N, a, 1, NULL, 0);

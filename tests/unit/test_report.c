@@ -31,23 +31,23 @@ static const char config_yml[] = "teams:\n"
 
 /* As of 2026-07-01: opened 2026-01-01, one more item and two closes yesterday. */
 static const char before[] =
-	"- {id: PIR-A, title: a, owner: \"@alice\", due: 2026-06-01, severity: high, "
-	"linked_incident: INC-1}\n"
-	"- {id: PIR-B, title: b, owner: \"@alice\", due: 2026-07-05, severity: low}\n"
-	"- {id: PIR-C, title: c, owner: \"@bob\", due: 2026-12-01, severity: medium}\n"
-	"- {id: PIR-D, title: d, owner: \"@zed\", due: 2026-06-20, severity: critical}\n"
-	"- {id: PIR-E, title: e, owner: \"@bob\", due: 2026-06-25, severity: high}\n"
-	"- {id: PIR-G, title: g, owner: \"@bob\", due: 2026-12-01, severity: high}\n"
-	"- {id: PIR-H, title: h, owner: \"@alice\", due: 2026-12-01}\n";
+    "- {id: PIR-A, title: a, owner: \"@alice\", due: 2026-06-01, severity: high, "
+    "linked_incident: INC-1}\n"
+    "- {id: PIR-B, title: b, owner: \"@alice\", due: 2026-07-05, severity: low}\n"
+    "- {id: PIR-C, title: c, owner: \"@bob\", due: 2026-12-01, severity: medium}\n"
+    "- {id: PIR-D, title: d, owner: \"@zed\", due: 2026-06-20, severity: critical}\n"
+    "- {id: PIR-E, title: e, owner: \"@bob\", due: 2026-06-25, severity: high}\n"
+    "- {id: PIR-G, title: g, owner: \"@bob\", due: 2026-12-01, severity: high}\n"
+    "- {id: PIR-H, title: h, owner: \"@alice\", due: 2026-12-01}\n";
 static const char after[] =
-	"- {id: PIR-A, title: a, owner: \"@alice\", due: 2026-06-01, severity: high, "
-	"linked_incident: INC-1}\n"
-	"- {id: PIR-B, title: b, owner: \"@alice\", due: 2026-07-05, severity: low}\n"
-	"- {id: PIR-C, title: c, owner: \"@bob\", due: 2026-12-01, severity: medium}\n"
-	"- {id: PIR-D, title: d, owner: \"@zed\", due: 2026-06-20, severity: critical}\n"
-	"- {id: PIR-E, title: e, owner: \"@bob\", due: 2026-06-25, severity: high}\n"
-	"- {id: PIR-G, title: g, owner: \"@bob\", due: 2026-12-01, severity: high, status: done}\n"
-	"- {id: PIR-F, title: f, owner: \"@carol\", due: 2026-10-01, severity: low}\n";
+    "- {id: PIR-A, title: a, owner: \"@alice\", due: 2026-06-01, severity: high, "
+    "linked_incident: INC-1}\n"
+    "- {id: PIR-B, title: b, owner: \"@alice\", due: 2026-07-05, severity: low}\n"
+    "- {id: PIR-C, title: c, owner: \"@bob\", due: 2026-12-01, severity: medium}\n"
+    "- {id: PIR-D, title: d, owner: \"@zed\", due: 2026-06-20, severity: critical}\n"
+    "- {id: PIR-E, title: e, owner: \"@bob\", due: 2026-06-25, severity: high}\n"
+    "- {id: PIR-G, title: g, owner: \"@bob\", due: 2026-12-01, severity: high, status: done}\n"
+    "- {id: PIR-F, title: f, owner: \"@carol\", due: 2026-10-01, severity: low}\n";
 
 static pir_config *cfg;
 

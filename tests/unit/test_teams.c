@@ -15,19 +15,18 @@ static const char config_yml[] = "teams:\n"
 				 "  search:\n"
 				 "    email: search@example.com\n";
 
-static const char codeowners[] =
-	"# who owns what\n"
-	"*                @org/fallback\n"
-	"/docs/           @docs-team @org/search\n"
-	"*.sql            @dba # trailing comment\n"
-	"db/              @db-owners\n"
-	"src/payments/    @org/payments\n"
-	"build/**/gen.c   @alice\n"
-	"vendor/*         @org/vendor\n"
-	"[Docs] @docs-section\n"
-	"^[Another one] @nobody\n"
-	"src/payments/generated/\n"
-	"README           @readers\n";
+static const char codeowners[] = "# who owns what\n"
+				 "*                @org/fallback\n"
+				 "/docs/           @docs-team @org/search\n"
+				 "*.sql            @dba # trailing comment\n"
+				 "db/              @db-owners\n"
+				 "src/payments/    @org/payments\n"
+				 "build/**/gen.c   @alice\n"
+				 "vendor/*         @org/vendor\n"
+				 "[Docs] @docs-section\n"
+				 "^[Another one] @nobody\n"
+				 "src/payments/generated/\n"
+				 "README           @readers\n";
 
 static pir_config *config(void)
 {
