@@ -9,9 +9,11 @@
  *
  * Matching time is bounded: each match attempt has a small step limit, and a
  * line that needs more is tried again with more, up to a per-line limit; the
- * steps beyond the first attempt of each line come out of a per-blob budget.
- * A line over its limit is skipped and a blob over its budget is searched no
- * further, each with a "marker-limit" diagnostic.
+ * steps beyond the first attempt of each line come out of the pattern's
+ * budget for the blob. A pattern over its line limit is not tried on that
+ * line, and one over its budget not on the rest of the blob (the other
+ * patterns, with budgets of their own, go on), each with a "marker-limit"
+ * diagnostic.
  */
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
@@ -48,7 +50,7 @@ static const char default_pattern[] =
 	"[ \\t]*(?:[:,;-](?=\\s|\\z))?[ \\t]*"
 	"(?<text>[^\\r\\n]*)";
 
-/* Steps (pcre2's match limit) of a first attempt, the most a line may take, a blob's budget. */
+/* Steps (pcre2's match limit): first attempt, most a line may take, a pattern's budget per blob. */
 #define STEPS_FIRST 256u
 #define STEPS_LINE (1u << 20)
 #define STEPS_BLOB (10u * STEPS_LINE)
@@ -83,6 +85,8 @@ struct pir_marker_scratch {
 	pcre2_match_data *md;
 	pcre2_match_context *mc;
 	pcre2_jit_stack *jit;
+	unsigned long long *spent; /* per pattern: steps of its budget in this blob */
+	bool *dropped;             /* per pattern: over its budget, not tried in this blob */
 };
 
 static const char *const known_groups[] = {"id", "incident", "ref", "text"};
@@ -250,7 +254,9 @@ int pir_marker_scratch_new(pir_marker_scratch **out, const pir_marker_matcher *m
 	s->md = pcre2_match_data_create(m->captures + 1, NULL);
 	s->mc = pcre2_match_context_create(NULL);
 	s->jit = pcre2_jit_stack_create(32 * 1024, JIT_STACK_MAX, NULL);
-	if (!s->md || !s->mc) {
+	s->spent = pir_calloc(m->n, sizeof(*s->spent));
+	s->dropped = pir_calloc(m->n, sizeof(*s->dropped));
+	if (!s->md || !s->mc || !s->spent || !s->dropped) {
 		pir_marker_scratch_free(s);
 		return pir_error_oom();
 	}
@@ -269,6 +275,8 @@ void pir_marker_scratch_free(pir_marker_scratch *s)
 	pcre2_match_data_free(s->md);
 	pcre2_match_context_free(s->mc);
 	pcre2_jit_stack_free(s->jit);
+	free(s->spent);
+	free(s->dropped);
 	free(s);
 }
 
@@ -510,21 +518,32 @@ typedef struct {
 	pir_marker_list *out;
 	const char *buf;
 	size_t len;
-	unsigned long long spent; /* steps of the blob's budget used */
-	bool exhausted;
+	size_t live;             /* patterns not dropped */
+	size_t dropping;         /* the pattern budget_match just dropped, or SIZE_MAX */
 	unsigned line;           /* of `counted`: lines are counted only up to what is reported */
 	size_t counted;
 	size_t known, known_bol; /* the start of the line of `known` */
 } scanner;
 
-/*
- * pcre2_match with the step limits. Returns its result; PCRE2_ERROR_MATCHLIMIT
- * and other errors for a line that could not be matched, and sets
- * sc->exhausted when the blob's budget does not allow another attempt.
- */
-static int budget_match(scanner *sc, const pattern *p, const char *subject, size_t n,
-			size_t start, uint32_t options)
+/* Pattern `pi` is over its budget: it is not tried again in this blob. */
+static void drop(scanner *sc, size_t pi)
 {
+	sc->s->dropped[pi] = true;
+	sc->live--;
+	sc->dropping = pi;
+}
+
+/*
+ * pcre2_match of pattern `pi` with the step limits. Returns its result;
+ * PCRE2_ERROR_MATCHLIMIT and other errors for a line that could not be
+ * matched, and drops the pattern when its budget in the blob does not allow
+ * another attempt (the other patterns have budgets of their own).
+ */
+static int budget_match(scanner *sc, size_t pi, const char *subject, size_t n, size_t start,
+			uint32_t options)
+{
+	const pattern *p = &sc->m->v[pi];
+	unsigned long long *spent = &sc->s->spent[pi];
 	uint32_t limit = STEPS_FIRST;
 	int rc;
 
@@ -536,18 +555,19 @@ static int budget_match(scanner *sc, const pattern *p, const char *subject, size
 			return rc;
 		if (rc != PCRE2_ERROR_MATCHLIMIT) {
 			/* out of depth, heap or JIT stack: the line costs its whole limit */
-			sc->spent += STEPS_LINE;
-			sc->exhausted = sc->spent >= STEPS_BLOB;
+			*spent += STEPS_LINE;
+			if (*spent >= STEPS_BLOB)
+				drop(sc, pi);
 			return rc;
 		}
 		if (limit >= STEPS_LINE)
 			return rc; /* every attempt was charged */
 		limit = limit * 8 > STEPS_LINE ? STEPS_LINE : limit * 8;
-		if (sc->spent + limit > STEPS_BLOB) {
-			sc->exhausted = true;
+		if (*spent + limit > STEPS_BLOB) {
+			drop(sc, pi);
 			return rc;
 		}
-		sc->spent += limit;
+		*spent += limit;
 	}
 }
 
@@ -729,11 +749,25 @@ static int limit_diag(scanner *sc, int rc, size_t pi, const char *bol)
 	pcre2_get_error_message(rc, why, sizeof(why));
 	if (sc->m->n > 1)
 		snprintf(which, sizeof(which), " %zu", pi + 1);
-	if (sc->exhausted)
+	if (sc->dropping == pi) {
+		sc->dropping = SIZE_MAX;
+		if (sc->live)
+			return pir_fdiag_add(&sc->out->diags, PIR_DIAG_WARNING, "marker-limit",
+					     sc->line, 1,
+					     "marker pattern%s took too many steps in this file; "
+					     "it is not tried on lines from %u on (the other "
+					     "patterns are)",
+					     which, sc->line);
 		return pir_fdiag_add(&sc->out->diags, PIR_DIAG_WARNING, "marker-limit", sc->line, 1,
 				     "marker pattern%s took too many steps in this file; lines "
 				     "from %u on are not searched for markers",
 				     which, sc->line);
+	}
+	if (sc->live > 1)
+		return pir_fdiag_add(&sc->out->diags, PIR_DIAG_WARNING, "marker-limit", sc->line, 1,
+				     "marker pattern%s cannot be matched on this line (%s); "
+				     "pattern%s is not tried on this line",
+				     which, (const char *)why, which);
 	return pir_fdiag_add(&sc->out->diags, PIR_DIAG_WARNING, "marker-limit", sc->line, 1,
 			     "marker pattern%s cannot be matched on this line (%s); the line is "
 			     "not searched for markers",
@@ -762,7 +796,7 @@ static int try_line(scanner *sc, size_t pi, const char *bol, const char *eol, co
 			q = hit + 1;
 			if (!word_start(bol, (size_t)(hit - bol)))
 				continue;
-			rc = budget_match(sc, p, bol, n, (size_t)(hit - bol), PCRE2_ANCHORED);
+			rc = budget_match(sc, pi, bol, n, (size_t)(hit - bol), PCRE2_ANCHORED);
 			if (rc == PCRE2_ERROR_NOMATCH)
 				continue;
 			if (rc < 0)
@@ -778,7 +812,7 @@ static int try_line(scanner *sc, size_t pi, const char *bol, const char *eol, co
 		if (!memchr(bol, c, n) && !memchr(bol, other, n))
 			return 0;
 	}
-	rc = budget_match(sc, p, bol, n, 0, 0);
+	rc = budget_match(sc, pi, bol, n, 0, 0);
 	if (rc == PCRE2_ERROR_NOMATCH)
 		return 0;
 	if (rc < 0)
@@ -796,7 +830,7 @@ static int scan_default(scanner *sc)
 	size_t pos = 0;
 	int err;
 
-	while (pos < sc->len && !sc->exhausted) {
+	while (pos < sc->len && sc->live) {
 		const char *hit = find_keyword(buf + pos, sc->len - pos);
 		size_t mstart, eol;
 
@@ -821,10 +855,10 @@ static int scan_lines(scanner *sc)
 	const char *buf = sc->buf;
 	size_t pos = 0;
 
-	while (pos < sc->len && !sc->exhausted) {
+	while (pos < sc->len && sc->live) {
 		size_t eol = line_end(buf, sc->len, pos);
-		for (size_t i = 0; i < sc->m->n && !sc->exhausted; i++) {
-			int r = try_line(sc, i, buf + pos, buf + eol, buf + pos);
+		for (size_t i = 0; i < sc->m->n; i++) {
+			int r = sc->s->dropped[i] ? 0 : try_line(sc, i, buf + pos, buf + eol, buf + pos);
 			if (r < 0)
 				return r;
 			if (r > 0)
@@ -907,11 +941,13 @@ static int find_mentions(pir_marker_list *out, size_t next, const char *buf, siz
 int pir_marker_scan(pir_marker_list *out, const pir_marker_matcher *m, pir_marker_scratch *s,
 		    const char *buf, size_t len, unsigned flags)
 {
-	scanner sc = {m, s, out, buf, len, 0, false, 1, 0, 0, 0};
+	scanner sc = {m, s, out, buf, len, m->n, SIZE_MAX, 1, 0, 0, 0};
 
 	size_t first = out->n;
 	int err;
 
+	memset(s->spent, 0, m->n * sizeof(*s->spent));
+	memset(s->dropped, 0, m->n * sizeof(*s->dropped));
 	err = m->default_only ? scan_default(&sc) : scan_lines(&sc);
 	if (!err && (flags & PIR_MARKER_MENTIONS))
 		err = find_mentions(out, first, buf, len);

@@ -421,6 +421,75 @@ static void test_limits(void)
 	pir_buf_dispose(&b);
 }
 
+/*
+ * Each pattern has a budget of its own: the catastrophic one is dropped for
+ * the rest of the blob with one warning naming it, the default grammar goes
+ * on to the end (it used to stop with it), and every line warning says the
+ * other patterns are still tried.
+ */
+static void test_budget_per_pattern(void)
+{
+	const char *pat[] = {"(a|aa)+$", "default", NULL};
+	const char *two[] = {"(a|aa)+$", "(?<text>(b|bb)+)$", NULL};
+	pir_buf b = PIR_BUF_INIT;
+	size_t dropped = 0;
+	custom c;
+
+	for (int k = 0; k < 1000; k++) {
+		for (int i = 0; i < 40; i++)
+			pir_buf_putc(&b, 'a');
+		pir_buf_puts(&b, k ? "b\n" : "b // TODO PIR-2026-01-01-008: same line\n");
+	}
+	pir_buf_puts(&b, "// TODO PIR-2026-01-01-009: at the end\n");
+	custom_scan(&c, pat, 0, b.ptr, 0);
+	CHECK_INT(c.l.n, 2);
+	if (c.l.n == 2) {
+		CHECK_STR(c.l.v[0].id, "PIR-2026-01-01-008");
+		CHECK_INT(c.l.v[0].line, 1);
+		CHECK_STR(c.l.v[1].id, "PIR-2026-01-01-009");
+		CHECK_INT(c.l.v[1].line, 1001);
+	}
+	CHECK(c.l.diags.n >= 2 && c.l.diags.n <= 12);
+	for (size_t i = 0; i < c.l.diags.n; i++) {
+		const char *msg = c.l.diags.v[i].message;
+		CHECK(strncmp(msg, "marker pattern 1 ", 17) == 0);
+		CHECK(strstr(msg, "not searched") == NULL);
+		if (strstr(msg, "too many steps")) {
+			dropped++;
+			CHECK(strstr(msg, "it is not tried on lines from") != NULL);
+			CHECK_INT(i, c.l.diags.n - 1);
+		} else {
+			CHECK(strstr(msg, "pattern 1 is not tried on this line") != NULL);
+		}
+	}
+	CHECK_INT(dropped, 1);
+	custom_done(&c);
+
+	/* when every pattern is over its budget, the rest of the blob is not searched */
+	b.size = 0;
+	for (int k = 0; k < 1000; k++) {
+		for (int i = 0; i < 40; i++)
+			pir_buf_putc(&b, 'a');
+		pir_buf_puts(&b, "c\n");
+		for (int i = 0; i < 40; i++)
+			pir_buf_putc(&b, 'b');
+		pir_buf_puts(&b, "c\n");
+	}
+	pir_buf_puts(&b, "bb\n");
+	custom_scan(&c, two, 0, b.ptr, 0);
+	CHECK_INT(c.l.n, 0);
+	dropped = 0;
+	for (size_t i = 0; i < c.l.diags.n; i++)
+		dropped += strstr(c.l.diags.v[i].message, "too many steps") != NULL;
+	CHECK_INT(dropped, 2);
+	CHECK(c.l.diags.n >= 4 && c.l.diags.n <= 24);
+	if (c.l.diags.n)
+		CHECK(strstr(c.l.diags.v[c.l.diags.n - 1].message,
+			     "are not searched for markers") != NULL);
+	custom_done(&c);
+	pir_buf_dispose(&b);
+}
+
 /* IDs named on lines that hold no marker: what near-miss warnings are made of. */
 static void test_mentions(void)
 {
@@ -471,6 +540,7 @@ int main(void)
 	RUN(test_unknown_group);
 	RUN(test_composed);
 	RUN(test_limits);
+	RUN(test_budget_per_pattern);
 	RUN(test_mentions);
 	pir_marker_scratch_free(scratch);
 	pir_marker_matcher_free(matcher);
