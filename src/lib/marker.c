@@ -871,42 +871,80 @@ static int scan_lines(scanner *sc)
 
 /* ---- mentions of IDs on lines without a marker ---- */
 
-/* Record "PIR" and the rest of [s, s+n) at line:column, once a line. */
-static int add_mention(pir_marker_list *out, unsigned line, unsigned column, const char *s,
-		       size_t n)
+#define MENTIONS_MAX 1000u  /* kept per blob; past that, one diagnostic */
+#define MENTION_SLOTS 2048u /* of the set of a line's IDs: a power of two, over 2 * MENTIONS_MAX */
+
+/* A slot of the set of the IDs named on one line: in use when `line` is that line. */
+typedef struct {
+	unsigned line;
+	size_t index; /* in out->mentions */
+} mention_slot;
+
+static uint32_t hash_id(const char *s)
+{
+	uint32_t h = 2166136261u; /* FNV-1a */
+
+	while (*s) {
+		h ^= (unsigned char)*s++;
+		h *= 16777619u;
+	}
+	return h;
+}
+
+/*
+ * Record "PIR" and the rest of [s, s+n) at line:column, once a line (`set`
+ * holds the IDs of the line: each is looked up in constant time). Returns 1
+ * when recorded, 0 when the line named it already, 2 when it is new but
+ * `full`, or PIR_ENOMEM.
+ */
+static int add_mention(pir_marker_list *out, mention_slot *set, bool full, unsigned line,
+		       unsigned column, const char *s, size_t n)
 {
 	char *id = pir_sprintf("PIR%.*s", (int)(n - 3), s + 3);
 	pir_id_mention *x;
+	uint32_t h;
 
 	if (!id)
 		return PIR_ENOMEM;
-	for (size_t i = out->nmentions; i-- > 0 && out->mentions[i].line == line;) {
-		if (strcmp(out->mentions[i].id, id) == 0) {
+	for (h = hash_id(id) & (MENTION_SLOTS - 1); set[h].line == line;
+	     h = (h + 1) & (MENTION_SLOTS - 1)) {
+		if (strcmp(out->mentions[set[h].index].id, id) == 0) {
 			free(id);
 			return 0;
 		}
+	}
+	if (full) {
+		free(id);
+		return 2;
 	}
 	if (pir_grow((void **)&out->mentions, &out->mentions_cap, out->nmentions + 1,
 		     sizeof(*x)) < 0) {
 		free(id);
 		return PIR_ENOMEM;
 	}
+	set[h].line = line;
+	set[h].index = out->nmentions;
 	x = &out->mentions[out->nmentions++];
 	x->id = id;
 	x->line = line;
 	x->column = column;
-	return 0;
+	return 1;
 }
 
-/* Every "PIR-..." (prefix in any case) on a line that holds no marker and no pirscan:ignore. */
+/*
+ * Every "PIR-..." (prefix in any case) on a line that holds no marker and no
+ * pirscan:ignore, each line looked at once, up to MENTIONS_MAX.
+ */
 static int find_mentions(pir_marker_list *out, size_t next, const char *buf, size_t len)
 {
-	size_t pos = 0, bol = 0, counted = 0;
-	unsigned line = 1;
+	size_t pos = 0, bol = 0, counted = 0, eol = 0, kept = 0;
+	unsigned line = 1, checked = 0; /* the line whose marker and ignore were looked at */
+	mention_slot *set = NULL;
 	const char *dash;
+	int err = 0, r;
 
 	while (pos < len && (dash = memchr(buf + pos, '-', len - pos))) {
-		size_t d = (size_t)(dash - buf), s = d - 3, e = d + 1, eol;
+		size_t d = (size_t)(dash - buf), s = d - 3, e = d + 1;
 		const char *p;
 
 		pos = d + 1;
@@ -924,18 +962,39 @@ static int find_mentions(pir_marker_list *out, size_t next, const char *buf, siz
 			p++;
 		}
 		counted = s;
-		while (next < out->n && out->v[next].line < line)
-			next++;
-		eol = line_end(buf, len, s);
-		if ((next < out->n && out->v[next].line == line) || has_ignore(buf + bol, buf + eol)) {
-			pos = eol;
-			continue;
+		if (checked != line) {
+			checked = line;
+			while (next < out->n && out->v[next].line < line)
+				next++;
+			eol = line_end(buf, len, s);
+			if ((next < out->n && out->v[next].line == line) ||
+			    has_ignore(buf + bol, buf + eol)) {
+				pos = eol;
+				continue;
+			}
 		}
-		if (add_mention(out, line, (unsigned)(s - bol + 1), buf + s, e - s) < 0)
-			return PIR_ENOMEM;
+		if (!set && !(set = pir_calloc(MENTION_SLOTS, sizeof(*set)))) {
+			err = PIR_ENOMEM;
+			break;
+		}
+		r = add_mention(out, set, kept == MENTIONS_MAX, line, (unsigned)(s - bol + 1),
+				buf + s, e - s);
+		if (r == 2)
+			err = pir_fdiag_add(&out->diags, PIR_DIAG_WARNING, "marker-limit", line,
+					    (unsigned)(s - bol + 1),
+					    "more than %u IDs (PIR-...) are named on lines without a "
+					    "marker in this file; those from here on are not checked "
+					    "for near misses",
+					    MENTIONS_MAX);
+		if (r < 0 || r == 2) {
+			err = r < 0 ? r : err;
+			break;
+		}
+		kept += (size_t)r;
 		pos = e;
 	}
-	return 0;
+	free(set);
+	return err;
 }
 
 int pir_marker_scan(pir_marker_list *out, const pir_marker_matcher *m, pir_marker_scratch *s,

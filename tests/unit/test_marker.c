@@ -521,6 +521,58 @@ static void test_mentions(void)
 	custom_done(&c);
 }
 
+/*
+ * One long line of distinct IDs (the old de-dup compared each with every
+ * earlier one: quadratic): at most 1000 are kept per blob, with one
+ * diagnostic where the rest begins; repeats on a line are one mention.
+ */
+static void test_mentions_bounded(void)
+{
+	pir_buf b = PIR_BUF_INIT;
+	custom c;
+
+	for (int i = 0; i < 1500; i++)
+		pir_buf_printf(&b, "PIR-%d ", i);
+	pir_buf_puts(&b, "\nPIR-1 again\n");
+	custom_scan(&c, NULL, 0, b.ptr, PIR_MARKER_MENTIONS);
+	CHECK_INT(c.l.nmentions, 1000);
+	if (c.l.nmentions == 1000) {
+		CHECK_STR(c.l.mentions[999].id, "PIR-999");
+		CHECK_INT(c.l.mentions[999].line, 1);
+	}
+	CHECK_INT(c.l.diags.n, 1);
+	if (c.l.diags.n) {
+		CHECK_STR(c.l.diags.v[0].code, "marker-limit");
+		CHECK_INT(c.l.diags.v[0].line, 1);
+		CHECK_INT(c.l.diags.v[0].column, 1 + 10 * 6 + 90 * 7 + 900 * 8);
+		CHECK(strstr(c.l.diags.v[0].message, "not checked for near misses") != NULL);
+	}
+	custom_done(&c);
+
+	/* repeats: once a line, however many; every line counts again */
+	b.size = 0;
+	for (int i = 0; i < 50000; i++)
+		pir_buf_puts(&b, i % 2 ? "pir-7 " : "PIR-8 ");
+	pir_buf_puts(&b, "\n");
+	for (int i = 0; i < 999; i++)
+		pir_buf_puts(&b, "PIR-7\n");
+	pir_buf_puts(&b, "PIR-9\n");
+	custom_scan(&c, NULL, 0, b.ptr, PIR_MARKER_MENTIONS);
+	CHECK_INT(c.l.nmentions, 1000);
+	if (c.l.nmentions == 1000) {
+		CHECK_STR(c.l.mentions[0].id, "PIR-8");
+		CHECK_STR(c.l.mentions[1].id, "PIR-7");
+		CHECK_INT(c.l.mentions[1].line, 1);
+		CHECK_INT(c.l.mentions[2].line, 2);
+		CHECK_INT(c.l.mentions[999].line, 999);
+	}
+	CHECK_INT(c.l.diags.n, 1);
+	if (c.l.diags.n)
+		CHECK_INT(c.l.diags.v[0].line, 1000);
+	custom_done(&c);
+	pir_buf_dispose(&b);
+}
+
 int main(void)
 {
 	CHECK_INT(pir_marker_matcher_new(&matcher, NULL, 0), 0);
@@ -542,6 +594,7 @@ int main(void)
 	RUN(test_limits);
 	RUN(test_budget_per_pattern);
 	RUN(test_mentions);
+	RUN(test_mentions_bounded);
 	pir_marker_scratch_free(scratch);
 	pir_marker_matcher_free(matcher);
 	return test_summary();
