@@ -266,6 +266,54 @@ static void test_title_ends(void)
 	one("x = `TODO PIR-1: multi\n", 1, 6, "TODO PIR-1: multi", "PIR-1", NULL, "multi");
 }
 
+/* The closest opener before the marker decides: a '#' before a word is no comment. */
+static void test_closest_opener(void)
+{
+	one("#define MSG \"TODO PIR-2026-01-01-001: x\"\n", 1, 14, "TODO PIR-2026-01-01-001: x",
+	    "PIR-2026-01-01-001", NULL, "x");
+	one("a { color: #fff; /* TODO PIR-2026-01-01-001: css comment */ }\n", 1, 21,
+	    "TODO PIR-2026-01-01-001: css comment", "PIR-2026-01-01-001", NULL, "css comment");
+	/* a string in a line comment ends where its quote does */
+	one("// printf(\"TODO PIR-1: x\"); }\n", 1, 12, "TODO PIR-1: x", "PIR-1", NULL, "x");
+	one("x = 1  # see \"TODO PIR-1: y\" there\n", 1, 15, "TODO PIR-1: y", "PIR-1", NULL, "y");
+	/* ... but a comment after the string is a comment: quotes in it are prose */
+	one("s = \"a\"  # TODO PIR-1: fix \"it\" now\n", 1, 12, "TODO PIR-1: fix \"it\" now",
+	    "PIR-1", NULL, "fix \"it\" now");
+	one("#TODO PIR-1: glued \"quote\" }\n", 1, 2, "TODO PIR-1: glued \"quote\" }", "PIR-1",
+	    NULL, "glued \"quote\" }");
+	/* "--flag" is no comment, "-- " is */
+	one("run --msg \"TODO PIR-1: z\" --x\n", 1, 12, "TODO PIR-1: z", "PIR-1", NULL, "z");
+	/* an issue number is no comment: the element decides */
+	one("<p>see #42 TODO PIR-1: w</p> more\n", 1, 12, "TODO PIR-1: w", "PIR-1", NULL, "w");
+	/* a URL in a start tag is no comment */
+	one("<a href=http://x.org/a>TODO PIR-1: link</a> tail\n", 1, 24, "TODO PIR-1: link", "PIR-1",
+	    NULL, "link");
+	/* a comment opened after an element decides over it */
+	one("<li>// TODO PIR-1: v</li> tail\n", 1, 8, "TODO PIR-1: v</li> tail", "PIR-1", NULL,
+	    "v</li> tail");
+	one("<li>// TODO PIR-1: v</li>\n", 1, 8, "TODO PIR-1: v", "PIR-1", NULL, "v");
+}
+
+/* Only a closing tag of an element opened before the marker ends or trims the title. */
+static void test_tags_in_titles(void)
+{
+	one("<li>TODO PIR-2026-01-01-001: make <code>foo</code></li>\n", 1, 5,
+	    "TODO PIR-2026-01-01-001: make <code>foo</code>", "PIR-2026-01-01-001", NULL,
+	    "make <code>foo</code>");
+	one("TODO PIR-1: make <b>it</b>\n", 1, 1, "TODO PIR-1: make <b>it</b>", "PIR-1", NULL,
+	    "make <b>it</b>");
+	/* a closing tag no element of the text opened: opened before, on an earlier line */
+	one("  TODO PIR-1: use <b>x</b> now</li></ul>\n", 1, 3, "TODO PIR-1: use <b>x</b> now",
+	    "PIR-1", NULL, "use <b>x</b> now");
+	/* nested elements of one name, and void elements */
+	one("<div>TODO PIR-1: a <div>b</div> c</div> d\n", 1, 6, "TODO PIR-1: a <div>b</div> c",
+	    "PIR-1", NULL, "a <div>b</div> c");
+	one("<p><br>TODO PIR-1: after a break</p><p>x</p>\n", 1, 8, "TODO PIR-1: after a break",
+	    "PIR-1", NULL, "after a break");
+	one("<ul><li>x</li><li>TODO PIR-1: second <i>item</i></li></ul>\n", 1, 19,
+	    "TODO PIR-1: second <i>item</i>", "PIR-1", NULL, "second <i>item</i>");
+}
+
 static void test_ignore_and_require_ref(void)
 {
 	custom c;
@@ -586,6 +634,8 @@ int main(void)
 	RUN(test_custom_pattern);
 	RUN(test_more_forms);
 	RUN(test_title_ends);
+	RUN(test_closest_opener);
+	RUN(test_tags_in_titles);
 	RUN(test_ignore_and_require_ref);
 	RUN(test_custom_one_line);
 	RUN(test_duplicate_names);
