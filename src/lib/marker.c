@@ -9,9 +9,11 @@
  *
  * Matching time is bounded: each match attempt has a small step limit, and a
  * line that needs more is tried again with more, up to a per-line limit; the
- * steps beyond the first attempt of each line come out of a per-blob budget.
- * A line over its limit is skipped and a blob over its budget is searched no
- * further, each with a "marker-limit" diagnostic.
+ * steps beyond the first attempt of each line come out of the pattern's
+ * budget for the blob. A pattern over its line limit is not tried on that
+ * line, and one over its budget not on the rest of the blob (the other
+ * patterns, with budgets of their own, go on), each with a "marker-limit"
+ * diagnostic.
  */
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
@@ -48,7 +50,7 @@ static const char default_pattern[] =
 	"[ \\t]*(?:[:,;-](?=\\s|\\z))?[ \\t]*"
 	"(?<text>[^\\r\\n]*)";
 
-/* Steps (pcre2's match limit) of a first attempt, the most a line may take, a blob's budget. */
+/* Steps (pcre2's match limit): first attempt, most a line may take, a pattern's budget per blob. */
 #define STEPS_FIRST 256u
 #define STEPS_LINE (1u << 20)
 #define STEPS_BLOB (10u * STEPS_LINE)
@@ -83,6 +85,8 @@ struct pir_marker_scratch {
 	pcre2_match_data *md;
 	pcre2_match_context *mc;
 	pcre2_jit_stack *jit;
+	unsigned long long *spent; /* per pattern: steps of its budget in this blob */
+	bool *dropped;             /* per pattern: over its budget, not tried in this blob */
 };
 
 static const char *const known_groups[] = {"id", "incident", "ref", "text"};
@@ -250,7 +254,9 @@ int pir_marker_scratch_new(pir_marker_scratch **out, const pir_marker_matcher *m
 	s->md = pcre2_match_data_create(m->captures + 1, NULL);
 	s->mc = pcre2_match_context_create(NULL);
 	s->jit = pcre2_jit_stack_create(32 * 1024, JIT_STACK_MAX, NULL);
-	if (!s->md || !s->mc) {
+	s->spent = pir_calloc(m->n, sizeof(*s->spent));
+	s->dropped = pir_calloc(m->n, sizeof(*s->dropped));
+	if (!s->md || !s->mc || !s->spent || !s->dropped) {
 		pir_marker_scratch_free(s);
 		return pir_error_oom();
 	}
@@ -269,6 +275,8 @@ void pir_marker_scratch_free(pir_marker_scratch *s)
 	pcre2_match_data_free(s->md);
 	pcre2_match_context_free(s->mc);
 	pcre2_jit_stack_free(s->jit);
+	free(s->spent);
+	free(s->dropped);
 	free(s);
 }
 
@@ -323,7 +331,108 @@ static bool at(const char *s, const char *end, const char *lit)
 	return (size_t)(end - s) >= n && memcmp(s, lit, n) == 0;
 }
 
-/* Length of a closing HTML tag ending at `end` ("</p>", "</li >"), or 0. */
+/* ---- HTML tags ---- */
+
+#define TAG_DEPTH 8 /* open elements remembered */
+#define TAG_LEN 16
+
+typedef struct {
+	char name[TAG_DEPTH][TAG_LEN];
+	unsigned n;
+} tag_stack;
+
+typedef struct {
+	const char *name;
+	size_t len;
+	bool closing;    /* </name> */
+	bool opens;      /* a start tag of an element that needs closing (not <br>, not <x/>) */
+	const char *end; /* after its '>' */
+} html_tag;
+
+static bool is_void(const char *name, size_t len)
+{
+	static const char *const v[] = {"area", "base", "br",	 "col",	   "embed",  "hr",    "img",
+					"input", "link", "meta", "param", "source", "track", "wbr"};
+
+	for (size_t i = 0; i < PIR_ARRAY_SIZE(v); i++) {
+		size_t k = 0;
+		while (k < len && v[i][k] && (name[k] | 0x20) == v[i][k])
+			k++;
+		if (k == len && !v[i][k])
+			return true;
+	}
+	return false;
+}
+
+/*
+ * The tag at `p` ("<li class=x>", "</li >"), if any. `*gt` caches the next
+ * '>' (NULL at first, `end` when there is none), so a line of '<' is read once.
+ */
+static bool tag_at(html_tag *t, const char *p, const char *end, const char **gt)
+{
+	const char *q = p + 1;
+
+	if (*p != '<' || q >= end)
+		return false;
+	t->closing = *q == '/';
+	q += t->closing;
+	if (q >= end || !is_alpha(*q))
+		return false;
+	t->name = q;
+	while (q < end && (is_alnum(*q) || *q == '-'))
+		q++;
+	t->len = (size_t)(q - t->name);
+	if (t->closing) {
+		while (q < end && is_blank(*q))
+			q++;
+		if (q >= end || *q != '>')
+			return false;
+		t->opens = false;
+		t->end = q + 1;
+		return true;
+	}
+	if (q < end && *q != '>' && *q != '/' && !is_blank(*q))
+		return false;
+	if (!*gt || *gt < q) {
+		const char *g = memchr(q, '>', (size_t)(end - q));
+		*gt = g ? g : end;
+	}
+	if (*gt >= end)
+		return false;
+	t->opens = (*gt)[-1] != '/' && !is_void(t->name, t->len);
+	t->end = *gt + 1;
+	return true;
+}
+
+static void tags_push(tag_stack *s, const html_tag *t)
+{
+	size_t n = t->len < TAG_LEN - 1 ? t->len : TAG_LEN - 1;
+
+	if (s->n == TAG_DEPTH) { /* forget the outermost */
+		memmove(s->name[0], s->name[1], sizeof(s->name[0]) * (TAG_DEPTH - 1));
+		s->n--;
+	}
+	for (size_t i = 0; i < n; i++)
+		s->name[s->n][i] = (char)(t->name[i] | 0x20);
+	s->name[s->n++][n] = '\0';
+}
+
+/* Close the innermost open element that `t` names: true when there was one. */
+static bool tags_close(tag_stack *s, const html_tag *t)
+{
+	for (unsigned i = s->n; i-- > 0;) {
+		size_t k = 0;
+		while (k < t->len && s->name[i][k] && (t->name[k] | 0x20) == s->name[i][k])
+			k++;
+		if (s->name[i][k] == '\0' && (k == t->len || k == TAG_LEN - 1)) {
+			s->n = i;
+			return true;
+		}
+	}
+	return false;
+}
+
+/* Length of a closing HTML tag ending at `n` ("</p>", "</li >"), or 0. */
 static size_t closing_tag_before(const char *s, size_t n)
 {
 	size_t i = n;
@@ -341,18 +450,44 @@ static size_t closing_tag_before(const char *s, size_t n)
 }
 
 /*
+ * Where the last element both opened and closed in [s, s+n) ends: a closing
+ * tag before that is content ("make <code>x</code>"); one after it closes an
+ * element opened before the marker (maybe on an earlier line) and is trimmed.
+ */
+static size_t content_tags_end(const char *s, size_t n)
+{
+	const char *end = s + n, *gt = NULL;
+	tag_stack open = {.n = 0};
+	size_t keep = 0;
+	html_tag t;
+
+	for (const char *p = s; p < end && (p = memchr(p, '<', (size_t)(end - p)));) {
+		if (!tag_at(&t, p, end, &gt)) {
+			p++;
+			continue;
+		}
+		if (t.opens)
+			tags_push(&open, &t);
+		else if (t.closing && tags_close(&open, &t))
+			keep = (size_t)(t.end - s);
+		p = t.end;
+	}
+	return keep;
+}
+
+/*
  * Trim blanks and trailing closers from [s, s+*len): comment closers
- * ("*" "/", "-->", ...), the end of a triple-quoted string, a closing HTML tag.
+ * ("*" "/", "-->", ...), the end of a triple-quoted string, a closing HTML
+ * tag of an element not opened in the text.
  */
 static void trim_marker(const char *s, size_t *len)
 {
 	static const char *const closers[] = {"*/", "-->", "--%>", "*)", "-}",	"#}",
 					      "%}", "%>",  "]]",   "\"\"\"", "'''"};
-	size_t n = *len;
-	bool again = true;
+	size_t n = *len, keep = 0, tag;
+	bool again = true, tags_read = false;
 
 	while (again) {
-		size_t tag;
 		again = false;
 		while (n && is_blank(s[n - 1]))
 			n--;
@@ -364,7 +499,13 @@ static void trim_marker(const char *s, size_t *len)
 				break;
 			}
 		}
-		if (!again && (tag = closing_tag_before(s, n)) != 0) {
+		if (again || !(tag = closing_tag_before(s, n)))
+			continue;
+		if (!tags_read) {
+			keep = content_tags_end(s, n);
+			tags_read = true;
+		}
+		if (n - tag >= keep) {
 			n -= tag;
 			again = true;
 		}
@@ -378,12 +519,14 @@ static const char *const block_comments[][2] = {
 	{"(* ", "*)"},	 {"{- ", "-}"},	   {"{# ", "#}"},  {"{% ", "%}"},
 };
 
+/* What a marker stands in, read from the line before it: the closest opener still open decides. */
 typedef struct {
-	char quote;          /* inside a string opened by this quote, or 0 */
-	bool triple;         /* ... a triple-quoted one */
-	const char *closer;  /* inside a block comment closed by this, or NULL */
-	bool line_comment;   /* after // # or -- : the marker runs to the end of the line */
-	char tag[16];        /* the last HTML element opened and not closed */
+	char quote;            /* inside a string opened by this quote, or 0 */
+	bool triple;           /* ... a triple-quoted one */
+	const char *closer;    /* inside a block comment closed by this, or NULL */
+	bool line_comment;     /* after // # or -- */
+	unsigned comment_tags; /* elements open when the (last) line comment began */
+	tag_stack tags;        /* HTML elements opened and not closed, innermost last */
 } context;
 
 static bool opens_string(const char *bol, const char *p)
@@ -398,25 +541,30 @@ static bool opens_string(const char *bol, const char *p)
 	return before && strchr("rRbBfFuU", before) && (p - 1 == bol || !is_alnum(p[-2]));
 }
 
-static void read_tag(context *c, const char *p, const char *end)
+/*
+ * Length of a line comment opener at p, or 0: "//"; "--" not before a word
+ * ("--flag" is no comment); "#" at the start of the line or after a blank,
+ * not before a word ("#define", "#fff" and "#42" are code or prose).
+ */
+static size_t line_comment_at(const char *bol, const char *p, const char *end)
 {
-	size_t n = 0;
-	const char *q = p + 1;
-
-	while (q < end && (is_alnum(*q) || *q == '-') && n + 1 < sizeof(c->tag))
-		c->tag[n++] = *q++;
-	c->tag[n] = '\0';
-	while (q < end && *q != '>')
-		q++;
-	if (q >= end || q[-1] == '/') /* not closed before the marker, or self-closing */
-		c->tag[0] = '\0';
+	if (at(p, end, "//"))
+		return 2;
+	if (at(p, end, "--"))
+		return p + 2 < end && is_word(p[2]) ? 0 : 2;
+	if (*p != '#' || (p > bol && !is_blank(p[-1])))
+		return 0;
+	return p + 1 < end && is_word(p[1]) ? 0 : 1;
 }
 
-/* What the marker at `end` stands in: the line from `bol` up to it, read loosely. */
 static void read_context(context *c, const char *bol, const char *end)
 {
+	const char *gt = NULL;
+	html_tag t;
+	size_t lc;
+
 	memset(c, 0, sizeof(*c));
-	for (const char *p = bol; p < end && !c->line_comment; p++) {
+	for (const char *p = bol; p < end; p++) {
 		if (c->quote) {
 			const char *triple = c->quote == '"' ? "\"\"\"" : "'''";
 			if (*p == '\\') {
@@ -444,31 +592,47 @@ static void read_context(context *c, const char *bol, const char *end)
 		}
 		if (c->closer)
 			continue;
-		if (at(p, end, "//") || *p == '#' || at(p, end, "--")) {
+		if ((lc = line_comment_at(bol, p, end)) != 0) {
 			c->line_comment = true;
+			c->comment_tags = c->tags.n;
+			p += lc - 1;
 		} else if ((*p == '"' || *p == '\'' || *p == '`') && opens_string(bol, p)) {
 			c->quote = *p;
 			c->triple = *p != '`' && at(p, end, *p == '"' ? "\"\"\"" : "'''");
 			if (c->triple)
 				p += 2;
-		} else if (*p == '<' && p + 1 < end && p[1] == '/') {
-			c->tag[0] = '\0';
-		} else if (*p == '<' && p + 1 < end && is_alpha(p[1])) {
-			read_tag(c, p, end);
+		} else if (*p == '<' && tag_at(&t, p, end, &gt)) {
+			if (t.opens)
+				tags_push(&c->tags, &t);
+			else if (t.closing && tags_close(&c->tags, &t) && c->comment_tags > c->tags.n)
+				c->comment_tags = c->tags.n;
+			p = t.end - 1;
 		}
 	}
 }
 
-static bool tag_closes(const char *p, const char *eol, const char *tag)
+/*
+ * The first closing tag in [p, eol) of an element open before the marker
+ * (elements opened after it and closed are its content), or NULL.
+ */
+static const char *closing_of(const context *c, const char *p, const char *eol)
 {
-	size_t n = strlen(tag);
+	tag_stack inner = {.n = 0}, outer = c->tags;
+	const char *gt = NULL;
+	html_tag t;
 
-	if (!at(p, eol, "</") || (size_t)(eol - p) < n + 2)
-		return false;
-	for (size_t i = 0; i < n; i++)
-		if ((p[2 + i] | 0x20) != (tag[i] | 0x20))
-			return false;
-	return p + 2 + n == eol || !is_alnum(p[2 + n]);
+	while (p < eol && (p = memchr(p, '<', (size_t)(eol - p)))) {
+		if (!tag_at(&t, p, eol, &gt)) {
+			p++;
+			continue;
+		}
+		if (t.opens)
+			tags_push(&inner, &t);
+		else if (t.closing && !tags_close(&inner, &t) && tags_close(&outer, &t))
+			return p;
+		p = t.end;
+	}
+	return NULL;
 }
 
 /*
@@ -478,13 +642,12 @@ static bool tag_closes(const char *p, const char *eol, const char *tag)
  */
 static const char *text_end(const char *bol, const char *m, const char *eol)
 {
+	const char *stop;
 	context c;
 
 	read_context(&c, bol, m);
-	if (c.line_comment)
-		return eol;
-	for (const char *p = m; p < eol; p++) {
-		if (c.quote) {
+	if (c.quote) {
+		for (const char *p = m; p < eol; p++) {
 			if (*p == '\\') {
 				p += p + 1 < eol;
 				continue;
@@ -492,13 +655,19 @@ static const char *text_end(const char *bol, const char *m, const char *eol)
 			if (*p == c.quote && (c.triple || c.quote == '"' || p + 1 == eol ||
 					      !is_alnum(p[1])))
 				return p;
-		} else if (c.closer) {
+		}
+		return eol;
+	}
+	if (c.closer) {
+		for (const char *p = m; p < eol; p++)
 			if (at(p, eol, c.closer))
 				return p;
-		} else if (c.tag[0] && tag_closes(p, eol, c.tag)) {
-			return p;
-		}
+		return eol;
 	}
+	if (c.line_comment && c.tags.n <= c.comment_tags)
+		return eol;
+	if (c.tags.n && (stop = closing_of(&c, m, eol)))
+		return stop;
 	return eol;
 }
 
@@ -510,21 +679,32 @@ typedef struct {
 	pir_marker_list *out;
 	const char *buf;
 	size_t len;
-	unsigned long long spent; /* steps of the blob's budget used */
-	bool exhausted;
+	size_t live;             /* patterns not dropped */
+	size_t dropping;         /* the pattern budget_match just dropped, or SIZE_MAX */
 	unsigned line;           /* of `counted`: lines are counted only up to what is reported */
 	size_t counted;
 	size_t known, known_bol; /* the start of the line of `known` */
 } scanner;
 
-/*
- * pcre2_match with the step limits. Returns its result; PCRE2_ERROR_MATCHLIMIT
- * and other errors for a line that could not be matched, and sets
- * sc->exhausted when the blob's budget does not allow another attempt.
- */
-static int budget_match(scanner *sc, const pattern *p, const char *subject, size_t n,
-			size_t start, uint32_t options)
+/* Pattern `pi` is over its budget: it is not tried again in this blob. */
+static void drop(scanner *sc, size_t pi)
 {
+	sc->s->dropped[pi] = true;
+	sc->live--;
+	sc->dropping = pi;
+}
+
+/*
+ * pcre2_match of pattern `pi` with the step limits. Returns its result;
+ * PCRE2_ERROR_MATCHLIMIT and other errors for a line that could not be
+ * matched, and drops the pattern when its budget in the blob does not allow
+ * another attempt (the other patterns have budgets of their own).
+ */
+static int budget_match(scanner *sc, size_t pi, const char *subject, size_t n, size_t start,
+			uint32_t options)
+{
+	const pattern *p = &sc->m->v[pi];
+	unsigned long long *spent = &sc->s->spent[pi];
 	uint32_t limit = STEPS_FIRST;
 	int rc;
 
@@ -536,18 +716,19 @@ static int budget_match(scanner *sc, const pattern *p, const char *subject, size
 			return rc;
 		if (rc != PCRE2_ERROR_MATCHLIMIT) {
 			/* out of depth, heap or JIT stack: the line costs its whole limit */
-			sc->spent += STEPS_LINE;
-			sc->exhausted = sc->spent >= STEPS_BLOB;
+			*spent += STEPS_LINE;
+			if (*spent >= STEPS_BLOB)
+				drop(sc, pi);
 			return rc;
 		}
 		if (limit >= STEPS_LINE)
 			return rc; /* every attempt was charged */
 		limit = limit * 8 > STEPS_LINE ? STEPS_LINE : limit * 8;
-		if (sc->spent + limit > STEPS_BLOB) {
-			sc->exhausted = true;
+		if (*spent + limit > STEPS_BLOB) {
+			drop(sc, pi);
 			return rc;
 		}
-		sc->spent += limit;
+		*spent += limit;
 	}
 }
 
@@ -729,11 +910,25 @@ static int limit_diag(scanner *sc, int rc, size_t pi, const char *bol)
 	pcre2_get_error_message(rc, why, sizeof(why));
 	if (sc->m->n > 1)
 		snprintf(which, sizeof(which), " %zu", pi + 1);
-	if (sc->exhausted)
+	if (sc->dropping == pi) {
+		sc->dropping = SIZE_MAX;
+		if (sc->live)
+			return pir_fdiag_add(&sc->out->diags, PIR_DIAG_WARNING, "marker-limit",
+					     sc->line, 1,
+					     "marker pattern%s took too many steps in this file; "
+					     "it is not tried on lines from %u on (the other "
+					     "patterns are)",
+					     which, sc->line);
 		return pir_fdiag_add(&sc->out->diags, PIR_DIAG_WARNING, "marker-limit", sc->line, 1,
 				     "marker pattern%s took too many steps in this file; lines "
 				     "from %u on are not searched for markers",
 				     which, sc->line);
+	}
+	if (sc->live > 1)
+		return pir_fdiag_add(&sc->out->diags, PIR_DIAG_WARNING, "marker-limit", sc->line, 1,
+				     "marker pattern%s cannot be matched on this line (%s); "
+				     "pattern%s is not tried on this line",
+				     which, (const char *)why, which);
 	return pir_fdiag_add(&sc->out->diags, PIR_DIAG_WARNING, "marker-limit", sc->line, 1,
 			     "marker pattern%s cannot be matched on this line (%s); the line is "
 			     "not searched for markers",
@@ -762,7 +957,7 @@ static int try_line(scanner *sc, size_t pi, const char *bol, const char *eol, co
 			q = hit + 1;
 			if (!word_start(bol, (size_t)(hit - bol)))
 				continue;
-			rc = budget_match(sc, p, bol, n, (size_t)(hit - bol), PCRE2_ANCHORED);
+			rc = budget_match(sc, pi, bol, n, (size_t)(hit - bol), PCRE2_ANCHORED);
 			if (rc == PCRE2_ERROR_NOMATCH)
 				continue;
 			if (rc < 0)
@@ -778,7 +973,7 @@ static int try_line(scanner *sc, size_t pi, const char *bol, const char *eol, co
 		if (!memchr(bol, c, n) && !memchr(bol, other, n))
 			return 0;
 	}
-	rc = budget_match(sc, p, bol, n, 0, 0);
+	rc = budget_match(sc, pi, bol, n, 0, 0);
 	if (rc == PCRE2_ERROR_NOMATCH)
 		return 0;
 	if (rc < 0)
@@ -796,7 +991,7 @@ static int scan_default(scanner *sc)
 	size_t pos = 0;
 	int err;
 
-	while (pos < sc->len && !sc->exhausted) {
+	while (pos < sc->len && sc->live) {
 		const char *hit = find_keyword(buf + pos, sc->len - pos);
 		size_t mstart, eol;
 
@@ -821,10 +1016,10 @@ static int scan_lines(scanner *sc)
 	const char *buf = sc->buf;
 	size_t pos = 0;
 
-	while (pos < sc->len && !sc->exhausted) {
+	while (pos < sc->len && sc->live) {
 		size_t eol = line_end(buf, sc->len, pos);
-		for (size_t i = 0; i < sc->m->n && !sc->exhausted; i++) {
-			int r = try_line(sc, i, buf + pos, buf + eol, buf + pos);
+		for (size_t i = 0; i < sc->m->n; i++) {
+			int r = sc->s->dropped[i] ? 0 : try_line(sc, i, buf + pos, buf + eol, buf + pos);
 			if (r < 0)
 				return r;
 			if (r > 0)
@@ -837,42 +1032,80 @@ static int scan_lines(scanner *sc)
 
 /* ---- mentions of IDs on lines without a marker ---- */
 
-/* Record "PIR" and the rest of [s, s+n) at line:column, once a line. */
-static int add_mention(pir_marker_list *out, unsigned line, unsigned column, const char *s,
-		       size_t n)
+#define MENTIONS_MAX 1000u  /* kept per blob; past that, one diagnostic */
+#define MENTION_SLOTS 2048u /* of the set of a line's IDs: a power of two, over 2 * MENTIONS_MAX */
+
+/* A slot of the set of the IDs named on one line: in use when `line` is that line. */
+typedef struct {
+	unsigned line;
+	size_t index; /* in out->mentions */
+} mention_slot;
+
+static uint32_t hash_id(const char *s)
+{
+	uint32_t h = 2166136261u; /* FNV-1a */
+
+	while (*s) {
+		h ^= (unsigned char)*s++;
+		h *= 16777619u;
+	}
+	return h;
+}
+
+/*
+ * Record "PIR" and the rest of [s, s+n) at line:column, once a line (`set`
+ * holds the IDs of the line: each is looked up in constant time). Returns 1
+ * when recorded, 0 when the line named it already, 2 when it is new but
+ * `full`, or PIR_ENOMEM.
+ */
+static int add_mention(pir_marker_list *out, mention_slot *set, bool full, unsigned line,
+		       unsigned column, const char *s, size_t n)
 {
 	char *id = pir_sprintf("PIR%.*s", (int)(n - 3), s + 3);
 	pir_id_mention *x;
+	uint32_t h;
 
 	if (!id)
 		return PIR_ENOMEM;
-	for (size_t i = out->nmentions; i-- > 0 && out->mentions[i].line == line;) {
-		if (strcmp(out->mentions[i].id, id) == 0) {
+	for (h = hash_id(id) & (MENTION_SLOTS - 1); set[h].line == line;
+	     h = (h + 1) & (MENTION_SLOTS - 1)) {
+		if (strcmp(out->mentions[set[h].index].id, id) == 0) {
 			free(id);
 			return 0;
 		}
+	}
+	if (full) {
+		free(id);
+		return 2;
 	}
 	if (pir_grow((void **)&out->mentions, &out->mentions_cap, out->nmentions + 1,
 		     sizeof(*x)) < 0) {
 		free(id);
 		return PIR_ENOMEM;
 	}
+	set[h].line = line;
+	set[h].index = out->nmentions;
 	x = &out->mentions[out->nmentions++];
 	x->id = id;
 	x->line = line;
 	x->column = column;
-	return 0;
+	return 1;
 }
 
-/* Every "PIR-..." (prefix in any case) on a line that holds no marker and no pirscan:ignore. */
+/*
+ * Every "PIR-..." (prefix in any case) on a line that holds no marker and no
+ * pirscan:ignore, each line looked at once, up to MENTIONS_MAX.
+ */
 static int find_mentions(pir_marker_list *out, size_t next, const char *buf, size_t len)
 {
-	size_t pos = 0, bol = 0, counted = 0;
-	unsigned line = 1;
+	size_t pos = 0, bol = 0, counted = 0, eol = 0, kept = 0;
+	unsigned line = 1, checked = 0; /* the line whose marker and ignore were looked at */
+	mention_slot *set = NULL;
 	const char *dash;
+	int err = 0, r;
 
 	while (pos < len && (dash = memchr(buf + pos, '-', len - pos))) {
-		size_t d = (size_t)(dash - buf), s = d - 3, e = d + 1, eol;
+		size_t d = (size_t)(dash - buf), s = d - 3, e = d + 1;
 		const char *p;
 
 		pos = d + 1;
@@ -890,28 +1123,51 @@ static int find_mentions(pir_marker_list *out, size_t next, const char *buf, siz
 			p++;
 		}
 		counted = s;
-		while (next < out->n && out->v[next].line < line)
-			next++;
-		eol = line_end(buf, len, s);
-		if ((next < out->n && out->v[next].line == line) || has_ignore(buf + bol, buf + eol)) {
-			pos = eol;
-			continue;
+		if (checked != line) {
+			checked = line;
+			while (next < out->n && out->v[next].line < line)
+				next++;
+			eol = line_end(buf, len, s);
+			if ((next < out->n && out->v[next].line == line) ||
+			    has_ignore(buf + bol, buf + eol)) {
+				pos = eol;
+				continue;
+			}
 		}
-		if (add_mention(out, line, (unsigned)(s - bol + 1), buf + s, e - s) < 0)
-			return PIR_ENOMEM;
+		if (!set && !(set = pir_calloc(MENTION_SLOTS, sizeof(*set)))) {
+			err = PIR_ENOMEM;
+			break;
+		}
+		r = add_mention(out, set, kept == MENTIONS_MAX, line, (unsigned)(s - bol + 1),
+				buf + s, e - s);
+		if (r == 2)
+			err = pir_fdiag_add(&out->diags, PIR_DIAG_WARNING, "marker-limit", line,
+					    (unsigned)(s - bol + 1),
+					    "more than %u IDs (PIR-...) are named on lines without a "
+					    "marker in this file; those from here on are not checked "
+					    "for near misses",
+					    MENTIONS_MAX);
+		if (r < 0 || r == 2) {
+			err = r < 0 ? r : err;
+			break;
+		}
+		kept += (size_t)r;
 		pos = e;
 	}
-	return 0;
+	free(set);
+	return err;
 }
 
 int pir_marker_scan(pir_marker_list *out, const pir_marker_matcher *m, pir_marker_scratch *s,
 		    const char *buf, size_t len, unsigned flags)
 {
-	scanner sc = {m, s, out, buf, len, 0, false, 1, 0, 0, 0};
+	scanner sc = {m, s, out, buf, len, m->n, SIZE_MAX, 1, 0, 0, 0};
 
 	size_t first = out->n;
 	int err;
 
+	memset(s->spent, 0, m->n * sizeof(*s->spent));
+	memset(s->dropped, 0, m->n * sizeof(*s->dropped));
 	err = m->default_only ? scan_default(&sc) : scan_lines(&sc);
 	if (!err && (flags & PIR_MARKER_MENTIONS))
 		err = find_mentions(out, first, buf, len);

@@ -266,6 +266,54 @@ static void test_title_ends(void)
 	one("x = `TODO PIR-1: multi\n", 1, 6, "TODO PIR-1: multi", "PIR-1", NULL, "multi");
 }
 
+/* The closest opener before the marker decides: a '#' before a word is no comment. */
+static void test_closest_opener(void)
+{
+	one("#define MSG \"TODO PIR-2026-01-01-001: x\"\n", 1, 14, "TODO PIR-2026-01-01-001: x",
+	    "PIR-2026-01-01-001", NULL, "x");
+	one("a { color: #fff; /* TODO PIR-2026-01-01-001: css comment */ }\n", 1, 21,
+	    "TODO PIR-2026-01-01-001: css comment", "PIR-2026-01-01-001", NULL, "css comment");
+	/* a string in a line comment ends where its quote does */
+	one("// printf(\"TODO PIR-1: x\"); }\n", 1, 12, "TODO PIR-1: x", "PIR-1", NULL, "x");
+	one("x = 1  # see \"TODO PIR-1: y\" there\n", 1, 15, "TODO PIR-1: y", "PIR-1", NULL, "y");
+	/* ... but a comment after the string is a comment: quotes in it are prose */
+	one("s = \"a\"  # TODO PIR-1: fix \"it\" now\n", 1, 12, "TODO PIR-1: fix \"it\" now",
+	    "PIR-1", NULL, "fix \"it\" now");
+	one("#TODO PIR-1: glued \"quote\" }\n", 1, 2, "TODO PIR-1: glued \"quote\" }", "PIR-1",
+	    NULL, "glued \"quote\" }");
+	/* "--flag" is no comment, "-- " is */
+	one("run --msg \"TODO PIR-1: z\" --x\n", 1, 12, "TODO PIR-1: z", "PIR-1", NULL, "z");
+	/* an issue number is no comment: the element decides */
+	one("<p>see #42 TODO PIR-1: w</p> more\n", 1, 12, "TODO PIR-1: w", "PIR-1", NULL, "w");
+	/* a URL in a start tag is no comment */
+	one("<a href=http://x.org/a>TODO PIR-1: link</a> tail\n", 1, 24, "TODO PIR-1: link", "PIR-1",
+	    NULL, "link");
+	/* a comment opened after an element decides over it */
+	one("<li>// TODO PIR-1: v</li> tail\n", 1, 8, "TODO PIR-1: v</li> tail", "PIR-1", NULL,
+	    "v</li> tail");
+	one("<li>// TODO PIR-1: v</li>\n", 1, 8, "TODO PIR-1: v", "PIR-1", NULL, "v");
+}
+
+/* Only a closing tag of an element opened before the marker ends or trims the title. */
+static void test_tags_in_titles(void)
+{
+	one("<li>TODO PIR-2026-01-01-001: make <code>foo</code></li>\n", 1, 5,
+	    "TODO PIR-2026-01-01-001: make <code>foo</code>", "PIR-2026-01-01-001", NULL,
+	    "make <code>foo</code>");
+	one("TODO PIR-1: make <b>it</b>\n", 1, 1, "TODO PIR-1: make <b>it</b>", "PIR-1", NULL,
+	    "make <b>it</b>");
+	/* a closing tag no element of the text opened: opened before, on an earlier line */
+	one("  TODO PIR-1: use <b>x</b> now</li></ul>\n", 1, 3, "TODO PIR-1: use <b>x</b> now",
+	    "PIR-1", NULL, "use <b>x</b> now");
+	/* nested elements of one name, and void elements */
+	one("<div>TODO PIR-1: a <div>b</div> c</div> d\n", 1, 6, "TODO PIR-1: a <div>b</div> c",
+	    "PIR-1", NULL, "a <div>b</div> c");
+	one("<p><br>TODO PIR-1: after a break</p><p>x</p>\n", 1, 8, "TODO PIR-1: after a break",
+	    "PIR-1", NULL, "after a break");
+	one("<ul><li>x</li><li>TODO PIR-1: second <i>item</i></li></ul>\n", 1, 19,
+	    "TODO PIR-1: second <i>item</i>", "PIR-1", NULL, "second <i>item</i>");
+}
+
 static void test_ignore_and_require_ref(void)
 {
 	custom c;
@@ -421,6 +469,75 @@ static void test_limits(void)
 	pir_buf_dispose(&b);
 }
 
+/*
+ * Each pattern has a budget of its own: the catastrophic one is dropped for
+ * the rest of the blob with one warning naming it, the default grammar goes
+ * on to the end (it used to stop with it), and every line warning says the
+ * other patterns are still tried.
+ */
+static void test_budget_per_pattern(void)
+{
+	const char *pat[] = {"(a|aa)+$", "default", NULL};
+	const char *two[] = {"(a|aa)+$", "(?<text>(b|bb)+)$", NULL};
+	pir_buf b = PIR_BUF_INIT;
+	size_t dropped = 0;
+	custom c;
+
+	for (int k = 0; k < 1000; k++) {
+		for (int i = 0; i < 40; i++)
+			pir_buf_putc(&b, 'a');
+		pir_buf_puts(&b, k ? "b\n" : "b // TODO PIR-2026-01-01-008: same line\n");
+	}
+	pir_buf_puts(&b, "// TODO PIR-2026-01-01-009: at the end\n");
+	custom_scan(&c, pat, 0, b.ptr, 0);
+	CHECK_INT(c.l.n, 2);
+	if (c.l.n == 2) {
+		CHECK_STR(c.l.v[0].id, "PIR-2026-01-01-008");
+		CHECK_INT(c.l.v[0].line, 1);
+		CHECK_STR(c.l.v[1].id, "PIR-2026-01-01-009");
+		CHECK_INT(c.l.v[1].line, 1001);
+	}
+	CHECK(c.l.diags.n >= 2 && c.l.diags.n <= 12);
+	for (size_t i = 0; i < c.l.diags.n; i++) {
+		const char *msg = c.l.diags.v[i].message;
+		CHECK(strncmp(msg, "marker pattern 1 ", 17) == 0);
+		CHECK(strstr(msg, "not searched") == NULL);
+		if (strstr(msg, "too many steps")) {
+			dropped++;
+			CHECK(strstr(msg, "it is not tried on lines from") != NULL);
+			CHECK_INT(i, c.l.diags.n - 1);
+		} else {
+			CHECK(strstr(msg, "pattern 1 is not tried on this line") != NULL);
+		}
+	}
+	CHECK_INT(dropped, 1);
+	custom_done(&c);
+
+	/* when every pattern is over its budget, the rest of the blob is not searched */
+	b.size = 0;
+	for (int k = 0; k < 1000; k++) {
+		for (int i = 0; i < 40; i++)
+			pir_buf_putc(&b, 'a');
+		pir_buf_puts(&b, "c\n");
+		for (int i = 0; i < 40; i++)
+			pir_buf_putc(&b, 'b');
+		pir_buf_puts(&b, "c\n");
+	}
+	pir_buf_puts(&b, "bb\n");
+	custom_scan(&c, two, 0, b.ptr, 0);
+	CHECK_INT(c.l.n, 0);
+	dropped = 0;
+	for (size_t i = 0; i < c.l.diags.n; i++)
+		dropped += strstr(c.l.diags.v[i].message, "too many steps") != NULL;
+	CHECK_INT(dropped, 2);
+	CHECK(c.l.diags.n >= 4 && c.l.diags.n <= 24);
+	if (c.l.diags.n)
+		CHECK(strstr(c.l.diags.v[c.l.diags.n - 1].message,
+			     "are not searched for markers") != NULL);
+	custom_done(&c);
+	pir_buf_dispose(&b);
+}
+
 /* IDs named on lines that hold no marker: what near-miss warnings are made of. */
 static void test_mentions(void)
 {
@@ -452,6 +569,58 @@ static void test_mentions(void)
 	custom_done(&c);
 }
 
+/*
+ * One long line of distinct IDs (the old de-dup compared each with every
+ * earlier one: quadratic): at most 1000 are kept per blob, with one
+ * diagnostic where the rest begins; repeats on a line are one mention.
+ */
+static void test_mentions_bounded(void)
+{
+	pir_buf b = PIR_BUF_INIT;
+	custom c;
+
+	for (int i = 0; i < 1500; i++)
+		pir_buf_printf(&b, "PIR-%d ", i);
+	pir_buf_puts(&b, "\nPIR-1 again\n");
+	custom_scan(&c, NULL, 0, b.ptr, PIR_MARKER_MENTIONS);
+	CHECK_INT(c.l.nmentions, 1000);
+	if (c.l.nmentions == 1000) {
+		CHECK_STR(c.l.mentions[999].id, "PIR-999");
+		CHECK_INT(c.l.mentions[999].line, 1);
+	}
+	CHECK_INT(c.l.diags.n, 1);
+	if (c.l.diags.n) {
+		CHECK_STR(c.l.diags.v[0].code, "marker-limit");
+		CHECK_INT(c.l.diags.v[0].line, 1);
+		CHECK_INT(c.l.diags.v[0].column, 1 + 10 * 6 + 90 * 7 + 900 * 8);
+		CHECK(strstr(c.l.diags.v[0].message, "not checked for near misses") != NULL);
+	}
+	custom_done(&c);
+
+	/* repeats: once a line, however many; every line counts again */
+	b.size = 0;
+	for (int i = 0; i < 50000; i++)
+		pir_buf_puts(&b, i % 2 ? "pir-7 " : "PIR-8 ");
+	pir_buf_puts(&b, "\n");
+	for (int i = 0; i < 999; i++)
+		pir_buf_puts(&b, "PIR-7\n");
+	pir_buf_puts(&b, "PIR-9\n");
+	custom_scan(&c, NULL, 0, b.ptr, PIR_MARKER_MENTIONS);
+	CHECK_INT(c.l.nmentions, 1000);
+	if (c.l.nmentions == 1000) {
+		CHECK_STR(c.l.mentions[0].id, "PIR-8");
+		CHECK_STR(c.l.mentions[1].id, "PIR-7");
+		CHECK_INT(c.l.mentions[1].line, 1);
+		CHECK_INT(c.l.mentions[2].line, 2);
+		CHECK_INT(c.l.mentions[999].line, 999);
+	}
+	CHECK_INT(c.l.diags.n, 1);
+	if (c.l.diags.n)
+		CHECK_INT(c.l.diags.v[0].line, 1000);
+	custom_done(&c);
+	pir_buf_dispose(&b);
+}
+
 int main(void)
 {
 	CHECK_INT(pir_marker_matcher_new(&matcher, NULL, 0), 0);
@@ -465,13 +634,17 @@ int main(void)
 	RUN(test_custom_pattern);
 	RUN(test_more_forms);
 	RUN(test_title_ends);
+	RUN(test_closest_opener);
+	RUN(test_tags_in_titles);
 	RUN(test_ignore_and_require_ref);
 	RUN(test_custom_one_line);
 	RUN(test_duplicate_names);
 	RUN(test_unknown_group);
 	RUN(test_composed);
 	RUN(test_limits);
+	RUN(test_budget_per_pattern);
 	RUN(test_mentions);
+	RUN(test_mentions_bounded);
 	pir_marker_scratch_free(scratch);
 	pir_marker_matcher_free(matcher);
 	return test_summary();
