@@ -1,0 +1,1 @@
+--no-history --as-of 2026-11-22 --marker '(a|aa)+$' --marker default titles
