@@ -9,7 +9,7 @@
 
 #include "cli.h"
 
-static void usage(FILE *f)
+void cmd_check_usage(FILE *f)
 {
 	fputs("usage: pirscan check [OPTIONS] [REPO...]\n"
 	      "\n"
@@ -106,101 +106,157 @@ static int write_step_summary(const pir_check *check)
 	return ret;
 }
 
+enum {
+	OPT_FAIL_ON = CLI_OPT_COMMAND,
+	OPT_GRACE,
+	OPT_FAIL_ON_REASON,
+	OPT_WARN_WITHIN,
+	OPT_MAX_SLIPS,
+	OPT_NO_FAIL_ON_INVALID,
+	OPT_FAIL_ON_INVALID,
+	OPT_CHANGED_SINCE,
+	OPT_FORMAT,
+};
+
+/* In the order of the help: the suggestions for a mistyped option follow it. */
+const struct option cmd_check_options[] = {
+	{"fail-on", required_argument, NULL, OPT_FAIL_ON},
+	{"grace", required_argument, NULL, OPT_GRACE},
+	{"fail-on-reason", required_argument, NULL, OPT_FAIL_ON_REASON},
+	{"warn-within", required_argument, NULL, OPT_WARN_WITHIN},
+	{"max-slips", required_argument, NULL, OPT_MAX_SLIPS},
+	{"no-fail-on-invalid", no_argument, NULL, OPT_NO_FAIL_ON_INVALID},
+	{"fail-on-invalid", no_argument, NULL, OPT_FAIL_ON_INVALID},
+	{"changed-since", required_argument, NULL, OPT_CHANGED_SINCE},
+	{"format", required_argument, NULL, OPT_FORMAT},
+	{"help", no_argument, NULL, 'h'},
+	CLI_SCAN_OPTIONS,
+	{NULL, 0, NULL, 0},
+};
+
+/* What the flags say: the gate's options, which of them are set (SET_*), and the format. */
+typedef struct {
+	pir_check_options opts;
+	unsigned set;
+	pir_check_format format;
+} check_flags;
+
+/* One of check's own options; 0, or -1 on a usage error (reported). */
+static int check_option(check_flags *f, cli_scan_args *a, int c, const char *v)
+{
+	switch (c) {
+	case OPT_NO_FAIL_ON_INVALID:
+	case OPT_FAIL_ON_INVALID:
+		f->opts.warn_invalid = c == OPT_NO_FAIL_ON_INVALID;
+		f->set |= SET_INVALID;
+		return 0;
+	case OPT_FAIL_ON_REASON:
+		f->set |= SET_REASONS;
+		return parse_reasons(&f->opts.fail_reasons, v);
+	case OPT_FAIL_ON:
+		f->opts.fail_on = v;
+		f->set |= SET_FAIL_ON;
+		return 0;
+	case OPT_GRACE:
+		f->set |= SET_GRACE;
+		return cli_parse_days(&f->opts.grace, "--grace", v);
+	case OPT_WARN_WITHIN:
+		f->set |= SET_WARN;
+		return cli_parse_days(&f->opts.warn_within, "--warn-within", v);
+	case OPT_MAX_SLIPS:
+		f->set |= SET_SLIPS;
+		return cli_parse_days(&f->opts.max_slips, "--max-slips", v);
+	case OPT_CHANGED_SINCE:
+		a->scan.changed_since = v;
+		return 0;
+	case OPT_FORMAT:
+		if (pir_check_format_parse(&f->format, v) < 0) {
+			cli_fail(PIR_EINVALID, NULL);
+			return -1;
+		}
+		return 0;
+	default:
+		return cli_scan_option(a, c, v);
+	}
+}
+
+/* The options: CLI_EXIT_OK to go on, CLI_HELP_SHOWN, or CLI_EXIT_FATAL (reported). */
+static int parse_options(check_flags *f, cli_scan_args *a, int argc, char **argv)
+{
+	cli_getopt g = CLI_GETOPT_INIT(argc, argv, cmd_check_options, "check");
+	int c;
+
+	while ((c = cli_getopt_next(&g)) != CLI_OPT_END) {
+		if (c == CLI_OPT_ERROR)
+			return CLI_EXIT_FATAL;
+		if (c == 'h') {
+			cmd_check_usage(stdout);
+			return CLI_HELP_SHOWN;
+		}
+		if (check_option(f, a, c, g.arg) < 0)
+			return CLI_EXIT_FATAL;
+	}
+	return CLI_EXIT_OK;
+}
+
+/*
+ * The gate's options: the configuration's, then the flags over them. A
+ * usage error (a contradiction, an unknown --fail-on) is reported here,
+ * before a long scan.
+ */
+static int gate_options(pir_check_options *opts, const check_flags *f, cli_scan_args *a)
+{
+	if (a->config)
+		pir_config_apply_check(a->config, opts);
+	if (f->set & SET_FAIL_ON)
+		opts->fail_on = f->opts.fail_on;
+	if (f->set & SET_GRACE)
+		opts->grace = f->opts.grace;
+	if (f->set & SET_REASONS)
+		opts->fail_reasons = f->opts.fail_reasons;
+	if (f->set & SET_WARN)
+		opts->warn_within = f->opts.warn_within;
+	if (f->set & SET_SLIPS)
+		opts->max_slips = f->opts.max_slips;
+	if ((f->set & SET_INVALID) && f->opts.warn_invalid) {
+		if ((f->set & SET_REASONS) && (f->opts.fail_reasons & PIR_REASON_INVALID)) {
+			cli_error("--no-fail-on-invalid contradicts --fail-on-reason invalid");
+			return -1;
+		}
+		opts->fail_reasons &= ~(unsigned)PIR_REASON_INVALID; /* the flag wins over the file */
+	}
+	if (f->set & SET_INVALID)
+		opts->warn_invalid = f->opts.warn_invalid;
+	a->scan.max_slips = opts->max_slips;
+	if (opts->fail_on && !severity_known(a->scan.severities, opts->fail_on)) {
+		cli_unknown_severity("--fail-on", a->scan.severities, opts->fail_on);
+		return -1;
+	}
+	return 0;
+}
+
 int cmd_check(int argc, char **argv)
 {
 	cli_scan_args a = CLI_SCAN_ARGS_INIT;
-	pir_check_options flags = PIR_CHECK_OPTIONS_INIT, opts = PIR_CHECK_OPTIONS_INIT;
-	pir_check_format format = PIR_CHECK_FORMAT_TABLE;
-	unsigned set = 0;
+	check_flags f = {PIR_CHECK_OPTIONS_INIT, 0, PIR_CHECK_FORMAT_TABLE};
+	pir_check_options opts = PIR_CHECK_OPTIONS_INIT;
 	pir_scan *scan = NULL;
 	pir_check *check = NULL;
 	pir_check_write_options wo = PIR_CHECK_WRITE_OPTIONS_INIT;
 	pir_buf out = PIR_BUF_INIT;
-	int ret = CLI_EXIT_FATAL, err, r;
+	int ret, err;
 
-	for (int i = 1; i < argc; i++) {
-		const char *arg = argv[i], *v;
-
-		if (!strcmp(arg, "-h") || !strcmp(arg, "--help")) {
-			usage(stdout);
-			ret = CLI_EXIT_OK;
-			goto done;
-		} else if (!strcmp(arg, "--no-fail-on-invalid") || !strcmp(arg, "--fail-on-invalid")) {
-			flags.warn_invalid = arg[2] == 'n';
-			set |= SET_INVALID;
-		} else if ((r = cli_opt_value("--fail-on-reason", argc, argv, &i, &v)) != 0) {
-			if (r < 0 || parse_reasons(&flags.fail_reasons, v) < 0)
-				goto done;
-			set |= SET_REASONS;
-		} else if ((r = cli_opt_value("--fail-on", argc, argv, &i, &v)) != 0) {
-			if (r < 0)
-				goto done;
-			flags.fail_on = v;
-			set |= SET_FAIL_ON;
-		} else if ((r = cli_opt_value("--grace", argc, argv, &i, &v)) != 0) {
-			if (r < 0 || cli_parse_days(&flags.grace, "--grace", v) < 0)
-				goto done;
-			set |= SET_GRACE;
-		} else if ((r = cli_opt_value("--warn-within", argc, argv, &i, &v)) != 0) {
-			if (r < 0 || cli_parse_days(&flags.warn_within, "--warn-within", v) < 0)
-				goto done;
-			set |= SET_WARN;
-		} else if ((r = cli_opt_value("--max-slips", argc, argv, &i, &v)) != 0) {
-			if (r < 0 || cli_parse_days(&flags.max_slips, "--max-slips", v) < 0)
-				goto done;
-			set |= SET_SLIPS;
-		} else if ((r = cli_opt_value("--changed-since", argc, argv, &i, &v)) != 0) {
-			if (r < 0)
-				goto done;
-			a.scan.changed_since = v;
-		} else if ((r = cli_opt_value("--format", argc, argv, &i, &v)) != 0) {
-			if (r < 0)
-				goto done;
-			if (pir_check_format_parse(&format, v) < 0) {
-				cli_fail(PIR_EINVALID, NULL);
-				goto done;
-			}
-		} else if ((r = cli_parse_scan_option(&a, argc, argv, &i)) != 0) {
-			if (r < 0)
-				goto done;
-		} else {
-			cli_unknown_option(arg, "check", usage);
-			goto done;
-		}
+	if ((ret = parse_options(&f, &a, argc, argv)) != CLI_EXIT_OK) {
+		ret = ret == CLI_HELP_SHOWN ? CLI_EXIT_OK : ret;
+		goto done;
 	}
 	/* the configuration is loaded by the scan; the slips limit is the scan's to apply */
-	a.scan.max_slips = flags.max_slips;
+	a.scan.max_slips = f.opts.max_slips;
 	if ((ret = cli_run_scan_prepare(&a)) != CLI_EXIT_OK)
 		goto done;
-	if (a.config)
-		pir_config_apply_check(a.config, &opts);
-	if (set & SET_FAIL_ON)
-		opts.fail_on = flags.fail_on;
-	if (set & SET_GRACE)
-		opts.grace = flags.grace;
-	if (set & SET_REASONS)
-		opts.fail_reasons = flags.fail_reasons;
-	if (set & SET_WARN)
-		opts.warn_within = flags.warn_within;
-	if (set & SET_SLIPS)
-		opts.max_slips = flags.max_slips;
-	if ((set & SET_INVALID) && flags.warn_invalid) {
-		if ((set & SET_REASONS) && (flags.fail_reasons & PIR_REASON_INVALID)) {
-			cli_error("--no-fail-on-invalid contradicts --fail-on-reason invalid");
-			ret = CLI_EXIT_FATAL;
-			goto done;
-		}
-		opts.fail_reasons &= ~(unsigned)PIR_REASON_INVALID; /* the flag wins over the file */
-	}
-	if (set & SET_INVALID)
-		opts.warn_invalid = flags.warn_invalid;
-	a.scan.max_slips = opts.max_slips;
-	/* a wrong --fail-on is a usage error: say so before a long scan */
-	if (opts.fail_on && !severity_known(a.scan.severities, opts.fail_on)) {
-		cli_unknown_severity("--fail-on", a.scan.severities, opts.fail_on);
-		ret = CLI_EXIT_FATAL;
+	ret = CLI_EXIT_FATAL;
+	if (gate_options(&opts, &f, &a) < 0)
 		goto done;
-	}
 	if ((ret = cli_run_scan(&scan, &a)) != CLI_EXIT_OK)
 		goto done;
 	ret = CLI_EXIT_FATAL;
@@ -210,13 +266,13 @@ int cmd_check(int argc, char **argv)
 	}
 	wo.color = cli_use_color(a.color);
 	wo.width = cli_term_width();
-	if ((err = pir_check_write(&out, check, format, &wo)) < 0) {
+	if ((err = pir_check_write(&out, check, f.format, &wo)) < 0) {
 		cli_fail(err, NULL);
 		goto done;
 	}
 	if ((ret = cli_write(&out)) != CLI_EXIT_OK)
 		goto done;
-	if (format == PIR_CHECK_FORMAT_GITHUB && (ret = write_step_summary(check)) != CLI_EXIT_OK)
+	if (f.format == PIR_CHECK_FORMAT_GITHUB && (ret = write_step_summary(check)) != CLI_EXIT_OK)
 		goto done;
 	ret = pir_check_failed(check) ? CLI_EXIT_FINDINGS : CLI_EXIT_OK;
 	if (pir_check_cannot_vouch(check))

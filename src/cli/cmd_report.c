@@ -18,7 +18,7 @@
 #include "cli.h"
 #include "pirscan/mail.h"
 
-static void usage(FILE *f)
+void cmd_report_usage(FILE *f)
 {
 	fputs("usage: pirscan report [OPTIONS] [REPO...]\n"
 	      "\n"
@@ -103,97 +103,157 @@ static int parse_timeout(long *out, const char *what, const char *v)
 	return 0;
 }
 
-/* 1 when argv[*i] is a report option (consumed), 0 when not, -1 on a usage error. */
-static int parse_report_option(report_args *r, int argc, char **argv, int *i)
-{
-	const char *arg = argv[*i], *v;
-	int n;
+enum {
+	OPT_GROUP_BY = CLI_OPT_COMMAND,
+	OPT_GROUP,
+	OPT_FORMAT,
+	OPT_SINCE,
+	OPT_WARN_WITHIN,
+	OPT_OUTPUT,
+	OPT_FROM,
+	OPT_SEND,
+	OPT_SMTP_URL,
+	OPT_SMTP_USER,
+	OPT_SMTP_INSECURE,
+	OPT_SMTP_CA_FILE,
+	OPT_SMTP_TIMEOUT,
+	OPT_SENDMAIL,
+};
 
-	if ((n = cli_opt_value("--group-by", argc, argv, i, &v)) != 0) {
-		if (n > 0 && pir_group_by_parse(&r->ropts.group_by, v) < 0) {
+/* In the order of the help: the suggestions for a mistyped option follow it. */
+const struct option cmd_report_options[] = {
+	{"group-by", required_argument, NULL, OPT_GROUP_BY},
+	{"group", required_argument, NULL, OPT_GROUP},
+	{"format", required_argument, NULL, OPT_FORMAT},
+	{"since", required_argument, NULL, OPT_SINCE},
+	{"warn-within", required_argument, NULL, OPT_WARN_WITHIN},
+	{"output", required_argument, NULL, OPT_OUTPUT},
+	{"help", no_argument, NULL, 'h'},
+	{"from", required_argument, NULL, OPT_FROM},
+	{"send", no_argument, NULL, OPT_SEND},
+	{"smtp-url", required_argument, NULL, OPT_SMTP_URL},
+	{"smtp-user", required_argument, NULL, OPT_SMTP_USER},
+	{"smtp-insecure", no_argument, NULL, OPT_SMTP_INSECURE},
+	{"smtp-ca-file", required_argument, NULL, OPT_SMTP_CA_FILE},
+	{"smtp-timeout", required_argument, NULL, OPT_SMTP_TIMEOUT},
+	{"sendmail", optional_argument, NULL, OPT_SENDMAIL},
+	CLI_SCAN_OPTIONS,
+	{NULL, 0, NULL, 0},
+};
+
+static int add_group(report_args *r, const char *v)
+{
+	const char **g = realloc(r->groups, (r->ngroups + 2) * sizeof(*g));
+
+	if (!g) {
+		cli_error("out of memory");
+		return -1;
+	}
+	g[r->ngroups++] = v;
+	g[r->ngroups] = NULL;
+	r->groups = g;
+	r->ropts.groups = g;
+	return 0;
+}
+
+/* The report options that take a value and check it; 0, or -1 on a usage error (reported). */
+static int report_value_option(report_args *r, int c, const char *v)
+{
+	switch (c) {
+	case OPT_GROUP_BY:
+		if (pir_group_by_parse(&r->ropts.group_by, v) < 0) {
 			cli_fail(PIR_EINVALID, NULL);
 			return -1;
 		}
-		return n;
-	}
-	if ((n = cli_opt_value("--group", argc, argv, i, &v)) != 0) {
-		const char **g;
-		if (n < 0)
-			return n;
-		if (!(g = realloc(r->groups, (r->ngroups + 2) * sizeof(*g)))) {
-			cli_error("out of memory");
-			return -1;
-		}
-		g[r->ngroups++] = v;
-		g[r->ngroups] = NULL;
-		r->groups = g;
-		r->ropts.groups = g;
-		return 1;
-	}
-	if ((n = cli_opt_value("--format", argc, argv, i, &v)) != 0) {
-		r->format = v;
-		return n;
-	}
-	if ((n = cli_opt_value("--since", argc, argv, i, &v)) != 0) {
-		if (n > 0 && pir_date_parse(&r->ropts.since, v, strlen(v)) < 0) {
+		return 0;
+	case OPT_GROUP:
+		return add_group(r, v);
+	case OPT_SINCE:
+		if (pir_date_parse(&r->ropts.since, v, strlen(v)) < 0) {
 			cli_error("--since: invalid date '%s' (expected YYYY-MM-DD)", v);
 			return -1;
 		}
-		return n;
-	}
-	if ((n = cli_opt_value("--warn-within", argc, argv, i, &v)) != 0) {
-		if (n > 0 && cli_parse_days(&r->ropts.warn_within, "--warn-within", v) < 0)
-			return -1;
+		return 0;
+	case OPT_WARN_WITHIN:
 		r->warn_set = true;
-		return n;
+		return cli_parse_days(&r->ropts.warn_within, "--warn-within", v);
+	case OPT_SMTP_TIMEOUT:
+		return parse_timeout(&r->smtp_timeout, "--smtp-timeout", v);
+	default:
+		return 1; /* not one of these */
 	}
-	if ((n = cli_opt_value("--output", argc, argv, i, &v)) != 0) {
+}
+
+/*
+ * One of report's own options (v its value); 1 when c is none of them, 0,
+ * or -1 on a usage error (reported). A PATH after --sendmail is taken when
+ * it is an executable file: a repository is a folder, never this.
+ */
+static int report_option(report_args *r, cli_getopt *g, int c, const char *v)
+{
+	switch (c) {
+	case OPT_FORMAT:
+		r->format = v;
+		return 0;
+	case OPT_OUTPUT:
 		r->output = v;
-		return n;
-	}
-	if ((n = cli_opt_value("--from", argc, argv, i, &v)) != 0) {
+		return 0;
+	case OPT_FROM:
 		r->from = v;
-		return n;
-	}
-	if (!strcmp(arg, "--send")) {
+		return 0;
+	case OPT_SEND:
 		r->send = true;
-		return 1;
-	}
-	if ((n = cli_opt_value("--smtp-url", argc, argv, i, &v)) != 0) {
+		return 0;
+	case OPT_SMTP_URL:
 		r->smtp_url = v;
-		return n;
-	}
-	if ((n = cli_opt_value("--smtp-user", argc, argv, i, &v)) != 0) {
+		return 0;
+	case OPT_SMTP_USER:
 		r->smtp_user = v;
-		return n;
-	}
-	if ((n = cli_opt_value("--smtp-ca-file", argc, argv, i, &v)) != 0) {
+		return 0;
+	case OPT_SMTP_CA_FILE:
 		r->smtp_ca_file = v;
-		return n;
-	}
-	if ((n = cli_opt_value("--smtp-timeout", argc, argv, i, &v)) != 0) {
-		if (n > 0 && parse_timeout(&r->smtp_timeout, "--smtp-timeout", v) < 0)
-			return -1;
-		return n;
-	}
-	if (!strcmp(arg, "--smtp-insecure")) {
+		return 0;
+	case OPT_SMTP_INSECURE:
 		r->smtp_insecure = true;
-		return 1;
-	}
-	if (!strncmp(arg, "--smtp-password", 15)) {
-		cli_error("there is no --smtp-password: a password on the command line is seen by "
-			  "every user; set PIRSCAN_SMTP_PASSWORD or use ~/.netrc");
-		return -1;
-	}
-	if (!strcmp(arg, "--sendmail") || !strncmp(arg, "--sendmail=", 11)) {
+		return 0;
+	case OPT_SENDMAIL:
 		r->sendmail = r->send = true;
-		if (arg[10] == '=')
-			r->sendmail_path = arg + 11;
-		else if (*i + 1 < argc && is_executable_file(argv[*i + 1]))
-			r->sendmail_path = argv[++*i]; /* a repository is a folder, never this */
-		return 1;
+		if (v)
+			r->sendmail_path = v;
+		else if ((v = cli_getopt_peek(g)) && is_executable_file(v))
+			r->sendmail_path = g->argv[optind++];
+		return 0;
+	default:
+		return report_value_option(r, c, v);
 	}
-	return 0;
+}
+
+/* The options: CLI_EXIT_OK to go on, CLI_HELP_SHOWN, or CLI_EXIT_FATAL (reported). */
+static int parse_options(report_args *r, cli_scan_args *a, int argc, char **argv)
+{
+	cli_getopt g = CLI_GETOPT_INIT(argc, argv, cmd_report_options, "report");
+	const char *next;
+	int c, n;
+
+	for (;;) {
+		if ((next = cli_getopt_peek(&g)) && !strncmp(next, "--smtp-password", 15)) {
+			cli_error("there is no --smtp-password: a password on the command line is "
+				  "seen by every user; set PIRSCAN_SMTP_PASSWORD or use ~/.netrc");
+			return CLI_EXIT_FATAL;
+		}
+		if ((c = cli_getopt_next(&g)) == CLI_OPT_END)
+			return CLI_EXIT_OK;
+		if (c == CLI_OPT_ERROR)
+			return CLI_EXIT_FATAL;
+		if (c == 'h') {
+			cmd_report_usage(stdout);
+			return CLI_HELP_SHOWN;
+		}
+		if ((n = report_option(r, &g, c, g.arg)) > 0)
+			n = cli_scan_option(a, c, g.arg);
+		if (n < 0)
+			return CLI_EXIT_FATAL;
+	}
 }
 
 /* A report setting the operator vouches for: from --config FILE or a host file. */
@@ -204,11 +264,9 @@ static const char *trusted_setting(const pir_config *cfg, const char *key)
 	return v && pir_config_report_origin(cfg, key) != PIR_CONFIG_REPOSITORY ? v : NULL;
 }
 
-/* What the flags leave open, from the configuration; usage errors are reported here. */
-static int resolve(report_args *r, const pir_config *cfg, pir_smtp_options *smtp)
+/* The flags that exclude each other, and the default format and warning days. */
+static int resolve_format(report_args *r, const pir_config *cfg)
 {
-	const char *v;
-
 	if (!r->format)
 		r->format = r->send ? "email" : "text";
 	if (r->send && strcmp(r->format, "email")) {
@@ -232,8 +290,15 @@ static int resolve(report_args *r, const pir_config *cfg, pir_smtp_options *smtp
 		pir_config_apply_check(cfg, &c);
 		r->ropts.warn_within = c.warn_within;
 	}
-	if (strcmp(r->format, "email"))
-		return 0;
+	return 0;
+}
+
+/* What email needs whatever the delivery: teams, a valid sender, a sendmail that runs. */
+static int resolve_email(report_args *r, const pir_config *cfg)
+{
+	pir_buf addr = PIR_BUF_INIT;
+	int err;
+
 	if (r->ropts.group_by != PIR_GROUP_TEAM) {
 		cli_error("--format email sends each team its report: it needs --group-by team");
 		return -1;
@@ -244,14 +309,11 @@ static int resolve(report_args *r, const pir_config *cfg, pir_smtp_options *smtp
 		cli_error("email needs a sender: --from ADDR, or report.from in the configuration");
 		return -1;
 	}
-	{
-		pir_buf addr = PIR_BUF_INIT;
-		int err = pir_mail_address(&addr, r->from);
-		pir_buf_dispose(&addr);
-		if (err < 0) {
-			cli_fail(err, "--from");
-			return -1;
-		}
+	err = pir_mail_address(&addr, r->from);
+	pir_buf_dispose(&addr);
+	if (err < 0) {
+		cli_fail(err, "--from");
+		return -1;
 	}
 	if (r->sendmail) {
 		const char *path = r->sendmail_path ? r->sendmail_path : "/usr/sbin/sendmail";
@@ -260,14 +322,20 @@ static int resolve(report_args *r, const pir_config *cfg, pir_smtp_options *smtp
 			return -1;
 		}
 	}
-	if (!r->send || r->sendmail)
-		return 0;
-	/*
-	 * Credentials go only where the operator says: a .pirscan.yml committed
-	 * in a scanned repository could otherwise send the password to any host.
-	 * The server and user come from flags, --config FILE or the host's
-	 * files, never from a repository's own configuration.
-	 */
+	return 0;
+}
+
+/*
+ * The SMTP server: from --smtp-url or a trusted file. Credentials go only
+ * where the operator says: a .pirscan.yml committed in a scanned repository
+ * could otherwise send the password to any host. The server and user come
+ * from flags, --config FILE or the host's files, never from a repository's
+ * own configuration.
+ */
+static int resolve_smtp_url(report_args *r, const pir_config *cfg)
+{
+	const char *host;
+
 	if (!r->smtp_url && pir_config_report_setting(cfg, "smtp_url") &&
 	    !trusted_setting(cfg, "smtp_url"))
 		fprintf(stderr, "pirscan: note: report.smtp_url in the repository's .pirscan.yml is "
@@ -289,14 +357,22 @@ static int resolve(report_args *r, const pir_config *cfg, pir_smtp_options *smtp
 		pir_buf_dispose(&shown);
 		return -1;
 	}
-	{
-		const char *host = strstr(r->smtp_url, "://") + 3;
-		if (memchr(host, '@', strcspn(host, "/?#"))) {
-			cli_error("--smtp-url: no user or password in the URL: the user goes in "
-				  "--smtp-user, the password in PIRSCAN_SMTP_PASSWORD or ~/.netrc");
-			return -1;
-		}
+	host = strstr(r->smtp_url, "://") + 3;
+	if (memchr(host, '@', strcspn(host, "/?#"))) {
+		cli_error("--smtp-url: no user or password in the URL: the user goes in "
+			  "--smtp-user, the password in PIRSCAN_SMTP_PASSWORD or ~/.netrc");
+		return -1;
 	}
+	return 0;
+}
+
+/* The SMTP options: the server, the user and password, TLS and the time limit. */
+static int resolve_smtp(report_args *r, const pir_config *cfg, pir_smtp_options *smtp)
+{
+	const char *v;
+
+	if (resolve_smtp_url(r, cfg) < 0)
+		return -1;
 	if (!r->smtp_user)
 		r->smtp_user = trusted_setting(cfg, "smtp_user");
 	if ((v = getenv("PIRSCAN_SMTP_PASSWORD")) && *v) {
@@ -317,6 +393,20 @@ static int resolve(report_args *r, const pir_config *cfg, pir_smtp_options *smtp
 	if (r->smtp_timeout)
 		smtp->timeout_seconds = r->smtp_timeout;
 	return 0;
+}
+
+/* What the flags leave open, from the configuration; usage errors are reported here. */
+static int resolve(report_args *r, const pir_config *cfg, pir_smtp_options *smtp)
+{
+	if (resolve_format(r, cfg) < 0)
+		return -1;
+	if (strcmp(r->format, "email"))
+		return 0;
+	if (resolve_email(r, cfg) < 0)
+		return -1;
+	if (!r->send || r->sendmail)
+		return 0;
+	return resolve_smtp(r, cfg, smtp);
 }
 
 static time_t message_date(void)
@@ -610,24 +700,13 @@ int cmd_report(int argc, char **argv)
 	pir_scan *scan = NULL;
 	pir_report *report = NULL;
 	pir_buf out = PIR_BUF_INIT;
-	int ret = CLI_EXIT_FATAL, err, n;
+	int ret, err;
 
-	for (int i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
-			usage(stdout);
-			ret = CLI_EXIT_OK;
-			goto done;
-		} else if ((n = parse_report_option(&r, argc, argv, &i)) != 0) {
-			if (n < 0)
-				goto done;
-		} else if ((n = cli_parse_scan_option(&a, argc, argv, &i)) != 0) {
-			if (n < 0)
-				goto done;
-		} else {
-			cli_unknown_option(argv[i], "report", usage);
-			goto done;
-		}
+	if ((ret = parse_options(&r, &a, argc, argv)) != CLI_EXIT_OK) {
+		ret = ret == CLI_HELP_SHOWN ? CLI_EXIT_OK : ret;
+		goto done;
 	}
+	ret = CLI_EXIT_FATAL;
 	if (r.format && strcmp(r.format, "email") &&
 	    pir_report_format_parse(&format, r.format) < 0) {
 		cli_error("--format: expected text, md, html or email, not '%s'", r.format);

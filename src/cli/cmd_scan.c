@@ -43,6 +43,64 @@ static const char *next_hint(const pir_scan *scan, const pir_format_options *fo)
 	return "run 'pirscan check' to gate";
 }
 
+enum { OPT_STALE = CLI_OPT_COMMAND, OPT_ALL, OPT_FORMAT };
+
+/* In the order of the help: the suggestions for a mistyped option follow it. */
+const struct option cmd_scan_options[] = {
+	{"stale", no_argument, NULL, OPT_STALE},
+	{"all", no_argument, NULL, OPT_ALL},
+	{"format", required_argument, NULL, OPT_FORMAT},
+	{"help", no_argument, NULL, 'h'},
+	CLI_SCAN_OPTIONS,
+	{NULL, 0, NULL, 0},
+};
+
+static int check_format(const char *format)
+{
+	static const char *const formats[] = {"table", "json", "csv", NULL};
+	const char *near;
+
+	if (!strcmp(format, "table") || !strcmp(format, "json") || !strcmp(format, "csv"))
+		return 0;
+	if ((near = cli_nearest(format, formats)))
+		cli_error("--format: expected table, json or csv, not '%s'; did you mean '%s'?",
+			  format, near);
+	else
+		cli_error("--format: expected table, json or csv, not '%s'", format);
+	return -1;
+}
+
+/* The options: CLI_EXIT_OK to go on, CLI_HELP_SHOWN, or CLI_EXIT_FATAL (reported). */
+static int parse_options(cli_scan_args *a, pir_format_options *fo, const char **format, int argc,
+			 char **argv)
+{
+	cli_getopt g = CLI_GETOPT_INIT(argc, argv, cmd_scan_options, NULL);
+	int c;
+
+	while ((c = cli_getopt_next(&g)) != CLI_OPT_END) {
+		switch (c) {
+		case CLI_OPT_ERROR:
+			return CLI_EXIT_FATAL;
+		case 'h':
+			cmd_scan_usage(stdout);
+			return CLI_HELP_SHOWN;
+		case OPT_STALE:
+			fo->stale_only = true;
+			break;
+		case OPT_ALL:
+			fo->all = true;
+			break;
+		case OPT_FORMAT:
+			*format = g.arg;
+			break;
+		default:
+			if (cli_scan_option(a, c, g.arg) < 0)
+				return CLI_EXIT_FATAL;
+		}
+	}
+	return check_format(*format) < 0 ? CLI_EXIT_FATAL : CLI_EXIT_OK;
+}
+
 int cmd_scan(int argc, char **argv)
 {
 	cli_scan_args a = CLI_SCAN_ARGS_INIT;
@@ -50,40 +108,10 @@ int cmd_scan(int argc, char **argv)
 	const char *format = "table";
 	pir_scan *scan = NULL;
 	pir_buf out = PIR_BUF_INIT;
-	int ret = CLI_EXIT_FATAL, err, r;
+	int ret, err;
 
-	for (int i = 1; i < argc; i++) {
-		const char *arg = argv[i], *v;
-
-		if (!strcmp(arg, "-h") || !strcmp(arg, "--help")) {
-			cmd_scan_usage(stdout);
-			ret = CLI_EXIT_OK;
-			goto done;
-		} else if (!strcmp(arg, "--stale")) {
-			fo.stale_only = true;
-		} else if (!strcmp(arg, "--all")) {
-			fo.all = true;
-		} else if ((r = cli_opt_value("--format", argc, argv, &i, &v)) != 0) {
-			if (r < 0)
-				goto done;
-			format = v;
-		} else if ((r = cli_parse_scan_option(&a, argc, argv, &i)) != 0) {
-			if (r < 0)
-				goto done;
-		} else {
-			cli_unknown_option(arg, NULL, cmd_scan_usage);
-			goto done;
-		}
-	}
-	if (strcmp(format, "table") && strcmp(format, "json") && strcmp(format, "csv")) {
-		static const char *const formats[] = {"table", "json", "csv", NULL};
-		const char *near = cli_nearest(format, formats);
-		if (near)
-			cli_error(
-			    "--format: expected table, json or csv, not '%s'; did you mean '%s'?",
-			    format, near);
-		else
-			cli_error("--format: expected table, json or csv, not '%s'", format);
+	if ((ret = parse_options(&a, &fo, &format, argc, argv)) != CLI_EXIT_OK) {
+		ret = ret == CLI_HELP_SHOWN ? CLI_EXIT_OK : ret;
 		goto done;
 	}
 	if ((ret = cli_run_scan(&scan, &a)) != CLI_EXIT_OK)
