@@ -22,7 +22,7 @@
 #include <string.h>
 
 #include "pack.h"
-#include "scan_int.h"
+#include "source.h"
 
 #define CHUNK_COMMITS 32
 /*
@@ -123,7 +123,7 @@ static int walk_commits(pir_repo *r, const git_oid *tips, size_t ntips)
 		err = record_commit(r, commit, &stack, &n, &cap);
 		git_commit_free(commit);
 		if (!err && r->ncommits % 4096 == 0)
-			err = pir_scan_progress(r->scan, r->name, "commits", r->ncommits, 0);
+			err = r->ctx.progress(r->ctx.payload, r->name, "commits", r->ncommits, 0);
 	}
 	free(stack);
 	return err;
@@ -237,7 +237,7 @@ static int add_change(differ *d, const git_tree_entry *ea, const git_tree_entry 
 		ch->new_oid = *git_tree_entry_id(eb);
 	ch->path = d->paths->strs[idx];
 	ch->old_blob = ch->new_blob = PIR_MAP_NONE;
-	ch->yaml = pir_scan_is_item_file(d->r->scan, ch->path);
+	ch->yaml = d->r->ctx.is_item_file(d->r->ctx.payload, ch->path);
 	return 0;
 }
 
@@ -258,7 +258,8 @@ static int diff_entry(differ *d, const git_tree_entry *ea, const git_tree_entry 
 		return 0; /* symlinks and submodules hold no markers */
 	if ((err = pir_buf_puts(&d->path, git_tree_entry_name(e))) < 0)
 		return err;
-	if (d->r->scan->opts.exclude && pir_scan_is_excluded(d->r->scan, d->path.ptr, ta || tb))
+	if (d->r->ctx.is_excluded &&
+	    d->r->ctx.is_excluded(d->r->ctx.payload, d->path.ptr, ta || tb))
 		goto done; /* left out: its trees are not even read */
 	if (ta || tb) {
 		git_tree *sa = NULL, *sb = NULL;
@@ -404,7 +405,7 @@ static void *worker_main(void *arg)
 static int run_workers(pir_repo *r, job *jb, int (*fn)(void *, git_repository *),
 		       const char *phase, size_t total)
 {
-	unsigned n = r->scan->threads;
+	unsigned n = r->ctx.threads;
 	worker *ws = pir_calloc(n, sizeof(*ws));
 	int err = 0;
 	unsigned started = 1;
@@ -437,7 +438,7 @@ static int run_workers(pir_repo *r, job *jb, int (*fn)(void *, git_repository *)
 		}
 	}
 	if (!err)
-		err = pir_scan_progress(r->scan, r->name, phase, total, total);
+		err = r->ctx.progress(r->ctx.payload, r->name, phase, total, total);
 	free(ws);
 	return err;
 }
@@ -451,7 +452,7 @@ static int maybe_progress(worker *w, const char *phase, size_t total)
 		return atomic_load(&jb->failed) ? PIR_EUSER : 0;
 	if (atomic_load(&jb->failed))
 		return PIR_EUSER;
-	return pir_scan_progress(jb->r->scan, jb->r->name, phase, atomic_load(&jb->done), total);
+	return jb->r->ctx.progress(jb->r->ctx.payload, jb->r->name, phase, atomic_load(&jb->done), total);
 }
 
 static int diff_worker(void *self, git_repository *repo)
@@ -480,7 +481,6 @@ static int diff_worker(void *self, git_repository *repo)
 
 static int collect_tips(pir_repo *r, git_oid **tips, size_t *ntips)
 {
-	const pir_scan_options *o = &r->scan->opts;
 	git_reference_iterator *it = NULL;
 	git_reference *ref;
 	size_t cap = 0;
@@ -488,7 +488,7 @@ static int collect_tips(pir_repo *r, git_oid **tips, size_t *ntips)
 
 	*tips = NULL;
 	*ntips = 0;
-	if ((err = push_oid(tips, ntips, &cap, &r->head_commit)) < 0 || !o->all_refs)
+	if ((err = push_oid(tips, ntips, &cap, &r->head_commit)) < 0 || !r->ctx.all_refs)
 		return err;
 	if ((gerr = git_reference_iterator_new(&it, r->repo)) < 0)
 		return pir_error_git(gerr, "cannot list references");
@@ -517,15 +517,15 @@ int pir_history_walk(pir_repo *r)
 	    (err = walk_commits(r, tips, ntips)) < 0 || (err = order_commits(r)) < 0)
 		goto done;
 	if (r->shallow &&
-	    (err = pir_scan_diag(r->scan, PIR_DIAG_INFO, "shallow", r->name, NULL, 0, 0,
+	    (err = pir_diag_add(r->ctx.diag, PIR_DIAG_INFO, "shallow", r->name, NULL, 0, 0,
 				 "shallow repository: items are dated no earlier than the "
 				 "oldest commit present")) < 0)
 		goto done;
-	if (!(r->tpaths = pir_calloc(r->scan->threads, sizeof(*r->tpaths)))) {
+	if (!(r->tpaths = pir_calloc(r->ctx.threads, sizeof(*r->tpaths)))) {
 		err = PIR_ENOMEM;
 		goto done;
 	}
-	r->ntpaths = r->scan->threads;
+	r->ntpaths = r->ctx.threads;
 	jb.chunk = CHUNK_COMMITS;
 	jb.fronts = NULL;
 	atomic_init(&jb.next, 0);
@@ -731,7 +731,7 @@ static int read_blob(pir_repo *r, blob_reader *br, size_t bi, const char **data,
 		     git_odb_object **obj)
 {
 	pir_blob *b = &r->blobs[bi];
-	size_t max = r->scan->opts.max_blob_size;
+	size_t max = r->ctx.max_blob_size;
 	git_object_t type;
 	int gerr;
 
@@ -780,7 +780,7 @@ static int scan_blob(pir_repo *r, blob_reader *br, size_t bi)
 		b->flags |= PIR_BLOB_BINARY;
 		goto done;
 	}
-	if ((err = pir_marker_scan(&b->markers, r->scan->matcher, br->scratch, data, len,
+	if ((err = pir_marker_scan(&b->markers, r->ctx.matcher, br->scratch, data, len,
 				   b->flags & PIR_BLOB_AT_HEAD ? PIR_MARKER_MENTIONS : 0)) < 0)
 		goto done;
 	if (b->flags & PIR_BLOB_WANT_YAML) {
@@ -789,7 +789,7 @@ static int scan_blob(pir_repo *r, blob_reader *br, size_t bi)
 			goto done;
 		}
 		err = pir_actions_parse(b->entries, data, len,
-					(const char *const *)r->scan->severities);
+					r->ctx.severities);
 		for (size_t i = 0; !err && i < b->entries->diags.n; i++)
 			if (!strcmp(b->entries->diags.v[i].code, "yaml-syntax"))
 				b->flags |= PIR_BLOB_YAML_BROKEN;
@@ -816,7 +816,7 @@ static void release_behind(job *jb)
 	pir_repo *r = jb->r;
 	size_t low = SIZE_MAX;
 
-	for (unsigned i = 0; i < r->scan->threads; i++) {
+	for (unsigned i = 0; i < r->ctx.threads; i++) {
 		size_t f = atomic_load(&jb->fronts[i]);
 		low = f < low ? f : low;
 	}
@@ -834,10 +834,10 @@ static int blob_worker(void *self, git_repository *repo)
 
 	if ((gerr = git_repository_odb(&br.odb, repo)) < 0)
 		return pir_error_git(gerr, "cannot open the object database");
-	if ((err = pir_marker_scratch_new(&br.scratch, r->scan->matcher)) < 0)
+	if ((err = pir_marker_scratch_new(&br.scratch, r->ctx.matcher)) < 0)
 		goto done;
 	if (pir_packset_count(r->packs) &&
-	    (err = pir_pack_cursor_new(&br.cursor, r->packs, cache_share(r->scan->threads))) < 0)
+	    (err = pir_pack_cursor_new(&br.cursor, r->packs, cache_share(r->ctx.threads))) < 0)
 		goto done;
 	for (;;) {
 		size_t chunk = w->job->chunk, start = atomic_fetch_add(&w->job->next, chunk);
@@ -872,13 +872,13 @@ int pir_blobs_scan(pir_repo *r)
 	atomic_init(&jb.done, 0);
 	atomic_init(&jb.failed, 0);
 	jb.r = r;
-	jb.chunk = r->nblobs / ((size_t)r->scan->threads * 8);
+	jb.chunk = r->nblobs / ((size_t)r->ctx.threads * 8);
 	jb.chunk = jb.chunk < CHUNK_BLOBS_MIN	? CHUNK_BLOBS_MIN
 		   : jb.chunk > CHUNK_BLOBS_MAX ? CHUNK_BLOBS_MAX
 						: jb.chunk;
-	if (!(jb.fronts = pir_calloc(r->scan->threads, sizeof(*jb.fronts))))
+	if (!(jb.fronts = pir_calloc(r->ctx.threads, sizeof(*jb.fronts))))
 		return PIR_ENOMEM;
-	for (unsigned i = 0; i < r->scan->threads; i++)
+	for (unsigned i = 0; i < r->ctx.threads; i++)
 		atomic_init(&jb.fronts[i], 0);
 	err = run_workers(r, &jb, blob_worker, "blobs", r->nblobs);
 	free(jb.fronts);

@@ -10,33 +10,12 @@
 
 #include "pirscan/pirscan.h"
 
-#define PIR_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+#include "alloc.h"
+#include "arena.h"
+#include "error.h"
+#include "model.h"
 
-#if defined(__GNUC__)
-#define PIR_PRINTF(f, a) __attribute__((format(printf, f, a)))
-#else
-#define PIR_PRINTF(f, a)
-#endif
-
-/* ---- errors (error.c) ---- */
-
-/** Set this thread's error message; returns `code` for `return pir_error_set(...)`. */
-int pir_error_set(int code, const char *fmt, ...) PIR_PRINTF(2, 3);
-/** Set the error from libgit2's last error, prefixed by `what`; returns PIR_EGIT (or the mapped code). */
-int pir_error_git(int giterr, const char *what);
-/** PIR_ENOMEM with its message. */
-int pir_error_oom(void);
-
-/* ---- memory and strings (buf.c) ---- */
-
-void *pir_malloc(size_t n);
-void *pir_calloc(size_t n, size_t size);
-void *pir_realloc(void *p, size_t n);
-char *pir_strdup(const char *s);
-char *pir_strndup(const char *s, size_t n);
-char *pir_sprintf(const char *fmt, ...) PIR_PRINTF(1, 2);
-/** Grow `*arr` (of `*cap` elements of `size`) to hold at least `want`; 0 or PIR_ENOMEM. */
-int pir_grow(void **arr, size_t *cap, size_t want, size_t size);
+/* ---- buffers and escaping (buf.c) ---- */
 
 int pir_buf_grow(pir_buf *buf, size_t extra);
 int pir_buf_put(pir_buf *buf, const char *data, size_t len);
@@ -54,19 +33,6 @@ size_t pir_term_width(const char *s);
 
 /** Valid UTF-8? */
 bool pir_utf8_valid(const char *s, size_t len);
-
-/* ---- arenas (map.c): many small allocations freed at once ---- */
-
-typedef struct pir_arena_chunk pir_arena_chunk;
-typedef struct {
-	pir_arena_chunk *head;
-} pir_arena;
-
-/* Chunks start small and double up to 64 KiB, so a small arena stays small. */
-void *pir_arena_alloc(pir_arena *a, size_t n);
-char *pir_arena_strndup(pir_arena *a, const char *s, size_t n);
-char *pir_arena_strdup(pir_arena *a, const char *s); /* NULL for NULL */
-void pir_arena_dispose(pir_arena *a);
 
 /* ---- diagnostics of a parsed file, before they get a repo and path ---- */
 
@@ -191,8 +157,6 @@ void pir_entry_list_clear(pir_entry_list *list);
 /* ---- dates ---- */
 bool pir_date_is_valid_ymd(int y, unsigned m, unsigned d);
 
-/* ---- reasons ---- */
-extern const char *const pir_reason_names[PIR_REASON_COUNT];
 
 /* ---- JSON pieces shared by the writers (format_json.c) ---- */
 /* The scan's JSON document; `extra` may append more top-level members (",\n  ..."). */

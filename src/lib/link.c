@@ -10,30 +10,6 @@
 
 #include "scan_int.h"
 
-const char *const pir_reason_names[PIR_REASON_COUNT] = {
-	"overdue", "too-old", "no-owner", "no-due", "unknown-id", "duplicate-id",
-	"done-but-marker-remains", "invalid", "slipping",
-};
-
-const char *pir_reason_name(unsigned reason)
-{
-	for (unsigned i = 0; i < PIR_REASON_COUNT; i++)
-		if (reason == 1u << i)
-			return pir_reason_names[i];
-	return NULL;
-}
-
-int pir_reason_parse(unsigned *out, const char *name)
-{
-	for (unsigned i = 0; i < PIR_REASON_COUNT; i++) {
-		if (strcmp(name, pir_reason_names[i]) == 0) {
-			*out = 1u << i;
-			return 0;
-		}
-	}
-	return pir_error_set(PIR_EINVALID, "unknown reason '%s'", name);
-}
-
 typedef struct {
 	pir_location loc;
 	size_t repo;
@@ -325,14 +301,14 @@ static int report_marker_scan(pir_scan *s, const linker *l, const pir_repo *r)
 
 		for (size_t k = 0; k < ml->diags.n && !err; k++) {
 			const pir_fdiag *d = &ml->diags.v[k];
-			err = pir_scan_diag(s, d->level, d->code, r->name, h->path, d->line,
+			err = pir_diag_add(&s->diag, d->level, d->code, r->name, h->path, d->line,
 					    d->column, "%s", d->message);
 		}
 		for (size_t k = 0; !h->yaml && k < ml->nmentions && !err; k++) {
 			const pir_id_mention *x = &ml->mentions[k];
 			if (pir_strpool_find(&l->ids, x->id, strlen(x->id)) == PIR_MAP_NONE)
 				continue;
-			err = pir_scan_diag(s, PIR_DIAG_WARNING, "near-miss", r->name, h->path,
+			err = pir_diag_add(&s->diag, PIR_DIAG_WARNING, "near-miss", r->name, h->path,
 					    x->line, x->column,
 					    "this line names action item %s but is not a marker "
 					    "(write 'TODO %s: ...', or add pirscan:ignore)",
@@ -342,7 +318,7 @@ static int report_marker_scan(pir_scan *s, const linker *l, const pir_repo *r)
 	for (size_t i = 0; i < r->nblobs; i++)
 		history += r->blobs[i].markers.diags.n && !(r->blobs[i].flags & PIR_BLOB_AT_HEAD);
 	if (!err && history)
-		err = pir_scan_diag(s, PIR_DIAG_WARNING, "marker-limit", r->name, NULL, 0, 0,
+		err = pir_diag_add(&s->diag, PIR_DIAG_WARNING, "marker-limit", r->name, NULL, 0, 0,
 				    "%zu file version%s in history could not be searched for "
 				    "markers in full; items are dated from the versions that could",
 				    history, history == 1 ? "" : "s");
@@ -724,14 +700,6 @@ int pir_link(pir_scan *s)
 		err = build_item(s, &l, &s->items[s->nitems++], order + i, j - i);
 		i = j;
 	}
-	if (!err)
-		err = pir_assign_teams(s);
-	if (!err) {
-		if (s->nitems)
-			qsort(s->items, s->nitems, sizeof(*s->items), cmp_items);
-		if (s->ndiags)
-			qsort(s->diags, s->ndiags, sizeof(*s->diags), cmp_diags);
-	}
 done:
 	free(order);
 	free(l.v);
@@ -740,3 +708,11 @@ done:
 	return err;
 }
 
+
+void pir_order(pir_scan *s)
+{
+	if (s->nitems)
+		qsort(s->items, s->nitems, sizeof(*s->items), cmp_items);
+	if (s->diag.n)
+		qsort(s->diag.v, s->diag.n, sizeof(*s->diag.v), cmp_diags);
+}
