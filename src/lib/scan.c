@@ -9,9 +9,21 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "alloc.h"
+#include "arena.h"
+#include "diag.h"
+#include "error.h"
+#include "extract.h"
 #include "glob.h"
+#include "link.h"
+#include "map.h"
+#include "model.h"
 #include "pack.h"
+#include "pirscan/common.h"
+#include "pirscan/date.h"
+#include "pirscan/scan.h"
 #include "scan_int.h"
+#include "source.h"
 
 static const char *const default_item_files[] = {"action-items.yml", "action-items.yaml", NULL};
 

@@ -35,12 +35,5 @@ bool pir_scan_is_item_file(const pir_scan *scan, const char *path);
 bool pir_scan_is_excluded(const pir_scan *scan, const char *path, bool is_dir);
 int pir_scan_progress(pir_scan *scan, const char *repo, const char *phase, size_t done,
 		      size_t total);
-/* link.c: join every location to its item, date it and decide its stale reasons */
-int pir_link(pir_scan *scan);
-/* link.c: items in urgency order, diagnostics by repository, path and line */
-void pir_order(pir_scan *scan);
-
-/* teams.c: each item's team, from its field, its owner's team or CODEOWNERS */
-int pir_assign_teams(pir_scan *scan);
 
 #endif

@@ -4,6 +4,8 @@
 
 #include "error.h"
 #include "model.h"
+#include "pirscan/common.h"
+#include "pirscan/scan.h"
 
 static const char *const default_severities[] = {"critical", "high", "medium", "low", NULL};
 

@@ -11,7 +11,13 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "alloc.h"
+#include "diag.h"
+#include "error.h"
+#include "map.h"
 #include "pack.h"
+#include "pirscan/common.h"
+#include "pirscan/scan.h"
 #include "source.h"
 
 bool pir_repo_unreadable(const pir_repo *r, const git_oid *oid, int gerr, char *cause,

@@ -11,8 +11,9 @@
 
 #include <git2.h>
 
+#include "arena.h"
 #include "diag.h"
-#include "internal.h"
+#include "extract.h"
 #include "map.h"
 
 enum {

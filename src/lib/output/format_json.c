@@ -2,7 +2,12 @@
 /* The JSON output: the stable contract other tools read (docs/pirscan.schema.json). */
 #include <string.h>
 
-#include "internal.h"
+#include "buf.h"
+#include "output.h"
+#include "pirscan/common.h"
+#include "pirscan/date.h"
+#include "pirscan/format.h"
+#include "pirscan/scan.h"
 
 bool pir_format_selects(const pir_item *item, const pir_format_options *o)
 {

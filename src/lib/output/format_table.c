@@ -4,7 +4,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal.h"
+#include "alloc.h"
+#include "buf.h"
+#include "output.h"
+#include "pirscan/common.h"
+#include "pirscan/date.h"
+#include "pirscan/format.h"
+#include "pirscan/scan.h"
 
 #define COL_RESET "\033[0m"
 #define COL_RED "\033[31m"

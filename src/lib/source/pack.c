@@ -29,8 +29,9 @@
 #include <unistd.h>
 #include <zlib.h>
 
-#include "internal.h"
+#include "alloc.h"
 #include "pack.h"
+#include "pirscan/common.h"
 
 #define ID_LEN 20
 #define OBJ_OFS_DELTA 6

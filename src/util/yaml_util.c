@@ -4,7 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal.h"
+#include "alloc.h"
+#include "pirscan/common.h"
 #include "yaml_util.h"
 
 static const char *const null_words[] = {"", "~", "null", "Null", "NULL", NULL};

@@ -8,7 +8,17 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "scan_int.h"
+#include "alloc.h"
+#include "arena.h"
+#include "diag.h"
+#include "extract.h"
+#include "link.h"
+#include "map.h"
+#include "model.h"
+#include "pirscan/common.h"
+#include "pirscan/date.h"
+#include "pirscan/scan.h"
+#include "source.h"
 
 typedef struct {
 	pir_location loc;

@@ -21,7 +21,17 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "alloc.h"
+#include "arena.h"
+#include "buf.h"
+#include "diag.h"
+#include "error.h"
+#include "extract.h"
+#include "map.h"
 #include "pack.h"
+#include "pirscan/common.h"
+#include "pirscan/date.h"
+#include "pirscan/scan.h"
 #include "source.h"
 
 #define CHUNK_COMMITS 32

@@ -1,7 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 #include <time.h>
 
-#include "internal.h"
+#include "dates.h"
+#include "pirscan/common.h"
+#include "pirscan/date.h"
+#include "pirscan/scan.h"
 
 /* Howard Hinnant's days_from_civil / civil_from_days: exact for the
  * proleptic Gregorian calendar, no time zone involved. */

@@ -7,11 +7,19 @@
  * Everything from a repository is escaped for its format, and nothing
  * depends on the clock: the same report gives the same bytes.
  */
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal.h"
+#include "alloc.h"
+#include "buf.h"
+#include "error.h"
+#include "output.h"
+#include "pirscan/common.h"
+#include "pirscan/date.h"
+#include "pirscan/report.h"
+#include "pirscan/scan.h"
 
 typedef struct {
 	pir_buf *b;

@@ -8,7 +8,7 @@
 
 #include <git2/oid.h>
 
-#include "internal.h"
+#include "arena.h"
 
 #define PIR_MAP_NONE UINT32_MAX
 

@@ -1,9 +1,13 @@
 /* SPDX-License-Identifier: MIT */
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal.h"
+#include "alloc.h"
+#include "buf.h"
+#include "error.h"
+#include "pirscan/common.h"
 
 void *pir_malloc(size_t n)
 {
@@ -317,42 +321,6 @@ size_t pir_term_width(const char *s)
 		}
 	}
 	return w;
-}
-
-int pir_fdiag_add(pir_fdiag_list *list, pir_diag_level level, const char *code, unsigned line,
-		  unsigned column, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-	char *msg;
-	pir_fdiag *d;
-
-	if (pir_grow((void **)&list->v, &list->cap, list->n + 1, sizeof(*list->v)) < 0)
-		return PIR_ENOMEM;
-	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
-	va_end(ap);
-	if (n < 0 || !(msg = pir_malloc((size_t)n + 1)))
-		return PIR_ENOMEM;
-	va_start(ap, fmt);
-	vsnprintf(msg, (size_t)n + 1, fmt, ap);
-	va_end(ap);
-	d = &list->v[list->n++];
-	d->level = level;
-	d->code = code;
-	d->line = line;
-	d->column = column;
-	d->message = msg;
-	return 0;
-}
-
-void pir_fdiag_list_clear(pir_fdiag_list *list)
-{
-	for (size_t i = 0; i < list->n; i++)
-		free(list->v[i].message);
-	free(list->v);
-	list->v = NULL;
-	list->n = list->cap = 0;
 }
 
 int pir_buf_xml_str(pir_buf *buf, const char *s)

@@ -2,8 +2,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal.h"
+#include "alloc.h"
+#include "arena.h"
 #include "map.h"
+#include "pirscan/common.h"
 
 static size_t oid_hash(const git_oid *oid)
 {

@@ -23,7 +23,12 @@
 #include <emmintrin.h>
 #endif
 
-#include "internal.h"
+#include "alloc.h"
+#include "error.h"
+#include "extract.h"
+#include "model.h"
+#include "pirscan/common.h"
+#include "pirscan/scan.h"
 
 /*
  * TODO PIR-2026-05-24-001: text      -> id

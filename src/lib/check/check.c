@@ -7,6 +7,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "alloc.h"
+#include "check_int.h"
+#include "error.h"
+#include "link.h"
+#include "pirscan/check.h"
+#include "pirscan/common.h"
+#include "pirscan/config.h"
+#include "pirscan/scan.h"
 #include "scan_int.h"
 
 struct pir_check {

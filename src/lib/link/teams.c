@@ -9,7 +9,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "scan_int.h"
+#include "alloc.h"
+#include "arena.h"
+#include "link.h"
+#include "pirscan/common.h"
+#include "pirscan/config.h"
+#include "pirscan/scan.h"
+#include "source.h"
 
 typedef struct {
 	char *pattern; /* leading '/' and trailing '/' removed */

@@ -5,11 +5,22 @@
  * GitHub workflow commands with a Markdown step summary, and GitLab Code
  * Quality. Everything from a repository is escaped for its format.
  */
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal.h"
+#include "alloc.h"
+#include "buf.h"
+#include "check_int.h"
+#include "error.h"
+#include "output.h"
+#include "pirscan/check.h"
+#include "pirscan/common.h"
+#include "pirscan/config.h"
+#include "pirscan/date.h"
+#include "pirscan/format.h"
+#include "pirscan/scan.h"
 
 typedef struct {
 	pir_buf *b;

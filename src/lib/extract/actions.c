@@ -18,7 +18,15 @@
 
 #include <yaml.h>
 
-#include "internal.h"
+#include "alloc.h"
+#include "arena.h"
+#include "buf.h"
+#include "error.h"
+#include "extract.h"
+#include "model.h"
+#include "pirscan/common.h"
+#include "pirscan/date.h"
+#include "pirscan/scan.h"
 #include "yaml_util.h"
 
 /* Collections nested deeper than this are refused, counting through aliases. */

@@ -1,11 +1,14 @@
 /* SPDX-License-Identifier: MIT */
+#include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <git2.h>
 
-#include "internal.h"
+#include "error.h"
+#include "pirscan/common.h"
 
 /* One message per thread: the history walk runs workers in parallel. */
 static _Thread_local char error_message[1024];

@@ -9,6 +9,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "alloc.h"
+#include "arena.h"
+#include "error.h"
+#include "pirscan/common.h"
+#include "pirscan/config.h"
+#include "pirscan/date.h"
+#include "pirscan/report.h"
+#include "pirscan/scan.h"
 #include "scan_int.h"
 
 struct pir_report {

@@ -19,8 +19,14 @@
 
 #include <curl/curl.h>
 
-#include "internal.h"
+#include "alloc.h"
+#include "buf.h"
+#include "error.h"
+#include "pirscan/common.h"
+#include "pirscan/date.h"
 #include "pirscan/mail.h"
+#include "pirscan/report.h"
+#include "pirscan/scan.h"
 
 /* Folded header lines stay within this; RFC 2047 asks 76 of lines with encoded words. */
 #define LINE_MAX_HDR 76

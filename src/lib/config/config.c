@@ -16,6 +16,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,7 +26,15 @@
 #include <git2.h>
 #include <yaml.h>
 
-#include "internal.h"
+#include "alloc.h"
+#include "buf.h"
+#include "error.h"
+#include "extract.h"
+#include "model.h"
+#include "pirscan/common.h"
+#include "pirscan/config.h"
+#include "pirscan/date.h"
+#include "pirscan/scan.h"
 #include "yaml_util.h"
 
 /* Collections nested deeper than this, and documents with more anchors, are refused. */

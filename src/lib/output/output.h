@@ -1,0 +1,18 @@
+/* SPDX-License-Identifier: MIT */
+/* Stage 6, model to bytes: what the writers share. */
+#ifndef PIRSCAN_OUTPUT_H
+#define PIRSCAN_OUTPUT_H
+
+#include "buf.h"
+#include "pirscan/check.h"
+#include "pirscan/format.h"
+#include "pirscan/scan.h"
+
+/* format_json.c */
+/* The scan's JSON document; `extra` may append more top-level members (",\n  ..."). */
+int pir_json_document(pir_buf *out, const pir_scan *scan, const pir_format_options *o,
+		      int (*extra)(pir_buf *out, void *payload), void *payload);
+/* The location a person acts on: the first marker still in the tree, else the first. */
+const pir_location *pir_item_work_location(const pir_item *it);
+
+#endif
