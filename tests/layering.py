@@ -21,6 +21,7 @@ LAYERS = [
     'model',    # severities, reasons, diagnostics
     'extract',  # bytes to locations (markers, action-items files): pure, run by source
     'source',   # reading git (repository, history walk, blobs, packs), extracting each blob
+    'history',  # keys across history and the replay that dates them
     'config',   # .pirscan.yml and team configuration
     'link',     # stage 4: locations into items, teams, order
     'scan',     # the driver: scan.c and filter.c

@@ -15,6 +15,7 @@
 #include "error.h"
 #include "extract.h"
 #include "glob.h"
+#include "history.h"
 #include "link.h"
 #include "map.h"
 #include "model.h"

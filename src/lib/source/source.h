@@ -187,8 +187,6 @@ int pir_repo_report(pir_repo *r, const git_oid *oid, const char *kind, const cha
 int pir_history_walk(pir_repo *r);
 int pir_blobs_scan(pir_repo *r);
 int pir_blob_intern(pir_repo *r, const git_oid *oid, bool yaml, uint32_t *out);
-int pir_keys_build(pir_repo *r);
-int pir_history_replay(pir_repo *r);
 int pir_head_list(pir_repo *r);
 int pir_since_diff(pir_repo *r, const git_oid *since_tree);
 void pir_repo_free_history(pir_repo *r);
