@@ -13,17 +13,11 @@
  * what aliases can make it do. The reader itself never goes deeper than
  * teams.NAME.email[i].
  */
-#include <errno.h>
-#include <fcntl.h>
-#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
-#include <git2.h>
 #include <yaml.h>
 
 #include "alloc.h"
@@ -78,8 +72,6 @@ int pir_cfg_fail_at(reader *rd, unsigned line, unsigned column, const char *fmt,
 		free(msg);
 	return err;
 }
-
-
 
 const char *pir_cfg_echo(echo_buf *e, const char *s, size_t len)
 {
@@ -158,7 +150,6 @@ const yaml_node_t *pir_cfg_node_at(reader *rd, int index)
 }
 
 /* ---- owned string lists ---- */
-
 
 int pir_cfg_strlist_add(strlist *l, const char *s, size_t len)
 {

@@ -1,16 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /* The document: the stream preflighted and loaded, its top-level keys read, its errors written. */
-#include <errno.h>
-#include <fcntl.h>
-#include <limits.h>
-#include <stdarg.h>
-#include <stdio.h>
+
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
-#include <git2.h>
 #include <yaml.h>
 
 #include "alloc.h"

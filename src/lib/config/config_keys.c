@@ -1,16 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /* Each key of .pirscan.yml: its reader and its checks. */
-#include <errno.h>
-#include <fcntl.h>
-#include <limits.h>
-#include <stdarg.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
-#include <git2.h>
 #include <yaml.h>
 
 #include "alloc.h"
@@ -67,7 +61,6 @@ int pir_cfg_read_marker(reader *rd, const yaml_node_t *v)
 				  "built-in grammar)");
 	return err;
 }
-
 
 int pir_cfg_want_bool(reader *rd, const yaml_node_t *v, const char *what, bool *out)
 {

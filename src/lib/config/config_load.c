@@ -2,16 +2,12 @@
 /* Loading a configuration (a file, the host's, a repository's tree), what it sets, and layers. */
 #include <errno.h>
 #include <fcntl.h>
-#include <limits.h>
-#include <stdarg.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <git2.h>
-#include <yaml.h>
 
 #include "alloc.h"
 #include "buf.h"

@@ -1,6 +1,5 @@
 /* SPDX-License-Identifier: MIT */
 /* Keys: a marker's text or an entry's ID, one index each across history. */
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 

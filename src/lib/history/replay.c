@@ -4,7 +4,6 @@
  * parent, and removes it when it is removed relative to every parent; due
  * dates moves and status changes of entries are recorded on the way.
  */
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 

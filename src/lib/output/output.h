@@ -3,6 +3,9 @@
 #ifndef PIRSCAN_OUTPUT_H
 #define PIRSCAN_OUTPUT_H
 
+#include <stdbool.h>
+#include <stddef.h>
+
 #include "buf.h"
 #include "pirscan/check.h"
 #include "pirscan/format.h"
@@ -14,5 +17,11 @@ int pir_json_document(pir_buf *out, const pir_scan *scan, const pir_format_optio
 		      int (*extra)(pir_buf *out, void *payload), void *payload);
 /* The location a person acts on: the first marker still in the tree, else the first. */
 const pir_location *pir_item_work_location(const pir_item *it);
+
+/* mail_compose.c, for deliver/ too */
+/* For error messages: `s` with control characters shown as '?', cut at `size`. */
+const char *pir_mail_echo(char *dst, size_t size, const char *s);
+/* "local@domain" of `n` bytes; with `addr`, within RFC 5321 lengths (64-byte local part, 254 in all). */
+int pir_mail_check_addr_spec(const char *s, size_t n, bool addr, const char *what);
 
 #endif

@@ -4,10 +4,12 @@
  * (from the packs directly, pack.c, else through libgit2), and its markers
  * and, at an action-items path, its entries found.
  */
+#include <limits.h>
 #include <stdatomic.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <git2.h>
 
 #include "alloc.h"
 #include "error.h"

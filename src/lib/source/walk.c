@@ -21,6 +21,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <git2.h>
+
 #include "alloc.h"
 #include "arena.h"
 #include "buf.h"

@@ -1,15 +1,16 @@
 /* SPDX-License-Identifier: MIT */
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
+
+#include <git2.h>
 
 #include "alloc.h"
 #include "error.h"
 #include "pirscan/common.h"
 #include "source.h"
 #include "workers.h"
-
 
 void pir_worker_fail(pir_worker *w, int err)
 {
