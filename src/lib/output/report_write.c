@@ -7,7 +7,7 @@
  * Everything from a repository is escaped for its format, and nothing
  * depends on the clock: the same report gives the same bytes.
  */
-#include <limits.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "error.h"
