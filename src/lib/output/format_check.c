@@ -21,63 +21,7 @@
 #include "pirscan/date.h"
 #include "pirscan/format.h"
 #include "pirscan/scan.h"
-
-typedef struct {
-	pir_buf *b;
-	int err;
-} out_t;
-
-static void put(out_t *o, const char *s)
-{
-	if (!o->err)
-		o->err = pir_buf_puts(o->b, s);
-}
-
-static void putn(out_t *o, const char *s, size_t n)
-{
-	if (!o->err)
-		o->err = pir_buf_put(o->b, s, n);
-}
-
-/* printf into the output, whatever the length: names from the configuration can be long. */
-static void putf(out_t *o, const char *fmt, ...) PIR_PRINTF(2, 3);
-static void putf(out_t *o, const char *fmt, ...)
-{
-	va_list ap, again;
-	int n;
-
-	if (o->err)
-		return;
-	va_start(ap, fmt);
-	va_copy(again, ap);
-	n = vsnprintf(NULL, 0, fmt, ap);
-	va_end(ap);
-	if (n < 0)
-		o->err = pir_error_set(PIR_ERROR, "format error");
-	else if ((o->err = pir_buf_grow(o->b, (size_t)n)) == 0) {
-		vsnprintf(o->b->ptr + o->b->size, (size_t)n + 1, fmt, again);
-		o->b->size += (size_t)n;
-	}
-	va_end(again);
-}
-
-static void json_str(out_t *o, const char *s)
-{
-	if (!o->err)
-		o->err = pir_buf_json_str(o->b, s);
-}
-
-static void xml(out_t *o, const char *s)
-{
-	if (!o->err)
-		o->err = pir_buf_xml_str(o->b, s);
-}
-
-static void term(out_t *o, const char *s)
-{
-	if (!o->err)
-		o->err = pir_buf_term_str(o->b, s);
-}
+#include "writer.h"
 
 static const char *date_str(char buf[11], pir_date d)
 {
@@ -211,32 +155,32 @@ static const char *file_problem_text(const char *code)
 }
 
 /* invalid: each problem, with its line ("path:line" when elsewhere than the result). */
-static void explain_invalid(out_t *o, const pir_check_result *r)
+static void explain_invalid(pir_out *o, const pir_check_result *r)
 {
 	where_t w = result_where(r);
 
-	put(o, "invalid: ");
+	pir_out_put(o, "invalid: ");
 	if (!r->item) {
-		put(o, file_problem_text(r->problems[0]->code));
+		pir_out_put(o, file_problem_text(r->problems[0]->code));
 		return;
 	}
 	if (!r->nproblems)
-		put(o, "its action-items entry failed validation");
+		pir_out_put(o, "its action-items entry failed validation");
 	for (size_t k = 0; k < r->nproblems; k++) {
 		const pir_diagnostic *d = r->problems[k];
 		if (k)
-			put(o, "; ");
+			pir_out_put(o, "; ");
 		if (strcmp(d->path, w.path) != 0 || strcmp(d->repo, w.repo) != 0) {
-			put(o, d->path);
-			put(o, ":");
+			pir_out_put(o, d->path);
+			pir_out_put(o, ":");
 		}
-		putf(o, "line %u: ", d->line);
-		put(o, d->message);
+		pir_out_putf(o, "line %u: ", d->line);
+		pir_out_put(o, d->message);
 	}
 }
 
 /* One sentence per reason, for people. */
-static void explain(out_t *o, const pir_check *c, const pir_check_result *r, unsigned bit)
+static void explain(pir_out *o, const pir_check *c, const pir_check_result *r, unsigned bit)
 {
 	const pir_item *it = r->item;
 	const pir_check_options *opts = pir_check_options_of(c);
@@ -245,80 +189,80 @@ static void explain(out_t *o, const pir_check *c, const pir_check_result *r, uns
 
 	if (!it) { /* a problem of a whole file: invalid, and maybe not-changed */
 		if (bit == PIR_WHY_UNREADABLE)
-			put(o, "cannot be read: what it holds is unknown, so the gate cannot vouch "
+			pir_out_put(o, "cannot be read: what it holds is unknown, so the gate cannot vouch "
 			       "for this repository");
 		else if (bit == PIR_REASON_INVALID)
 			explain_invalid(o, r);
 		else if (bit == PIR_WHY_UNCHANGED)
-			put(o, "not added or changed by this change: the full gate still fails on it");
+			pir_out_put(o, "not added or changed by this change: the full gate still fails on it");
 		return;
 	}
 	left = it->due != PIR_DATE_NONE ? (long long)(it->due - pir_scan_as_of(pir_check_scan(c))) : 0;
 	switch (bit) {
 	case PIR_REASON_OVERDUE:
 		if (!pir_check_by_policy(c, it)) { /* failing through --fail-on-reason overdue */
-			putf(o, "overdue by %lld day%s (due %s; every overdue item fails: "
+			pir_out_putf(o, "overdue by %lld day%s (due %s; every overdue item fails: "
 				"--fail-on-reason overdue)",
 			     (long long)it->overdue_days, it->overdue_days == 1 ? "" : "s",
 			     date_str(d, it->due));
 			break;
 		}
-		putf(o, "overdue by %lld day%s (due %s; fails at %s and above, grace %d day%s)",
+		pir_out_putf(o, "overdue by %lld day%s (due %s; fails at %s and above, grace %d day%s)",
 		     (long long)it->overdue_days, it->overdue_days == 1 ? "" : "s",
 		     date_str(d, it->due), opts->fail_on, opts->grace, opts->grace == 1 ? "" : "s");
 		break;
 	case PIR_WHY_DUE_SOON:
 		if (left == 0)
-			putf(o, "due today (%s)", date_str(d, it->due));
+			pir_out_putf(o, "due today (%s)", date_str(d, it->due));
 		else
-			putf(o, "due in %lld day%s (%s)", left, left == 1 ? "" : "s", date_str(d, it->due));
+			pir_out_putf(o, "due in %lld day%s (%s)", left, left == 1 ? "" : "s", date_str(d, it->due));
 		break;
 	case PIR_WHY_GRACE:
-		putf(o, "overdue by %lld days, within the grace of %d days",
+		pir_out_putf(o, "overdue by %lld days, within the grace of %d days",
 		     (long long)it->overdue_days, opts->grace);
 		break;
 	case PIR_WHY_BELOW:
-		putf(o, "overdue by %lld days, below the fail-on severity (%s)",
+		pir_out_putf(o, "overdue by %lld days, below the fail-on severity (%s)",
 		     (long long)it->overdue_days, opts->fail_on);
 		break;
 	case PIR_WHY_UNCHANGED:
-		put(o, "not added or changed by this change: the full gate still fails on it");
+		pir_out_put(o, "not added or changed by this change: the full gate still fails on it");
 		break;
 	case PIR_REASON_SLIPPING:
-		putf(o, "slipping: the due date moved %zu times (more than %d)", it->ndue_changes,
+		pir_out_putf(o, "slipping: the due date moved %zu times (more than %d)", it->ndue_changes,
 		     opts->max_slips);
 		break;
 	case PIR_REASON_UNKNOWN_ID:
-		put(o, "unknown-id: a marker names it, but no action-items file defines it");
+		pir_out_put(o, "unknown-id: a marker names it, but no action-items file defines it");
 		break;
 	case PIR_REASON_DUPLICATE_ID:
-		put(o, "duplicate-id: more than one action-items entry defines it");
+		pir_out_put(o, "duplicate-id: more than one action-items entry defines it");
 		break;
 	case PIR_REASON_INVALID:
 		explain_invalid(o, r);
 		break;
 	case PIR_REASON_DONE_BUT_MARKER_REMAINS:
-		put(o, "done-but-marker-remains: closed as ");
-		put(o, it->status ? it->status : "done");
-		put(o, ", but a marker still names it");
+		pir_out_put(o, "done-but-marker-remains: closed as ");
+		pir_out_put(o, it->status ? it->status : "done");
+		pir_out_put(o, ", but a marker still names it");
 		break;
 	case PIR_REASON_NO_OWNER:
-		put(o, "no-owner: nobody owns it");
+		pir_out_put(o, "no-owner: nobody owns it");
 		break;
 	case PIR_REASON_NO_DUE:
-		put(o, "no-due: it has no due date");
+		pir_out_put(o, "no-due: it has no due date");
 		break;
 	case PIR_REASON_TOO_OLD:
-		putf(o, "too-old: open for %lld days, longer than its severity allows",
+		pir_out_putf(o, "too-old: open for %lld days, longer than its severity allows",
 		     (long long)it->age_days);
 		break;
 	default:
-		put(o, pir_check_why_name(bit));
+		pir_out_put(o, pir_check_why_name(bit));
 		break;
 	}
 }
 
-static void explain_all(out_t *o, const pir_check *c, const pir_check_result *r, const char *sep)
+static void explain_all(pir_out *o, const pir_check *c, const pir_check_result *r, const char *sep)
 {
 	size_t n = 0;
 
@@ -326,17 +270,17 @@ static void explain_all(out_t *o, const pir_check *c, const pir_check_result *r,
 		if (!(r->why & why_order[i]))
 			continue;
 		if (n++)
-			put(o, sep);
+			pir_out_put(o, sep);
 		explain(o, c, r, why_order[i]);
 	}
 }
 
-static void where_str(out_t *o, where_t w, void (*esc)(out_t *, const char *))
+static void where_str(pir_out *o, where_t w, void (*esc)(pir_out *, const char *))
 {
 	esc(o, w.repo);
-	put(o, ":");
+	pir_out_put(o, ":");
 	esc(o, w.path);
-	putf(o, ":%u", w.line);
+	pir_out_putf(o, ":%u", w.line);
 }
 
 /* Is location `l` of a result reported (a failing or warned item's live locations)? */
@@ -348,14 +292,14 @@ static bool reported(const pir_location *l)
 /* ---- table ---- */
 
 /* The reasons, for a terminal: they quote names and values from the repository. */
-static void why_term(out_t *o, const pir_check *c, const pir_check_result *r)
+static void why_term(pir_out *o, const pir_check *c, const pir_check_result *r)
 {
 	pir_buf why = PIR_BUF_INIT;
-	out_t w = {&why, 0};
+	pir_out w = {&why, 0};
 
 	explain_all(&w, c, r, "; ");
 	o->err = o->err ? o->err : w.err;
-	term(o, why.ptr);
+	pir_out_term(o, why.ptr);
 	pir_buf_dispose(&why);
 }
 
@@ -369,12 +313,12 @@ static const char *verdict_word(pir_verdict v)
 	}
 }
 
-static void summary_line(out_t *o, const pir_check *c)
+static void summary_line(pir_out *o, const pir_check *c)
 {
 	const pir_check_options *opts = pir_check_options_of(c);
 	char d[11];
 
-	putf(o, "pirscan check: %s: %zu failing, %zu warning%s, %zu snoozed, %zu passed "
+	pir_out_putf(o, "pirscan check: %s: %zu failing, %zu warning%s, %zu snoozed, %zu passed "
 		"(as of %s UTC; fail-on ",
 	     pir_check_cannot_vouch(c) ? "CANNOT VOUCH (objects could not be read)"
 	     : pir_check_failed(c)	 ? "FAILED"
@@ -383,12 +327,12 @@ static void summary_line(out_t *o, const pir_check *c)
 	     pir_check_tally(c, PIR_VERDICT_WARN), pir_check_tally(c, PIR_VERDICT_WARN) == 1 ? "" : "s",
 	     pir_check_tally(c, PIR_VERDICT_SNOOZED), pir_check_tally(c, PIR_VERDICT_PASS),
 	     date_str(d, pir_scan_as_of(pir_check_scan(c))));
-	term(o, opts->fail_on);
-	putf(o, ", grace %d day%s%s)\n", opts->grace, opts->grace == 1 ? "" : "s",
+	pir_out_term(o, opts->fail_on);
+	pir_out_putf(o, ", grace %d day%s%s)\n", opts->grace, opts->grace == 1 ? "" : "s",
 	     pir_check_invalid_fails(c) ? "" : "; invalid entries only warn");
 }
 
-static void write_table(out_t *o, const pir_check *c, bool color)
+static void write_table(pir_out *o, const pir_check *c, bool color)
 {
 	static const char *const col[] = {[PIR_VERDICT_FAIL] = "\033[1;31m",
 					  [PIR_VERDICT_WARN] = "\033[33m",
@@ -401,55 +345,55 @@ static void write_table(out_t *o, const pir_check *c, bool color)
 		if (r->verdict == PIR_VERDICT_PASS)
 			continue;
 		if (color)
-			put(o, col[r->verdict]);
-		putf(o, "%-7s", verdict_word(r->verdict));
+			pir_out_put(o, col[r->verdict]);
+		pir_out_putf(o, "%-7s", verdict_word(r->verdict));
 		if (color)
-			put(o, "\033[0m");
-		put(o, "  ");
-		term(o, result_name(r));
+			pir_out_put(o, "\033[0m");
+		pir_out_put(o, "  ");
+		pir_out_term(o, result_name(r));
 		if (!it) { /* a problem of a whole file */
-			put(o, "  ");
-			where_str(o, result_where(r), term);
-			put(o, "\n         ");
-			term(o, result_title(r));
-			put(o, "\n         ");
+			pir_out_put(o, "  ");
+			where_str(o, result_where(r), pir_out_term);
+			pir_out_put(o, "\n         ");
+			pir_out_term(o, result_title(r));
+			pir_out_put(o, "\n         ");
 			why_term(o, c, r);
-			put(o, "\n");
+			pir_out_put(o, "\n");
 			continue;
 		}
-		put(o, "  ");
-		term(o, it->severity ? it->severity : "-");
-		put(o, "  ");
-		term(o, it->owner && *it->owner ? it->owner : "no owner");
+		pir_out_put(o, "  ");
+		pir_out_term(o, it->severity ? it->severity : "-");
+		pir_out_put(o, "  ");
+		pir_out_term(o, it->owner && *it->owner ? it->owner : "no owner");
 		if (it->overdue_days > 0)
-			putf(o, "  %lldd overdue", (long long)it->overdue_days);
+			pir_out_putf(o, "  %lldd overdue", (long long)it->overdue_days);
 		else if (it->due != PIR_DATE_NONE)
-			putf(o, "  due %s", date_str(d, it->due));
+			pir_out_putf(o, "  due %s", date_str(d, it->due));
 		else
-			put(o, "  no due date");
+			pir_out_put(o, "  no due date");
 		if (it->id && it->incident) {
-			put(o, "  ");
-			term(o, it->incident);
+			pir_out_put(o, "  ");
+			pir_out_term(o, it->incident);
 		}
-		put(o, "  ");
-		where_str(o, result_where(r), term);
-		put(o, "\n         ");
-		term(o, it->title ? it->title : "");
-		put(o, "\n         ");
+		pir_out_put(o, "  ");
+		where_str(o, result_where(r), pir_out_term);
+		pir_out_put(o, "\n         ");
+		pir_out_term(o, it->title ? it->title : "");
+		pir_out_put(o, "\n         ");
 		if (r->verdict == PIR_VERDICT_SNOOZED && it->snoozed) {
-			putf(o, "snoozed until %s: ", date_str(d, it->snooze_until));
-			term(o, it->snooze_reason);
+			pir_out_putf(o, "snoozed until %s: ", date_str(d, it->snooze_until));
+			pir_out_term(o, it->snooze_reason);
 			if (r->why) {
-				put(o, "; would fail: ");
+				pir_out_put(o, "; would fail: ");
 				why_term(o, c, r);
 			}
 		} else {
 			why_term(o, c, r);
 		}
-		put(o, "\n");
+		pir_out_put(o, "\n");
 	}
 	if (pir_check_count(c) > pir_check_tally(c, PIR_VERDICT_PASS))
-		put(o, "\n");
+		pir_out_put(o, "\n");
 	summary_line(o, c);
 }
 
@@ -459,25 +403,25 @@ static int json_check_member(pir_buf *b, void *payload)
 {
 	const pir_check *c = payload;
 	const pir_check_options *opts = pir_check_options_of(c);
-	out_t o = {b, 0};
+	pir_out o = {b, 0};
 	size_t n = 0;
 
-	put(&o, ",\n  \"check\": {\n    \"passed\": ");
-	put(&o, pir_check_failed(c) || pir_check_cannot_vouch(c) ? "false" : "true");
-	put(&o, ",\n    \"policy\": {\"fail_on\": ");
-	json_str(&o, opts->fail_on);
-	putf(&o, ", \"grace\": %d, \"warn_within\": %d, \"max_slips\": %d, \"fail_on_reasons\": [",
+	pir_out_put(&o, ",\n  \"check\": {\n    \"passed\": ");
+	pir_out_put(&o, pir_check_failed(c) || pir_check_cannot_vouch(c) ? "false" : "true");
+	pir_out_put(&o, ",\n    \"policy\": {\"fail_on\": ");
+	pir_out_json(&o, opts->fail_on);
+	pir_out_putf(&o, ", \"grace\": %d, \"warn_within\": %d, \"max_slips\": %d, \"fail_on_reasons\": [",
 	     opts->grace, opts->warn_within, opts->max_slips);
 	for (unsigned i = 0; i < 32; i++) {
 		if (!(opts->fail_reasons & (1u << i)) || !pir_reason_name(1u << i))
 			continue;
-		put(&o, n++ ? ", " : "");
-		json_str(&o, pir_reason_name(1u << i));
+		pir_out_put(&o, n++ ? ", " : "");
+		pir_out_json(&o, pir_reason_name(1u << i));
 	}
-	putf(&o, "], \"fail_on_invalid\": %s, \"changed_only\": %s},\n",
+	pir_out_putf(&o, "], \"fail_on_invalid\": %s, \"changed_only\": %s},\n",
 	     pir_check_invalid_fails(c) ? "true" : "false",
 	     pir_check_changed_only(c) ? "true" : "false");
-	putf(&o, "    \"summary\": {\"failing\": %zu, \"warnings\": %zu, \"snoozed\": %zu, "
+	pir_out_putf(&o, "    \"summary\": {\"failing\": %zu, \"warnings\": %zu, \"snoozed\": %zu, "
 		 "\"passed\": %zu},\n    \"results\": [",
 	     pir_check_tally(c, PIR_VERDICT_FAIL), pir_check_tally(c, PIR_VERDICT_WARN),
 	     pir_check_tally(c, PIR_VERDICT_SNOOZED), pir_check_tally(c, PIR_VERDICT_PASS));
@@ -487,50 +431,50 @@ static int json_check_member(pir_buf *b, void *payload)
 		size_t k = 0;
 		char fp[32];
 
-		put(&o, i ? ",\n      {" : "\n      {");
-		put(&o, "\"item\": ");
-		json_str(&o, result_fingerprint(fp, r));
-		put(&o, r->item ? ", \"kind\": \"item\"" : ", \"kind\": \"file\"");
-		put(&o, ", \"verdict\": ");
-		json_str(&o, r->verdict == PIR_VERDICT_FAIL      ? "fail"
+		pir_out_put(&o, i ? ",\n      {" : "\n      {");
+		pir_out_put(&o, "\"item\": ");
+		pir_out_json(&o, result_fingerprint(fp, r));
+		pir_out_put(&o, r->item ? ", \"kind\": \"item\"" : ", \"kind\": \"file\"");
+		pir_out_put(&o, ", \"verdict\": ");
+		pir_out_json(&o, r->verdict == PIR_VERDICT_FAIL      ? "fail"
 			     : r->verdict == PIR_VERDICT_WARN    ? "warn"
 			     : r->verdict == PIR_VERDICT_SNOOZED ? "snoozed"
 								 : "pass");
-		put(&o, ", \"why\": [");
+		pir_out_put(&o, ", \"why\": [");
 		for (size_t w = 0; w < PIR_ARRAY_SIZE(why_order); w++) {
 			if (!(r->why & why_order[w]))
 				continue;
-			put(&o, k++ ? ", " : "");
-			json_str(&o, pir_check_why_name(why_order[w]));
+			pir_out_put(&o, k++ ? ", " : "");
+			pir_out_json(&o, pir_check_why_name(why_order[w]));
 		}
-		put(&o, "], \"repo\": ");
-		json_str(&o, l.repo);
-		put(&o, ", \"path\": ");
-		json_str(&o, l.path);
-		putf(&o, ", \"line\": %u, \"problems\": [", l.line);
+		pir_out_put(&o, "], \"repo\": ");
+		pir_out_json(&o, l.repo);
+		pir_out_put(&o, ", \"path\": ");
+		pir_out_json(&o, l.path);
+		pir_out_putf(&o, ", \"line\": %u, \"problems\": [", l.line);
 		for (size_t p = 0; p < r->nproblems; p++) {
 			const pir_diagnostic *d = r->problems[p];
-			put(&o, p ? ", {\"code\": " : "{\"code\": ");
-			json_str(&o, d->code);
-			put(&o, ", \"repo\": ");
-			json_str(&o, d->repo);
-			put(&o, ", \"path\": ");
-			json_str(&o, d->path);
-			putf(&o, ", \"line\": %u, \"column\": %u, \"message\": ", d->line ? d->line : 1,
+			pir_out_put(&o, p ? ", {\"code\": " : "{\"code\": ");
+			pir_out_json(&o, d->code);
+			pir_out_put(&o, ", \"repo\": ");
+			pir_out_json(&o, d->repo);
+			pir_out_put(&o, ", \"path\": ");
+			pir_out_json(&o, d->path);
+			pir_out_putf(&o, ", \"line\": %u, \"column\": %u, \"message\": ", d->line ? d->line : 1,
 			     d->line ? d->column : 0);
-			json_str(&o, d->message);
-			put(&o, "}");
+			pir_out_json(&o, d->message);
+			pir_out_put(&o, "}");
 		}
-		put(&o, "]}");
+		pir_out_put(&o, "]}");
 	}
-	put(&o, pir_check_count(c) ? "\n    ]\n  }" : "]\n  }");
+	pir_out_put(&o, pir_check_count(c) ? "\n    ]\n  }" : "]\n  }");
 	return o.err;
 }
 
 /* ---- SARIF 2.1.0 ---- */
 
 /* A relative path as a URI reference: unreserved bytes and '/' stay, the rest %XX. */
-static void uri(out_t *o, const char *path)
+static void uri(pir_out *o, const char *path)
 {
 	pir_buf b = PIR_BUF_INIT;
 	static const char hex[] = "0123456789ABCDEF";
@@ -544,7 +488,7 @@ static void uri(out_t *o, const char *path)
 			o->err = pir_buf_puts(&b, e);
 		}
 	}
-	json_str(o, b.ptr ? b.ptr : "");
+	pir_out_json(o, b.ptr ? b.ptr : "");
 	pir_buf_dispose(&b);
 }
 
@@ -590,39 +534,39 @@ static size_t rule_index(unsigned bit)
 
 /* A SARIF physical location: a relative URI and a line (no column: ours count bytes,
  * SARIF's UTF-16 code units). */
-static void sarif_physical(out_t *o, const char *path, unsigned line)
+static void sarif_physical(pir_out *o, const char *path, unsigned line)
 {
-	put(o, "\"physicalLocation\": {\"artifactLocation\": {\"uri\": ");
+	pir_out_put(o, "\"physicalLocation\": {\"artifactLocation\": {\"uri\": ");
 	uri(o, path);
-	putf(o, ", \"uriBaseId\": \"%%SRCROOT%%\"}, \"region\": {\"startLine\": %u}}", line ? line : 1);
+	pir_out_putf(o, ", \"uriBaseId\": \"%%SRCROOT%%\"}, \"region\": {\"startLine\": %u}}", line ? line : 1);
 }
 
 /* "NAME: TITLE (reasons[; owner OWNER])", a JSON string: SARIF message, GitLab description. */
-static void json_summary(out_t *o, const pir_check *c, const pir_check_result *r, bool owner)
+static void json_summary(pir_out *o, const pir_check *c, const pir_check_result *r, bool owner)
 {
 	const pir_item *it = r->item;
 	pir_buf msg = PIR_BUF_INIT;
-	out_t m = {&msg, 0};
+	pir_out m = {&msg, 0};
 
-	put(&m, result_name(r));
+	pir_out_put(&m, result_name(r));
 	if (result_title(r)) {
-		put(&m, ": ");
-		put(&m, result_title(r));
+		pir_out_put(&m, ": ");
+		pir_out_put(&m, result_title(r));
 	}
-	put(&m, " (");
+	pir_out_put(&m, " (");
 	explain_all(&m, c, r, "; ");
 	if (owner && it && it->owner && *it->owner) {
-		put(&m, "; owner ");
-		put(&m, it->owner);
+		pir_out_put(&m, "; owner ");
+		pir_out_put(&m, it->owner);
 	}
-	put(&m, ")");
+	pir_out_put(&m, ")");
 	o->err = o->err ? o->err : m.err;
-	json_str(o, msg.ptr);
+	pir_out_json(o, msg.ptr);
 	pir_buf_dispose(&msg);
 }
 
 /* One SARIF result: at location `l` of the result's item, or at its file problem (`l` NULL). */
-static void sarif_result(out_t *o, const pir_check *c, const pir_check_result *r,
+static void sarif_result(pir_out *o, const pir_check *c, const pir_check_result *r,
 			 const pir_location *l, bool *first)
 {
 	const pir_item *it = r->item;
@@ -630,80 +574,80 @@ static void sarif_result(out_t *o, const pir_check *c, const pir_check_result *r
 	unsigned rule = primary_why(r->why ? r->why : PIR_REASON_OVERDUE);
 	char fp[32];
 
-	put(o, *first ? "\n        {" : ",\n        {");
+	pir_out_put(o, *first ? "\n        {" : ",\n        {");
 	*first = false;
-	put(o, "\"ruleId\": ");
-	json_str(o, pir_check_why_name(rule));
-	putf(o, ", \"ruleIndex\": %zu, \"level\": \"%s\", \"message\": {\"text\": ", rule_index(rule),
+	pir_out_put(o, "\"ruleId\": ");
+	pir_out_json(o, pir_check_why_name(rule));
+	pir_out_putf(o, ", \"ruleIndex\": %zu, \"level\": \"%s\", \"message\": {\"text\": ", rule_index(rule),
 	     r->verdict == PIR_VERDICT_FAIL ? "error" : r->verdict == PIR_VERDICT_WARN ? "warning" : "note");
 	json_summary(o, c, r, true);
-	put(o, "}, \"locations\": [{");
+	pir_out_put(o, "}, \"locations\": [{");
 	sarif_physical(o, l ? l->path : fd->path, l ? l->line : fd->line);
-	put(o, "}]");
+	pir_out_put(o, "}]");
 	if (it && r->nproblems) { /* the fields to fix */
-		put(o, ", \"relatedLocations\": [");
+		pir_out_put(o, ", \"relatedLocations\": [");
 		for (size_t k = 0; k < r->nproblems; k++) {
 			const pir_diagnostic *d = r->problems[k];
-			putf(o, "%s{\"id\": %zu, ", k ? ", " : "", k + 1);
+			pir_out_putf(o, "%s{\"id\": %zu, ", k ? ", " : "", k + 1);
 			sarif_physical(o, d->path, d->line);
-			put(o, ", \"message\": {\"text\": ");
-			json_str(o, d->message);
-			put(o, "}}");
+			pir_out_put(o, ", \"message\": {\"text\": ");
+			pir_out_json(o, d->message);
+			pir_out_put(o, "}}");
 		}
-		put(o, "]");
+		pir_out_put(o, "]");
 	}
-	put(o, ", \"partialFingerprints\": {\"pirscanItem/v1\": ");
-	json_str(o, result_fingerprint(fp, r));
+	pir_out_put(o, ", \"partialFingerprints\": {\"pirscanItem/v1\": ");
+	pir_out_json(o, result_fingerprint(fp, r));
 	if (l)
-		putf(o, ", \"pirscanLocation/v1\": \"%016llx\"", (unsigned long long)location_hash(it, l));
+		pir_out_putf(o, ", \"pirscanLocation/v1\": \"%016llx\"", (unsigned long long)location_hash(it, l));
 	else
-		putf(o, ", \"pirscanLocation/v1\": \"%016llx\"",
+		pir_out_putf(o, ", \"pirscanLocation/v1\": \"%016llx\"",
 		     (unsigned long long)fnv(fnv(1469598103934665603ull, fp), "file"));
-	put(o, "}, \"properties\": {\"repository\": ");
-	json_str(o, l ? l->repo : fd->repo);
-	put(o, ", \"severity\": ");
-	json_str(o, it ? it->severity : NULL);
-	put(o, ", \"owner\": ");
-	json_str(o, it ? it->owner : NULL);
-	put(o, ", \"incident\": ");
-	json_str(o, it ? it->incident : NULL);
-	put(o, "}");
+	pir_out_put(o, "}, \"properties\": {\"repository\": ");
+	pir_out_json(o, l ? l->repo : fd->repo);
+	pir_out_put(o, ", \"severity\": ");
+	pir_out_json(o, it ? it->severity : NULL);
+	pir_out_put(o, ", \"owner\": ");
+	pir_out_json(o, it ? it->owner : NULL);
+	pir_out_put(o, ", \"incident\": ");
+	pir_out_json(o, it ? it->incident : NULL);
+	pir_out_put(o, "}");
 	if (it && r->verdict == PIR_VERDICT_SNOOZED && it->snoozed) {
 		char d[11];
 		pir_buf j = PIR_BUF_INIT;
-		out_t m = {&j, 0};
-		putf(&m, "snoozed until %s: ", date_str(d, it->snooze_until));
-		put(&m, it->snooze_reason ? it->snooze_reason : "");
+		pir_out m = {&j, 0};
+		pir_out_putf(&m, "snoozed until %s: ", date_str(d, it->snooze_until));
+		pir_out_put(&m, it->snooze_reason ? it->snooze_reason : "");
 		o->err = o->err ? o->err : m.err;
-		put(o, ", \"suppressions\": [{\"kind\": \"inSource\", \"justification\": ");
-		json_str(o, j.ptr);
-		put(o, "}]");
+		pir_out_put(o, ", \"suppressions\": [{\"kind\": \"inSource\", \"justification\": ");
+		pir_out_json(o, j.ptr);
+		pir_out_put(o, "}]");
 		pir_buf_dispose(&j);
 	}
-	put(o, "}");
+	pir_out_put(o, "}");
 }
 
-static void write_sarif(out_t *o, const pir_check *c)
+static void write_sarif(pir_out *o, const pir_check *c)
 {
 	bool first = true;
 
-	put(o, "{\n  \"$schema\": \"https://json.schemastore.org/sarif-2.1.0.json\",\n"
+	pir_out_put(o, "{\n  \"$schema\": \"https://json.schemastore.org/sarif-2.1.0.json\",\n"
 	       "  \"version\": \"2.1.0\",\n  \"runs\": [{\n    \"tool\": {\"driver\": {\"name\": "
 	       "\"pirscan\", \"version\": ");
-	json_str(o, pir_version());
-	put(o, ", \"rules\": [");
+	pir_out_json(o, pir_version());
+	pir_out_put(o, ", \"rules\": [");
 	for (size_t i = 0; i < PIR_ARRAY_SIZE(sarif_rules); i++) {
 		unsigned bit = sarif_rules[i];
-		put(o, i ? ",\n      {\"id\": " : "\n      {\"id\": ");
-		json_str(o, pir_check_why_name(bit));
-		put(o, ", \"shortDescription\": {\"text\": ");
-		json_str(o, rule_text(bit));
-		putf(o, "}, \"defaultConfiguration\": {\"level\": \"%s\"}}",
+		pir_out_put(o, i ? ",\n      {\"id\": " : "\n      {\"id\": ");
+		pir_out_json(o, pir_check_why_name(bit));
+		pir_out_put(o, ", \"shortDescription\": {\"text\": ");
+		pir_out_json(o, rule_text(bit));
+		pir_out_putf(o, "}, \"defaultConfiguration\": {\"level\": \"%s\"}}",
 		     bit & (PIR_WHY_DUE_SOON | PIR_WHY_GRACE | PIR_WHY_BELOW | PIR_WHY_UNCHANGED)
 			     ? "warning"
 			     : "error");
 	}
-	put(o, "]}},\n    \"results\": [");
+	pir_out_put(o, "]}},\n    \"results\": [");
 	for (size_t i = 0; i < pir_check_count(c); i++) {
 		const pir_check_result *r = pir_check_result_at(c, i);
 		if (r->verdict == PIR_VERDICT_PASS ||
@@ -715,23 +659,23 @@ static void write_sarif(out_t *o, const pir_check *c)
 			if (reported(&r->item->locations[k]))
 				sarif_result(o, c, r, &r->item->locations[k], &first);
 	}
-	put(o, first ? "]\n  }]\n}\n" : "\n    ]\n  }]\n}\n");
+	pir_out_put(o, first ? "]\n  }]\n}\n" : "\n    ]\n  }]\n}\n");
 }
 
 /* ---- JUnit XML ---- */
 
-static void write_junit(out_t *o, const pir_check *c)
+static void write_junit(pir_out *o, const pir_check *c)
 {
 	size_t n = pir_check_count(c);
 	size_t fails = pir_check_tally(c, PIR_VERDICT_FAIL);
 	size_t skips = pir_check_tally(c, PIR_VERDICT_SNOOZED);
 	char d[11];
 
-	put(o, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-	putf(o, "<testsuites name=\"pirscan check\" tests=\"%zu\" failures=\"%zu\" errors=\"0\" "
+	pir_out_put(o, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+	pir_out_putf(o, "<testsuites name=\"pirscan check\" tests=\"%zu\" failures=\"%zu\" errors=\"0\" "
 		"skipped=\"%zu\" time=\"0\">\n",
 	     n, fails, skips);
-	putf(o, "  <testsuite name=\"pirscan check\" tests=\"%zu\" failures=\"%zu\" errors=\"0\" "
+	pir_out_putf(o, "  <testsuite name=\"pirscan check\" tests=\"%zu\" failures=\"%zu\" errors=\"0\" "
 		"skipped=\"%zu\" time=\"0\" timestamp=\"%sT00:00:00\">\n",
 	     n, fails, skips, date_str(d, pir_scan_as_of(pir_check_scan(c))));
 	for (size_t i = 0; i < n; i++) {
@@ -739,64 +683,64 @@ static void write_junit(out_t *o, const pir_check *c)
 		const pir_item *it = r->item;
 		where_t l = result_where(r);
 
-		put(o, "    <testcase name=\"");
-		xml(o, result_name(r));
+		pir_out_put(o, "    <testcase name=\"");
+		pir_out_xml(o, result_name(r));
 		if (result_title(r)) {
-			put(o, ": ");
-			xml(o, result_title(r));
+			pir_out_put(o, ": ");
+			pir_out_xml(o, result_title(r));
 		}
-		put(o, "\" classname=\"pirscan.");
-		xml(o, l.repo);
-		put(o, "\" file=\"");
-		xml(o, l.path);
-		putf(o, "\" line=\"%u\" time=\"0\"", l.line);
+		pir_out_put(o, "\" classname=\"pirscan.");
+		pir_out_xml(o, l.repo);
+		pir_out_put(o, "\" file=\"");
+		pir_out_xml(o, l.path);
+		pir_out_putf(o, "\" line=\"%u\" time=\"0\"", l.line);
 		if (r->verdict == PIR_VERDICT_PASS) {
-			put(o, "/>\n");
+			pir_out_put(o, "/>\n");
 			continue;
 		}
-		put(o, ">\n");
+		pir_out_put(o, ">\n");
 		if (r->verdict == PIR_VERDICT_FAIL) {
 			pir_buf msg = PIR_BUF_INIT;
-			out_t m = {&msg, 0};
+			pir_out m = {&msg, 0};
 			explain_all(&m, c, r, "; ");
 			o->err = o->err ? o->err : m.err;
-			put(o, "      <failure type=\"");
-			xml(o, pir_check_why_name(primary_why(r->why)));
-			put(o, "\" message=\"");
-			xml(o, msg.ptr);
-			put(o, "\">");
-			where_str(o, l, xml);
+			pir_out_put(o, "      <failure type=\"");
+			pir_out_xml(o, pir_check_why_name(primary_why(r->why)));
+			pir_out_put(o, "\" message=\"");
+			pir_out_xml(o, msg.ptr);
+			pir_out_put(o, "\">");
+			where_str(o, l, pir_out_xml);
 			if (it && it->owner) {
-				put(o, " owner ");
-				xml(o, it->owner);
+				pir_out_put(o, " owner ");
+				pir_out_xml(o, it->owner);
 			}
-			put(o, "</failure>\n");
+			pir_out_put(o, "</failure>\n");
 			pir_buf_dispose(&msg);
 		} else if (r->verdict == PIR_VERDICT_SNOOZED) {
-			put(o, "      <skipped message=\"snoozed until ");
-			put(o, date_str(d, it->snooze_until));
-			put(o, ": ");
-			xml(o, it->snooze_reason);
-			put(o, "\"/>\n");
+			pir_out_put(o, "      <skipped message=\"snoozed until ");
+			pir_out_put(o, date_str(d, it->snooze_until));
+			pir_out_put(o, ": ");
+			pir_out_xml(o, it->snooze_reason);
+			pir_out_put(o, "\"/>\n");
 		} else {
 			pir_buf msg = PIR_BUF_INIT;
-			out_t m = {&msg, 0};
+			pir_out m = {&msg, 0};
 			explain_all(&m, c, r, "; "); /* severity names come from the config: escape */
 			o->err = o->err ? o->err : m.err;
-			put(o, "      <system-out>warning: ");
-			xml(o, msg.ptr);
-			put(o, "</system-out>\n");
+			pir_out_put(o, "      <system-out>warning: ");
+			pir_out_xml(o, msg.ptr);
+			pir_out_put(o, "</system-out>\n");
 			pir_buf_dispose(&msg);
 		}
-		put(o, "    </testcase>\n");
+		pir_out_put(o, "    </testcase>\n");
 	}
-	put(o, "  </testsuite>\n</testsuites>\n");
+	pir_out_put(o, "  </testsuite>\n</testsuites>\n");
 }
 
 /* ---- GitHub Actions ---- */
 
 /* Workflow command escaping: data escapes % CR LF; properties also : and ,. */
-static void gh_escape(out_t *o, const char *s, bool property)
+static void gh_escape(pir_out *o, const char *s, bool property)
 {
 	pir_buf b = PIR_BUF_INIT;
 
@@ -811,11 +755,11 @@ static void gh_escape(out_t *o, const char *s, bool property)
 		}
 	}
 	if (b.ptr)
-		put(o, b.ptr);
+		pir_out_put(o, b.ptr);
 	pir_buf_dispose(&b);
 }
 
-static void write_github(out_t *o, const pir_check *c)
+static void write_github(pir_out *o, const pir_check *c)
 {
 	for (size_t i = 0; i < pir_check_count(c); i++) {
 		const pir_check_result *r = pir_check_result_at(c, i);
@@ -830,37 +774,37 @@ static void write_github(out_t *o, const pir_check *c)
 		{
 			where_t l = result_where(r);
 			pir_buf msg = PIR_BUF_INIT, title = PIR_BUF_INIT;
-			out_t m = {&msg, 0}, t = {&title, 0};
+			pir_out m = {&msg, 0}, t = {&title, 0};
 			char d[11];
 
-			put(&t, result_name(r));
+			pir_out_put(&t, result_name(r));
 			if (strcmp(result_name(r), pir_check_why_name(primary_why(r->why))) != 0) {
-				put(&t, " ");
-				put(&t, pir_check_why_name(primary_why(r->why)));
+				pir_out_put(&t, " ");
+				pir_out_put(&t, pir_check_why_name(primary_why(r->why)));
 			}
 			if (result_title(r)) {
-				put(&m, result_title(r));
-				put(&m, ": ");
+				pir_out_put(&m, result_title(r));
+				pir_out_put(&m, ": ");
 			}
 			if (it && r->verdict == PIR_VERDICT_SNOOZED) {
-				putf(&m, "snoozed until %s: ", date_str(d, it->snooze_until));
-				put(&m, it->snooze_reason ? it->snooze_reason : "");
-				put(&m, "; would fail: ");
+				pir_out_putf(&m, "snoozed until %s: ", date_str(d, it->snooze_until));
+				pir_out_put(&m, it->snooze_reason ? it->snooze_reason : "");
+				pir_out_put(&m, "; would fail: ");
 			}
 			explain_all(&m, c, r, "; ");
 			if (it && it->owner && *it->owner) {
-				put(&m, " (owner ");
-				put(&m, it->owner);
-				put(&m, ")");
+				pir_out_put(&m, " (owner ");
+				pir_out_put(&m, it->owner);
+				pir_out_put(&m, ")");
 			}
 			o->err = o->err ? o->err : m.err ? m.err : t.err;
-			putf(o, "::%s file=", cmd);
+			pir_out_putf(o, "::%s file=", cmd);
 			gh_escape(o, l.path, true);
-			putf(o, ",line=%u,col=%u,title=", l.line, l.column ? l.column : 1);
+			pir_out_putf(o, ",line=%u,col=%u,title=", l.line, l.column ? l.column : 1);
 			gh_escape(o, title.ptr, true);
-			put(o, "::");
+			pir_out_put(o, "::");
 			gh_escape(o, msg.ptr, false);
-			put(o, "\n");
+			pir_out_put(o, "\n");
 			pir_buf_dispose(&msg);
 			pir_buf_dispose(&title);
 		}
@@ -870,7 +814,7 @@ static void write_github(out_t *o, const pir_check *c)
 
 /* ---- Markdown (the GitHub step summary) ---- */
 
-static void md(out_t *o, const char *s)
+static void md(pir_out *o, const char *s)
 {
 	pir_buf b = PIR_BUF_INIT;
 
@@ -896,56 +840,56 @@ static void md(out_t *o, const char *s)
 			o->err = pir_buf_putc(&b, (char)ch);
 	}
 	if (b.ptr)
-		put(o, b.ptr);
+		pir_out_put(o, b.ptr);
 	pir_buf_dispose(&b);
 }
 
-static void write_markdown(out_t *o, const pir_check *c)
+static void write_markdown(pir_out *o, const pir_check *c)
 {
 	const pir_check_options *opts = pir_check_options_of(c);
 	char d[11];
 	bool any = false;
 
-	putf(o, "## pirscan check: %s\n\n",
+	pir_out_putf(o, "## pirscan check: %s\n\n",
 	     pir_check_cannot_vouch(c) ? "cannot vouch (objects could not be read)"
 	     : pir_check_failed(c)	 ? "failed"
 					 : "passed");
-	putf(o, "%zu failing, %zu warning%s, %zu snoozed, %zu passed, as of %s (UTC); fails on "
+	pir_out_putf(o, "%zu failing, %zu warning%s, %zu snoozed, %zu passed, as of %s (UTC); fails on "
 		"overdue items at ",
 	     pir_check_tally(c, PIR_VERDICT_FAIL), pir_check_tally(c, PIR_VERDICT_WARN),
 	     pir_check_tally(c, PIR_VERDICT_WARN) == 1 ? "" : "s",
 	     pir_check_tally(c, PIR_VERDICT_SNOOZED), pir_check_tally(c, PIR_VERDICT_PASS),
 	     date_str(d, pir_scan_as_of(pir_check_scan(c))));
 	md(o, opts->fail_on);
-	putf(o, " and above, grace %d days.\n\n", opts->grace);
+	pir_out_putf(o, " and above, grace %d days.\n\n", opts->grace);
 	for (size_t i = 0; i < pir_check_count(c); i++) {
 		const pir_check_result *r = pir_check_result_at(c, i);
 		const pir_item *it = r->item;
 		if (r->verdict == PIR_VERDICT_PASS)
 			continue;
 		if (!any)
-			put(o, "| | Item | Severity | Owner | Due | Location | Why |\n"
+			pir_out_put(o, "| | Item | Severity | Owner | Due | Location | Why |\n"
 			       "|---|---|---|---|---|---|---|\n");
 		any = true;
-		putf(o, "| %s | ", verdict_word(r->verdict));
+		pir_out_putf(o, "| %s | ", verdict_word(r->verdict));
 		md(o, result_name(r));
 		if (result_title(r)) {
-			put(o, ": ");
+			pir_out_put(o, ": ");
 			md(o, result_title(r));
 		}
-		put(o, " | ");
+		pir_out_put(o, " | ");
 		md(o, it && it->severity ? it->severity : "-");
-		put(o, " | ");
+		pir_out_put(o, " | ");
 		md(o, it && it->owner ? it->owner : "-");
-		putf(o, " | %s | ", date_str(d, it ? it->due : PIR_DATE_NONE));
+		pir_out_putf(o, " | %s | ", date_str(d, it ? it->due : PIR_DATE_NONE));
 		where_str(o, result_where(r), md);
-		put(o, " | ");
+		pir_out_put(o, " | ");
 		{
 			pir_buf why = PIR_BUF_INIT;
-			out_t w = {&why, 0};
+			pir_out w = {&why, 0};
 			if (it && r->verdict == PIR_VERDICT_SNOOZED) {
-				putf(&w, "snoozed until %s: ", date_str(d, it->snooze_until));
-				put(&w, it->snooze_reason ? it->snooze_reason : "");
+				pir_out_putf(&w, "snoozed until %s: ", date_str(d, it->snooze_until));
+				pir_out_put(&w, it->snooze_reason ? it->snooze_reason : "");
 			} else {
 				explain_all(&w, c, r, "; ");
 			}
@@ -953,14 +897,14 @@ static void write_markdown(out_t *o, const pir_check *c)
 			md(o, why.ptr);
 			pir_buf_dispose(&why);
 		}
-		put(o, " |\n");
+		pir_out_put(o, " |\n");
 	}
 }
 
 /* ---- GitLab Code Quality ---- */
 
 /* One Code Quality issue of result `r` at `path`:`line`. */
-static void gitlab_issue(out_t *o, const pir_check *c, const pir_check_result *r, const char *path,
+static void gitlab_issue(pir_out *o, const pir_check *c, const pir_check_result *r, const char *path,
 			 unsigned line, uint64_t fingerprint, bool *first)
 {
 	const pir_item *it = r->item;
@@ -968,22 +912,22 @@ static void gitlab_issue(out_t *o, const pir_check *c, const pir_check_result *r
 			  : it && it->severity_rank == 0 ? "critical"
 							 : "major";
 
-	put(o, *first ? "\n  {\"description\": " : ",\n  {\"description\": ");
+	pir_out_put(o, *first ? "\n  {\"description\": " : ",\n  {\"description\": ");
 	*first = false;
 	json_summary(o, c, r, false);
-	put(o, ", \"check_name\": ");
-	json_str(o, pir_check_why_name(primary_why(r->why)));
-	putf(o, ", \"fingerprint\": \"%016llx\", \"severity\": \"%s\", \"location\": {\"path\": ",
+	pir_out_put(o, ", \"check_name\": ");
+	pir_out_json(o, pir_check_why_name(primary_why(r->why)));
+	pir_out_putf(o, ", \"fingerprint\": \"%016llx\", \"severity\": \"%s\", \"location\": {\"path\": ",
 	     (unsigned long long)fingerprint, sev);
-	json_str(o, path);
-	putf(o, ", \"lines\": {\"begin\": %u}}}", line ? line : 1);
+	pir_out_json(o, path);
+	pir_out_putf(o, ", \"lines\": {\"begin\": %u}}}", line ? line : 1);
 }
 
-static void write_gitlab(out_t *o, const pir_check *c)
+static void write_gitlab(pir_out *o, const pir_check *c)
 {
 	bool first = true;
 
-	put(o, "[");
+	pir_out_put(o, "[");
 	for (size_t i = 0; i < pir_check_count(c); i++) {
 		const pir_check_result *r = pir_check_result_at(c, i);
 		const pir_item *it = r->item;
@@ -1004,7 +948,7 @@ static void write_gitlab(out_t *o, const pir_check *c)
 				gitlab_issue(o, c, r, it->locations[k].path, it->locations[k].line,
 					     location_hash(it, &it->locations[k]), &first);
 	}
-	put(o, first ? "]\n" : "\n]\n");
+	pir_out_put(o, first ? "]\n" : "\n]\n");
 }
 
 /* Terminal columns of s[0..n), ANSI colour sequences (ours, the only raw ESC) not counted. */
@@ -1044,12 +988,12 @@ static size_t continuation(const char *line, size_t n)
  * else "…" and its end (a path keeps its file name and line). Returns the
  * columns written.
  */
-static size_t put_word(out_t *o, const char *s, size_t n, size_t room, pir_buf *tmp)
+static size_t put_word(pir_out *o, const char *s, size_t n, size_t room, pir_buf *tmp)
 {
 	size_t w = visible_width(s, n, tmp), k = 0;
 
 	if (w <= room || room < 2) {
-		putn(o, s, n);
+		pir_out_putn(o, s, n);
 		return w;
 	}
 	while (k < n && visible_width(s + k, n - k, tmp) > room - 1) {
@@ -1057,8 +1001,8 @@ static size_t put_word(out_t *o, const char *s, size_t n, size_t room, pir_buf *
 		while (k < n && ((unsigned char)s[k] & 0xc0) == 0x80)
 			k++; /* never inside a UTF-8 sequence */
 	}
-	put(o, "\xe2\x80\xa6"); /* … */
-	putn(o, s + k, n - k);
+	pir_out_put(o, "\xe2\x80\xa6"); /* … */
+	pir_out_putn(o, s + k, n - k);
 	return 1 + visible_width(s + k, n - k, tmp);
 }
 
@@ -1067,7 +1011,7 @@ static size_t put_word(out_t *o, const char *s, size_t n, size_t room, pir_buf *
  * so that no piece is wider than `width`; a word wider than a whole line
  * is elided from the left.
  */
-static void wrap_line(out_t *o, const char *line, size_t n, unsigned width, pir_buf *tmp)
+static void wrap_line(pir_out *o, const char *line, size_t n, unsigned width, pir_buf *tmp)
 {
 	size_t indent = continuation(line, n), col = 0, i = 0;
 	bool first = true;
@@ -1084,24 +1028,24 @@ static void wrap_line(out_t *o, const char *line, size_t n, unsigned width, pir_
 			break;
 		w = visible_width(line + ws, we - ws, tmp);
 		if (first) { /* the line's own indentation and its first word */
-			putn(o, line, ws);
+			pir_out_putn(o, line, ws);
 			col = ws + put_word(o, line + ws, we - ws, width > ws ? width - ws : 0, tmp);
 			first = false;
 		} else if (col + (ws - i) + w <= width) {
-			putn(o, line + i, we - i);
+			pir_out_putn(o, line + i, we - i);
 			col += (ws - i) + w;
 		} else {
-			putf(o, "\n%*s", (int)indent, "");
+			pir_out_putf(o, "\n%*s", (int)indent, "");
 			col = indent + put_word(o, line + ws, we - ws,
 						width > indent ? width - indent : 0, tmp);
 		}
 		i = we;
 	}
-	put(o, "\n");
+	pir_out_put(o, "\n");
 }
 
 /* The table's lines fitted to `width` columns. */
-static void fit_table(out_t *o, const char *text, size_t len, unsigned width)
+static void fit_table(pir_out *o, const char *text, size_t len, unsigned width)
 {
 	pir_buf tmp = PIR_BUF_INIT;
 
@@ -1110,7 +1054,7 @@ static void fit_table(out_t *o, const char *text, size_t len, unsigned width)
 		size_t n = (nl ? (size_t)(nl - text) : len) - at;
 
 		if (visible_width(text + at, n, &tmp) <= width)
-			putn(o, text + at, n + (nl != NULL));
+			pir_out_putn(o, text + at, n + (nl != NULL));
 		else
 			wrap_line(o, text + at, n, width, &tmp);
 		at += n + (nl != NULL);
@@ -1118,10 +1062,10 @@ static void fit_table(out_t *o, const char *text, size_t len, unsigned width)
 	pir_buf_dispose(&tmp);
 }
 
-static void table(out_t *o, const pir_check *c, const pir_check_write_options *opts)
+static void table(pir_out *o, const pir_check *c, const pir_check_write_options *opts)
 {
 	pir_buf raw = PIR_BUF_INIT;
-	out_t r = {&raw, 0};
+	pir_out r = {&raw, 0};
 
 	if (!opts->width) {
 		write_table(o, c, opts->color);
@@ -1140,7 +1084,7 @@ int pir_check_write(pir_buf *out, const pir_check *c, pir_check_format format,
 {
 	static const pir_check_write_options defaults = PIR_CHECK_WRITE_OPTIONS_INIT;
 	pir_format_options fo = PIR_FORMAT_OPTIONS_INIT;
-	out_t o = {out, 0};
+	pir_out o = {out, 0};
 
 	if (!opts)
 		opts = &defaults;

@@ -10,6 +10,7 @@
 #include "pirscan/report.h"
 #include "pirscan/scan.h"
 #include "report_write.h"
+#include "writer.h"
 
 /* ---- HTML ---- */
 
@@ -50,79 +51,79 @@ static const char *sev_color(int rank, bool bg)
 	return bg ? PAGE : CALM_DARK;
 }
 
-static void html_pill(out_t *o, const char *text, const char *fg, const char *bg)
+static void html_pill(pir_out *o, const char *text, const char *fg, const char *bg)
 {
-	pir_rw_putf(o,
+	pir_out_putf(o,
 	     "<span style=\"display:inline-block;padding:0 6px;border-radius:3px;background:%s;"
 	     "color:%s;font-size:11px;line-height:16px;font-weight:bold\">",
 	     bg, fg);
-	pir_rw_xml(o, text);
-	pir_rw_put(o, "</span>");
+	pir_out_xml(o, text);
+	pir_out_put(o, "</span>");
 }
 
 static void html_item(ctx *c, const pir_item *it, kind k)
 {
 	static const char *const color[] = {RED, AMBER, CALM_DARK, INK, INK};
-	out_t *o = &c->o;
-	char *main_p = pir_rw_phrase_str(c, it, k, pir_rw_xml, false), *sub_p = pir_rw_phrase_str(c, it, k, pir_rw_xml, true);
+	pir_out *o = &c->o;
+	char *main_p = pir_rw_phrase_str(c, it, k, pir_out_xml, false), *sub_p = pir_rw_phrase_str(c, it, k, pir_out_xml, true);
 	const char *cell = "border-bottom:1px solid " RULE ";vertical-align:top;" FONT;
 
 	if (!main_p || !sub_p) {
 		o->err = o->err ? o->err : PIR_ENOMEM;
 		goto done;
 	}
-	pir_rw_putf(o,
+	pir_out_putf(o,
 	     "<tr><td style=\"padding:8px 12px 8px "
 	     "0;word-wrap:break-word;overflow-wrap:anywhere;%s\">"
 	     "<div style=\"font-size:14px;line-height:20px;color:" INK "\"><strong>",
 	     cell);
-	pir_rw_xml(o, pir_rw_item_name(it));
-	pir_rw_put(o, "</strong>");
+	pir_out_xml(o, pir_rw_item_name(it));
+	pir_out_put(o, "</strong>");
 	if (it->title && *it->title) {
-		pir_rw_put(o, " &#8212; ");
-		pir_rw_xml(o, it->title);
+		pir_out_put(o, " &#8212; ");
+		pir_out_xml(o, it->title);
 	}
-	pir_rw_put(o, "</div><div style=\"font-size:12px;line-height:20px;color:" MUTED "\">");
+	pir_out_put(o, "</div><div style=\"font-size:12px;line-height:20px;color:" MUTED "\">");
 	html_pill(o, it->severity ? it->severity : "no severity",
 		  sev_color(it->severity_rank, false), sev_color(it->severity_rank, true));
-	pir_rw_put(o, " &#183; ");
+	pir_out_put(o, " &#183; ");
 	if (it->owner && *it->owner)
-		pir_rw_xml(o, it->owner);
+		pir_out_xml(o, it->owner);
 	else
-		pir_rw_put(o, "<span style=\"color:" AMBER "\">no owner</span>");
+		pir_out_put(o, "<span style=\"color:" AMBER "\">no owner</span>");
 	if (it->id && it->incident) {
-		pir_rw_put(o, " &#183; ");
-		pir_rw_xml(o, it->incident);
+		pir_out_put(o, " &#183; ");
+		pir_out_xml(o, it->incident);
 	}
 	if (it->snoozed && k != K_OPENED && k != K_CLOSED) {
-		pir_rw_put(o, " &#183; <em>");
-		pir_rw_snooze_note(o, it, k, pir_rw_xml);
-		pir_rw_put(o, "</em>");
+		pir_out_put(o, " &#183; <em>");
+		pir_rw_snooze_note(o, it, k, pir_out_xml);
+		pir_out_put(o, "</em>");
 	}
 	if (k == K_STALE && it->reasons) {
-		pir_rw_put(o, " &#183; ");
+		pir_out_put(o, " &#183; ");
 		for (unsigned i = 0; i < PIR_REASON_COUNT; i++)
 			if ((it->reasons & (1u << i)) && pir_reason_name(1u << i)) {
 				html_pill(o, pir_reason_name(1u << i), AMBER, AMBER_BG);
-				pir_rw_put(o, " ");
+				pir_out_put(o, " ");
 			}
 	}
-	pir_rw_put(o, "<br><span style=\"font-family:Menlo,Consolas,monospace;font-size:11px\">");
-	pir_rw_location(o, it, pir_rw_xml);
-	pir_rw_putf(
+	pir_out_put(o, "<br><span style=\"font-family:Menlo,Consolas,monospace;font-size:11px\">");
+	pir_rw_location(o, it, pir_out_xml);
+	pir_out_putf(
 	    o,
 	    "</span></div></td><td align=\"right\" style=\"padding:8px 0;text-align:right;"
 	    "white-space:nowrap;%s\"><div style=\"font-size:13px;line-height:20px;font-weight:bold;"
 	    "color:%s\">",
 	    cell, color[k]);
 	if (k == K_STALE) /* the reasons are pills on the left; the age goes here */
-		pir_rw_put(o, *sub_p ? sub_p : "age unknown");
+		pir_out_put(o, *sub_p ? sub_p : "age unknown");
 	else
-		pir_rw_put(o, main_p);
-	pir_rw_put(o, "</div><div style=\"font-size:12px;line-height:20px;color:" MUTED "\">");
+		pir_out_put(o, main_p);
+	pir_out_put(o, "</div><div style=\"font-size:12px;line-height:20px;color:" MUTED "\">");
 	if (k != K_STALE)
-		pir_rw_put(o, sub_p);
-	pir_rw_put(o, "</div></td></tr>\n");
+		pir_out_put(o, sub_p);
+	pir_out_put(o, "</div></td></tr>\n");
 done:
 	free(main_p);
 	free(sub_p);
@@ -131,38 +132,38 @@ done:
 static void html_section(ctx *c, const pir_report_group *g, kind k)
 {
 	static const char *const accent[] = {RED, AMBER, CALM_DARK, CALM_DARK, CALM_DARK};
-	out_t *o = &c->o;
+	pir_out *o = &c->o;
 	size_t n;
 	const pir_item *const *items = pir_rw_section_items(g, k, &n);
 
-	pir_rw_putf(o,
+	pir_out_putf(o,
 	     "<h3 style=\"margin:24px 0 0 0;padding:0 0 6px 0;border-bottom:2px solid %s;"
 	     "font-size:15px;line-height:20px;color:%s;" FONT "\">",
 	     accent[k], accent[k]);
 	pir_rw_section_title(o, c, k);
-	pir_rw_putf(o, " <span style=\"font-weight:normal;color:" MUTED "\">(%zu)</span></h3>\n", n);
+	pir_out_putf(o, " <span style=\"font-weight:normal;color:" MUTED "\">(%zu)</span></h3>\n", n);
 	if (!n) {
-		pir_rw_put(o, "<p style=\"margin:8px 0 0 0;font-size:13px;color:" MUTED ";" FONT "\">");
+		pir_out_put(o, "<p style=\"margin:8px 0 0 0;font-size:13px;color:" MUTED ";" FONT "\">");
 		pir_rw_section_empty(o, c, k);
-		pir_rw_put(o, "</p>\n");
+		pir_out_put(o, "</p>\n");
 		return;
 	}
-	pir_rw_put(o, "<table " TABLE " style=\"border-collapse:collapse\">\n");
+	pir_out_put(o, "<table " TABLE " style=\"border-collapse:collapse\">\n");
 	for (size_t i = 0; i < n; i++)
 		html_item(c, items[i], k);
-	pir_rw_put(o, "</table>\n");
+	pir_out_put(o, "</table>\n");
 }
 
-static void html_count(out_t *o, size_t n, const char *label, const char *fg, const char *bg,
+static void html_count(pir_out *o, size_t n, const char *label, const char *fg, const char *bg,
 		       bool last)
 {
-	pir_rw_putf(o,
+	pir_out_putf(o,
 	     "<td width=\"23%%\" style=\"padding:10px 12px;background:%s;border-radius:6px;" FONT
 	     "\"><div style=\"font-size:24px;line-height:30px;font-weight:bold;color:%s\">%zu</div>"
 	     "<div style=\"font-size:12px;line-height:16px;color:%s\">%s</div></td>",
 	     n ? bg : PAGE, n ? fg : INK, n, n ? fg : MUTED, label);
 	if (!last)
-		pir_rw_put(o, "<td width=\"8\" style=\"font-size:0;line-height:0\">&#160;</td>");
+		pir_out_put(o, "<td width=\"8\" style=\"font-size:0;line-height:0\">&#160;</td>");
 }
 
 /* Open items at the end of each of the last 26 weeks, as bars. */
@@ -170,27 +171,27 @@ static void svg_weekly(ctx *c, const pir_report_group *g)
 {
 	enum { W = 600, H = 190, L = 40, R = 12, T = 18, B = 28 };
 	const double pw = W - L - R, ph = H - T - B, slot = pw / PIR_REPORT_WEEKS;
-	out_t *o = &c->o;
+	pir_out *o = &c->o;
 	size_t last = g->weekly_open[PIR_REPORT_WEEKS - 1], max = g->weekly_open[pir_rw_week_peak(g)];
 	bool history = pir_scan_has_history(c->scan);
 	long long step, top;
 	char d[11];
 
 	nice_axis((long long)max, 4, &step, &top);
-	pir_rw_putf(o,
+	pir_out_putf(o,
 	     "<svg xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" width=\"%d\" height=\"%d\" "
 	     "viewBox=\"0 0 %d %d\" style=\"display:block;width:100%%;max-width:%dpx;height:auto\" "
 	     "font-family=\"Helvetica,Arial,sans-serif\" aria-label=\"Open items per week, ",
 	     W, H, W, H, W);
-	pir_rw_xml(o, g->name);
-	pir_rw_put(o, ": ");
+	pir_out_xml(o, g->name);
+	pir_out_put(o, ": ");
 	pir_rw_trend(o, c, g);
-	pir_rw_put(o, "\"><title>Open items per week over the last 26 weeks, ");
-	pir_rw_xml(o, g->name);
-	pir_rw_put(o, "</title>\n");
+	pir_out_put(o, "\"><title>Open items per week over the last 26 weeks, ");
+	pir_out_xml(o, g->name);
+	pir_out_put(o, "</title>\n");
 	for (long long v = 0; v <= top; v += step) {
 		double y = T + ph - ph * (double)v / (double)top;
-		pir_rw_putf(o,
+		pir_out_putf(o,
 		     "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" stroke=\"%s\" "
 		     "stroke-width=\"1\"/><text x=\"%d\" y=\"%.1f\" text-anchor=\"end\" "
 		     "font-size=\"11\" fill=\"" MUTED "\">%lld</text>\n",
@@ -199,7 +200,7 @@ static void svg_weekly(ctx *c, const pir_report_group *g)
 	for (size_t i = 0; history && i < PIR_REPORT_WEEKS; i++) {
 		double h = ph * (double)g->weekly_open[i] / (double)top, x = L + slot * (double)i;
 		bool now = i == PIR_REPORT_WEEKS - 1;
-		pir_rw_putf(o,
+		pir_out_putf(o,
 		     "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"%s\">"
 		     "<title>week to %s: %zu open</title></rect>\n",
 		     x + slot * 0.15, T + ph - h, slot * 0.7, h, now ? CALM_DARK : CALM,
@@ -209,7 +210,7 @@ static void svg_weekly(ctx *c, const pir_report_group *g)
 			unsigned m, day;
 			pir_date_to_civil(g->week_end[i], &y, &m, &day);
 			m0 = m >= 1 && m <= 12 ? (int)m - 1 : 0;
-			pir_rw_putf(
+			pir_out_putf(
 			    o,
 			    "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"" CALM
 			    "\"/><text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\" font-size=\"11\" "
@@ -219,21 +220,21 @@ static void svg_weekly(ctx *c, const pir_report_group *g)
 		}
 	}
 	if (history)
-		pir_rw_putf(o,
+		pir_out_putf(o,
 		     "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\" font-size=\"11\" "
 		     "font-weight=\"bold\" fill=\"" INK "\">%zu</text>\n",
 		     L + slot * (PIR_REPORT_WEEKS - 0.5),
 		     T + ph - ph * (double)last / (double)top - 4, last);
 	else
-		pir_rw_putf(o,
+		pir_out_putf(o,
 		     "<text x=\"%d\" y=\"%.1f\" text-anchor=\"middle\" font-size=\"12\" "
 		     "fill=\"" MUTED "\">No history: weekly counts are unknown</text>\n",
 		     L + (int)pw / 2, T + ph / 2);
-	pir_rw_put(o, "</svg>\n");
+	pir_out_put(o, "</svg>\n");
 }
 
 /* A severity name cut to `max` code points (before escaping). */
-static void xml_cut(out_t *o, const char *s, size_t max)
+static void xml_cut(pir_out *o, const char *s, size_t max)
 {
 	size_t len = strlen(s), i = 0, n = 0;
 	char *cut;
@@ -243,15 +244,15 @@ static void xml_cut(out_t *o, const char *s, size_t max)
 		n++;
 	}
 	if (i == len) {
-		pir_rw_xml(o, s);
+		pir_out_xml(o, s);
 		return;
 	}
 	if (!(cut = pir_strndup(s, i))) {
 		o->err = o->err ? o->err : PIR_ENOMEM;
 		return;
 	}
-	pir_rw_xml(o, cut);
-	pir_rw_put(o, "\u2026");
+	pir_out_xml(o, cut);
+	pir_out_put(o, "\u2026");
 	free(cut);
 }
 
@@ -261,7 +262,7 @@ static void svg_ages(ctx *c, const pir_report_group *g)
 	enum { W = 600, L = 112, R = 16, T = 8, ROW = 30, AXIS = 36, LEGEND = 22 };
 	static const double jitter[5] = {0, -7, 7, -3.5, 3.5};
 	const double pw = W - L - R;
-	out_t *o = &c->o;
+	pir_out *o = &c->o;
 	int rank[PIR_SEVERITY_MAX + 1];
 	size_t nrows = 0, unknown = 0, nrow_items[PIR_SEVERITY_MAX + 1] = {0};
 	long long max = 0, step, top;
@@ -290,19 +291,19 @@ static void svg_ages(ctx *c, const pir_report_group *g)
 	}
 	nice_axis(max, 6, &step, &top);
 	h = T + (int)(nrows ? nrows : 1) * ROW + AXIS + LEGEND;
-	pir_rw_putf(o,
+	pir_out_putf(o,
 	     "<svg xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" width=\"%d\" height=\"%d\" "
 	     "viewBox=\"0 0 %d %d\" style=\"display:block;width:100%%;max-width:%dpx;height:auto\" "
 	     "font-family=\"Helvetica,Arial,sans-serif\" aria-label=\"Ages of the %zu open item%s",
 	     W, h, W, h, W, g->nopen, pir_rw_s_((long long)g->nopen));
-	pir_rw_put(o, " of ");
-	pir_rw_xml(o, g->name);
-	pir_rw_putf(o,
+	pir_out_put(o, " of ");
+	pir_out_xml(o, g->name);
+	pir_out_putf(o,
 	     " by severity, in days; the oldest is %lld day%s old\"><title>Ages of open items by "
 	     "severity, ",
 	     max, pir_rw_s_(max));
-	pir_rw_xml(o, g->name);
-	pir_rw_put(o, "</title>\n");
+	pir_out_xml(o, g->name);
+	pir_out_put(o, "</title>\n");
 	for (size_t r = 0; r < nrows; r++) {
 		const char *name = rank[r] >= 0 ? pir_scan_severity_name(c->scan, rank[r]) : NULL;
 		double cy = T + ROW * (double)r + ROW / 2.0;
@@ -312,14 +313,14 @@ static void svg_ages(ctx *c, const pir_report_group *g)
 		for (size_t i = 0; rank[r] < 0 && i < g->nopen; i++)
 			other |= g->open[i]->severity_rank < 0 && g->open[i]->severity;
 
-		pir_rw_putf(o, "<rect x=\"%d\" y=\"%.1f\" width=\"%.1f\" height=\"%d\" fill=\"%s\"/>\n", L,
+		pir_out_putf(o, "<rect x=\"%d\" y=\"%.1f\" width=\"%.1f\" height=\"%d\" fill=\"%s\"/>\n", L,
 		     cy - ROW / 2.0, pw, ROW, r % 2 ? "#ffffff" : "#f8fafc");
-		pir_rw_putf(o,
+		pir_out_putf(o,
 		     "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\" font-size=\"12\" fill=\"" INK
 		     "\">",
 		     L - 10, cy + 4);
 		xml_cut(o, name ? name : other ? "other" : "none", 12);
-		pir_rw_putf(o, " <tspan fill=\"" MUTED "\">(%zu)</tspan></text>\n", nrow_items[r]);
+		pir_out_putf(o, " <tspan fill=\"" MUTED "\">(%zu)</tspan></text>\n", nrow_items[r]);
 		for (size_t i = 0; i < g->nopen; i++) {
 			const pir_item *it = g->open[i];
 			int ir = it->severity_rank >= 0 && it->severity_rank < PIR_SEVERITY_MAX
@@ -330,41 +331,41 @@ static void svg_ages(ctx *c, const pir_report_group *g)
 										    : CALM_DARK;
 			if (ir != rank[r] || !it->has_age)
 				continue;
-			pir_rw_putf(o,
+			pir_out_putf(o,
 			     "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"5\" fill=\"%s\" "
 			     "fill-opacity=\"0.8\" "
 			     "stroke=\"#ffffff\" stroke-width=\"1\"><title>",
 			     L + pw * (double)it->age_days / (double)top, cy + jitter[k++ % 5],
 			     fill);
-			pir_rw_xml(o, pir_rw_item_name(it));
-			pir_rw_putf(o, ": %lld day%s old</title></circle>\n", (long long)it->age_days,
+			pir_out_xml(o, pir_rw_item_name(it));
+			pir_out_putf(o, ": %lld day%s old</title></circle>\n", (long long)it->age_days,
 			     pir_rw_s_(it->age_days));
 		}
 	}
 	if (!nrows)
-		pir_rw_putf(o,
+		pir_out_putf(o,
 		     "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\" font-size=\"12\" fill=\"" MUTED
 		     "\">No open items</text>\n",
 		     L + (int)pw / 2, T + ROW / 2 + 4);
 	{
 		int ay = T + (int)(nrows ? nrows : 1) * ROW;
-		pir_rw_putf(o, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"" CALM "\"/>\n", L,
+		pir_out_putf(o, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"" CALM "\"/>\n", L,
 		     ay, W - R, ay);
 		for (long long v = 0; v <= top; v += step) {
 			double x = L + pw * (double)v / (double)top;
-			pir_rw_putf(o,
+			pir_out_putf(o,
 			     "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"" CALM
 			     "\"/>"
 			     "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\" font-size=\"11\" "
 			     "fill=\"" MUTED "\">%lld</text>\n",
 			     x, ay, x, ay + 4, x, ay + 16, v);
 		}
-		pir_rw_putf(o,
+		pir_out_putf(o,
 		     "<text x=\"%d\" y=\"%d\" text-anchor=\"end\" font-size=\"11\" fill=\"" MUTED
 		     "\">days open</text>\n",
 		     W - R, ay + 30);
 		ay += AXIS + LEGEND / 2;
-		pir_rw_putf(
+		pir_out_putf(
 		    o,
 		    "<circle cx=\"%d\" cy=\"%d\" r=\"5\" fill=\"" RED "\"/><text x=\"%d\" y=\"%d\" "
 		    "font-size=\"11\" fill=\"" INK "\">overdue</text>"
@@ -375,45 +376,45 @@ static void svg_ages(ctx *c, const pir_report_group *g)
 		    L + 5, ay - 4, L + 14, ay, L + 85, ay - 4, L + 94, ay, L + 170, ay - 4, L + 179,
 		    ay);
 		if (unknown)
-			pir_rw_putf(o,
+			pir_out_putf(o,
 			     "<text x=\"%d\" y=\"%d\" text-anchor=\"end\" font-size=\"11\" "
 			     "fill=\"" MUTED "\">%zu without a known age</text>\n",
 			     W - R, ay, unknown);
 	}
-	pir_rw_put(o, "</svg>\n");
+	pir_out_put(o, "</svg>\n");
 }
 
-static void html_fact(out_t *o, const char *label)
+static void html_fact(pir_out *o, const char *label)
 {
-	pir_rw_put(o, "<tr><td style=\"padding:6px 12px 6px 0;border-bottom:1px solid " RULE ";width:45%;"
+	pir_out_put(o, "<tr><td style=\"padding:6px 12px 6px 0;border-bottom:1px solid " RULE ";width:45%;"
 	       "font-size:13px;color:" MUTED ";vertical-align:top;" FONT "\">");
-	pir_rw_put(o, label);
-	pir_rw_put(o, "</td><td style=\"padding:6px 0;border-bottom:1px solid " RULE ";font-size:13px;"
+	pir_out_put(o, label);
+	pir_out_put(o, "</td><td style=\"padding:6px 0;border-bottom:1px solid " RULE ";font-size:13px;"
 	       "color:" INK ";vertical-align:top;" FONT "\">");
 }
 
-static void html_chart_title(out_t *o, const char *title)
+static void html_chart_title(pir_out *o, const char *title)
 {
-	pir_rw_put(o, "<div style=\"margin:20px 0 6px 0;font-size:13px;font-weight:bold;color:" INK
+	pir_out_put(o, "<div style=\"margin:20px 0 6px 0;font-size:13px;font-weight:bold;color:" INK
 	       ";" FONT "\">");
-	pir_rw_put(o, title);
-	pir_rw_put(o, "</div>\n");
+	pir_out_put(o, title);
+	pir_out_put(o, "</div>\n");
 }
 
 static void html_remediation(ctx *c, const pir_report_group *g)
 {
-	out_t *o = &c->o;
+	pir_out *o = &c->o;
 
-	pir_rw_put(o,
+	pir_out_put(o,
 	    "<h3 style=\"margin:24px 0 0 0;padding:0 0 6px 0;border-bottom:2px solid " CALM_DARK
 	    ";font-size:15px;line-height:20px;color:" CALM_DARK ";" FONT "\">Remediation</h3>\n");
-	pir_rw_put(o, "<table " TABLE " style=\"border-collapse:collapse\">\n");
+	pir_out_put(o, "<table " TABLE " style=\"border-collapse:collapse\">\n");
 	html_fact(o, "Open items");
-	pir_rw_putf(o, "%zu</td></tr>\n", g->nopen);
+	pir_out_putf(o, "%zu</td></tr>\n", g->nopen);
 	html_fact(o, "Median age of open items");
 	pir_rw_median_age(o, g);
-	pir_rw_put(o, "</td></tr>\n");
-	pir_rw_putf(o,
+	pir_out_put(o, "</td></tr>\n");
+	pir_out_putf(o,
 	     "<tr><td style=\"padding:6px 12px 6px 0;border-bottom:1px solid " RULE ";width:45%%;"
 	     "font-size:13px;color:" MUTED ";vertical-align:top;" FONT "\">Median time to close"
 	     "<br><span style=\"font-size:11px\">items closed in the last %d day%s</span></td>"
@@ -421,15 +422,15 @@ static void html_remediation(ctx *c, const pir_report_group *g)
 	     ";vertical-align:top;" FONT "\">",
 	     c->opts->close_window, pir_rw_s_(c->opts->close_window));
 	if (!g->nttc)
-		pir_rw_put(o, "nothing closed");
+		pir_out_put(o, "nothing closed");
 	for (size_t i = 0; i < g->nttc; i++) {
-		pir_rw_put(o, i ? "<br>" : "");
-		pir_rw_ttc_one(o, &g->ttc[i], pir_rw_xml);
+		pir_out_put(o, i ? "<br>" : "");
+		pir_rw_ttc_one(o, &g->ttc[i], pir_out_xml);
 	}
-	pir_rw_put(o, "</td></tr>\n");
+	pir_out_put(o, "</td></tr>\n");
 	html_fact(o, "Backlog");
 	pir_rw_trend(o, c, g);
-	pir_rw_put(o, "</td></tr>\n</table>\n");
+	pir_out_put(o, "</td></tr>\n</table>\n");
 	html_chart_title(o, "Open items per week, last 26 weeks");
 	svg_weekly(c, g);
 	html_chart_title(o, "Age of open items by severity");
@@ -438,48 +439,48 @@ static void html_remediation(ctx *c, const pir_report_group *g)
 
 static void html_group(ctx *c, const pir_report_group *g)
 {
-	out_t *o = &c->o;
+	pir_out *o = &c->o;
 
-	pir_rw_put(o, "<tr><td style=\"padding:0 0 24px 0\">\n<table " TABLE " style=\"border-collapse:"
+	pir_out_put(o, "<tr><td style=\"padding:0 0 24px 0\">\n<table " TABLE " style=\"border-collapse:"
 	       "separate;background:#ffffff;border:1px solid " RULE ";border-radius:8px\">\n"
 	       "<tr><td style=\"padding:20px 24px 24px 24px;" FONT "\">\n"
 	       "<div style=\"font-size:11px;line-height:16px;letter-spacing:1px;text-transform:"
 	       "uppercase;color:" MUTED "\">");
-	pir_rw_put(o, pir_group_by_name(c->opts->group_by));
-	pir_rw_put(o, "</div>\n<h2 style=\"margin:2px 0 2px 0;font-size:22px;line-height:28px;color:" INK
+	pir_out_put(o, pir_group_by_name(c->opts->group_by));
+	pir_out_put(o, "</div>\n<h2 style=\"margin:2px 0 2px 0;font-size:22px;line-height:28px;color:" INK
 	       ";" FONT "\">");
-	pir_rw_xml(o, g->name);
-	pir_rw_putf(o,
+	pir_out_xml(o, g->name);
+	pir_out_putf(o,
 	     "</h2>\n<div style=\"font-size:13px;line-height:18px;color:" MUTED "\">As of %s (UTC)"
 	     " &#183; opened and closed since %s</div>\n",
 	     c->as_of_s, c->since_s);
-	pir_rw_put(o, "<table " TABLE " style=\"margin:16px 0 0 0\"><tr>");
+	pir_out_put(o, "<table " TABLE " style=\"margin:16px 0 0 0\"><tr>");
 	html_count(o, g->nopen, "open", INK, PAGE, false);
 	html_count(o, g->noverdue, "overdue", RED, RED_BG, false);
 	html_count(o, g->ndue_soon, "due soon", AMBER, AMBER_BG, false);
 	html_count(o, pir_rw_stale_count(g), "stale", CALM_DARK, PAGE, true);
-	pir_rw_put(o, "</tr></table>\n");
+	pir_out_put(o, "</tr></table>\n");
 	for (kind k = K_OVERDUE; k <= K_CLOSED; k++)
 		html_section(c, g, k);
 	html_remediation(c, g);
-	pir_rw_put(o, "</td></tr>\n</table>\n</td></tr>\n");
+	pir_out_put(o, "</td></tr>\n</table>\n</td></tr>\n");
 }
 
 /* With several groups: one line per group first, so the reader sees where to look. */
 static void html_overview(ctx *c)
 {
-	out_t *o = &c->o;
+	pir_out *o = &c->o;
 	const char *th = "padding:6px 8px;border-bottom:2px solid " RULE ";font-size:12px;"
 			 "color:" MUTED ";text-align:right;" FONT;
 	const char *td = "padding:6px 8px;border-bottom:1px solid " RULE ";font-size:13px;"
 			 "text-align:right;" FONT;
 
-	pir_rw_put(o, "<tr><td style=\"padding:0 0 24px 0\">\n<table " TABLE " style=\"border-collapse:"
+	pir_out_put(o, "<tr><td style=\"padding:0 0 24px 0\">\n<table " TABLE " style=\"border-collapse:"
 	       "collapse;background:#ffffff;border:1px solid " RULE "\">\n<tr>");
-	pir_rw_putf(o, "<th align=\"left\" style=\"%s;text-align:left\">%c%s</th>", th,
+	pir_out_putf(o, "<th align=\"left\" style=\"%s;text-align:left\">%c%s</th>", th,
 	     pir_group_by_name(c->opts->group_by)[0] - 'a' + 'A',
 	     pir_group_by_name(c->opts->group_by) + 1);
-	pir_rw_putf(o,
+	pir_out_putf(o,
 	     "<th align=\"right\" style=\"%s\">Open</th><th align=\"right\" "
 	     "style=\"%s\">Overdue</th>"
 	     "<th align=\"right\" style=\"%s\">Due soon</th><th align=\"right\" "
@@ -488,36 +489,36 @@ static void html_overview(ctx *c)
 	     th, th, th, th);
 	for (size_t i = 0; i < pir_report_group_count(c->r); i++) {
 		const pir_report_group *g = pir_report_group_at(c->r, i);
-		pir_rw_putf(o, "<tr><td style=\"%s;text-align:left;color:" INK "\">", td);
-		pir_rw_xml(o, g->name);
-		pir_rw_putf(o, "</td><td style=\"%s;color:" INK "\">%zu</td>", td, g->nopen);
-		pir_rw_putf(o, "<td style=\"%s;color:%s;font-weight:%s\">%zu</td>", td,
+		pir_out_putf(o, "<tr><td style=\"%s;text-align:left;color:" INK "\">", td);
+		pir_out_xml(o, g->name);
+		pir_out_putf(o, "</td><td style=\"%s;color:" INK "\">%zu</td>", td, g->nopen);
+		pir_out_putf(o, "<td style=\"%s;color:%s;font-weight:%s\">%zu</td>", td,
 		     g->noverdue ? RED : MUTED, g->noverdue ? "bold" : "normal", g->noverdue);
-		pir_rw_putf(o, "<td style=\"%s;color:%s;font-weight:%s\">%zu</td>", td,
+		pir_out_putf(o, "<td style=\"%s;color:%s;font-weight:%s\">%zu</td>", td,
 		     g->ndue_soon ? AMBER : MUTED, g->ndue_soon ? "bold" : "normal", g->ndue_soon);
-		pir_rw_putf(o, "<td style=\"%s;color:" CALM_DARK "\">%zu</td></tr>\n", td, pir_rw_stale_count(g));
+		pir_out_putf(o, "<td style=\"%s;color:" CALM_DARK "\">%zu</td></tr>\n", td, pir_rw_stale_count(g));
 	}
-	pir_rw_put(o, "</table>\n</td></tr>\n");
+	pir_out_put(o, "</table>\n</td></tr>\n");
 }
 
 void pir_rw_html_document(ctx *c, size_t group)
 {
-	out_t *o = &c->o;
+	pir_out *o = &c->o;
 	size_t n = pir_report_group_count(c->r);
 	const pir_report_group *only = group != SIZE_MAX ? pir_report_group_at(c->r, group) : NULL;
 
-	pir_rw_put(o,
+	pir_out_put(o,
 	    "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
 	    "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
 	    "<meta name=\"color-scheme\" content=\"light\">\n<title>Post-incident action items: ");
 	if (only)
-		pir_rw_xml(o, only->name);
+		pir_out_xml(o, only->name);
 	else
-		pir_rw_putf(o, "by %s", pir_group_by_name(c->opts->group_by));
-	pir_rw_putf(o, ", as of %s</title>\n</head>\n", c->as_of_s);
-	pir_rw_put(o, "<body style=\"margin:0;padding:0;background:" PAGE "\">\n<table " TABLE
+		pir_out_putf(o, "by %s", pir_group_by_name(c->opts->group_by));
+	pir_out_putf(o, ", as of %s</title>\n</head>\n", c->as_of_s);
+	pir_out_put(o, "<body style=\"margin:0;padding:0;background:" PAGE "\">\n<table " TABLE
 	       " style=\"background:" PAGE "\">\n");
-	pir_rw_putf(o,
+	pir_out_putf(o,
 	     "<tr><td align=\"center\" "
 	     "style=\"padding:24px 12px\">\n<table role=\"presentation\" width=\"680\" "
 	     "cellpadding=\"0\" cellspacing=\"0\" border=\"0\" "
@@ -533,15 +534,15 @@ void pir_rw_html_document(ctx *c, size_t group)
 		if (n > 1)
 			html_overview(c);
 		if (!n)
-			pir_rw_put(o, "<tr><td style=\"padding:0 4px 24px 4px;font-size:14px;color:" MUTED
+			pir_out_put(o, "<tr><td style=\"padding:0 4px 24px 4px;font-size:14px;color:" MUTED
 			       ";" FONT "\">No action items.</td></tr>\n");
 		for (size_t i = 0; i < n; i++)
 			html_group(c, pir_report_group_at(c->r, i));
 	}
-	pir_rw_put(o, "<tr><td style=\"padding:0 4px;font-size:11px;line-height:16px;color:" MUTED ";" FONT
+	pir_out_put(o, "<tr><td style=\"padding:0 4px;font-size:11px;line-height:16px;color:" MUTED ";" FONT
 	       "\">");
-	pir_rw_scanned(o, c->scan, pir_rw_xml);
-	pir_rw_put(o, " Ages and dates are UTC days; opened and closed dates come from git "
+	pir_rw_scanned(o, c->scan, pir_out_xml);
+	pir_out_put(o, " Ages and dates are UTC days; opened and closed dates come from git "
 	       "history.</td></tr>\n"
 	       "</table>\n</td></tr>\n</table>\n</body>\n</html>\n");
 }

@@ -15,6 +15,7 @@
 #include "pirscan/report.h"
 #include "pirscan/scan.h"
 #include "report_write.h"
+#include "writer.h"
 
 /* ---- entry points ---- */
 
@@ -62,17 +63,17 @@ int pir_report_write(pir_buf *out, const pir_report *report, size_t group, pir_r
 		return c.o.err;
 	}
 	if (first == end)
-		pir_rw_put(&c.o, "No action items.\n");
+		pir_out_put(&c.o, "No action items.\n");
 	for (size_t i = first; i < end; i++) {
 		if (i > first)
-			pir_rw_put(&c.o, "\n");
+			pir_out_put(&c.o, "\n");
 		if (format == PIR_REPORT_TEXT)
 			pir_rw_text_group(&c, pir_report_group_at(report, i));
 		else
 			pir_rw_md_group(&c, pir_report_group_at(report, i));
 	}
-	pir_rw_put(&c.o, "\n");
-	pir_rw_scanned(&c.o, c.scan, format == PIR_REPORT_TEXT ? pir_rw_term : pir_rw_md);
-	pir_rw_put(&c.o, "\n");
+	pir_out_put(&c.o, "\n");
+	pir_rw_scanned(&c.o, c.scan, format == PIR_REPORT_TEXT ? pir_out_term : pir_rw_md);
+	pir_out_put(&c.o, "\n");
 	return c.o.err;
 }
