@@ -257,16 +257,16 @@ static void xml_cut(pir_out *o, const char *s, size_t max)
 }
 
 /* One row per severity present among the open items (and "none"), a dot per item at its age. */
-static void svg_ages(ctx *c, const pir_report_group *g)
+/* The ages chart: its width, margins, row height and the room under the rows. */
+enum {
+	AGES_W = 600, AGES_L = 112, AGES_R = 16, AGES_T = 8,
+	AGES_ROW = 30, AGES_AXIS = 36, AGES_LEGEND = 22
+};
+
+/* The severities that have open items, in rank order ("none" last), and how many each. */
+static size_t svg_ages_rows(const pir_report_group *g, int *rank, size_t *nrow_items)
 {
-	enum { W = 600, L = 112, R = 16, T = 8, ROW = 30, AXIS = 36, LEGEND = 22 };
-	static const double jitter[5] = {0, -7, 7, -3.5, 3.5};
-	const double pw = W - L - R;
-	pir_out *o = &c->o;
-	int rank[PIR_SEVERITY_MAX + 1];
-	size_t nrows = 0, unknown = 0, nrow_items[PIR_SEVERITY_MAX + 1] = {0};
-	long long max = 0, step, top;
-	int h;
+	size_t nrows = 0;
 
 	for (int r = 0; r <= PIR_SEVERITY_MAX; r++) {
 		int want = r < PIR_SEVERITY_MAX ? r : PIR_SEVERITY_NONE;
@@ -283,6 +283,103 @@ static void svg_ages(ctx *c, const pir_report_group *g)
 		if (nrow_items[nrows])
 			nrows++;
 	}
+	return nrows;
+}
+
+/* One severity's row of the ages chart: its label, then a dot per open item of known age. */
+static void svg_ages_row(ctx *c, const pir_report_group *g, size_t index, int rank, size_t count,
+			 long long top)
+{
+	static const double jitter[5] = {0, -7, 7, -3.5, 3.5};
+	const double pw = AGES_W - AGES_L - AGES_R;
+	pir_out *o = &c->o;
+	const char *name = rank >= 0 ? pir_scan_severity_name(c->scan, rank) : NULL;
+	double cy = AGES_T + AGES_ROW * (double)index + AGES_ROW / 2.0;
+	bool other = false; /* severities outside the vocabulary share the "none" row */
+	size_t k = 0;
+
+	for (size_t i = 0; rank < 0 && i < g->nopen; i++)
+		other |= g->open[i]->severity_rank < 0 && g->open[i]->severity;
+
+	pir_out_putf(o, "<rect x=\"%d\" y=\"%.1f\" width=\"%.1f\" height=\"%d\" fill=\"%s\"/>\n", AGES_L,
+	     cy - AGES_ROW / 2.0, pw, AGES_ROW, index % 2 ? "#ffffff" : "#f8fafc");
+	pir_out_putf(o,
+	     "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\" font-size=\"12\" fill=\"" INK
+	     "\">",
+	     AGES_L - 10, cy + 4);
+	xml_cut(o, name ? name : other ? "other" : "none", 12);
+	pir_out_putf(o, " <tspan fill=\"" MUTED "\">(%zu)</tspan></text>\n", count);
+	for (size_t i = 0; i < g->nopen; i++) {
+		const pir_item *it = g->open[i];
+		int ir = it->severity_rank >= 0 && it->severity_rank < PIR_SEVERITY_MAX
+			     ? it->severity_rank
+			     : PIR_SEVERITY_NONE;
+		const char *fill = pir_rw_in_list(it, g->overdue, g->noverdue)	    ? RED
+				   : pir_rw_in_list(it, g->due_soon, g->ndue_soon) ? "#f79009"
+									    : CALM_DARK;
+		if (ir != rank || !it->has_age)
+			continue;
+		pir_out_putf(o,
+		     "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"5\" fill=\"%s\" "
+		     "fill-opacity=\"0.8\" "
+		     "stroke=\"#ffffff\" stroke-width=\"1\"><title>",
+		     AGES_L + pw * (double)it->age_days / (double)top, cy + jitter[k++ % 5],
+		     fill);
+		pir_out_xml(o, pir_rw_item_name(it));
+		pir_out_putf(o, ": %lld day%s old</title></circle>\n", (long long)it->age_days,
+		     pir_rw_s_(it->age_days));
+	}
+}
+
+/* The ages chart's axis (ticks every `step` days up to `top`) and legend. */
+static void svg_ages_axis(pir_out *o, size_t nrows, long long step, long long top, size_t unknown)
+{
+	const double pw = AGES_W - AGES_L - AGES_R;
+	int ay = AGES_T + (int)(nrows ? nrows : 1) * AGES_ROW;
+
+	pir_out_putf(o, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"" CALM "\"/>\n", AGES_L,
+	     ay, AGES_W - AGES_R, ay);
+	for (long long v = 0; v <= top; v += step) {
+		double x = AGES_L + pw * (double)v / (double)top;
+		pir_out_putf(o,
+		     "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"" CALM
+		     "\"/>"
+		     "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\" font-size=\"11\" "
+		     "fill=\"" MUTED "\">%lld</text>\n",
+		     x, ay, x, ay + 4, x, ay + 16, v);
+	}
+	pir_out_putf(o,
+	     "<text x=\"%d\" y=\"%d\" text-anchor=\"end\" font-size=\"11\" fill=\"" MUTED
+	     "\">days open</text>\n",
+	     AGES_W - AGES_R, ay + 30);
+	ay += AGES_AXIS + AGES_LEGEND / 2;
+	pir_out_putf(
+	    o,
+	    "<circle cx=\"%d\" cy=\"%d\" r=\"5\" fill=\"" RED "\"/><text x=\"%d\" y=\"%d\" "
+	    "font-size=\"11\" fill=\"" INK "\">overdue</text>"
+	    "<circle cx=\"%d\" cy=\"%d\" r=\"5\" fill=\"#f79009\"/><text x=\"%d\" y=\"%d\" "
+	    "font-size=\"11\" fill=\"" INK "\">due soon</text>"
+	    "<circle cx=\"%d\" cy=\"%d\" r=\"5\" fill=\"" CALM_DARK "\"/><text x=\"%d\" "
+	    "y=\"%d\" font-size=\"11\" fill=\"" INK "\">other open</text>\n",
+	    AGES_L + 5, ay - 4, AGES_L + 14, ay, AGES_L + 85, ay - 4, AGES_L + 94, ay, AGES_L + 170, ay - 4, AGES_L + 179,
+	    ay);
+	if (unknown)
+		pir_out_putf(o,
+		     "<text x=\"%d\" y=\"%d\" text-anchor=\"end\" font-size=\"11\" "
+		     "fill=\"" MUTED "\">%zu without a known age</text>\n",
+		     AGES_W - AGES_R, ay, unknown);
+}
+
+static void svg_ages(ctx *c, const pir_report_group *g)
+{
+	const double pw = AGES_W - AGES_L - AGES_R;
+	pir_out *o = &c->o;
+	int rank[PIR_SEVERITY_MAX + 1];
+	size_t nrows = 0, unknown = 0, nrow_items[PIR_SEVERITY_MAX + 1] = {0};
+	long long max = 0, step, top;
+	int h;
+
+	nrows = svg_ages_rows(g, rank, nrow_items);
 	for (size_t i = 0; i < g->nopen; i++) {
 		if (!g->open[i]->has_age)
 			unknown++;
@@ -290,12 +387,12 @@ static void svg_ages(ctx *c, const pir_report_group *g)
 			max = g->open[i]->age_days;
 	}
 	nice_axis(max, 6, &step, &top);
-	h = T + (int)(nrows ? nrows : 1) * ROW + AXIS + LEGEND;
+	h = AGES_T + (int)(nrows ? nrows : 1) * AGES_ROW + AGES_AXIS + AGES_LEGEND;
 	pir_out_putf(o,
 	     "<svg xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" width=\"%d\" height=\"%d\" "
 	     "viewBox=\"0 0 %d %d\" style=\"display:block;width:100%%;max-width:%dpx;height:auto\" "
 	     "font-family=\"Helvetica,Arial,sans-serif\" aria-label=\"Ages of the %zu open item%s",
-	     W, h, W, h, W, g->nopen, pir_rw_s_((long long)g->nopen));
+	     AGES_W, h, AGES_W, h, AGES_W, g->nopen, pir_rw_s_((long long)g->nopen));
 	pir_out_put(o, " of ");
 	pir_out_xml(o, g->name);
 	pir_out_putf(o,
@@ -304,83 +401,14 @@ static void svg_ages(ctx *c, const pir_report_group *g)
 	     max, pir_rw_s_(max));
 	pir_out_xml(o, g->name);
 	pir_out_put(o, "</title>\n");
-	for (size_t r = 0; r < nrows; r++) {
-		const char *name = rank[r] >= 0 ? pir_scan_severity_name(c->scan, rank[r]) : NULL;
-		double cy = T + ROW * (double)r + ROW / 2.0;
-		bool other = false; /* severities outside the vocabulary share the "none" row */
-		size_t k = 0;
-
-		for (size_t i = 0; rank[r] < 0 && i < g->nopen; i++)
-			other |= g->open[i]->severity_rank < 0 && g->open[i]->severity;
-
-		pir_out_putf(o, "<rect x=\"%d\" y=\"%.1f\" width=\"%.1f\" height=\"%d\" fill=\"%s\"/>\n", L,
-		     cy - ROW / 2.0, pw, ROW, r % 2 ? "#ffffff" : "#f8fafc");
-		pir_out_putf(o,
-		     "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\" font-size=\"12\" fill=\"" INK
-		     "\">",
-		     L - 10, cy + 4);
-		xml_cut(o, name ? name : other ? "other" : "none", 12);
-		pir_out_putf(o, " <tspan fill=\"" MUTED "\">(%zu)</tspan></text>\n", nrow_items[r]);
-		for (size_t i = 0; i < g->nopen; i++) {
-			const pir_item *it = g->open[i];
-			int ir = it->severity_rank >= 0 && it->severity_rank < PIR_SEVERITY_MAX
-				     ? it->severity_rank
-				     : PIR_SEVERITY_NONE;
-			const char *fill = pir_rw_in_list(it, g->overdue, g->noverdue)	    ? RED
-					   : pir_rw_in_list(it, g->due_soon, g->ndue_soon) ? "#f79009"
-										    : CALM_DARK;
-			if (ir != rank[r] || !it->has_age)
-				continue;
-			pir_out_putf(o,
-			     "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"5\" fill=\"%s\" "
-			     "fill-opacity=\"0.8\" "
-			     "stroke=\"#ffffff\" stroke-width=\"1\"><title>",
-			     L + pw * (double)it->age_days / (double)top, cy + jitter[k++ % 5],
-			     fill);
-			pir_out_xml(o, pir_rw_item_name(it));
-			pir_out_putf(o, ": %lld day%s old</title></circle>\n", (long long)it->age_days,
-			     pir_rw_s_(it->age_days));
-		}
-	}
+	for (size_t r = 0; r < nrows; r++)
+		svg_ages_row(c, g, r, rank[r], nrow_items[r], top);
 	if (!nrows)
 		pir_out_putf(o,
 		     "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\" font-size=\"12\" fill=\"" MUTED
 		     "\">No open items</text>\n",
-		     L + (int)pw / 2, T + ROW / 2 + 4);
-	{
-		int ay = T + (int)(nrows ? nrows : 1) * ROW;
-		pir_out_putf(o, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"" CALM "\"/>\n", L,
-		     ay, W - R, ay);
-		for (long long v = 0; v <= top; v += step) {
-			double x = L + pw * (double)v / (double)top;
-			pir_out_putf(o,
-			     "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"" CALM
-			     "\"/>"
-			     "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\" font-size=\"11\" "
-			     "fill=\"" MUTED "\">%lld</text>\n",
-			     x, ay, x, ay + 4, x, ay + 16, v);
-		}
-		pir_out_putf(o,
-		     "<text x=\"%d\" y=\"%d\" text-anchor=\"end\" font-size=\"11\" fill=\"" MUTED
-		     "\">days open</text>\n",
-		     W - R, ay + 30);
-		ay += AXIS + LEGEND / 2;
-		pir_out_putf(
-		    o,
-		    "<circle cx=\"%d\" cy=\"%d\" r=\"5\" fill=\"" RED "\"/><text x=\"%d\" y=\"%d\" "
-		    "font-size=\"11\" fill=\"" INK "\">overdue</text>"
-		    "<circle cx=\"%d\" cy=\"%d\" r=\"5\" fill=\"#f79009\"/><text x=\"%d\" y=\"%d\" "
-		    "font-size=\"11\" fill=\"" INK "\">due soon</text>"
-		    "<circle cx=\"%d\" cy=\"%d\" r=\"5\" fill=\"" CALM_DARK "\"/><text x=\"%d\" "
-		    "y=\"%d\" font-size=\"11\" fill=\"" INK "\">other open</text>\n",
-		    L + 5, ay - 4, L + 14, ay, L + 85, ay - 4, L + 94, ay, L + 170, ay - 4, L + 179,
-		    ay);
-		if (unknown)
-			pir_out_putf(o,
-			     "<text x=\"%d\" y=\"%d\" text-anchor=\"end\" font-size=\"11\" "
-			     "fill=\"" MUTED "\">%zu without a known age</text>\n",
-			     W - R, ay, unknown);
-	}
+		     AGES_L + (int)pw / 2, AGES_T + AGES_ROW / 2 + 4);
+	svg_ages_axis(o, nrows, step, top, unknown);
 	pir_out_put(o, "</svg>\n");
 }
 
