@@ -566,39 +566,35 @@ static int check_message(const pir_mail_message *m)
 	return 0;
 }
 
-int pir_mail_compose(pir_buf *out, const pir_mail_message *m)
+/* A boundary that no part contains ("=_" cannot occur in quoted-printable anyway), and its delimiter. */
+static int pick_boundary(char *boundary, size_t size, pir_buf *delim, const pir_buf *qtext,
+			 const pir_buf *qhtml)
 {
-	pir_buf b = PIR_BUF_INIT, qtext = PIR_BUF_INIT, qhtml = PIR_BUF_INIT, delim = PIR_BUF_INIT;
-	hdr h = {&b, 0, true, 0};
-	mailbox from, to;
-	char boundary[40];
-	size_t nto = 0;
 	int err;
 
-	if ((err = check_message(m)) < 0 || (err = parse_mailbox(&from, m->from, "From")) < 0)
-		return err;
-	for (; m->to[nto]; nto++)
-		if ((err = parse_mailbox(&to, m->to[nto], "To")) < 0)
-			return err;
-	if ((err = qp_encode(&qtext, m->text ? m->text : "", m->text_len)) < 0 ||
-	    (m->html && (err = qp_encode(&qhtml, m->html, m->html_len)) < 0))
-		goto done;
-	/* a boundary that no part contains ("=_" cannot occur in quoted-printable anyway) */
 	for (uint64_t seed = 0xcbf29ce484222325ull, round = 0;; round++) {
-		uint64_t x = fnv1a(fnv1a(fnv1a(seed, &round, sizeof(round)), qtext.ptr, qtext.size),
-				   qhtml.ptr, qhtml.size);
-		snprintf(boundary, sizeof(boundary), "=_pirscan_%016llx", (unsigned long long)x);
-		delim.size = 0;
-		if ((err = pir_buf_printf(&delim, "--%s", boundary)) < 0)
-			goto done;
-		if (!contains(&qtext, delim.ptr) && !contains(&qhtml, delim.ptr))
-			break;
+		uint64_t x = fnv1a(fnv1a(fnv1a(seed, &round, sizeof(round)), qtext->ptr, qtext->size),
+				   qhtml->ptr, qhtml->size);
+		snprintf(boundary, size, "=_pirscan_%016llx", (unsigned long long)x);
+		delim->size = 0;
+		if ((err = pir_buf_printf(delim, "--%s", boundary)) < 0)
+			return err;
+		if (!contains(qtext, delim->ptr) && !contains(qhtml, delim->ptr))
+			return 0;
 	}
+}
 
-	if ((err = put_date(&b, m->date)) < 0)
-		goto done;
+/* Date, From, To (the `nto` addresses, checked already), Subject, Message-ID and MIME headers. */
+static int put_headers(pir_buf *b, const pir_mail_message *m, const mailbox *from, size_t nto)
+{
+	hdr h = {b, 0, true, 0};
+	mailbox to;
+	int err;
+
+	if ((err = put_date(b, m->date)) < 0)
+		return err;
 	hdr_start(&h, "From");
-	hdr_mailbox(&h, &from, false);
+	hdr_mailbox(&h, from, false);
 	hdr_end(&h);
 	hdr_start(&h, "To");
 	for (size_t i = 0; i < nto && !h.err; i++) {
@@ -610,38 +606,65 @@ int pir_mail_compose(pir_buf *out, const pir_mail_message *m)
 	hdr_text(&h, m->subject ? m->subject : "");
 	hdr_end(&h);
 	if ((err = h.err) < 0)
-		goto done;
-	if (m->message_id && (err = pir_buf_printf(&b, "Message-ID: <%s>\r\n", m->message_id)) < 0)
-		goto done;
-	if ((err = pir_buf_puts(&b, "MIME-Version: 1.0\r\nAuto-Submitted: auto-generated\r\n")) < 0)
-		goto done;
+		return err;
+	if (m->message_id && (err = pir_buf_printf(b, "Message-ID: <%s>\r\n", m->message_id)) < 0)
+		return err;
+	return pir_buf_puts(b, "MIME-Version: 1.0\r\nAuto-Submitted: auto-generated\r\n");
+}
+
+/* The body: the text part alone, or with an HTML part as multipart/alternative. */
+static int put_body(pir_buf *b, const pir_mail_message *m, const char *boundary,
+		    const pir_buf *delim, const pir_buf *qtext, const pir_buf *qhtml)
+{
+	int err;
+
 	if (!m->html) {
-		err = put_part_headers(&b, "text/plain");
+		err = put_part_headers(b, "text/plain");
 		if (!err)
-			err = pir_buf_put(&b, qtext.ptr, qtext.size);
-		if (!err && (b.size < 2 || memcmp(b.ptr + b.size - 2, "\r\n", 2)))
-			err = pir_buf_puts(&b, "\r\n");
-	} else {
-		err = pir_buf_printf(
-		    &b,
-		    "Content-Type: multipart/alternative;\r\n boundary=\"%s\"\r\n\r\n"
-		    "This is a multi-part message in MIME format.\r\n\r\n%s\r\n",
-		    boundary, delim.ptr);
-		if (!err)
-			err = put_part_headers(&b, "text/plain");
-		if (!err)
-			err = pir_buf_put(&b, qtext.ptr, qtext.size);
-		if (!err)
-			err = pir_buf_printf(&b, "\r\n%s\r\n", delim.ptr);
-		if (!err)
-			err = put_part_headers(&b, "text/html");
-		if (!err)
-			err = pir_buf_put(&b, qhtml.ptr, qhtml.size);
-		if (!err)
-			err = pir_buf_printf(&b, "\r\n%s--\r\n", delim.ptr);
+			err = pir_buf_put(b, qtext->ptr, qtext->size);
+		if (!err && (b->size < 2 || memcmp(b->ptr + b->size - 2, "\r\n", 2)))
+			err = pir_buf_puts(b, "\r\n");
+		return err;
 	}
+	err = pir_buf_printf(b,
+			     "Content-Type: multipart/alternative;\r\n boundary=\"%s\"\r\n\r\n"
+			     "This is a multi-part message in MIME format.\r\n\r\n%s\r\n",
+			     boundary, delim->ptr);
 	if (!err)
-		err = pir_buf_put(out, b.ptr, b.size);
+		err = put_part_headers(b, "text/plain");
+	if (!err)
+		err = pir_buf_put(b, qtext->ptr, qtext->size);
+	if (!err)
+		err = pir_buf_printf(b, "\r\n%s\r\n", delim->ptr);
+	if (!err)
+		err = put_part_headers(b, "text/html");
+	if (!err)
+		err = pir_buf_put(b, qhtml->ptr, qhtml->size);
+	if (!err)
+		err = pir_buf_printf(b, "\r\n%s--\r\n", delim->ptr);
+	return err;
+}
+
+int pir_mail_compose(pir_buf *out, const pir_mail_message *m)
+{
+	pir_buf b = PIR_BUF_INIT, qtext = PIR_BUF_INIT, qhtml = PIR_BUF_INIT, delim = PIR_BUF_INIT;
+	mailbox from, to;
+	char boundary[40];
+	size_t nto = 0;
+	int err;
+
+	if ((err = check_message(m)) < 0 || (err = parse_mailbox(&from, m->from, "From")) < 0)
+		return err;
+	for (; m->to[nto]; nto++)
+		if ((err = parse_mailbox(&to, m->to[nto], "To")) < 0)
+			return err;
+	if ((err = qp_encode(&qtext, m->text ? m->text : "", m->text_len)) < 0 ||
+	    (m->html && (err = qp_encode(&qhtml, m->html, m->html_len)) < 0) ||
+	    (err = pick_boundary(boundary, sizeof(boundary), &delim, &qtext, &qhtml)) < 0 ||
+	    (err = put_headers(&b, m, &from, nto)) < 0 ||
+	    (err = put_body(&b, m, boundary, &delim, &qtext, &qhtml)) < 0)
+		goto done;
+	err = pir_buf_put(out, b.ptr, b.size);
 done:
 	pir_buf_dispose(&b);
 	pir_buf_dispose(&qtext);
