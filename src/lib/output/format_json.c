@@ -88,6 +88,55 @@ static void location(pir_out *w, const pir_location *l)
 	pir_out_put(w, "\n      }");
 }
 
+/* The reason names of `bits`, as a JSON array. */
+static void json_reasons(pir_out *w, unsigned bits)
+{
+	pir_out_put(w, "[");
+	for (unsigned i = 0, n = 0; i < PIR_REASON_COUNT; i++) {
+		if (!(bits & (1u << i)))
+			continue;
+		if (n++)
+			pir_out_put(w, ", ");
+		pir_out_json(w, pir_reason_name(1u << i));
+	}
+	pir_out_put(w, "]");
+}
+
+/* The snooze, {until, reason, active}, or null. */
+static void json_snooze(pir_out *w, const pir_item *it)
+{
+	if (it->snooze_until == PIR_DATE_NONE) {
+		pir_out_put(w, "null");
+	} else {
+		pir_out_put(w, "{\"until\": ");
+		date(w, it->snooze_until);
+		pir_out_put(w, ", \"reason\": ");
+		pir_out_json(w, it->snooze_reason);
+		pir_out_put(w, ", \"active\": ");
+		pir_out_put(w, it->snoozed ? "true" : "false");
+		pir_out_put(w, "}");
+	}
+}
+
+/* The due date moves, as an array of {old, new, commit, date}. */
+static void json_due_changes(pir_out *w, const pir_item *it)
+{
+	pir_out_put(w, "[");
+	for (size_t i = 0; i < it->ndue_changes; i++) {
+		const pir_due_change *d = &it->due_changes[i];
+		pir_out_put(w, i ? ", {\"old\": " : "{\"old\": ");
+		date(w, d->old_due);
+		pir_out_put(w, ", \"new\": ");
+		date(w, d->new_due);
+		pir_out_put(w, ", \"commit\": ");
+		pir_out_json(w, d->commit.commit);
+		pir_out_put(w, ", \"date\": ");
+		date(w, d->commit.date);
+		pir_out_put(w, "}");
+	}
+	pir_out_put(w, "]");
+}
+
 static void item(pir_out *w, const pir_item *it)
 {
 	const char *in = "      ";
@@ -120,15 +169,7 @@ static void item(pir_out *w, const pir_item *it)
 	key(w, in, "stale", false);
 	pir_out_put(w, PIR_ITEM_STALE(it) ? "true" : "false");
 	key(w, in, "reasons", false);
-	pir_out_put(w, "[");
-	for (unsigned i = 0, n = 0; i < PIR_REASON_COUNT; i++) {
-		if (!(it->reasons & (1u << i)))
-			continue;
-		if (n++)
-			pir_out_put(w, ", ");
-		pir_out_json(w, pir_reason_name(1u << i));
-	}
-	pir_out_put(w, "]");
+	json_reasons(w, it->reasons);
 	key(w, in, "team", false);
 	pir_out_json(w, it->team);
 	key(w, in, "team_source", false);
@@ -136,32 +177,9 @@ static void item(pir_out *w, const pir_item *it)
 	key(w, in, "closed_at", false);
 	commit_ref(w, &it->closed_at);
 	key(w, in, "snooze", false);
-	if (it->snooze_until == PIR_DATE_NONE) {
-		pir_out_put(w, "null");
-	} else {
-		pir_out_put(w, "{\"until\": ");
-		date(w, it->snooze_until);
-		pir_out_put(w, ", \"reason\": ");
-		pir_out_json(w, it->snooze_reason);
-		pir_out_put(w, ", \"active\": ");
-		pir_out_put(w, it->snoozed ? "true" : "false");
-		pir_out_put(w, "}");
-	}
+	json_snooze(w, it);
 	key(w, in, "due_changes", false);
-	pir_out_put(w, "[");
-	for (size_t i = 0; i < it->ndue_changes; i++) {
-		const pir_due_change *d = &it->due_changes[i];
-		pir_out_put(w, i ? ", {\"old\": " : "{\"old\": ");
-		date(w, d->old_due);
-		pir_out_put(w, ", \"new\": ");
-		date(w, d->new_due);
-		pir_out_put(w, ", \"commit\": ");
-		pir_out_json(w, d->commit.commit);
-		pir_out_put(w, ", \"date\": ");
-		date(w, d->commit.date);
-		pir_out_put(w, "}");
-	}
-	pir_out_put(w, "]");
+	json_due_changes(w, it);
 	key(w, in, "locations", false);
 	pir_out_put(w, "[");
 	for (size_t i = 0; i < it->nlocations; i++) {
