@@ -481,6 +481,51 @@ static bool entry_removed_since(const pir_scan *s, const char *id)
 }
 
 /* Fill item `it` from its locations locs[0..n) (sorted: live, yaml first). */
+/* What the item takes from its first entry. */
+static void copy_entry(const pir_scan *s, pir_item *it, const pir_entry *e)
+{
+	it->title = e->title;
+	it->owner = e->owner;
+	it->due = e->due;
+	it->severity = e->severity;
+	it->severity_rank = e->severity_rank;
+	it->incident = e->incident;
+	if (e->status)
+		it->status = e->status;
+	it->closed = e->closed;
+	it->fields = e->fields;
+	it->nfields = e->nfields;
+	it->team = e->team;
+	it->snooze_until = e->snooze_until;
+	it->snooze_reason = e->snooze_reason;
+	it->snoozed = e->snooze_until != PIR_DATE_NONE && s->as_of < e->snooze_until;
+}
+
+/* When the item was closed, its age and how overdue it is, as of the scan's date. */
+static void date_item(const pir_scan *s, pir_item *it)
+{
+	/* an item that left the tree open was closed when it left */
+	if (PIR_COMMIT_REF_SET(&it->resolved) &&
+	    (!PIR_COMMIT_REF_SET(&it->closed_at) || earlier(&it->resolved, &it->closed_at)))
+		it->closed_at = it->resolved;
+	if (!it->closed && !PIR_COMMIT_REF_SET(&it->resolved)) /* reopened, or never closed */
+		it->closed_at = no_commit;
+	/* an absurd commit time has no date (pir_date_from_time), so no age either */
+	pir_date end = PIR_COMMIT_REF_SET(&it->resolved) ? it->resolved.date : s->as_of;
+	if (PIR_COMMIT_REF_SET(&it->introduced) && it->introduced.date != PIR_DATE_NONE &&
+	    end != PIR_DATE_NONE) {
+		it->has_age = true;
+		it->age_days = end - it->introduced.date;
+		if (it->age_days < 0)
+			it->age_days = 0;
+	}
+	if (it->due != PIR_DATE_NONE) {
+		it->has_overdue = true;
+		if (!it->closed && !PIR_COMMIT_REF_SET(&it->resolved) && s->as_of > it->due)
+			it->overdue_days = s->as_of - it->due;
+	}
+}
+
 static int build_item(pir_scan *s, linker *l, pir_item *it, raw_loc **locs, size_t n)
 {
 	const pir_entry *e = NULL;
@@ -529,21 +574,7 @@ static int build_item(pir_scan *s, linker *l, pir_item *it, raw_loc **locs, size
 	it->severity_rank = PIR_SEVERITY_NONE;
 	it->status = "open";
 	if (e) {
-		it->title = e->title;
-		it->owner = e->owner;
-		it->due = e->due;
-		it->severity = e->severity;
-		it->severity_rank = e->severity_rank;
-		it->incident = e->incident;
-		if (e->status)
-			it->status = e->status;
-		it->closed = e->closed;
-		it->fields = e->fields;
-		it->nfields = e->nfields;
-		it->team = e->team;
-		it->snooze_until = e->snooze_until;
-		it->snooze_reason = e->snooze_reason;
-		it->snoozed = e->snooze_until != PIR_DATE_NONE && s->as_of < e->snooze_until;
+		copy_entry(s, it, e);
 		if (!e->id)
 			any_invalid = true;
 		if (entry_history(s, it, e_repo, e) < 0)
@@ -558,26 +589,7 @@ static int build_item(pir_scan *s, linker *l, pir_item *it, raw_loc **locs, size
 		if (!it->incident)
 			it->incident = first_marker->incident;
 	}
-	/* an item that left the tree open was closed when it left */
-	if (PIR_COMMIT_REF_SET(&it->resolved) &&
-	    (!PIR_COMMIT_REF_SET(&it->closed_at) || earlier(&it->resolved, &it->closed_at)))
-		it->closed_at = it->resolved;
-	if (!it->closed && !PIR_COMMIT_REF_SET(&it->resolved)) /* reopened, or never closed */
-		it->closed_at = no_commit;
-	/* an absurd commit time has no date (pir_date_from_time), so no age either */
-	pir_date end = PIR_COMMIT_REF_SET(&it->resolved) ? it->resolved.date : s->as_of;
-	if (PIR_COMMIT_REF_SET(&it->introduced) && it->introduced.date != PIR_DATE_NONE &&
-	    end != PIR_DATE_NONE) {
-		it->has_age = true;
-		it->age_days = end - it->introduced.date;
-		if (it->age_days < 0)
-			it->age_days = 0;
-	}
-	if (it->due != PIR_DATE_NONE) {
-		it->has_overdue = true;
-		if (!it->closed && !PIR_COMMIT_REF_SET(&it->resolved) && s->as_of > it->due)
-			it->overdue_days = s->as_of - it->due;
-	}
+	date_item(s, it);
 	/* a change that deleted the item's entry, leaving its marker, changed the item */
 	if (!live_entries && live_marker && it->id && s->opts.changed_since &&
 	    entry_removed_since(s, it->id))
