@@ -4,6 +4,10 @@
 #include <string.h>
 #include <strings.h>
 
+#include "alloc.h"
+#include "error.h"
+#include "pirscan/common.h"
+#include "pirscan/scan.h"
 #include "scan_int.h"
 
 static bool list_empty(const char *const *list)

@@ -2,7 +2,6 @@
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <fnmatch.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,71 +9,25 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "alloc.h"
+#include "arena.h"
+#include "diag.h"
+#include "error.h"
+#include "extract.h"
+#include "gitinit.h"
+#include "glob.h"
+#include "history.h"
+#include "link.h"
+#include "map.h"
+#include "model.h"
 #include "pack.h"
+#include "pirscan/common.h"
+#include "pirscan/date.h"
+#include "pirscan/scan.h"
 #include "scan_int.h"
+#include "source.h"
 
-static const char *const default_severities[] = {"critical", "high", "medium", "low", NULL};
-
-const char *const *pir_default_severities(void)
-{
-	return default_severities;
-}
 static const char *const default_item_files[] = {"action-items.yml", "action-items.yaml", NULL};
-
-/* libgit2 is initialised once per process for as long as any scan lives. */
-static pthread_mutex_t git_init_lock = PTHREAD_MUTEX_INITIALIZER;
-static int git_users;
-
-/*
- * Pack files libgit2 keeps open at once, whatever the number of packs and
- * repositories: a few dozen, and never more than a quarter of what the
- * process may open.
- */
-static size_t pack_file_limit(void)
-{
-	struct rlimit rl;
-	size_t limit = 32;
-
-	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY &&
-	    rl.rlim_cur / 4 < limit)
-		limit = rl.rlim_cur / 4;
-	return limit < 4 ? 4 : limit;
-}
-
-/*
- * libgit2's global state, counted: the first user initialises it (with the
- * options above), the last one shuts it down. Initialising is not cheap
- * (libgit2 with mbedTLS parses the whole system CA bundle: a fifth of a HEAD
- * scan of curl), so a program holds one reference for its whole run
- * (pir_library_init) and the scan and the configuration reader share it.
- */
-void pir_git_acquire(void)
-{
-	pthread_mutex_lock(&git_init_lock);
-	if (git_users++ == 0) {
-		git_libgit2_init();
-		/* We read a lot of objects; verifying each hash costs more than it buys here. */
-		git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 0);
-		/* Trees are compared again and again; keep big ones cached too. */
-		git_libgit2_opts(GIT_OPT_SET_CACHE_OBJECT_LIMIT, GIT_OBJECT_TREE, (size_t)1 << 20);
-		git_libgit2_opts(GIT_OPT_SET_CACHE_OBJECT_LIMIT, GIT_OBJECT_COMMIT, (size_t)0);
-		git_libgit2_opts(GIT_OPT_SET_CACHE_MAX_SIZE, (ssize_t)16 << 20);
-		/* mapped pack windows count in the resident set; keep them bounded */
-		git_libgit2_opts(GIT_OPT_SET_MWINDOW_SIZE, (size_t)32 << 20);
-		git_libgit2_opts(GIT_OPT_SET_MWINDOW_MAPPED_LIMIT, (size_t)128 << 20);
-		/* and the packs it keeps open: thousands of packs must not run out of files */
-		git_libgit2_opts(GIT_OPT_SET_MWINDOW_FILE_LIMIT, pack_file_limit());
-	}
-	pthread_mutex_unlock(&git_init_lock);
-}
-
-void pir_git_release(void)
-{
-	pthread_mutex_lock(&git_init_lock);
-	if (--git_users == 0)
-		git_libgit2_shutdown();
-	pthread_mutex_unlock(&git_init_lock);
-}
 
 int pir_library_init(void)
 {
@@ -121,7 +74,7 @@ static int new_matcher(pir_scan *s)
 									  : 0);
 
 	for (size_t i = 0; !err && i < pir_marker_matcher_warning_count(s->matcher); i++)
-		err = pir_scan_diag(s, PIR_DIAG_WARNING, "marker-group", NULL, NULL, 0, 0, "%s",
+		err = pir_diag_add(&s->diag, PIR_DIAG_WARNING, "marker-group", NULL, NULL, 0, 0, "%s",
 				    pir_marker_matcher_warning(s->matcher, i));
 	return err;
 }
@@ -139,10 +92,10 @@ int pir_scan_new(pir_scan **out, const pir_scan_options *opts)
 	if (!(s = pir_calloc(1, sizeof(*s))))
 		return PIR_ENOMEM;
 	s->opts = opts ? *opts : defaults;
-	pthread_mutex_init(&s->lock, NULL);
+	pir_diag_sink_init(&s->diag);
 	pir_git_acquire();
 	if ((err = copy_list(&s->severities, &s->nseverities, s->opts.severities,
-			     default_severities)) < 0 ||
+			     pir_default_severities())) < 0 ||
 	    (err = copy_list(&s->item_files, &s->nitem_files, s->opts.item_files,
 			     default_item_files)) < 0)
 		goto fail;
@@ -205,6 +158,7 @@ static void repo_free(pir_repo *r)
 		pir_strpool_dispose(&r->tpaths[i].pool);
 	free(r->tpaths);
 	pir_arena_dispose(&r->arena);
+	pthread_mutex_destroy(&r->missing_lock);
 	git_repository_free(r->repo);
 	free(r->refname);
 	free(r->path);
@@ -223,141 +177,11 @@ void pir_scan_free(pir_scan *s)
 	free(s->item_files);
 	pir_marker_matcher_free(s->matcher);
 	free(s->items);
-	free(s->diags);
+	pir_diag_sink_dispose(&s->diag);
 	free(s->repinfo);
 	pir_arena_dispose(&s->arena);
-	pthread_mutex_destroy(&s->lock);
 	free(s);
 	pir_git_release();
-}
-
-int pir_scan_diag(pir_scan *s, pir_diag_level level, const char *code, const char *repo,
-		  const char *path, unsigned line, unsigned column, const char *fmt, ...)
-{
-	va_list ap;
-	char msg[1024];
-	pir_diagnostic *d;
-	int err = 0;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	pthread_mutex_lock(&s->lock);
-	if (pir_grow((void **)&s->diags, &s->diags_cap, s->ndiags + 1, sizeof(*d)) < 0) {
-		err = PIR_ENOMEM;
-		goto done;
-	}
-	d = &s->diags[s->ndiags];
-	d->level = level;
-	d->code = code;
-	d->line = line;
-	d->column = column;
-	d->repo = pir_arena_strdup(&s->arena, repo);
-	d->path = pir_arena_strdup(&s->arena, path);
-	d->message = pir_arena_strdup(&s->arena, msg);
-	if (!d->message || (repo && !d->repo) || (path && !d->path))
-		err = PIR_ENOMEM;
-	else
-		s->ndiags++;
-done:
-	pthread_mutex_unlock(&s->lock);
-	return err;
-}
-
-/*
- * Glob matching for excludes: `*` and `?` stay within a path segment, `**`
- * crosses segments, `[...]` is a character class (as fnmatch(3)).
- *
- * One pass per pattern token over a row of flags, one per position of the
- * path ("the pattern so far can end here"): O(pattern x path) whatever the
- * stars, where backtracking took exponential time on `*a*a*a*a*b`.
- */
-typedef enum { GLOB_CHAR, GLOB_ANY, GLOB_CLASS, GLOB_STAR, GLOB_STARS, GLOB_DIRS } glob_kind;
-
-/* The token at `p`: its kind and length; a class is copied to `cls` (NUL-terminated). */
-static glob_kind glob_token(const char *p, size_t *len, char *cls, size_t cls_size)
-{
-	const char *end;
-
-	*len = 1;
-	if (p[0] == '*' && p[1] == '*') {
-		*len = p[2] == '/' ? 3 : 2;
-		return p[2] == '/' ? GLOB_DIRS : GLOB_STARS;
-	}
-	if (p[0] == '*')
-		return GLOB_STAR;
-	if (p[0] == '?')
-		return GLOB_ANY;
-	if (p[0] == '[' && (end = strchr(p + 1, ']')) && (size_t)(end - p + 2) <= cls_size) {
-		*len = (size_t)(end - p) + 1;
-		memcpy(cls, p, *len);
-		cls[*len] = '\0';
-		return GLOB_CLASS;
-	}
-	return GLOB_CHAR;
-}
-
-static bool glob_class_has(const char *cls, char c)
-{
-	char one[2] = {c, '\0'};
-	return c != '/' && fnmatch(cls, one, 0) == 0;
-}
-
-bool pir_glob_match(const char *p, const char *s)
-{
-	size_t n = strlen(s);
-	unsigned char stack[2][512], *cur = stack[0], *next = stack[1], *heap = NULL;
-	char cls[256];
-	bool any = true, result;
-
-	if (n + 1 > sizeof(stack[0])) {
-		if (!(heap = pir_malloc(2 * (n + 1))))
-			return false; /* out of memory: not excluded, so nothing is lost */
-		cur = heap;
-		next = heap + n + 1;
-	}
-	memset(cur, 0, n + 1);
-	cur[0] = 1;
-	while (*p && any) {
-		size_t len;
-		glob_kind k = glob_token(p, &len, cls, sizeof(cls));
-		bool seen = false;
-
-		any = false;
-		for (size_t j = 0; j <= n; j++) {
-			unsigned char v = 0;
-			switch (k) {
-			case GLOB_CHAR:
-				v = j && cur[j - 1] && s[j - 1] == *p;
-				break;
-			case GLOB_ANY:
-				v = j && cur[j - 1] && s[j - 1] != '/';
-				break;
-			case GLOB_CLASS:
-				v = j && cur[j - 1] && glob_class_has(cls, s[j - 1]);
-				break;
-			case GLOB_STAR: /* zero or more bytes of one segment */
-				v = cur[j] || (j && next[j - 1] && s[j - 1] != '/');
-				break;
-			case GLOB_STARS: /* zero or more bytes of any kind */
-				v = cur[j] || (j && next[j - 1]);
-				break;
-			case GLOB_DIRS: /* zero or more whole folders: on to just after a slash */
-				v = cur[j] || (j && seen && s[j - 1] == '/');
-				seen |= cur[j] != 0;
-				break;
-			}
-			next[j] = v;
-			any |= v;
-		}
-		unsigned char *t = cur;
-		cur = next;
-		next = t;
-		p += len;
-	}
-	result = any && !*p && cur[n];
-	free(heap);
-	return result;
 }
 
 bool pir_scan_is_excluded(const pir_scan *s, const char *path, bool is_dir)
@@ -409,115 +233,35 @@ int pir_scan_progress(pir_scan *s, const char *repo, const char *phase, size_t d
 	return 0;
 }
 
-bool pir_repo_unreadable(const pir_repo *r, const git_oid *oid, int gerr, char *cause,
-			 size_t size)
+static int progress_cb(void *payload, const char *repo, const char *phase, size_t done,
+		       size_t total)
 {
-	const git_error *ge = git_error_last();
-	char hex[GIT_OID_HEXSZ + 1], *loose;
-	const char *where;
-	struct stat st;
-	size_t nbad = pir_packset_bad_count(r->packs);
-	int fd, e;
-
-	if (gerr != GIT_ENOTFOUND) {
-		snprintf(cause, size, "%s", ge && ge->message ? ge->message : "read error");
-		return true;
-	}
-	if (r->packs && pir_packset_find(r->packs, oid->id) != PIR_PACK_NOPOS) {
-		snprintf(cause, size, "its pack lists it, but libgit2 could not read it%s%s",
-			 ge && ge->message ? ": " : "", ge && ge->message ? ge->message : "");
-		return true;
-	}
-	if ((where = pir_packset_find_beyond(r->packs, oid->id, &e))) {
-		if (e)
-			snprintf(cause, size, "%s cannot be read: %s", where, strerror(e));
-		else
-			snprintf(cause, size, "%s lists it, but libgit2 could not read it%s%s", where,
-				 ge && ge->message ? ": " : "", ge && ge->message ? ge->message : "");
-		return true;
-	}
-	if (nbad) { /* it may be in a pack that cannot be read: even a partial clone cannot tell */
-		snprintf(cause, size, "not in the packs that can be read; %s%s",
-			 pir_packset_bad(r->packs, 0), nbad > 1 ? " (and other packs)" : "");
-		return true;
-	}
-	if (r->promisor)
-		return false; /* a partial clone: absent until fetched */
-	git_oid_tostr(hex, sizeof(hex), oid);
-	if (!(loose = pir_sprintf("%sobjects/%.2s/%s", git_repository_commondir(r->repo), hex,
-				  hex + 2))) {
-		snprintf(cause, size, "out of memory");
-		return true;
-	}
-	if (stat(loose, &st) < 0) {
-		e = errno;
-		free(loose);
-		if (e == ENOENT || e == ENOTDIR)
-			return false; /* nowhere: absent */
-		snprintf(cause, size, "objects/%.2s/%s: %s", hex, hex + 2, strerror(e));
-		return true;
-	}
-	if ((fd = open(loose, O_RDONLY | O_CLOEXEC | O_NONBLOCK)) < 0)
-		snprintf(cause, size, "objects/%.2s/%s: %s", hex, hex + 2, strerror(errno));
-	else
-		snprintf(cause, size, "objects/%.2s/%s is there, but libgit2 could not read it",
-			 hex, hex + 2);
-	if (fd >= 0)
-		close(fd);
-	free(loose);
-	return true;
+	return pir_scan_progress(payload, repo, phase, done, total);
 }
 
-/* Whether `oid` was reported already (and from now on it is). -1: out of memory. */
-static int reported(pir_repo *r, const git_oid *oid)
+static bool item_file_cb(const void *payload, const char *path)
 {
-	int seen;
-
-	pthread_mutex_lock(&r->scan->lock);
-	seen = pir_oidmap_get(&r->missing, oid) != PIR_MAP_NONE;
-	if (!seen && pir_oidmap_put(&r->missing, oid, 1, NULL) < 0)
-		seen = -1;
-	pthread_mutex_unlock(&r->scan->lock);
-	return seen;
+	return pir_scan_is_item_file(payload, path);
 }
 
-static const char *consequence(const char *kind)
+static bool excluded_cb(const void *payload, const char *path, bool is_dir)
 {
-	return !strcmp(kind, "tree")	 ? "its files are skipped"
-	       : !strcmp(kind, "commit") ? "history behind it is skipped"
-					 : "skipped";
+	return pir_scan_is_excluded(payload, path, is_dir);
 }
 
-int pir_repo_report(pir_repo *r, const git_oid *oid, const char *kind, const char *path,
-		    const char *cause)
+/* What the reading stages get from the scan, instead of calling up into it. */
+static void source_ctx(pir_source_ctx *ctx, pir_scan *s)
 {
-	char hex[GIT_OID_HEXSZ + 1];
-	int seen = reported(r, oid);
-
-	if (seen)
-		return seen < 0 ? PIR_ENOMEM : 0;
-	git_oid_tostr(hex, sizeof(hex), oid);
-	if (cause)
-		return pir_scan_diag(r->scan, PIR_DIAG_ERROR, "unreadable-object", r->name, path, 0,
-				     0, "%s %s cannot be read (%s); %s",
-				     kind, hex, cause, consequence(kind));
-	return pir_scan_diag(r->scan, PIR_DIAG_WARNING, "missing-object", r->name, path, 0, 0,
-			     "%s %s cannot be read; %s", kind, hex, consequence(kind));
-}
-
-int pir_repo_missing(pir_repo *r, const git_oid *oid, const char *kind, const char *path,
-		     int gerr)
-{
-	char cause[512];
-	bool bad = pir_repo_unreadable(r, oid, gerr, cause, sizeof(cause));
-
-	return pir_repo_report(r, oid, kind, path, bad ? cause : NULL);
-}
-
-int pir_repo_open_again(git_repository **out, const pir_repo *r)
-{
-	int gerr = git_repository_open_ext(out, r->path, 0, NULL);
-	return gerr < 0 ? pir_error_git(gerr, "cannot open repository again") : 0;
+	ctx->diag = &s->diag;
+	ctx->progress = progress_cb;
+	ctx->is_item_file = item_file_cb;
+	ctx->is_excluded = s->opts.exclude ? excluded_cb : NULL;
+	ctx->payload = s;
+	ctx->matcher = s->matcher;
+	ctx->severities = s->severities;
+	ctx->max_blob_size = s->opts.max_blob_size;
+	ctx->threads = s->threads;
+	ctx->all_refs = s->opts.all_refs;
 }
 
 static char *display_name(git_repository *repo)
@@ -572,6 +316,8 @@ int pir_scan_add_repository(pir_scan *s, const char *path)
 	if (!(r = pir_calloc(1, sizeof(*r))))
 		return PIR_ENOMEM;
 	r->scan = s;
+	pthread_mutex_init(&r->missing_lock, NULL);
+	source_ctx(&r->ctx, s);
 	if (!(r->path = pir_strdup(path))) {
 		err = PIR_ENOMEM;
 		goto fail;
@@ -592,7 +338,7 @@ int pir_scan_add_repository(pir_scan *s, const char *path)
 	for (size_t i = 0; i < s->nrepos; i++) {
 		if (strcmp(s->repos[i]->gitdir, r->gitdir))
 			continue;
-		err = pir_scan_diag(s, PIR_DIAG_INFO, "same-repository", s->repos[i]->name, NULL, 0,
+		err = pir_diag_add(&s->diag, PIR_DIAG_INFO, "same-repository", s->repos[i]->name, NULL, 0,
 				    0, "'%s' is the same repository as '%s'; scanned once", path,
 				    s->repos[i]->path);
 		repo_free(r);
@@ -636,11 +382,11 @@ static int resolve_ref(pir_repo *r)
 			git_reference_iterator_free(it);
 		}
 		if (!has_refs)
-			return pir_scan_diag(r->scan, PIR_DIAG_WARNING, "empty-repository", r->name,
+			return pir_diag_add(&r->scan->diag, PIR_DIAG_WARNING, "empty-repository", r->name,
 					     NULL, 0, 0, "repository has no commits yet");
 		/* a mirror whose HEAD names a branch it does not have: say so, nothing is scanned */
 		git_reference_lookup(&head, r->repo, "HEAD");
-		err = pir_scan_diag(r->scan, PIR_DIAG_ERROR, "unborn-head", r->name, NULL, 0, 0,
+		err = pir_diag_add(&r->scan->diag, PIR_DIAG_ERROR, "unborn-head", r->name, NULL, 0, 0,
 				    "HEAD names %s, which does not exist; nothing scanned (use --ref)",
 				    head && git_reference_symbolic_target(head)
 					    ? git_reference_symbolic_target(head)
@@ -711,11 +457,11 @@ static int report_head_skips(pir_repo *r)
 		if (b->flags & PIR_BLOB_BINARY) {
 			r->binary_skipped++;
 			if (h->yaml)
-				err = pir_scan_diag(r->scan, PIR_DIAG_ERROR, "binary", r->name,
+				err = pir_diag_add(&r->scan->diag, PIR_DIAG_ERROR, "binary", r->name,
 						    h->path, 0, 0,
 						    "action-items file is binary; skipped");
 		} else if (b->flags & PIR_BLOB_TOOBIG) {
-			err = pir_scan_diag(r->scan, PIR_DIAG_WARNING, "too-large", r->name,
+			err = pir_diag_add(&r->scan->diag, PIR_DIAG_WARNING, "too-large", r->name,
 					    h->path, 0, 0,
 					    "file is larger than the limit (%llu > %zu bytes); skipped",
 					    (unsigned long long)b->size,
@@ -725,7 +471,7 @@ static int report_head_skips(pir_repo *r)
 		} else if (h->yaml && b->entries) {
 			for (size_t k = 0; k < b->entries->diags.n && !err; k++) {
 				const pir_fdiag *d = &b->entries->diags.v[k];
-				err = pir_scan_diag(r->scan, d->level, d->code, r->name, h->path,
+				err = pir_diag_add(&r->scan->diag, d->level, d->code, r->name, h->path,
 						    d->line, d->column, "%s", d->message);
 			}
 		}
@@ -744,14 +490,14 @@ static int report_head_skips(pir_repo *r)
 				   !at_head[i];
 		free(at_head);
 		if (missing)
-			err = pir_scan_diag(r->scan, PIR_DIAG_WARNING, "missing-object", r->name,
+			err = pir_diag_add(&r->scan->diag, PIR_DIAG_WARNING, "missing-object", r->name,
 					    NULL, 0, 0,
 					    "%zu file version%s in history cannot be read (a partial "
 					    "clone?); items are dated from the versions that can",
 					    missing, missing == 1 ? "" : "s");
 	}
 	if (!err && r->binary_skipped)
-		err = pir_scan_diag(r->scan, PIR_DIAG_INFO, "binary", r->name, NULL, 0, 0,
+		err = pir_diag_add(&r->scan->diag, PIR_DIAG_INFO, "binary", r->name, NULL, 0, 0,
 				    "%zu binary file%s skipped", r->binary_skipped,
 				    r->binary_skipped == 1 ? "" : "s");
 	return err;
@@ -824,7 +570,7 @@ static int report_unreadable_blobs(pir_repo *r)
 				      r->blobs[i].cause);
 	}
 	if (!err && n > UNREADABLE_SHOWN)
-		err = pir_scan_diag(r->scan, PIR_DIAG_ERROR, "unreadable-object", r->name, NULL, 0,
+		err = pir_diag_add(&r->scan->diag, PIR_DIAG_ERROR, "unreadable-object", r->name, NULL, 0,
 				    0, "%zu more files cannot be read (see above why); skipped",
 				    n - UNREADABLE_SHOWN);
 	return err;
@@ -889,6 +635,10 @@ int pir_scan_run(pir_scan *s)
 	if (!err)
 		err = pir_link(s);
 	if (!err)
+		err = pir_assign_teams(s);
+	if (!err)
+		pir_order(s);
+	if (!err)
 		err = fill_repinfo(s);
 	return err;
 }
@@ -928,21 +678,21 @@ const pir_item *pir_scan_item(const pir_scan *s, size_t i)
 
 size_t pir_scan_diagnostic_count(const pir_scan *s)
 {
-	return s->ndiags;
+	return s->diag.n;
 }
 
 size_t pir_scan_unreadable_count(const pir_scan *s)
 {
 	size_t n = 0;
 
-	for (size_t i = 0; i < s->ndiags; i++)
-		n += !strcmp(s->diags[i].code, "unreadable-object");
+	for (size_t i = 0; i < s->diag.n; i++)
+		n += !strcmp(s->diag.v[i].code, "unreadable-object");
 	return n;
 }
 
 const pir_diagnostic *pir_scan_diagnostic(const pir_scan *s, size_t i)
 {
-	return i < s->ndiags ? &s->diags[i] : NULL;
+	return i < s->diag.n ? &s->diag.v[i] : NULL;
 }
 
 size_t pir_scan_repository_count(const pir_scan *s)

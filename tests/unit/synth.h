@@ -35,7 +35,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "scan_int.h"
+#include "internal.h"
 
 #define SYNTH_NONE PIR_MAP_NONE
 
@@ -220,10 +220,18 @@ static inline int synth_replay(synth *sy)
 	return r->ncommits ? pir_history_replay(r) : 0;
 }
 
+/* As the driver does after the walk: link, assign teams, order. */
 static inline int synth_link(synth *sy)
 {
 	int err = synth_replay(sy);
-	return err < 0 ? err : pir_link(sy->scan);
+
+	if (err >= 0)
+		err = pir_link(sy->scan);
+	if (err >= 0)
+		err = pir_assign_teams(sy->scan);
+	if (err >= 0)
+		pir_order(sy->scan);
+	return err;
 }
 
 /* The hex id synth_commit gave commit `ci`. */

@@ -1,0 +1,117 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Stage 2, bytes to locations: markers in any file (marker.c) and the entries
+ * of action-items files (actions.c). Pure functions of their input, fuzzed.
+ */
+#ifndef PIRSCAN_EXTRACT_H
+#define PIRSCAN_EXTRACT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "arena.h"
+#include "model.h"
+
+/* ---- markers (marker.c) ---- */
+
+typedef struct pir_marker_matcher pir_marker_matcher;
+
+/** One marker found in a blob. Strings are owned by the containing pir_marker_list. */
+typedef struct {
+	unsigned line;   /* 1-based */
+	unsigned column; /* 1-based byte column of the match start */
+	char *text;      /* the whole marker, from its keyword on, to the end of its comment or string */
+	char *id;        /* action-item ID, or NULL */
+	char *incident;  /* incident ID, or NULL */
+	char *ref;       /* reference as written when id/incident are not decided yet, or NULL */
+	char *note;      /* the free text after the reference, or NULL */
+} pir_marker;
+
+/** An action-item ID ("PIR-…", prefix upper-cased) named on a line that holds no marker. */
+typedef struct {
+	unsigned line, column;
+	char *id;
+} pir_id_mention;
+
+typedef struct {
+	pir_marker *v;
+	size_t n, cap;
+	pir_fdiag_list diags; /* marker-limit: lines, or the rest of the blob, not searched */
+	pir_id_mention *mentions; /* with PIR_MARKER_MENTIONS, in line order */
+	size_t nmentions, mentions_cap;
+} pir_marker_list;
+
+/* Matcher flags: keep only markers that name an ID, an incident or a reference. */
+#define PIR_MARKER_REQUIRE_REF 1u
+/* Scan flags: also record the IDs named on lines without a marker (near misses). */
+#define PIR_MARKER_MENTIONS 1u
+
+/**
+ * Compile the marker patterns, a NULL-terminated list (NULL or empty: the
+ * default grammar). The entry "default" stands for the default grammar, any
+ * other is a pcre2 pattern whose named groups `id`, `incident`, `ref` and
+ * `text` fill those fields. Returns PIR_EINVALID with a message naming the
+ * offset on a bad pattern. Group names pirscan does not read are warnings
+ * (pir_marker_matcher_warning).
+ */
+int pir_marker_matcher_new(pir_marker_matcher **out, const char *const *patterns, unsigned flags);
+void pir_marker_matcher_free(pir_marker_matcher *m);
+size_t pir_marker_matcher_warning_count(const pir_marker_matcher *m);
+const char *pir_marker_matcher_warning(const pir_marker_matcher *m, size_t i);
+
+/**
+ * Find every marker in `buf`, one a line at most. The matcher is read-only
+ * during the call; `s` is a per-thread scratch object from
+ * pir_marker_scratch_new. Appends to `out` (markers, marker-limit
+ * diagnostics, with PIR_MARKER_MENTIONS mentions); returns 0 or PIR_ENOMEM.
+ */
+typedef struct pir_marker_scratch pir_marker_scratch;
+int pir_marker_scratch_new(pir_marker_scratch **out, const pir_marker_matcher *m);
+void pir_marker_scratch_free(pir_marker_scratch *s);
+int pir_marker_scan(pir_marker_list *out, const pir_marker_matcher *m, pir_marker_scratch *s,
+		    const char *buf, size_t len, unsigned flags);
+
+void pir_marker_list_clear(pir_marker_list *list);
+
+/* ---- action-items files (actions.c) ---- */
+
+/** One entry of an action-items file. Strings live in the list's arena. */
+typedef struct {
+	unsigned line, column; /* of the entry (its mapping), 1-based */
+	char *id;
+	char *title;
+	char *owner;
+	char *due_raw;       /* the due value as written, or NULL */
+	pir_date due;        /* PIR_DATE_NONE when absent or invalid */
+	char *severity;      /* lower-cased, or NULL */
+	int severity_rank;   /* index into the severity list, PIR_SEVERITY_NONE */
+	char *status;        /* lower-cased; NULL means open */
+	bool closed;         /* done, closed or wontfix */
+	char *incident;      /* linked_incident */
+	char *team;          /* team, or NULL */
+	pir_date snooze_until; /* snooze: {until, reason}; PIR_DATE_NONE without */
+	char *snooze_reason;
+	bool invalid;        /* some field failed validation (a diagnostic says which) */
+	pir_field *fields;   /* unknown fields: key and the value as JSON text; strings owned */
+	size_t nfields;
+} pir_entry;
+
+typedef struct {
+	pir_entry *v;
+	size_t n, cap;
+	pir_fdiag_list diags;
+	pir_arena strings; /* the entries' strings and fields: one release for all */
+} pir_entry_list;
+
+/**
+ * Parse an action-items file: a mapping whose `action_items` key holds a
+ * sequence of mappings, or a bare top-level sequence of mappings.
+ * `severities` is the NULL-terminated list of valid severity names, most
+ * urgent first. Problems become diagnostics in `out->diags` (with line and
+ * column); entries that could be read are kept. Returns 0 or PIR_ENOMEM.
+ */
+int pir_actions_parse(pir_entry_list *out, const char *buf, size_t len,
+		      const char *const *severities);
+void pir_entry_list_clear(pir_entry_list *list);
+
+#endif

@@ -1,0 +1,119 @@
+/* SPDX-License-Identifier: MIT */
+/* Keys: a marker's text or an entry's ID, one index each across history. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "alloc.h"
+#include "buf.h"
+#include "history.h"
+#include "map.h"
+#include "pirscan/common.h"
+#include "source.h"
+/* ---- keys ---- */
+
+static int cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+static int intern_key(pir_repo *r, char kind, const char *s, pir_buf *tmp, uint32_t *out)
+{
+	tmp->size = 0;
+	if (pir_buf_putc(tmp, kind) < 0 || pir_buf_puts(tmp, s) < 0)
+		return PIR_ENOMEM;
+	return pir_strpool_intern(&r->keys_pool, tmp->ptr, tmp->size, out);
+}
+
+static int key_set(uint32_t **out, uint32_t *n, uint32_t *tmp, size_t count)
+{
+	size_t u = 0;
+
+	qsort(tmp, count, sizeof(*tmp), cmp_u32);
+	for (size_t i = 0; i < count; i++)
+		if (!u || tmp[u - 1] != tmp[i])
+			tmp[u++] = tmp[i];
+	if (!(*out = pir_malloc(u * sizeof(uint32_t))))
+		return PIR_ENOMEM;
+	memcpy(*out, tmp, u * sizeof(uint32_t));
+	*n = (uint32_t)u;
+	return 0;
+}
+
+typedef struct {
+	uint32_t key, entry;
+} key_entry;
+
+static int cmp_key_entry(const void *a, const void *b)
+{
+	const key_entry *x = a, *y = b;
+	if (x->key != y->key)
+		return x->key < y->key ? -1 : 1;
+	return x->entry < y->entry ? -1 : x->entry > y->entry;
+}
+
+/* ykeys (sorted, unique) and, beside each, the index of the first entry with that ID. */
+static int entry_keys(pir_repo *r, pir_blob *b, pir_buf *tmp)
+{
+	key_entry *ke = pir_malloc(b->entries->n * sizeof(*ke));
+	size_t n = 0, u = 0;
+	int err = 0;
+
+	if (!ke)
+		return PIR_ENOMEM;
+	for (size_t k = 0; k < b->entries->n && !err; k++) {
+		if (!b->entries->v[k].id)
+			continue;
+		ke[n].entry = (uint32_t)k;
+		err = intern_key(r, 'y', b->entries->v[k].id, tmp, &ke[n++].key);
+	}
+	if (!err && n) {
+		qsort(ke, n, sizeof(*ke), cmp_key_entry);
+		if (!(b->ykeys = pir_malloc(n * sizeof(uint32_t))) ||
+		    !(b->yentry = pir_malloc(n * sizeof(uint32_t))))
+			err = PIR_ENOMEM;
+		for (size_t i = 0; !err && i < n; i++) {
+			if (u && b->ykeys[u - 1] == ke[i].key)
+				continue;
+			b->ykeys[u] = ke[i].key;
+			b->yentry[u++] = ke[i].entry;
+		}
+		b->nykeys = (uint32_t)u;
+	}
+	free(ke);
+	return err;
+}
+
+int pir_keys_build(pir_repo *r)
+{
+	pir_buf tmp = PIR_BUF_INIT;
+	uint32_t *ids = NULL;
+	size_t cap = 0;
+	int err = 0;
+
+	for (size_t i = 0; i < r->nblobs && !err; i++) {
+		pir_blob *b = &r->blobs[i];
+		size_t n = 0;
+
+		if (b->markers.n) {
+			if ((err = pir_grow((void **)&ids, &cap, b->markers.n, sizeof(*ids))) < 0)
+				break;
+			for (size_t k = 0; k < b->markers.n && !err; k++)
+				err = intern_key(r, 'm', b->markers.v[k].text, &tmp, &ids[n++]);
+			if (!err)
+				err = key_set(&b->mkeys, &b->nmkeys, ids, n);
+		}
+		if (!err && b->entries && b->entries->n)
+			err = entry_keys(r, b, &tmp);
+	}
+	if (!err && !(r->keys = pir_calloc(r->keys_pool.n + 1, sizeof(pir_key))))
+		err = PIR_ENOMEM;
+	for (size_t k = 0; !err && k < r->keys_pool.n; k++) {
+		r->keys[k].intro_commit = PIR_MAP_NONE;
+		r->keys[k].rm_commit = PIR_MAP_NONE;
+		r->keys[k].rm_blob = PIR_MAP_NONE;
+	}
+	free(ids);
+	pir_buf_dispose(&tmp);
+	return err;
+}

@@ -1,0 +1,195 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * A repository as the reading stages see it: its commits, blobs, keys and
+ * scanned tree (source/ and history/ fill them, link/ reads them), and the
+ * context the driver hands down so that no stage calls up into it.
+ */
+#ifndef PIRSCAN_SOURCE_H
+#define PIRSCAN_SOURCE_H
+
+#include <pthread.h>
+
+#include <git2.h>
+
+#include "arena.h"
+#include "diag.h"
+#include "extract.h"
+#include "map.h"
+
+enum {
+	PIR_BLOB_WANT_YAML = 1u << 0, /* seen at an action-items path */
+	PIR_BLOB_SCANNED = 1u << 1,
+	PIR_BLOB_BINARY = 1u << 2,
+	PIR_BLOB_TOOBIG = 1u << 3,
+	PIR_BLOB_MISSING = 1u << 4,
+	PIR_BLOB_YAML_BROKEN = 1u << 5, /* at an action-items path, with a syntax error */
+	PIR_BLOB_UNREADABLE = 1u << 6,  /* with MISSING: there, but it cannot be read (cause) */
+	PIR_BLOB_AT_HEAD = 1u << 7,     /* in the scanned tree */
+};
+
+/* A unique blob and what it holds; read once whatever the number of paths and commits. */
+typedef struct {
+	git_oid oid;
+	uint32_t flags;
+	uint64_t size;
+	pir_marker_list markers;
+	pir_entry_list *entries; /* parsed when seen at an action-items path */
+	uint32_t *mkeys, nmkeys; /* sorted unique key ids of its markers */
+	uint32_t *ykeys, nykeys; /* sorted unique key ids of its entries */
+	uint32_t *yentry;        /* for each of ykeys, the index of its first entry */
+	char *cause;             /* PIR_BLOB_UNREADABLE: why */
+} pir_blob;
+
+/* One blob-level change between a commit and one of its parents. */
+typedef struct {
+	git_oid old_oid, new_oid; /* zero id for none */
+	const char *path;         /* interned in the walking thread's pool */
+	uint32_t old_blob, new_blob; /* indices into repo->blobs, PIR_MAP_NONE for none */
+	bool yaml;
+} pir_change;
+
+typedef struct {
+	git_oid oid, tree;
+	int64_t time; /* author time */
+	uint32_t nparents;
+	git_oid *parent_oids;
+	uint32_t *parents; /* indices, PIR_MAP_NONE for a missing or shallow parent */
+	pir_change *changes;
+	uint32_t nchanges;
+	uint32_t *pstart; /* nparents+1 offsets into changes; parentless: 1 group */
+	uint32_t topo;    /* parents before children */
+} pir_commit;
+
+/*
+ * A move of an entry's due date (strings point into the blobs' entries), or
+ * with is_status, a change of its status between open and closed.
+ */
+typedef struct {
+	uint32_t commit;
+	const char *old_due, *new_due;
+	bool is_status, closed;
+} pir_due_event;
+
+/* A marker's or an entry's identity across history and where it came and went. */
+typedef struct {
+	int64_t intro_time;
+	uint32_t intro_commit; /* PIR_MAP_NONE until seen */
+	uint32_t intro_topo;
+	int64_t rm_time;
+	uint32_t rm_commit; /* PIR_MAP_NONE unless removed */
+	uint32_t rm_topo;
+	bool rm_strict;
+	const char *rm_path;
+	uint32_t rm_blob;
+	bool in_head;
+	pir_due_event *due; /* entries only: due date moves, in replay order */
+	size_t ndue, due_cap;
+} pir_key;
+
+/* A file of the scanned tree. */
+typedef struct {
+	const char *path;
+	uint32_t blob;
+	bool yaml;
+} pir_head_entry;
+
+typedef struct {
+	pir_strpool pool;
+} pir_thread_paths;
+
+/*
+ * What the reading stages get from the driver (scan.c builds it): where
+ * diagnostics go, a progress callback, the path filter and what to read.
+ * Callbacks get `payload`; progress returns 0 or an error that stops the scan.
+ */
+typedef struct {
+	pir_diag_sink *diag;
+	int (*progress)(void *payload, const char *repo, const char *phase, size_t done,
+			size_t total);
+	bool (*is_item_file)(const void *payload, const char *path);
+	/* NULL without excludes; a folder when is_dir */
+	bool (*is_excluded)(const void *payload, const char *path, bool is_dir);
+	void *payload;
+	const pir_marker_matcher *matcher;
+	const char *const *severities; /* NULL-terminated, most urgent first */
+	size_t max_blob_size;
+	unsigned threads;
+	bool all_refs;
+} pir_source_ctx;
+
+typedef struct pir_repo {
+	struct pir_scan *scan; /* the driver's own back pointer: no stage below reads it */
+	pir_source_ctx ctx;
+	pthread_mutex_t missing_lock; /* guards `missing` */
+	char *path;
+	char *gitdir; /* the real path of its git folder: one scan per repository */
+	const char *name;
+	git_repository *repo;
+	char *refname;
+	bool empty;
+	git_oid head_commit, head_tree;
+	bool shallow;
+	pir_oidmap shallow_set;
+	pir_oidmap missing; /* objects reported missing, once each (under scan->lock) */
+	bool promisor;      /* a partial clone: objects may be absent by design */
+
+	pir_commit *commits;
+	size_t ncommits, commits_cap;
+	pir_oidmap commit_map;
+	uint32_t *topo_order; /* commit indices, parents first */
+
+	pir_blob *blobs;
+	size_t nblobs, blobs_cap;
+	uint32_t *scan_order; /* blob indices in the order they are read */
+	uint64_t *blob_pos;   /* per blob: its pack position (pack.h), or PIR_PACK_NOPOS */
+	struct pir_packset *packs;
+	pir_oidmap blob_map;
+
+	pir_strpool keys_pool; /* "m<marker text>" and "y<entry id>" */
+	pir_key *keys;
+
+	pir_head_entry *head;
+	size_t nhead, head_cap;
+	bool has_since;           /* changed_since was given */
+	pir_strpool since_paths;  /* paths added or changed since that ref */
+	uint32_t *since_old;      /* per since path: its blob then, PIR_MAP_NONE if added */
+	uint32_t *since_gone;     /* every old blob of the comparison, deleted paths too */
+	size_t nsince_gone;
+	pir_arena arena;
+	pir_thread_paths *tpaths; /* one per walking thread */
+	size_t ntpaths;
+	size_t binary_skipped;
+} pir_repo;
+
+/* source/repo.c */
+int pir_repo_open_again(git_repository **out, const pir_repo *r);
+/*
+ * An object libgit2 failed to read with `gerr`: is it absent (false: a
+ * partial clone's, or not in the repository at all) or there but unreadable
+ * (true, and why in `cause`: an error other than "not found", or a pack or
+ * loose file that cannot be read, or one that lists it)? Call it right after
+ * the failure (it reads libgit2's message). Safe from any thread.
+ */
+bool pir_repo_unreadable(const pir_repo *r, const git_oid *oid, int gerr, char *cause,
+			 size_t size);
+/*
+ * Report, once per repository, an object libgit2 failed to read with `gerr`
+ * (a kind of "blob", "tree" or "commit"): a missing-object warning when it is
+ * absent, an unreadable-object error otherwise.
+ */
+int pir_repo_missing(pir_repo *r, const git_oid *oid, const char *kind, const char *path,
+		     int gerr);
+/* Report an object once: a missing-object warning, or with a cause an unreadable-object error. */
+int pir_repo_report(pir_repo *r, const git_oid *oid, const char *kind, const char *path,
+		    const char *cause);
+
+/* history.c */
+int pir_history_walk(pir_repo *r);
+int pir_blobs_scan(pir_repo *r);
+int pir_blob_intern(pir_repo *r, const git_oid *oid, bool yaml, uint32_t *out);
+int pir_head_list(pir_repo *r);
+int pir_since_diff(pir_repo *r, const git_oid *since_tree);
+void pir_repo_free_history(pir_repo *r);
+void pir_history_drop_changes(pir_repo *r);
+
+#endif

@@ -1,0 +1,532 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The history walk (walk.c, blobs.c, then history/ keys.c and replay.c).
+ *
+ * 1. Walk every commit reachable from the tips (our own walk, so that a
+ *    shallow boundary or a missing parent is a diagnostic, not a failure).
+ * 2. Compare each commit's tree with each parent's tree, in parallel, one
+ *    git_repository per thread. Subtrees whose ids are equal are skipped, so
+ *    the cost is proportional to what changed, not to the tree's size.
+ * 3. Read every unique blob once, in parallel and in pack order (from the
+ *    packs directly, pack.c, else through libgit2), and find its markers
+ *    and, where it sits at an action-items path, its entries.
+ * 4. Replay the changes: a commit introduces a key (a marker's text, an
+ *    entry's ID) when the key is added relative to every parent, and removes
+ *    it when it is removed relative to every parent. A marker merged from a
+ *    side branch is thus introduced on the side branch, and a rename moves a
+ *    marker without introducing it again.
+ */
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <git2.h>
+
+#include "alloc.h"
+#include "arena.h"
+#include "buf.h"
+#include "diag.h"
+#include "error.h"
+#include "map.h"
+#include "pirscan/common.h"
+#include "pirscan/scan.h"
+#include "source.h"
+#include "workers.h"
+
+#define CHUNK_COMMITS 32
+
+/* ---- commit walk ---- */
+
+static int load_shallow(pir_repo *r)
+{
+	char *file = pir_sprintf("%sshallow", git_repository_commondir(r->repo));
+	FILE *f;
+	char line[128];
+	int err = 0;
+
+	if (!file)
+		return PIR_ENOMEM;
+	f = fopen(file, "r");
+	free(file);
+	if (!f)
+		return 0;
+	while (!err && fgets(line, sizeof(line), f)) {
+		git_oid oid;
+		if (git_oid_fromstrn(&oid, line, GIT_OID_HEXSZ) == 0) {
+			err = pir_oidmap_put(&r->shallow_set, &oid, 1, NULL);
+			r->shallow = true;
+		}
+	}
+	fclose(f);
+	return err;
+}
+
+static int push_oid(git_oid **stack, size_t *n, size_t *cap, const git_oid *oid)
+{
+	if (pir_grow((void **)stack, cap, *n + 1, sizeof(**stack)) < 0)
+		return PIR_ENOMEM;
+	(*stack)[(*n)++] = *oid;
+	return 0;
+}
+
+static int record_commit(pir_repo *r, git_commit *commit, git_oid **stack, size_t *nstack,
+			 size_t *stack_cap)
+{
+	const git_oid *oid = git_commit_id(commit);
+	bool boundary = pir_oidmap_get(&r->shallow_set, oid) != PIR_MAP_NONE;
+	uint32_t np = boundary ? 0 : (uint32_t)git_commit_parentcount(commit);
+	pir_commit *c;
+
+	if (pir_grow((void **)&r->commits, &r->commits_cap, r->ncommits + 1, sizeof(*c)) < 0)
+		return PIR_ENOMEM;
+	c = &r->commits[r->ncommits];
+	memset(c, 0, sizeof(*c));
+	c->oid = *oid;
+	c->tree = *git_commit_tree_id(commit);
+	c->time = (int64_t)git_commit_author(commit)->when.time;
+	c->nparents = np;
+	if (np && !(c->parent_oids = pir_calloc(np, sizeof(git_oid))))
+		return PIR_ENOMEM;
+	for (uint32_t i = 0; i < np; i++) {
+		c->parent_oids[i] = *git_commit_parent_id(commit, i);
+		if (push_oid(stack, nstack, stack_cap, &c->parent_oids[i]) < 0)
+			return PIR_ENOMEM;
+	}
+	return pir_oidmap_put(&r->commit_map, oid, (uint32_t)r->ncommits++, NULL);
+}
+
+static int walk_commits(pir_repo *r, const git_oid *tips, size_t ntips)
+{
+	git_oid *stack = NULL;
+	size_t n = 0, cap = 0;
+	int err = 0;
+
+	for (size_t i = 0; i < ntips && !err; i++)
+		err = push_oid(&stack, &n, &cap, &tips[i]);
+	while (!err && n) {
+		git_oid oid = stack[--n];
+		git_commit *commit = NULL;
+		int gerr;
+
+		if (pir_oidmap_get(&r->commit_map, &oid) != PIR_MAP_NONE)
+			continue;
+		if ((gerr = git_commit_lookup(&commit, r->repo, &oid)) < 0) {
+			err = pir_repo_missing(r, &oid, "commit", NULL, gerr);
+			/* remember it so that other children do not report it again */
+			if (!err)
+				err = pir_oidmap_put(&r->commit_map, &oid, PIR_MAP_NONE - 1, NULL);
+			continue;
+		}
+		err = record_commit(r, commit, &stack, &n, &cap);
+		git_commit_free(commit);
+		if (!err && r->ncommits % 4096 == 0)
+			err = r->ctx.progress(r->ctx.payload, r->name, "commits", r->ncommits, 0);
+	}
+	free(stack);
+	return err;
+}
+
+/* Parent indices and an order with parents before children (iterative DFS). */
+static int order_commits(pir_repo *r)
+{
+	uint32_t *stack = NULL, *state = NULL;
+	size_t n = 0, cap = 0, out = 0;
+	int err = 0;
+
+	if (!(r->topo_order = pir_calloc(r->ncommits, sizeof(uint32_t))) ||
+	    !(state = pir_calloc(r->ncommits, sizeof(uint32_t))))
+		return PIR_ENOMEM;
+	for (size_t i = 0; i < r->ncommits; i++) {
+		pir_commit *c = &r->commits[i];
+		if (c->nparents && !(c->parents = pir_calloc(c->nparents, sizeof(uint32_t)))) {
+			err = PIR_ENOMEM;
+			goto done;
+		}
+		for (uint32_t p = 0; p < c->nparents; p++) {
+			uint32_t idx = pir_oidmap_get(&r->commit_map, &c->parent_oids[p]);
+			c->parents[p] = idx >= r->ncommits ? PIR_MAP_NONE : idx;
+		}
+	}
+	/* state: 0 unvisited, 1 on stack (parents pending), 2 done */
+	for (size_t root = 0; root < r->ncommits; root++) {
+		if (state[root])
+			continue;
+		if (pir_grow((void **)&stack, &cap, n + 1, sizeof(*stack)) < 0) {
+			err = PIR_ENOMEM;
+			goto done;
+		}
+		stack[n++] = (uint32_t)root;
+		while (n) {
+			uint32_t ci = stack[n - 1];
+			pir_commit *c = &r->commits[ci];
+			bool pushed = false;
+
+			if (state[ci] == 2) {
+				n--;
+				continue;
+			}
+			state[ci] = 1;
+			for (uint32_t p = 0; p < c->nparents; p++) {
+				uint32_t pi = c->parents[p];
+				if (pi == PIR_MAP_NONE || state[pi])
+					continue;
+				if (pir_grow((void **)&stack, &cap, n + 1, sizeof(*stack)) < 0) {
+					err = PIR_ENOMEM;
+					goto done;
+				}
+				stack[n++] = pi;
+				pushed = true;
+			}
+			if (!pushed) {
+				state[ci] = 2;
+				c->topo = (uint32_t)out;
+				r->topo_order[out++] = ci;
+				n--;
+			}
+		}
+	}
+done:
+	free(stack);
+	free(state);
+	return err;
+}
+
+/* ---- tree comparison ---- */
+
+typedef struct {
+	pir_repo *r;
+	git_repository *repo;
+	pir_strpool *paths;
+	pir_buf path;
+	pir_change *changes;
+	size_t nchanges, changes_cap;
+	int error;
+} differ;
+
+static bool is_blob_mode(git_filemode_t mode)
+{
+	return mode == GIT_FILEMODE_BLOB || mode == GIT_FILEMODE_BLOB_EXECUTABLE;
+}
+
+static int lookup_tree(differ *d, git_tree **out, const git_oid *oid)
+{
+	int gerr;
+
+	*out = NULL;
+	if ((gerr = git_tree_lookup(out, d->repo, oid)) == 0)
+		return 0;
+	return pir_repo_missing(d->r, oid, "tree", d->path.size ? d->path.ptr : NULL, gerr);
+}
+
+static int add_change(differ *d, const git_tree_entry *ea, const git_tree_entry *eb)
+{
+	pir_change *ch;
+	uint32_t idx;
+
+	if (pir_grow((void **)&d->changes, &d->changes_cap, d->nchanges + 1, sizeof(*ch)) < 0 ||
+	    pir_strpool_intern(d->paths, d->path.ptr, d->path.size, &idx) < 0)
+		return PIR_ENOMEM;
+	ch = &d->changes[d->nchanges++];
+	memset(ch, 0, sizeof(*ch));
+	if (ea)
+		ch->old_oid = *git_tree_entry_id(ea);
+	if (eb)
+		ch->new_oid = *git_tree_entry_id(eb);
+	ch->path = d->paths->strs[idx];
+	ch->old_blob = ch->new_blob = PIR_MAP_NONE;
+	ch->yaml = d->r->ctx.is_item_file(d->r->ctx.payload, ch->path);
+	return 0;
+}
+
+static int diff_trees(differ *d, git_tree *a, git_tree *b);
+
+/* One side of a name: ea in the old tree, eb in the new (either may be NULL). */
+static int diff_entry(differ *d, const git_tree_entry *ea, const git_tree_entry *eb)
+{
+	const git_tree_entry *e = ea ? ea : eb;
+	bool ta = ea && git_tree_entry_type(ea) == GIT_OBJECT_TREE;
+	bool tb = eb && git_tree_entry_type(eb) == GIT_OBJECT_TREE;
+	bool ba = ea && is_blob_mode(git_tree_entry_filemode(ea));
+	bool bb = eb && is_blob_mode(git_tree_entry_filemode(eb));
+	size_t mark = d->path.size;
+	int err = 0;
+
+	if (!ta && !tb && !ba && !bb)
+		return 0; /* symlinks and submodules hold no markers */
+	if ((err = pir_buf_puts(&d->path, git_tree_entry_name(e))) < 0)
+		return err;
+	if (d->r->ctx.is_excluded &&
+	    d->r->ctx.is_excluded(d->r->ctx.payload, d->path.ptr, ta || tb))
+		goto done; /* left out: its trees are not even read */
+	if (ta || tb) {
+		git_tree *sa = NULL, *sb = NULL;
+		if ((!ta || (err = lookup_tree(d, &sa, git_tree_entry_id(ea))) == 0) &&
+		    (!tb || (err = lookup_tree(d, &sb, git_tree_entry_id(eb))) == 0) &&
+		    (err = pir_buf_putc(&d->path, '/')) == 0)
+			err = diff_trees(d, sa, sb);
+		git_tree_free(sa);
+		git_tree_free(sb);
+	} else if (ba || bb) {
+		err = add_change(d, ba ? ea : NULL, bb ? eb : NULL);
+	}
+done:
+	d->path.size = mark;
+	if (d->path.ptr)
+		d->path.ptr[mark] = '\0';
+	return err;
+}
+
+static int diff_trees(differ *d, git_tree *a, git_tree *b)
+{
+	size_t na = a ? git_tree_entrycount(a) : 0, nb = b ? git_tree_entrycount(b) : 0;
+	size_t i = 0, j = 0;
+	int err = 0;
+
+	while (!err && (i < na || j < nb)) {
+		const git_tree_entry *ea = i < na ? git_tree_entry_byindex(a, i) : NULL;
+		const git_tree_entry *eb = j < nb ? git_tree_entry_byindex(b, j) : NULL;
+		int cmp = !ea ? 1 : !eb ? -1 : git_tree_entry_cmp(ea, eb);
+
+		if (cmp == 0) {
+			i++, j++;
+			if (git_oid_equal(git_tree_entry_id(ea), git_tree_entry_id(eb)))
+				continue;
+			err = diff_entry(d, ea, eb);
+		} else if (cmp < 0) {
+			i++;
+			err = diff_entry(d, ea, NULL);
+		} else {
+			j++;
+			err = diff_entry(d, NULL, eb);
+		}
+	}
+	return err;
+}
+
+/* Compare tree `new_id` with `old_id` (NULL: the empty tree) into d->changes. */
+static int diff_tree_ids(differ *d, const git_oid *old_id, const git_oid *new_id)
+{
+	git_tree *a = NULL, *b = NULL;
+	int err;
+
+	d->path.size = 0;
+	if ((err = pir_buf_grow(&d->path, 256)) < 0)
+		return err;
+	d->path.ptr[0] = '\0';
+	if (old_id && !git_oid_equal(old_id, new_id) && (err = lookup_tree(d, &a, old_id)) < 0)
+		goto done;
+	if (old_id && git_oid_equal(old_id, new_id))
+		goto done;
+	if ((err = lookup_tree(d, &b, new_id)) < 0)
+		goto done;
+	err = diff_trees(d, a, b);
+done:
+	git_tree_free(a);
+	git_tree_free(b);
+	return err;
+}
+
+static int diff_commit(differ *d, pir_commit *c)
+{
+	uint32_t groups = c->nparents ? c->nparents : 1;
+	int err;
+
+	d->nchanges = 0;
+	if (!(c->pstart = pir_calloc(groups + 1, sizeof(uint32_t))))
+		return PIR_ENOMEM;
+	for (uint32_t p = 0; p < groups; p++) {
+		const git_oid *old = NULL;
+		if (c->nparents && c->parents[p] != PIR_MAP_NONE)
+			old = &d->r->commits[c->parents[p]].tree;
+		c->pstart[p] = (uint32_t)d->nchanges;
+		if ((err = diff_tree_ids(d, old, &c->tree)) < 0)
+			return err;
+	}
+	c->pstart[groups] = (uint32_t)d->nchanges;
+	c->nchanges = (uint32_t)d->nchanges;
+	if (d->nchanges) {
+		if (!(c->changes = pir_malloc(d->nchanges * sizeof(pir_change))))
+			return PIR_ENOMEM;
+		memcpy(c->changes, d->changes, d->nchanges * sizeof(pir_change));
+	}
+	return 0;
+}
+
+static int diff_worker(void *self, git_repository *repo)
+{
+	pir_worker *w = self;
+	pir_repo *r = w->job->r;
+	differ d = {r, repo, &r->tpaths[w->index].pool, PIR_BUF_INIT, NULL, 0, 0, 0};
+	int err = 0;
+
+	for (;;) {
+		size_t start = atomic_fetch_add(&w->job->next, w->job->chunk);
+		if (start >= r->ncommits)
+			break;
+		for (size_t k = start; k < start + w->job->chunk && k < r->ncommits && !err; k++)
+			err = diff_commit(&d, &r->commits[r->topo_order[k]]);
+		if (err)
+			break;
+		atomic_fetch_add(&w->job->done, w->job->chunk);
+		if ((err = pir_worker_progress(w, "trees", r->ncommits)) < 0)
+			break;
+	}
+	free(d.changes);
+	pir_buf_dispose(&d.path);
+	return err == PIR_EUSER && w->index != 0 ? 0 : err;
+}
+
+static int collect_tips(pir_repo *r, git_oid **tips, size_t *ntips)
+{
+	git_reference_iterator *it = NULL;
+	git_reference *ref;
+	size_t cap = 0;
+	int err = 0, gerr;
+
+	*tips = NULL;
+	*ntips = 0;
+	if ((err = push_oid(tips, ntips, &cap, &r->head_commit)) < 0 || !r->ctx.all_refs)
+		return err;
+	if ((gerr = git_reference_iterator_new(&it, r->repo)) < 0)
+		return pir_error_git(gerr, "cannot list references");
+	while (!err && git_reference_next(&ref, it) == 0) {
+		const char *name = git_reference_name(ref);
+		git_object *obj = NULL;
+
+		if ((!strncmp(name, "refs/heads/", 11) || !strncmp(name, "refs/tags/", 10)) &&
+		    git_reference_peel(&obj, ref, GIT_OBJECT_COMMIT) == 0)
+			err = push_oid(tips, ntips, &cap, git_object_id(obj));
+		git_object_free(obj);
+		git_reference_free(ref);
+	}
+	git_reference_iterator_free(it);
+	return err;
+}
+
+int pir_history_walk(pir_repo *r)
+{
+	git_oid *tips = NULL;
+	size_t ntips;
+	pir_job jb;
+	int err;
+
+	if ((err = load_shallow(r)) < 0 || (err = collect_tips(r, &tips, &ntips)) < 0 ||
+	    (err = walk_commits(r, tips, ntips)) < 0 || (err = order_commits(r)) < 0)
+		goto done;
+	if (r->shallow &&
+	    (err = pir_diag_add(r->ctx.diag, PIR_DIAG_INFO, "shallow", r->name, NULL, 0, 0,
+				 "shallow repository: items are dated no earlier than the "
+				 "oldest commit present")) < 0)
+		goto done;
+	if (!(r->tpaths = pir_calloc(r->ctx.threads, sizeof(*r->tpaths)))) {
+		err = PIR_ENOMEM;
+		goto done;
+	}
+	r->ntpaths = r->ctx.threads;
+	jb.chunk = CHUNK_COMMITS;
+	jb.fronts = NULL;
+	atomic_init(&jb.next, 0);
+	atomic_init(&jb.done, 0);
+	atomic_init(&jb.failed, 0);
+	jb.r = r;
+	err = pir_workers_run(r, &jb, diff_worker, "trees", r->ncommits);
+done:
+	free(tips);
+	return err;
+}
+
+/* ---- the scanned tree ---- */
+
+int pir_head_list(pir_repo *r)
+{
+	pir_strpool pool = {0};
+	differ d = {r, r->repo, &pool, PIR_BUF_INIT, NULL, 0, 0, 0};
+	int err;
+
+	if ((err = diff_tree_ids(&d, NULL, &r->head_tree)) < 0)
+		goto done;
+	if (pir_grow((void **)&r->head, &r->head_cap, d.nchanges, sizeof(*r->head)) < 0) {
+		err = PIR_ENOMEM;
+		goto done;
+	}
+	for (size_t i = 0; i < d.nchanges && !err; i++) {
+		pir_head_entry *h = &r->head[r->nhead++];
+		if (!(h->path = pir_arena_strdup(&r->arena, d.changes[i].path))) {
+			err = PIR_ENOMEM;
+			break;
+		}
+		h->yaml = d.changes[i].yaml;
+		err = pir_blob_intern(r, &d.changes[i].new_oid, h->yaml, &h->blob);
+	}
+done:
+	free(d.changes);
+	pir_buf_dispose(&d.path);
+	pir_strpool_dispose(&pool);
+	return err;
+}
+
+/* Paths added or changed between `since_tree` and the scanned tree, with their old blobs. */
+int pir_since_diff(pir_repo *r, const git_oid *since_tree)
+{
+	pir_strpool pool = {0};
+	differ d = {r, r->repo, &pool, PIR_BUF_INIT, NULL, 0, 0, 0};
+	size_t cap = 0, gone_cap = 0;
+	int err;
+
+	r->has_since = true;
+	if ((err = diff_tree_ids(&d, since_tree, &r->head_tree)) < 0)
+		goto done;
+	for (size_t i = 0; i < d.nchanges && !err; i++) {
+		const pir_change *ch = &d.changes[i];
+		static const git_oid zero;
+		uint32_t idx, old = PIR_MAP_NONE;
+
+		if (!git_oid_equal(&ch->old_oid, &zero)) {
+			/* remembered even for deleted paths: a moved marker is not a new one */
+			if ((err = pir_blob_intern(r, &ch->old_oid, ch->yaml, &old)) < 0 ||
+			    (err = pir_grow((void **)&r->since_gone, &gone_cap, r->nsince_gone + 1,
+					    sizeof(uint32_t))) < 0)
+				break;
+			r->since_gone[r->nsince_gone++] = old;
+		}
+		if (git_oid_equal(&ch->new_oid, &zero))
+			continue; /* deleted: no location to mark */
+		if ((err = pir_strpool_intern(&r->since_paths, ch->path, strlen(ch->path), &idx)) < 0 ||
+		    (err = pir_grow((void **)&r->since_old, &cap, idx + 1, sizeof(uint32_t))) < 0)
+			break;
+		r->since_old[idx] = old;
+	}
+done:
+	free(d.changes);
+	pir_buf_dispose(&d.path);
+	pir_strpool_dispose(&pool);
+	return err;
+}
+
+void pir_repo_free_history(pir_repo *r)
+{
+	for (size_t i = 0; i < r->ncommits; i++) {
+		pir_commit *c = &r->commits[i];
+		free(c->parent_oids);
+		free(c->parents);
+		free(c->changes);
+		free(c->pstart);
+	}
+	free(r->commits);
+	r->commits = NULL;
+	r->ncommits = r->commits_cap = 0;
+	free(r->topo_order);
+	r->topo_order = NULL;
+}
+
+void pir_history_drop_changes(pir_repo *r)
+{
+	for (size_t i = 0; i < r->ncommits; i++) {
+		free(r->commits[i].changes);
+		free(r->commits[i].pstart);
+		r->commits[i].changes = NULL;
+		r->commits[i].pstart = NULL;
+		r->commits[i].nchanges = 0;
+	}
+}

@@ -1,0 +1,59 @@
+/* SPDX-License-Identifier: MIT */
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <git2.h>
+
+#include "error.h"
+#include "pirscan/common.h"
+
+/* One message per thread: the history walk runs workers in parallel. */
+static _Thread_local char error_message[1024];
+static _Thread_local bool error_set;
+
+const char *pir_error_last(void)
+{
+	return error_set ? error_message : NULL;
+}
+
+void pir_error_clear(void)
+{
+	error_set = false;
+	error_message[0] = '\0';
+}
+
+int pir_error_set(int code, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(error_message, sizeof(error_message), fmt, ap);
+	va_end(ap);
+	error_set = true;
+	return code;
+}
+
+int pir_error_git(int giterr, const char *what)
+{
+	const git_error *e = git_error_last();
+	int code = PIR_EGIT;
+
+	if (giterr == GIT_ENOTFOUND)
+		code = PIR_ENOTFOUND;
+	if (e && e->message)
+		return pir_error_set(code, "%s: %s", what, e->message);
+	return pir_error_set(code, "%s: libgit2 error %d", what, giterr);
+}
+
+int pir_error_oom(void)
+{
+	return pir_error_set(PIR_ENOMEM, "out of memory");
+}
+
+const char *pir_version(void)
+{
+	return PIRSCAN_VERSION;
+}
