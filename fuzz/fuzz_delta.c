@@ -14,8 +14,8 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 /* The delta format spelt out one step at a time; returns the result length or -1. */
-static long reference(const uint8_t *base, size_t blen, const uint8_t *d, size_t dlen,
-		      uint8_t *out, size_t cap)
+static long reference(const uint8_t *base, size_t blen, const uint8_t *d, size_t dlen, uint8_t *out,
+		      size_t cap)
 {
 	size_t i = 0, o = 0;
 	uint64_t sz[2] = {0, 0};

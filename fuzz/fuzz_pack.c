@@ -90,7 +90,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	p += (size_t)n * 24; /* ids, then CRCs (unread) */
 	for (uint32_t i = 0; i < n; i++) {
 		const uint8_t *o = data + 1 + i * 4;
-		put32(p + i * 4, (uint32_t)o[0] << 24 | (uint32_t)o[1] << 16 | (uint32_t)o[2] << 8 | o[3]);
+		put32(p + i * 4,
+		      (uint32_t)o[0] << 24 | (uint32_t)o[1] << 16 | (uint32_t)o[2] << 8 | o[3]);
 	}
 	memset(idx + idx_len - 40, 0xab, 20);
 

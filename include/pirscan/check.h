@@ -12,17 +12,17 @@ PIR_BEGIN_DECL
 /** What the gate decided for one item. */
 typedef enum {
 	PIR_VERDICT_PASS = 0,
-	PIR_VERDICT_WARN = 1,    /**< reported, never fails */
+	PIR_VERDICT_WARN = 1,	 /**< reported, never fails */
 	PIR_VERDICT_SNOOZED = 2, /**< would fail, but a snooze is active */
 	PIR_VERDICT_FAIL = 3,
 } pir_verdict;
 
 /** Why: pir_reason bits, plus these. */
-#define PIR_WHY_DUE_SOON (1u << 16)    /**< due within warn_within days */
-#define PIR_WHY_GRACE (1u << 17)       /**< overdue, but within the grace days */
-#define PIR_WHY_BELOW (1u << 18)       /**< overdue, below the fail-on severity */
-#define PIR_WHY_UNCHANGED (1u << 19)   /**< would fail, but not touched since changed_since */
-#define PIR_WHY_UNREADABLE (1u << 20)  /**< an object of the repository cannot be read (no item) */
+#define PIR_WHY_DUE_SOON (1u << 16)   /**< due within warn_within days */
+#define PIR_WHY_GRACE (1u << 17)      /**< overdue, but within the grace days */
+#define PIR_WHY_BELOW (1u << 18)      /**< overdue, below the fail-on severity */
+#define PIR_WHY_UNCHANGED (1u << 19)  /**< would fail, but not touched since changed_since */
+#define PIR_WHY_UNREADABLE (1u << 20) /**< an object of the repository cannot be read (no item) */
 
 /**
  * One result of the gate: an item, or a problem of an action-items file as a
@@ -51,8 +51,9 @@ typedef struct pir_check pir_check;
  * not added or changed since then become warnings.
  * Returns 0, PIR_EINVALID (fail_on names no severity of the scan) or PIR_ENOMEM.
  */
-PIR_EXTERN(int) pir_check_new(pir_check **out, const pir_scan *scan,
-			      const pir_check_options *opts, bool changed_only);
+PIR_EXTERN(int)
+pir_check_new(pir_check **out, const pir_scan *scan, const pir_check_options *opts,
+	      bool changed_only);
 PIR_EXTERN(void) pir_check_free(pir_check *check);
 
 /**
@@ -92,12 +93,15 @@ PIR_EXTERN(int) pir_check_format_parse(pir_check_format *out, const char *name);
 /** How the gate's report is written. */
 typedef struct {
 	unsigned version;
-	bool color;     /**< table: ANSI colours for the verdicts */
+	bool color;	/**< table: ANSI colours for the verdicts */
 	unsigned width; /**< table: lines word-wrapped to this many terminal columns; 0: no limit */
 } pir_check_write_options;
 
 #define PIR_CHECK_WRITE_OPTIONS_VERSION 1
-#define PIR_CHECK_WRITE_OPTIONS_INIT {PIR_CHECK_WRITE_OPTIONS_VERSION, false, 0}
+#define PIR_CHECK_WRITE_OPTIONS_INIT                                                               \
+	{                                                                                          \
+		PIR_CHECK_WRITE_OPTIONS_VERSION, false, 0                                          \
+	}
 
 /**
  * Append the gate's report in `format` to `out`. `opts` (NULL for the
@@ -105,8 +109,9 @@ typedef struct {
  * is broken between words and goes on indented, so nothing is cut and no
  * terminal wraps it; a single word wider than the width stays whole.
  */
-PIR_EXTERN(int) pir_check_write(pir_buf *out, const pir_check *check, pir_check_format format,
-				const pir_check_write_options *opts);
+PIR_EXTERN(int)
+pir_check_write(pir_buf *out, const pir_check *check, pir_check_format format,
+		const pir_check_write_options *opts);
 
 PIR_END_DECL
 

@@ -24,13 +24,13 @@ PIR_BEGIN_DECL
 /** Error codes returned by every fallible libpirscan function (0 is success). */
 typedef enum {
 	PIR_OK = 0,
-	PIR_ERROR = -1,     /**< generic failure */
+	PIR_ERROR = -1,	    /**< generic failure */
 	PIR_ENOMEM = -2,    /**< out of memory */
 	PIR_ENOTFOUND = -3, /**< a reference, object or file does not exist */
 	PIR_EINVALID = -4,  /**< an argument or input value is invalid */
 	PIR_ENOTREPO = -5,  /**< a path is not a git repository */
-	PIR_EGIT = -6,      /**< libgit2 reported an error */
-	PIR_EUSER = -7,     /**< a callback asked to stop */
+	PIR_EGIT = -6,	    /**< libgit2 reported an error */
+	PIR_EUSER = -7,	    /**< a callback asked to stop */
 } pir_error_code;
 
 /**
@@ -53,7 +53,10 @@ typedef struct {
 	size_t asize;
 } pir_buf;
 
-#define PIR_BUF_INIT {NULL, 0, 0}
+#define PIR_BUF_INIT                                                                               \
+	{                                                                                          \
+		NULL, 0, 0                                                                         \
+	}
 
 /** Release the buffer's memory; the buffer is empty and reusable after. */
 PIR_EXTERN(void) pir_buf_dispose(pir_buf *buf);

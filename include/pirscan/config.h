@@ -17,9 +17,10 @@ typedef struct pir_config pir_config;
  * whether its SMTP server and user may be used (see docs/config.md).
  */
 typedef enum {
-	PIR_CONFIG_REPOSITORY = 0, /**< `.pirscan.yml` of a scanned tree: never trusted with credentials */
-	PIR_CONFIG_OPERATOR,       /**< a file the operator named (`--config FILE`) */
-	PIR_CONFIG_HOST,           /**< the system or user file: only `report` and `teams` */
+	PIR_CONFIG_REPOSITORY =
+	    0, /**< `.pirscan.yml` of a scanned tree: never trusted with credentials */
+	PIR_CONFIG_OPERATOR, /**< a file the operator named (`--config FILE`) */
+	PIR_CONFIG_HOST,     /**< the system or user file: only `report` and `teams` */
 } pir_config_origin;
 
 /** One team of the `teams` table. Strings are owned by the config. */
@@ -32,12 +33,12 @@ typedef struct {
 /** The policy of the CI gate; flags override it. Initialise with PIR_CHECK_OPTIONS_INIT. */
 typedef struct {
 	unsigned version;
-	const char *fail_on;    /**< severity name; items at or above it fail when overdue;
-				     NULL: the most urgent severity of the scan */
-	unsigned fail_reasons;  /**< pir_reason bits that also fail */
-	int grace;              /**< days an item may be overdue before it fails */
-	int warn_within;        /**< warn for items due within this many days */
-	int max_slips;          /**< more due-date moves than this is the reason "slipping" */
+	const char *fail_on;   /**< severity name; items at or above it fail when overdue;
+				    NULL: the most urgent severity of the scan */
+	unsigned fail_reasons; /**< pir_reason bits that also fail */
+	int grace;	       /**< days an item may be overdue before it fails */
+	int warn_within;       /**< warn for items due within this many days */
+	int max_slips;	       /**< more due-date moves than this is the reason "slipping" */
 	/**
 	 * Invalid entries and unreadable action-items files only warn
 	 * (--no-fail-on-invalid); by default they fail, as they cannot be
@@ -47,7 +48,10 @@ typedef struct {
 } pir_check_options;
 
 #define PIR_CHECK_OPTIONS_VERSION 1
-#define PIR_CHECK_OPTIONS_INIT {PIR_CHECK_OPTIONS_VERSION, NULL, 0, 0, 7, 2, false}
+#define PIR_CHECK_OPTIONS_INIT                                                                     \
+	{                                                                                          \
+		PIR_CHECK_OPTIONS_VERSION, NULL, 0, 0, 7, 2, false                                 \
+	}
 
 /**
  * Parse and validate a configuration of `len` bytes; `name` is the file name
@@ -56,8 +60,8 @@ typedef struct {
  * "name:line:column: message\n"; when there is any, the function returns
  * PIR_EINVALID and `*out` is NULL. Returns 0 or PIR_ENOMEM otherwise.
  */
-PIR_EXTERN(int) pir_config_parse(pir_config **out, const char *buf, size_t len, const char *name,
-				 pir_buf *errors);
+PIR_EXTERN(int)
+pir_config_parse(pir_config **out, const char *buf, size_t len, const char *name, pir_buf *errors);
 
 /**
  * Read and parse the file at `path`: PIR_ENOTFOUND when it does not exist,
@@ -94,8 +98,9 @@ PIR_EXTERN(int) pir_config_add_host(pir_config *config, const pir_config *host);
  * when the path is not a repository; PIR_EINVALID may come without error
  * lines when `ref` does not name a commit (pir_error_last() says why).
  */
-PIR_EXTERN(int) pir_config_load_from_repository(pir_config **out, const char *repo_path,
-						const char *ref, pir_buf *errors);
+PIR_EXTERN(int)
+pir_config_load_from_repository(pir_config **out, const char *repo_path, const char *ref,
+				pir_buf *errors);
 
 PIR_EXTERN(void) pir_config_free(pir_config *config);
 
@@ -106,7 +111,8 @@ PIR_EXTERN(void) pir_config_free(pir_config *config);
  */
 PIR_EXTERN(void) pir_config_apply_scan(const pir_config *config, pir_scan_options *opts);
 
-/** Copy what the configuration sets into check options (fail_on, grace, ...); the config must outlive `opts`. */
+/** Copy what the configuration sets into check options (fail_on, grace, ...); the config must
+ * outlive `opts`. */
 PIR_EXTERN(void) pir_config_apply_check(const pir_config *config, pir_check_options *opts);
 
 /** The teams table, in file order. */

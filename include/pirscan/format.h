@@ -27,7 +27,10 @@ typedef struct {
 } pir_format_options;
 
 #define PIR_FORMAT_OPTIONS_VERSION 1
-#define PIR_FORMAT_OPTIONS_INIT {PIR_FORMAT_OPTIONS_VERSION, false, false, false, 0, NULL}
+#define PIR_FORMAT_OPTIONS_INIT                                                                    \
+	{                                                                                          \
+		PIR_FORMAT_OPTIONS_VERSION, false, false, false, 0, NULL                           \
+	}
 
 /** Whether `item` is listed under `opts`. */
 PIR_EXTERN(bool) pir_format_selects(const pir_item *item, const pir_format_options *opts);
@@ -39,7 +42,8 @@ PIR_EXTERN(bool) pir_format_selects(const pir_item *item, const pir_format_optio
 PIR_EXTERN(int) pir_format_json(pir_buf *out, const pir_scan *scan, const pir_format_options *opts);
 
 /** Append a human-readable table of the selected items to `out`. */
-PIR_EXTERN(int) pir_format_table(pir_buf *out, const pir_scan *scan, const pir_format_options *opts);
+PIR_EXTERN(int)
+pir_format_table(pir_buf *out, const pir_scan *scan, const pir_format_options *opts);
 
 /** Append RFC 4180 CSV, one row per selected item, with a header row. */
 PIR_EXTERN(int) pir_format_csv(pir_buf *out, const pir_scan *scan, const pir_format_options *opts);

@@ -66,7 +66,8 @@ typedef struct {
 	const char *password; /**< NULL: from ~/.netrc, if it has one */
 	bool insecure;	     /**< smtp:// may go on in plain text when the server has no STARTTLS */
 	const char *ca_file; /**< PEM bundle to verify the server with; NULL: the system's */
-	long timeout_seconds; /**< for each message, from connecting to the last reply; 0: no limit */
+	long timeout_seconds; /**< for each message, from connecting to the last reply; 0: no limit
+			       */
 } pir_smtp_options;
 
 #define PIR_SMTP_OPTIONS_VERSION 1

@@ -46,12 +46,15 @@ typedef struct {
 } pir_report_options;
 
 #define PIR_REPORT_OPTIONS_VERSION 1
-#define PIR_REPORT_OPTIONS_INIT {PIR_REPORT_OPTIONS_VERSION, PIR_GROUP_TEAM, PIR_DATE_NONE, 7, 90, NULL}
+#define PIR_REPORT_OPTIONS_INIT                                                                    \
+	{                                                                                          \
+		PIR_REPORT_OPTIONS_VERSION, PIR_GROUP_TEAM, PIR_DATE_NONE, 7, 90, NULL             \
+	}
 
 /** Median days to close the items of one severity closed in the window. */
 typedef struct {
 	const char *severity; /**< NULL for items without a valid severity (absent or unknown) */
-	size_t closed;        /**< items closed in the window */
+	size_t closed;	      /**< items closed in the window */
 	int64_t median_days;
 } pir_report_ttc;
 
@@ -61,23 +64,26 @@ typedef struct {
  * (overdue: most overdue first).
  */
 typedef struct {
-	const char *name;              /**< "unassigned" when nothing assigns the items */
-	const char *const *email;      /**< the team's addresses (group by team), NULL-terminated; NULL when none */
+	const char *name; /**< "unassigned" when nothing assigns the items */
+	const char *const
+	    *email; /**< the team's addresses (group by team), NULL-terminated; NULL when none */
 	const pir_item *const *overdue; /**< open, past due */
 	size_t noverdue;
 	const pir_item *const *due_soon; /**< open, due within warn_within days */
 	size_t ndue_soon;
-	const pir_item *const *stale;  /**< other open stale items (reasons say why) */
+	const pir_item *const *stale; /**< other open stale items (reasons say why) */
 	size_t nstale;
 	const pir_item *const *opened; /**< introduced on or after `since`, before as-of */
 	size_t nopened;
-	const pir_item *const *closed; /**< closed (status or removal) on or after `since`, before as-of */
+	const pir_item *const
+	    *closed; /**< closed (status or removal) on or after `since`, before as-of */
 	size_t nclosed;
-	const pir_item *const *open;   /**< every open item of the group */
+	const pir_item *const *open; /**< every open item of the group */
 	size_t nopen;
-	bool has_median_age;           /**< false without history or open items */
-	int64_t median_age_days;       /**< of the open items */
-	const pir_report_ttc *ttc;     /**< by severity, most urgent first, only severities with closes */
+	bool has_median_age;	 /**< false without history or open items */
+	int64_t median_age_days; /**< of the open items */
+	const pir_report_ttc
+	    *ttc; /**< by severity, most urgent first, only severities with closes */
 	size_t nttc;
 	/**
 	 * Open items at the end of each of the last 26 weeks (index 25: as-of),
@@ -96,8 +102,8 @@ typedef struct pir_report pir_report;
  * Returns 0, PIR_EINVALID, PIR_ENOTFOUND (an unknown name in `groups`) or
  * PIR_ENOMEM.
  */
-PIR_EXTERN(int) pir_report_new(pir_report **out, const pir_scan *scan,
-			       const pir_report_options *opts);
+PIR_EXTERN(int)
+pir_report_new(pir_report **out, const pir_scan *scan, const pir_report_options *opts);
 PIR_EXTERN(void) pir_report_free(pir_report *report);
 
 PIR_EXTERN(const pir_scan *) pir_report_scan(const pir_report *report);
@@ -123,20 +129,23 @@ PIR_EXTERN(int) pir_report_format_parse(pir_report_format *out, const char *name
  * (inline styles, table layout, inline SVG charts, no scripts) readable in
  * mail clients. Everything from a repository is escaped for the format.
  */
-PIR_EXTERN(int) pir_report_write(pir_buf *out, const pir_report *report, size_t group,
-				 pir_report_format format);
+PIR_EXTERN(int)
+pir_report_write(pir_buf *out, const pir_report *report, size_t group, pir_report_format format);
 
 /** What an email message needs beyond the report. */
 typedef struct {
 	unsigned version;
-	const char *from;        /**< "Name <addr>" or "addr" */
-	const char *const *to;   /**< NULL: the group's addresses */
-	time_t date;             /**< the Date header */
+	const char *from;	       /**< "Name <addr>" or "addr" */
+	const char *const *to;	       /**< NULL: the group's addresses */
+	time_t date;		       /**< the Date header */
 	const char *message_id_domain; /**< right side of Message-ID; NULL: from's domain */
 } pir_mail_options;
 
 #define PIR_MAIL_OPTIONS_VERSION 1
-#define PIR_MAIL_OPTIONS_INIT {PIR_MAIL_OPTIONS_VERSION, NULL, NULL, 0, NULL}
+#define PIR_MAIL_OPTIONS_INIT                                                                      \
+	{                                                                                          \
+		PIR_MAIL_OPTIONS_VERSION, NULL, NULL, 0, NULL                                      \
+	}
 
 /**
  * Append one RFC 5322 message for `group`: MIME multipart/alternative with
@@ -144,8 +153,9 @@ typedef struct {
  * subject carrying the counts, Date, Message-ID, From and To. Lines end in
  * CRLF. PIR_EINVALID when there is no From or no recipient.
  */
-PIR_EXTERN(int) pir_report_write_email(pir_buf *out, const pir_report *report, size_t group,
-				       const pir_mail_options *opts);
+PIR_EXTERN(int)
+pir_report_write_email(pir_buf *out, const pir_report *report, size_t group,
+		       const pir_mail_options *opts);
 
 PIR_END_DECL
 

@@ -40,10 +40,10 @@ PIR_EXTERN(int) pir_reason_parse(unsigned *out, const char *name);
 
 /** Progress of a scan, handed to the progress callback. */
 typedef struct {
-	const char *repo;     /**< display name of the repository being scanned */
-	const char *phase;    /**< "commits", "trees", "blobs" or "linking" */
-	size_t done;          /**< units done in this phase */
-	size_t total;         /**< units in this phase, 0 when unknown */
+	const char *repo;  /**< display name of the repository being scanned */
+	const char *phase; /**< "commits", "trees", "blobs" or "linking" */
+	size_t done;	   /**< units done in this phase */
+	size_t total;	   /**< units in this phase, 0 when unknown */
 } pir_progress;
 
 /** Return non-zero from a progress callback to abort the scan (PIR_EUSER). */
@@ -97,15 +97,15 @@ typedef struct {
 #define PIR_SCAN_OPTIONS_INIT                                                                      \
 	{                                                                                          \
 		PIR_SCAN_OPTIONS_VERSION, NULL, false, false, 8u * 1024 * 1024, NULL, NULL, NULL,  \
-		    {14, 30, 90, 180, 90, 90, 90, 90, 90, 90, 90, 90, 90, 90, 90, 90}, 90,          \
+		    {14, 30, 90, 180, 90, 90, 90, 90, 90, 90, 90, 90, 90, 90, 90, 90}, 90,         \
 		    PIR_DATE_NONE, 0, NULL, NULL, NULL, NULL, 2, NULL, NULL, false                 \
 	}
 
 /** A commit and its date, as when an item was introduced or resolved. */
 typedef struct {
 	char commit[41]; /**< full hex id; empty string when unknown */
-	pir_date date;   /**< PIR_DATE_NONE when unknown */
-	int64_t time;    /**< seconds since the epoch (author time) */
+	pir_date date;	 /**< PIR_DATE_NONE when unknown */
+	int64_t time;	 /**< seconds since the epoch (author time) */
 } pir_commit_ref;
 
 /** True when `ref` names a commit. */
@@ -120,13 +120,13 @@ typedef enum {
 typedef struct {
 	const char *repo; /**< display name of its repository */
 	const char *path; /**< path inside the repository, '/'-separated */
-	unsigned line;    /**< 1-based */
+	unsigned line;	  /**< 1-based */
 	unsigned column;  /**< 1-based */
 	pir_location_kind kind;
 	const char *text; /**< the marker (from TODO on) or the entry's title */
 	pir_commit_ref introduced;
 	pir_commit_ref resolved; /**< unset while it is in the scanned tree */
-	bool changed; /**< with changed_since: added or changed since that ref */
+	bool changed;		 /**< with changed_since: added or changed since that ref */
 } pir_location;
 
 /** A move of an entry's due date, found in history. */
@@ -144,35 +144,36 @@ typedef struct {
 
 /** One action item: its entry, if any, and every marker that names it. */
 typedef struct {
-	const char *id;       /**< NULL for a marker that names no action item */
+	const char *id; /**< NULL for a marker that names no action item */
 	const char *title;
 	const char *incident;
 	const char *owner;
-	pir_date due;         /**< PIR_DATE_NONE when absent or invalid */
+	pir_date due;	      /**< PIR_DATE_NONE when absent or invalid */
 	const char *severity; /**< as written, lower-cased; NULL when absent */
 	int severity_rank;    /**< index in the severity list, PIR_SEVERITY_NONE when absent */
 	const char *status;   /**< "open" when absent */
-	bool closed;          /**< status is done, closed or wontfix */
+	bool closed;	      /**< status is done, closed or wontfix */
 	pir_commit_ref introduced;
 	pir_commit_ref resolved; /**< set when every location left the scanned tree */
-	bool has_age;            /**< false without history */
+	bool has_age;		 /**< false without history */
 	int64_t age_days;
-	bool has_overdue;        /**< false without a due date */
+	bool has_overdue; /**< false without a due date */
 	int64_t overdue_days;
-	unsigned reasons;        /**< pir_reason bits */
+	unsigned reasons; /**< pir_reason bits */
 	const pir_location *locations;
 	size_t nlocations;
 	const pir_field *fields; /**< unknown entry fields, in file order */
 	size_t nfields;
-	const char *team;         /**< the item's team, "unassigned" when nothing assigns it */
-	const char *team_source;  /**< "item", "owner", "codeowners" or "unassigned" */
-	pir_commit_ref closed_at; /**< when it was closed (status) or left the tree; unset while open */
-	pir_date snooze_until;    /**< PIR_DATE_NONE when not snoozed */
+	const char *team;	 /**< the item's team, "unassigned" when nothing assigns it */
+	const char *team_source; /**< "item", "owner", "codeowners" or "unassigned" */
+	pir_commit_ref
+	    closed_at; /**< when it was closed (status) or left the tree; unset while open */
+	pir_date snooze_until; /**< PIR_DATE_NONE when not snoozed */
 	const char *snooze_reason;
-	bool snoozed;             /**< a snooze is active at the as-of date */
+	bool snoozed;			   /**< a snooze is active at the as-of date */
 	const pir_due_change *due_changes; /**< oldest first */
 	size_t ndue_changes;
-	bool changed;             /**< with changed_since: a location was added or changed */
+	bool changed; /**< with changed_since: a location was added or changed */
 } pir_item;
 
 #define PIR_ITEM_STALE(item) ((item)->reasons != 0)
@@ -189,20 +190,20 @@ typedef struct {
 	const char *code;    /**< stable short code, e.g. "yaml-syntax", "missing-object" */
 	const char *repo;    /**< may be NULL */
 	const char *path;    /**< may be NULL */
-	unsigned line;       /**< 0 when not applicable */
+	unsigned line;	     /**< 0 when not applicable */
 	unsigned column;     /**< 0 when not applicable */
 	const char *message; /**< one line, no trailing newline */
 } pir_diagnostic;
 
 /** A scanned repository, as reported. */
 typedef struct {
-	const char *name;   /**< display name, unique within the scan */
-	const char *path;   /**< the path it was opened from */
-	const char *ref;    /**< the ref whose tree was scanned, e.g. "HEAD" */
-	char commit[41];    /**< the scanned commit, empty for an empty repository */
+	const char *name; /**< display name, unique within the scan */
+	const char *path; /**< the path it was opened from */
+	const char *ref;  /**< the ref whose tree was scanned, e.g. "HEAD" */
+	char commit[41];  /**< the scanned commit, empty for an empty repository */
 	bool shallow;
-	size_t commits;     /**< commits walked */
-	size_t blobs;       /**< unique blobs read */
+	size_t commits; /**< commits walked */
+	size_t blobs;	/**< unique blobs read */
 } pir_repository;
 
 /**
@@ -280,11 +281,14 @@ typedef struct {
 } pir_item_filter;
 
 #define PIR_ITEM_FILTER_VERSION 1
-#define PIR_ITEM_FILTER_INIT {PIR_ITEM_FILTER_VERSION, NULL, NULL, NULL, NULL, NULL}
+#define PIR_ITEM_FILTER_INIT                                                                       \
+	{                                                                                          \
+		PIR_ITEM_FILTER_VERSION, NULL, NULL, NULL, NULL, NULL                              \
+	}
 
 /** Whether `item` of `scan` passes `filter` (NULL passes everything). */
-PIR_EXTERN(bool) pir_item_filter_match(const pir_item_filter *filter, const pir_scan *scan,
-				       const pir_item *item);
+PIR_EXTERN(bool)
+pir_item_filter_match(const pir_item_filter *filter, const pir_scan *scan, const pir_item *item);
 
 /**
  * Keep only the items of a run scan that pass `filter`, in their order, so

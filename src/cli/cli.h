@@ -53,18 +53,23 @@ typedef struct {
 	const char **repos;
 	size_t nrepos;
 	bool quiet;
-	int color; /* -1 auto, 0 never, 1 always */
-	unsigned set;            /* CLI_SET_* */
+	int color;		 /* -1 auto, 0 never, 1 always */
+	unsigned set;		 /* CLI_SET_* */
 	const char *config_path; /* --config */
-	bool no_config;          /* --no-config */
-	pir_config *config;      /* loaded by cli_run_scan_prepare, or NULL */
+	bool no_config;		 /* --no-config */
+	pir_config *config;	 /* loaded by cli_run_scan_prepare, or NULL */
 	bool prepared;
 	/* --severity, --owner, --team, --incident, --repo: NULL-terminated, or NULL */
 	const char *const *filter[5];
 } cli_scan_args;
 
 #define CLI_SCAN_ARGS_INIT                                                                         \
-	{PIR_SCAN_OPTIONS_INIT, NULL, 0, false, -1, 0, NULL, false, NULL, false, {NULL}}
+	{                                                                                          \
+		PIR_SCAN_OPTIONS_INIT, NULL, 0, false, -1, 0, NULL, false, NULL, false,            \
+		{                                                                                  \
+			NULL                                                                       \
+		}                                                                                  \
+	}
 
 /*
  * Options are parsed from tables with getopt_long: each command's own
@@ -88,42 +93,46 @@ enum {
 	CLI_OPT_CONFIG,
 	CLI_OPT_NO_CONFIG,
 	CLI_OPT_QUIET = 'q',
-	CLI_OPT_FILTER = 0x180, /* + the index in cli_scan_args.filter */
+	CLI_OPT_FILTER = 0x180,	 /* + the index in cli_scan_args.filter */
 	CLI_OPT_COMMAND = 0x200, /* the first value of a command's own options */
 };
 
 /* The scan options, in the order of cli_scan_options_help (the suggestions follow it). */
-#define CLI_SCAN_OPTIONS \
-	{"ref", required_argument, NULL, CLI_OPT_REF}, \
-	{"all-refs", no_argument, NULL, CLI_OPT_ALL_REFS}, \
-	{"no-history", no_argument, NULL, CLI_OPT_NO_HISTORY}, \
-	{"as-of", required_argument, NULL, CLI_OPT_AS_OF}, \
-	{"marker", required_argument, NULL, CLI_OPT_MARKER}, \
-	{"item-file", required_argument, NULL, CLI_OPT_ITEM_FILE}, \
-	{"max-size", required_argument, NULL, CLI_OPT_MAX_SIZE}, \
-	{"threads", required_argument, NULL, CLI_OPT_THREADS}, \
-	{"color", required_argument, NULL, CLI_OPT_COLOR}, \
-	{"config", required_argument, NULL, CLI_OPT_CONFIG}, \
-	{"no-config", no_argument, NULL, CLI_OPT_NO_CONFIG}, \
-	{"quiet", no_argument, NULL, CLI_OPT_QUIET}, \
-	{"severity", required_argument, NULL, CLI_OPT_FILTER + 0}, \
-	{"owner", required_argument, NULL, CLI_OPT_FILTER + 1}, \
-	{"team", required_argument, NULL, CLI_OPT_FILTER + 2}, \
-	{"incident", required_argument, NULL, CLI_OPT_FILTER + 3}, \
-	{"repo", required_argument, NULL, CLI_OPT_FILTER + 4}
+#define CLI_SCAN_OPTIONS                                                                           \
+	{"ref", required_argument, NULL, CLI_OPT_REF},                                             \
+	    {"all-refs", no_argument, NULL, CLI_OPT_ALL_REFS},                                     \
+	    {"no-history", no_argument, NULL, CLI_OPT_NO_HISTORY},                                 \
+	    {"as-of", required_argument, NULL, CLI_OPT_AS_OF},                                     \
+	    {"marker", required_argument, NULL, CLI_OPT_MARKER},                                   \
+	    {"item-file", required_argument, NULL, CLI_OPT_ITEM_FILE},                             \
+	    {"max-size", required_argument, NULL, CLI_OPT_MAX_SIZE},                               \
+	    {"threads", required_argument, NULL, CLI_OPT_THREADS},                                 \
+	    {"color", required_argument, NULL, CLI_OPT_COLOR},                                     \
+	    {"config", required_argument, NULL, CLI_OPT_CONFIG},                                   \
+	    {"no-config", no_argument, NULL, CLI_OPT_NO_CONFIG},                                   \
+	    {"quiet", no_argument, NULL, CLI_OPT_QUIET},                                           \
+	    {"severity", required_argument, NULL, CLI_OPT_FILTER + 0},                             \
+	    {"owner", required_argument, NULL, CLI_OPT_FILTER + 1},                                \
+	    {"team", required_argument, NULL, CLI_OPT_FILTER + 2},                                 \
+	    {"incident", required_argument, NULL, CLI_OPT_FILTER + 3},                             \
+	{                                                                                          \
+		"repo", required_argument, NULL, CLI_OPT_FILTER + 4                                \
+	}
 
 /* The state of one command's option parsing. */
 typedef struct {
 	int argc;
 	char **argv;
 	const struct option *options; /* the command's table */
-	const char *cmd;              /* "check", "report", or NULL for scan */
-	const char *arg;              /* the option's value (NULL if none), or the repository */
-	bool started, rest;           /* rest: after "--", only repositories */
+	const char *cmd;	      /* "check", "report", or NULL for scan */
+	const char *arg;	      /* the option's value (NULL if none), or the repository */
+	bool started, rest;	      /* rest: after "--", only repositories */
 } cli_getopt;
 
 #define CLI_GETOPT_INIT(argc, argv, options, cmd)                                                  \
-	{(argc), (argv), (options), (cmd), NULL, false, false}
+	{                                                                                          \
+		(argc), (argv), (options), (cmd), NULL, false, false                               \
+	}
 
 /*
  * The next option of g: its value (a CLI_OPT_* or a command's own), with

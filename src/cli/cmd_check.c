@@ -11,31 +11,33 @@
 
 void cmd_check_usage(FILE *f)
 {
-	fputs("usage: pirscan check [OPTIONS] [REPO...]\n"
-	      "\n"
-	      "Fail (exit 1) when an open action item is overdue by more than the grace days\n"
-	      "and its severity is at or above --fail-on, or when an action-items entry or\n"
-	      "file cannot be read (invalid); warn about items due soon.\n"
-	      "\n"
-	      "Gate options (flags win over the configuration file):\n"
-	      "  --fail-on SEVERITY        fail on overdue items at or above it (default: the\n"
-	      "                            most urgent severity, critical)\n"
-	      "  --grace DAYS              days an item may be overdue before it fails (default 0)\n"
-	      "  --fail-on-reason LIST     also fail on these stale reasons, comma-separated\n"
-	      "                            (e.g. unknown-id,no-owner,invalid,slipping)\n"
-	      "  --warn-within DAYS        warn about items due within DAYS (default 7)\n"
-	      "  --max-slips N             a due date moved more than N times is slipping (default 2)\n"
-	      "  --no-fail-on-invalid      invalid entries and unreadable action-items files only\n"
-	      "                            warn (default: they fail; --fail-on-invalid restores it)\n"
-	      "  --changed-since REF       pull-request mode: fail only on items added or changed\n"
-	      "                            since REF; older failures are warnings\n"
-	      "  --format FORMAT           table (default), json, sarif, junit, github or gitlab\n"
-	      "  -h, --help                show this help\n"
-	      "\n"
-	      "With --format github and $GITHUB_STEP_SUMMARY set, a Markdown summary is\n"
-	      "appended to that file.\n"
-	      "\n",
-	      f);
+	fputs(
+	    "usage: pirscan check [OPTIONS] [REPO...]\n"
+	    "\n"
+	    "Fail (exit 1) when an open action item is overdue by more than the grace days\n"
+	    "and its severity is at or above --fail-on, or when an action-items entry or\n"
+	    "file cannot be read (invalid); warn about items due soon.\n"
+	    "\n"
+	    "Gate options (flags win over the configuration file):\n"
+	    "  --fail-on SEVERITY        fail on overdue items at or above it (default: the\n"
+	    "                            most urgent severity, critical)\n"
+	    "  --grace DAYS              days an item may be overdue before it fails (default 0)\n"
+	    "  --fail-on-reason LIST     also fail on these stale reasons, comma-separated\n"
+	    "                            (e.g. unknown-id,no-owner,invalid,slipping)\n"
+	    "  --warn-within DAYS        warn about items due within DAYS (default 7)\n"
+	    "  --max-slips N             a due date moved more than N times is slipping (default "
+	    "2)\n"
+	    "  --no-fail-on-invalid      invalid entries and unreadable action-items files only\n"
+	    "                            warn (default: they fail; --fail-on-invalid restores it)\n"
+	    "  --changed-since REF       pull-request mode: fail only on items added or changed\n"
+	    "                            since REF; older failures are warnings\n"
+	    "  --format FORMAT           table (default), json, sarif, junit, github or gitlab\n"
+	    "  -h, --help                show this help\n"
+	    "\n"
+	    "With --format github and $GITHUB_STEP_SUMMARY set, a Markdown summary is\n"
+	    "appended to that file.\n"
+	    "\n",
+	    f);
 	fputs(cli_scan_options_help, f);
 }
 
@@ -61,8 +63,9 @@ static int parse_reasons(unsigned *out, const char *list)
 		while (*tok == ' ')
 			tok++;
 		if (pir_reason_parse(&bit, tok) < 0) {
-			cli_error("--fail-on-reason: unknown reason '%s' (see pirscan(1), STALE REASONS)",
-				  tok);
+			cli_error(
+			    "--fail-on-reason: unknown reason '%s' (see pirscan(1), STALE REASONS)",
+			    tok);
 			ret = -1;
 			break;
 		}
@@ -120,18 +123,18 @@ enum {
 
 /* In the order of the help: the suggestions for a mistyped option follow it. */
 const struct option cmd_check_options[] = {
-	{"fail-on", required_argument, NULL, OPT_FAIL_ON},
-	{"grace", required_argument, NULL, OPT_GRACE},
-	{"fail-on-reason", required_argument, NULL, OPT_FAIL_ON_REASON},
-	{"warn-within", required_argument, NULL, OPT_WARN_WITHIN},
-	{"max-slips", required_argument, NULL, OPT_MAX_SLIPS},
-	{"no-fail-on-invalid", no_argument, NULL, OPT_NO_FAIL_ON_INVALID},
-	{"fail-on-invalid", no_argument, NULL, OPT_FAIL_ON_INVALID},
-	{"changed-since", required_argument, NULL, OPT_CHANGED_SINCE},
-	{"format", required_argument, NULL, OPT_FORMAT},
-	{"help", no_argument, NULL, 'h'},
-	CLI_SCAN_OPTIONS,
-	{NULL, 0, NULL, 0},
+    {"fail-on", required_argument, NULL, OPT_FAIL_ON},
+    {"grace", required_argument, NULL, OPT_GRACE},
+    {"fail-on-reason", required_argument, NULL, OPT_FAIL_ON_REASON},
+    {"warn-within", required_argument, NULL, OPT_WARN_WITHIN},
+    {"max-slips", required_argument, NULL, OPT_MAX_SLIPS},
+    {"no-fail-on-invalid", no_argument, NULL, OPT_NO_FAIL_ON_INVALID},
+    {"fail-on-invalid", no_argument, NULL, OPT_FAIL_ON_INVALID},
+    {"changed-since", required_argument, NULL, OPT_CHANGED_SINCE},
+    {"format", required_argument, NULL, OPT_FORMAT},
+    {"help", no_argument, NULL, 'h'},
+    CLI_SCAN_OPTIONS,
+    {NULL, 0, NULL, 0},
 };
 
 /* What the flags say: the gate's options, which of them are set (SET_*), and the format. */
@@ -223,7 +226,8 @@ static int gate_options(pir_check_options *opts, const check_flags *f, cli_scan_
 			cli_error("--no-fail-on-invalid contradicts --fail-on-reason invalid");
 			return -1;
 		}
-		opts->fail_reasons &= ~(unsigned)PIR_REASON_INVALID; /* the flag wins over the file */
+		opts->fail_reasons &=
+		    ~(unsigned)PIR_REASON_INVALID; /* the flag wins over the file */
 	}
 	if (f->set & SET_INVALID)
 		opts->warn_invalid = f->opts.warn_invalid;

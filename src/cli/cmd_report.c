@@ -20,45 +20,46 @@
 
 void cmd_report_usage(FILE *f)
 {
-	fputs("usage: pirscan report [OPTIONS] [REPO...]\n"
-	      "\n"
-	      "The report of the open action items, one per group: what is overdue, due soon\n"
-	      "or stale, what was opened and closed since the last report, and how\n"
-	      "remediation goes.\n"
-	      "\n"
-	      "Report options:\n"
-	      "  --group-by KEY            team (default), owner, incident or severity\n"
-	      "  --group NAME              only this group (repeatable), e.g. to send again to\n"
-	      "                            the teams whose delivery failed\n"
-	      "  --format FORMAT           text (default), md, html or email\n"
-	      "  --since YYYY-MM-DD        opened and closed after this date (default: the day\n"
-	      "                            before --as-of)\n"
-	      "  --warn-within DAYS        items due within DAYS are due soon (default 7)\n"
-	      "  --output DIR              with --format email: one GROUP.eml per group in DIR\n"
-	      "                            instead of an mbox on stdout\n"
-	      "  -h, --help                show this help\n"
-	      "\n"
-	      "Email options (the configuration's report section fills in what is not given):\n"
-	      "  --from ADDR               the sender, \"Name <addr>\" or addr (report.from)\n"
-	      "  --send                    deliver each group's message to its team's addresses\n"
-	      "  --smtp-url URL            smtp://HOST[:PORT] (STARTTLS) or smtps://HOST[:PORT]\n"
-	      "                            (report.smtp_url)\n"
-	      "  --smtp-user USER          log in as USER (report.smtp_user); the password comes\n"
-	      "                            from $PIRSCAN_SMTP_PASSWORD or ~/.netrc, never from\n"
-	      "                            the command line\n"
-	      "  --smtp-insecure           allow smtp:// without STARTTLS (plain text)\n"
-	      "  --smtp-ca-file FILE       verify the server with these CA certificates (PEM)\n"
-	      "  --smtp-timeout SECONDS    give up on a message after SECONDS (report.smtp_timeout;\n"
-	      "                            default 60)\n"
-	      "  --sendmail[=PATH]         deliver with PATH -t -oi (default /usr/sbin/sendmail)\n"
-	      "                            instead of SMTP; implies --send\n"
-	      "\n"
-	      "Groups without an address are skipped with a warning. With --send, a summary\n"
-	      "line goes to stderr; one failed delivery does not stop the others, and the exit\n"
-	      "status is 1 when any failed. $SOURCE_DATE_EPOCH, when set, is the Date of the\n"
-	      "messages.\n"
-	      "\n",
-	      f);
+	fputs(
+	    "usage: pirscan report [OPTIONS] [REPO...]\n"
+	    "\n"
+	    "The report of the open action items, one per group: what is overdue, due soon\n"
+	    "or stale, what was opened and closed since the last report, and how\n"
+	    "remediation goes.\n"
+	    "\n"
+	    "Report options:\n"
+	    "  --group-by KEY            team (default), owner, incident or severity\n"
+	    "  --group NAME              only this group (repeatable), e.g. to send again to\n"
+	    "                            the teams whose delivery failed\n"
+	    "  --format FORMAT           text (default), md, html or email\n"
+	    "  --since YYYY-MM-DD        opened and closed after this date (default: the day\n"
+	    "                            before --as-of)\n"
+	    "  --warn-within DAYS        items due within DAYS are due soon (default 7)\n"
+	    "  --output DIR              with --format email: one GROUP.eml per group in DIR\n"
+	    "                            instead of an mbox on stdout\n"
+	    "  -h, --help                show this help\n"
+	    "\n"
+	    "Email options (the configuration's report section fills in what is not given):\n"
+	    "  --from ADDR               the sender, \"Name <addr>\" or addr (report.from)\n"
+	    "  --send                    deliver each group's message to its team's addresses\n"
+	    "  --smtp-url URL            smtp://HOST[:PORT] (STARTTLS) or smtps://HOST[:PORT]\n"
+	    "                            (report.smtp_url)\n"
+	    "  --smtp-user USER          log in as USER (report.smtp_user); the password comes\n"
+	    "                            from $PIRSCAN_SMTP_PASSWORD or ~/.netrc, never from\n"
+	    "                            the command line\n"
+	    "  --smtp-insecure           allow smtp:// without STARTTLS (plain text)\n"
+	    "  --smtp-ca-file FILE       verify the server with these CA certificates (PEM)\n"
+	    "  --smtp-timeout SECONDS    give up on a message after SECONDS (report.smtp_timeout;\n"
+	    "                            default 60)\n"
+	    "  --sendmail[=PATH]         deliver with PATH -t -oi (default /usr/sbin/sendmail)\n"
+	    "                            instead of SMTP; implies --send\n"
+	    "\n"
+	    "Groups without an address are skipped with a warning. With --send, a summary\n"
+	    "line goes to stderr; one failed delivery does not stop the others, and the exit\n"
+	    "status is 1 when any failed. $SOURCE_DATE_EPOCH, when set, is the Date of the\n"
+	    "messages.\n"
+	    "\n",
+	    f);
 	fputs(cli_scan_options_help, f);
 }
 
@@ -122,23 +123,23 @@ enum {
 
 /* In the order of the help: the suggestions for a mistyped option follow it. */
 const struct option cmd_report_options[] = {
-	{"group-by", required_argument, NULL, OPT_GROUP_BY},
-	{"group", required_argument, NULL, OPT_GROUP},
-	{"format", required_argument, NULL, OPT_FORMAT},
-	{"since", required_argument, NULL, OPT_SINCE},
-	{"warn-within", required_argument, NULL, OPT_WARN_WITHIN},
-	{"output", required_argument, NULL, OPT_OUTPUT},
-	{"help", no_argument, NULL, 'h'},
-	{"from", required_argument, NULL, OPT_FROM},
-	{"send", no_argument, NULL, OPT_SEND},
-	{"smtp-url", required_argument, NULL, OPT_SMTP_URL},
-	{"smtp-user", required_argument, NULL, OPT_SMTP_USER},
-	{"smtp-insecure", no_argument, NULL, OPT_SMTP_INSECURE},
-	{"smtp-ca-file", required_argument, NULL, OPT_SMTP_CA_FILE},
-	{"smtp-timeout", required_argument, NULL, OPT_SMTP_TIMEOUT},
-	{"sendmail", optional_argument, NULL, OPT_SENDMAIL},
-	CLI_SCAN_OPTIONS,
-	{NULL, 0, NULL, 0},
+    {"group-by", required_argument, NULL, OPT_GROUP_BY},
+    {"group", required_argument, NULL, OPT_GROUP},
+    {"format", required_argument, NULL, OPT_FORMAT},
+    {"since", required_argument, NULL, OPT_SINCE},
+    {"warn-within", required_argument, NULL, OPT_WARN_WITHIN},
+    {"output", required_argument, NULL, OPT_OUTPUT},
+    {"help", no_argument, NULL, 'h'},
+    {"from", required_argument, NULL, OPT_FROM},
+    {"send", no_argument, NULL, OPT_SEND},
+    {"smtp-url", required_argument, NULL, OPT_SMTP_URL},
+    {"smtp-user", required_argument, NULL, OPT_SMTP_USER},
+    {"smtp-insecure", no_argument, NULL, OPT_SMTP_INSECURE},
+    {"smtp-ca-file", required_argument, NULL, OPT_SMTP_CA_FILE},
+    {"smtp-timeout", required_argument, NULL, OPT_SMTP_TIMEOUT},
+    {"sendmail", optional_argument, NULL, OPT_SENDMAIL},
+    CLI_SCAN_OPTIONS,
+    {NULL, 0, NULL, 0},
 };
 
 static int add_group(report_args *r, const char *v)
@@ -338,22 +339,25 @@ static int resolve_smtp_url(report_args *r, const pir_config *cfg)
 
 	if (!r->smtp_url && pir_config_report_setting(cfg, "smtp_url") &&
 	    !trusted_setting(cfg, "smtp_url"))
-		fprintf(stderr, "pirscan: note: report.smtp_url in the repository's .pirscan.yml is "
-				"not used for credentials; give --smtp-url, or set it in "
-				"/etc/pirscan/config.yml or --config FILE\n");
+		fprintf(stderr,
+			"pirscan: note: report.smtp_url in the repository's .pirscan.yml is "
+			"not used for credentials; give --smtp-url, or set it in "
+			"/etc/pirscan/config.yml or --config FILE\n");
 	if (!r->smtp_url)
 		r->smtp_url = trusted_setting(cfg, "smtp_url");
 	if (!r->smtp_url) {
-		cli_error("--send needs a server: --smtp-url URL, or report.smtp_url in "
-			  "/etc/pirscan/config.yml, ~/.config/pirscan/config.yml or a --config FILE "
-			  "(or --sendmail)");
+		cli_error(
+		    "--send needs a server: --smtp-url URL, or report.smtp_url in "
+		    "/etc/pirscan/config.yml, ~/.config/pirscan/config.yml or a --config FILE "
+		    "(or --sendmail)");
 		return -1;
 	}
 	if (strncasecmp(r->smtp_url, "smtp://", 7) && strncasecmp(r->smtp_url, "smtps://", 8)) {
 		pir_buf shown = PIR_BUF_INIT;
 		pir_format_term_str(&shown, r->smtp_url); /* it may come from a file */
-		cli_error("the SMTP URL: expected smtp://HOST[:PORT] or smtps://HOST[:PORT], not '%s'",
-			  shown.ptr ? shown.ptr : "");
+		cli_error(
+		    "the SMTP URL: expected smtp://HOST[:PORT] or smtps://HOST[:PORT], not '%s'",
+		    shown.ptr ? shown.ptr : "");
 		pir_buf_dispose(&shown);
 		return -1;
 	}

@@ -47,12 +47,12 @@ enum { OPT_STALE = CLI_OPT_COMMAND, OPT_ALL, OPT_FORMAT };
 
 /* In the order of the help: the suggestions for a mistyped option follow it. */
 const struct option cmd_scan_options[] = {
-	{"stale", no_argument, NULL, OPT_STALE},
-	{"all", no_argument, NULL, OPT_ALL},
-	{"format", required_argument, NULL, OPT_FORMAT},
-	{"help", no_argument, NULL, 'h'},
-	CLI_SCAN_OPTIONS,
-	{NULL, 0, NULL, 0},
+    {"stale", no_argument, NULL, OPT_STALE},
+    {"all", no_argument, NULL, OPT_ALL},
+    {"format", required_argument, NULL, OPT_FORMAT},
+    {"help", no_argument, NULL, 'h'},
+    CLI_SCAN_OPTIONS,
+    {NULL, 0, NULL, 0},
 };
 
 static int check_format(const char *format)

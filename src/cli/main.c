@@ -9,11 +9,11 @@ static int cmd_help(int argc, char **argv);
 static int cmd_version(int argc, char **argv);
 
 static const struct pir_cmd commands[] = {
-	{"scan", cmd_scan, "list action items (the default command)"},
-	{"check", cmd_check, "the CI gate: fail on overdue items (exit 1)"},
-	{"report", cmd_report, "the nightly report, one per team, by email"},
-	{"help", cmd_help, "show this help"},
-	{"version", cmd_version, "print the version"},
+    {"scan", cmd_scan, "list action items (the default command)"},
+    {"check", cmd_check, "the CI gate: fail on overdue items (exit 1)"},
+    {"report", cmd_report, "the nightly report, one per team, by email"},
+    {"help", cmd_help, "show this help"},
+    {"version", cmd_version, "print the version"},
 };
 
 static void usage(FILE *f)

@@ -168,8 +168,8 @@ static int load_config(cli_scan_args *a, const char *first_repo)
 		err = pir_config_load(&a->config, a->config_path, &errors);
 	else
 		err = pir_config_load_from_repository(
-			&a->config, first_repo,
-			a->scan.changed_since ? a->scan.changed_since : a->scan.ref, &errors);
+		    &a->config, first_repo,
+		    a->scan.changed_since ? a->scan.changed_since : a->scan.ref, &errors);
 	if (err == PIR_ENOTFOUND && !a->config_path)
 		err = 0; /* no file: the defaults apply */
 	if (err < 0)

@@ -85,8 +85,8 @@ static bool match(const pir_item_filter *f, const pir_scan *scan, const bool *se
 	bool unread_severity = it->severity && *it->severity && it->severity_rank < 0;
 
 	if ((!in_list(f->severities, it->severity, false) && !unread_severity) ||
-	    !in_list(f->owners, it->owner, true) ||
-	    !in_list(f->teams, it->team, false) || !in_list(f->incidents, it->incident, false))
+	    !in_list(f->owners, it->owner, true) || !in_list(f->teams, it->team, false) ||
+	    !in_list(f->incidents, it->incident, false))
 		return false;
 	if (list_empty(f->repos))
 		return true;

@@ -66,16 +66,15 @@ static int new_matcher(pir_scan *s)
 {
 	const char *one[2] = {s->opts.marker_pattern, NULL};
 	const char *const *list = s->opts.marker_patterns && s->opts.marker_patterns[0]
-					  ? s->opts.marker_patterns
+				      ? s->opts.marker_patterns
 				  : one[0] ? one
 					   : NULL;
-	int err = pir_marker_matcher_new(&s->matcher, list,
-					 s->opts.marker_require_reference ? PIR_MARKER_REQUIRE_REF
-									  : 0);
+	int err = pir_marker_matcher_new(
+	    &s->matcher, list, s->opts.marker_require_reference ? PIR_MARKER_REQUIRE_REF : 0);
 
 	for (size_t i = 0; !err && i < pir_marker_matcher_warning_count(s->matcher); i++)
-		err = pir_diag_add(&s->diag, PIR_DIAG_WARNING, "marker-group", NULL, NULL, 0, 0, "%s",
-				    pir_marker_matcher_warning(s->matcher, i));
+		err = pir_diag_add(&s->diag, PIR_DIAG_WARNING, "marker-group", NULL, NULL, 0, 0,
+				   "%s", pir_marker_matcher_warning(s->matcher, i));
 	return err;
 }
 
@@ -87,8 +86,7 @@ int pir_scan_new(pir_scan **out, const pir_scan_options *opts)
 
 	*out = NULL;
 	if (opts && opts->version != PIR_SCAN_OPTIONS_VERSION)
-		return pir_error_set(PIR_EINVALID, "unsupported options version %u",
-				     opts->version);
+		return pir_error_set(PIR_EINVALID, "unsupported options version %u", opts->version);
 	if (!(s = pir_calloc(1, sizeof(*s))))
 		return PIR_ENOMEM;
 	s->opts = opts ? *opts : defaults;
@@ -196,7 +194,8 @@ bool pir_scan_is_excluded(const pir_scan *s, const char *path, bool is_dir)
 
 		if (pir_glob_match(pat, anchored ? path : base))
 			return true;
-		/* a folder is left out whole when a pattern DIR followed by slash-star-star names it */
+		/* a folder is left out whole when a pattern DIR followed by slash-star-star names
+		 * it */
 		if (is_dir && n > 3 && !strcmp(pat + n - 3, "/**")) {
 			char head[4096];
 			if (n - 3 < sizeof(head)) {
@@ -221,8 +220,7 @@ bool pir_scan_is_item_file(const pir_scan *s, const char *path)
 	return false;
 }
 
-int pir_scan_progress(pir_scan *s, const char *repo, const char *phase, size_t done,
-		      size_t total)
+int pir_scan_progress(pir_scan *s, const char *repo, const char *phase, size_t done, size_t total)
 {
 	pir_progress p = {repo, phase, done > total && total ? total : done, total};
 
@@ -266,8 +264,8 @@ static void source_ctx(pir_source_ctx *ctx, pir_scan *s)
 
 static char *display_name(git_repository *repo)
 {
-	const char *p = git_repository_is_bare(repo) ? git_repository_path(repo)
-						     : git_repository_workdir(repo);
+	const char *p =
+	    git_repository_is_bare(repo) ? git_repository_path(repo) : git_repository_workdir(repo);
 	size_t len = strlen(p);
 	const char *start;
 
@@ -338,9 +336,9 @@ int pir_scan_add_repository(pir_scan *s, const char *path)
 	for (size_t i = 0; i < s->nrepos; i++) {
 		if (strcmp(s->repos[i]->gitdir, r->gitdir))
 			continue;
-		err = pir_diag_add(&s->diag, PIR_DIAG_INFO, "same-repository", s->repos[i]->name, NULL, 0,
-				    0, "'%s' is the same repository as '%s'; scanned once", path,
-				    s->repos[i]->path);
+		err = pir_diag_add(&s->diag, PIR_DIAG_INFO, "same-repository", s->repos[i]->name,
+				   NULL, 0, 0, "'%s' is the same repository as '%s'; scanned once",
+				   path, s->repos[i]->path);
 		repo_free(r);
 		return err;
 	}
@@ -382,23 +380,24 @@ static int resolve_ref(pir_repo *r)
 			git_reference_iterator_free(it);
 		}
 		if (!has_refs)
-			return pir_diag_add(&r->scan->diag, PIR_DIAG_WARNING, "empty-repository", r->name,
-					     NULL, 0, 0, "repository has no commits yet");
-		/* a mirror whose HEAD names a branch it does not have: say so, nothing is scanned */
+			return pir_diag_add(&r->scan->diag, PIR_DIAG_WARNING, "empty-repository",
+					    r->name, NULL, 0, 0, "repository has no commits yet");
+		/* a mirror whose HEAD names a branch it does not have: say so, nothing is scanned
+		 */
 		git_reference_lookup(&head, r->repo, "HEAD");
-		err = pir_diag_add(&r->scan->diag, PIR_DIAG_ERROR, "unborn-head", r->name, NULL, 0, 0,
-				    "HEAD names %s, which does not exist; nothing scanned (use --ref)",
-				    head && git_reference_symbolic_target(head)
-					    ? git_reference_symbolic_target(head)
-					    : "a branch");
+		err =
+		    pir_diag_add(&r->scan->diag, PIR_DIAG_ERROR, "unborn-head", r->name, NULL, 0, 0,
+				 "HEAD names %s, which does not exist; nothing scanned (use --ref)",
+				 head && git_reference_symbolic_target(head)
+				     ? git_reference_symbolic_target(head)
+				     : "a branch");
 		git_reference_free(head);
 		return err;
 	}
 	if ((gerr = git_revparse_single(&obj, r->repo, spec)) < 0) {
 		err = gerr == GIT_ENOTFOUND
-			      ? pir_error_set(PIR_ENOTFOUND, "%s: unknown revision '%s'", r->name,
-					      spec)
-			      : pir_error_git(gerr, r->name);
+			  ? pir_error_set(PIR_ENOTFOUND, "%s: unknown revision '%s'", r->name, spec)
+			  : pir_error_git(gerr, r->name);
 		goto done;
 	}
 	if ((gerr = git_object_peel((git_object **)&commit, obj, GIT_OBJECT_COMMIT)) < 0) {
@@ -429,9 +428,10 @@ static int since_tree(pir_repo *r)
 	if ((gerr = git_revparse_single(&obj, r->repo, spec)) < 0 ||
 	    (gerr = git_object_peel((git_object **)&commit, obj, GIT_OBJECT_COMMIT)) < 0) {
 		err = gerr == GIT_ENOTFOUND
-			      ? pir_error_set(PIR_ENOTFOUND, "%s: unknown revision '%s' (--changed-since)",
-					      r->name, spec)
-			      : pir_error_git(gerr, r->name);
+			  ? pir_error_set(PIR_ENOTFOUND,
+					  "%s: unknown revision '%s' (--changed-since)", r->name,
+					  spec)
+			  : pir_error_git(gerr, r->name);
 		goto done;
 	}
 	tree = *git_commit_tree_id(commit);
@@ -457,22 +457,21 @@ static int report_head_skips(pir_repo *r)
 		if (b->flags & PIR_BLOB_BINARY) {
 			r->binary_skipped++;
 			if (h->yaml)
-				err = pir_diag_add(&r->scan->diag, PIR_DIAG_ERROR, "binary", r->name,
-						    h->path, 0, 0,
-						    "action-items file is binary; skipped");
+				err = pir_diag_add(&r->scan->diag, PIR_DIAG_ERROR, "binary",
+						   r->name, h->path, 0, 0,
+						   "action-items file is binary; skipped");
 		} else if (b->flags & PIR_BLOB_TOOBIG) {
-			err = pir_diag_add(&r->scan->diag, PIR_DIAG_WARNING, "too-large", r->name,
-					    h->path, 0, 0,
-					    "file is larger than the limit (%llu > %zu bytes); skipped",
-					    (unsigned long long)b->size,
-					    r->scan->opts.max_blob_size);
+			err = pir_diag_add(
+			    &r->scan->diag, PIR_DIAG_WARNING, "too-large", r->name, h->path, 0, 0,
+			    "file is larger than the limit (%llu > %zu bytes); skipped",
+			    (unsigned long long)b->size, r->scan->opts.max_blob_size);
 		} else if ((b->flags & PIR_BLOB_MISSING) && !(b->flags & PIR_BLOB_UNREADABLE)) {
 			err = pir_repo_report(r, &b->oid, "blob", h->path, NULL);
 		} else if (h->yaml && b->entries) {
 			for (size_t k = 0; k < b->entries->diags.n && !err; k++) {
 				const pir_fdiag *d = &b->entries->diags.v[k];
-				err = pir_diag_add(&r->scan->diag, d->level, d->code, r->name, h->path,
-						    d->line, d->column, "%s", d->message);
+				err = pir_diag_add(&r->scan->diag, d->level, d->code, r->name,
+						   h->path, d->line, d->column, "%s", d->message);
 			}
 		}
 	}
@@ -486,20 +485,20 @@ static int report_head_skips(pir_repo *r)
 			at_head[r->head[i].blob] = true;
 		for (size_t i = 0; i < r->nblobs; i++)
 			missing += (r->blobs[i].flags & (PIR_BLOB_MISSING | PIR_BLOB_UNREADABLE)) ==
-					   PIR_BLOB_MISSING &&
+				       PIR_BLOB_MISSING &&
 				   !at_head[i];
 		free(at_head);
 		if (missing)
-			err = pir_diag_add(&r->scan->diag, PIR_DIAG_WARNING, "missing-object", r->name,
-					    NULL, 0, 0,
-					    "%zu file version%s in history cannot be read (a partial "
-					    "clone?); items are dated from the versions that can",
-					    missing, missing == 1 ? "" : "s");
+			err = pir_diag_add(
+			    &r->scan->diag, PIR_DIAG_WARNING, "missing-object", r->name, NULL, 0, 0,
+			    "%zu file version%s in history cannot be read (a partial "
+			    "clone?); items are dated from the versions that can",
+			    missing, missing == 1 ? "" : "s");
 	}
 	if (!err && r->binary_skipped)
 		err = pir_diag_add(&r->scan->diag, PIR_DIAG_INFO, "binary", r->name, NULL, 0, 0,
-				    "%zu binary file%s skipped", r->binary_skipped,
-				    r->binary_skipped == 1 ? "" : "s");
+				   "%zu binary file%s skipped", r->binary_skipped,
+				   r->binary_skipped == 1 ? "" : "s");
 	return err;
 }
 
@@ -570,9 +569,9 @@ static int report_unreadable_blobs(pir_repo *r)
 				      r->blobs[i].cause);
 	}
 	if (!err && n > UNREADABLE_SHOWN)
-		err = pir_diag_add(&r->scan->diag, PIR_DIAG_ERROR, "unreadable-object", r->name, NULL, 0,
-				    0, "%zu more files cannot be read (see above why); skipped",
-				    n - UNREADABLE_SHOWN);
+		err = pir_diag_add(
+		    &r->scan->diag, PIR_DIAG_ERROR, "unreadable-object", r->name, NULL, 0, 0,
+		    "%zu more files cannot be read (see above why); skipped", n - UNREADABLE_SHOWN);
 	return err;
 }
 

@@ -25,7 +25,8 @@ struct pir_scan {
 	pir_arena arena; /* results */
 	pir_item *items;
 	size_t nitems, items_cap;
-	size_t nfiltered; /* items a filter left out, kept after items[nitems] (their entries' errors) */
+	size_t nfiltered; /* items a filter left out, kept after items[nitems] (their entries'
+			     errors) */
 	pir_diag_sink diag;
 	pir_repository *repinfo;
 };

@@ -211,14 +211,29 @@ int pir_buf_json_str(pir_buf *buf, const char *s)
 		const char *esc = NULL;
 
 		switch (c) {
-		case '"': esc = "\\\""; break;
-		case '\\': esc = "\\\\"; break;
-		case '\n': esc = "\\n"; break;
-		case '\r': esc = "\\r"; break;
-		case '\t': esc = "\\t"; break;
-		case '\b': esc = "\\b"; break;
-		case '\f': esc = "\\f"; break;
-		default: break;
+		case '"':
+			esc = "\\\"";
+			break;
+		case '\\':
+			esc = "\\\\";
+			break;
+		case '\n':
+			esc = "\\n";
+			break;
+		case '\r':
+			esc = "\\r";
+			break;
+		case '\t':
+			esc = "\\t";
+			break;
+		case '\b':
+			esc = "\\b";
+			break;
+		case '\f':
+			esc = "\\f";
+			break;
+		default:
+			break;
 		}
 		if (esc) {
 			err = pir_buf_puts(buf, esc);
@@ -337,15 +352,32 @@ int pir_buf_xml_str(pir_buf *buf, const char *s)
 		const char *esc = NULL;
 
 		switch (c) {
-		case '&': esc = "&amp;"; break;
-		case '<': esc = "&lt;"; break;
-		case '>': esc = "&gt;"; break;
-		case '"': esc = "&quot;"; break;
-		case '\'': esc = "&apos;"; break;
-		case '\n': esc = "&#10;"; break;
-		case '\r': esc = "&#13;"; break;
-		case '\t': esc = "&#9;"; break;
-		default: break;
+		case '&':
+			esc = "&amp;";
+			break;
+		case '<':
+			esc = "&lt;";
+			break;
+		case '>':
+			esc = "&gt;";
+			break;
+		case '"':
+			esc = "&quot;";
+			break;
+		case '\'':
+			esc = "&apos;";
+			break;
+		case '\n':
+			esc = "&#10;";
+			break;
+		case '\r':
+			esc = "&#13;";
+			break;
+		case '\t':
+			esc = "&#9;";
+			break;
+		default:
+			break;
 		}
 		if (esc) {
 			err = pir_buf_puts(buf, esc);

@@ -14,13 +14,15 @@ int pir_buf_put(pir_buf *buf, const char *data, size_t len);
 int pir_buf_puts(pir_buf *buf, const char *s);
 int pir_buf_putc(pir_buf *buf, char c);
 int pir_buf_printf(pir_buf *buf, const char *fmt, ...) PIR_PRINTF(2, 3);
-/** Append `s` as a JSON string literal (with quotes); invalid UTF-8 becomes U+FFFD. NULL writes null. */
+/** Append `s` as a JSON string literal (with quotes); invalid UTF-8 becomes U+FFFD. NULL writes
+ * null. */
 int pir_buf_json_str(pir_buf *buf, const char *s);
 /** Append `s` as one CSV field, quoted when needed (RFC 4180). */
 int pir_buf_csv_field(pir_buf *buf, const char *s);
 /** Append `s` for a terminal: control characters and escapes become visible escapes. */
 int pir_buf_term_str(pir_buf *buf, const char *s);
-/** Number of terminal columns `s` takes once written by pir_buf_term_str (UTF-8 aware, approximate). */
+/** Number of terminal columns `s` takes once written by pir_buf_term_str (UTF-8 aware,
+ * approximate). */
 size_t pir_term_width(const char *s);
 
 /** Valid UTF-8? */

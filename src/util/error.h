@@ -8,7 +8,8 @@
 
 /** Set this thread's error message; returns `code` for `return pir_error_set(...)`. */
 int pir_error_set(int code, const char *fmt, ...) PIR_PRINTF(2, 3);
-/** Set the error from libgit2's last error, prefixed by `what`; returns PIR_EGIT (or the mapped code). */
+/** Set the error from libgit2's last error, prefixed by `what`; returns PIR_EGIT (or the mapped
+ * code). */
 int pir_error_git(int giterr, const char *what);
 /** PIR_ENOMEM with its message. */
 int pir_error_oom(void);

@@ -60,4 +60,3 @@ void pir_git_release(void)
 		git_libgit2_shutdown();
 	pthread_mutex_unlock(&git_init_lock);
 }
-

@@ -25,7 +25,6 @@ uint32_t pir_oidmap_get(const pir_oidmap *m, const git_oid *oid);
 int pir_oidmap_put(pir_oidmap *m, const git_oid *oid, uint32_t val, uint32_t *out);
 void pir_oidmap_dispose(pir_oidmap *m);
 
-
 /** Interned strings: equal strings get one copy and one index. */
 typedef struct {
 	pir_arena arena;

@@ -146,7 +146,8 @@ int pir_yaml_parser_error(const yaml_parser_t *p, const char *buf, size_t len, u
 			snprintf(msg, msgsize, "%s", problem);
 	} else if (p->context) {
 		snprintf(msg, msgsize, "%s (%s at line %u column %u)", problem, p->context,
-			 pir_yaml_pos1(p->context_mark.line), pir_yaml_pos1(p->context_mark.column));
+			 pir_yaml_pos1(p->context_mark.line),
+			 pir_yaml_pos1(p->context_mark.column));
 	} else {
 		snprintf(msg, msgsize, "%s", problem);
 	}

@@ -54,7 +54,7 @@ static void test_utf8(void)
 	CHECK(pir_utf8_valid("\xc3\xa9", 2));
 	CHECK(!pir_utf8_valid("\xc3", 1));
 	CHECK(!pir_utf8_valid("\xed\xa0\x80", 3)); /* surrogate */
-	CHECK(!pir_utf8_valid("\xc0\xaf", 2));     /* overlong */
+	CHECK(!pir_utf8_valid("\xc0\xaf", 2));	   /* overlong */
 }
 
 int main(void)

@@ -135,7 +135,8 @@ static void test_invalid_fails(void)
 		r = pir_check_result_at(c, i);
 		if (r->item && !r->item->id) {
 			CHECK_INT(r->verdict, PIR_VERDICT_FAIL);
-			CHECK(r->nproblems == 1 && !strcmp(r->problems[0]->message, "'id' is missing"));
+			CHECK(r->nproblems == 1 &&
+			      !strcmp(r->problems[0]->message, "'id' is missing"));
 		}
 	}
 	{
@@ -143,11 +144,13 @@ static void test_invalid_fails(void)
 		char *gl = render(c, PIR_CHECK_FORMAT_GITLAB);
 		char *ju = render(c, PIR_CHECK_FORMAT_JUNIT);
 		/* annotations on the field to fix */
-		CHECK(gh && strstr(gh, "::error file=incidents/inc-100/action-items.yml,line=10,col=10,"
-				       "title=PIR-2026-03-01-002 invalid::"));
+		CHECK(gh &&
+		      strstr(gh, "::error file=incidents/inc-100/action-items.yml,line=10,col=10,"
+				 "title=PIR-2026-03-01-002 invalid::"));
 		CHECK(gh && strstr(gh, "::error file=incidents/inc-300/action-items.yml,line=4,"));
-		CHECK(gl && strstr(gl, "\"path\": \"incidents/inc-300/action-items.yml\", \"lines\": "
-				       "{\"begin\": 4}"));
+		CHECK(gl &&
+		      strstr(gl, "\"path\": \"incidents/inc-300/action-items.yml\", \"lines\": "
+				 "{\"begin\": 4}"));
 		CHECK(ju && strstr(ju, "failures=\"6\""));
 		free(gh);
 		free(gl);
@@ -255,8 +258,9 @@ static void test_fit_width(void)
 	if (c && pir_check_write(&b, c, PIR_CHECK_FORMAT_TABLE, &wo) == 0 && b.ptr) {
 		size_t lines = 0;
 
-		CHECK(strstr(b.ptr, "\xe2\x80\xa6xxxx") && strstr(b.ptr, "xxxx-end")); /* its end kept */
-		CHECK(strstr(b.ptr, "sev-xxx") == NULL);           /* and its start elided */
+		CHECK(strstr(b.ptr, "\xe2\x80\xa6xxxx") &&
+		      strstr(b.ptr, "xxxx-end"));	 /* its end kept */
+		CHECK(strstr(b.ptr, "sev-xxx") == NULL); /* and its start elided */
 		for (char *line = b.ptr, *nl; *line; line = nl + 1) {
 			nl = strchr(line, '\n');
 			CHECK(nl != NULL);

@@ -265,17 +265,20 @@ static void test_wrong_types(void)
 	    "cfg.yml:1:8: 'grace' must be at most 1000000, not \"99999999999999999999\"\n");
 	check_errors("marker: {a: b}\n",
 		     "cfg.yml:1:9: 'marker' must be a list or a string, not a mapping\n");
-	check_errors("marker: [a, '', '(']\n",
-		     "cfg.yml:1:13: an item of 'marker' must not be empty\n"
-		     "cfg.yml:1:17: 'marker' is not a valid PCRE2 pattern (at offset 1: missing closing "
-		     "parenthesis)\n");
+	check_errors(
+	    "marker: [a, '', '(']\n",
+	    "cfg.yml:1:13: an item of 'marker' must not be empty\n"
+	    "cfg.yml:1:17: 'marker' is not a valid PCRE2 pattern (at offset 1: missing closing "
+	    "parenthesis)\n");
 	check_errors("marker: []\n", "cfg.yml:1:9: 'marker' must not be an empty list (write "
-				      "default for the built-in grammar)\n");
-	check_errors("marker_require_reference: yes\n",
-		     "cfg.yml:1:27: 'marker_require_reference' must be true or false, not \"yes\"\n");
-	check_errors("marker_require_reference: 'true'\n",
-		     "cfg.yml:1:27: 'marker_require_reference' must be true or false, not the string "
-		     "\"true\"\n");
+				     "default for the built-in grammar)\n");
+	check_errors(
+	    "marker_require_reference: yes\n",
+	    "cfg.yml:1:27: 'marker_require_reference' must be true or false, not \"yes\"\n");
+	check_errors(
+	    "marker_require_reference: 'true'\n",
+	    "cfg.yml:1:27: 'marker_require_reference' must be true or false, not the string "
+	    "\"true\"\n");
 	check_errors("marker: ''\n", "cfg.yml:1:9: 'marker' must not be empty\n");
 	check_errors("marker: \"a\\0b\"\n", "cfg.yml:1:9: 'marker' contains a NUL character\n");
 	check_errors("fail_on: false\n",
@@ -449,7 +452,8 @@ static void test_custom_severities(void)
 	pir_buf_dispose(&errors);
 }
 
-/* fail_on_invalid: a boolean; false lets invalid entries warn, unless fail_on_reasons says invalid. */
+/* fail_on_invalid: a boolean; false lets invalid entries warn, unless fail_on_reasons says invalid.
+ */
 static void test_fail_on_invalid(void)
 {
 	static const char *const values[] = {"false", "False", "true", "TRUE"};
@@ -473,8 +477,9 @@ static void test_fail_on_invalid(void)
 		     "cfg.yml:1:18: 'fail_on_invalid' must be true or false, not \"no\"\n");
 	check_errors("fail_on_invalid: [false]\n",
 		     "cfg.yml:1:18: 'fail_on_invalid' must be true or false, not a list\n");
-	check_errors("fail_on_invalid: false\nfail_on_reasons: [invalid]\n",
-		     "cfg.yml:1:18: 'fail_on_invalid' is false but 'fail_on_reasons' lists invalid\n");
+	check_errors(
+	    "fail_on_invalid: false\nfail_on_reasons: [invalid]\n",
+	    "cfg.yml:1:18: 'fail_on_invalid' is false but 'fail_on_reasons' lists invalid\n");
 }
 
 static void test_email_forms(void)
@@ -783,10 +788,9 @@ done:
 /* report.smtp_timeout: whole seconds, 1 to a day. */
 static void test_smtp_timeout(void)
 {
-	static const char *const bad[] = {"report: {smtp_timeout: 0}\n",
-					  "report: {smtp_timeout: 86401}\n",
-					  "report: {smtp_timeout: \"10\"}\n",
-					  "report: {smtp_timeout: 1.5}\n", NULL};
+	static const char *const bad[] = {
+	    "report: {smtp_timeout: 0}\n", "report: {smtp_timeout: 86401}\n",
+	    "report: {smtp_timeout: \"10\"}\n", "report: {smtp_timeout: 1.5}\n", NULL};
 	pir_buf errors = PIR_BUF_INIT;
 	pir_config *cfg = NULL;
 
@@ -797,7 +801,8 @@ static void test_smtp_timeout(void)
 		CHECK(errors.size && strstr(errors.ptr, "'report.smtp_timeout'"));
 	}
 	errors.size = 0;
-	CHECK_INT(pir_config_parse(&cfg, "report: {smtp_timeout: 86400}\n", 30, "c.yml", &errors), 0);
+	CHECK_INT(pir_config_parse(&cfg, "report: {smtp_timeout: 86400}\n", 30, "c.yml", &errors),
+		  0);
 	CHECK_STR(pir_config_report_setting(cfg, "smtp_timeout"), "86400");
 	pir_config_free(cfg);
 	pir_buf_dispose(&errors);

@@ -90,7 +90,8 @@ static bool ref_match(const char *p, const char *s)
 /* Every small pattern against every small path: the same answers as the reference. */
 static void test_same_as_backtracking(void)
 {
-	static const char *const ptoks[] = {"a", "b", "/", "*", "?", "[ab]", "**", "**/", "[!a]", "["};
+	static const char *const ptoks[] = {"a",    "b",  "/",	 "*",	 "?",
+					    "[ab]", "**", "**/", "[!a]", "["};
 	static const char stoks[] = "ab/[";
 	unsigned seed = 12345, differ = 0;
 
@@ -133,7 +134,8 @@ static void test_pathological(void)
 		path[60 + i] = '\0';
 		hits += pir_glob_match("*a*a*a*a*a*a*a*b", path);
 		hits += pir_glob_match("**a**a**a**a**a**a**a**b", path);
-		hits += pir_glob_match("**/**/**/**/**/**/b", "a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/c");
+		hits +=
+		    pir_glob_match("**/**/**/**/**/**/b", "a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/c");
 		path[60 + i] = 'a';
 	}
 	CHECK_INT(hits, 0);

@@ -13,8 +13,8 @@ static pir_marker_list scan(const char *text)
 }
 
 /* One marker expected in `text`: check its fields. */
-static void one(const char *text, unsigned line, unsigned col, const char *mtext,
-		const char *id, const char *ref, const char *note)
+static void one(const char *text, unsigned line, unsigned col, const char *mtext, const char *id,
+		const char *ref, const char *note)
 {
 	pir_marker_list l = scan(text);
 	CHECK_INT(l.n, 1);
@@ -51,18 +51,18 @@ static void test_default_grammar(void)
 	one("<!-- TODO PIR(PIR-2026-05-24-002): fix the docs -->", 1, 6,
 	    "TODO PIR(PIR-2026-05-24-002): fix the docs", NULL, "PIR-2026-05-24-002",
 	    "fix the docs");
-	one("-- TODO PIR: no reference at all\n", 1, 4, "TODO PIR: no reference at all", NULL,
-	    NULL, "no reference at all");
+	one("-- TODO PIR: no reference at all\n", 1, 4, "TODO PIR: no reference at all", NULL, NULL,
+	    "no reference at all");
 	one("TODO PIR\n", 1, 1, "TODO PIR", NULL, NULL, NULL);
 	one("(* TODO PIR-7 ocaml *)", 1, 4, "TODO PIR-7 ocaml", "PIR-7", NULL, "ocaml");
 	one("{- TODO PIR-8: haskell -}", 1, 4, "TODO PIR-8: haskell", "PIR-8", NULL, "haskell");
 	one("{# TODO PIR-9: jinja #}", 1, 4, "TODO PIR-9: jinja", "PIR-9", NULL, "jinja");
 	/* a trailing period is not part of the ID */
-	one("# TODO PIR-2026-05-24-001.\n", 1, 3, "TODO PIR-2026-05-24-001.",
-	    "PIR-2026-05-24-001", NULL, ".");
+	one("# TODO PIR-2026-05-24-001.\n", 1, 3, "TODO PIR-2026-05-24-001.", "PIR-2026-05-24-001",
+	    NULL, ".");
 	/* lower-case words after TODO PIR are text, not a reference */
-	one("# TODO PIR re-check the retry loop\n", 1, 3, "TODO PIR re-check the retry loop",
-	    NULL, NULL, "re-check the retry loop");
+	one("# TODO PIR re-check the retry loop\n", 1, 3, "TODO PIR re-check the retry loop", NULL,
+	    NULL, "re-check the retry loop");
 }
 
 static void test_not_markers(void)
@@ -188,8 +188,8 @@ static void custom_done(custom *c)
 
 static void test_custom_pattern(void)
 {
-	const char *pat[] = {
-		"FIXME\\((?<incident>[A-Z]+-\\d+)\\) \\[(?<id>[^]]+)\\] (?<text>.*)$", NULL};
+	const char *pat[] = {"FIXME\\((?<incident>[A-Z]+-\\d+)\\) \\[(?<id>[^]]+)\\] (?<text>.*)$",
+			     NULL};
 	const char *bad[] = {"TODO(unclosed", NULL};
 	pir_marker_matcher *m = NULL;
 	custom c;
@@ -216,8 +216,8 @@ static void test_custom_pattern(void)
 /* The forms people write for the same marker. */
 static void test_more_forms(void)
 {
-	one("// TODO(PIR-2026-05-24-001): validate it\n", 1, 4, "TODO(PIR-2026-05-24-001): validate it",
-	    "PIR-2026-05-24-001", NULL, "validate it");
+	one("// TODO(PIR-2026-05-24-001): validate it\n", 1, 4,
+	    "TODO(PIR-2026-05-24-001): validate it", "PIR-2026-05-24-001", NULL, "validate it");
 	one("# TODO (PIR-7) spaced\n", 1, 3, "TODO (PIR-7) spaced", "PIR-7", NULL, "spaced");
 	one("// TODO: PIR-2026-05-24-001 validate it\n", 1, 4,
 	    "TODO: PIR-2026-05-24-001 validate it", "PIR-2026-05-24-001", NULL, "validate it");
@@ -255,8 +255,8 @@ static void test_title_ends(void)
 	one("s = 'TODO PIR-1: it's here'; t()\n", 1, 6, "TODO PIR-1: it's here", "PIR-1", NULL,
 	    "it's here");
 	one("log(f'TODO PIR-1: {x}')\n", 1, 7, "TODO PIR-1: {x}", "PIR-1", NULL, "{x}");
-	one("s = \"a \\\" TODO PIR-1: esc \\\" b\" + c\n", 1, 11, "TODO PIR-1: esc \\\" b",
-	    "PIR-1", NULL, "esc \\\" b");
+	one("s = \"a \\\" TODO PIR-1: esc \\\" b\" + c\n", 1, 11, "TODO PIR-1: esc \\\" b", "PIR-1",
+	    NULL, "esc \\\" b");
 	/* in a line comment, quotes are prose */
 	one("x(); // TODO PIR-1: don't \"quote\" me); }\n", 1, 9,
 	    "TODO PIR-1: don't \"quote\" me); }", "PIR-1", NULL, "don't \"quote\" me); }");
@@ -286,8 +286,8 @@ static void test_closest_opener(void)
 	/* an issue number is no comment: the element decides */
 	one("<p>see #42 TODO PIR-1: w</p> more\n", 1, 12, "TODO PIR-1: w", "PIR-1", NULL, "w");
 	/* a URL in a start tag is no comment */
-	one("<a href=http://x.org/a>TODO PIR-1: link</a> tail\n", 1, 24, "TODO PIR-1: link", "PIR-1",
-	    NULL, "link");
+	one("<a href=http://x.org/a>TODO PIR-1: link</a> tail\n", 1, 24, "TODO PIR-1: link",
+	    "PIR-1", NULL, "link");
 	/* a comment opened after an element decides over it */
 	one("<li>// TODO PIR-1: v</li> tail\n", 1, 8, "TODO PIR-1: v</li> tail", "PIR-1", NULL,
 	    "v</li> tail");

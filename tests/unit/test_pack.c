@@ -71,12 +71,17 @@ static void test_delta_bad(void)
 		const unsigned char *d;
 		size_t n;
 	} cases[] = {
-		{wrong_src, sizeof(wrong_src)},   {past_base, sizeof(past_base)},
-		{past_delta, sizeof(past_delta)}, {too_short, sizeof(too_short)},
-		{too_long, sizeof(too_long)},     {reserved, sizeof(reserved)},
-		{copy_64k, sizeof(copy_64k)},     {cut_args, sizeof(cut_args)},
-		{no_header, sizeof(no_header)},   {huge, sizeof(huge)},
-		{NULL, 0},
+	    {wrong_src, sizeof(wrong_src)},
+	    {past_base, sizeof(past_base)},
+	    {past_delta, sizeof(past_delta)},
+	    {too_short, sizeof(too_short)},
+	    {too_long, sizeof(too_long)},
+	    {reserved, sizeof(reserved)},
+	    {copy_64k, sizeof(copy_64k)},
+	    {cut_args, sizeof(cut_args)},
+	    {no_header, sizeof(no_header)},
+	    {huge, sizeof(huge)},
+	    {NULL, 0},
 	};
 
 	for (size_t i = 0; i < PIR_ARRAY_SIZE(cases); i++) {
@@ -193,7 +198,8 @@ static void test_size_limit(void)
 		CHECK_INT(pir_pack_read(c, fpos, 100, &po), 1);
 		CHECK(po.data == NULL);
 		CHECK_INT(po.size, git_blob_rawsize((git_blob *)first));
-		CHECK_INT(pir_pack_read(c, fpos, (size_t)git_blob_rawsize((git_blob *)first), &po), 1);
+		CHECK_INT(pir_pack_read(c, fpos, (size_t)git_blob_rawsize((git_blob *)first), &po),
+			  1);
 		CHECK(po.data != NULL && po.type == PIR_OBJ_BLOB);
 	}
 	/* unknown positions are not this reader's */
@@ -287,7 +293,8 @@ static void test_damaged_pack(void)
 	offs[n] = pack_len - 20;
 
 	/* a pack that does not match its index is left to libgit2 */
-	CHECK(test_write_file(tidx, idx_data, idx_len) && test_write_file(tpack, pack_data, pack_len - 1));
+	CHECK(test_write_file(tidx, idx_data, idx_len) &&
+	      test_write_file(tpack, pack_data, pack_len - 1));
 	CHECK_INT(pir_packset_open(&ps, tmp, 0), 0);
 	CHECK_INT(pir_packset_count(ps), 0);
 	pir_packset_free(ps);
@@ -345,8 +352,8 @@ done:
 
 typedef struct {
 	unsigned char id[20];
-	int type;                   /* 3: blob, 6: OFS_DELTA on the entry before, 7: REF_DELTA */
-	unsigned char ref[20];      /* REF_DELTA: the base's id */
+	int type;		   /* 3: blob, 6: OFS_DELTA on the entry before, 7: REF_DELTA */
+	unsigned char ref[20];	   /* REF_DELTA: the base's id */
 	const unsigned char *data; /* the object or the delta */
 	size_t len;
 } hand_entry;
@@ -394,7 +401,8 @@ static bool hand_pack(const char *dir, uint32_t version, const hand_entry *v, si
 			pir_buf_put(&pack, (const char *)z, zlen);
 		free(z);
 	}
-	pir_buf_put(&pack, "TTTTTTTTTTTTTTTTTTTT", 20); /* checked against the index, not computed */
+	pir_buf_put(&pack, "TTTTTTTTTTTTTTTTTTTT",
+		    20); /* checked against the index, not computed */
 
 	pir_buf_put(&idx, "\377tOc", 4);
 	put32(&idx, 2);
@@ -464,7 +472,7 @@ static void test_big_delta(void)
 	if (!delta || !expect)
 		goto done;
 	delta[dl++] = 4;
-	for (size_t n = want; ; n >>= 7) { /* the result size, 7 bits at a time */
+	for (size_t n = want;; n >>= 7) { /* the result size, 7 bits at a time */
 		delta[dl++] = (unsigned char)((n & 0x7f) | (n > 0x7f ? 0x80 : 0));
 		if (n <= 0x7f)
 			break;
@@ -494,7 +502,8 @@ static void test_big_delta(void)
 	CHECK(po.data == NULL);
 	CHECK_INT(po.size, want);
 	CHECK_INT(pir_pack_read(c, pir_packset_find(ps, v[1].id), SIZE_MAX, &po), 1);
-	CHECK(po.data && po.size == want && po.type == PIR_OBJ_BLOB && !memcmp(po.data, expect, want));
+	CHECK(po.data && po.size == want && po.type == PIR_OBJ_BLOB &&
+	      !memcmp(po.data, expect, want));
 	pir_pack_cursor_free(c);
 	pir_packset_free(ps);
 
@@ -575,7 +584,8 @@ static void test_map_limit(void)
 			id[0] = (unsigned char)(i + 1);
 			snprintf(text, sizeof(text), "blob number %d", i);
 			CHECK_INT(pir_pack_read(c, pir_packset_find(ps, id), SIZE_MAX, &po), 1);
-			CHECK(po.data && po.size == strlen(text) && !memcmp(po.data, text, po.size));
+			CHECK(po.data && po.size == strlen(text) &&
+			      !memcmp(po.data, text, po.size));
 			CHECK(pir_packset_mapped(ps) <= 2);
 		}
 	}

@@ -340,7 +340,8 @@ static void test_grouping_and_history(void)
 /* pir_report_options.groups: exact names, configured teams without items, the nearest name. */
 static void test_select_groups(void)
 {
-	static const char yml[] = "teams:\n  data:\n    members: ['@erin']\n  ghost:\n    email: g@example.com\n";
+	static const char yml[] =
+	    "teams:\n  data:\n    members: ['@erin']\n  ghost:\n    email: g@example.com\n";
 	const char *const keep[] = {"unassigned", "data", NULL}, *const ghost[] = {"ghost", NULL};
 	const char *const typo[] = {"data", "dta", NULL};
 	pir_report_options o = PIR_REPORT_OPTIONS_INIT;
@@ -385,7 +386,8 @@ static void test_select_groups(void)
 	o.group_by = PIR_GROUP_SEVERITY; /* configured teams are no severities */
 	o.groups = ghost;
 	CHECK_INT(pir_report_new(&r, s, &o), PIR_ENOTFOUND);
-	CHECK(pir_error_last() && !strncmp(pir_error_last(), "no severity 'ghost' in the report; ", 35));
+	CHECK(pir_error_last() &&
+	      !strncmp(pir_error_last(), "no severity 'ghost' in the report; ", 35));
 	pir_scan_free(s);
 	pir_config_free(cfg);
 	free(path);
@@ -514,7 +516,8 @@ static void test_escaping(void)
 		goto done;
 	v2 = malloc(sizeof(items_v1) + sizeof(items_v2_tail) + 32);
 	strcpy(v2, items_v1);
-	/* the third entry is done the day before the as-of date (the day reported), and a fourth appears */
+	/* the third entry is done the day before the as-of date (the day reported), and a fourth
+	 * appears */
 	strcat(v2, "    status: done\n");
 	strcat(v2, items_v2_tail);
 	CHECK_INT(commit_file(repo, items_v1, "2026-11-01", "Action items"), 0);

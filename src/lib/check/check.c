@@ -32,11 +32,11 @@ static const struct {
 	unsigned bit;
 	const char *name;
 } why_names[] = {
-	{PIR_WHY_DUE_SOON, "due-soon"},
-	{PIR_WHY_GRACE, "overdue-within-grace"},
-	{PIR_WHY_BELOW, "overdue-below-fail-on"},
-	{PIR_WHY_UNCHANGED, "not-changed"},
-	{PIR_WHY_UNREADABLE, "unreadable-object"},
+    {PIR_WHY_DUE_SOON, "due-soon"},
+    {PIR_WHY_GRACE, "overdue-within-grace"},
+    {PIR_WHY_BELOW, "overdue-below-fail-on"},
+    {PIR_WHY_UNCHANGED, "not-changed"},
+    {PIR_WHY_UNREADABLE, "unreadable-object"},
 };
 
 const char *pir_check_why_name(unsigned bit)
@@ -217,7 +217,8 @@ static int attach_problems(pir_check *c, size_t nitems, size_t *nresults)
 			    !PIR_COMMIT_REF_SET(&it->locations[k].resolved))
 				anchors[na++] = (anchor){&it->locations[k], i};
 	}
-	for (size_t i = 0; i < s->nfiltered; i++) { /* entries a filter left out: their errors too */
+	for (size_t i = 0; i < s->nfiltered;
+	     i++) { /* entries a filter left out: their errors too */
 		const pir_item *it = &s->items[s->nitems + i];
 		for (size_t k = 0; k < it->nlocations; k++)
 			if (it->locations[k].kind == PIR_LOCATION_YAML &&
@@ -249,7 +250,8 @@ static int attach_problems(pir_check *c, size_t nitems, size_t *nresults)
 	for (size_t d = 0; d < nd; d++) {
 		pir_check_result *r = owner[d] == SIZE_MAX ? NULL : &c->results[owner[d]];
 		if (r)
-			c->problems[r->problems - c->problems + r->nproblems++] = pir_scan_diagnostic(s, d);
+			c->problems[r->problems - c->problems + r->nproblems++] =
+			    pir_scan_diagnostic(s, d);
 	}
 	*nresults = nitems + nfile;
 	err = 0;
@@ -263,8 +265,10 @@ done:
 /* Failing first, then warnings, snoozed, passed; within each, file problems, then scan order. */
 static int cmp_results(const void *a, const void *b)
 {
-	static const int order[] = {[PIR_VERDICT_FAIL] = 0, [PIR_VERDICT_WARN] = 1,
-				    [PIR_VERDICT_SNOOZED] = 2, [PIR_VERDICT_PASS] = 3};
+	static const int order[] = {[PIR_VERDICT_FAIL] = 0,
+				    [PIR_VERDICT_WARN] = 1,
+				    [PIR_VERDICT_SNOOZED] = 2,
+				    [PIR_VERDICT_PASS] = 3};
 	const pir_check_result *x = a, *y = b;
 
 	if (x->verdict != y->verdict)
@@ -295,7 +299,8 @@ int pir_check_new(pir_check **out, const pir_scan *scan, const pir_check_options
 	c->changed_only = changed_only;
 	if (!c->opts.fail_on) /* the most urgent severity, whatever the list */
 		c->opts.fail_on = pir_scan_severity_name(scan, 0);
-	if (!c->opts.fail_on || (c->fail_rank = pir_scan_severity_rank(scan, c->opts.fail_on)) < 0) {
+	if (!c->opts.fail_on ||
+	    (c->fail_rank = pir_scan_severity_rank(scan, c->opts.fail_on)) < 0) {
 		err = pir_error_set(PIR_EINVALID, "--fail-on: unknown severity '%s'",
 				    c->opts.fail_on ? c->opts.fail_on : "");
 		pir_check_free(c);
@@ -361,8 +366,8 @@ int pir_check_format_parse(pir_check_format *out, const char *name)
 	static const struct {
 		const char *name;
 		pir_check_format f;
-	} names[] = {{"table", PIR_CHECK_FORMAT_TABLE},   {"json", PIR_CHECK_FORMAT_JSON},
-		     {"sarif", PIR_CHECK_FORMAT_SARIF},   {"junit", PIR_CHECK_FORMAT_JUNIT},
+	} names[] = {{"table", PIR_CHECK_FORMAT_TABLE},	  {"json", PIR_CHECK_FORMAT_JSON},
+		     {"sarif", PIR_CHECK_FORMAT_SARIF},	  {"junit", PIR_CHECK_FORMAT_JUNIT},
 		     {"github", PIR_CHECK_FORMAT_GITHUB}, {"gitlab", PIR_CHECK_FORMAT_GITLAB}};
 
 	for (size_t i = 0; i < PIR_ARRAY_SIZE(names); i++) {
@@ -371,9 +376,9 @@ int pir_check_format_parse(pir_check_format *out, const char *name)
 			return 0;
 		}
 	}
-	return pir_error_set(PIR_EINVALID,
-			     "--format: expected table, json, sarif, junit, github or gitlab, not '%s'",
-			     name);
+	return pir_error_set(
+	    PIR_EINVALID,
+	    "--format: expected table, json, sarif, junit, github or gitlab, not '%s'", name);
 }
 
 /* ---- shared by the writers ---- */

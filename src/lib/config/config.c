@@ -31,10 +31,9 @@
 #include "yaml_util.h"
 
 const char *const pir_cfg_top_keys[K_COUNT] = {
-    "marker",	   "item_files", "severities", "stale_days", "fail_on", "fail_on_reasons",
-    "fail_on_invalid", "grace",
-    "warn_within", "max_slips",	 "exclude",    "as_of",	     "teams",	"report",
-    "marker_require_reference",
+    "marker",	       "item_files",	  "severities", "stale_days",  "fail_on",
+    "fail_on_reasons", "fail_on_invalid", "grace",	"warn_within", "max_slips",
+    "exclude",	       "as_of",		  "teams",	"report",      "marker_require_reference",
 };
 
 const char *const pir_cfg_report_keys[R_COUNT] = {"from", "smtp_url", "smtp_user", "smtp_timeout"};
@@ -123,7 +122,8 @@ const char *pir_cfg_describe(echo_buf *e, const yaml_node_t *node)
 	}
 	if (pir_yaml_is_null(node))
 		return "null";
-	snprintf(quoted, sizeof(quoted), "%s", pir_cfg_echo(e, pir_yaml_text(node), pir_cfg_scalar_len(node)));
+	snprintf(quoted, sizeof(quoted), "%s",
+		 pir_cfg_echo(e, pir_yaml_text(node), pir_cfg_scalar_len(node)));
 	if (pir_cfg_is_bool(node))
 		snprintf(e->s, sizeof(e->s), "the boolean %s", pir_yaml_text(node));
 	else if (node->data.scalar.style != YAML_PLAIN_SCALAR_STYLE)
@@ -254,7 +254,8 @@ int pir_cfg_want_count(reader *rd, const yaml_node_t *v, const char *what, int *
 	*out = (int)value;
 	return 1;
 bad:
-	err = fail(rd, v, "%s must be a non-negative integer, not %s", what, pir_cfg_describe(&e, v));
+	err =
+	    fail(rd, v, "%s must be a non-negative integer, not %s", what, pir_cfg_describe(&e, v));
 	return err < 0 ? err : 0;
 }
 
@@ -263,7 +264,7 @@ bad:
 /* Checks one item of a list: 1 to keep it, 0 after an error, or PIR_ENOMEM. */
 
 int pir_cfg_read_list(reader *rd, const yaml_node_t *v, const char *what, bool scalar_ok,
-		     item_check check, char ***out)
+		      item_check check, char ***out)
 {
 	strlist l = {NULL, 0, 0};
 	char item_what[400];
@@ -290,7 +291,8 @@ int pir_cfg_read_list(reader *rd, const yaml_node_t *v, const char *what, bool s
 			if ((ok = pir_cfg_want_text(rd, item, item_what)) == 1 && check)
 				ok = check(rd, item, item_what);
 			if (ok == 1)
-				err = pir_cfg_strlist_add(&l, pir_yaml_text(item), pir_cfg_scalar_len(item));
+				err = pir_cfg_strlist_add(&l, pir_yaml_text(item),
+							  pir_cfg_scalar_len(item));
 			else if (ok < 0)
 				err = ok;
 		}
@@ -312,8 +314,8 @@ int pir_cfg_check_basename(reader *rd, const yaml_node_t *item, const char *what
 
 	if (!memchr(pir_yaml_text(item), '/', pir_cfg_scalar_len(item)))
 		return 1;
-	err =
-	    fail(rd, item, "%s must be a file name without '/', not %s", what, pir_cfg_describe(&e, item));
+	err = fail(rd, item, "%s must be a file name without '/', not %s", what,
+		   pir_cfg_describe(&e, item));
 	return err < 0 ? err : 0;
 }
 
@@ -331,7 +333,8 @@ int pir_cfg_check_severity_name(reader *rd, const yaml_node_t *item, const char 
 		unsigned char c = (unsigned char)s[i];
 
 		if (c >= 'A' && c <= 'Z')
-			err = fail(rd, item, "severity %s must be lower-case", pir_cfg_echo(&e, s, len));
+			err = fail(rd, item, "severity %s must be lower-case",
+				   pir_cfg_echo(&e, s, len));
 		else if (c < 0x20 || c == 0x7f)
 			err = fail(rd, item, "severity %s contains a control character",
 				   pir_cfg_echo(&e, s, len));

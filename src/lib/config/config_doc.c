@@ -26,7 +26,8 @@ static int read_value(reader *rd, enum top_key k, const yaml_node_t *v)
 	case K_MARKER:
 		return pir_cfg_read_marker(rd, v);
 	case K_ITEM_FILES:
-		return pir_cfg_read_list(rd, v, "'item_files'", false, pir_cfg_check_basename, &cfg->item_files);
+		return pir_cfg_read_list(rd, v, "'item_files'", false, pir_cfg_check_basename,
+					 &cfg->item_files);
 	case K_SEVERITIES:
 		return pir_cfg_read_severities(rd, v);
 	case K_STALE_DAYS:
@@ -40,9 +41,12 @@ static int read_value(reader *rd, enum top_key k, const yaml_node_t *v)
 	case K_GRACE:
 		return pir_cfg_want_count(rd, v, "'grace'", &cfg->grace) < 0 ? PIR_ENOMEM : 0;
 	case K_WARN_WITHIN:
-		return pir_cfg_want_count(rd, v, "'warn_within'", &cfg->warn_within) < 0 ? PIR_ENOMEM : 0;
+		return pir_cfg_want_count(rd, v, "'warn_within'", &cfg->warn_within) < 0
+			   ? PIR_ENOMEM
+			   : 0;
 	case K_MAX_SLIPS:
-		return pir_cfg_want_count(rd, v, "'max_slips'", &cfg->max_slips) < 0 ? PIR_ENOMEM : 0;
+		return pir_cfg_want_count(rd, v, "'max_slips'", &cfg->max_slips) < 0 ? PIR_ENOMEM
+										     : 0;
 	case K_EXCLUDE:
 		return pir_cfg_read_list(rd, v, "'exclude'", false, NULL, &cfg->exclude);
 	case K_AS_OF:
@@ -52,10 +56,10 @@ static int read_value(reader *rd, enum top_key k, const yaml_node_t *v)
 	case K_REPORT:
 		return pir_cfg_read_report(rd, v);
 	case K_MARKER_REQUIRE_REFERENCE:
-		return pir_cfg_want_bool(rd, v, "'marker_require_reference'", &cfg->marker_require_reference) <
-				       0
-			       ? PIR_ENOMEM
-			       : 0;
+		return pir_cfg_want_bool(rd, v, "'marker_require_reference'",
+					 &cfg->marker_require_reference) < 0
+			   ? PIR_ENOMEM
+			   : 0;
 	default:
 		return 0;
 	}
@@ -71,7 +75,8 @@ static int read_top(reader *rd, const yaml_node_t *map)
 
 	for (yaml_node_pair_t *p = map->data.mapping.pairs.start;
 	     !err && p < map->data.mapping.pairs.top; p++) {
-		const yaml_node_t *key = pir_cfg_node_at(rd, p->key), *value = pir_cfg_node_at(rd, p->value);
+		const yaml_node_t *key = pir_cfg_node_at(rd, p->key),
+				  *value = pir_cfg_node_at(rd, p->value);
 		int k = -1;
 
 		if (!key || !value)
@@ -80,7 +85,8 @@ static int read_top(reader *rd, const yaml_node_t *map)
 			if (pir_yaml_is(key, pir_cfg_top_keys[i]))
 				k = i;
 		if (key->type != YAML_SCALAR_NODE)
-			err = fail(rd, key, "a key must be a string, not %s", pir_cfg_describe(&e, key));
+			err = fail(rd, key, "a key must be a string, not %s",
+				   pir_cfg_describe(&e, key));
 		else if (k < 0)
 			err = fail(rd, key, "unknown key %s",
 				   pir_cfg_echo(&e, pir_yaml_text(key), pir_cfg_scalar_len(key)));
@@ -175,8 +181,9 @@ static int preflight(reader *rd, const char *buf, size_t len)
 			depth--;
 		}
 		if (why)
-			err = pir_cfg_fail_at(rd, pir_yaml_pos1(ev.start_mark.line), pir_yaml_pos1(ev.start_mark.column),
-				      "%s; the file is not read", why);
+			err = pir_cfg_fail_at(rd, pir_yaml_pos1(ev.start_mark.line),
+					      pir_yaml_pos1(ev.start_mark.column),
+					      "%s; the file is not read", why);
 		end = ev.type == YAML_STREAM_END_EVENT;
 		yaml_event_delete(&ev);
 	}
@@ -260,7 +267,7 @@ static int write_errors(const reader *rd, const char *name, pir_buf *out)
 }
 
 int pir_cfg_parse_as(pir_config **out, const char *buf, size_t len, const char *name,
-		    pir_config_origin origin, pir_buf *errors)
+		     pir_config_origin origin, pir_buf *errors)
 {
 	reader rd;
 	int err;

@@ -32,7 +32,6 @@
 #define STR_(x) #x
 #define STR(x) STR_(x)
 
-
 enum top_key {
 	K_MARKER,
 	K_ITEM_FILES,
@@ -53,7 +52,6 @@ enum top_key {
 };
 
 extern const char *const pir_cfg_top_keys[K_COUNT];
-
 
 enum report_key { R_FROM, R_SMTP_URL, R_SMTP_USER, R_SMTP_TIMEOUT, R_COUNT };
 
@@ -114,7 +112,7 @@ typedef struct {
 typedef int (*item_check)(reader *rd, const yaml_node_t *item, const char *what);
 
 int pir_cfg_fail_at(reader *rd, unsigned line, unsigned column, const char *fmt, ...)
-	PIR_PRINTF(4, 5);
+    PIR_PRINTF(4, 5);
 const char *pir_cfg_echo(echo_buf *e, const char *s, size_t len);
 /* What a node is, for "must be X, not Y". */
 const char *pir_cfg_describe(echo_buf *e, const yaml_node_t *node);
@@ -142,7 +140,8 @@ int pir_cfg_want_count(reader *rd, const yaml_node_t *v, const char *what, int *
  * non-empty string accepted by `check` (if any). With `scalar_ok`, a single
  * string stands for a list of one. Returns 0 (errors recorded) or PIR_ENOMEM.
  */
-int pir_cfg_read_list(reader *rd, const yaml_node_t *v, const char *what, bool scalar_ok, item_check check, char ***out);
+int pir_cfg_read_list(reader *rd, const yaml_node_t *v, const char *what, bool scalar_ok,
+		      item_check check, char ***out);
 int pir_cfg_check_basename(reader *rd, const yaml_node_t *item, const char *what);
 int pir_cfg_check_severity_name(reader *rd, const yaml_node_t *item, const char *what);
 int pir_cfg_check_email(reader *rd, const yaml_node_t *item, const char *what);
@@ -164,10 +163,11 @@ int pir_cfg_read_fail_on_invalid(reader *rd, const yaml_node_t *v);
 int pir_cfg_read_as_of(reader *rd, const yaml_node_t *v);
 int pir_cfg_read_teams(reader *rd, const yaml_node_t *v);
 int pir_cfg_read_report(reader *rd, const yaml_node_t *v);
-int pir_cfg_parse_as(pir_config **out, const char *buf, size_t len, const char *name, pir_config_origin origin, pir_buf *errors);
+int pir_cfg_parse_as(pir_config **out, const char *buf, size_t len, const char *name,
+		     pir_config_origin origin, pir_buf *errors);
 
 #define fail(rd, node, ...)                                                                        \
-	pir_cfg_fail_at((rd), pir_yaml_pos1((node)->start_mark.line), pir_yaml_pos1((node)->start_mark.column), __VA_ARGS__)
-
+	pir_cfg_fail_at((rd), pir_yaml_pos1((node)->start_mark.line),                              \
+			pir_yaml_pos1((node)->start_mark.column), __VA_ARGS__)
 
 #endif

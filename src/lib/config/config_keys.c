@@ -57,8 +57,9 @@ int pir_cfg_read_marker(reader *rd, const yaml_node_t *v)
 
 	if (!err && v->type == YAML_SEQUENCE_NODE &&
 	    v->data.sequence.items.top == v->data.sequence.items.start)
-		err = fail(rd, v, "'marker' must not be an empty list (write default for the "
-				  "built-in grammar)");
+		err = fail(rd, v,
+			   "'marker' must not be an empty list (write default for the "
+			   "built-in grammar)");
 	return err;
 }
 
@@ -91,9 +92,11 @@ static int report_duplicates(reader *rd, const yaml_node_t *seq)
 
 			if (before && before->type == YAML_SCALAR_NODE &&
 			    pir_cfg_scalar_len(at) == pir_cfg_scalar_len(before) &&
-			    memcmp(pir_yaml_text(at), pir_yaml_text(before), pir_cfg_scalar_len(at)) == 0) {
-				err = fail(rd, at, "duplicate severity %s",
-					   pir_cfg_echo(&e, pir_yaml_text(at), pir_cfg_scalar_len(at)));
+			    memcmp(pir_yaml_text(at), pir_yaml_text(before),
+				   pir_cfg_scalar_len(at)) == 0) {
+				err = fail(
+				    rd, at, "duplicate severity %s",
+				    pir_cfg_echo(&e, pir_yaml_text(at), pir_cfg_scalar_len(at)));
 				break;
 			}
 		}
@@ -115,7 +118,8 @@ int pir_cfg_read_severities(reader *rd, const yaml_node_t *v)
 		return fail(rd, v, "'severities' names %zu severities; at most %d are allowed", n,
 			    PIR_SEVERITY_MAX);
 	n = rd->nerrors;
-	if ((err = pir_cfg_read_list(rd, v, "'severities'", false, pir_cfg_check_severity_name, &sev)) < 0)
+	if ((err = pir_cfg_read_list(rd, v, "'severities'", false, pir_cfg_check_severity_name,
+				     &sev)) < 0)
 		return err;
 	rd->cfg->severities = sev;
 	if (v->type == YAML_SEQUENCE_NODE && (err = report_duplicates(rd, v)) < 0)
@@ -143,7 +147,8 @@ int pir_cfg_read_fail_on(reader *rd, const yaml_node_t *v)
 		return ok;
 	if (rd->severities && severity_rank(rd, v) == PIR_SEVERITY_NONE)
 		return fail(rd, v, "'fail_on' %s is not one of the severities (%s)",
-			    pir_cfg_echo(&e, pir_yaml_text(v), pir_cfg_scalar_len(v)), rd->severity_list);
+			    pir_cfg_echo(&e, pir_yaml_text(v), pir_cfg_scalar_len(v)),
+			    rd->severity_list);
 	if (!(rd->cfg->fail_on = pir_strndup(pir_yaml_text(v), pir_cfg_scalar_len(v))))
 		return PIR_ENOMEM;
 	return 0;
@@ -165,7 +170,8 @@ static int read_stale_pair(reader *rd, const yaml_node_t *key, const yaml_node_t
 		rank = PIR_SEVERITY_MAX; /* not judged: `severities` is wrong */
 	else if ((rank = severity_rank(rd, key)) == PIR_SEVERITY_NONE)
 		return fail(rd, key, "unknown key %s in 'stale_days' (expected one of %s, none)",
-			    pir_cfg_echo(&e, pir_yaml_text(key), pir_cfg_scalar_len(key)), rd->severity_list);
+			    pir_cfg_echo(&e, pir_yaml_text(key), pir_cfg_scalar_len(key)),
+			    rd->severity_list);
 	bit = rank == PIR_SEVERITY_NONE ? 1u << PIR_SEVERITY_MAX
 	      : rank < PIR_SEVERITY_MAX ? 1u << rank
 					: 0;
@@ -200,7 +206,8 @@ int pir_cfg_read_stale_days(reader *rd, const yaml_node_t *v)
 			    pir_cfg_describe(&e, v));
 	for (yaml_node_pair_t *p = v->data.mapping.pairs.start;
 	     !err && p < v->data.mapping.pairs.top; p++) {
-		const yaml_node_t *key = pir_cfg_node_at(rd, p->key), *value = pir_cfg_node_at(rd, p->value);
+		const yaml_node_t *key = pir_cfg_node_at(rd, p->key),
+				  *value = pir_cfg_node_at(rd, p->value);
 
 		if (key && value)
 			err = read_stale_pair(rd, key, value, &seen);
@@ -240,8 +247,9 @@ static int check_reason(reader *rd, const yaml_node_t *item, const char *what)
 	(void)what;
 	if (reason_bit(pir_yaml_text(item)))
 		return 1;
-	err = fail(rd, item, "unknown reason %s in 'fail_on_reasons' (expected one of %s)",
-		   pir_cfg_echo(&e, pir_yaml_text(item), pir_cfg_scalar_len(item)), rd->reason_list);
+	err =
+	    fail(rd, item, "unknown reason %s in 'fail_on_reasons' (expected one of %s)",
+		 pir_cfg_echo(&e, pir_yaml_text(item), pir_cfg_scalar_len(item)), rd->reason_list);
 	return err < 0 ? err : 0;
 }
 
@@ -263,10 +271,12 @@ int pir_cfg_read_fail_on_invalid(reader *rd, const yaml_node_t *v)
 	echo_buf e;
 
 	if (v->type != YAML_SCALAR_NODE || !pir_cfg_is_bool(v))
-		return fail(rd, v, "'fail_on_invalid' must be true or false, not %s", pir_cfg_describe(&e, v));
+		return fail(rd, v, "'fail_on_invalid' must be true or false, not %s",
+			    pir_cfg_describe(&e, v));
 	rd->cfg->fail_on_invalid = pir_yaml_text(v)[0] == 't' || pir_yaml_text(v)[0] == 'T';
 	if (!rd->cfg->fail_on_invalid && (rd->cfg->fail_reasons & PIR_REASON_INVALID))
-		return fail(rd, v, "'fail_on_invalid' is false but 'fail_on_reasons' lists invalid");
+		return fail(rd, v,
+			    "'fail_on_invalid' is false but 'fail_on_reasons' lists invalid");
 	return 0;
 }
 
@@ -299,7 +309,8 @@ static int read_team_pair(reader *rd, pir_team *t, const char *team_echo, const 
 	k = pir_yaml_is(key, "email") ? 0 : pir_yaml_is(key, "members") ? 1 : -1;
 	if (k < 0)
 		return fail(rd, key, "unknown key %s in team %s (expected email or members)",
-			    pir_cfg_echo(&e, pir_yaml_text(key), pir_cfg_scalar_len(key)), team_echo);
+			    pir_cfg_echo(&e, pir_yaml_text(key), pir_cfg_scalar_len(key)),
+			    team_echo);
 	if (*seen & (1u << k))
 		return fail(rd, key, "duplicate key \"%s\" in team %s", k ? "members" : "email",
 			    team_echo);
@@ -307,7 +318,8 @@ static int read_team_pair(reader *rd, pir_team *t, const char *team_echo, const 
 	if (pir_yaml_is_null(v))
 		return 0;
 	snprintf(what, sizeof(what), "'%s' of team %s", k ? "members" : "email", team_echo);
-	if ((err = pir_cfg_read_list(rd, v, what, k == 0, k ? NULL : pir_cfg_check_email, &list)) < 0)
+	if ((err = pir_cfg_read_list(rd, v, what, k == 0, k ? NULL : pir_cfg_check_email, &list)) <
+	    0)
 		return err;
 	if (k) {
 		pir_cfg_strv_free((char **)t->members);
@@ -329,7 +341,8 @@ static int read_team(reader *rd, const yaml_node_t *key, const yaml_node_t *v)
 	char team_echo[sizeof(e.s)];
 	int err = 0;
 
-	snprintf(team_echo, sizeof(team_echo), "%s", pir_cfg_echo(&e, pir_yaml_text(key), pir_cfg_scalar_len(key)));
+	snprintf(team_echo, sizeof(team_echo), "%s",
+		 pir_cfg_echo(&e, pir_yaml_text(key), pir_cfg_scalar_len(key)));
 	if (pir_grow((void **)&cfg->teams, &cfg->teams_cap, cfg->nteams + 1, sizeof(*cfg->teams)) <
 	    0)
 		return PIR_ENOMEM;
@@ -340,7 +353,8 @@ static int read_team(reader *rd, const yaml_node_t *key, const yaml_node_t *v)
 	if (v->type == YAML_MAPPING_NODE) {
 		for (yaml_node_pair_t *p = v->data.mapping.pairs.start;
 		     !err && p < v->data.mapping.pairs.top; p++) {
-			const yaml_node_t *k = pir_cfg_node_at(rd, p->key), *val = pir_cfg_node_at(rd, p->value);
+			const yaml_node_t *k = pir_cfg_node_at(rd, p->key),
+					  *val = pir_cfg_node_at(rd, p->value);
 
 			if (k && val)
 				err = read_team_pair(rd, t, team_echo, k, val, &seen);
@@ -352,7 +366,8 @@ static int read_team(reader *rd, const yaml_node_t *key, const yaml_node_t *v)
 	if (!err && !t->email && !(t->email = (const char *const *)pir_cfg_strlist_finish(&empty)))
 		err = PIR_ENOMEM;
 	empty = (strlist){NULL, 0, 0};
-	if (!err && !t->members && !(t->members = (const char *const *)pir_cfg_strlist_finish(&empty)))
+	if (!err && !t->members &&
+	    !(t->members = (const char *const *)pir_cfg_strlist_finish(&empty)))
 		err = PIR_ENOMEM;
 	return err;
 }
@@ -418,8 +433,9 @@ static int read_report_pair(reader *rd, const yaml_node_t *key, const yaml_node_
 		if ((ok = pir_cfg_want_count(rd, v, what, &seconds)) != 1)
 			return ok;
 		if (seconds < 1 || seconds > MAX_SMTP_TIMEOUT)
-			return fail(rd, v, "%s must be from 1 to " STR(MAX_SMTP_TIMEOUT)
-				    " seconds, not %d", what, seconds);
+			return fail(
+			    rd, v, "%s must be from 1 to " STR(MAX_SMTP_TIMEOUT) " seconds, not %d",
+			    what, seconds);
 	} else if ((ok = pir_cfg_want_text(rd, v, what)) != 1) {
 		return ok;
 	}
@@ -438,7 +454,8 @@ int pir_cfg_read_report(reader *rd, const yaml_node_t *v)
 		return fail(rd, v, "'report' must be a mapping, not %s", pir_cfg_describe(&e, v));
 	for (yaml_node_pair_t *p = v->data.mapping.pairs.start;
 	     !err && p < v->data.mapping.pairs.top; p++) {
-		const yaml_node_t *key = pir_cfg_node_at(rd, p->key), *value = pir_cfg_node_at(rd, p->value);
+		const yaml_node_t *key = pir_cfg_node_at(rd, p->key),
+				  *value = pir_cfg_node_at(rd, p->value);
 
 		if (key && value)
 			err = read_report_pair(rd, key, value);

@@ -54,8 +54,7 @@ static int read_file(pir_buf *out, const char *path)
 	return 0;
 }
 
-static int load_as(pir_config **out, const char *path, pir_config_origin origin,
-		   pir_buf *errors)
+static int load_as(pir_config **out, const char *path, pir_config_origin origin, pir_buf *errors)
 {
 	pir_buf content = PIR_BUF_INIT;
 	int err;
@@ -301,8 +300,8 @@ int pir_config_add_host(pir_config *config, const pir_config *host)
 		return 0;
 	for (size_t k = 0; k < R_COUNT; k++) {
 		/* a scanned repository never supplies the server or the login: the host's win */
-		bool untrusted = config->report[k] && config->report_origin[k] ==
-							  PIR_CONFIG_REPOSITORY &&
+		bool untrusted = config->report[k] &&
+				 config->report_origin[k] == PIR_CONFIG_REPOSITORY &&
 				 (k == R_SMTP_URL || k == R_SMTP_USER);
 
 		if (!host->report[k] || (config->report[k] && !untrusted))

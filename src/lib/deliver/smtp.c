@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* Sending a composed message by SMTP with libcurl (STARTTLS, SMTPS, AUTH); secrets stay out of messages. */
+/* Sending a composed message by SMTP with libcurl (STARTTLS, SMTPS, AUTH); secrets stay out of
+ * messages. */
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -115,24 +116,24 @@ static int smtp_error(CURL *curl, const pir_smtp_options *o, CURLcode res, const
 	long code = 0;
 
 	if (res == CURLE_OPERATION_TIMEDOUT && o->timeout_seconds > 0)
-		return pir_error_set(PIR_ERROR,
-				     "%.*s: timed out: the delivery took more than %ld second%s%s%s",
-				     hlen, host, o->timeout_seconds,
-				     o->timeout_seconds == 1 ? "" : "s",
-				     reply[0] ? "; the server's last reply: " : "", reply);
+		return pir_error_set(
+		    PIR_ERROR, "%.*s: timed out: the delivery took more than %ld second%s%s%s",
+		    hlen, host, o->timeout_seconds, o->timeout_seconds == 1 ? "" : "s",
+		    reply[0] ? "; the server's last reply: " : "", reply);
 	if (res == CURLE_USE_SSL_FAILED && !o->insecure)
-		return pir_error_set(PIR_MAIL_ENOSTARTTLS,
-				     "%.*s: the server offers no STARTTLS, and smtp:// is only sent "
-				     "over TLS",
-				     hlen, host);
+		return pir_error_set(
+		    PIR_MAIL_ENOSTARTTLS,
+		    "%.*s: the server offers no STARTTLS, and smtp:// is only sent "
+		    "over TLS",
+		    hlen, host);
 	curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &code);
 	if (code >= 400 && code <= 599 && res == CURLE_WEIRD_SERVER_REPLY && reply[0])
 		return pir_error_set(PIR_ERROR, "%.*s: the server replied %s", hlen, host, reply);
 	if (code >= 400 && code <= 599) {
 		/* the reply line starts with its code unless it is a continuation */
 		if (reply[0] && strtol(reply, NULL, 10) == code)
-			return pir_error_set(PIR_ERROR, "%.*s: %s: the server replied %s", hlen, host,
-					     why, reply);
+			return pir_error_set(PIR_ERROR, "%.*s: %s: the server replied %s", hlen,
+					     host, why, reply);
 		return pir_error_set(PIR_ERROR, "%.*s: %s: the server replied %ld", hlen, host, why,
 				     code);
 	}
@@ -166,7 +167,8 @@ static void end_session(CURL *curl, const pir_smtp_options *o, CURLcode res)
 			shutdown(sock, SHUT_RDWR);
 		return;
 	}
-	if (o->timeout_seconds > 0 && curl_easy_getinfo(curl, CURLINFO_TOTAL_TIME, &spent) == CURLE_OK) {
+	if (o->timeout_seconds > 0 &&
+	    curl_easy_getinfo(curl, CURLINFO_TOTAL_TIME, &spent) == CURLE_OK) {
 		long left = o->timeout_seconds - (long)spent;
 		set_response_timeout(curl, left > 1 ? left : 1L);
 	}

@@ -39,7 +39,6 @@
 #define STR_(x) #x
 #define STR(x) STR_(x)
 
-
 typedef struct {
 	pir_entry_list *out;
 	yaml_document_t *doc;
@@ -436,16 +435,17 @@ static int read_unknown(entry_reader *er, const yaml_node_t *key, const yaml_nod
 				  " contains a NUL character; ignored");
 	/* at most one field per pair: no need to grow the array later */
 	if (!e->fields) {
-		size_t pairs = (size_t)(er->map->data.mapping.pairs.top -
-					er->map->data.mapping.pairs.start);
-		if (!(e->fields = pir_arena_alloc(&er->rd->out->strings, pairs * sizeof(*e->fields))))
+		size_t pairs =
+		    (size_t)(er->map->data.mapping.pairs.top - er->map->data.mapping.pairs.start);
+		if (!(e->fields =
+			  pir_arena_alloc(&er->rd->out->strings, pairs * sizeof(*e->fields))))
 			return pir_error_oom();
 	}
 	if ((err = put_json(&json, er->rd->doc, value)) < 0 ||
 	    !(name = pir_arena_strndup(&er->rd->out->strings, pir_yaml_text(key),
 				       key->data.scalar.length)) ||
-	    !(e->fields[e->nfields].json = pir_arena_strndup(&er->rd->out->strings,
-							     json.ptr ? json.ptr : "", json.size))) {
+	    !(e->fields[e->nfields].json =
+		  pir_arena_strndup(&er->rd->out->strings, json.ptr ? json.ptr : "", json.size))) {
 		pir_buf_dispose(&json);
 		return err < 0 ? err : pir_error_oom();
 	}
@@ -606,8 +606,8 @@ static int read_items(reader *rd, const yaml_node_t *seq)
 					  mark_line(item), mark_col(item), "action item is empty");
 		else if (item->type == YAML_SCALAR_NODE)
 			err = diag_value(rd, PIR_DIAG_ERROR, "yaml-schema", item,
-					 "action item must be a mapping, found ", pir_yaml_text(item),
-					 item->data.scalar.length, "");
+					 "action item must be a mapping, found ",
+					 pir_yaml_text(item), item->data.scalar.length, "");
 		else
 			err = pir_fdiag_add(&rd->out->diags, PIR_DIAG_ERROR, "yaml-schema",
 					    mark_line(item), mark_col(item),
@@ -930,7 +930,8 @@ int pir_actions_parse(pir_entry_list *out, const char *buf, size_t len,
 	for (size_t i = 0; err == 0; i++) {
 		if (pf.refused && i == pf.ndocs) {
 			err = pir_fdiag_add(&out->diags, PIR_DIAG_ERROR, "yaml-syntax",
-					    pir_yaml_pos1(pf.mark.line), pir_yaml_pos1(pf.mark.column),
+					    pir_yaml_pos1(pf.mark.line),
+					    pir_yaml_pos1(pf.mark.column),
 					    "%s; the rest of the file is ignored", pf.why);
 			break;
 		}

@@ -18,13 +18,13 @@ typedef struct pir_marker_matcher pir_marker_matcher;
 
 /** One marker found in a blob. Strings are owned by the containing pir_marker_list. */
 typedef struct {
-	unsigned line;   /* 1-based */
+	unsigned line;	 /* 1-based */
 	unsigned column; /* 1-based byte column of the match start */
-	char *text;      /* the whole marker, from its keyword on, to the end of its comment or string */
-	char *id;        /* action-item ID, or NULL */
-	char *incident;  /* incident ID, or NULL */
-	char *ref;       /* reference as written when id/incident are not decided yet, or NULL */
-	char *note;      /* the free text after the reference, or NULL */
+	char *text; /* the whole marker, from its keyword on, to the end of its comment or string */
+	char *id;   /* action-item ID, or NULL */
+	char *incident; /* incident ID, or NULL */
+	char *ref;	/* reference as written when id/incident are not decided yet, or NULL */
+	char *note;	/* the free text after the reference, or NULL */
 } pir_marker;
 
 /** An action-item ID ("PIR-…", prefix upper-cased) named on a line that holds no marker. */
@@ -36,7 +36,7 @@ typedef struct {
 typedef struct {
 	pir_marker *v;
 	size_t n, cap;
-	pir_fdiag_list diags; /* marker-limit: lines, or the rest of the blob, not searched */
+	pir_fdiag_list diags;	  /* marker-limit: lines, or the rest of the blob, not searched */
 	pir_id_mention *mentions; /* with PIR_MARKER_MENTIONS, in line order */
 	size_t nmentions, mentions_cap;
 } pir_marker_list;
@@ -81,18 +81,18 @@ typedef struct {
 	char *id;
 	char *title;
 	char *owner;
-	char *due_raw;       /* the due value as written, or NULL */
-	pir_date due;        /* PIR_DATE_NONE when absent or invalid */
-	char *severity;      /* lower-cased, or NULL */
-	int severity_rank;   /* index into the severity list, PIR_SEVERITY_NONE */
-	char *status;        /* lower-cased; NULL means open */
-	bool closed;         /* done, closed or wontfix */
-	char *incident;      /* linked_incident */
-	char *team;          /* team, or NULL */
+	char *due_raw;	       /* the due value as written, or NULL */
+	pir_date due;	       /* PIR_DATE_NONE when absent or invalid */
+	char *severity;	       /* lower-cased, or NULL */
+	int severity_rank;     /* index into the severity list, PIR_SEVERITY_NONE */
+	char *status;	       /* lower-cased; NULL means open */
+	bool closed;	       /* done, closed or wontfix */
+	char *incident;	       /* linked_incident */
+	char *team;	       /* team, or NULL */
 	pir_date snooze_until; /* snooze: {until, reason}; PIR_DATE_NONE without */
 	char *snooze_reason;
-	bool invalid;        /* some field failed validation (a diagnostic says which) */
-	pir_field *fields;   /* unknown fields: key and the value as JSON text; strings owned */
+	bool invalid;	   /* some field failed validation (a diagnostic says which) */
+	pir_field *fields; /* unknown fields: key and the value as JSON text; strings owned */
 	size_t nfields;
 } pir_entry;
 

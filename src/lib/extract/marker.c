@@ -41,19 +41,19 @@
  * TODO PIR: text / TODO PIR text     -> no reference
  */
 static const char default_pattern[] =
-	"(?J)(?i:TODO|FIXME)"
-	"(?:"
-	"[ \\t]*\\([ \\t]*(?i:PIR)(?<pirid>-[A-Za-z0-9](?:[A-Za-z0-9._/-]*[A-Za-z0-9])?)[ \\t]*\\)"
-	"|(?:[ \\t]*:[ \\t]*|[ \\t]+)(?i:PIR)"
-	"(?:"
-	"(?<pirid>-[A-Za-z0-9](?:[A-Za-z0-9._/-]*[A-Za-z0-9])?)"
-	"|[ \\t]*\\([ \\t]*(?<ref>[^()\\s]+)[ \\t]*\\)"
-	"|[ \\t]+(?<ref>[A-Z][A-Z0-9_]*-[0-9](?:[A-Za-z0-9._/-]*[A-Za-z0-9])?)"
-	")?"
-	")"
-	"(?![A-Za-z0-9_])"
-	"[ \\t]*(?:[:,;-](?=\\s|\\z))?[ \\t]*"
-	"(?<text>[^\\r\\n]*)";
+    "(?J)(?i:TODO|FIXME)"
+    "(?:"
+    "[ \\t]*\\([ \\t]*(?i:PIR)(?<pirid>-[A-Za-z0-9](?:[A-Za-z0-9._/-]*[A-Za-z0-9])?)[ \\t]*\\)"
+    "|(?:[ \\t]*:[ \\t]*|[ \\t]+)(?i:PIR)"
+    "(?:"
+    "(?<pirid>-[A-Za-z0-9](?:[A-Za-z0-9._/-]*[A-Za-z0-9])?)"
+    "|[ \\t]*\\([ \\t]*(?<ref>[^()\\s]+)[ \\t]*\\)"
+    "|[ \\t]+(?<ref>[A-Z][A-Z0-9_]*-[0-9](?:[A-Za-z0-9._/-]*[A-Za-z0-9])?)"
+    ")?"
+    ")"
+    "(?![A-Za-z0-9_])"
+    "[ \\t]*(?:[:,;-](?=\\s|\\z))?[ \\t]*"
+    "(?<text>[^\\r\\n]*)";
 
 /* Steps (pcre2's match limit): first attempt, most a line may take, a pattern's budget per blob. */
 #define STEPS_FIRST 256u
@@ -91,7 +91,7 @@ struct pir_marker_scratch {
 	pcre2_match_context *mc;
 	pcre2_jit_stack *jit;
 	unsigned long long *spent; /* per pattern: steps of its budget in this blob */
-	bool *dropped;             /* per pattern: over its budget, not tried in this blob */
+	bool *dropped;		   /* per pattern: over its budget, not tried in this blob */
 };
 
 static const char *const known_groups[] = {"id", "incident", "ref", "text"};
@@ -100,8 +100,8 @@ static int add_warning(pir_marker_matcher *m, const char *pat, const char *name)
 {
 	char *w;
 
-	if (pir_grow((void **)&m->warnings, &m->warnings_cap, m->nwarnings + 1,
-		     sizeof(char *)) < 0 ||
+	if (pir_grow((void **)&m->warnings, &m->warnings_cap, m->nwarnings + 1, sizeof(char *)) <
+		0 ||
 	    !(w = pir_sprintf("marker pattern '%s': unknown group name '%s' is ignored "
 			      "(pirscan reads id, incident, ref and text)",
 			      pat, name)))
@@ -125,7 +125,6 @@ static void groups_named(group_set *out, const pcre2_code *code, const char *nam
 	size = (uint32_t)rc;
 	for (PCRE2_SPTR e = first; e <= last && out->n < MAX_DUP; e += size)
 		out->g[out->n++] = ((uint32_t)e[0] << 8) | e[1];
-
 }
 
 /* Named groups pirscan does not read: a warning each (a typo of "id" would lose every ID). */
@@ -168,8 +167,8 @@ static int compile(pir_marker_matcher *m, pattern *p, const char *pat, size_t in
 	uint32_t captures = 0;
 
 	p->is_default = pat == NULL;
-	p->code = pcre2_compile((PCRE2_SPTR)(pat ? pat : default_pattern), PCRE2_ZERO_TERMINATED,
-				0, &errcode, &erroff, NULL);
+	p->code = pcre2_compile((PCRE2_SPTR)(pat ? pat : default_pattern), PCRE2_ZERO_TERMINATED, 0,
+				&errcode, &erroff, NULL);
 	if (!p->code) {
 		PCRE2_UCHAR msg[256];
 		char which[32] = "";
@@ -349,14 +348,14 @@ typedef struct {
 typedef struct {
 	const char *name;
 	size_t len;
-	bool closing;    /* </name> */
-	bool opens;      /* a start tag of an element that needs closing (not <br>, not <x/>) */
+	bool closing;	 /* </name> */
+	bool opens;	 /* a start tag of an element that needs closing (not <br>, not <x/>) */
 	const char *end; /* after its '>' */
 } html_tag;
 
 static bool is_void(const char *name, size_t len)
 {
-	static const char *const v[] = {"area", "base", "br",	 "col",	   "embed",  "hr",    "img",
+	static const char *const v[] = {"area",	 "base", "br",	 "col",	  "embed",  "hr",    "img",
 					"input", "link", "meta", "param", "source", "track", "wbr"};
 
 	for (size_t i = 0; i < PIR_ARRAY_SIZE(v); i++) {
@@ -487,7 +486,7 @@ static size_t content_tags_end(const char *s, size_t n)
  */
 static void trim_marker(const char *s, size_t *len)
 {
-	static const char *const closers[] = {"*/", "-->", "--%>", "*)", "-}",	"#}",
+	static const char *const closers[] = {"*/", "-->", "--%>", "*)",     "-}", "#}",
 					      "%}", "%>",  "]]",   "\"\"\"", "'''"};
 	size_t n = *len, keep = 0, tag;
 	bool again = true, tags_read = false;
@@ -520,18 +519,18 @@ static void trim_marker(const char *s, size_t *len)
 
 /* Comments that close on their line: opener, closer. Two-byte openers need a blank after. */
 static const char *const block_comments[][2] = {
-	{"<!--", "-->"}, {"<%--", "--%>"}, {"--[[", "]]"}, {"/*", "*/"},
-	{"(* ", "*)"},	 {"{- ", "-}"},	   {"{# ", "#}"},  {"{% ", "%}"},
+    {"<!--", "-->"}, {"<%--", "--%>"}, {"--[[", "]]"}, {"/*", "*/"},
+    {"(* ", "*)"},   {"{- ", "-}"},    {"{# ", "#}"},  {"{% ", "%}"},
 };
 
 /* What a marker stands in, read from the line before it: the closest opener still open decides. */
 typedef struct {
-	char quote;            /* inside a string opened by this quote, or 0 */
-	bool triple;           /* ... a triple-quoted one */
+	char quote;	       /* inside a string opened by this quote, or 0 */
+	bool triple;	       /* ... a triple-quoted one */
 	const char *closer;    /* inside a block comment closed by this, or NULL */
 	bool line_comment;     /* after // # or -- */
 	unsigned comment_tags; /* elements open when the (last) line comment began */
-	tag_stack tags;        /* HTML elements opened and not closed, innermost last */
+	tag_stack tags;	       /* HTML elements opened and not closed, innermost last */
 } context;
 
 static bool opens_string(const char *bol, const char *p)
@@ -609,7 +608,8 @@ static void read_context(context *c, const char *bol, const char *end)
 		} else if (*p == '<' && tag_at(&t, p, end, &gt)) {
 			if (t.opens)
 				tags_push(&c->tags, &t);
-			else if (t.closing && tags_close(&c->tags, &t) && c->comment_tags > c->tags.n)
+			else if (t.closing && tags_close(&c->tags, &t) &&
+				 c->comment_tags > c->tags.n)
 				c->comment_tags = c->tags.n;
 			p = t.end - 1;
 		}
@@ -657,8 +657,8 @@ static const char *text_end(const char *bol, const char *m, const char *eol)
 				p += p + 1 < eol;
 				continue;
 			}
-			if (*p == c.quote && (c.triple || c.quote == '"' || p + 1 == eol ||
-					      !is_alnum(p[1])))
+			if (*p == c.quote &&
+			    (c.triple || c.quote == '"' || p + 1 == eol || !is_alnum(p[1])))
 				return p;
 		}
 		return eol;
@@ -684,9 +684,9 @@ typedef struct {
 	pir_marker_list *out;
 	const char *buf;
 	size_t len;
-	size_t live;             /* patterns not dropped */
-	size_t dropping;         /* the pattern budget_match just dropped, or SIZE_MAX */
-	unsigned line;           /* of `counted`: lines are counted only up to what is reported */
+	size_t live;	 /* patterns not dropped */
+	size_t dropping; /* the pattern budget_match just dropped, or SIZE_MAX */
+	unsigned line;	 /* of `counted`: lines are counted only up to what is reported */
 	size_t counted;
 	size_t known, known_bol; /* the start of the line of `known` */
 } scanner;
@@ -751,11 +751,12 @@ static void count_to(scanner *sc, size_t to)
 	sc->counted = to;
 }
 
-/* The start of the line holding `at` (at or after every `at` asked before): each byte looked at once. */
+/* The start of the line holding `at` (at or after every `at` asked before): each byte looked at
+ * once. */
 static size_t line_start(scanner *sc, size_t at_)
 {
-	const char *nl = at_ > sc->known ? memrchr(sc->buf + sc->known, '\n', at_ - sc->known)
-					 : NULL;
+	const char *nl =
+	    at_ > sc->known ? memrchr(sc->buf + sc->known, '\n', at_ - sc->known) : NULL;
 
 	if (nl)
 		sc->known_bol = (size_t)(nl - sc->buf) + 1;
@@ -807,9 +808,10 @@ static const char *find_keyword(const char *p, size_t n)
 	for (; end - p >= 19; p += 16) {
 		__m128i a = _mm_or_si128(_mm_loadu_si128((const __m128i *)(const void *)p), fold);
 		__m128i b =
-			_mm_or_si128(_mm_loadu_si128((const __m128i *)(const void *)(p + 3)), fold);
-		__m128i hit = _mm_or_si128(_mm_and_si128(_mm_cmpeq_epi8(a, t), _mm_cmpeq_epi8(b, o)),
-					   _mm_and_si128(_mm_cmpeq_epi8(a, f), _mm_cmpeq_epi8(b, mm)));
+		    _mm_or_si128(_mm_loadu_si128((const __m128i *)(const void *)(p + 3)), fold);
+		__m128i hit =
+		    _mm_or_si128(_mm_and_si128(_mm_cmpeq_epi8(a, t), _mm_cmpeq_epi8(b, o)),
+				 _mm_and_si128(_mm_cmpeq_epi8(a, f), _mm_cmpeq_epi8(b, mm)));
 		unsigned mask = (unsigned)_mm_movemask_epi8(hit);
 
 		while (mask) {
@@ -953,7 +955,6 @@ static int try_line(scanner *sc, size_t pi, const char *bol, const char *eol, co
 	PCRE2_SIZE *ov;
 	int rc;
 
-
 	if (p->is_default) {
 		for (const char *q = from; q < eol;) {
 			const char *hit = find_keyword(q, (size_t)(eol - q));
@@ -1024,7 +1025,9 @@ static int scan_lines(scanner *sc)
 	while (pos < sc->len && sc->live) {
 		size_t eol = line_end(buf, sc->len, pos);
 		for (size_t i = 0; i < sc->m->n; i++) {
-			int r = sc->s->dropped[i] ? 0 : try_line(sc, i, buf + pos, buf + eol, buf + pos);
+			int r = sc->s->dropped[i]
+				    ? 0
+				    : try_line(sc, i, buf + pos, buf + eol, buf + pos);
 			if (r < 0)
 				return r;
 			if (r > 0)
@@ -1037,8 +1040,10 @@ static int scan_lines(scanner *sc)
 
 /* ---- mentions of IDs on lines without a marker ---- */
 
-#define MENTIONS_MAX 1000u  /* kept per blob; past that, one diagnostic */
-#define MENTION_SLOTS 2048u /* of the set of a line's IDs: a power of two, over 2 * MENTIONS_MAX */
+#define MENTIONS_MAX 1000u /* kept per blob; past that, one diagnostic */
+#define MENTION_SLOTS                                                                              \
+	2048u /* of the set of a line's IDs: a power of two, over 2 * MENTIONS_MAX                 \
+	       */
 
 /* A slot of the set of the IDs named on one line: in use when `line` is that line. */
 typedef struct {
@@ -1083,8 +1088,8 @@ static int add_mention(pir_marker_list *out, mention_slot *set, bool full, unsig
 		free(id);
 		return 2;
 	}
-	if (pir_grow((void **)&out->mentions, &out->mentions_cap, out->nmentions + 1,
-		     sizeof(*x)) < 0) {
+	if (pir_grow((void **)&out->mentions, &out->mentions_cap, out->nmentions + 1, sizeof(*x)) <
+	    0) {
 		free(id);
 		return PIR_ENOMEM;
 	}
@@ -1146,12 +1151,13 @@ static int find_mentions(pir_marker_list *out, size_t next, const char *buf, siz
 		r = add_mention(out, set, kept == MENTIONS_MAX, line, (unsigned)(s - bol + 1),
 				buf + s, e - s);
 		if (r == 2)
-			err = pir_fdiag_add(&out->diags, PIR_DIAG_WARNING, "marker-limit", line,
-					    (unsigned)(s - bol + 1),
-					    "more than %u IDs (PIR-...) are named on lines without a "
-					    "marker in this file; those from here on are not checked "
-					    "for near misses",
-					    MENTIONS_MAX);
+			err =
+			    pir_fdiag_add(&out->diags, PIR_DIAG_WARNING, "marker-limit", line,
+					  (unsigned)(s - bol + 1),
+					  "more than %u IDs (PIR-...) are named on lines without a "
+					  "marker in this file; those from here on are not checked "
+					  "for near misses",
+					  MENTIONS_MAX);
 		if (r < 0 || r == 2) {
 			err = r < 0 ? r : err;
 			break;

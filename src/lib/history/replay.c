@@ -36,8 +36,8 @@ typedef struct {
 	uint32_t gen, cgen;
 } replay;
 
-static void blob_keys(const pir_repo *r, uint32_t blob, bool yaml, const uint32_t **m,
-		      uint32_t *nm, const uint32_t **y, uint32_t *ny)
+static void blob_keys(const pir_repo *r, uint32_t blob, bool yaml, const uint32_t **m, uint32_t *nm,
+		      const uint32_t **y, uint32_t *ny)
 {
 	const pir_blob *b = &r->blobs[blob];
 	*m = b->mkeys;
@@ -151,13 +151,15 @@ static int see_candidate(replay *rp, const due_candidate *want, uint32_t group)
 	for (c = 0; c < rp->ncand; c++) {
 		const due_candidate *x = &rp->cand[c];
 		if (x->key == want->key && x->is_status == want->is_status &&
-		    (want->is_status ? x->closed == want->closed : same_due(x->new_due, want->new_due)))
+		    (want->is_status ? x->closed == want->closed
+				     : same_due(x->new_due, want->new_due)))
 			break;
 	}
 	if (c == rp->ncand) {
 		if (group != 0)
 			return 0; /* not against the first parent: not this commit's */
-		if (pir_grow((void **)&rp->cand, &rp->cand_cap, rp->ncand + 1, sizeof(*rp->cand)) < 0)
+		if (pir_grow((void **)&rp->cand, &rp->cand_cap, rp->ncand + 1, sizeof(*rp->cand)) <
+		    0)
 			return PIR_ENOMEM;
 		rp->cand[rp->ncand++] = *want;
 	}
@@ -187,7 +189,8 @@ static int collect_due_moves(const pir_repo *r, replay *rp, const pir_change *ch
 		eo = &o->entries->v[o->yentry[i]];
 		en = &n->entries->v[n->yentry[j]];
 		if (!same_due(eo->due_raw, en->due_raw)) {
-			due_candidate want = {o->ykeys[i], eo->due_raw, en->due_raw, false, false, 0};
+			due_candidate want = {o->ykeys[i], eo->due_raw, en->due_raw,
+					      false,	   false,	0};
 			if (see_candidate(rp, &want, group) < 0)
 				return PIR_ENOMEM;
 		}
@@ -207,10 +210,12 @@ static int settle_due(pir_repo *r, replay *rp, uint32_t ci, uint32_t groups)
 		pir_key *key = &r->keys[rp->cand[c].key];
 		if (rp->cand[c].seen != groups)
 			continue;
-		if (pir_grow((void **)&key->due, &key->due_cap, key->ndue + 1, sizeof(*key->due)) < 0)
+		if (pir_grow((void **)&key->due, &key->due_cap, key->ndue + 1, sizeof(*key->due)) <
+		    0)
 			return PIR_ENOMEM;
-		key->due[key->ndue++] = (pir_due_event){ci, rp->cand[c].old_due, rp->cand[c].new_due,
-							rp->cand[c].is_status, rp->cand[c].closed};
+		key->due[key->ndue++] =
+		    (pir_due_event){ci, rp->cand[c].old_due, rp->cand[c].new_due,
+				    rp->cand[c].is_status, rp->cand[c].closed};
 	}
 	return 0;
 }

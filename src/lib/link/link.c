@@ -26,7 +26,7 @@ typedef struct {
 	bool live;
 	const pir_marker *marker;
 	const pir_entry *entry;
-	const char *id;       /* the item it belongs to, NULL for an item of its own */
+	const char *id;	      /* the item it belongs to, NULL for an item of its own */
 	const char *incident; /* a marker's incident */
 	uint32_t item;
 } raw_loc;
@@ -102,7 +102,8 @@ static bool location_changed(const pir_repo *r, const char *path, const pir_mark
 			continue;
 		}
 		for (size_t i = 0; b->entries && i < b->entries->n; i++)
-			if (same_str(b->entries->v[i].id, e->id) && same_entry(&b->entries->v[i], e))
+			if (same_str(b->entries->v[i].id, e->id) &&
+			    same_entry(&b->entries->v[i], e))
 				return false;
 	}
 	return true;
@@ -117,7 +118,8 @@ static uint32_t head_blob(const pir_repo *r, const char *path)
 	return PIR_MAP_NONE;
 }
 
-/* Problems that keep the rest of their file from being read: whatever a change adds there is unseen. */
+/* Problems that keep the rest of their file from being read: whatever a change adds there is
+ * unseen. */
 static bool hides_rest(const char *code)
 {
 	return strcmp(code, "yaml-syntax") == 0 || strcmp(code, "binary") == 0 ||
@@ -147,7 +149,8 @@ bool pir_scan_diag_changed(const pir_scan *s, const pir_diagnostic *d)
 		now = head_blob(r, d->path);
 		for (size_t g = 0; g < r->nsince_gone; g++)
 			if (r->since_gone[g] == now)
-				return false; /* the very same content was there before (a rename) */
+				return false; /* the very same content was there before (a rename)
+					       */
 		if (hides_rest(d->code))
 			return true;
 		for (size_t g = 0; g < r->nsince_gone; g++) {
@@ -178,8 +181,8 @@ static raw_loc *new_loc(linker *l, size_t repo, const pir_repo *r, const char *p
 	return x;
 }
 
-static int add_marker_loc(linker *l, size_t ri, pir_repo *r, const char *path,
-			  const pir_marker *m, bool live)
+static int add_marker_loc(linker *l, size_t ri, pir_repo *r, const char *path, const pir_marker *m,
+			  bool live)
 {
 	raw_loc *x = new_loc(l, ri, r, path);
 	uint32_t k;
@@ -203,8 +206,8 @@ static int add_marker_loc(linker *l, size_t ri, pir_repo *r, const char *path,
 	return 0;
 }
 
-static int add_entry_loc(linker *l, size_t ri, pir_repo *r, const char *path,
-			 const pir_entry *e, bool live)
+static int add_entry_loc(linker *l, size_t ri, pir_repo *r, const char *path, const pir_entry *e,
+			 bool live)
 {
 	raw_loc *x = new_loc(l, ri, r, path);
 	uint32_t k, idx;
@@ -325,26 +328,26 @@ static int report_marker_scan(pir_scan *s, const linker *l, const pir_repo *r)
 		for (size_t k = 0; k < ml->diags.n && !err; k++) {
 			const pir_fdiag *d = &ml->diags.v[k];
 			err = pir_diag_add(&s->diag, d->level, d->code, r->name, h->path, d->line,
-					    d->column, "%s", d->message);
+					   d->column, "%s", d->message);
 		}
 		for (size_t k = 0; !h->yaml && k < ml->nmentions && !err; k++) {
 			const pir_id_mention *x = &ml->mentions[k];
 			if (pir_strpool_find(&l->ids, x->id, strlen(x->id)) == PIR_MAP_NONE)
 				continue;
-			err = pir_diag_add(&s->diag, PIR_DIAG_WARNING, "near-miss", r->name, h->path,
-					    x->line, x->column,
-					    "this line names action item %s but is not a marker "
-					    "(write 'TODO %s: ...', or add pirscan:ignore)",
-					    x->id, x->id);
+			err = pir_diag_add(&s->diag, PIR_DIAG_WARNING, "near-miss", r->name,
+					   h->path, x->line, x->column,
+					   "this line names action item %s but is not a marker "
+					   "(write 'TODO %s: ...', or add pirscan:ignore)",
+					   x->id, x->id);
 		}
 	}
 	for (size_t i = 0; i < r->nblobs; i++)
 		history += r->blobs[i].markers.diags.n && !(r->blobs[i].flags & PIR_BLOB_AT_HEAD);
 	if (!err && history)
 		err = pir_diag_add(&s->diag, PIR_DIAG_WARNING, "marker-limit", r->name, NULL, 0, 0,
-				    "%zu file version%s in history could not be searched for "
-				    "markers in full; items are dated from the versions that could",
-				    history, history == 1 ? "" : "s");
+				   "%zu file version%s in history could not be searched for "
+				   "markers in full; items are dated from the versions that could",
+				   history, history == 1 ? "" : "s");
 	return err;
 }
 
@@ -571,7 +574,8 @@ static int build_item(pir_scan *s, linker *l, pir_item *it, raw_loc **locs, size
 				first_marker = x;
 			live_marker |= x->live;
 		}
-		if (PIR_COMMIT_REF_SET(&x->loc.introduced) && earlier(&x->loc.introduced, &it->introduced))
+		if (PIR_COMMIT_REF_SET(&x->loc.introduced) &&
+		    earlier(&x->loc.introduced, &it->introduced))
 			it->introduced = x->loc.introduced;
 	}
 	if (!any_live)
@@ -608,8 +612,8 @@ static int build_item(pir_scan *s, linker *l, pir_item *it, raw_loc **locs, size
 	    entry_removed_since(s, it->id))
 		it->changed = true;
 	decide_reasons(s, it, live_entries, live_marker, any_invalid, e && e->due_raw,
-		       it->id && pir_strpool_find(&l->live_ids, it->id, strlen(it->id)) !=
-					 PIR_MAP_NONE);
+		       it->id &&
+			   pir_strpool_find(&l->live_ids, it->id, strlen(it->id)) != PIR_MAP_NONE);
 	return 0;
 }
 
@@ -742,7 +746,6 @@ done:
 	pir_strpool_dispose(&l.live_ids);
 	return err;
 }
-
 
 void pir_order(pir_scan *s)
 {

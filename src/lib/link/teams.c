@@ -114,7 +114,8 @@ static bool rule_matches(const co_rule *r, const char *path)
 	char buf[4200];
 
 	const char *last = strrchr(r->pattern, '/');
-	/* "docs/" then star names the files in docs, not deeper; a folder name names all below it */
+	/* "docs/" then star names the files in docs, not deeper; a folder name names all below it
+	 */
 	bool folder = r->dir_only || !strpbrk(last ? last + 1 : r->pattern, "*?[");
 
 	if (!*r->pattern || !strcmp(r->pattern, "*"))
@@ -156,7 +157,8 @@ static int load_codeowners(pir_repo *r, co_rules *rs)
 			if (git_repository_odb(&odb, r->repo) < 0 ||
 			    git_odb_read(&obj, odb, &r->blobs[r->head[i].blob].oid) < 0) {
 				git_odb_free(odb);
-				return 0; /* unreadable: as if absent (reported as a missing blob) */
+				return 0; /* unreadable: as if absent (reported as a missing blob)
+					   */
 			}
 			text = pir_strndup(git_odb_object_data(obj), git_odb_object_size(obj));
 			git_odb_object_free(obj);

@@ -27,6 +27,6 @@ void pir_diag_sink_dispose(pir_diag_sink *sink);
  */
 int pir_diag_add(pir_diag_sink *sink, pir_diag_level level, const char *code, const char *repo,
 		 const char *path, unsigned line, unsigned column, const char *fmt, ...)
-	PIR_PRINTF(8, 9);
+    PIR_PRINTF(8, 9);
 
 #endif

@@ -15,8 +15,15 @@ const char *const *pir_default_severities(void)
 }
 
 const char *const pir_reason_names[PIR_REASON_COUNT] = {
-	"overdue", "too-old", "no-owner", "no-due", "unknown-id", "duplicate-id",
-	"done-but-marker-remains", "invalid", "slipping",
+    "overdue",
+    "too-old",
+    "no-owner",
+    "no-due",
+    "unknown-id",
+    "duplicate-id",
+    "done-but-marker-remains",
+    "invalid",
+    "slipping",
 };
 
 const char *pir_reason_name(unsigned reason)

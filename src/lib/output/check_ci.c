@@ -24,8 +24,9 @@ int pir_ck_json_check_member(pir_buf *b, void *payload)
 	pir_out_put(&o, pir_check_failed(c) || pir_check_cannot_vouch(c) ? "false" : "true");
 	pir_out_put(&o, ",\n    \"policy\": {\"fail_on\": ");
 	pir_out_json(&o, opts->fail_on);
-	pir_out_putf(&o, ", \"grace\": %d, \"warn_within\": %d, \"max_slips\": %d, \"fail_on_reasons\": [",
-	     opts->grace, opts->warn_within, opts->max_slips);
+	pir_out_putf(
+	    &o, ", \"grace\": %d, \"warn_within\": %d, \"max_slips\": %d, \"fail_on_reasons\": [",
+	    opts->grace, opts->warn_within, opts->max_slips);
 	for (unsigned i = 0; i < 32; i++) {
 		if (!(opts->fail_reasons & (1u << i)) || !pir_reason_name(1u << i))
 			continue;
@@ -33,12 +34,13 @@ int pir_ck_json_check_member(pir_buf *b, void *payload)
 		pir_out_json(&o, pir_reason_name(1u << i));
 	}
 	pir_out_putf(&o, "], \"fail_on_invalid\": %s, \"changed_only\": %s},\n",
-	     pir_check_invalid_fails(c) ? "true" : "false",
-	     pir_check_changed_only(c) ? "true" : "false");
-	pir_out_putf(&o, "    \"summary\": {\"failing\": %zu, \"warnings\": %zu, \"snoozed\": %zu, "
-		 "\"passed\": %zu},\n    \"results\": [",
-	     pir_check_tally(c, PIR_VERDICT_FAIL), pir_check_tally(c, PIR_VERDICT_WARN),
-	     pir_check_tally(c, PIR_VERDICT_SNOOZED), pir_check_tally(c, PIR_VERDICT_PASS));
+		     pir_check_invalid_fails(c) ? "true" : "false",
+		     pir_check_changed_only(c) ? "true" : "false");
+	pir_out_putf(&o,
+		     "    \"summary\": {\"failing\": %zu, \"warnings\": %zu, \"snoozed\": %zu, "
+		     "\"passed\": %zu},\n    \"results\": [",
+		     pir_check_tally(c, PIR_VERDICT_FAIL), pir_check_tally(c, PIR_VERDICT_WARN),
+		     pir_check_tally(c, PIR_VERDICT_SNOOZED), pir_check_tally(c, PIR_VERDICT_PASS));
 	for (size_t i = 0; i < pir_check_count(c); i++) {
 		const pir_check_result *r = pir_check_result_at(c, i);
 		where_t l = pir_ck_result_where(r);
@@ -50,10 +52,10 @@ int pir_ck_json_check_member(pir_buf *b, void *payload)
 		pir_out_json(&o, pir_ck_result_fingerprint(fp, r));
 		pir_out_put(&o, r->item ? ", \"kind\": \"item\"" : ", \"kind\": \"file\"");
 		pir_out_put(&o, ", \"verdict\": ");
-		pir_out_json(&o, r->verdict == PIR_VERDICT_FAIL      ? "fail"
-			     : r->verdict == PIR_VERDICT_WARN    ? "warn"
-			     : r->verdict == PIR_VERDICT_SNOOZED ? "snoozed"
-								 : "pass");
+		pir_out_json(&o, r->verdict == PIR_VERDICT_FAIL	     ? "fail"
+				 : r->verdict == PIR_VERDICT_WARN    ? "warn"
+				 : r->verdict == PIR_VERDICT_SNOOZED ? "snoozed"
+								     : "pass");
 		pir_out_put(&o, ", \"why\": [");
 		for (size_t w = 0; w < PIR_CK_NWHY; w++) {
 			if (!(r->why & pir_ck_why_order[w]))
@@ -74,8 +76,8 @@ int pir_ck_json_check_member(pir_buf *b, void *payload)
 			pir_out_json(&o, d->repo);
 			pir_out_put(&o, ", \"path\": ");
 			pir_out_json(&o, d->path);
-			pir_out_putf(&o, ", \"line\": %u, \"column\": %u, \"message\": ", d->line ? d->line : 1,
-			     d->line ? d->column : 0);
+			pir_out_putf(&o, ", \"line\": %u, \"column\": %u, \"message\": ",
+				     d->line ? d->line : 1, d->line ? d->column : 0);
 			pir_out_json(&o, d->message);
 			pir_out_put(&o, "}");
 		}
@@ -94,8 +96,8 @@ static void uri(pir_out *o, const char *path)
 	static const char hex[] = "0123456789ABCDEF";
 
 	for (const unsigned char *p = (const unsigned char *)path; *p && !o->err; p++) {
-		if ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') ||
-		    strchr("-._~/", *p)) {
+		if ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') ||
+		    (*p >= '0' && *p <= '9') || strchr("-._~/", *p)) {
 			o->err = pir_buf_putc(&b, (char)*p);
 		} else {
 			char e[4] = {'%', hex[*p >> 4], hex[*p & 15], 0};
@@ -107,34 +109,56 @@ static void uri(pir_out *o, const char *path)
 }
 
 static const unsigned sarif_rules[] = {
-	PIR_REASON_OVERDUE,  PIR_REASON_TOO_OLD,       PIR_REASON_NO_OWNER,
-	PIR_REASON_NO_DUE,   PIR_REASON_UNKNOWN_ID,    PIR_REASON_DUPLICATE_ID,
-	PIR_REASON_DONE_BUT_MARKER_REMAINS, PIR_REASON_INVALID, PIR_REASON_SLIPPING,
-	PIR_WHY_DUE_SOON,    PIR_WHY_GRACE,            PIR_WHY_BELOW,
-	PIR_WHY_UNCHANGED,   PIR_WHY_UNREADABLE,
+    PIR_REASON_OVERDUE,
+    PIR_REASON_TOO_OLD,
+    PIR_REASON_NO_OWNER,
+    PIR_REASON_NO_DUE,
+    PIR_REASON_UNKNOWN_ID,
+    PIR_REASON_DUPLICATE_ID,
+    PIR_REASON_DONE_BUT_MARKER_REMAINS,
+    PIR_REASON_INVALID,
+    PIR_REASON_SLIPPING,
+    PIR_WHY_DUE_SOON,
+    PIR_WHY_GRACE,
+    PIR_WHY_BELOW,
+    PIR_WHY_UNCHANGED,
+    PIR_WHY_UNREADABLE,
 };
 
 static const char *rule_text(unsigned bit)
 {
 	switch (bit) {
-	case PIR_REASON_OVERDUE: return "An open action item is past its due date.";
-	case PIR_REASON_TOO_OLD: return "An open action item is older than its severity allows.";
-	case PIR_REASON_NO_OWNER: return "An open action item has no owner.";
-	case PIR_REASON_NO_DUE: return "An open action item has no due date.";
-	case PIR_REASON_UNKNOWN_ID: return "A marker names an ID that no action-items file defines.";
-	case PIR_REASON_DUPLICATE_ID: return "Two action-items entries define the same ID.";
+	case PIR_REASON_OVERDUE:
+		return "An open action item is past its due date.";
+	case PIR_REASON_TOO_OLD:
+		return "An open action item is older than its severity allows.";
+	case PIR_REASON_NO_OWNER:
+		return "An open action item has no owner.";
+	case PIR_REASON_NO_DUE:
+		return "An open action item has no due date.";
+	case PIR_REASON_UNKNOWN_ID:
+		return "A marker names an ID that no action-items file defines.";
+	case PIR_REASON_DUPLICATE_ID:
+		return "Two action-items entries define the same ID.";
 	case PIR_REASON_DONE_BUT_MARKER_REMAINS:
 		return "The action item is closed but a marker still names it.";
 	case PIR_REASON_INVALID:
-		return "An action-items entry or file cannot be read, so its items cannot be judged.";
-	case PIR_REASON_SLIPPING: return "The action item's due date keeps moving.";
-	case PIR_WHY_DUE_SOON: return "An open action item is due soon.";
-	case PIR_WHY_GRACE: return "An action item is overdue, within the grace period.";
-	case PIR_WHY_BELOW: return "An action item is overdue, below the fail-on severity.";
-	case PIR_WHY_UNCHANGED: return "An action item fails the gate but this change did not touch it.";
+		return "An action-items entry or file cannot be read, so its items cannot be "
+		       "judged.";
+	case PIR_REASON_SLIPPING:
+		return "The action item's due date keeps moving.";
+	case PIR_WHY_DUE_SOON:
+		return "An open action item is due soon.";
+	case PIR_WHY_GRACE:
+		return "An action item is overdue, within the grace period.";
+	case PIR_WHY_BELOW:
+		return "An action item is overdue, below the fail-on severity.";
+	case PIR_WHY_UNCHANGED:
+		return "An action item fails the gate but this change did not touch it.";
 	case PIR_WHY_UNREADABLE:
 		return "A file of the repository cannot be read, so the gate cannot vouch for it.";
-	default: return "";
+	default:
+		return "";
 	}
 }
 
@@ -152,7 +176,8 @@ static void sarif_physical(pir_out *o, const char *path, unsigned line)
 {
 	pir_out_put(o, "\"physicalLocation\": {\"artifactLocation\": {\"uri\": ");
 	uri(o, path);
-	pir_out_putf(o, ", \"uriBaseId\": \"%%SRCROOT%%\"}, \"region\": {\"startLine\": %u}}", line ? line : 1);
+	pir_out_putf(o, ", \"uriBaseId\": \"%%SRCROOT%%\"}, \"region\": {\"startLine\": %u}}",
+		     line ? line : 1);
 }
 
 /* "NAME: TITLE (reasons[; owner OWNER])", a JSON string: SARIF message, GitLab description. */
@@ -192,8 +217,11 @@ static void sarif_result(pir_out *o, const pir_check *c, const pir_check_result 
 	*first = false;
 	pir_out_put(o, "\"ruleId\": ");
 	pir_out_json(o, pir_check_why_name(rule));
-	pir_out_putf(o, ", \"ruleIndex\": %zu, \"level\": \"%s\", \"message\": {\"text\": ", rule_index(rule),
-	     r->verdict == PIR_VERDICT_FAIL ? "error" : r->verdict == PIR_VERDICT_WARN ? "warning" : "note");
+	pir_out_putf(o, ", \"ruleIndex\": %zu, \"level\": \"%s\", \"message\": {\"text\": ",
+		     rule_index(rule),
+		     r->verdict == PIR_VERDICT_FAIL   ? "error"
+		     : r->verdict == PIR_VERDICT_WARN ? "warning"
+						      : "note");
 	json_summary(o, c, r, true);
 	pir_out_put(o, "}, \"locations\": [{");
 	sarif_physical(o, l ? l->path : fd->path, l ? l->line : fd->line);
@@ -213,10 +241,12 @@ static void sarif_result(pir_out *o, const pir_check *c, const pir_check_result 
 	pir_out_put(o, ", \"partialFingerprints\": {\"pirscanItem/v1\": ");
 	pir_out_json(o, pir_ck_result_fingerprint(fp, r));
 	if (l)
-		pir_out_putf(o, ", \"pirscanLocation/v1\": \"%016llx\"", (unsigned long long)pir_ck_location_hash(it, l));
-	else
 		pir_out_putf(o, ", \"pirscanLocation/v1\": \"%016llx\"",
-		     (unsigned long long)pir_ck_fnv(pir_ck_fnv(1469598103934665603ull, fp), "file"));
+			     (unsigned long long)pir_ck_location_hash(it, l));
+	else
+		pir_out_putf(
+		    o, ", \"pirscanLocation/v1\": \"%016llx\"",
+		    (unsigned long long)pir_ck_fnv(pir_ck_fnv(1469598103934665603ull, fp), "file"));
 	pir_out_put(o, "}, \"properties\": {\"repository\": ");
 	pir_out_json(o, l ? l->repo : fd->repo);
 	pir_out_put(o, ", \"severity\": ");
@@ -245,7 +275,8 @@ void pir_ck_write_sarif(pir_out *o, const pir_check *c)
 {
 	bool first = true;
 
-	pir_out_put(o, "{\n  \"$schema\": \"https://json.schemastore.org/sarif-2.1.0.json\",\n"
+	pir_out_put(
+	    o, "{\n  \"$schema\": \"https://json.schemastore.org/sarif-2.1.0.json\",\n"
 	       "  \"version\": \"2.1.0\",\n  \"runs\": [{\n    \"tool\": {\"driver\": {\"name\": "
 	       "\"pirscan\", \"version\": ");
 	pir_out_json(o, pir_version());
@@ -256,10 +287,11 @@ void pir_ck_write_sarif(pir_out *o, const pir_check *c)
 		pir_out_json(o, pir_check_why_name(bit));
 		pir_out_put(o, ", \"shortDescription\": {\"text\": ");
 		pir_out_json(o, rule_text(bit));
-		pir_out_putf(o, "}, \"defaultConfiguration\": {\"level\": \"%s\"}}",
-		     bit & (PIR_WHY_DUE_SOON | PIR_WHY_GRACE | PIR_WHY_BELOW | PIR_WHY_UNCHANGED)
-			     ? "warning"
-			     : "error");
+		pir_out_putf(
+		    o, "}, \"defaultConfiguration\": {\"level\": \"%s\"}}",
+		    bit & (PIR_WHY_DUE_SOON | PIR_WHY_GRACE | PIR_WHY_BELOW | PIR_WHY_UNCHANGED)
+			? "warning"
+			: "error");
 	}
 	pir_out_put(o, "]}},\n    \"results\": [");
 	for (size_t i = 0; i < pir_check_count(c); i++) {
@@ -286,12 +318,16 @@ void pir_ck_write_junit(pir_out *o, const pir_check *c)
 	char d[11];
 
 	pir_out_put(o, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-	pir_out_putf(o, "<testsuites name=\"pirscan check\" tests=\"%zu\" failures=\"%zu\" errors=\"0\" "
-		"skipped=\"%zu\" time=\"0\">\n",
-	     n, fails, skips);
-	pir_out_putf(o, "  <testsuite name=\"pirscan check\" tests=\"%zu\" failures=\"%zu\" errors=\"0\" "
-		"skipped=\"%zu\" time=\"0\" timestamp=\"%sT00:00:00\">\n",
-	     n, fails, skips, pir_ck_date_str(d, pir_scan_as_of(pir_check_scan(c))));
+	pir_out_putf(
+	    o,
+	    "<testsuites name=\"pirscan check\" tests=\"%zu\" failures=\"%zu\" errors=\"0\" "
+	    "skipped=\"%zu\" time=\"0\">\n",
+	    n, fails, skips);
+	pir_out_putf(
+	    o,
+	    "  <testsuite name=\"pirscan check\" tests=\"%zu\" failures=\"%zu\" errors=\"0\" "
+	    "skipped=\"%zu\" time=\"0\" timestamp=\"%sT00:00:00\">\n",
+	    n, fails, skips, pir_ck_date_str(d, pir_scan_as_of(pir_check_scan(c))));
 	for (size_t i = 0; i < n; i++) {
 		const pir_check_result *r = pir_check_result_at(c, i);
 		const pir_item *it = r->item;
@@ -339,7 +375,8 @@ void pir_ck_write_junit(pir_out *o, const pir_check *c)
 		} else {
 			pir_buf msg = PIR_BUF_INIT;
 			pir_out m = {&msg, 0};
-			pir_ck_explain_all(&m, c, r, "; "); /* severity names come from the config: escape */
+			pir_ck_explain_all(&m, c, r,
+					   "; "); /* severity names come from the config: escape */
 			o->err = o->err ? o->err : m.err;
 			pir_out_put(o, "      <system-out>warning: ");
 			pir_out_xml(o, msg.ptr);
@@ -354,8 +391,8 @@ void pir_ck_write_junit(pir_out *o, const pir_check *c)
 /* ---- GitLab Code Quality ---- */
 
 /* One Code Quality issue of result `r` at `path`:`line`. */
-static void gitlab_issue(pir_out *o, const pir_check *c, const pir_check_result *r, const char *path,
-			 unsigned line, uint64_t pir_ck_fingerprint, bool *first)
+static void gitlab_issue(pir_out *o, const pir_check *c, const pir_check_result *r,
+			 const char *path, unsigned line, uint64_t pir_ck_fingerprint, bool *first)
 {
 	const pir_item *it = r->item;
 	const char *sev = r->verdict == PIR_VERDICT_WARN ? "minor"
@@ -367,8 +404,9 @@ static void gitlab_issue(pir_out *o, const pir_check *c, const pir_check_result 
 	json_summary(o, c, r, false);
 	pir_out_put(o, ", \"check_name\": ");
 	pir_out_json(o, pir_check_why_name(pir_ck_primary_why(r->why)));
-	pir_out_putf(o, ", \"fingerprint\": \"%016llx\", \"severity\": \"%s\", \"location\": {\"path\": ",
-	     (unsigned long long)pir_ck_fingerprint, sev);
+	pir_out_putf(
+	    o, ", \"fingerprint\": \"%016llx\", \"severity\": \"%s\", \"location\": {\"path\": ",
+	    (unsigned long long)pir_ck_fingerprint, sev);
 	pir_out_json(o, path);
 	pir_out_putf(o, ", \"lines\": {\"begin\": %u}}}", line ? line : 1);
 }
@@ -388,7 +426,9 @@ void pir_ck_write_gitlab(pir_out *o, const pir_check *c)
 			const pir_diagnostic *d = r->problems[0];
 			char fp[32];
 			gitlab_issue(o, c, r, d->path, d->line,
-				     pir_ck_fnv(pir_ck_fnv(1469598103934665603ull, pir_ck_problem_fingerprint(fp, d)), "file"),
+				     pir_ck_fnv(pir_ck_fnv(1469598103934665603ull,
+							   pir_ck_problem_fingerprint(fp, d)),
+						"file"),
 				     &first);
 			continue;
 		}

@@ -58,7 +58,8 @@ const char *pir_ck_fingerprint(char out[32], const pir_item *it)
 /* A file problem's stable name: "file-" and a hash of its path, code and message (not the line). */
 const char *pir_ck_problem_fingerprint(char out[32], const pir_diagnostic *d)
 {
-	uint64_t h = pir_ck_fnv(pir_ck_fnv(pir_ck_fnv(1469598103934665603ull, d->path), d->code), d->message);
+	uint64_t h = pir_ck_fnv(pir_ck_fnv(pir_ck_fnv(1469598103934665603ull, d->path), d->code),
+				d->message);
 
 	snprintf(out, 32, "file-%016llx", (unsigned long long)h);
 	return out;
@@ -66,7 +67,8 @@ const char *pir_ck_problem_fingerprint(char out[32], const pir_diagnostic *d)
 
 const char *pir_ck_result_fingerprint(char out[32], const pir_check_result *r)
 {
-	return r->item ? pir_ck_fingerprint(out, r->item) : pir_ck_problem_fingerprint(out, r->problems[0]);
+	return r->item ? pir_ck_fingerprint(out, r->item)
+		       : pir_ck_problem_fingerprint(out, r->problems[0]);
 }
 
 /*
@@ -90,11 +92,11 @@ uint64_t pir_ck_location_hash(const pir_item *it, const pir_location *l)
 }
 
 const unsigned pir_ck_why_order[PIR_CK_NWHY] = {
-	PIR_WHY_UNREADABLE,    PIR_REASON_OVERDUE,    PIR_REASON_UNKNOWN_ID, PIR_REASON_DUPLICATE_ID,
-	PIR_REASON_INVALID,    PIR_REASON_DONE_BUT_MARKER_REMAINS, PIR_REASON_SLIPPING,
-	PIR_REASON_NO_OWNER,   PIR_REASON_NO_DUE,     PIR_REASON_TOO_OLD,
-	PIR_WHY_DUE_SOON,      PIR_WHY_GRACE,         PIR_WHY_BELOW,
-	PIR_WHY_UNCHANGED,
+    PIR_WHY_UNREADABLE,	     PIR_REASON_OVERDUE,  PIR_REASON_UNKNOWN_ID,
+    PIR_REASON_DUPLICATE_ID, PIR_REASON_INVALID,  PIR_REASON_DONE_BUT_MARKER_REMAINS,
+    PIR_REASON_SLIPPING,     PIR_REASON_NO_OWNER, PIR_REASON_NO_DUE,
+    PIR_REASON_TOO_OLD,	     PIR_WHY_DUE_SOON,	  PIR_WHY_GRACE,
+    PIR_WHY_BELOW,	     PIR_WHY_UNCHANGED,
 };
 
 unsigned pir_ck_primary_why(unsigned why)
@@ -127,14 +129,17 @@ where_t pir_ck_result_where(const pir_check_result *r)
 static const char *file_problem_text(const char *code)
 {
 	if (strcmp(code, "yaml-syntax") == 0)
-		return "not valid YAML: the rest of the file is not read, so the items in it cannot "
+		return "not valid YAML: the rest of the file is not read, so the items in it "
+		       "cannot "
 		       "be judged";
 	if (strcmp(code, "yaml-schema") == 0)
-		return "not an action-items entry: it is not read, so an item in it cannot be judged";
+		return "not an action-items entry: it is not read, so an item in it cannot be "
+		       "judged";
 	if (strcmp(code, "binary") == 0)
 		return "the action-items file is binary: none of its items can be read";
 	if (strcmp(code, "too-large") == 0)
-		return "the action-items file is larger than --max-size: none of its items are read";
+		return "the action-items file is larger than --max-size: none of its items are "
+		       "read";
 	return "an action-items entry that cannot be read cannot be judged";
 }
 
@@ -173,51 +178,61 @@ static void explain(pir_out *o, const pir_check *c, const pir_check_result *r, u
 
 	if (!it) { /* a problem of a whole file: invalid, and maybe not-changed */
 		if (bit == PIR_WHY_UNREADABLE)
-			pir_out_put(o, "cannot be read: what it holds is unknown, so the gate cannot vouch "
+			pir_out_put(
+			    o, "cannot be read: what it holds is unknown, so the gate cannot vouch "
 			       "for this repository");
 		else if (bit == PIR_REASON_INVALID)
 			explain_invalid(o, r);
 		else if (bit == PIR_WHY_UNCHANGED)
-			pir_out_put(o, "not added or changed by this change: the full gate still fails on it");
+			pir_out_put(
+			    o,
+			    "not added or changed by this change: the full gate still fails on it");
 		return;
 	}
-	left = it->due != PIR_DATE_NONE ? (long long)(it->due - pir_scan_as_of(pir_check_scan(c))) : 0;
+	left =
+	    it->due != PIR_DATE_NONE ? (long long)(it->due - pir_scan_as_of(pir_check_scan(c))) : 0;
 	switch (bit) {
 	case PIR_REASON_OVERDUE:
 		if (!pir_check_by_policy(c, it)) { /* failing through --fail-on-reason overdue */
-			pir_out_putf(o, "overdue by %lld day%s (due %s; every overdue item fails: "
-				"--fail-on-reason overdue)",
-			     (long long)it->overdue_days, it->overdue_days == 1 ? "" : "s",
-			     pir_ck_date_str(d, it->due));
+			pir_out_putf(o,
+				     "overdue by %lld day%s (due %s; every overdue item fails: "
+				     "--fail-on-reason overdue)",
+				     (long long)it->overdue_days, it->overdue_days == 1 ? "" : "s",
+				     pir_ck_date_str(d, it->due));
 			break;
 		}
-		pir_out_putf(o, "overdue by %lld day%s (due %s; fails at %s and above, grace %d day%s)",
-		     (long long)it->overdue_days, it->overdue_days == 1 ? "" : "s",
-		     pir_ck_date_str(d, it->due), opts->fail_on, opts->grace, opts->grace == 1 ? "" : "s");
+		pir_out_putf(
+		    o, "overdue by %lld day%s (due %s; fails at %s and above, grace %d day%s)",
+		    (long long)it->overdue_days, it->overdue_days == 1 ? "" : "s",
+		    pir_ck_date_str(d, it->due), opts->fail_on, opts->grace,
+		    opts->grace == 1 ? "" : "s");
 		break;
 	case PIR_WHY_DUE_SOON:
 		if (left == 0)
 			pir_out_putf(o, "due today (%s)", pir_ck_date_str(d, it->due));
 		else
-			pir_out_putf(o, "due in %lld day%s (%s)", left, left == 1 ? "" : "s", pir_ck_date_str(d, it->due));
+			pir_out_putf(o, "due in %lld day%s (%s)", left, left == 1 ? "" : "s",
+				     pir_ck_date_str(d, it->due));
 		break;
 	case PIR_WHY_GRACE:
 		pir_out_putf(o, "overdue by %lld days, within the grace of %d days",
-		     (long long)it->overdue_days, opts->grace);
+			     (long long)it->overdue_days, opts->grace);
 		break;
 	case PIR_WHY_BELOW:
 		pir_out_putf(o, "overdue by %lld days, below the fail-on severity (%s)",
-		     (long long)it->overdue_days, opts->fail_on);
+			     (long long)it->overdue_days, opts->fail_on);
 		break;
 	case PIR_WHY_UNCHANGED:
-		pir_out_put(o, "not added or changed by this change: the full gate still fails on it");
+		pir_out_put(o,
+			    "not added or changed by this change: the full gate still fails on it");
 		break;
 	case PIR_REASON_SLIPPING:
-		pir_out_putf(o, "slipping: the due date moved %zu times (more than %d)", it->ndue_changes,
-		     opts->max_slips);
+		pir_out_putf(o, "slipping: the due date moved %zu times (more than %d)",
+			     it->ndue_changes, opts->max_slips);
 		break;
 	case PIR_REASON_UNKNOWN_ID:
-		pir_out_put(o, "unknown-id: a marker names it, but no action-items file defines it");
+		pir_out_put(o,
+			    "unknown-id: a marker names it, but no action-items file defines it");
 		break;
 	case PIR_REASON_DUPLICATE_ID:
 		pir_out_put(o, "duplicate-id: more than one action-items entry defines it");
@@ -238,7 +253,7 @@ static void explain(pir_out *o, const pir_check *c, const pir_check_result *r, u
 		break;
 	case PIR_REASON_TOO_OLD:
 		pir_out_putf(o, "too-old: open for %lld days, longer than its severity allows",
-		     (long long)it->age_days);
+			     (long long)it->age_days);
 		break;
 	default:
 		pir_out_put(o, pir_check_why_name(bit));

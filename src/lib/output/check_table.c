@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* The gate for people: the terminal table fitted to its width, GitHub workflow commands and step summary. */
+/* The gate for people: the terminal table fitted to its width, GitHub workflow commands and step
+ * summary. */
 #include <string.h>
 
 #include "alloc.h"
@@ -28,10 +29,14 @@ static void why_term(pir_out *o, const pir_check *c, const pir_check_result *r)
 static const char *verdict_word(pir_verdict v)
 {
 	switch (v) {
-	case PIR_VERDICT_FAIL: return "FAIL";
-	case PIR_VERDICT_WARN: return "WARN";
-	case PIR_VERDICT_SNOOZED: return "SNOOZED";
-	default: return "PASS";
+	case PIR_VERDICT_FAIL:
+		return "FAIL";
+	case PIR_VERDICT_WARN:
+		return "WARN";
+	case PIR_VERDICT_SNOOZED:
+		return "SNOOZED";
+	default:
+		return "PASS";
 	}
 }
 
@@ -40,18 +45,19 @@ static void summary_line(pir_out *o, const pir_check *c)
 	const pir_check_options *opts = pir_check_options_of(c);
 	char d[11];
 
-	pir_out_putf(o, "pirscan check: %s: %zu failing, %zu warning%s, %zu snoozed, %zu passed "
-		"(as of %s UTC; fail-on ",
-	     pir_check_cannot_vouch(c) ? "CANNOT VOUCH (objects could not be read)"
-	     : pir_check_failed(c)	 ? "FAILED"
-					 : "passed",
-	     pir_check_tally(c, PIR_VERDICT_FAIL),
-	     pir_check_tally(c, PIR_VERDICT_WARN), pir_check_tally(c, PIR_VERDICT_WARN) == 1 ? "" : "s",
-	     pir_check_tally(c, PIR_VERDICT_SNOOZED), pir_check_tally(c, PIR_VERDICT_PASS),
-	     pir_ck_date_str(d, pir_scan_as_of(pir_check_scan(c))));
+	pir_out_putf(o,
+		     "pirscan check: %s: %zu failing, %zu warning%s, %zu snoozed, %zu passed "
+		     "(as of %s UTC; fail-on ",
+		     pir_check_cannot_vouch(c) ? "CANNOT VOUCH (objects could not be read)"
+		     : pir_check_failed(c)     ? "FAILED"
+					       : "passed",
+		     pir_check_tally(c, PIR_VERDICT_FAIL), pir_check_tally(c, PIR_VERDICT_WARN),
+		     pir_check_tally(c, PIR_VERDICT_WARN) == 1 ? "" : "s",
+		     pir_check_tally(c, PIR_VERDICT_SNOOZED), pir_check_tally(c, PIR_VERDICT_PASS),
+		     pir_ck_date_str(d, pir_scan_as_of(pir_check_scan(c))));
 	pir_out_term(o, opts->fail_on);
 	pir_out_putf(o, ", grace %d day%s%s)\n", opts->grace, opts->grace == 1 ? "" : "s",
-	     pir_check_invalid_fails(c) ? "" : "; invalid entries only warn");
+		     pir_check_invalid_fails(c) ? "" : "; invalid entries only warn");
 }
 
 static void write_table(pir_out *o, const pir_check *c, bool color)
@@ -128,12 +134,24 @@ static void gh_escape(pir_out *o, const char *s, bool property)
 
 	for (; s && *s && !o->err; s++) {
 		switch (*s) {
-		case '%': o->err = pir_buf_puts(&b, "%25"); break;
-		case '\r': o->err = pir_buf_puts(&b, "%0D"); break;
-		case '\n': o->err = pir_buf_puts(&b, "%0A"); break;
-		case ':': o->err = property ? pir_buf_puts(&b, "%3A") : pir_buf_putc(&b, ':'); break;
-		case ',': o->err = property ? pir_buf_puts(&b, "%2C") : pir_buf_putc(&b, ','); break;
-		default: o->err = pir_buf_putc(&b, *s); break;
+		case '%':
+			o->err = pir_buf_puts(&b, "%25");
+			break;
+		case '\r':
+			o->err = pir_buf_puts(&b, "%0D");
+			break;
+		case '\n':
+			o->err = pir_buf_puts(&b, "%0A");
+			break;
+		case ':':
+			o->err = property ? pir_buf_puts(&b, "%3A") : pir_buf_putc(&b, ':');
+			break;
+		case ',':
+			o->err = property ? pir_buf_puts(&b, "%2C") : pir_buf_putc(&b, ',');
+			break;
+		default:
+			o->err = pir_buf_putc(&b, *s);
+			break;
 		}
 	}
 	if (b.ptr)
@@ -160,7 +178,8 @@ void pir_ck_write_github(pir_out *o, const pir_check *c)
 			char d[11];
 
 			pir_out_put(&t, pir_ck_result_name(r));
-			if (strcmp(pir_ck_result_name(r), pir_check_why_name(pir_ck_primary_why(r->why))) != 0) {
+			if (strcmp(pir_ck_result_name(r),
+				   pir_check_why_name(pir_ck_primary_why(r->why))) != 0) {
 				pir_out_put(&t, " ");
 				pir_out_put(&t, pir_check_why_name(pir_ck_primary_why(r->why)));
 			}
@@ -169,7 +188,8 @@ void pir_ck_write_github(pir_out *o, const pir_check *c)
 				pir_out_put(&m, ": ");
 			}
 			if (it && r->verdict == PIR_VERDICT_SNOOZED) {
-				pir_out_putf(&m, "snoozed until %s: ", pir_ck_date_str(d, it->snooze_until));
+				pir_out_putf(
+				    &m, "snoozed until %s: ", pir_ck_date_str(d, it->snooze_until));
 				pir_out_put(&m, it->snooze_reason ? it->snooze_reason : "");
 				pir_out_put(&m, "; would fail: ");
 			}
@@ -214,7 +234,8 @@ static void md(pir_out *o, const char *s)
 			o->err = pir_buf_puts(&b, "&gt;");
 		else if (ch == '&')
 			o->err = pir_buf_puts(&b, "&amp;");
-		else if (strchr("\\`*_{}[]()#!|~", ch)) { /* cells never start a line: - . + are safe */
+		else if (strchr("\\`*_{}[]()#!|~",
+				ch)) { /* cells never start a line: - . + are safe */
 			o->err = pir_buf_putc(&b, '\\');
 			if (!o->err)
 				o->err = pir_buf_putc(&b, (char)ch);
@@ -233,15 +254,17 @@ void pir_ck_write_markdown(pir_out *o, const pir_check *c)
 	bool any = false;
 
 	pir_out_putf(o, "## pirscan check: %s\n\n",
-	     pir_check_cannot_vouch(c) ? "cannot vouch (objects could not be read)"
-	     : pir_check_failed(c)	 ? "failed"
-					 : "passed");
-	pir_out_putf(o, "%zu failing, %zu warning%s, %zu snoozed, %zu passed, as of %s (UTC); fails on "
-		"overdue items at ",
-	     pir_check_tally(c, PIR_VERDICT_FAIL), pir_check_tally(c, PIR_VERDICT_WARN),
-	     pir_check_tally(c, PIR_VERDICT_WARN) == 1 ? "" : "s",
-	     pir_check_tally(c, PIR_VERDICT_SNOOZED), pir_check_tally(c, PIR_VERDICT_PASS),
-	     pir_ck_date_str(d, pir_scan_as_of(pir_check_scan(c))));
+		     pir_check_cannot_vouch(c) ? "cannot vouch (objects could not be read)"
+		     : pir_check_failed(c)     ? "failed"
+					       : "passed");
+	pir_out_putf(
+	    o,
+	    "%zu failing, %zu warning%s, %zu snoozed, %zu passed, as of %s (UTC); fails on "
+	    "overdue items at ",
+	    pir_check_tally(c, PIR_VERDICT_FAIL), pir_check_tally(c, PIR_VERDICT_WARN),
+	    pir_check_tally(c, PIR_VERDICT_WARN) == 1 ? "" : "s",
+	    pir_check_tally(c, PIR_VERDICT_SNOOZED), pir_check_tally(c, PIR_VERDICT_PASS),
+	    pir_ck_date_str(d, pir_scan_as_of(pir_check_scan(c))));
 	md(o, opts->fail_on);
 	pir_out_putf(o, " and above, grace %d days.\n\n", opts->grace);
 	for (size_t i = 0; i < pir_check_count(c); i++) {
@@ -251,7 +274,7 @@ void pir_ck_write_markdown(pir_out *o, const pir_check *c)
 			continue;
 		if (!any)
 			pir_out_put(o, "| | Item | Severity | Owner | Due | Location | Why |\n"
-			       "|---|---|---|---|---|---|---|\n");
+				       "|---|---|---|---|---|---|---|\n");
 		any = true;
 		pir_out_putf(o, "| %s | ", verdict_word(r->verdict));
 		md(o, pir_ck_result_name(r));
@@ -270,7 +293,8 @@ void pir_ck_write_markdown(pir_out *o, const pir_check *c)
 			pir_buf why = PIR_BUF_INIT;
 			pir_out w = {&why, 0};
 			if (it && r->verdict == PIR_VERDICT_SNOOZED) {
-				pir_out_putf(&w, "snoozed until %s: ", pir_ck_date_str(d, it->snooze_until));
+				pir_out_putf(
+				    &w, "snoozed until %s: ", pir_ck_date_str(d, it->snooze_until));
 				pir_out_put(&w, it->snooze_reason ? it->snooze_reason : "");
 			} else {
 				pir_ck_explain_all(&w, c, r, "; ");
@@ -368,7 +392,8 @@ static void wrap_line(pir_out *o, const char *line, size_t n, unsigned width, pi
 		w = visible_width(line + ws, we - ws, tmp);
 		if (first) { /* the line's own indentation and its first word */
 			pir_out_putn(o, line, ws);
-			col = ws + put_word(o, line + ws, we - ws, width > ws ? width - ws : 0, tmp);
+			col =
+			    ws + put_word(o, line + ws, we - ws, width > ws ? width - ws : 0, tmp);
 			first = false;
 		} else if (col + (ws - i) + w <= width) {
 			pir_out_putn(o, line + i, we - i);

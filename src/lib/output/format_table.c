@@ -33,7 +33,7 @@ enum {
 	C_N
 };
 
-static const char *const headers[C_N] = {"ID",  "STATUS",   "SEVERITY", "OWNER",   "DUE",
+static const char *const headers[C_N] = {"ID",	"STATUS",   "SEVERITY", "OWNER",   "DUE",
 					 "AGE", "INCIDENT", "LOCATION", "REASONS", "TITLE"};
 
 typedef struct {
@@ -113,14 +113,13 @@ static int fill_row(row *r, const pir_item *it, pir_date as_of)
 		r->cell[C_DUE] = pir_sprintf("%lldd overdue", (long long)it->overdue_days);
 	else
 		r->cell[C_DUE] = pir_strdup(d[0] ? d : "-");
-	r->cell[C_AGE] = it->has_age ? pir_sprintf("%lldd", (long long)it->age_days)
-				     : pir_strdup("-");
+	r->cell[C_AGE] =
+	    it->has_age ? pir_sprintf("%lldd", (long long)it->age_days) : pir_strdup("-");
 	r->cell[C_INCIDENT] = term(it->incident);
 	{
-		char *loc = it->nlocations > 1
-				    ? pir_sprintf("%s:%s:%u (+%zu)", l->repo, l->path, l->line,
-						  it->nlocations - 1)
-				    : pir_sprintf("%s:%s:%u", l->repo, l->path, l->line);
+		char *loc = it->nlocations > 1 ? pir_sprintf("%s:%s:%u (+%zu)", l->repo, l->path,
+							     l->line, it->nlocations - 1)
+					       : pir_sprintf("%s:%s:%u", l->repo, l->path, l->line);
 		r->cell[C_LOCATION] = loc ? term(loc) : NULL;
 		free(loc);
 	}
@@ -236,10 +235,10 @@ static const struct {
 	int col;
 	size_t width;
 } fit_steps[] = {
-	{C_LOCATION, 24}, {C_REASONS, 16}, {C_TITLE, 24}, {C_OWNER, 12}, {C_INCIDENT, 12},
-	{C_STATUS, 10},   {C_INCIDENT, 0}, {C_AGE, 0},    {C_LOCATION, 16}, {C_TITLE, 20},
-	{C_LOCATION, 0},  {C_REASONS, 10}, {C_TITLE, 12}, {C_OWNER, 8},   {C_OWNER, 0},
-	{C_TITLE, 8},     {C_ID, 12},
+    {C_LOCATION, 24}, {C_REASONS, 16}, {C_TITLE, 24}, {C_OWNER, 12},	{C_INCIDENT, 12},
+    {C_STATUS, 10},   {C_INCIDENT, 0}, {C_AGE, 0},    {C_LOCATION, 16}, {C_TITLE, 20},
+    {C_LOCATION, 0},  {C_REASONS, 10}, {C_TITLE, 12}, {C_OWNER, 8},	{C_OWNER, 0},
+    {C_TITLE, 8},     {C_ID, 12},
 };
 
 static size_t row_width(const size_t *width, const bool *show)
@@ -307,8 +306,8 @@ int pir_format_table(pir_buf *out, const pir_scan *scan, const pir_format_option
 	}
 	for (int c = 0; c < C_N; c++) {
 		/* STATUS with --all, or when a listed item is closed or snoozed */
-		show[c] = (c != C_REASONS || o->stale_only) &&
-			  (c != C_STATUS || o->all || not_open);
+		show[c] =
+		    (c != C_REASONS || o->stale_only) && (c != C_STATUS || o->all || not_open);
 		width[c] = pir_term_width(headers[c]);
 		for (size_t i = 0; i < nrows && !err; i++) {
 			size_t w = pir_term_width(rows[i].cell[c]);
@@ -428,7 +427,7 @@ int pir_format_csv(pir_buf *out, const pir_scan *scan, const pir_format_options 
 
 int pir_format_diagnostic(pir_buf *out, const pir_diagnostic *d)
 {
-	const char *level = d->level == PIR_DIAG_ERROR     ? "error"
+	const char *level = d->level == PIR_DIAG_ERROR	   ? "error"
 			    : d->level == PIR_DIAG_WARNING ? "warning"
 							   : "note";
 	int err = pir_buf_printf(out, "pirscan: %s: ", level);

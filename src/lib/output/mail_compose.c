@@ -558,23 +558,25 @@ static int check_message(const pir_mail_message *m)
 		return pir_error_set(PIR_EINVALID, "the message has no text");
 	if (m->message_id) {
 		at = strrchr(m->message_id, '@');
-		if (!at ||
-		    pir_mail_check_addr_spec(m->message_id, strlen(m->message_id), false, "Message-ID") < 0)
+		if (!at || pir_mail_check_addr_spec(m->message_id, strlen(m->message_id), false,
+						    "Message-ID") < 0)
 			return pir_error_set(PIR_EINVALID, "Message-ID: '%s' is not left@right",
 					     pir_mail_echo(e, sizeof(e), m->message_id));
 	}
 	return 0;
 }
 
-/* A boundary that no part contains ("=_" cannot occur in quoted-printable anyway), and its delimiter. */
+/* A boundary that no part contains ("=_" cannot occur in quoted-printable anyway), and its
+ * delimiter. */
 static int pick_boundary(char *boundary, size_t size, pir_buf *delim, const pir_buf *qtext,
 			 const pir_buf *qhtml)
 {
 	int err;
 
 	for (uint64_t seed = 0xcbf29ce484222325ull, round = 0;; round++) {
-		uint64_t x = fnv1a(fnv1a(fnv1a(seed, &round, sizeof(round)), qtext->ptr, qtext->size),
-				   qhtml->ptr, qhtml->size);
+		uint64_t x =
+		    fnv1a(fnv1a(fnv1a(seed, &round, sizeof(round)), qtext->ptr, qtext->size),
+			  qhtml->ptr, qhtml->size);
 		snprintf(boundary, size, "=_pirscan_%016llx", (unsigned long long)x);
 		delim->size = 0;
 		if ((err = pir_buf_printf(delim, "--%s", boundary)) < 0)

@@ -21,7 +21,8 @@ const pir_location *pir_item_work_location(const pir_item *it);
 /* mail_compose.c, for deliver/ too */
 /* For error messages: `s` with control characters shown as '?', cut at `size`. */
 const char *pir_mail_echo(char *dst, size_t size, const char *s);
-/* "local@domain" of `n` bytes; with `addr`, within RFC 5321 lengths (64-byte local part, 254 in all). */
+/* "local@domain" of `n` bytes; with `addr`, within RFC 5321 lengths (64-byte local part, 254 in
+ * all). */
 int pir_mail_check_addr_spec(const char *s, size_t n, bool addr, const char *what);
 
 #endif

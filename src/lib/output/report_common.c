@@ -83,7 +83,8 @@ void pir_rw_section_title(pir_out *o, const ctx *c, kind k)
 		pir_out_put(o, "Overdue");
 		break;
 	case K_DUE_SOON:
-		pir_out_putf(o, "Due within %d day%s", c->opts->warn_within, pir_rw_s_(c->opts->warn_within));
+		pir_out_putf(o, "Due within %d day%s", c->opts->warn_within,
+			     pir_rw_s_(c->opts->warn_within));
 		break;
 	case K_STALE:
 		pir_out_put(o, "Other stale items");
@@ -105,7 +106,7 @@ void pir_rw_section_empty(pir_out *o, const ctx *c, kind k)
 		break;
 	case K_DUE_SOON:
 		pir_out_putf(o, "Nothing due within %d day%s.", c->opts->warn_within,
-		     pir_rw_s_(c->opts->warn_within));
+			     pir_rw_s_(c->opts->warn_within));
 		break;
 	case K_STALE:
 		pir_out_put(o, "No other stale items.");
@@ -171,7 +172,8 @@ static void phrase(pir_out *o, const ctx *c, const pir_item *it, kind k)
 
 	switch (k) {
 	case K_OVERDUE:
-		pir_out_putf(o, "%lld day%s overdue", (long long)it->overdue_days, pir_rw_s_(it->overdue_days));
+		pir_out_putf(o, "%lld day%s overdue", (long long)it->overdue_days,
+			     pir_rw_s_(it->overdue_days));
 		break;
 	case K_DUE_SOON:
 		if (left <= 0)
@@ -204,7 +206,8 @@ static void subphrase(pir_out *o, const pir_item *it, kind k, esc_fn esc)
 	case K_STALE:
 	case K_OPENED:
 		if (it->has_age)
-			pir_out_putf(o, "%lld day%s old", (long long)it->age_days, pir_rw_s_(it->age_days));
+			pir_out_putf(o, "%lld day%s old", (long long)it->age_days,
+				     pir_rw_s_(it->age_days));
 		break;
 	case K_CLOSED:
 		if (it->closed) {
@@ -253,7 +256,8 @@ char *pir_rw_phrase_str(const ctx *c, const pir_item *it, kind k, esc_fn esc, bo
 void pir_rw_median_age(pir_out *o, const pir_report_group *g)
 {
 	if (g->has_median_age)
-		pir_out_putf(o, "%lld day%s", (long long)g->median_age_days, pir_rw_s_(g->median_age_days));
+		pir_out_putf(o, "%lld day%s", (long long)g->median_age_days,
+			     pir_rw_s_(g->median_age_days));
 	else if (!g->nopen)
 		pir_out_put(o, "no open items");
 	else
@@ -263,8 +267,8 @@ void pir_rw_median_age(pir_out *o, const pir_report_group *g)
 void pir_rw_ttc_one(pir_out *o, const pir_report_ttc *t, esc_fn esc)
 {
 	esc(o, t->severity ? t->severity : "no severity");
-	pir_out_putf(o, " %lld day%s (%zu closed)", (long long)t->median_days, pir_rw_s_(t->median_days),
-	     t->closed);
+	pir_out_putf(o, " %lld day%s (%zu closed)", (long long)t->median_days,
+		     pir_rw_s_(t->median_days), t->closed);
 }
 
 size_t pir_rw_week_peak(const pir_report_group *g)
@@ -298,7 +302,7 @@ void pir_rw_trend(pir_out *o, const ctx *c, const pir_report_group *g)
 		pir_out_put(o, "unchanged from 4 weeks ago");
 	if (g->weekly_open[peak] > now)
 		pir_out_putf(o, "; peak %zu in the week to %s", g->weekly_open[peak],
-		     pir_rw_date_str(d, g->week_end[peak]));
+			     pir_rw_date_str(d, g->week_end[peak]));
 }
 
 /* The last 26 weeks as block characters, one per week. */
@@ -326,4 +330,3 @@ void pir_rw_scanned(pir_out *o, const pir_scan *scan, esc_fn esc)
 	}
 	pir_out_put(o, n ? "." : "nothing.");
 }
-

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* The report as one self-contained HTML document: inline styles, table layout, inline SVG charts. */
+/* The report as one self-contained HTML document: inline styles, table layout, inline SVG charts.
+ */
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
@@ -53,10 +54,11 @@ static const char *sev_color(int rank, bool bg)
 
 static void html_pill(pir_out *o, const char *text, const char *fg, const char *bg)
 {
-	pir_out_putf(o,
-	     "<span style=\"display:inline-block;padding:0 6px;border-radius:3px;background:%s;"
-	     "color:%s;font-size:11px;line-height:16px;font-weight:bold\">",
-	     bg, fg);
+	pir_out_putf(
+	    o,
+	    "<span style=\"display:inline-block;padding:0 6px;border-radius:3px;background:%s;"
+	    "color:%s;font-size:11px;line-height:16px;font-weight:bold\">",
+	    bg, fg);
 	pir_out_xml(o, text);
 	pir_out_put(o, "</span>");
 }
@@ -65,7 +67,8 @@ static void html_item(ctx *c, const pir_item *it, kind k)
 {
 	static const char *const color[] = {RED, AMBER, CALM_DARK, INK, INK};
 	pir_out *o = &c->o;
-	char *main_p = pir_rw_phrase_str(c, it, k, pir_out_xml, false), *sub_p = pir_rw_phrase_str(c, it, k, pir_out_xml, true);
+	char *main_p = pir_rw_phrase_str(c, it, k, pir_out_xml, false),
+	     *sub_p = pir_rw_phrase_str(c, it, k, pir_out_xml, true);
 	const char *cell = "border-bottom:1px solid " RULE ";vertical-align:top;" FONT;
 
 	if (!main_p || !sub_p) {
@@ -73,10 +76,10 @@ static void html_item(ctx *c, const pir_item *it, kind k)
 		goto done;
 	}
 	pir_out_putf(o,
-	     "<tr><td style=\"padding:8px 12px 8px "
-	     "0;word-wrap:break-word;overflow-wrap:anywhere;%s\">"
-	     "<div style=\"font-size:14px;line-height:20px;color:" INK "\"><strong>",
-	     cell);
+		     "<tr><td style=\"padding:8px 12px 8px "
+		     "0;word-wrap:break-word;overflow-wrap:anywhere;%s\">"
+		     "<div style=\"font-size:14px;line-height:20px;color:" INK "\"><strong>",
+		     cell);
 	pir_out_xml(o, pir_rw_item_name(it));
 	pir_out_put(o, "</strong>");
 	if (it->title && *it->title) {
@@ -137,13 +140,15 @@ static void html_section(ctx *c, const pir_report_group *g, kind k)
 	const pir_item *const *items = pir_rw_section_items(g, k, &n);
 
 	pir_out_putf(o,
-	     "<h3 style=\"margin:24px 0 0 0;padding:0 0 6px 0;border-bottom:2px solid %s;"
-	     "font-size:15px;line-height:20px;color:%s;" FONT "\">",
-	     accent[k], accent[k]);
+		     "<h3 style=\"margin:24px 0 0 0;padding:0 0 6px 0;border-bottom:2px solid %s;"
+		     "font-size:15px;line-height:20px;color:%s;" FONT "\">",
+		     accent[k], accent[k]);
 	pir_rw_section_title(o, c, k);
-	pir_out_putf(o, " <span style=\"font-weight:normal;color:" MUTED "\">(%zu)</span></h3>\n", n);
+	pir_out_putf(o, " <span style=\"font-weight:normal;color:" MUTED "\">(%zu)</span></h3>\n",
+		     n);
 	if (!n) {
-		pir_out_put(o, "<p style=\"margin:8px 0 0 0;font-size:13px;color:" MUTED ";" FONT "\">");
+		pir_out_put(o, "<p style=\"margin:8px 0 0 0;font-size:13px;color:" MUTED ";" FONT
+			       "\">");
 		pir_rw_section_empty(o, c, k);
 		pir_out_put(o, "</p>\n");
 		return;
@@ -157,11 +162,12 @@ static void html_section(ctx *c, const pir_report_group *g, kind k)
 static void html_count(pir_out *o, size_t n, const char *label, const char *fg, const char *bg,
 		       bool last)
 {
-	pir_out_putf(o,
-	     "<td width=\"23%%\" style=\"padding:10px 12px;background:%s;border-radius:6px;" FONT
-	     "\"><div style=\"font-size:24px;line-height:30px;font-weight:bold;color:%s\">%zu</div>"
-	     "<div style=\"font-size:12px;line-height:16px;color:%s\">%s</div></td>",
-	     n ? bg : PAGE, n ? fg : INK, n, n ? fg : MUTED, label);
+	pir_out_putf(
+	    o,
+	    "<td width=\"23%%\" style=\"padding:10px 12px;background:%s;border-radius:6px;" FONT
+	    "\"><div style=\"font-size:24px;line-height:30px;font-weight:bold;color:%s\">%zu</div>"
+	    "<div style=\"font-size:12px;line-height:16px;color:%s\">%s</div></td>",
+	    n ? bg : PAGE, n ? fg : INK, n, n ? fg : MUTED, label);
 	if (!last)
 		pir_out_put(o, "<td width=\"8\" style=\"font-size:0;line-height:0\">&#160;</td>");
 }
@@ -172,17 +178,19 @@ static void svg_weekly(ctx *c, const pir_report_group *g)
 	enum { W = 600, H = 190, L = 40, R = 12, T = 18, B = 28 };
 	const double pw = W - L - R, ph = H - T - B, slot = pw / PIR_REPORT_WEEKS;
 	pir_out *o = &c->o;
-	size_t last = g->weekly_open[PIR_REPORT_WEEKS - 1], max = g->weekly_open[pir_rw_week_peak(g)];
+	size_t last = g->weekly_open[PIR_REPORT_WEEKS - 1],
+	       max = g->weekly_open[pir_rw_week_peak(g)];
 	bool history = pir_scan_has_history(c->scan);
 	long long step, top;
 	char d[11];
 
 	nice_axis((long long)max, 4, &step, &top);
-	pir_out_putf(o,
-	     "<svg xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" width=\"%d\" height=\"%d\" "
-	     "viewBox=\"0 0 %d %d\" style=\"display:block;width:100%%;max-width:%dpx;height:auto\" "
-	     "font-family=\"Helvetica,Arial,sans-serif\" aria-label=\"Open items per week, ",
-	     W, H, W, H, W);
+	pir_out_putf(
+	    o,
+	    "<svg xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" width=\"%d\" height=\"%d\" "
+	    "viewBox=\"0 0 %d %d\" style=\"display:block;width:100%%;max-width:%dpx;height:auto\" "
+	    "font-family=\"Helvetica,Arial,sans-serif\" aria-label=\"Open items per week, ",
+	    W, H, W, H, W);
 	pir_out_xml(o, g->name);
 	pir_out_put(o, ": ");
 	pir_rw_trend(o, c, g);
@@ -192,19 +200,20 @@ static void svg_weekly(ctx *c, const pir_report_group *g)
 	for (long long v = 0; v <= top; v += step) {
 		double y = T + ph - ph * (double)v / (double)top;
 		pir_out_putf(o,
-		     "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" stroke=\"%s\" "
-		     "stroke-width=\"1\"/><text x=\"%d\" y=\"%.1f\" text-anchor=\"end\" "
-		     "font-size=\"11\" fill=\"" MUTED "\">%lld</text>\n",
-		     L, y, W - R, y, v ? RULE : CALM, L - 6, y + 4, v);
+			     "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" stroke=\"%s\" "
+			     "stroke-width=\"1\"/><text x=\"%d\" y=\"%.1f\" text-anchor=\"end\" "
+			     "font-size=\"11\" fill=\"" MUTED "\">%lld</text>\n",
+			     L, y, W - R, y, v ? RULE : CALM, L - 6, y + 4, v);
 	}
 	for (size_t i = 0; history && i < PIR_REPORT_WEEKS; i++) {
 		double h = ph * (double)g->weekly_open[i] / (double)top, x = L + slot * (double)i;
 		bool now = i == PIR_REPORT_WEEKS - 1;
-		pir_out_putf(o,
-		     "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"%s\">"
-		     "<title>week to %s: %zu open</title></rect>\n",
-		     x + slot * 0.15, T + ph - h, slot * 0.7, h, now ? CALM_DARK : CALM,
-		     pir_rw_date_str(d, g->week_end[i]), g->weekly_open[i]);
+		pir_out_putf(
+		    o,
+		    "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"%s\">"
+		    "<title>week to %s: %zu open</title></rect>\n",
+		    x + slot * 0.15, T + ph - h, slot * 0.7, h, now ? CALM_DARK : CALM,
+		    pir_rw_date_str(d, g->week_end[i]), g->weekly_open[i]);
 		if ((PIR_REPORT_WEEKS - 1 - i) % 4 == 0) {
 			int y, m0;
 			unsigned m, day;
@@ -221,15 +230,15 @@ static void svg_weekly(ctx *c, const pir_report_group *g)
 	}
 	if (history)
 		pir_out_putf(o,
-		     "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\" font-size=\"11\" "
-		     "font-weight=\"bold\" fill=\"" INK "\">%zu</text>\n",
-		     L + slot * (PIR_REPORT_WEEKS - 0.5),
-		     T + ph - ph * (double)last / (double)top - 4, last);
+			     "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\" font-size=\"11\" "
+			     "font-weight=\"bold\" fill=\"" INK "\">%zu</text>\n",
+			     L + slot * (PIR_REPORT_WEEKS - 0.5),
+			     T + ph - ph * (double)last / (double)top - 4, last);
 	else
 		pir_out_putf(o,
-		     "<text x=\"%d\" y=\"%.1f\" text-anchor=\"middle\" font-size=\"12\" "
-		     "fill=\"" MUTED "\">No history: weekly counts are unknown</text>\n",
-		     L + (int)pw / 2, T + ph / 2);
+			     "<text x=\"%d\" y=\"%.1f\" text-anchor=\"middle\" font-size=\"12\" "
+			     "fill=\"" MUTED "\">No history: weekly counts are unknown</text>\n",
+			     L + (int)pw / 2, T + ph / 2);
 	pir_out_put(o, "</svg>\n");
 }
 
@@ -259,8 +268,13 @@ static void xml_cut(pir_out *o, const char *s, size_t max)
 /* One row per severity present among the open items (and "none"), a dot per item at its age. */
 /* The ages chart: its width, margins, row height and the room under the rows. */
 enum {
-	AGES_W = 600, AGES_L = 112, AGES_R = 16, AGES_T = 8,
-	AGES_ROW = 30, AGES_AXIS = 36, AGES_LEGEND = 22
+	AGES_W = 600,
+	AGES_L = 112,
+	AGES_R = 16,
+	AGES_T = 8,
+	AGES_ROW = 30,
+	AGES_AXIS = 36,
+	AGES_LEGEND = 22
 };
 
 /* The severities that have open items, in rank order ("none" last), and how many each. */
@@ -301,12 +315,11 @@ static void svg_ages_row(ctx *c, const pir_report_group *g, size_t index, int ra
 	for (size_t i = 0; rank < 0 && i < g->nopen; i++)
 		other |= g->open[i]->severity_rank < 0 && g->open[i]->severity;
 
-	pir_out_putf(o, "<rect x=\"%d\" y=\"%.1f\" width=\"%.1f\" height=\"%d\" fill=\"%s\"/>\n", AGES_L,
-	     cy - AGES_ROW / 2.0, pw, AGES_ROW, index % 2 ? "#ffffff" : "#f8fafc");
-	pir_out_putf(o,
-	     "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\" font-size=\"12\" fill=\"" INK
-	     "\">",
-	     AGES_L - 10, cy + 4);
+	pir_out_putf(o, "<rect x=\"%d\" y=\"%.1f\" width=\"%.1f\" height=\"%d\" fill=\"%s\"/>\n",
+		     AGES_L, cy - AGES_ROW / 2.0, pw, AGES_ROW, index % 2 ? "#ffffff" : "#f8fafc");
+	pir_out_putf(
+	    o, "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\" font-size=\"12\" fill=\"" INK "\">",
+	    AGES_L - 10, cy + 4);
 	xml_cut(o, name ? name : other ? "other" : "none", 12);
 	pir_out_putf(o, " <tspan fill=\"" MUTED "\">(%zu)</tspan></text>\n", count);
 	for (size_t i = 0; i < g->nopen; i++) {
@@ -314,20 +327,20 @@ static void svg_ages_row(ctx *c, const pir_report_group *g, size_t index, int ra
 		int ir = it->severity_rank >= 0 && it->severity_rank < PIR_SEVERITY_MAX
 			     ? it->severity_rank
 			     : PIR_SEVERITY_NONE;
-		const char *fill = pir_rw_in_list(it, g->overdue, g->noverdue)	    ? RED
+		const char *fill = pir_rw_in_list(it, g->overdue, g->noverdue)	   ? RED
 				   : pir_rw_in_list(it, g->due_soon, g->ndue_soon) ? "#f79009"
-									    : CALM_DARK;
+										   : CALM_DARK;
 		if (ir != rank || !it->has_age)
 			continue;
 		pir_out_putf(o,
-		     "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"5\" fill=\"%s\" "
-		     "fill-opacity=\"0.8\" "
-		     "stroke=\"#ffffff\" stroke-width=\"1\"><title>",
-		     AGES_L + pw * (double)it->age_days / (double)top, cy + jitter[k++ % 5],
-		     fill);
+			     "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"5\" fill=\"%s\" "
+			     "fill-opacity=\"0.8\" "
+			     "stroke=\"#ffffff\" stroke-width=\"1\"><title>",
+			     AGES_L + pw * (double)it->age_days / (double)top, cy + jitter[k++ % 5],
+			     fill);
 		pir_out_xml(o, pir_rw_item_name(it));
 		pir_out_putf(o, ": %lld day%s old</title></circle>\n", (long long)it->age_days,
-		     pir_rw_s_(it->age_days));
+			     pir_rw_s_(it->age_days));
 	}
 }
 
@@ -337,21 +350,21 @@ static void svg_ages_axis(pir_out *o, size_t nrows, long long step, long long to
 	const double pw = AGES_W - AGES_L - AGES_R;
 	int ay = AGES_T + (int)(nrows ? nrows : 1) * AGES_ROW;
 
-	pir_out_putf(o, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"" CALM "\"/>\n", AGES_L,
-	     ay, AGES_W - AGES_R, ay);
+	pir_out_putf(o, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"" CALM "\"/>\n",
+		     AGES_L, ay, AGES_W - AGES_R, ay);
 	for (long long v = 0; v <= top; v += step) {
 		double x = AGES_L + pw * (double)v / (double)top;
 		pir_out_putf(o,
-		     "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"" CALM
-		     "\"/>"
-		     "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\" font-size=\"11\" "
-		     "fill=\"" MUTED "\">%lld</text>\n",
-		     x, ay, x, ay + 4, x, ay + 16, v);
+			     "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"" CALM
+			     "\"/>"
+			     "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\" font-size=\"11\" "
+			     "fill=\"" MUTED "\">%lld</text>\n",
+			     x, ay, x, ay + 4, x, ay + 16, v);
 	}
 	pir_out_putf(o,
-	     "<text x=\"%d\" y=\"%d\" text-anchor=\"end\" font-size=\"11\" fill=\"" MUTED
-	     "\">days open</text>\n",
-	     AGES_W - AGES_R, ay + 30);
+		     "<text x=\"%d\" y=\"%d\" text-anchor=\"end\" font-size=\"11\" fill=\"" MUTED
+		     "\">days open</text>\n",
+		     AGES_W - AGES_R, ay + 30);
 	ay += AGES_AXIS + AGES_LEGEND / 2;
 	pir_out_putf(
 	    o,
@@ -361,13 +374,13 @@ static void svg_ages_axis(pir_out *o, size_t nrows, long long step, long long to
 	    "font-size=\"11\" fill=\"" INK "\">due soon</text>"
 	    "<circle cx=\"%d\" cy=\"%d\" r=\"5\" fill=\"" CALM_DARK "\"/><text x=\"%d\" "
 	    "y=\"%d\" font-size=\"11\" fill=\"" INK "\">other open</text>\n",
-	    AGES_L + 5, ay - 4, AGES_L + 14, ay, AGES_L + 85, ay - 4, AGES_L + 94, ay, AGES_L + 170, ay - 4, AGES_L + 179,
-	    ay);
+	    AGES_L + 5, ay - 4, AGES_L + 14, ay, AGES_L + 85, ay - 4, AGES_L + 94, ay, AGES_L + 170,
+	    ay - 4, AGES_L + 179, ay);
 	if (unknown)
 		pir_out_putf(o,
-		     "<text x=\"%d\" y=\"%d\" text-anchor=\"end\" font-size=\"11\" "
-		     "fill=\"" MUTED "\">%zu without a known age</text>\n",
-		     AGES_W - AGES_R, ay, unknown);
+			     "<text x=\"%d\" y=\"%d\" text-anchor=\"end\" font-size=\"11\" "
+			     "fill=\"" MUTED "\">%zu without a known age</text>\n",
+			     AGES_W - AGES_R, ay, unknown);
 }
 
 static void svg_ages(ctx *c, const pir_report_group *g)
@@ -388,43 +401,48 @@ static void svg_ages(ctx *c, const pir_report_group *g)
 	}
 	nice_axis(max, 6, &step, &top);
 	h = AGES_T + (int)(nrows ? nrows : 1) * AGES_ROW + AGES_AXIS + AGES_LEGEND;
-	pir_out_putf(o,
-	     "<svg xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" width=\"%d\" height=\"%d\" "
-	     "viewBox=\"0 0 %d %d\" style=\"display:block;width:100%%;max-width:%dpx;height:auto\" "
-	     "font-family=\"Helvetica,Arial,sans-serif\" aria-label=\"Ages of the %zu open item%s",
-	     AGES_W, h, AGES_W, h, AGES_W, g->nopen, pir_rw_s_((long long)g->nopen));
+	pir_out_putf(
+	    o,
+	    "<svg xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" width=\"%d\" height=\"%d\" "
+	    "viewBox=\"0 0 %d %d\" style=\"display:block;width:100%%;max-width:%dpx;height:auto\" "
+	    "font-family=\"Helvetica,Arial,sans-serif\" aria-label=\"Ages of the %zu open item%s",
+	    AGES_W, h, AGES_W, h, AGES_W, g->nopen, pir_rw_s_((long long)g->nopen));
 	pir_out_put(o, " of ");
 	pir_out_xml(o, g->name);
-	pir_out_putf(o,
-	     " by severity, in days; the oldest is %lld day%s old\"><title>Ages of open items by "
-	     "severity, ",
-	     max, pir_rw_s_(max));
+	pir_out_putf(
+	    o,
+	    " by severity, in days; the oldest is %lld day%s old\"><title>Ages of open items by "
+	    "severity, ",
+	    max, pir_rw_s_(max));
 	pir_out_xml(o, g->name);
 	pir_out_put(o, "</title>\n");
 	for (size_t r = 0; r < nrows; r++)
 		svg_ages_row(c, g, r, rank[r], nrow_items[r], top);
 	if (!nrows)
-		pir_out_putf(o,
-		     "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\" font-size=\"12\" fill=\"" MUTED
-		     "\">No open items</text>\n",
-		     AGES_L + (int)pw / 2, AGES_T + AGES_ROW / 2 + 4);
+		pir_out_putf(
+		    o,
+		    "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\" font-size=\"12\" fill=\"" MUTED
+		    "\">No open items</text>\n",
+		    AGES_L + (int)pw / 2, AGES_T + AGES_ROW / 2 + 4);
 	svg_ages_axis(o, nrows, step, top, unknown);
 	pir_out_put(o, "</svg>\n");
 }
 
 static void html_fact(pir_out *o, const char *label)
 {
-	pir_out_put(o, "<tr><td style=\"padding:6px 12px 6px 0;border-bottom:1px solid " RULE ";width:45%;"
-	       "font-size:13px;color:" MUTED ";vertical-align:top;" FONT "\">");
+	pir_out_put(o, "<tr><td style=\"padding:6px 12px 6px 0;border-bottom:1px solid " RULE
+		       ";width:45%;"
+		       "font-size:13px;color:" MUTED ";vertical-align:top;" FONT "\">");
 	pir_out_put(o, label);
-	pir_out_put(o, "</td><td style=\"padding:6px 0;border-bottom:1px solid " RULE ";font-size:13px;"
-	       "color:" INK ";vertical-align:top;" FONT "\">");
+	pir_out_put(o, "</td><td style=\"padding:6px 0;border-bottom:1px solid " RULE
+		       ";font-size:13px;"
+		       "color:" INK ";vertical-align:top;" FONT "\">");
 }
 
 static void html_chart_title(pir_out *o, const char *title)
 {
 	pir_out_put(o, "<div style=\"margin:20px 0 6px 0;font-size:13px;font-weight:bold;color:" INK
-	       ";" FONT "\">");
+		       ";" FONT "\">");
 	pir_out_put(o, title);
 	pir_out_put(o, "</div>\n");
 }
@@ -433,7 +451,8 @@ static void html_remediation(ctx *c, const pir_report_group *g)
 {
 	pir_out *o = &c->o;
 
-	pir_out_put(o,
+	pir_out_put(
+	    o,
 	    "<h3 style=\"margin:24px 0 0 0;padding:0 0 6px 0;border-bottom:2px solid " CALM_DARK
 	    ";font-size:15px;line-height:20px;color:" CALM_DARK ";" FONT "\">Remediation</h3>\n");
 	pir_out_put(o, "<table " TABLE " style=\"border-collapse:collapse\">\n");
@@ -442,13 +461,14 @@ static void html_remediation(ctx *c, const pir_report_group *g)
 	html_fact(o, "Median age of open items");
 	pir_rw_median_age(o, g);
 	pir_out_put(o, "</td></tr>\n");
-	pir_out_putf(o,
-	     "<tr><td style=\"padding:6px 12px 6px 0;border-bottom:1px solid " RULE ";width:45%%;"
-	     "font-size:13px;color:" MUTED ";vertical-align:top;" FONT "\">Median time to close"
-	     "<br><span style=\"font-size:11px\">items closed in the last %d day%s</span></td>"
-	     "<td style=\"padding:6px 0;border-bottom:1px solid " RULE ";font-size:13px;color:" INK
-	     ";vertical-align:top;" FONT "\">",
-	     c->opts->close_window, pir_rw_s_(c->opts->close_window));
+	pir_out_putf(
+	    o,
+	    "<tr><td style=\"padding:6px 12px 6px 0;border-bottom:1px solid " RULE ";width:45%%;"
+	    "font-size:13px;color:" MUTED ";vertical-align:top;" FONT "\">Median time to close"
+	    "<br><span style=\"font-size:11px\">items closed in the last %d day%s</span></td>"
+	    "<td style=\"padding:6px 0;border-bottom:1px solid " RULE ";font-size:13px;color:" INK
+	    ";vertical-align:top;" FONT "\">",
+	    c->opts->close_window, pir_rw_s_(c->opts->close_window));
 	if (!g->nttc)
 		pir_out_put(o, "nothing closed");
 	for (size_t i = 0; i < g->nttc; i++) {
@@ -469,19 +489,22 @@ static void html_group(ctx *c, const pir_report_group *g)
 {
 	pir_out *o = &c->o;
 
-	pir_out_put(o, "<tr><td style=\"padding:0 0 24px 0\">\n<table " TABLE " style=\"border-collapse:"
+	pir_out_put(
+	    o, "<tr><td style=\"padding:0 0 24px 0\">\n<table " TABLE " style=\"border-collapse:"
 	       "separate;background:#ffffff;border:1px solid " RULE ";border-radius:8px\">\n"
 	       "<tr><td style=\"padding:20px 24px 24px 24px;" FONT "\">\n"
 	       "<div style=\"font-size:11px;line-height:16px;letter-spacing:1px;text-transform:"
 	       "uppercase;color:" MUTED "\">");
 	pir_out_put(o, pir_group_by_name(c->opts->group_by));
-	pir_out_put(o, "</div>\n<h2 style=\"margin:2px 0 2px 0;font-size:22px;line-height:28px;color:" INK
+	pir_out_put(
+	    o, "</div>\n<h2 style=\"margin:2px 0 2px 0;font-size:22px;line-height:28px;color:" INK
 	       ";" FONT "\">");
 	pir_out_xml(o, g->name);
 	pir_out_putf(o,
-	     "</h2>\n<div style=\"font-size:13px;line-height:18px;color:" MUTED "\">As of %s (UTC)"
-	     " &#183; opened and closed since %s</div>\n",
-	     c->as_of_s, c->since_s);
+		     "</h2>\n<div style=\"font-size:13px;line-height:18px;color:" MUTED
+		     "\">As of %s (UTC)"
+		     " &#183; opened and closed since %s</div>\n",
+		     c->as_of_s, c->since_s);
 	pir_out_put(o, "<table " TABLE " style=\"margin:16px 0 0 0\"><tr>");
 	html_count(o, g->nopen, "open", INK, PAGE, false);
 	html_count(o, g->noverdue, "overdue", RED, RED_BG, false);
@@ -503,28 +526,32 @@ static void html_overview(ctx *c)
 	const char *td = "padding:6px 8px;border-bottom:1px solid " RULE ";font-size:13px;"
 			 "text-align:right;" FONT;
 
-	pir_out_put(o, "<tr><td style=\"padding:0 0 24px 0\">\n<table " TABLE " style=\"border-collapse:"
-	       "collapse;background:#ffffff;border:1px solid " RULE "\">\n<tr>");
+	pir_out_put(o, "<tr><td style=\"padding:0 0 24px 0\">\n<table " TABLE
+		       " style=\"border-collapse:"
+		       "collapse;background:#ffffff;border:1px solid " RULE "\">\n<tr>");
 	pir_out_putf(o, "<th align=\"left\" style=\"%s;text-align:left\">%c%s</th>", th,
-	     pir_group_by_name(c->opts->group_by)[0] - 'a' + 'A',
-	     pir_group_by_name(c->opts->group_by) + 1);
+		     pir_group_by_name(c->opts->group_by)[0] - 'a' + 'A',
+		     pir_group_by_name(c->opts->group_by) + 1);
 	pir_out_putf(o,
-	     "<th align=\"right\" style=\"%s\">Open</th><th align=\"right\" "
-	     "style=\"%s\">Overdue</th>"
-	     "<th align=\"right\" style=\"%s\">Due soon</th><th align=\"right\" "
-	     "style=\"%s\">Stale</th>"
-	     "</tr>\n",
-	     th, th, th, th);
+		     "<th align=\"right\" style=\"%s\">Open</th><th align=\"right\" "
+		     "style=\"%s\">Overdue</th>"
+		     "<th align=\"right\" style=\"%s\">Due soon</th><th align=\"right\" "
+		     "style=\"%s\">Stale</th>"
+		     "</tr>\n",
+		     th, th, th, th);
 	for (size_t i = 0; i < pir_report_group_count(c->r); i++) {
 		const pir_report_group *g = pir_report_group_at(c->r, i);
 		pir_out_putf(o, "<tr><td style=\"%s;text-align:left;color:" INK "\">", td);
 		pir_out_xml(o, g->name);
 		pir_out_putf(o, "</td><td style=\"%s;color:" INK "\">%zu</td>", td, g->nopen);
 		pir_out_putf(o, "<td style=\"%s;color:%s;font-weight:%s\">%zu</td>", td,
-		     g->noverdue ? RED : MUTED, g->noverdue ? "bold" : "normal", g->noverdue);
+			     g->noverdue ? RED : MUTED, g->noverdue ? "bold" : "normal",
+			     g->noverdue);
 		pir_out_putf(o, "<td style=\"%s;color:%s;font-weight:%s\">%zu</td>", td,
-		     g->ndue_soon ? AMBER : MUTED, g->ndue_soon ? "bold" : "normal", g->ndue_soon);
-		pir_out_putf(o, "<td style=\"%s;color:" CALM_DARK "\">%zu</td></tr>\n", td, pir_rw_stale_count(g));
+			     g->ndue_soon ? AMBER : MUTED, g->ndue_soon ? "bold" : "normal",
+			     g->ndue_soon);
+		pir_out_putf(o, "<td style=\"%s;color:" CALM_DARK "\">%zu</td></tr>\n", td,
+			     pir_rw_stale_count(g));
 	}
 	pir_out_put(o, "</table>\n</td></tr>\n");
 }
@@ -535,7 +562,8 @@ void pir_rw_html_document(ctx *c, size_t group)
 	size_t n = pir_report_group_count(c->r);
 	const pir_report_group *only = group != SIZE_MAX ? pir_report_group_at(c->r, group) : NULL;
 
-	pir_out_put(o,
+	pir_out_put(
+	    o,
 	    "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
 	    "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
 	    "<meta name=\"color-scheme\" content=\"light\">\n<title>Post-incident action items: ");
@@ -545,32 +573,34 @@ void pir_rw_html_document(ctx *c, size_t group)
 		pir_out_putf(o, "by %s", pir_group_by_name(c->opts->group_by));
 	pir_out_putf(o, ", as of %s</title>\n</head>\n", c->as_of_s);
 	pir_out_put(o, "<body style=\"margin:0;padding:0;background:" PAGE "\">\n<table " TABLE
-	       " style=\"background:" PAGE "\">\n");
+		       " style=\"background:" PAGE "\">\n");
 	pir_out_putf(o,
-	     "<tr><td align=\"center\" "
-	     "style=\"padding:24px 12px\">\n<table role=\"presentation\" width=\"680\" "
-	     "cellpadding=\"0\" cellspacing=\"0\" border=\"0\" "
-	     "style=\"width:100%%;max-width:680px\">\n"
-	     "<tr><td style=\"padding:0 4px 16px 4px;" FONT "\"><div style=\"font-size:12px;"
-	     "line-height:16px;color:" MUTED "\">pirscan report &#183; as of %s (UTC)</div>"
-	     "<h1 style=\"margin:4px 0 0 0;font-size:24px;line-height:30px;color:" INK ";" FONT
-	     "\">Post-incident action items</h1></td></tr>\n",
-	     c->as_of_s);
+		     "<tr><td align=\"center\" "
+		     "style=\"padding:24px 12px\">\n<table role=\"presentation\" width=\"680\" "
+		     "cellpadding=\"0\" cellspacing=\"0\" border=\"0\" "
+		     "style=\"width:100%%;max-width:680px\">\n"
+		     "<tr><td style=\"padding:0 4px 16px 4px;" FONT
+		     "\"><div style=\"font-size:12px;"
+		     "line-height:16px;color:" MUTED "\">pirscan report &#183; as of %s (UTC)</div>"
+		     "<h1 style=\"margin:4px 0 0 0;font-size:24px;line-height:30px;color:" INK
+		     ";" FONT "\">Post-incident action items</h1></td></tr>\n",
+		     c->as_of_s);
 	if (only) {
 		html_group(c, only);
 	} else {
 		if (n > 1)
 			html_overview(c);
 		if (!n)
-			pir_out_put(o, "<tr><td style=\"padding:0 4px 24px 4px;font-size:14px;color:" MUTED
+			pir_out_put(
+			    o, "<tr><td style=\"padding:0 4px 24px 4px;font-size:14px;color:" MUTED
 			       ";" FONT "\">No action items.</td></tr>\n");
 		for (size_t i = 0; i < n; i++)
 			html_group(c, pir_report_group_at(c->r, i));
 	}
-	pir_out_put(o, "<tr><td style=\"padding:0 4px;font-size:11px;line-height:16px;color:" MUTED ";" FONT
-	       "\">");
+	pir_out_put(o, "<tr><td style=\"padding:0 4px;font-size:11px;line-height:16px;color:" MUTED
+		       ";" FONT "\">");
 	pir_rw_scanned(o, c->scan, pir_out_xml);
 	pir_out_put(o, " Ages and dates are UTC days; opened and closed dates come from git "
-	       "history.</td></tr>\n"
-	       "</table>\n</td></tr>\n</table>\n</body>\n</html>\n");
+		       "history.</td></tr>\n"
+		       "</table>\n</td></tr>\n</table>\n</body>\n</html>\n");
 }

@@ -133,7 +133,8 @@ static void text_item(ctx *c, const pir_item *it, kind k)
 {
 	pir_out *o = &c->o;
 	line_t l;
-	char *main_p = pir_rw_phrase_str(c, it, k, pir_out_term, false), *sub_p = pir_rw_phrase_str(c, it, k, pir_out_term, true);
+	char *main_p = pir_rw_phrase_str(c, it, k, pir_out_term, false),
+	     *sub_p = pir_rw_phrase_str(c, it, k, pir_out_term, true);
 
 	if (!main_p || !sub_p) {
 		o->err = o->err ? o->err : PIR_ENOMEM;
@@ -215,8 +216,8 @@ static void text_remediation(ctx *c, const pir_report_group *g)
 	pir_out_put(o, "  Median age of open items:  ");
 	pir_rw_median_age(o, g);
 	pir_out_put(o, "\n");
-	pir_out_putf(o, "  Median time to close, items closed in the last %d day%s:", c->opts->close_window,
-	     pir_rw_s_(c->opts->close_window));
+	pir_out_putf(o, "  Median time to close, items closed in the last %d day%s:",
+		     c->opts->close_window, pir_rw_s_(c->opts->close_window));
 	if (!g->nttc)
 		pir_out_put(o, " nothing closed");
 	pir_out_put(o, "\n");
@@ -233,7 +234,7 @@ static void text_remediation(ctx *c, const pir_report_group *g)
 		pir_out_putf(o, "  Open per week:             ");
 		pir_rw_sparkline(o, g);
 		pir_out_putf(o, "  (%s to %s)\n", pir_rw_date_str(from, g->week_end[0]),
-		     pir_rw_date_str(to, g->week_end[PIR_REPORT_WEEKS - 1]));
+			     pir_rw_date_str(to, g->week_end[PIR_REPORT_WEEKS - 1]));
 	}
 }
 
@@ -253,8 +254,8 @@ void pir_rw_text_group(ctx *c, const pir_report_group *g)
 	pir_out_put(&l.o, " ");
 	pir_out_term(&l.o, g->name);
 	pir_out_putf(&l.o, ": %zu open, %zu overdue, %zu due within %d day%s, %zu stale", g->nopen,
-	     g->noverdue, g->ndue_soon, c->opts->warn_within, pir_rw_s_(c->opts->warn_within),
-	     pir_rw_stale_count(g));
+		     g->noverdue, g->ndue_soon, c->opts->warn_within,
+		     pir_rw_s_(c->opts->warn_within), pir_rw_stale_count(g));
 	line_end(o, &l, 0);
 	pir_out_putf(o, "As of %s (UTC); opened and closed since %s.\n", c->as_of_s, c->since_s);
 	for (kind k = K_OVERDUE; k <= K_CLOSED; k++)
@@ -268,7 +269,8 @@ static void md_item(ctx *c, const pir_item *it, kind k)
 {
 	bool snoozed = it->snoozed && k != K_OPENED && k != K_CLOSED;
 	pir_out *o = &c->o;
-	char *main_p = pir_rw_phrase_str(c, it, k, pir_rw_md, false), *sub_p = pir_rw_phrase_str(c, it, k, pir_rw_md, true);
+	char *main_p = pir_rw_phrase_str(c, it, k, pir_rw_md, false),
+	     *sub_p = pir_rw_phrase_str(c, it, k, pir_rw_md, true);
 
 	if (!main_p || !sub_p) {
 		o->err = o->err ? o->err : PIR_ENOMEM;
@@ -316,9 +318,9 @@ static void md_section(ctx *c, const pir_report_group *g, kind k)
 		return;
 	}
 	pir_out_putf(o,
-	     "| Item | Title | Severity | Owner | %s | %s | Incident | Location |\n"
-	     "|---|---|---|---|---|---|---|---|\n",
-	     state[k], more[k]);
+		     "| Item | Title | Severity | Owner | %s | %s | Incident | Location |\n"
+		     "|---|---|---|---|---|---|---|---|\n",
+		     state[k], more[k]);
 	for (size_t i = 0; i < n; i++)
 		md_item(c, items[i], k);
 }
@@ -329,17 +331,20 @@ void pir_rw_md_group(ctx *c, const pir_report_group *g)
 
 	pir_out_put(o, "## ");
 	pir_rw_md(o, g->name);
-	pir_out_putf(o, "\n\n**%zu open** · %zu overdue · %zu due within %d day%s · %zu stale — %s ",
-	     g->nopen, g->noverdue, g->ndue_soon, c->opts->warn_within, pir_rw_s_(c->opts->warn_within),
-	     pir_rw_stale_count(g), pir_group_by_name(c->opts->group_by));
+	pir_out_putf(o,
+		     "\n\n**%zu open** · %zu overdue · %zu due within %d day%s · %zu stale — %s ",
+		     g->nopen, g->noverdue, g->ndue_soon, c->opts->warn_within,
+		     pir_rw_s_(c->opts->warn_within), pir_rw_stale_count(g),
+		     pir_group_by_name(c->opts->group_by));
 	pir_rw_md(o, g->name);
 	pir_out_putf(o, ", as of %s (UTC), opened and closed since %s.\n", c->as_of_s, c->since_s);
 	for (kind k = K_OVERDUE; k <= K_CLOSED; k++)
 		md_section(c, g, k);
-	pir_out_putf(o, "\n### Remediation\n\n- Open items: %zu\n- Median age of open items: ", g->nopen);
+	pir_out_putf(
+	    o, "\n### Remediation\n\n- Open items: %zu\n- Median age of open items: ", g->nopen);
 	pir_rw_median_age(o, g);
 	pir_out_putf(o, "\n- Median time to close (items closed in the last %d day%s): ",
-	     c->opts->close_window, pir_rw_s_(c->opts->close_window));
+		     c->opts->close_window, pir_rw_s_(c->opts->close_window));
 	if (!g->nttc)
 		pir_out_put(o, "nothing closed");
 	for (size_t i = 0; i < g->nttc; i++) {
@@ -353,7 +358,7 @@ void pir_rw_md_group(ctx *c, const pir_report_group *g)
 		pir_out_put(o, "\n- Open per week: ");
 		pir_rw_sparkline(o, g);
 		pir_out_putf(o, " (%s to %s)", pir_rw_date_str(from, g->week_end[0]),
-		     pir_rw_date_str(to, g->week_end[PIR_REPORT_WEEKS - 1]));
+			     pir_rw_date_str(to, g->week_end[PIR_REPORT_WEEKS - 1]));
 	}
 	pir_out_put(o, "\n");
 }

@@ -38,8 +38,8 @@ int pir_group_by_parse(pir_group_by *out, const char *name)
 			return 0;
 		}
 	}
-	return pir_error_set(PIR_EINVALID,
-			     "--group-by: expected team, owner, incident or severity, not '%s'", name);
+	return pir_error_set(
+	    PIR_EINVALID, "--group-by: expected team, owner, incident or severity, not '%s'", name);
 }
 
 const char *pir_group_by_name(pir_group_by g)
@@ -51,10 +51,14 @@ const char *pir_group_by_name(pir_group_by g)
 static const char *group_name(const pir_item *it, pir_group_by g)
 {
 	switch (g) {
-	case PIR_GROUP_OWNER: return it->owner && *it->owner ? it->owner : "unassigned";
-	case PIR_GROUP_INCIDENT: return it->incident ? it->incident : "no incident";
-	case PIR_GROUP_SEVERITY: return it->severity ? it->severity : "none";
-	default: return it->team ? it->team : "unassigned";
+	case PIR_GROUP_OWNER:
+		return it->owner && *it->owner ? it->owner : "unassigned";
+	case PIR_GROUP_INCIDENT:
+		return it->incident ? it->incident : "no incident";
+	case PIR_GROUP_SEVERITY:
+		return it->severity ? it->severity : "none";
+	default:
+		return it->team ? it->team : "unassigned";
 	}
 }
 
@@ -190,10 +194,10 @@ static int fill_group(pir_report *r, pir_report_group *g, const pir_item **items
 			pir_date end = g->week_end[w];
 			bool known = PIR_COMMIT_REF_SET(&it->introduced) &&
 				     it->introduced.date != PIR_DATE_NONE;
-			bool started = known ? it->introduced.date <= end : w == PIR_REPORT_WEEKS - 1;
-			bool ended = PIR_COMMIT_REF_SET(&it->closed_at)
-					     ? it->closed_at.date <= end
-					     : !live_open;
+			bool started =
+			    known ? it->introduced.date <= end : w == PIR_REPORT_WEEKS - 1;
+			bool ended = PIR_COMMIT_REF_SET(&it->closed_at) ? it->closed_at.date <= end
+									: !live_open;
 			g->weekly_open[w] += started && !ended;
 		}
 	}
@@ -296,9 +300,8 @@ static int unknown_group(const pir_report *r, const char *want, const char **nam
 	for (size_t i = 0; i < n; i++)
 		if (distance(want, names[i]) < best_d)
 			best_d = distance(want, names[i]), best = names[i];
-	for (size_t t = 0; r->opts.group_by == PIR_GROUP_TEAM && cfg &&
-			   t < pir_config_team_count(cfg);
-	     t++) {
+	for (size_t t = 0;
+	     r->opts.group_by == PIR_GROUP_TEAM && cfg && t < pir_config_team_count(cfg); t++) {
 		const char *name = pir_config_team(cfg, t)->name;
 		if (distance(want, name) < best_d)
 			best_d = distance(want, name), best = name;

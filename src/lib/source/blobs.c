@@ -215,8 +215,7 @@ static int scan_blob(pir_repo *r, blob_reader *br, size_t bi)
 			err = PIR_ENOMEM;
 			goto done;
 		}
-		err = pir_actions_parse(b->entries, data, len,
-					r->ctx.severities);
+		err = pir_actions_parse(b->entries, data, len, r->ctx.severities);
 		for (size_t i = 0; !err && i < b->entries->diags.n; i++)
 			if (!strcmp(b->entries->diags.v[i].code, "yaml-syntax"))
 				b->flags |= PIR_BLOB_YAML_BROKEN;

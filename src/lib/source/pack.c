@@ -58,12 +58,12 @@ typedef struct {
 	size_t idx_len;
 	uint32_t n;
 	const unsigned char *data; /* the .pack file; NULL while not mapped (ps->lock) */
-	size_t len;                /* up to its trailing checksum */
+	size_t len;		   /* up to its trailing checksum */
 	size_t map_len;
-	atomic_size_t released;    /* bytes from the start given back to the kernel */
-	char *path;                /* the .pack file, to map it again */
-	unsigned pins;             /* reads under way (ps->lock) */
-	uint64_t used;             /* when last pinned: the LRU order (ps->lock) */
+	atomic_size_t released; /* bytes from the start given back to the kernel */
+	char *path;		/* the .pack file, to map it again */
+	unsigned pins;		/* reads under way (ps->lock) */
+	uint64_t used;		/* when last pinned: the LRU order (ps->lock) */
 } pack;
 
 struct pir_packset {
@@ -113,7 +113,8 @@ static const unsigned char *map_file(const char *path, size_t *len, int *err)
 /* What pack_check found: a pack to read, one for libgit2 alone, or a damaged one. */
 enum { PACK_SOUND, PACK_OTHER_VERSION, PACK_DAMAGED };
 
-/* Are pk's index and pack (idx, idx_len, data, map_len) sound, and do they agree? Fills the rest. */
+/* Are pk's index and pack (idx, idx_len, data, map_len) sound, and do they agree? Fills the rest.
+ */
 static int pack_check(pack *pk)
 {
 	const unsigned char *fan = pk->idx + 8;
@@ -138,8 +139,8 @@ static int pack_check(pack *pk)
 	if (pk->map_len >= 12 && !memcmp(pk->data, "PACK", 4) && be32(pk->data + 4) == 3)
 		return PACK_OTHER_VERSION;
 	/* the pack this index describes: same count, same checksum */
-	if (pk->map_len < 12 + ID_LEN || memcmp(pk->data, "PACK", 4) ||
-	    be32(pk->data + 4) != 2 || be32(pk->data + 8) != pk->n ||
+	if (pk->map_len < 12 + ID_LEN || memcmp(pk->data, "PACK", 4) || be32(pk->data + 4) != 2 ||
+	    be32(pk->data + 8) != pk->n ||
 	    memcmp(pk->data + pk->map_len - ID_LEN, pk->off64_end, ID_LEN))
 		return PACK_DAMAGED;
 	pk->len = pk->map_len - ID_LEN;
@@ -712,7 +713,7 @@ typedef struct {
 typedef struct {
 	int type;
 	uint64_t size;
-	size_t data; /* offset of the zlib stream */
+	size_t data;   /* offset of the zlib stream */
 	uint64_t base; /* deltas: the base's offset in the same pack */
 } entry;
 
@@ -1009,7 +1010,8 @@ static int pack_read(pir_pack_cursor *c, const pack *pk, uint64_t pos, size_t ma
 				owned = buf;
 			break;
 		}
-		if (pir_grow((void **)&c->chain, &c->chain_cap, c->nchain + 1, sizeof(*c->chain)) < 0)
+		if (pir_grow((void **)&c->chain, &c->chain_cap, c->nchain + 1, sizeof(*c->chain)) <
+		    0)
 			goto unhandled;
 		c->chain[c->nchain++] = (chain_link){cur, e};
 		if (c->nchain == 1) {

@@ -20,8 +20,7 @@
 #include "pirscan/scan.h"
 #include "source.h"
 
-bool pir_repo_unreadable(const pir_repo *r, const git_oid *oid, int gerr, char *cause,
-			 size_t size)
+bool pir_repo_unreadable(const pir_repo *r, const git_oid *oid, int gerr, char *cause, size_t size)
 {
 	const git_error *ge = git_error_last();
 	char hex[GIT_OID_HEXSZ + 1], *loose;
@@ -43,8 +42,9 @@ bool pir_repo_unreadable(const pir_repo *r, const git_oid *oid, int gerr, char *
 		if (e)
 			snprintf(cause, size, "%s cannot be read: %s", where, strerror(e));
 		else
-			snprintf(cause, size, "%s lists it, but libgit2 could not read it%s%s", where,
-				 ge && ge->message ? ": " : "", ge && ge->message ? ge->message : "");
+			snprintf(cause, size, "%s lists it, but libgit2 could not read it%s%s",
+				 where, ge && ge->message ? ": " : "",
+				 ge && ge->message ? ge->message : "");
 		return true;
 	}
 	if (nbad) { /* it may be in a pack that cannot be read: even a partial clone cannot tell */
@@ -109,15 +109,14 @@ int pir_repo_report(pir_repo *r, const git_oid *oid, const char *kind, const cha
 		return seen < 0 ? PIR_ENOMEM : 0;
 	git_oid_tostr(hex, sizeof(hex), oid);
 	if (cause)
-		return pir_diag_add(r->ctx.diag, PIR_DIAG_ERROR, "unreadable-object", r->name, path, 0,
-				     0, "%s %s cannot be read (%s); %s",
-				     kind, hex, cause, consequence(kind));
+		return pir_diag_add(r->ctx.diag, PIR_DIAG_ERROR, "unreadable-object", r->name, path,
+				    0, 0, "%s %s cannot be read (%s); %s", kind, hex, cause,
+				    consequence(kind));
 	return pir_diag_add(r->ctx.diag, PIR_DIAG_WARNING, "missing-object", r->name, path, 0, 0,
-			     "%s %s cannot be read; %s", kind, hex, consequence(kind));
+			    "%s %s cannot be read; %s", kind, hex, consequence(kind));
 }
 
-int pir_repo_missing(pir_repo *r, const git_oid *oid, const char *kind, const char *path,
-		     int gerr)
+int pir_repo_missing(pir_repo *r, const git_oid *oid, const char *kind, const char *path, int gerr)
 {
 	char cause[512];
 	bool bad = pir_repo_unreadable(r, oid, gerr, cause, sizeof(cause));

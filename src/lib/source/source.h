@@ -23,8 +23,8 @@ enum {
 	PIR_BLOB_TOOBIG = 1u << 3,
 	PIR_BLOB_MISSING = 1u << 4,
 	PIR_BLOB_YAML_BROKEN = 1u << 5, /* at an action-items path, with a syntax error */
-	PIR_BLOB_UNREADABLE = 1u << 6,  /* with MISSING: there, but it cannot be read (cause) */
-	PIR_BLOB_AT_HEAD = 1u << 7,     /* in the scanned tree */
+	PIR_BLOB_UNREADABLE = 1u << 6,	/* with MISSING: there, but it cannot be read (cause) */
+	PIR_BLOB_AT_HEAD = 1u << 7,	/* in the scanned tree */
 };
 
 /* A unique blob and what it holds; read once whatever the number of paths and commits. */
@@ -36,14 +36,14 @@ typedef struct {
 	pir_entry_list *entries; /* parsed when seen at an action-items path */
 	uint32_t *mkeys, nmkeys; /* sorted unique key ids of its markers */
 	uint32_t *ykeys, nykeys; /* sorted unique key ids of its entries */
-	uint32_t *yentry;        /* for each of ykeys, the index of its first entry */
-	char *cause;             /* PIR_BLOB_UNREADABLE: why */
+	uint32_t *yentry;	 /* for each of ykeys, the index of its first entry */
+	char *cause;		 /* PIR_BLOB_UNREADABLE: why */
 } pir_blob;
 
 /* One blob-level change between a commit and one of its parents. */
 typedef struct {
-	git_oid old_oid, new_oid; /* zero id for none */
-	const char *path;         /* interned in the walking thread's pool */
+	git_oid old_oid, new_oid;    /* zero id for none */
+	const char *path;	     /* interned in the walking thread's pool */
 	uint32_t old_blob, new_blob; /* indices into repo->blobs, PIR_MAP_NONE for none */
 	bool yaml;
 } pir_change;
@@ -57,7 +57,7 @@ typedef struct {
 	pir_change *changes;
 	uint32_t nchanges;
 	uint32_t *pstart; /* nparents+1 offsets into changes; parentless: 1 group */
-	uint32_t topo;    /* parents before children */
+	uint32_t topo;	  /* parents before children */
 } pir_commit;
 
 /*
@@ -131,7 +131,7 @@ typedef struct pir_repo {
 	bool shallow;
 	pir_oidmap shallow_set;
 	pir_oidmap missing; /* objects reported missing, once each (under scan->lock) */
-	bool promisor;      /* a partial clone: objects may be absent by design */
+	bool promisor;	    /* a partial clone: objects may be absent by design */
 
 	pir_commit *commits;
 	size_t ncommits, commits_cap;
@@ -150,10 +150,10 @@ typedef struct pir_repo {
 
 	pir_head_entry *head;
 	size_t nhead, head_cap;
-	bool has_since;           /* changed_since was given */
-	pir_strpool since_paths;  /* paths added or changed since that ref */
-	uint32_t *since_old;      /* per since path: its blob then, PIR_MAP_NONE if added */
-	uint32_t *since_gone;     /* every old blob of the comparison, deleted paths too */
+	bool has_since;		 /* changed_since was given */
+	pir_strpool since_paths; /* paths added or changed since that ref */
+	uint32_t *since_old;	 /* per since path: its blob then, PIR_MAP_NONE if added */
+	uint32_t *since_gone;	 /* every old blob of the comparison, deleted paths too */
 	size_t nsince_gone;
 	pir_arena arena;
 	pir_thread_paths *tpaths; /* one per walking thread */
@@ -170,15 +170,13 @@ int pir_repo_open_again(git_repository **out, const pir_repo *r);
  * loose file that cannot be read, or one that lists it)? Call it right after
  * the failure (it reads libgit2's message). Safe from any thread.
  */
-bool pir_repo_unreadable(const pir_repo *r, const git_oid *oid, int gerr, char *cause,
-			 size_t size);
+bool pir_repo_unreadable(const pir_repo *r, const git_oid *oid, int gerr, char *cause, size_t size);
 /*
  * Report, once per repository, an object libgit2 failed to read with `gerr`
  * (a kind of "blob", "tree" or "commit"): a missing-object warning when it is
  * absent, an unreadable-object error otherwise.
  */
-int pir_repo_missing(pir_repo *r, const git_oid *oid, const char *kind, const char *path,
-		     int gerr);
+int pir_repo_missing(pir_repo *r, const git_oid *oid, const char *kind, const char *path, int gerr);
 /* Report an object once: a missing-object warning, or with a cause an unreadable-object error. */
 int pir_repo_report(pir_repo *r, const git_oid *oid, const char *kind, const char *path,
 		    const char *cause);

@@ -416,8 +416,8 @@ int pir_history_walk(pir_repo *r)
 		goto done;
 	if (r->shallow &&
 	    (err = pir_diag_add(r->ctx.diag, PIR_DIAG_INFO, "shallow", r->name, NULL, 0, 0,
-				 "shallow repository: items are dated no earlier than the "
-				 "oldest commit present")) < 0)
+				"shallow repository: items are dated no earlier than the "
+				"oldest commit present")) < 0)
 		goto done;
 	if (!(r->tpaths = pir_calloc(r->ctx.threads, sizeof(*r->tpaths)))) {
 		err = PIR_ENOMEM;
@@ -492,7 +492,8 @@ int pir_since_diff(pir_repo *r, const git_oid *since_tree)
 		}
 		if (git_oid_equal(&ch->new_oid, &zero))
 			continue; /* deleted: no location to mark */
-		if ((err = pir_strpool_intern(&r->since_paths, ch->path, strlen(ch->path), &idx)) < 0 ||
+		if ((err = pir_strpool_intern(&r->since_paths, ch->path, strlen(ch->path), &idx)) <
+			0 ||
 		    (err = pir_grow((void **)&r->since_old, &cap, idx + 1, sizeof(uint32_t))) < 0)
 			break;
 		r->since_old[idx] = old;

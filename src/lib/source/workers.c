@@ -40,7 +40,7 @@ static void *worker_main(void *arg)
  * progress), each with its own repository. Returns the first error.
  */
 int pir_workers_run(pir_repo *r, pir_job *jb, int (*fn)(void *, git_repository *),
-		       const char *phase, size_t total)
+		    const char *phase, size_t total)
 {
 	unsigned n = r->ctx.threads;
 	pir_worker *ws = pir_calloc(n, sizeof(*ws));
@@ -89,5 +89,6 @@ int pir_worker_progress(pir_worker *w, const char *phase, size_t total)
 		return atomic_load(&jb->failed) ? PIR_EUSER : 0;
 	if (atomic_load(&jb->failed))
 		return PIR_EUSER;
-	return jb->r->ctx.progress(jb->r->ctx.payload, jb->r->name, phase, atomic_load(&jb->done), total);
+	return jb->r->ctx.progress(jb->r->ctx.payload, jb->r->name, phase, atomic_load(&jb->done),
+				   total);
 }
