@@ -174,7 +174,7 @@ static int check_option(check_flags *f, cli_scan_args *a, int c, const char *v)
 		return 0;
 	case OPT_FORMAT:
 		if (pir_check_format_parse(&f->format, v) < 0) {
-			cli_fail(PIR_EINVALID, NULL);
+			cli_fail(PIR_EINVALID, "--format");
 			return -1;
 		}
 		return 0;
@@ -265,7 +265,11 @@ int cmd_check(int argc, char **argv)
 		goto done;
 	ret = CLI_EXIT_FATAL;
 	if ((err = pir_check_new(&check, scan, &opts, a.scan.changed_since != NULL)) < 0) {
-		cli_fail(err, NULL);
+		/* the library names no flag: the policy's severity is --fail-on's or fail_on's */
+		if (err == PIR_EINVALID)
+			cli_error("--fail-on: %s", pir_error_last());
+		else
+			cli_fail(err, NULL);
 		goto done;
 	}
 	wo.color = cli_use_color(a.color);

@@ -163,7 +163,7 @@ static int report_value_option(report_args *r, int c, const char *v)
 	switch (c) {
 	case OPT_GROUP_BY:
 		if (pir_group_by_parse(&r->ropts.group_by, v) < 0) {
-			cli_fail(PIR_EINVALID, NULL);
+			cli_fail(PIR_EINVALID, "--group-by");
 			return -1;
 		}
 		return 0;

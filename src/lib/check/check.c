@@ -301,7 +301,7 @@ int pir_check_new(pir_check **out, const pir_scan *scan, const pir_check_options
 		c->opts.fail_on = pir_scan_severity_name(scan, 0);
 	if (!c->opts.fail_on ||
 	    (c->fail_rank = pir_scan_severity_rank(scan, c->opts.fail_on)) < 0) {
-		err = pir_error_set(PIR_EINVALID, "--fail-on: unknown severity '%s'",
+		err = pir_error_set(PIR_EINVALID, "unknown severity '%s'",
 				    c->opts.fail_on ? c->opts.fail_on : "");
 		pir_check_free(c);
 		return err;
@@ -377,8 +377,7 @@ int pir_check_format_parse(pir_check_format *out, const char *name)
 		}
 	}
 	return pir_error_set(
-	    PIR_EINVALID,
-	    "--format: expected table, json, sarif, junit, github or gitlab, not '%s'", name);
+	    PIR_EINVALID, "expected table, json, sarif, junit, github or gitlab, not '%s'", name);
 }
 
 /* ---- shared by the writers ---- */

@@ -38,8 +38,8 @@ int pir_group_by_parse(pir_group_by *out, const char *name)
 			return 0;
 		}
 	}
-	return pir_error_set(
-	    PIR_EINVALID, "--group-by: expected team, owner, incident or severity, not '%s'", name);
+	return pir_error_set(PIR_EINVALID, "expected team, owner, incident or severity, not '%s'",
+			     name);
 }
 
 const char *pir_group_by_name(pir_group_by g)

@@ -1,0 +1,1 @@
+check --format nope svc

@@ -1,0 +1,1 @@
+report --group-by nope svc
