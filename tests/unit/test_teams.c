@@ -26,7 +26,8 @@ static const char codeowners[] = "# who owns what\n"
 				 "[Docs] @docs-section\n"
 				 "^[Another one] @nobody\n"
 				 "src/payments/generated/\n"
-				 "README           @readers\n";
+				 "README           @readers\n"
+				 "\\#odd.c           @hash\n";
 
 static pir_config *config(void)
 {
@@ -91,6 +92,7 @@ static void test_codeowners(void)
 	marker_at(&sy, "D", "one letter");
 	marker_at(&sy, "README", "readme at the root");
 	marker_at(&sy, "sub/README", "readme in a folder");
+	marker_at(&sy, "#odd.c", "a name starting with #");
 	CHECK_INT(synth_link(&sy), 0);
 
 	check_team(&sy, "top level", "@org/fallback", "codeowners");
@@ -113,6 +115,8 @@ static void test_codeowners(void)
 	/* an unanchored name matches at any depth */
 	check_team(&sy, "readme at the root", "@readers", "codeowners");
 	check_team(&sy, "readme in a folder", "@readers", "codeowners");
+	/* "\#" starts a pattern with a literal # (GitLab), not a comment */
+	check_team(&sy, "a name starting with #", "@hash", "codeowners");
 	synth_free(&sy);
 	pir_config_free(cfg);
 }

@@ -48,6 +48,19 @@ static bool blank(char c)
 }
 
 /* Parse in place: `text` is owned by `rs`; patterns and owners point into it. */
+/* "\#" in a pattern is a literal # (GitLab's escape, for a name starting with #). */
+static void unescape_hash(char *tok)
+{
+	char *w = tok;
+
+	for (const char *p = tok; *p; p++) {
+		if (p[0] == '\\' && p[1] == '#')
+			p++;
+		*w++ = *p;
+	}
+	*w = '\0';
+}
+
 static int parse_codeowners(co_rules *rs, char *text)
 {
 	char *line = text, *next;
@@ -94,6 +107,7 @@ static int parse_codeowners(co_rules *rs, char *text)
 			return PIR_ENOMEM;
 		memcpy(r->owners, owners, n * sizeof(char *));
 		rs->n++;
+		unescape_hash(tok);
 		r->anchored = tok[0] == '/';
 		if (r->anchored)
 			tok++;
