@@ -256,6 +256,12 @@ PIR_EXTERN(size_t) pir_scan_diagnostic_count(const pir_scan *scan);
  * do not count.
  */
 PIR_EXTERN(size_t) pir_scan_unreadable_count(const pir_scan *scan);
+/**
+ * Number of repositories that could not be scanned at all (`unborn-head`: a
+ * mirror whose HEAD names a branch it does not have). Like unreadable
+ * objects, they leave the answer without a guarantee.
+ */
+PIR_EXTERN(size_t) pir_scan_unscanned_count(const pir_scan *scan);
 PIR_EXTERN(const pir_diagnostic *) pir_scan_diagnostic(const pir_scan *scan, size_t i);
 
 PIR_EXTERN(size_t) pir_scan_repository_count(const pir_scan *scan);

@@ -358,11 +358,19 @@ static int print_diagnostics(const pir_scan *scan)
 	pir_buf b = PIR_BUF_INIT;
 	int err = 0;
 
-	for (size_t i = 0; i < pir_scan_diagnostic_count(scan) && !err; i++)
-		err = pir_format_diagnostic(&b, pir_scan_diagnostic(scan, i));
+	bool unborn = false;
+
+	for (size_t i = 0; i < pir_scan_diagnostic_count(scan) && !err; i++) {
+		const pir_diagnostic *d = pir_scan_diagnostic(scan, i);
+		err = pir_format_diagnostic(&b, d);
+		unborn |= !strcmp(d->code, "unborn-head");
+	}
 	if (!err && b.size)
 		fwrite(b.ptr, 1, b.size, stderr);
 	pir_buf_dispose(&b);
+	/* the library names no flag: the way out is the CLI's to say */
+	if (!err && unborn)
+		fputs("pirscan: hint: scan one of its branches with --ref BRANCH\n", stderr);
 	return err;
 }
 
@@ -383,13 +391,18 @@ static int check_paths(const cli_scan_args *a)
 
 int cli_vouch(const pir_scan *scan, int ret)
 {
-	size_t n = pir_scan_unreadable_count(scan);
+	size_t n = pir_scan_unreadable_count(scan), u = pir_scan_unscanned_count(scan);
 
-	if (!n || (ret != CLI_EXIT_OK && ret != CLI_EXIT_FINDINGS))
+	if ((!n && !u) || (ret != CLI_EXIT_OK && ret != CLI_EXIT_FINDINGS))
 		return ret;
-	cli_error("%zu object%s could not be read (unreadable-object); the result cannot be "
-		  "vouched for",
-		  n, n == 1 ? "" : "s");
+	if (n)
+		cli_error("%zu object%s could not be read (unreadable-object); the result cannot "
+			  "be vouched for",
+			  n, n == 1 ? "" : "s");
+	if (u)
+		cli_error("%zu repositor%s could not be scanned (unborn-head); the result cannot "
+			  "be vouched for",
+			  u, u == 1 ? "y" : "ies");
 	return CLI_EXIT_FATAL;
 }
 

@@ -385,12 +385,11 @@ static int resolve_ref(pir_repo *r)
 		/* a mirror whose HEAD names a branch it does not have: say so, nothing is scanned
 		 */
 		git_reference_lookup(&head, r->repo, "HEAD");
-		err =
-		    pir_diag_add(&r->scan->diag, PIR_DIAG_ERROR, "unborn-head", r->name, NULL, 0, 0,
-				 "HEAD names %s, which does not exist; nothing scanned (use --ref)",
-				 head && git_reference_symbolic_target(head)
-				     ? git_reference_symbolic_target(head)
-				     : "a branch");
+		err = pir_diag_add(&r->scan->diag, PIR_DIAG_ERROR, "unborn-head", r->name, NULL, 0,
+				   0, "HEAD names %s, which does not exist; nothing scanned",
+				   head && git_reference_symbolic_target(head)
+				       ? git_reference_symbolic_target(head)
+				       : "a branch");
 		git_reference_free(head);
 		return err;
 	}
@@ -686,6 +685,15 @@ size_t pir_scan_unreadable_count(const pir_scan *s)
 
 	for (size_t i = 0; i < s->diag.n; i++)
 		n += !strcmp(s->diag.v[i].code, "unreadable-object");
+	return n;
+}
+
+size_t pir_scan_unscanned_count(const pir_scan *s)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < s->diag.n; i++)
+		n += !strcmp(s->diag.v[i].code, "unborn-head");
 	return n;
 }
 

@@ -358,7 +358,7 @@ bool pir_check_failed(const pir_check *c)
 
 bool pir_check_cannot_vouch(const pir_check *c)
 {
-	return pir_scan_unreadable_count(c->scan) != 0;
+	return pir_scan_unreadable_count(c->scan) != 0 || pir_scan_unscanned_count(c->scan) != 0;
 }
 
 int pir_check_format_parse(pir_check_format *out, const char *name)

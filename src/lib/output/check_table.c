@@ -48,9 +48,12 @@ static void summary_line(pir_out *o, const pir_check *c)
 	pir_out_putf(o,
 		     "pirscan check: %s: %zu failing, %zu warning%s, %zu snoozed, %zu passed "
 		     "(as of %s UTC; fail-on ",
-		     pir_check_cannot_vouch(c) ? "CANNOT VOUCH (objects could not be read)"
-		     : pir_check_failed(c)     ? "FAILED"
-					       : "passed",
+		     pir_check_cannot_vouch(c)
+			 ? (pir_scan_unreadable_count(pir_check_scan(c))
+				? "CANNOT VOUCH (objects could not be read)"
+				: "CANNOT VOUCH (repositories could not be scanned)")
+		     : pir_check_failed(c) ? "FAILED"
+					   : "passed",
 		     pir_check_tally(c, PIR_VERDICT_FAIL), pir_check_tally(c, PIR_VERDICT_WARN),
 		     pir_check_tally(c, PIR_VERDICT_WARN) == 1 ? "" : "s",
 		     pir_check_tally(c, PIR_VERDICT_SNOOZED), pir_check_tally(c, PIR_VERDICT_PASS),
@@ -254,9 +257,12 @@ void pir_ck_write_markdown(pir_out *o, const pir_check *c)
 	bool any = false;
 
 	pir_out_putf(o, "## pirscan check: %s\n\n",
-		     pir_check_cannot_vouch(c) ? "cannot vouch (objects could not be read)"
-		     : pir_check_failed(c)     ? "failed"
-					       : "passed");
+		     pir_check_cannot_vouch(c)
+			 ? (pir_scan_unreadable_count(pir_check_scan(c))
+				? "cannot vouch (objects could not be read)"
+				: "cannot vouch (repositories could not be scanned)")
+		     : pir_check_failed(c) ? "failed"
+					   : "passed");
 	pir_out_putf(
 	    o,
 	    "%zu failing, %zu warning%s, %zu snoozed, %zu passed, as of %s (UTC); fails on "
