@@ -396,3 +396,32 @@ int pir_buf_xml_str(pir_buf *buf, const char *s)
 	}
 	return err;
 }
+
+int pir_buf_md_str(pir_buf *buf, const char *s)
+{
+	int err = 0;
+
+	if (!s)
+		return 0;
+	for (; *s && !err; s++) {
+		unsigned char ch = (unsigned char)*s;
+		if (ch == '\n' || ch == '\r' || ch == '\t')
+			err = pir_buf_putc(buf, ' ');
+		else if (ch < 0x20 || ch == 0x7f)
+			continue;
+		else if (ch == '<')
+			err = pir_buf_puts(buf, "&lt;");
+		else if (ch == '>')
+			err = pir_buf_puts(buf, "&gt;");
+		else if (ch == '&')
+			err = pir_buf_puts(buf, "&amp;");
+		else if (strchr("\\`*_{}[]()#!|~",
+				ch)) { /* never at a line start: - . + are safe */
+			err = pir_buf_putc(buf, '\\');
+			if (!err)
+				err = pir_buf_putc(buf, (char)ch);
+		} else
+			err = pir_buf_putc(buf, (char)ch);
+	}
+	return err;
+}

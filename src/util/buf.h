@@ -31,4 +31,9 @@ bool pir_utf8_valid(const char *s, size_t len);
 /** Append `s` for XML text or attribute values; characters XML 1.0 forbids are dropped. */
 int pir_buf_xml_str(pir_buf *buf, const char *s);
 
+/** Append `s` as GitHub Markdown text on one line: the specials \`*_{}[]()#!|~ backslash-escaped,
+ * < > & as entities, newlines and tabs as spaces, other control characters dropped. Not for the
+ * start of a line (- . + are left alone). NULL writes nothing. */
+int pir_buf_md_str(pir_buf *buf, const char *s);
+
 #endif

@@ -55,3 +55,9 @@ void pir_out_term(pir_out *o, const char *s)
 	if (!o->err)
 		o->err = pir_buf_term_str(o->b, s);
 }
+
+void pir_out_md(pir_out *o, const char *s)
+{
+	if (!o->err)
+		o->err = pir_buf_md_str(o->b, s);
+}

@@ -21,9 +21,11 @@ void pir_out_put(pir_out *o, const char *s);
 void pir_out_putn(pir_out *o, const char *s, size_t n);
 /* printf into the output, whatever the length: names from the configuration can be long. */
 void pir_out_putf(pir_out *o, const char *fmt, ...) PIR_PRINTF(2, 3);
-/* `s` as a JSON string literal, as XML text, for a terminal (buf.h's escapers). */
+/* `s` as a JSON string literal, as XML text, for a terminal, as Markdown text (buf.h's
+ * escapers). */
 void pir_out_json(pir_out *o, const char *s);
 void pir_out_xml(pir_out *o, const char *s);
 void pir_out_term(pir_out *o, const char *s);
+void pir_out_md(pir_out *o, const char *s);
 
 #endif

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 #include "internal.h"
 #include "test.h"
+#include "writer.h"
 
 static void test_json(void)
 {
@@ -48,6 +49,27 @@ static void test_term(void)
 	pir_buf_dispose(&b);
 }
 
+static void test_md(void)
+{
+	pir_buf b = PIR_BUF_INIT;
+	pir_out o = {&b, 0};
+
+	pir_buf_md_str(&b, "a|b *c* `d` [e](f) #1 ~x~ \\ _u_ {g} !h");
+	CHECK_STR(b.ptr,
+		  "a\\|b \\*c\\* \\`d\\` \\[e\\]\\(f\\) \\#1 \\~x\\~ \\\\ \\_u\\_ \\{g\\} \\!h");
+	b.size = 0;
+	pir_buf_md_str(&b, "<b>&\nline\ttab\r\x01\x7f- . +");
+	CHECK_STR(b.ptr, "&lt;b&gt;&amp; line tab - . +");
+	b.size = 0;
+	b.ptr[0] = 0;
+	CHECK_INT(pir_buf_md_str(&b, NULL), 0);
+	CHECK_INT(b.size, 0);
+	pir_out_md(&o, "x|y");
+	CHECK_STR(b.ptr, "x\\|y");
+	CHECK_INT(o.err, 0);
+	pir_buf_dispose(&b);
+}
+
 static void test_utf8(void)
 {
 	CHECK(pir_utf8_valid("abc", 3));
@@ -62,6 +84,7 @@ int main(void)
 	RUN(test_json);
 	RUN(test_csv);
 	RUN(test_term);
+	RUN(test_md);
 	RUN(test_utf8);
 	return test_summary();
 }

@@ -300,6 +300,48 @@ static void test_due_added(void)
 	synth_free(&sy);
 }
 
+/* The one key encoding: a marker's text and an entry's ID are different keys, each decodes back. */
+static void test_keys(void)
+{
+	pir_scan_options o = opts_at("2026-07-01");
+	char longid[400];
+	synth sy;
+	uint32_t b1, m1, km, ky;
+	const char *text = NULL, *mtext;
+	pir_repo *r;
+
+	memset(longid, 'x', sizeof(longid) - 1);
+	longid[sizeof(longid) - 1] = 0;
+	CHECK_INT(synth_new(&sy, &o, "svc"), 0);
+	b1 = synth_blob(&sy, y1, true);
+	m1 = synth_blob(&sy, "// TODO PIR-1: the marker\n", false);
+	{
+		synth_change a[] = {{YML, N, b1}, {"src/a.c", N, m1}};
+		synth_commit(&sy, synth_time("2026-01-05", 0), N, N, a, 2, NULL, 0);
+	}
+	synth_head(&sy, YML, b1);
+	synth_head(&sy, "src/a.c", m1);
+	CHECK_INT(synth_replay(&sy), 0);
+	r = sy.repo;
+	CHECK_INT(r->blobs[m1].markers.n, 1);
+	mtext = r->blobs[m1].markers.v[0].text;
+
+	ky = pir_key_find(r, PIR_KEY_ENTRY, "PIR-1");
+	CHECK(ky != PIR_MAP_NONE);
+	CHECK_INT(pir_key_decode(r, ky, &text), PIR_KEY_ENTRY);
+	CHECK_STR(text, "PIR-1");
+	CHECK(pir_key_find(r, PIR_KEY_MARKER, "PIR-1") == PIR_MAP_NONE ||
+	      strcmp(mtext, "PIR-1") == 0);
+	km = pir_key_find(r, PIR_KEY_MARKER, mtext);
+	CHECK(km != PIR_MAP_NONE && km != ky);
+	CHECK_INT(pir_key_decode(r, km, &text), PIR_KEY_MARKER);
+	CHECK_STR(text, mtext);
+	CHECK(pir_key_find(r, PIR_KEY_ENTRY, mtext) == PIR_MAP_NONE);
+	CHECK(pir_key_find(r, PIR_KEY_ENTRY, "PIR-2") == PIR_MAP_NONE);
+	CHECK(pir_key_find(r, PIR_KEY_ENTRY, longid) == PIR_MAP_NONE); /* past the stack buffer */
+	synth_free(&sy);
+}
+
 int main(void)
 {
 	RUN(test_linear);
@@ -307,5 +349,6 @@ int main(void)
 	RUN(test_earliest_and_back);
 	RUN(test_unreadable_does_not_remove);
 	RUN(test_due_added);
+	RUN(test_keys);
 	return test_summary();
 }

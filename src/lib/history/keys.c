@@ -17,12 +17,48 @@ static int cmp_u32(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-static int intern_key(pir_repo *r, char kind, const char *s, pir_buf *tmp, uint32_t *out)
+/* The one place a key is spelled: `kind`, then the `len` bytes of `s` and its NUL, into `dst`
+ * (len + 2 bytes). */
+static void spell_key(char *dst, pir_key_kind kind, const char *s, size_t len)
 {
+	dst[0] = (char)kind;
+	memcpy(dst + 1, s, len + 1);
+}
+
+static int intern_key(pir_repo *r, pir_key_kind kind, const char *s, pir_buf *tmp, uint32_t *out)
+{
+	size_t len = strlen(s);
+
 	tmp->size = 0;
-	if (pir_buf_putc(tmp, kind) < 0 || pir_buf_puts(tmp, s) < 0)
+	if (pir_buf_grow(tmp, len + 1) < 0)
 		return PIR_ENOMEM;
+	spell_key(tmp->ptr, kind, s, len);
+	tmp->size = len + 1;
 	return pir_strpool_intern(&r->keys_pool, tmp->ptr, tmp->size, out);
+}
+
+uint32_t pir_key_find(const pir_repo *r, pir_key_kind kind, const char *s)
+{
+	size_t len = strlen(s);
+	char stack[256];
+	char *buf = len + 2 <= sizeof(stack) ? stack : malloc(len + 2);
+	uint32_t k;
+
+	if (!buf)
+		return PIR_MAP_NONE;
+	spell_key(buf, kind, s, len);
+	k = pir_strpool_find(&r->keys_pool, buf, len + 1);
+	if (buf != stack)
+		free(buf);
+	return k;
+}
+
+pir_key_kind pir_key_decode(const pir_repo *r, uint32_t k, const char **text)
+{
+	const char *s = r->keys_pool.strs[k];
+
+	*text = s + 1;
+	return s[0] == PIR_KEY_MARKER ? PIR_KEY_MARKER : PIR_KEY_ENTRY;
 }
 
 static int key_set(uint32_t **out, uint32_t *n, uint32_t *tmp, size_t count)
@@ -65,7 +101,7 @@ static int entry_keys(pir_repo *r, pir_blob *b, pir_buf *tmp)
 		if (!b->entries->v[k].id)
 			continue;
 		ke[n].entry = (uint32_t)k;
-		err = intern_key(r, 'y', b->entries->v[k].id, tmp, &ke[n++].key);
+		err = intern_key(r, PIR_KEY_ENTRY, b->entries->v[k].id, tmp, &ke[n++].key);
 	}
 	if (!err && n) {
 		qsort(ke, n, sizeof(*ke), cmp_key_entry);
@@ -99,7 +135,8 @@ int pir_keys_build(pir_repo *r)
 			if ((err = pir_grow((void **)&ids, &cap, b->markers.n, sizeof(*ids))) < 0)
 				break;
 			for (size_t k = 0; k < b->markers.n && !err; k++)
-				err = intern_key(r, 'm', b->markers.v[k].text, &tmp, &ids[n++]);
+				err = intern_key(r, PIR_KEY_MARKER, b->markers.v[k].text, &tmp,
+						 &ids[n++]);
 			if (!err)
 				err = key_set(&b->mkeys, &b->nmkeys, ids, n);
 		}

@@ -12,6 +12,7 @@
 #include "arena.h"
 #include "diag.h"
 #include "extract.h"
+#include "history.h"
 #include "link.h"
 #include "map.h"
 #include "model.h"
@@ -48,23 +49,6 @@ static void commit_ref(pir_commit_ref *out, const pir_repo *r, uint32_t ci)
 	git_oid_tostr(out->commit, sizeof(out->commit), &r->commits[ci].oid);
 	out->time = r->commits[ci].time;
 	out->date = pir_date_from_time(out->time);
-}
-
-static uint32_t key_of(const pir_repo *r, char kind, const char *s)
-{
-	size_t len = strlen(s);
-	char stack[256];
-	char *buf = len + 2 <= sizeof(stack) ? stack : malloc(len + 2);
-	uint32_t k;
-
-	if (!buf)
-		return PIR_MAP_NONE;
-	buf[0] = kind;
-	memcpy(buf + 1, s, len + 1);
-	k = pir_strpool_find(&r->keys_pool, buf, len + 1);
-	if (buf != stack)
-		free(buf);
-	return k;
 }
 
 static bool same_str(const char *a, const char *b)
@@ -196,7 +180,7 @@ static int add_marker_loc(linker *l, size_t ri, pir_repo *r, const char *path, c
 	x->loc.column = m->column;
 	x->loc.text = m->text;
 	x->loc.changed = live && location_changed(r, path, m, NULL);
-	if (r->keys && (k = key_of(r, 'm', m->text)) != PIR_MAP_NONE) {
+	if (r->keys && (k = pir_key_find(r, PIR_KEY_MARKER, m->text)) != PIR_MAP_NONE) {
 		commit_ref(&x->loc.introduced, r, r->keys[k].intro_commit);
 		if (live)
 			r->keys[k].in_head = true;
@@ -226,7 +210,7 @@ static int add_entry_loc(linker *l, size_t ri, pir_repo *r, const char *path, co
 		if (pir_strpool_intern(&l->ids, e->id, strlen(e->id), &idx) < 0 ||
 		    (live && pir_strpool_intern(&l->live_ids, e->id, strlen(e->id), &idx) < 0))
 			return PIR_ENOMEM;
-		if (r->keys && (k = key_of(r, 'y', e->id)) != PIR_MAP_NONE) {
+		if (r->keys && (k = pir_key_find(r, PIR_KEY_ENTRY, e->id)) != PIR_MAP_NONE) {
 			commit_ref(&x->loc.introduced, r, r->keys[k].intro_commit);
 			if (live)
 				r->keys[k].in_head = true;
@@ -261,16 +245,16 @@ static int collect_resolved(linker *l, size_t ri, pir_repo *r)
 
 	for (uint32_t k = 0; k < r->keys_pool.n && !err; k++) {
 		const pir_key *key = &r->keys[k];
-		const char *s = r->keys_pool.strs[k];
+		const char *s;
 		const pir_blob *b;
 
 		if (key->in_head || key->intro_commit == PIR_MAP_NONE ||
 		    key->rm_commit == PIR_MAP_NONE || key->rm_blob == PIR_MAP_NONE)
 			continue;
 		b = &r->blobs[key->rm_blob];
-		if (s[0] == 'm') {
+		if (pir_key_decode(r, k, &s) == PIR_KEY_MARKER) {
 			for (size_t i = 0; i < b->markers.n; i++) {
-				if (strcmp(b->markers.v[i].text, s + 1) == 0) {
+				if (strcmp(b->markers.v[i].text, s) == 0) {
 					err = add_marker_loc(l, ri, r, key->rm_path,
 							     &b->markers.v[i], false);
 					break;
@@ -279,7 +263,7 @@ static int collect_resolved(linker *l, size_t ri, pir_repo *r)
 		} else if (b->entries) {
 			for (size_t i = 0; i < b->entries->n; i++) {
 				const pir_entry *e = &b->entries->v[i];
-				if (e->id && strcmp(e->id, s + 1) == 0) {
+				if (e->id && strcmp(e->id, s) == 0) {
 					err = add_entry_loc(l, ri, r, key->rm_path, e, false);
 					break;
 				}
@@ -448,7 +432,7 @@ static int entry_history(pir_scan *s, pir_item *it, const pir_repo *r, const pir
 	pir_due_change *out;
 	size_t n = 0;
 
-	if (!e->id || !r->keys || (k = key_of(r, 'y', e->id)) == PIR_MAP_NONE)
+	if (!e->id || !r->keys || (k = pir_key_find(r, PIR_KEY_ENTRY, e->id)) == PIR_MAP_NONE)
 		return 0;
 	key = &r->keys[k];
 	for (size_t i = 0; i < key->ndue; i++) {

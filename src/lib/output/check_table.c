@@ -219,37 +219,6 @@ void pir_ck_write_github(pir_out *o, const pir_check *c)
 
 /* ---- Markdown (the GitHub step summary) ---- */
 
-static void md(pir_out *o, const char *s)
-{
-	pir_buf b = PIR_BUF_INIT;
-
-	if (!s)
-		s = "";
-	for (; *s && !o->err; s++) {
-		unsigned char ch = (unsigned char)*s;
-		if (ch == '\n' || ch == '\r' || ch == '\t')
-			o->err = pir_buf_putc(&b, ' ');
-		else if (ch < 0x20 || ch == 0x7f)
-			continue;
-		else if (ch == '<')
-			o->err = pir_buf_puts(&b, "&lt;");
-		else if (ch == '>')
-			o->err = pir_buf_puts(&b, "&gt;");
-		else if (ch == '&')
-			o->err = pir_buf_puts(&b, "&amp;");
-		else if (strchr("\\`*_{}[]()#!|~",
-				ch)) { /* cells never start a line: - . + are safe */
-			o->err = pir_buf_putc(&b, '\\');
-			if (!o->err)
-				o->err = pir_buf_putc(&b, (char)ch);
-		} else
-			o->err = pir_buf_putc(&b, (char)ch);
-	}
-	if (b.ptr)
-		pir_out_put(o, b.ptr);
-	pir_buf_dispose(&b);
-}
-
 void pir_ck_write_markdown(pir_out *o, const pir_check *c)
 {
 	const pir_check_options *opts = pir_check_options_of(c);
@@ -271,7 +240,7 @@ void pir_ck_write_markdown(pir_out *o, const pir_check *c)
 	    pir_check_tally(c, PIR_VERDICT_WARN) == 1 ? "" : "s",
 	    pir_check_tally(c, PIR_VERDICT_SNOOZED), pir_check_tally(c, PIR_VERDICT_PASS),
 	    pir_ck_date_str(d, pir_scan_as_of(pir_check_scan(c))));
-	md(o, opts->fail_on);
+	pir_out_md(o, opts->fail_on);
 	pir_out_putf(o, " and above, grace %d days.\n\n", opts->grace);
 	for (size_t i = 0; i < pir_check_count(c); i++) {
 		const pir_check_result *r = pir_check_result_at(c, i);
@@ -283,17 +252,17 @@ void pir_ck_write_markdown(pir_out *o, const pir_check *c)
 				       "|---|---|---|---|---|---|---|\n");
 		any = true;
 		pir_out_putf(o, "| %s | ", verdict_word(r->verdict));
-		md(o, pir_ck_result_name(r));
+		pir_out_md(o, pir_ck_result_name(r));
 		if (pir_ck_result_title(r)) {
 			pir_out_put(o, ": ");
-			md(o, pir_ck_result_title(r));
+			pir_out_md(o, pir_ck_result_title(r));
 		}
 		pir_out_put(o, " | ");
-		md(o, it && it->severity ? it->severity : "-");
+		pir_out_md(o, it && it->severity ? it->severity : "-");
 		pir_out_put(o, " | ");
-		md(o, it && it->owner ? it->owner : "-");
+		pir_out_md(o, it && it->owner ? it->owner : "-");
 		pir_out_putf(o, " | %s | ", pir_ck_date_str(d, it ? it->due : PIR_DATE_NONE));
-		pir_ck_where_str(o, pir_ck_result_where(r), md);
+		pir_ck_where_str(o, pir_ck_result_where(r), pir_out_md);
 		pir_out_put(o, " | ");
 		{
 			pir_buf why = PIR_BUF_INIT;
@@ -306,7 +275,7 @@ void pir_ck_write_markdown(pir_out *o, const pir_check *c)
 				pir_ck_explain_all(&w, c, r, "; ");
 			}
 			o->err = o->err ? o->err : w.err;
-			md(o, why.ptr);
+			pir_out_md(o, why.ptr);
 			pir_buf_dispose(&why);
 		}
 		pir_out_put(o, " |\n");

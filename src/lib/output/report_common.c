@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* What every format of the report says, and the writer and escapers they share. */
+/* What every format of the report says (the escapers are util's: writer.h). */
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,32 +13,6 @@
 #include "pirscan/scan.h"
 #include "report_write.h"
 #include "writer.h"
-
-/* GitHub Markdown text: specials backslash-escaped, < > & as entities, one line. */
-void pir_rw_md(pir_out *o, const char *s)
-{
-	if (!s)
-		return;
-	for (; *s && !o->err; s++) {
-		unsigned char ch = (unsigned char)*s;
-		if (ch == '\n' || ch == '\r' || ch == '\t')
-			pir_out_put(o, " ");
-		else if (ch < 0x20 || ch == 0x7f)
-			continue;
-		else if (ch == '<')
-			pir_out_put(o, "&lt;");
-		else if (ch == '>')
-			pir_out_put(o, "&gt;");
-		else if (ch == '&')
-			pir_out_put(o, "&amp;");
-		else if (strchr("\\`*_{}[]()#!|~",
-				ch)) { /* never at a line start: - . + are safe */
-			char e[3] = {'\\', (char)ch, 0};
-			pir_out_put(o, e);
-		} else
-			pir_out_putn(o, s, 1);
-	}
-}
 
 /* ---- what every format says ---- */
 

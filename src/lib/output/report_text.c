@@ -269,32 +269,32 @@ static void md_item(ctx *c, const pir_item *it, kind k)
 {
 	bool snoozed = it->snoozed && k != K_OPENED && k != K_CLOSED;
 	pir_out *o = &c->o;
-	char *main_p = pir_rw_phrase_str(c, it, k, pir_rw_md, false),
-	     *sub_p = pir_rw_phrase_str(c, it, k, pir_rw_md, true);
+	char *main_p = pir_rw_phrase_str(c, it, k, pir_out_md, false),
+	     *sub_p = pir_rw_phrase_str(c, it, k, pir_out_md, true);
 
 	if (!main_p || !sub_p) {
 		o->err = o->err ? o->err : PIR_ENOMEM;
 		goto done;
 	}
 	pir_out_put(o, "| ");
-	pir_rw_md(o, pir_rw_item_name(it));
+	pir_out_md(o, pir_rw_item_name(it));
 	pir_out_put(o, " | ");
-	pir_rw_md(o, it->title);
+	pir_out_md(o, it->title);
 	pir_out_put(o, " | ");
-	pir_rw_md(o, it->severity ? it->severity : "-");
+	pir_out_md(o, it->severity ? it->severity : "-");
 	pir_out_put(o, " | ");
-	pir_rw_md(o, it->owner && *it->owner ? it->owner : "-");
+	pir_out_md(o, it->owner && *it->owner ? it->owner : "-");
 	pir_out_put(o, " | ");
 	pir_out_put(o, main_p);
 	pir_out_put(o, " | ");
 	pir_out_put(o, *sub_p || snoozed ? sub_p : "-");
 	if (*sub_p && snoozed)
 		pir_out_put(o, "; ");
-	pir_rw_snooze_note(o, it, k, pir_rw_md);
+	pir_rw_snooze_note(o, it, k, pir_out_md);
 	pir_out_put(o, " | ");
-	pir_rw_md(o, it->id && it->incident ? it->incident : "-");
+	pir_out_md(o, it->id && it->incident ? it->incident : "-");
 	pir_out_put(o, " | ");
-	pir_rw_location(o, it, pir_rw_md);
+	pir_rw_location(o, it, pir_out_md);
 	pir_out_put(o, " |\n");
 done:
 	free(main_p);
@@ -330,13 +330,13 @@ void pir_rw_md_group(ctx *c, const pir_report_group *g)
 	pir_out *o = &c->o;
 
 	pir_out_put(o, "## ");
-	pir_rw_md(o, g->name);
+	pir_out_md(o, g->name);
 	pir_out_putf(o,
 		     "\n\n**%zu open** · %zu overdue · %zu due within %d day%s · %zu stale — %s ",
 		     g->nopen, g->noverdue, g->ndue_soon, c->opts->warn_within,
 		     pir_rw_s_(c->opts->warn_within), pir_rw_stale_count(g),
 		     pir_group_by_name(c->opts->group_by));
-	pir_rw_md(o, g->name);
+	pir_out_md(o, g->name);
 	pir_out_putf(o, ", as of %s (UTC), opened and closed since %s.\n", c->as_of_s, c->since_s);
 	for (kind k = K_OVERDUE; k <= K_CLOSED; k++)
 		md_section(c, g, k);
@@ -349,7 +349,7 @@ void pir_rw_md_group(ctx *c, const pir_report_group *g)
 		pir_out_put(o, "nothing closed");
 	for (size_t i = 0; i < g->nttc; i++) {
 		pir_out_put(o, i ? "; " : "");
-		pir_rw_ttc_one(o, &g->ttc[i], pir_rw_md);
+		pir_rw_ttc_one(o, &g->ttc[i], pir_out_md);
 	}
 	pir_out_put(o, "\n- Backlog: ");
 	pir_rw_trend(o, c, g);

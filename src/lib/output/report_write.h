@@ -34,8 +34,6 @@ const char *pir_rw_item_name(const pir_item *it);
 const pir_item *const *pir_rw_section_items(const pir_report_group *g, kind k, size_t *n);
 /* A phrase into a fresh buffer (so callers can measure or escape it whole). */
 char *pir_rw_phrase_str(const ctx *c, const pir_item *it, kind k, esc_fn esc, bool sub);
-/* GitHub Markdown text: specials backslash-escaped, < > & as entities, one line. */
-void pir_rw_md(pir_out *o, const char *s);
 size_t pir_rw_stale_count(const pir_report_group *g);
 bool pir_rw_in_list(const pir_item *it, const pir_item *const *list, size_t n);
 void pir_rw_section_title(pir_out *o, const ctx *c, kind k);
