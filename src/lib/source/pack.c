@@ -962,62 +962,81 @@ static bool top_delta(pir_pack_cursor *c, const pack *pk, const entry *e, size_t
 	       delta_result_size(c->top, (size_t)e->size, want);
 }
 
-/* pir_pack_read, its pack's data mapped. */
-static int pack_read(pir_pack_cursor *c, const pack *pk, uint64_t pos, size_t max_size,
-		     pir_pack_object *obj)
+/*
+ * What a read holds on its way back up a chain: the object the next delta
+ * applies to, and that object again when the cache did not take it.
+ */
+typedef struct {
+	const unsigned char *data;
+	size_t len;
+	int type;
+	unsigned char *owned;
+} held;
+
+/* descend() found the bottom of the chain: the read goes on, back up. */
+#define READ_ON 3
+
+/* A whole object at the bottom of a chain, inflated into `h`: false when it cannot be. */
+static inline bool take_whole(pir_pack_cursor *c, const pack *pk, uint64_t pos, const entry *e,
+			      held *h)
+{
+	unsigned char *buf;
+
+	if (inflate_entry(c, pk, e, &buf))
+		return false;
+	h->data = buf;
+	h->len = (size_t)e->size;
+	h->type = e->type;
+	if (!cache_put(c, pos, buf, h->len, h->type))
+		h->owned = buf;
+	return true;
+}
+
+/*
+ * Down the chain from `pos` to a cached object or a whole one, into `h`.
+ * Deltas are only noted on the way: each is inflated just before it is
+ * applied, so a read holds a base, a delta and a result at a time, whatever
+ * the depth. READ_ON, or what pir_pack_read returns (the chain cleared).
+ */
+static inline int descend(pir_pack_cursor *c, const pack *pk, uint64_t pos, size_t max_size,
+			  pir_pack_object *obj, held *h)
 {
 	size_t p = (size_t)(pos >> 48);
 	uint64_t cur = pos;
-	const unsigned char *base = NULL;
-	unsigned char *owned = NULL, *buf;
-	size_t base_len = 0;
-	int type = 0;
 
-	/*
-	 * Down the chain to a cached object or a whole one. Deltas are only
-	 * noted on the way: each is inflated just before it is applied, so a
-	 * read holds a base, a delta and a result at a time, whatever the depth.
-	 */
 	for (;;) {
 		cache_entry *hit = cache_get(c, cur);
 		entry e;
 
 		if (hit) {
 			c->stats.hits++;
-			base = hit->data;
-			base_len = hit->size;
-			type = hit->type;
-			break;
+			*h = (held){hit->data, hit->size, hit->type, NULL};
+			return READ_ON;
 		}
 		if (c->nchain >= MAX_CHAIN) {
 			chain_clear(c);
 			return 2; /* a cycle: libgit2 would follow it for ever */
 		}
 		if (!entry_at(pk, cur & 0xffffffffffffu, &e))
-			goto unhandled;
+			break;
 		if (e.type != OBJ_OFS_DELTA && e.type != OBJ_REF_DELTA) {
 			if (!c->nchain && e.size > max_size) {
 				obj->size = (size_t)e.size;
 				obj->type = e.type;
 				return 1;
 			}
-			if (inflate_entry(c, pk, &e, &buf))
-				goto unhandled;
-			base = buf;
-			base_len = (size_t)e.size;
-			type = e.type;
-			if (!cache_put(c, cur, buf, base_len, type))
-				owned = buf;
-			break;
+			if (!take_whole(c, pk, cur, &e, h))
+				break;
+			return READ_ON;
 		}
 		if (pir_grow((void **)&c->chain, &c->chain_cap, c->nchain + 1, sizeof(*c->chain)) <
 		    0)
-			goto unhandled;
+			break;
 		c->chain[c->nchain++] = (chain_link){cur, e};
 		if (c->nchain == 1) {
 			size_t want;
 			if (!top_delta(c, pk, &e, &want))
-				goto unhandled;
+				break;
 			if (want > max_size) { /* too large: its type is the base's, not read */
 				obj->size = want;
 				chain_clear(c);
@@ -1026,41 +1045,60 @@ static int pack_read(pir_pack_cursor *c, const pack *pk, uint64_t pos, size_t ma
 		}
 		cur = (uint64_t)p << 48 | e.base;
 	}
+	chain_clear(c);
+	return 0;
+}
 
-	/* back up, applying each delta to the object below it */
+/* Back up the chain, applying each delta to the object below it: false when one fails. */
+static inline bool ascend(pir_pack_cursor *c, const pack *pk, held *h)
+{
 	while (c->nchain) {
 		chain_link *l = &c->chain[c->nchain - 1];
 		unsigned char *delta = c->nchain == 1 ? c->top : NULL;
+		unsigned char *buf;
 		size_t len;
 		int rc;
 
 		if (!delta && inflate_entry(c, pk, &l->e, &delta))
-			goto unhandled;
-		rc = pir_delta_apply(base, base_len, delta, (size_t)l->e.size, &buf, &len);
+			return false;
+		rc = pir_delta_apply(h->data, h->len, delta, (size_t)l->e.size, &buf, &len);
 		if (delta != c->top)
 			free(delta);
-		free(owned);
-		owned = NULL;
+		free(h->owned);
+		h->owned = NULL;
 		if (rc)
-			goto unhandled; /* malformed, or a claimed size that cannot be allocated */
+			return false; /* malformed, or a claimed size that cannot be allocated */
 		c->nchain--;
 		c->stats.deltas++;
-		base = buf;
-		base_len = len;
-		if (!cache_put(c, l->pos, buf, len, type))
-			owned = buf;
+		h->data = buf;
+		h->len = len;
+		if (!cache_put(c, l->pos, buf, len, h->type))
+			h->owned = buf;
+	}
+	return true;
+}
+
+/* pir_pack_read, its pack's data mapped. */
+static int pack_read(pir_pack_cursor *c, const pack *pk, uint64_t pos, size_t max_size,
+		     pir_pack_object *obj)
+{
+	held h = {NULL, 0, 0, NULL};
+	int rc = descend(c, pk, pos, max_size, obj, &h);
+
+	if (rc != READ_ON)
+		return rc;
+	if (!ascend(c, pk, &h)) {
+		free(h.owned);
+		chain_clear(c);
+		return 0;
 	}
 	chain_clear(c);
-	c->result = owned;
+	c->result = h.owned;
 	c->stats.objects++;
-	obj->data = base_len <= max_size ? base : NULL;
-	obj->size = base_len;
-	obj->type = type;
+	obj->data = h.len <= max_size ? h.data : NULL;
+	obj->size = h.len;
+	obj->type = h.type;
 	return 1;
-unhandled:
-	free(owned);
-	chain_clear(c);
-	return 0;
 }
 
 int pir_pack_read(pir_pack_cursor *c, uint64_t pos, size_t max_size, pir_pack_object *obj)
