@@ -174,15 +174,10 @@ static void end_session(CURL *curl, const pir_smtp_options *o, CURLcode res)
 	}
 }
 
-int pir_mail_send_smtp(const pir_smtp_options *o, const char *from_addr, const char *const *rcpt,
-		       const char *message, size_t len)
+/* The options, the sender and the recipients, checked before anything is sent. */
+static int check_envelope(const pir_smtp_options *o, const char *from_addr, const char *const *rcpt,
+			  const char *message)
 {
-	char errbuf[CURL_ERROR_SIZE] = "", *from = NULL, *url = NULL;
-	last_reply reply = {""};
-	struct curl_slist *list = NULL;
-	reader r = {message, len};
-	CURL *curl = NULL;
-	CURLcode res;
 	int err;
 
 	if (!o || !message || !rcpt || !rcpt[0])
@@ -195,44 +190,46 @@ int pir_mail_send_smtp(const pir_smtp_options *o, const char *from_addr, const c
 	for (size_t i = 0; rcpt[i]; i++)
 		if ((err = pir_mail_check_addr_spec(rcpt[i], strlen(rcpt[i]), true, "RCPT TO")) < 0)
 			return err;
-	pthread_once(&curl_once, curl_init);
-	if (curl_init_code != CURLE_OK)
-		return pir_error_set(PIR_ERROR, "SMTP: cannot initialise libcurl: %s",
-				     curl_easy_strerror(curl_init_code));
-	if (!(from = pir_sprintf("<%s>", from_addr)))
-		return PIR_ENOMEM;
+	return 0;
+}
+
+/* Each recipient as "<addr>", the form curl sends in RCPT TO. */
+static int rcpt_list(const char *const *rcpt, struct curl_slist **list)
+{
 	for (size_t i = 0; rcpt[i]; i++) {
 		char *a = pir_sprintf("<%s>", rcpt[i]);
-		struct curl_slist *l = a ? curl_slist_append(list, a) : NULL;
+		struct curl_slist *l = a ? curl_slist_append(*list, a) : NULL;
 		free(a);
-		if (!l) {
-			err = pir_error_oom();
-			goto done;
-		}
-		list = l;
+		if (!l)
+			return pir_error_oom();
+		*list = l;
 	}
-	if (!(curl = curl_easy_init())) {
-		err = pir_error_set(PIR_ERROR, "SMTP: cannot initialise libcurl");
-		goto done;
-	}
-	curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, errbuf);
-	/* the debug callback sees the server's replies; nothing is printed */
-	curl_easy_setopt(curl, CURLOPT_DEBUGFUNCTION, on_debug);
-	curl_easy_setopt(curl, CURLOPT_DEBUGDATA, &reply);
-	curl_easy_setopt(curl, CURLOPT_VERBOSE, 1L);
+	return 0;
+}
+
+/*
+ * The URL curl is given: the user's own, or, when ~/.netrc is to give the
+ * password, one with the user in it (*url, malloc'd): ~/.netrc is searched
+ * for this user only when the user is in the URL.
+ */
+static int set_url(CURL *curl, const pir_smtp_options *o, char **url)
+{
 	if (o->user && !o->password) {
-		/* ~/.netrc is searched for this user only when the user is in the URL */
 		size_t scheme = strcspn(o->url, ":") + 3;
 		char *user = curl_easy_escape(curl, o->user, 0);
-		url = user ? pir_sprintf("%.*s%s@%s", (int)scheme, o->url, user, o->url + scheme)
-			   : NULL;
+		*url = user ? pir_sprintf("%.*s%s@%s", (int)scheme, o->url, user, o->url + scheme)
+			    : NULL;
 		curl_free(user);
-		if (!url) {
-			err = pir_error_oom();
-			goto done;
-		}
+		if (!*url)
+			return pir_error_oom();
 	}
-	curl_easy_setopt(curl, CURLOPT_URL, url ? url : o->url);
+	curl_easy_setopt(curl, CURLOPT_URL, *url ? *url : o->url);
+	return 0;
+}
+
+/* SMTP or SMTPS only, TLS 1.2 at least (STARTTLS unless insecure), and the credentials. */
+static void set_security(CURL *curl, const pir_smtp_options *o)
+{
 #if LIBCURL_VERSION_NUM >= 0x075500
 	curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "smtp,smtps");
 #else
@@ -250,10 +247,16 @@ int pir_mail_send_smtp(const pir_smtp_options *o, const char *from_addr, const c
 	} else {
 		curl_easy_setopt(curl, CURLOPT_NETRC, (long)CURL_NETRC_OPTIONAL);
 	}
+}
+
+/* The envelope, the message (read from `r`, `len` bytes) and the timeouts. */
+static void set_transfer(CURL *curl, const pir_smtp_options *o, const char *from,
+			 struct curl_slist *list, reader *r, size_t len)
+{
 	curl_easy_setopt(curl, CURLOPT_MAIL_FROM, from);
 	curl_easy_setopt(curl, CURLOPT_MAIL_RCPT, list);
 	curl_easy_setopt(curl, CURLOPT_READFUNCTION, read_message);
-	curl_easy_setopt(curl, CURLOPT_READDATA, &r);
+	curl_easy_setopt(curl, CURLOPT_READDATA, r);
 	curl_easy_setopt(curl, CURLOPT_UPLOAD, 1L);
 	curl_easy_setopt(curl, CURLOPT_INFILESIZE_LARGE, (curl_off_t)len);
 	curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT, 30L);
@@ -262,6 +265,42 @@ int pir_mail_send_smtp(const pir_smtp_options *o, const char *from_addr, const c
 		/* each reply, QUIT's included (CURLOPT_TIMEOUT does not cover it) */
 		set_response_timeout(curl, o->timeout_seconds);
 	}
+}
+
+int pir_mail_send_smtp(const pir_smtp_options *o, const char *from_addr, const char *const *rcpt,
+		       const char *message, size_t len)
+{
+	char errbuf[CURL_ERROR_SIZE] = "", *from = NULL, *url = NULL;
+	last_reply reply = {""};
+	struct curl_slist *list = NULL;
+	reader r = {message, len};
+	CURL *curl = NULL;
+	CURLcode res;
+	int err;
+
+	if ((err = check_envelope(o, from_addr, rcpt, message)) < 0)
+		return err;
+	pthread_once(&curl_once, curl_init);
+	if (curl_init_code != CURLE_OK)
+		return pir_error_set(PIR_ERROR, "SMTP: cannot initialise libcurl: %s",
+				     curl_easy_strerror(curl_init_code));
+	if (!(from = pir_sprintf("<%s>", from_addr)))
+		return PIR_ENOMEM;
+	if ((err = rcpt_list(rcpt, &list)) < 0)
+		goto done;
+	if (!(curl = curl_easy_init())) {
+		err = pir_error_set(PIR_ERROR, "SMTP: cannot initialise libcurl");
+		goto done;
+	}
+	curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, errbuf);
+	/* the debug callback sees the server's replies; nothing is printed */
+	curl_easy_setopt(curl, CURLOPT_DEBUGFUNCTION, on_debug);
+	curl_easy_setopt(curl, CURLOPT_DEBUGDATA, &reply);
+	curl_easy_setopt(curl, CURLOPT_VERBOSE, 1L);
+	if ((err = set_url(curl, o, &url)) < 0)
+		goto done;
+	set_security(curl, o);
+	set_transfer(curl, o, from, list, &r, len);
 	if ((res = curl_easy_perform(curl)) != CURLE_OK)
 		err = smtp_error(curl, o, res, errbuf, reply.line);
 	end_session(curl, o, res);

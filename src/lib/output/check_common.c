@@ -168,51 +168,69 @@ static void explain_invalid(pir_out *o, const pir_check_result *r)
 	}
 }
 
+/* The sentence for a problem of a whole file: invalid, and maybe not-changed. */
+static void explain_file(pir_out *o, const pir_check_result *r, unsigned bit)
+{
+	if (bit == PIR_WHY_UNREADABLE)
+		pir_out_put(o, "cannot be read: what it holds is unknown, so the gate cannot vouch "
+			       "for this repository");
+	else if (bit == PIR_REASON_INVALID)
+		explain_invalid(o, r);
+	else if (bit == PIR_WHY_UNCHANGED)
+		pir_out_put(o,
+			    "not added or changed by this change: the full gate still fails on it");
+}
+
+/* The sentence for an overdue item: by how much, and which rule fails it. */
+static void explain_overdue(pir_out *o, const pir_check *c, const pir_item *it)
+{
+	const pir_check_options *opts = pir_check_options_of(c);
+	char d[11];
+
+	if (!pir_check_by_policy(c, it)) { /* failing through --fail-on-reason overdue */
+		pir_out_putf(o,
+			     "overdue by %lld day%s (due %s; every overdue item fails: "
+			     "--fail-on-reason overdue)",
+			     (long long)it->overdue_days, it->overdue_days == 1 ? "" : "s",
+			     pir_ck_date_str(d, it->due));
+		return;
+	}
+	pir_out_putf(o, "overdue by %lld day%s (due %s; fails at %s and above, grace %d day%s)",
+		     (long long)it->overdue_days, it->overdue_days == 1 ? "" : "s",
+		     pir_ck_date_str(d, it->due), opts->fail_on, opts->grace,
+		     opts->grace == 1 ? "" : "s");
+}
+
+/* The sentence for an item due soon: today, or in how many days. */
+static void explain_due_soon(pir_out *o, const pir_check *c, const pir_item *it)
+{
+	long long left =
+	    it->due != PIR_DATE_NONE ? (long long)(it->due - pir_scan_as_of(pir_check_scan(c))) : 0;
+	char d[11];
+
+	if (left == 0)
+		pir_out_putf(o, "due today (%s)", pir_ck_date_str(d, it->due));
+	else
+		pir_out_putf(o, "due in %lld day%s (%s)", left, left == 1 ? "" : "s",
+			     pir_ck_date_str(d, it->due));
+}
+
 /* One sentence per reason, for people. */
 static void explain(pir_out *o, const pir_check *c, const pir_check_result *r, unsigned bit)
 {
 	const pir_item *it = r->item;
 	const pir_check_options *opts = pir_check_options_of(c);
-	char d[11];
-	long long left;
 
-	if (!it) { /* a problem of a whole file: invalid, and maybe not-changed */
-		if (bit == PIR_WHY_UNREADABLE)
-			pir_out_put(
-			    o, "cannot be read: what it holds is unknown, so the gate cannot vouch "
-			       "for this repository");
-		else if (bit == PIR_REASON_INVALID)
-			explain_invalid(o, r);
-		else if (bit == PIR_WHY_UNCHANGED)
-			pir_out_put(
-			    o,
-			    "not added or changed by this change: the full gate still fails on it");
+	if (!it) {
+		explain_file(o, r, bit);
 		return;
 	}
-	left =
-	    it->due != PIR_DATE_NONE ? (long long)(it->due - pir_scan_as_of(pir_check_scan(c))) : 0;
 	switch (bit) {
 	case PIR_REASON_OVERDUE:
-		if (!pir_check_by_policy(c, it)) { /* failing through --fail-on-reason overdue */
-			pir_out_putf(o,
-				     "overdue by %lld day%s (due %s; every overdue item fails: "
-				     "--fail-on-reason overdue)",
-				     (long long)it->overdue_days, it->overdue_days == 1 ? "" : "s",
-				     pir_ck_date_str(d, it->due));
-			break;
-		}
-		pir_out_putf(
-		    o, "overdue by %lld day%s (due %s; fails at %s and above, grace %d day%s)",
-		    (long long)it->overdue_days, it->overdue_days == 1 ? "" : "s",
-		    pir_ck_date_str(d, it->due), opts->fail_on, opts->grace,
-		    opts->grace == 1 ? "" : "s");
+		explain_overdue(o, c, it);
 		break;
 	case PIR_WHY_DUE_SOON:
-		if (left == 0)
-			pir_out_putf(o, "due today (%s)", pir_ck_date_str(d, it->due));
-		else
-			pir_out_putf(o, "due in %lld day%s (%s)", left, left == 1 ? "" : "s",
-				     pir_ck_date_str(d, it->due));
+		explain_due_soon(o, c, it);
 		break;
 	case PIR_WHY_GRACE:
 		pir_out_putf(o, "overdue by %lld days, within the grace of %d days",

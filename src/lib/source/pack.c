@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Pack files, read directly (see pack.h for why).
+ * Pack files, read directly (see pack.h for why): the indexes, the lookups
+ * of ids and positions, and the maps of the packs' data. Reading an entry,
+ * its delta chain and the cursor's cache are in pack_read.c.
  *
  * Formats (git's Documentation/gitformat-pack.txt):
  *   *.idx v2: "\377tOc", version 2, 256-entry fanout, n sorted 20-byte ids,
@@ -19,28 +21,16 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <libdeflate.h>
-#include <pthread.h>
-#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include <zlib.h>
 
 #include "alloc.h"
-#include "pack.h"
+#include "pack_int.h"
 #include "pirscan/common.h"
 
-#define ID_LEN 20
-#define OBJ_OFS_DELTA 6
-#define OBJ_REF_DELTA 7
-/* git's own limit on delta chains is 4095; a longer one is a damaged pack. */
-#define MAX_CHAIN 10000
-/* Largest object or delta this reader inflates; larger ones go to libgit2. */
-#define MAX_OBJECT ((size_t)1 << 30)
-#define CACHE_SLOTS 4096u
 /*
  * Packs read here at most (the pack number is 16 bits of a position, and
  * each index stays mapped); libgit2 reads the others. No file stays open:
@@ -49,35 +39,6 @@
 #define MAX_PACKS 1024
 /* Pack data mapped at once, whatever the number of packs: the least recently used goes. */
 #define MAX_MAPPED 64
-/* A delta this large has its result size read from its first bytes alone. */
-#define PEEK_OVER ((size_t)1 << 20)
-#define NIL UINT32_MAX
-
-typedef struct {
-	const unsigned char *idx, *ids, *off32, *off64, *off64_end;
-	size_t idx_len;
-	uint32_t n;
-	const unsigned char *data; /* the .pack file; NULL while not mapped (ps->lock) */
-	size_t len;		   /* up to its trailing checksum */
-	size_t map_len;
-	atomic_size_t released; /* bytes from the start given back to the kernel */
-	char *path;		/* the .pack file, to map it again */
-	unsigned pins;		/* reads under way (ps->lock) */
-	uint64_t used;		/* when last pinned: the LRU order (ps->lock) */
-} pack;
-
-struct pir_packset {
-	pack *v;
-	size_t n, cap;
-	bool borrowed; /* the caller's buffers: neither mapped nor released here */
-	char **bad;    /* "pack-X.pack: why" for each pack that cannot be read */
-	size_t nbad, bad_cap;
-	char **beyond; /* the indexes of the packs beyond MAX_PACKS, libgit2's alone */
-	size_t nbeyond, beyond_cap;
-	pthread_mutex_t lock; /* the data maps, their pins and the LRU */
-	size_t mapped, max_mapped;
-	uint64_t tick;
-};
 
 static uint32_t be32(const unsigned char *p)
 {
@@ -444,8 +405,7 @@ static bool remap(pir_packset *ps, pack *pk)
 	return true;
 }
 
-/* Keep pack p's data mapped (mapping it again if need be) until unpin; false when it cannot be. */
-static bool pin(pir_packset *ps, size_t p)
+bool pir_packset_pin(pir_packset *ps, size_t p)
 {
 	pack *pk = &ps->v[p];
 	bool ok = true;
@@ -463,7 +423,7 @@ static bool pin(pir_packset *ps, size_t p)
 	return ok;
 }
 
-static void unpin(pir_packset *ps, size_t p)
+void pir_packset_unpin(pir_packset *ps, size_t p)
 {
 	if (ps->borrowed)
 		return;
@@ -517,8 +477,8 @@ uint64_t pir_packset_pos(const pir_packset *ps, size_t p, uint32_t i)
 	return off == PIR_PACK_NOPOS ? PIR_PACK_NOPOS : (uint64_t)p << 48 | off;
 }
 
-/* Binary search of one id in one index, narrowed by the fanout table. */
-static uint64_t pack_find(const pack *pk, const unsigned char *id)
+/* A binary search of one index, narrowed by the fanout table. */
+uint64_t pir_pack_find_id(const pack *pk, const unsigned char *id)
 {
 	const unsigned char *fan = pk->idx + 8;
 	uint32_t lo = id[0] ? be32(fan + (id[0] - 1) * 4) : 0;
@@ -595,486 +555,9 @@ const char *pir_packset_find_beyond(const pir_packset *ps, const unsigned char *
 uint64_t pir_packset_find(const pir_packset *ps, const unsigned char *id)
 {
 	for (size_t p = 0; p < ps->n; p++) {
-		uint64_t off = pack_find(&ps->v[p], id);
+		uint64_t off = pir_pack_find_id(&ps->v[p], id);
 		if (off != PIR_PACK_NOPOS)
 			return (uint64_t)p << 48 | off;
 	}
 	return PIR_PACK_NOPOS;
-}
-
-/* ---- deltas ---- */
-
-static bool delta_varint(const unsigned char **p, const unsigned char *end, size_t *out)
-{
-	uint64_t v = 0;
-	unsigned shift = 0;
-	unsigned char c;
-
-	do {
-		if (*p >= end || shift > 63)
-			return false;
-		c = *(*p)++;
-		v |= (uint64_t)(c & 0x7f) << shift;
-		shift += 7;
-	} while (c & 0x80);
-	if (v > SIZE_MAX)
-		return false;
-	*out = (size_t)v;
-	return true;
-}
-
-/* The result size a delta announces, or false when it has no readable header. */
-static bool delta_result_size(const unsigned char *delta, size_t len, size_t *out)
-{
-	const unsigned char *p = delta, *end = delta + len;
-	size_t src;
-	return delta_varint(&p, end, &src) && delta_varint(&p, end, out);
-}
-
-int pir_delta_apply(const unsigned char *base, size_t base_len, const unsigned char *delta,
-		    size_t delta_len, unsigned char **out, size_t *out_len)
-{
-	const unsigned char *p = delta, *end = delta + delta_len;
-	unsigned char *buf, *q, *qend;
-	size_t src, dst;
-
-	*out = NULL;
-	*out_len = 0;
-	if (!delta_varint(&p, end, &src) || src != base_len || !delta_varint(&p, end, &dst) ||
-	    dst > MAX_OBJECT)
-		return 1;
-	/* each instruction takes a byte at least and gives at most 127 bytes or the base */
-	if (dst / (base_len > 127 ? base_len : 127) >= delta_len)
-		return 1;
-	if (!(buf = pir_malloc(dst + 1)))
-		return PIR_ENOMEM;
-	q = buf;
-	qend = buf + dst;
-	while (p < end) {
-		unsigned char op = *p++;
-
-		if (op & 0x80) { /* copy from the base */
-			size_t off = 0, n = 0;
-			for (unsigned i = 0; i < 4; i++)
-				if (op & (1u << i)) {
-					if (p >= end)
-						goto bad;
-					off |= (size_t)*p++ << (8 * i);
-				}
-			for (unsigned i = 0; i < 3; i++)
-				if (op & (0x10u << i)) {
-					if (p >= end)
-						goto bad;
-					n |= (size_t)*p++ << (8 * i);
-				}
-			if (!n)
-				n = 0x10000;
-			if (off > base_len || n > base_len - off || n > (size_t)(qend - q))
-				goto bad;
-			memcpy(q, base + off, n);
-			q += n;
-		} else if (op) { /* insert the next op bytes */
-			if (op > (size_t)(end - p) || op > (size_t)(qend - q))
-				goto bad;
-			memcpy(q, p, op);
-			p += op;
-			q += op;
-		} else { /* reserved */
-			goto bad;
-		}
-	}
-	if (q != qend)
-		goto bad;
-	*q = '\0';
-	*out = buf;
-	*out_len = dst;
-	return 0;
-bad:
-	free(buf);
-	return 1;
-}
-
-/* ---- the cursor and its delta base cache ---- */
-
-/*
- * The cache is direct-mapped by position (a new object takes its slot) and
- * kept under its byte budget by evicting the least recently used entries.
- * Read in pack order, bases come before the deltas built on them, so a
- * modest cache serves almost every base.
- */
-typedef struct {
-	uint64_t pos;
-	unsigned char *data; /* NULL: empty */
-	size_t size;
-	int type;
-	uint32_t prev, next; /* LRU list, most recent first */
-} cache_entry;
-
-typedef struct {
-	int type;
-	uint64_t size;
-	size_t data;   /* offset of the zlib stream */
-	uint64_t base; /* deltas: the base's offset in the same pack */
-} entry;
-
-/* A delta on the way down a chain, inflated only when it is applied. */
-typedef struct {
-	uint64_t pos;
-	entry e;
-} chain_link;
-
-struct pir_pack_cursor {
-	pir_packset *ps;
-	struct libdeflate_decompressor *inflater;
-	cache_entry *slots;
-	uint32_t head, tail;
-	size_t cached, limit;
-	unsigned char *result; /* the last result when the cache did not take it */
-	unsigned char *top;    /* the requested object's own delta, once inflated */
-	chain_link *chain;
-	size_t nchain, chain_cap;
-	pir_pack_stats stats;
-};
-
-int pir_pack_cursor_new(pir_pack_cursor **out, pir_packset *ps, size_t cache_bytes)
-{
-	pir_pack_cursor *c;
-
-	*out = NULL;
-	if (!(c = pir_calloc(1, sizeof(*c))) ||
-	    !(c->slots = pir_calloc(CACHE_SLOTS, sizeof(*c->slots))) ||
-	    !(c->inflater = libdeflate_alloc_decompressor())) {
-		pir_pack_cursor_free(c);
-		return PIR_ENOMEM;
-	}
-	c->ps = ps;
-	c->head = c->tail = NIL;
-	c->limit = cache_bytes;
-	*out = c;
-	return 0;
-}
-
-void pir_pack_cursor_stats(const pir_pack_cursor *c, pir_pack_stats *out)
-{
-	*out = c->stats;
-}
-
-static void chain_clear(pir_pack_cursor *c)
-{
-	c->nchain = 0;
-	free(c->top);
-	c->top = NULL;
-}
-
-void pir_pack_cursor_free(pir_pack_cursor *c)
-{
-	if (!c)
-		return;
-	if (c->slots)
-		for (uint32_t i = 0; i < CACHE_SLOTS; i++)
-			free(c->slots[i].data);
-	chain_clear(c);
-	free(c->chain);
-	free(c->slots);
-	free(c->result);
-	if (c->inflater)
-		libdeflate_free_decompressor(c->inflater);
-	free(c);
-}
-
-static uint32_t slot_of(uint64_t pos)
-{
-	return (uint32_t)((pos * UINT64_C(0x9E3779B97F4A7C15)) >> 52) & (CACHE_SLOTS - 1);
-}
-
-static void lru_unlink(pir_pack_cursor *c, uint32_t s)
-{
-	cache_entry *e = &c->slots[s];
-
-	if (e->prev != NIL)
-		c->slots[e->prev].next = e->next;
-	else
-		c->head = e->next;
-	if (e->next != NIL)
-		c->slots[e->next].prev = e->prev;
-	else
-		c->tail = e->prev;
-}
-
-static void lru_push(pir_pack_cursor *c, uint32_t s)
-{
-	cache_entry *e = &c->slots[s];
-
-	e->prev = NIL;
-	e->next = c->head;
-	if (c->head != NIL)
-		c->slots[c->head].prev = s;
-	c->head = s;
-	if (c->tail == NIL)
-		c->tail = s;
-}
-
-static void evict(pir_pack_cursor *c, uint32_t s)
-{
-	cache_entry *e = &c->slots[s];
-
-	lru_unlink(c, s);
-	c->cached -= e->size;
-	free(e->data);
-	e->data = NULL;
-}
-
-static cache_entry *cache_get(pir_pack_cursor *c, uint64_t pos)
-{
-	uint32_t s = slot_of(pos);
-	cache_entry *e = &c->slots[s];
-
-	if (!e->data || e->pos != pos)
-		return NULL;
-	if (c->head != s) {
-		lru_unlink(c, s);
-		lru_push(c, s);
-	}
-	return e;
-}
-
-/* Hand `data` to the cache; false when it is too large to keep (the caller still owns it). */
-static bool cache_put(pir_pack_cursor *c, uint64_t pos, unsigned char *data, size_t size, int type)
-{
-	uint32_t s = slot_of(pos);
-
-	if (!c->limit || size > c->limit / 4)
-		return false;
-	if (c->slots[s].data)
-		evict(c, s);
-	while (c->cached + size > c->limit && c->tail != NIL)
-		evict(c, c->tail);
-	c->slots[s] = (cache_entry){pos, data, size, type, NIL, NIL};
-	lru_push(c, s);
-	c->cached += size;
-	return true;
-}
-
-/* ---- reading ---- */
-
-/* Parse the entry at `off`; false when it runs off the pack or makes no sense. */
-static bool entry_at(const pack *pk, uint64_t off, entry *e)
-{
-	const unsigned char *p, *end = pk->data + pk->len;
-	unsigned char c;
-	unsigned shift = 4;
-
-	if (off < 12 || off >= pk->len)
-		return false;
-	p = pk->data + off;
-	c = *p++;
-	e->type = (c >> 4) & 7;
-	e->size = c & 15;
-	while (c & 0x80) {
-		if (p >= end || shift > 57)
-			return false;
-		c = *p++;
-		e->size |= (uint64_t)(c & 0x7f) << shift;
-		shift += 7;
-	}
-	e->base = 0;
-	if (e->type == OBJ_OFS_DELTA) {
-		uint64_t back;
-		if (p >= end)
-			return false;
-		c = *p++;
-		back = c & 0x7f;
-		while (c & 0x80) {
-			if (p >= end || back >= (UINT64_MAX >> 7) - 1)
-				return false;
-			c = *p++;
-			back = ((back + 1) << 7) | (c & 0x7f);
-		}
-		if (!back || back > off - 12)
-			return false;
-		e->base = off - back;
-	} else if (e->type == OBJ_REF_DELTA) {
-		if ((size_t)(end - p) < ID_LEN || (e->base = pack_find(pk, p)) == PIR_PACK_NOPOS)
-			return false; /* a base in another pack: libgit2's job */
-		p += ID_LEN;
-	} else if (e->type < PIR_OBJ_COMMIT || e->type > PIR_OBJ_TAG) {
-		return false;
-	}
-	e->data = (size_t)(p - pk->data);
-	/* DEFLATE expands at most ~1032:1; a larger claim is a damaged header */
-	return e->size <= MAX_OBJECT && e->size / 1032 <= pk->len - e->data;
-}
-
-/*
- * Inflate an entry's stream into a new buffer of exactly `size` bytes (plus
- * a NUL). 1 when the stream is damaged or the size it claims cannot be
- * allocated: the object is then libgit2's to read, or to report.
- */
-static int inflate_entry(pir_pack_cursor *c, const pack *pk, const entry *e, unsigned char **out)
-{
-	unsigned char *buf = malloc((size_t)e->size + 1);
-
-	*out = NULL;
-	if (!buf)
-		return 1;
-	if (libdeflate_zlib_decompress(c->inflater, pk->data + e->data, pk->len - e->data, buf,
-				       (size_t)e->size, NULL) != LIBDEFLATE_SUCCESS) {
-		free(buf);
-		return 1;
-	}
-	buf[e->size] = '\0';
-	*out = buf;
-	return 0;
-}
-
-/* The result size of a large delta, from the first bytes of its stream alone (as libgit2 does). */
-static bool peek_result_size(const pack *pk, const entry *e, size_t *out)
-{
-	unsigned char head[32];
-	size_t avail = pk->len - e->data;
-	z_stream z;
-	bool ok = false;
-	int rc;
-
-	memset(&z, 0, sizeof(z));
-	if (inflateInit(&z) != Z_OK)
-		return false;
-	z.next_in = (Bytef *)(uintptr_t)(pk->data + e->data);
-	z.avail_in = avail > ((size_t)1 << 20) ? (uInt)1 << 20 : (uInt)avail;
-	z.next_out = head;
-	z.avail_out = sizeof(head);
-	rc = inflate(&z, Z_SYNC_FLUSH);
-	if (rc == Z_OK || rc == Z_STREAM_END)
-		ok = delta_result_size(head, sizeof(head) - z.avail_out, out);
-	inflateEnd(&z);
-	return ok;
-}
-
-/*
- * The delta at the top of a chain: its result size, for the size limit,
- * and, when it is small enough to be worth keeping, its inflated bytes.
- */
-static bool top_delta(pir_pack_cursor *c, const pack *pk, const entry *e, size_t *want)
-{
-	if (e->size > PEEK_OVER)
-		return peek_result_size(pk, e, want);
-	return inflate_entry(c, pk, e, &c->top) == 0 &&
-	       delta_result_size(c->top, (size_t)e->size, want);
-}
-
-/* pir_pack_read, its pack's data mapped. */
-static int pack_read(pir_pack_cursor *c, const pack *pk, uint64_t pos, size_t max_size,
-		     pir_pack_object *obj)
-{
-	size_t p = (size_t)(pos >> 48);
-	uint64_t cur = pos;
-	const unsigned char *base = NULL;
-	unsigned char *owned = NULL, *buf;
-	size_t base_len = 0;
-	int type = 0;
-
-	/*
-	 * Down the chain to a cached object or a whole one. Deltas are only
-	 * noted on the way: each is inflated just before it is applied, so a
-	 * read holds a base, a delta and a result at a time, whatever the depth.
-	 */
-	for (;;) {
-		cache_entry *hit = cache_get(c, cur);
-		entry e;
-
-		if (hit) {
-			c->stats.hits++;
-			base = hit->data;
-			base_len = hit->size;
-			type = hit->type;
-			break;
-		}
-		if (c->nchain >= MAX_CHAIN) {
-			chain_clear(c);
-			return 2; /* a cycle: libgit2 would follow it for ever */
-		}
-		if (!entry_at(pk, cur & 0xffffffffffffu, &e))
-			goto unhandled;
-		if (e.type != OBJ_OFS_DELTA && e.type != OBJ_REF_DELTA) {
-			if (!c->nchain && e.size > max_size) {
-				obj->size = (size_t)e.size;
-				obj->type = e.type;
-				return 1;
-			}
-			if (inflate_entry(c, pk, &e, &buf))
-				goto unhandled;
-			base = buf;
-			base_len = (size_t)e.size;
-			type = e.type;
-			if (!cache_put(c, cur, buf, base_len, type))
-				owned = buf;
-			break;
-		}
-		if (pir_grow((void **)&c->chain, &c->chain_cap, c->nchain + 1, sizeof(*c->chain)) <
-		    0)
-			goto unhandled;
-		c->chain[c->nchain++] = (chain_link){cur, e};
-		if (c->nchain == 1) {
-			size_t want;
-			if (!top_delta(c, pk, &e, &want))
-				goto unhandled;
-			if (want > max_size) { /* too large: its type is the base's, not read */
-				obj->size = want;
-				chain_clear(c);
-				return 1;
-			}
-		}
-		cur = (uint64_t)p << 48 | e.base;
-	}
-
-	/* back up, applying each delta to the object below it */
-	while (c->nchain) {
-		chain_link *l = &c->chain[c->nchain - 1];
-		unsigned char *delta = c->nchain == 1 ? c->top : NULL;
-		size_t len;
-		int rc;
-
-		if (!delta && inflate_entry(c, pk, &l->e, &delta))
-			goto unhandled;
-		rc = pir_delta_apply(base, base_len, delta, (size_t)l->e.size, &buf, &len);
-		if (delta != c->top)
-			free(delta);
-		free(owned);
-		owned = NULL;
-		if (rc)
-			goto unhandled; /* malformed, or a claimed size that cannot be allocated */
-		c->nchain--;
-		c->stats.deltas++;
-		base = buf;
-		base_len = len;
-		if (!cache_put(c, l->pos, buf, len, type))
-			owned = buf;
-	}
-	chain_clear(c);
-	c->result = owned;
-	c->stats.objects++;
-	obj->data = base_len <= max_size ? base : NULL;
-	obj->size = base_len;
-	obj->type = type;
-	return 1;
-unhandled:
-	free(owned);
-	chain_clear(c);
-	return 0;
-}
-
-int pir_pack_read(pir_pack_cursor *c, uint64_t pos, size_t max_size, pir_pack_object *obj)
-{
-	size_t p = (size_t)(pos >> 48);
-	int rc;
-
-	free(c->result);
-	c->result = NULL;
-	chain_clear(c);
-	memset(obj, 0, sizeof(*obj));
-	if (pos == PIR_PACK_NOPOS || p >= c->ps->n || !pin(c->ps, p))
-		return 0;
-	rc = pack_read(c, &c->ps->v[p], pos, max_size, obj);
-	unpin(c->ps, p);
-	return rc;
 }
