@@ -5,8 +5,13 @@
 #include <string.h>
 
 #include "alloc.h"
+#include "buf.h"
+#include "error.h"
 #include "pirscan/common.h"
 #include "yaml_util.h"
+
+#define PIR_YAML_STR_(x) #x
+#define PIR_YAML_STR(x) PIR_YAML_STR_(x)
 
 static const char *const null_words[] = {"", "~", "null", "Null", "NULL", NULL};
 
@@ -152,4 +157,93 @@ int pir_yaml_parser_error(const yaml_parser_t *p, const char *buf, size_t len, u
 		snprintf(msg, msgsize, "%s", problem);
 	}
 	return 0;
+}
+
+static void preflight_event(pir_yaml_preflight *pf, const yaml_event_t *ev, unsigned *depth,
+			    unsigned *anchors)
+{
+	if (pir_yaml_event_anchor(ev) && ++*anchors > PIR_YAML_MAX_ANCHORS) {
+		pf->refused = true;
+		pf->why = "more than " PIR_YAML_STR(PIR_YAML_MAX_ANCHORS) " anchors in a document";
+	}
+	switch (ev->type) {
+	case YAML_DOCUMENT_START_EVENT:
+		*anchors = 0;
+		break;
+	case YAML_DOCUMENT_END_EVENT:
+		pf->ndocs++;
+		break;
+	case YAML_SEQUENCE_START_EVENT:
+	case YAML_MAPPING_START_EVENT:
+		if (++*depth > PIR_YAML_MAX_DEPTH) {
+			pf->refused = true;
+			pf->why = "collections nested deeper than " PIR_YAML_STR(
+			    PIR_YAML_MAX_DEPTH) " levels";
+		}
+		break;
+	case YAML_SEQUENCE_END_EVENT:
+	case YAML_MAPPING_END_EVENT:
+		--*depth;
+		break;
+	default:
+		break;
+	}
+	if (pf->refused)
+		pf->mark = ev->start_mark;
+}
+
+int pir_yaml_preflight_run(pir_yaml_preflight *pf, const char *buf, size_t len)
+{
+	yaml_parser_t parser;
+	yaml_event_t event;
+	unsigned depth = 0, anchors = 0;
+	bool end = false;
+	int err = 0;
+
+	memset(pf, 0, sizeof(*pf));
+	if (!yaml_parser_initialize(&parser))
+		return pir_error_oom();
+	yaml_parser_set_input_string(&parser, (const unsigned char *)buf, len);
+	while (!end && !pf->refused) {
+		if (!yaml_parser_parse(&parser, &event)) {
+			if (parser.error == YAML_MEMORY_ERROR || parser.error == YAML_NO_ERROR)
+				err = pir_error_oom();
+			break;
+		}
+		preflight_event(pf, &event, &depth, &anchors);
+		end = event.type == YAML_STREAM_END_EVENT;
+		yaml_event_delete(&event);
+	}
+	yaml_parser_delete(&parser);
+	return err;
+}
+
+bool pir_yaml_preflight_needed(const char *buf, size_t len)
+{
+	size_t flow = 0;
+
+	if (memchr(buf, '&', len))
+		return true;
+	for (size_t i = 0; i < len; i++)
+		if ((buf[i] == '[' || buf[i] == '{') && ++flow > PIR_YAML_MAX_DEPTH)
+			return true;
+	return false;
+}
+
+int pir_yaml_put_echo(pir_buf *out, const char *s, size_t len)
+{
+	size_t n = len > PIR_YAML_ECHO_MAX ? PIR_YAML_ECHO_MAX : len;
+	char *copy;
+	int err;
+
+	while (n < len && n > 0 && ((unsigned char)s[n] & 0xc0) == 0x80)
+		n--;
+	if (!(copy = pir_strndup(s, n)))
+		return PIR_ENOMEM;
+	err = pir_buf_term_str(out, copy);
+	/* the copy stops at an embedded NUL too */
+	if (!err && (n < len || strlen(copy) < n))
+		err = pir_buf_puts(out, "...");
+	free(copy);
+	return err;
 }

@@ -725,6 +725,36 @@ static void test_deep_nesting(void)
 	free(deep);
 }
 
+/* The shared preflight's anchor limit, counted per document: 1000 anchors in
+ * each of two documents pass, a 1001st in one document refuses the rest. */
+static void test_anchor_limit(void)
+{
+	pir_buf yaml = PIR_BUF_INIT;
+	pir_entry_list l;
+
+	for (int d = 0; d < 2; d++) {
+		pir_buf_puts(&yaml, "---\n- {id: A, title: T}\n");
+		for (int i = 0; i < 1000; i++)
+			pir_buf_printf(&yaml, "- &a%d x\n", i);
+	}
+	CHECK_INT(parse_n(&l, yaml.ptr, yaml.size, NULL), 0);
+	CHECK_INT(l.n, 2);
+	CHECK_INT(l.diags.n, 2 * 1000); /* "action item must be a mapping" */
+	for (size_t i = 0; i < l.diags.n; i++)
+		CHECK_STR(l.diags.v[i].code, "yaml-schema");
+	pir_entry_list_clear(&l);
+
+	pir_buf_puts(&yaml, "- &a1000 x\n");
+	CHECK_INT(parse_n(&l, yaml.ptr, yaml.size, NULL), 0);
+	CHECK_INT(l.n, 1); /* the first document is read, the second refused */
+	CHECK_INT(l.diags.n, 1000 + 1);
+	CHECK_DIAG(&l, 1000, PIR_DIAG_ERROR, "yaml-syntax", 2005, 3);
+	CHECK_STR(MSG(&l, 1000), "more than 1000 anchors in a document; the rest of the file is "
+				 "ignored");
+	pir_entry_list_clear(&l);
+	pir_buf_dispose(&yaml);
+}
+
 static void test_message_escaping(void)
 {
 	pir_entry_list l;
@@ -779,6 +809,7 @@ int main(void)
 	RUN(test_aliases);
 	RUN(test_alias_bomb);
 	RUN(test_deep_nesting);
+	RUN(test_anchor_limit);
 	RUN(test_message_escaping);
 	return test_summary();
 }

@@ -973,6 +973,30 @@ static void test_contrib_example(void)
 	pir_buf_dispose(&errors);
 }
 
+/* The shared preflight's anchor limit: 1000 anchors are read, a 1001st
+ * refuses the file at its anchor. */
+static void test_anchor_limit(void)
+{
+	pir_buf yaml = PIR_BUF_INIT, errors = PIR_BUF_INIT;
+	pir_config *cfg = NULL;
+
+	pir_buf_puts(&yaml, "exclude:\n");
+	for (int i = 0; i < 1000; i++)
+		pir_buf_printf(&yaml, "  - &a%d x%d\n", i, i);
+	CHECK_INT(pir_config_parse(&cfg, yaml.ptr, yaml.size, "cfg.yml", &errors), 0);
+	CHECK_STR(errors.ptr, NULL);
+	pir_config_free(cfg);
+	cfg = NULL;
+
+	pir_buf_puts(&yaml, "  - &a1000 x\n");
+	CHECK_INT(pir_config_parse(&cfg, yaml.ptr, yaml.size, "cfg.yml", &errors), PIR_EINVALID);
+	CHECK(cfg == NULL);
+	CHECK_STR(errors.ptr,
+		  "cfg.yml:1002:5: more than 1000 anchors in a document; the file is not read\n");
+	pir_buf_dispose(&errors);
+	pir_buf_dispose(&yaml);
+}
+
 int main(void)
 {
 	RUN(test_full);
@@ -995,6 +1019,7 @@ int main(void)
 	RUN(test_smtp_timeout);
 	RUN(test_repository);
 	RUN(test_fixtures);
+	RUN(test_anchor_limit);
 	RUN(test_contrib_example);
 	return test_summary();
 }

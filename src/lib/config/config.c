@@ -75,22 +75,12 @@ int pir_cfg_fail_at(reader *rd, unsigned line, unsigned column, const char *fmt,
 const char *pir_cfg_echo(echo_buf *e, const char *s, size_t len)
 {
 	pir_buf out = PIR_BUF_INIT;
-	size_t n = len > ECHO_MAX ? ECHO_MAX : len;
-	char *copy;
-	bool cut;
 
-	while (n < len && n > 0 && ((unsigned char)s[n] & 0xc0) == 0x80)
-		n--;
 	snprintf(e->s, sizeof(e->s), "\"?\"");
-	if (!(copy = pir_strndup(s, n)))
-		return e->s;
-	/* the copy stops at an embedded NUL too */
-	cut = n < len || strlen(copy) < n;
-	if (pir_buf_putc(&out, '"') == 0 && pir_buf_term_str(&out, copy) == 0 &&
-	    pir_buf_puts(&out, cut ? "...\"" : "\"") == 0)
+	if (pir_buf_putc(&out, '"') == 0 && pir_yaml_put_echo(&out, s, len) == 0 &&
+	    pir_buf_putc(&out, '"') == 0)
 		snprintf(e->s, sizeof(e->s), "%s", out.ptr);
 	pir_buf_dispose(&out);
-	free(copy);
 	return e->s;
 }
 
@@ -108,7 +98,7 @@ bool pir_cfg_is_bool(const yaml_node_t *node)
 
 const char *pir_cfg_describe(echo_buf *e, const yaml_node_t *node)
 {
-	char quoted[ECHO_MAX * 5]; /* an echo takes at most 4 bytes a byte, plus 6 */
+	char quoted[PIR_YAML_ECHO_MAX * 5]; /* an echo takes at most 4 bytes a byte, plus 6 */
 
 	switch (node->type) {
 	case YAML_SEQUENCE_NODE:

@@ -147,48 +147,23 @@ static int syntax_error(reader *rd, const yaml_parser_t *p, const char *buf, siz
 }
 
 /*
- * Walk the event stream before loading it: libyaml's scanner is quadratic
- * in flow nesting and its loader in anchors. Returns 0 when the stream may
- * be loaded (a syntax error is left to the loader to report), 1 after an
- * error saying why not, or PIR_ENOMEM.
+ * The shared preflight (yaml_util.h) over the whole stream: a refusal in any
+ * document refuses the file. Returns 0 when the stream may be loaded (a
+ * syntax error is left to the loader to report), 1 after an error saying why
+ * not, or PIR_ENOMEM.
  */
 static int preflight(reader *rd, const char *buf, size_t len)
 {
-	yaml_parser_t parser;
-	yaml_event_t ev;
-	unsigned depth = 0, anchors = 0;
-	const char *why = NULL;
-	int err = 0;
+	pir_yaml_preflight pf;
+	int err;
 
-	if (!yaml_parser_initialize(&parser))
-		return pir_error_oom();
-	yaml_parser_set_input_string(&parser, (const unsigned char *)buf, len);
-	for (bool end = false; !end && !why;) {
-		if (!yaml_parser_parse(&parser, &ev)) {
-			if (parser.error == YAML_MEMORY_ERROR || parser.error == YAML_NO_ERROR)
-				err = pir_error_oom();
-			break;
-		}
-		if (ev.type == YAML_DOCUMENT_START_EVENT)
-			anchors = 0;
-		if (pir_yaml_event_anchor(&ev) && ++anchors > MAX_ANCHORS)
-			why = "more than " STR(MAX_ANCHORS) " anchors in a document";
-		if (ev.type == YAML_SEQUENCE_START_EVENT || ev.type == YAML_MAPPING_START_EVENT) {
-			if (++depth > MAX_DEPTH)
-				why = "collections nested deeper than " STR(MAX_DEPTH) " levels";
-		} else if (ev.type == YAML_SEQUENCE_END_EVENT ||
-			   ev.type == YAML_MAPPING_END_EVENT) {
-			depth--;
-		}
-		if (why)
-			err = pir_cfg_fail_at(rd, pir_yaml_pos1(ev.start_mark.line),
-					      pir_yaml_pos1(ev.start_mark.column),
-					      "%s; the file is not read", why);
-		end = ev.type == YAML_STREAM_END_EVENT;
-		yaml_event_delete(&ev);
-	}
-	yaml_parser_delete(&parser);
-	return err < 0 ? err : why ? 1 : 0;
+	if ((err = pir_yaml_preflight_run(&pf, buf, len)) < 0)
+		return err;
+	if (!pf.refused)
+		return 0;
+	err = pir_cfg_fail_at(rd, pir_yaml_pos1(pf.mark.line), pir_yaml_pos1(pf.mark.column),
+			      "%s; the file is not read", pf.why);
+	return err < 0 ? err : 1;
 }
 
 /* Load and read the one document of the stream; a second one is an error. */

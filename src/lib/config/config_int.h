@@ -13,12 +13,9 @@
 #include "pirscan/config.h"
 #include "pirscan/date.h"
 #include "pirscan/scan.h"
+#include "yaml_util.h"
 
-/* Collections nested deeper than this, and documents with more anchors, are refused. */
-#define MAX_DEPTH 100
-#define MAX_ANCHORS 1000
-/* Values echoed in messages are cut to this many bytes. */
-#define ECHO_MAX 60
+/* Nesting, anchors and echoes are held to yaml_util.h's limits (PIR_YAML_*). */
 /* Day counts above this are refused: dates plus it stay far from overflow. */
 #define MAX_DAYS 1000000
 /* Errors kept; past this, they are only counted (a hostile file could have millions). */
@@ -98,10 +95,10 @@ typedef struct {
 	char *reason_list;
 } reader;
 
-/* A value quoted for a one-line message: cut at ECHO_MAX bytes on a
+/* A value quoted for a one-line message: cut at PIR_YAML_ECHO_MAX bytes on a
  * character boundary, control characters escaped. */
 typedef struct {
-	char s[ECHO_MAX * 6 + 8];
+	char s[PIR_YAML_ECHO_MAX * 6 + 8];
 } echo_buf;
 
 typedef struct {
@@ -117,7 +114,7 @@ const char *pir_cfg_echo(echo_buf *e, const char *s, size_t len);
 /* What a node is, for "must be X, not Y". */
 const char *pir_cfg_describe(echo_buf *e, const yaml_node_t *node);
 size_t pir_cfg_scalar_len(const yaml_node_t *node);
-/* YAML's null: an empty or `~`/`null` plain scalar. A key set to it is absent. */
+/* A plain true or false, in any of YAML 1.2's spellings. */
 bool pir_cfg_is_bool(const yaml_node_t *node);
 /* The node at `index`, charged to the budget; NULL once the budget is spent. */
 const yaml_node_t *pir_cfg_node_at(reader *rd, int index);
@@ -147,8 +144,7 @@ int pir_cfg_check_severity_name(reader *rd, const yaml_node_t *item, const char 
 int pir_cfg_check_email(reader *rd, const yaml_node_t *item, const char *what);
 /* true or false, in any of YAML 1.2's spellings (same returns as want_string). */
 int pir_cfg_want_bool(reader *rd, const yaml_node_t *v, const char *what, bool *out);
-/* Flag every pair whose scalar key an earlier pair has: sorting keeps a
- * mapping with many keys from costing a quadratic number of comparisons. */
+/* Free what a team holds (its name, emails and members), not the team itself. */
 void pir_cfg_team_clear(pir_team *t);
 /* "overdue, too-old, ...", every name reason_bit knows. */
 char *pir_cfg_reason_list(void);

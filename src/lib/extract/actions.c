@@ -29,16 +29,6 @@
 #include "pirscan/scan.h"
 #include "yaml_util.h"
 
-/* Collections nested deeper than this are refused, counting through aliases. */
-#define MAX_DEPTH 100
-/* Anchors allowed in one document. */
-#define MAX_ANCHORS 1000
-/* Values echoed in messages are cut to this many bytes. */
-#define ECHO_MAX 60
-
-#define STR_(x) #x
-#define STR(x) STR_(x)
-
 typedef struct {
 	pir_entry_list *out;
 	yaml_document_t *doc;
@@ -73,26 +63,6 @@ static const char *kind_name(const yaml_node_t *node)
 	}
 }
 
-/* Append `s` for a one-line message: cut at ECHO_MAX bytes on a character
- * boundary, control characters escaped. */
-static int put_echo(pir_buf *out, const char *s, size_t len)
-{
-	size_t n = len > ECHO_MAX ? ECHO_MAX : len;
-	char *copy;
-	int err;
-
-	while (n < len && n > 0 && ((unsigned char)s[n] & 0xc0) == 0x80)
-		n--;
-	if (!(copy = pir_strndup(s, n)))
-		return PIR_ENOMEM;
-	err = pir_buf_term_str(out, copy);
-	/* the copy stops at an embedded NUL too */
-	if (!err && (n < len || strlen(copy) < n))
-		err = pir_buf_puts(out, "...");
-	free(copy);
-	return err;
-}
-
 /* A diagnostic reading `prefix "value" suffix`. */
 static int diag_value(reader *rd, pir_diag_level level, const char *code, const yaml_node_t *at,
 		      const char *prefix, const char *value, size_t len, const char *suffix)
@@ -100,7 +70,7 @@ static int diag_value(reader *rd, pir_diag_level level, const char *code, const 
 	pir_buf echo = PIR_BUF_INIT;
 	int err;
 
-	if ((err = put_echo(&echo, value, len)) == 0)
+	if ((err = pir_yaml_put_echo(&echo, value, len)) == 0)
 		err = pir_fdiag_add(&rd->out->diags, level, code, mark_line(at), mark_col(at),
 				    "%s\"%s\"%s", prefix, echo.ptr ? echo.ptr : "", suffix);
 	pir_buf_dispose(&echo);
@@ -135,7 +105,7 @@ static int make_severity_hint(reader *rd)
 static const char *const true_words[] = {"true", "True", "TRUE", NULL};
 static const char *const false_words[] = {"false", "False", "FALSE", NULL};
 
-/* YAML's null: an empty or `~`/`null` plain scalar. A field set to it is absent. */
+/* Does the scalar hold a NUL byte (which a C string would silently cut)? */
 static bool has_nul(const yaml_node_t *node)
 {
 	return memchr(node->data.scalar.value, '\0', node->data.scalar.length) != NULL;
@@ -256,7 +226,7 @@ static int put_json_key(pir_buf *out, yaml_document_t *doc, const yaml_node_t *k
 }
 
 /* The recursion is bounded: check_expansion refused documents nested deeper
- * than MAX_DEPTH, aliases included. */
+ * than PIR_YAML_MAX_DEPTH, aliases included. */
 static int put_json(pir_buf *out, yaml_document_t *doc, const yaml_node_t *node)
 {
 	int err = 0;
@@ -341,7 +311,7 @@ static int field_bad_value(entry_reader *er, size_t k, const yaml_node_t *at, co
 
 	er->e->invalid = true;
 	er->reported |= 1u << k;
-	if ((err = put_echo(&echo, value, strlen(value))) == 0)
+	if ((err = pir_yaml_put_echo(&echo, value, strlen(value))) == 0)
 		err = pir_fdiag_add(&er->rd->out->diags, PIR_DIAG_ERROR, "yaml-field",
 				    mark_line(at), mark_col(at), "'%s' \"%s\"%s",
 				    known_fields[k].name, echo.ptr ? echo.ptr : "", why);
@@ -517,8 +487,8 @@ static int read_pair(entry_reader *er, const yaml_node_t *key, const yaml_node_t
 	return read_unknown(er, key, value);
 }
 
-/* Flag every pair whose scalar key an earlier pair has: sorting keeps a
- * mapping with many keys from costing a quadratic number of comparisons. */
+/* The entry must have an id and a title: mark it invalid with a diagnostic
+ * for each one missing, unless an error about that field was given already. */
 static int check_required(entry_reader *er)
 {
 	pir_entry *e = er->e;
@@ -657,7 +627,7 @@ typedef struct {
 	size_t *size;	       /* expanded size of each node, 0 until known */
 	unsigned char *height; /* collections nested in each node, itself included */
 	size_t cap;
-	const yaml_node_t *deep; /* where MAX_DEPTH was passed */
+	const yaml_node_t *deep; /* where PIR_YAML_MAX_DEPTH was passed */
 } measure;
 
 enum { MEASURE_OK, MEASURE_DEEP, MEASURE_BIG };
@@ -737,7 +707,7 @@ static int check_expansion(reader *rd)
 		err = PIR_ENOMEM;
 		goto done;
 	}
-	st = measure_node(&m, 1, MAX_DEPTH);
+	st = measure_node(&m, 1, PIR_YAML_MAX_DEPTH);
 	if (st == MEASURE_OK) {
 		rd->budget -= m.size[0];
 		err = 0;
@@ -745,7 +715,8 @@ static int check_expansion(reader *rd)
 		err = pir_fdiag_add(
 		    &rd->out->diags, PIR_DIAG_ERROR, "yaml-syntax", mark_line(m.deep),
 		    mark_col(m.deep),
-		    "aliases nest the document deeper than %d levels; document ignored", MAX_DEPTH);
+		    "aliases nest the document deeper than %d levels; document ignored",
+		    PIR_YAML_MAX_DEPTH);
 	} else {
 		err = pir_fdiag_add(&rd->out->diags, PIR_DIAG_ERROR, "yaml-syntax", mark_line(root),
 				    mark_col(root),
@@ -796,74 +767,6 @@ static int syntax_diag(reader *rd, const yaml_parser_t *p, const char *buf, size
 	return pir_fdiag_add(&rd->out->diags, PIR_DIAG_ERROR, "yaml-syntax", line, col, "%s", msg);
 }
 
-/* What the preflight found: how many documents are safe to load, and whether
- * the one after them is refused (else the stream ended or a syntax error
- * stopped it, which the loader will report). */
-typedef struct {
-	size_t ndocs;
-	bool refused;
-	yaml_mark_t mark;
-	const char *why;
-} preflight;
-
-static void preflight_event(preflight *pf, const yaml_event_t *ev, unsigned *depth,
-			    unsigned *anchors)
-{
-	if (pir_yaml_event_anchor(ev) && ++*anchors > MAX_ANCHORS) {
-		pf->refused = true;
-		pf->why = "more than " STR(MAX_ANCHORS) " anchors in a document";
-	}
-	switch (ev->type) {
-	case YAML_DOCUMENT_START_EVENT:
-		*anchors = 0;
-		break;
-	case YAML_DOCUMENT_END_EVENT:
-		pf->ndocs++;
-		break;
-	case YAML_SEQUENCE_START_EVENT:
-	case YAML_MAPPING_START_EVENT:
-		if (++*depth > MAX_DEPTH) {
-			pf->refused = true;
-			pf->why = "collections nested deeper than " STR(MAX_DEPTH) " levels";
-		}
-		break;
-	case YAML_SEQUENCE_END_EVENT:
-	case YAML_MAPPING_END_EVENT:
-		--*depth;
-		break;
-	default:
-		break;
-	}
-	if (pf->refused)
-		pf->mark = ev->start_mark;
-}
-
-static int run_preflight(preflight *pf, const char *buf, size_t len)
-{
-	yaml_parser_t parser;
-	yaml_event_t event;
-	unsigned depth = 0, anchors = 0;
-	bool end = false;
-	int err = 0;
-
-	memset(pf, 0, sizeof(*pf));
-	if (!yaml_parser_initialize(&parser))
-		return pir_error_oom();
-	yaml_parser_set_input_string(&parser, (const unsigned char *)buf, len);
-	while (!end && !pf->refused) {
-		if (!yaml_parser_parse(&parser, &event)) {
-			if (parser.error == YAML_MEMORY_ERROR || parser.error == YAML_NO_ERROR)
-				err = pir_error_oom();
-			break;
-		}
-		preflight_event(pf, &event, &depth, &anchors);
-		end = event.type == YAML_STREAM_END_EVENT;
-		yaml_event_delete(&event);
-	}
-	yaml_parser_delete(&parser);
-	return err;
-}
-
 /* Load and read the next document: 0, 1 at the end of the stream (or at a
  * syntax error, after its diagnostic), or PIR_ENOMEM. */
 static int read_next(reader *rd, yaml_parser_t *parser, const char *buf, size_t len)
@@ -884,31 +787,13 @@ static int read_next(reader *rd, yaml_parser_t *parser, const char *buf, size_t 
 	return err;
 }
 
-/*
- * The preflight can only refuse a stream with anchors ('&') or with flow
- * collections nested deeper than MAX_DEPTH, which needs more than MAX_DEPTH
- * '[' and '{' bytes. Without both it would pass, so it is skipped: most
- * action-items files are block YAML, and history holds many versions of them.
- */
-static bool preflight_needed(const char *buf, size_t len)
-{
-	size_t flow = 0;
-
-	if (memchr(buf, '&', len))
-		return true;
-	for (size_t i = 0; i < len; i++)
-		if ((buf[i] == '[' || buf[i] == '{') && ++flow > MAX_DEPTH)
-			return true;
-	return false;
-}
-
 int pir_actions_parse(pir_entry_list *out, const char *buf, size_t len,
 		      const char *const *severities)
 {
 	reader rd = {out, NULL, severities ? severities : pir_default_severities(), NULL, 0};
 	yaml_parser_t parser;
 	bool parser_ready = false;
-	preflight pf;
+	pir_yaml_preflight pf;
 	int err;
 
 	if (!buf) {
@@ -918,8 +803,12 @@ int pir_actions_parse(pir_entry_list *out, const char *buf, size_t len,
 	/* Without aliases a stream expands to at most about 3 units a byte. */
 	rd.budget = sat_add(len > SIZE_MAX / 4 ? SIZE_MAX : len * 4, 4096);
 	memset(&pf, 0, sizeof(pf));
+	/* The preflight is skipped where it could refuse nothing for flow nesting
+	 * or anchors (most files are block YAML, and history holds many versions
+	 * of them); check_expansion bounds block nesting in every document. */
 	if ((err = make_severity_hint(&rd)) < 0 ||
-	    (preflight_needed(buf, len) && (err = run_preflight(&pf, buf, len)) < 0))
+	    (pir_yaml_preflight_needed(buf, len) &&
+	     (err = pir_yaml_preflight_run(&pf, buf, len)) < 0))
 		goto done;
 	if (!yaml_parser_initialize(&parser)) {
 		err = pir_error_oom();
