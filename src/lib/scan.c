@@ -679,22 +679,23 @@ size_t pir_scan_diagnostic_count(const pir_scan *s)
 	return s->diag.n;
 }
 
-size_t pir_scan_unreadable_count(const pir_scan *s)
+static size_t count_code(const pir_scan *s, const char *code)
 {
 	size_t n = 0;
 
 	for (size_t i = 0; i < s->diag.n; i++)
-		n += !strcmp(s->diag.v[i].code, "unreadable-object");
+		n += !strcmp(s->diag.v[i].code, code);
 	return n;
+}
+
+size_t pir_scan_unreadable_count(const pir_scan *s)
+{
+	return count_code(s, "unreadable-object");
 }
 
 size_t pir_scan_unscanned_count(const pir_scan *s)
 {
-	size_t n = 0;
-
-	for (size_t i = 0; i < s->diag.n; i++)
-		n += !strcmp(s->diag.v[i].code, "unborn-head");
-	return n;
+	return count_code(s, "unborn-head");
 }
 
 const pir_diagnostic *pir_scan_diagnostic(const pir_scan *s, size_t i)

@@ -187,6 +187,16 @@ static size_t entry_of(const anchor *v, size_t n, const pir_diagnostic *d)
 	return v[lo - 1].result;
 }
 
+/* Anchor the live entries of `it` for result `result`; returns the new count. */
+static size_t add_anchors(anchor *v, size_t n, const pir_item *it, size_t result)
+{
+	for (size_t k = 0; k < it->nlocations; k++)
+		if (it->locations[k].kind == PIR_LOCATION_YAML &&
+		    !PIR_COMMIT_REF_SET(&it->locations[k].resolved))
+			v[n++] = (anchor){&it->locations[k], result};
+	return n;
+}
+
 /*
  * Give each item result the field errors of its entries, and each other
  * problem of an action-items file a result of its own (results[nitems..]).
@@ -210,21 +220,10 @@ static int attach_problems(pir_check *c, size_t nitems, size_t *nresults)
 	    !(c->problems = pir_calloc(nd ? nd : 1, sizeof(*c->problems))))
 		goto done;
 	na = 0;
-	for (size_t i = 0; i < nitems; i++) {
-		const pir_item *it = c->results[i].item;
-		for (size_t k = 0; k < it->nlocations; k++)
-			if (it->locations[k].kind == PIR_LOCATION_YAML &&
-			    !PIR_COMMIT_REF_SET(&it->locations[k].resolved))
-				anchors[na++] = (anchor){&it->locations[k], i};
-	}
-	for (size_t i = 0; i < s->nfiltered;
-	     i++) { /* entries a filter left out: their errors too */
-		const pir_item *it = &s->items[s->nitems + i];
-		for (size_t k = 0; k < it->nlocations; k++)
-			if (it->locations[k].kind == PIR_LOCATION_YAML &&
-			    !PIR_COMMIT_REF_SET(&it->locations[k].resolved))
-				anchors[na++] = (anchor){&it->locations[k], FILTERED_OUT};
-	}
+	for (size_t i = 0; i < nitems; i++)
+		na = add_anchors(anchors, na, c->results[i].item, i);
+	for (size_t i = 0; i < s->nfiltered; i++) /* entries a filter left out: their errors too */
+		na = add_anchors(anchors, na, &s->items[s->nitems + i], FILTERED_OUT);
 	if (na)
 		qsort(anchors, na, sizeof(*anchors), cmp_anchors);
 	for (size_t d = 0; d < nd; d++) {

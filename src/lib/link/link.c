@@ -165,11 +165,27 @@ static raw_loc *new_loc(linker *l, size_t repo, const pir_repo *r, const char *p
 	return x;
 }
 
+/*
+ * A location's dates from its key across history: introduced, and resolved
+ * when it is gone from the scanned tree (a live one marks its key as there).
+ */
+static void date_by_key(raw_loc *x, pir_repo *r, pir_key_kind kind, const char *text, bool live)
+{
+	uint32_t k;
+
+	if (!r->keys || (k = pir_key_find(r, kind, text)) == PIR_MAP_NONE)
+		return;
+	commit_ref(&x->loc.introduced, r, r->keys[k].intro_commit);
+	if (live)
+		r->keys[k].in_head = true;
+	else
+		commit_ref(&x->loc.resolved, r, r->keys[k].rm_commit);
+}
+
 static int add_marker_loc(linker *l, size_t ri, pir_repo *r, const char *path, const pir_marker *m,
 			  bool live)
 {
 	raw_loc *x = new_loc(l, ri, r, path);
-	uint32_t k;
 
 	if (!x)
 		return PIR_ENOMEM;
@@ -180,13 +196,7 @@ static int add_marker_loc(linker *l, size_t ri, pir_repo *r, const char *path, c
 	x->loc.column = m->column;
 	x->loc.text = m->text;
 	x->loc.changed = live && location_changed(r, path, m, NULL);
-	if (r->keys && (k = pir_key_find(r, PIR_KEY_MARKER, m->text)) != PIR_MAP_NONE) {
-		commit_ref(&x->loc.introduced, r, r->keys[k].intro_commit);
-		if (live)
-			r->keys[k].in_head = true;
-		else
-			commit_ref(&x->loc.resolved, r, r->keys[k].rm_commit);
-	}
+	date_by_key(x, r, PIR_KEY_MARKER, m->text, live);
 	return 0;
 }
 
@@ -194,7 +204,7 @@ static int add_entry_loc(linker *l, size_t ri, pir_repo *r, const char *path, co
 			 bool live)
 {
 	raw_loc *x = new_loc(l, ri, r, path);
-	uint32_t k, idx;
+	uint32_t idx;
 
 	if (!x)
 		return PIR_ENOMEM;
@@ -210,13 +220,7 @@ static int add_entry_loc(linker *l, size_t ri, pir_repo *r, const char *path, co
 		if (pir_strpool_intern(&l->ids, e->id, strlen(e->id), &idx) < 0 ||
 		    (live && pir_strpool_intern(&l->live_ids, e->id, strlen(e->id), &idx) < 0))
 			return PIR_ENOMEM;
-		if (r->keys && (k = pir_key_find(r, PIR_KEY_ENTRY, e->id)) != PIR_MAP_NONE) {
-			commit_ref(&x->loc.introduced, r, r->keys[k].intro_commit);
-			if (live)
-				r->keys[k].in_head = true;
-			else
-				commit_ref(&x->loc.resolved, r, r->keys[k].rm_commit);
-		}
+		date_by_key(x, r, PIR_KEY_ENTRY, e->id, live);
 	}
 	return 0;
 }
