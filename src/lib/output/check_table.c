@@ -40,20 +40,28 @@ static const char *verdict_word(pir_verdict v)
 	}
 }
 
+/* The gate's overall word: cannot vouch (and why), failed or passed. */
+static void put_verdict(pir_out *o, const pir_check *c, const char *no_vouch, const char *failed)
+{
+	if (!pir_check_cannot_vouch(c))
+		pir_out_put(o, pir_check_failed(c) ? failed : "passed");
+	else
+		pir_out_putf(o, "%s (%s)", no_vouch,
+			     pir_scan_unreadable_count(pir_check_scan(c))
+				 ? "objects could not be read"
+				 : "repositories could not be scanned");
+}
+
 static void summary_line(pir_out *o, const pir_check *c)
 {
 	const pir_check_options *opts = pir_check_options_of(c);
 	char d[11];
 
+	pir_out_put(o, "pirscan check: ");
+	put_verdict(o, c, "CANNOT VOUCH", "FAILED");
 	pir_out_putf(o,
-		     "pirscan check: %s: %zu failing, %zu warning%s, %zu snoozed, %zu passed "
+		     ": %zu failing, %zu warning%s, %zu snoozed, %zu passed "
 		     "(as of %s UTC; fail-on ",
-		     pir_check_cannot_vouch(c)
-			 ? (pir_scan_unreadable_count(pir_check_scan(c))
-				? "CANNOT VOUCH (objects could not be read)"
-				: "CANNOT VOUCH (repositories could not be scanned)")
-		     : pir_check_failed(c) ? "FAILED"
-					   : "passed",
 		     pir_check_tally(c, PIR_VERDICT_FAIL), pir_check_tally(c, PIR_VERDICT_WARN),
 		     pir_check_tally(c, PIR_VERDICT_WARN) == 1 ? "" : "s",
 		     pir_check_tally(c, PIR_VERDICT_SNOOZED), pir_check_tally(c, PIR_VERDICT_PASS),
@@ -225,13 +233,9 @@ void pir_ck_write_markdown(pir_out *o, const pir_check *c)
 	char d[11];
 	bool any = false;
 
-	pir_out_putf(o, "## pirscan check: %s\n\n",
-		     pir_check_cannot_vouch(c)
-			 ? (pir_scan_unreadable_count(pir_check_scan(c))
-				? "cannot vouch (objects could not be read)"
-				: "cannot vouch (repositories could not be scanned)")
-		     : pir_check_failed(c) ? "failed"
-					   : "passed");
+	pir_out_put(o, "## pirscan check: ");
+	put_verdict(o, c, "cannot vouch", "failed");
+	pir_out_put(o, "\n\n");
 	pir_out_putf(
 	    o,
 	    "%zu failing, %zu warning%s, %zu snoozed, %zu passed, as of %s (UTC); fails on "
