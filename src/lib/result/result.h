@@ -33,6 +33,7 @@ typedef struct {
 	const char *path;
 	unsigned line, column;
 	const char *id;
+	bool changed; /* with changed_since: the change touched this line's file (as for diags) */
 } pir_result_mention;
 
 /* A diagnostic of this repository, and whether the change under review touched its file. */
@@ -45,8 +46,6 @@ typedef struct pir_result {
 	pir_repository info; /* name, path, ref, commit, shallow, commits and blobs */
 	char *gitdir;	     /* the real path of its git folder, NULL when unknown */
 	bool failed;	     /* could not be scanned at all: diags say why */
-	size_t unreadable;   /* files of the scanned tree that could not be read */
-	size_t unscanned;    /* files of the scanned tree not searched (binary, too large) */
 	pir_result_loc *locs;
 	size_t nlocs;
 	pir_result_mention *mentions;
@@ -60,6 +59,11 @@ typedef struct pir_result {
 	pir_arena arena; /* every string and array above */
 } pir_result;
 
+/* collect.c: the result of repository `r`, scanned (with its history unless `no_history`). */
+struct pir_repo;
+int pir_result_collect(pir_result **out, struct pir_repo *r, bool history);
+/* A result that holds only `info` and the diagnostics saying why it could not be scanned. */
+int pir_result_new(pir_result **out);
 void pir_result_free(pir_result *res);
 
 #endif
