@@ -21,6 +21,7 @@
 #include "map.h"
 #include "model.h"
 #include "pack.h"
+#include "result.h"
 #include "pirscan/common.h"
 #include "pirscan/date.h"
 #include "pirscan/scan.h"
@@ -156,6 +157,7 @@ static void repo_free(pir_repo *r)
 		pir_strpool_dispose(&r->tpaths[i].pool);
 	free(r->tpaths);
 	pir_arena_dispose(&r->arena);
+	pir_diag_sink_dispose(&r->diag);
 	pthread_mutex_destroy(&r->missing_lock);
 	git_repository_free(r->repo);
 	free(r->refname);
@@ -171,6 +173,10 @@ void pir_scan_free(pir_scan *s)
 	for (size_t i = 0; i < s->nrepos; i++)
 		repo_free(s->repos[i]);
 	free(s->repos);
+	for (size_t i = 0; i < s->nresults; i++)
+		pir_result_free(s->results[i]);
+	free(s->results);
+	pir_strpool_dispose(&s->changed_diags);
 	free(s->severities);
 	free(s->item_files);
 	pir_marker_matcher_free(s->matcher);
@@ -315,7 +321,9 @@ int pir_scan_add_repository(pir_scan *s, const char *path)
 		return PIR_ENOMEM;
 	r->scan = s;
 	pthread_mutex_init(&r->missing_lock, NULL);
+	pir_diag_sink_init(&r->diag);
 	source_ctx(&r->ctx, s);
+	r->ctx.diag = &r->diag;
 	if (!(r->path = pir_strdup(path))) {
 		err = PIR_ENOMEM;
 		goto fail;
@@ -380,13 +388,13 @@ static int resolve_ref(pir_repo *r)
 			git_reference_iterator_free(it);
 		}
 		if (!has_refs)
-			return pir_diag_add(&r->scan->diag, PIR_DIAG_WARNING, "empty-repository",
+			return pir_diag_add(r->ctx.diag, PIR_DIAG_WARNING, "empty-repository",
 					    r->name, NULL, 0, 0, "repository has no commits yet");
 		/* a mirror whose HEAD names a branch it does not have: say so, nothing is scanned
 		 */
 		git_reference_lookup(&head, r->repo, "HEAD");
-		err = pir_diag_add(&r->scan->diag, PIR_DIAG_ERROR, "unborn-head", r->name, NULL, 0,
-				   0, "HEAD names %s, which does not exist; nothing scanned",
+		err = pir_diag_add(r->ctx.diag, PIR_DIAG_ERROR, "unborn-head", r->name, NULL, 0, 0,
+				   "HEAD names %s, which does not exist; nothing scanned",
 				   head && git_reference_symbolic_target(head)
 				       ? git_reference_symbolic_target(head)
 				       : "a branch");
@@ -456,12 +464,12 @@ static int report_head_skips(pir_repo *r)
 		if (b->flags & PIR_BLOB_BINARY) {
 			r->binary_skipped++;
 			if (h->yaml)
-				err = pir_diag_add(&r->scan->diag, PIR_DIAG_ERROR, "binary",
-						   r->name, h->path, 0, 0,
+				err = pir_diag_add(r->ctx.diag, PIR_DIAG_ERROR, "binary", r->name,
+						   h->path, 0, 0,
 						   "action-items file is binary; skipped");
 		} else if (b->flags & PIR_BLOB_TOOBIG) {
 			err = pir_diag_add(
-			    &r->scan->diag, PIR_DIAG_WARNING, "too-large", r->name, h->path, 0, 0,
+			    r->ctx.diag, PIR_DIAG_WARNING, "too-large", r->name, h->path, 0, 0,
 			    "file is larger than the limit (%llu > %zu bytes); skipped",
 			    (unsigned long long)b->size, r->scan->opts.max_blob_size);
 		} else if ((b->flags & PIR_BLOB_MISSING) && !(b->flags & PIR_BLOB_UNREADABLE)) {
@@ -469,8 +477,8 @@ static int report_head_skips(pir_repo *r)
 		} else if (h->yaml && b->entries) {
 			for (size_t k = 0; k < b->entries->diags.n && !err; k++) {
 				const pir_fdiag *d = &b->entries->diags.v[k];
-				err = pir_diag_add(&r->scan->diag, d->level, d->code, r->name,
-						   h->path, d->line, d->column, "%s", d->message);
+				err = pir_diag_add(r->ctx.diag, d->level, d->code, r->name, h->path,
+						   d->line, d->column, "%s", d->message);
 			}
 		}
 	}
@@ -489,13 +497,13 @@ static int report_head_skips(pir_repo *r)
 		free(at_head);
 		if (missing)
 			err = pir_diag_add(
-			    &r->scan->diag, PIR_DIAG_WARNING, "missing-object", r->name, NULL, 0, 0,
+			    r->ctx.diag, PIR_DIAG_WARNING, "missing-object", r->name, NULL, 0, 0,
 			    "%zu file version%s in history cannot be read (a partial "
 			    "clone?); items are dated from the versions that can",
 			    missing, missing == 1 ? "" : "s");
 	}
 	if (!err && r->binary_skipped)
-		err = pir_diag_add(&r->scan->diag, PIR_DIAG_INFO, "binary", r->name, NULL, 0, 0,
+		err = pir_diag_add(r->ctx.diag, PIR_DIAG_INFO, "binary", r->name, NULL, 0, 0,
 				   "%zu binary file%s skipped", r->binary_skipped,
 				   r->binary_skipped == 1 ? "" : "s");
 	return err;
@@ -568,9 +576,9 @@ static int report_unreadable_blobs(pir_repo *r)
 				      r->blobs[i].cause);
 	}
 	if (!err && n > UNREADABLE_SHOWN)
-		err = pir_diag_add(
-		    &r->scan->diag, PIR_DIAG_ERROR, "unreadable-object", r->name, NULL, 0, 0,
-		    "%zu more files cannot be read (see above why); skipped", n - UNREADABLE_SHOWN);
+		err = pir_diag_add(r->ctx.diag, PIR_DIAG_ERROR, "unreadable-object", r->name, NULL,
+				   0, 0, "%zu more files cannot be read (see above why); skipped",
+				   n - UNREADABLE_SHOWN);
 	return err;
 }
 
@@ -602,21 +610,32 @@ static int scan_repo(pir_scan *s, pir_repo *r)
 
 static int fill_repinfo(pir_scan *s)
 {
-	if (!(s->repinfo = pir_calloc(s->nrepos, sizeof(*s->repinfo))))
+	if (!(s->repinfo = pir_calloc(s->nresults ? s->nresults : 1, sizeof(*s->repinfo))))
 		return PIR_ENOMEM;
-	for (size_t i = 0; i < s->nrepos; i++) {
-		pir_repo *r = s->repos[i];
-		pir_repository *ri = &s->repinfo[i];
-		ri->name = r->name;
-		ri->path = r->path;
-		ri->ref = r->refname;
-		if (!r->empty)
-			git_oid_tostr(ri->commit, sizeof(ri->commit), &r->head_commit);
-		ri->shallow = r->shallow;
-		ri->commits = r->ncommits;
-		ri->blobs = r->nblobs;
-	}
+	for (size_t i = 0; i < s->nresults; i++)
+		s->repinfo[i] = s->results[i]->info;
 	return 0;
+}
+
+/*
+ * Scan one repository, keep its result and free the rest: from here on only
+ * the result is read, so memory and open files stay those of one repository.
+ */
+static int scan_one(pir_scan *s, size_t i)
+{
+	pir_repo *r = s->repos[i];
+	pir_result *res = NULL;
+	int err;
+
+	if (pir_grow((void **)&s->results, &s->results_cap, s->nresults + 1, sizeof(*s->results)) <
+	    0)
+		return PIR_ENOMEM;
+	if ((err = scan_repo(s, r)) == 0 &&
+	    (err = pir_result_collect(&res, r, !s->opts.no_history)) == 0)
+		s->results[s->nresults++] = res;
+	repo_free(r);
+	s->repos[i] = NULL;
+	return err;
 }
 
 int pir_scan_run(pir_scan *s)
@@ -627,7 +646,7 @@ int pir_scan_run(pir_scan *s)
 		return pir_error_set(PIR_EINVALID, "the scan has already run");
 	s->ran = true;
 	for (size_t i = 0; i < s->nrepos && !err; i++)
-		err = scan_repo(s, s->repos[i]);
+		err = scan_one(s, i);
 	if (!err)
 		err = pir_scan_progress(s, NULL, "linking", 0, 0);
 	if (!err)
@@ -705,10 +724,10 @@ const pir_diagnostic *pir_scan_diagnostic(const pir_scan *s, size_t i)
 
 size_t pir_scan_repository_count(const pir_scan *s)
 {
-	return s->repinfo ? s->nrepos : 0;
+	return s->repinfo ? s->nresults : 0;
 }
 
 const pir_repository *pir_scan_repository(const pir_scan *s, size_t i)
 {
-	return s->repinfo && i < s->nrepos ? &s->repinfo[i] : NULL;
+	return s->repinfo && i < s->nresults ? &s->repinfo[i] : NULL;
 }

@@ -18,8 +18,8 @@
 
 /* One location: an entry of an action-items file or a marker, live or resolved. */
 typedef struct {
-	pir_location loc; /* repo is the result's name; introduced, resolved and changed set */
-	bool live;	  /* in the scanned tree (else: where it was last seen) */
+	pir_location loc;   /* repo is the result's name; introduced, resolved and changed set */
+	bool live;	    /* in the scanned tree (else: where it was last seen) */
 	pir_marker *marker; /* a marker's location: the marker, else NULL */
 	pir_entry *entry;   /* an entry's location: the entry, else NULL */
 	/* an entry's, from the history of its ID in this repository: */
@@ -53,7 +53,7 @@ typedef struct pir_result {
 	size_t history_marker_limits; /* versions only in history not fully searched */
 	char **gone_ids; /* with changed_since: IDs of entries in versions the change replaced */
 	size_t ngone_ids;
-	char *codeowners;	   /* the scanned tree's CODEOWNERS text, NULL without one */
+	char *codeowners;	/* the scanned tree's CODEOWNERS text, NULL without one */
 	pir_result_diag *diags; /* in the order they were reported */
 	size_t ndiags;
 	pir_arena arena; /* every string and array above */
