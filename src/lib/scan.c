@@ -163,6 +163,7 @@ static void repo_free(pir_repo *r)
 	free(r->refname);
 	free(r->path);
 	free(r->gitdir);
+	free(r->open_error);
 	free(r);
 }
 
@@ -268,10 +269,9 @@ static void source_ctx(pir_source_ctx *ctx, pir_scan *s)
 	ctx->all_refs = s->opts.all_refs;
 }
 
-static char *display_name(git_repository *repo)
+/* A repository's name: its folder's, without a bare repository's ".git". */
+static char *name_of_path(const char *p, bool bare)
 {
-	const char *p =
-	    git_repository_is_bare(repo) ? git_repository_path(repo) : git_repository_workdir(repo);
 	size_t len = strlen(p);
 	const char *start;
 
@@ -281,9 +281,16 @@ static char *display_name(git_repository *repo)
 	while (start > p && start[-1] != '/')
 		start--;
 	len -= (size_t)(start - p);
-	if (git_repository_is_bare(repo) && len > 4 && !memcmp(start + len - 4, ".git", 4))
+	if (bare && len > 4 && !memcmp(start + len - 4, ".git", 4))
 		len -= 4;
 	return len ? pir_strndup(start, len) : pir_strdup("repo");
+}
+
+static char *display_name(git_repository *repo)
+{
+	bool bare = git_repository_is_bare(repo);
+
+	return name_of_path(bare ? git_repository_path(repo) : git_repository_workdir(repo), bare);
 }
 
 /* Give each repository a unique display name: "svc", then "svc-2", ... */
@@ -309,6 +316,21 @@ static const char *unique_name(pir_scan *s, char *base)
 	return stored;
 }
 
+/* With keep_going: a repository that cannot be opened is kept, to be reported by the scan. */
+static int add_unopened(pir_scan *s, pir_repo *r, int err)
+{
+	char *base;
+
+	if (err == PIR_ENOMEM || !(r->open_error = pir_strdup(pir_error_last())) ||
+	    !(base = name_of_path(r->path, true)) || !(r->name = unique_name(s, base)) ||
+	    pir_grow((void **)&s->repos, &s->repos_cap, s->nrepos + 1, sizeof(*s->repos)) < 0) {
+		repo_free(r);
+		return PIR_ENOMEM;
+	}
+	s->repos[s->nrepos++] = r;
+	return 0;
+}
+
 int pir_scan_add_repository(pir_scan *s, const char *path)
 {
 	pir_repo *r;
@@ -329,10 +351,17 @@ int pir_scan_add_repository(pir_scan *s, const char *path)
 		goto fail;
 	}
 	if ((gerr = git_repository_open_ext(&r->repo, path, 0, NULL)) < 0) {
-		if (gerr == GIT_ENOTFOUND)
+		struct stat st;
+		if (gerr == GIT_ENOTFOUND && stat(path, &st) < 0)
+			err = pir_error_set(PIR_ENOTREPO, "'%s': %s", path,
+					    errno == ENOENT ? "no such file or directory"
+							    : strerror(errno));
+		else if (gerr == GIT_ENOTFOUND)
 			err = pir_error_set(PIR_ENOTREPO, "'%s' is not a git repository", path);
 		else
 			err = pir_error_git(gerr, path);
+		if (s->opts.keep_going)
+			return add_unopened(s, r, err);
 		goto fail;
 	}
 	/* the same repository by another path (a symlink, its .git, a folder in it): once */
@@ -342,7 +371,7 @@ int pir_scan_add_repository(pir_scan *s, const char *path)
 		goto fail;
 	}
 	for (size_t i = 0; i < s->nrepos; i++) {
-		if (strcmp(s->repos[i]->gitdir, r->gitdir))
+		if (!s->repos[i]->gitdir || strcmp(s->repos[i]->gitdir, r->gitdir))
 			continue;
 		err = pir_diag_add(&s->diag, PIR_DIAG_INFO, "same-repository", s->repos[i]->name,
 				   NULL, 0, 0, "'%s' is the same repository as '%s'; scanned once",
@@ -630,8 +659,15 @@ static int scan_one(pir_scan *s, size_t i)
 	if (pir_grow((void **)&s->results, &s->results_cap, s->nresults + 1, sizeof(*s->results)) <
 	    0)
 		return PIR_ENOMEM;
-	if ((err = scan_repo(s, r)) == 0 &&
-	    (err = pir_result_collect(&res, r, !s->opts.no_history)) == 0)
+	if (r->open_error) {
+		err = pir_result_failed(&res, r, r->open_error);
+	} else if ((err = scan_repo(s, r)) == 0) {
+		err = pir_result_collect(&res, r, !s->opts.no_history);
+	} else if (s->opts.keep_going && err != PIR_ENOMEM && err != PIR_EUSER) {
+		/* a repository that cannot be read: said, and the others go on */
+		err = pir_result_failed(&res, r, pir_error_last());
+	}
+	if (res)
 		s->results[s->nresults++] = res;
 	repo_free(r);
 	s->repos[i] = NULL;
@@ -714,7 +750,7 @@ size_t pir_scan_unreadable_count(const pir_scan *s)
 
 size_t pir_scan_unscanned_count(const pir_scan *s)
 {
-	return count_code(s, "unborn-head");
+	return count_code(s, "unborn-head") + count_code(s, "repository-error");
 }
 
 const pir_diagnostic *pir_scan_diagnostic(const pir_scan *s, size_t i)

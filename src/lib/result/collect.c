@@ -529,6 +529,44 @@ static int collect_info(collector *c)
 	return 0;
 }
 
+int pir_result_failed(pir_result **out, pir_repo *r, const char *why)
+{
+	collector c = {0};
+	size_t dcap = 0;
+	pir_repository *ri;
+	int err;
+
+	*out = NULL;
+	if ((err = pir_result_new(&c.res)) < 0)
+		return err;
+	c.r = r;
+	ri = &c.res->info;
+	c.res->failed = true;
+	if (!(ri->name = pir_arena_strdup(&c.res->arena, r->name)) ||
+	    dup(&c, (char **)&ri->path, r->path) < 0 || dup(&c, &c.res->gitdir, r->gitdir) < 0) {
+		err = PIR_ENOMEM;
+		goto fail;
+	}
+	for (size_t i = 0; i < r->diag.n && !err; i++)
+		err = add_diag(&c, &r->diag.v[i], &dcap);
+	if (!err) {
+		pir_diagnostic d = {PIR_DIAG_ERROR, "repository-error", NULL, NULL, 0, 0, NULL};
+		if (!(d.message =
+			  pir_sprintf("cannot be scanned: %s", why ? why : "unknown error")))
+			err = PIR_ENOMEM;
+		else
+			err = add_diag(&c, &d, &dcap);
+		free((char *)d.message);
+	}
+	if (err)
+		goto fail;
+	*out = c.res;
+	return 0;
+fail:
+	pir_result_free(c.res);
+	return err;
+}
+
 int pir_result_collect(pir_result **out, pir_repo *r, bool history)
 {
 	collector c = {0};

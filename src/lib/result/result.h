@@ -62,8 +62,13 @@ typedef struct pir_result {
 /* collect.c: the result of repository `r`, scanned (with its history unless `no_history`). */
 struct pir_repo;
 int pir_result_collect(pir_result **out, struct pir_repo *r, bool history);
-/* A result that holds only `info` and the diagnostics saying why it could not be scanned. */
+/* An empty result. */
 int pir_result_new(pir_result **out);
+/*
+ * The result of repository `r` that could not be scanned: its name and path,
+ * the diagnostics it had, and a `repository-error` naming it and `why`.
+ */
+int pir_result_failed(pir_result **out, struct pir_repo *r, const char *why);
 void pir_result_free(pir_result *res);
 
 #endif
