@@ -92,6 +92,12 @@ typedef struct {
 	/** Keep only markers that name an action-item ID, an incident or a reference. */
 	bool marker_require_reference;
 	/**
+	 * A repository that cannot be opened or scanned becomes a
+	 * `repository-error` diagnostic naming it and the cause, and the others
+	 * are scanned; without it, its error is returned.
+	 */
+	bool keep_going;
+	/**
 	 * The folder of the incremental cache (its file: cache.sqlite), where each
 	 * repository's result is kept under a key of what it depends on; NULL for
 	 * no cache. Not used with changed_since. A cache that cannot be used is a
@@ -105,7 +111,7 @@ typedef struct {
 	{                                                                                          \
 		PIR_SCAN_OPTIONS_VERSION, NULL, false, false, 8u * 1024 * 1024, NULL, NULL, NULL,  \
 		    {14, 30, 90, 180, 90, 90, 90, 90, 90, 90, 90, 90, 90, 90, 90, 90}, 90,         \
-		    PIR_DATE_NONE, 0, NULL, NULL, NULL, NULL, 2, NULL, NULL, false, NULL           \
+		    PIR_DATE_NONE, 0, NULL, NULL, NULL, NULL, 2, NULL, NULL, false, false, NULL    \
 	}
 
 /** A commit and its date, as when an item was introduced or resolved. */
@@ -225,7 +231,8 @@ PIR_EXTERN(void) pir_scan_free(pir_scan *scan);
 
 /**
  * Add a repository: a bare or non-bare repository, a linked worktree, or any
- * folder inside one. Returns PIR_ENOTREPO when `path` is none of these.
+ * folder inside one. Returns PIR_ENOTREPO when `path` is none of these
+ * (with keep_going: 0, and the scan reports it as a `repository-error`).
  */
 PIR_EXTERN(int) pir_scan_add_repository(pir_scan *scan, const char *path);
 
@@ -265,7 +272,8 @@ PIR_EXTERN(size_t) pir_scan_diagnostic_count(const pir_scan *scan);
 PIR_EXTERN(size_t) pir_scan_unreadable_count(const pir_scan *scan);
 /**
  * Number of repositories that could not be scanned at all (`unborn-head`: a
- * mirror whose HEAD names a branch it does not have). Like unreadable
+ * mirror whose HEAD names a branch it does not have; `repository-error`:
+ * one that could not be opened or read, with keep_going). Like unreadable
  * objects, they leave the answer without a guarantee.
  */
 PIR_EXTERN(size_t) pir_scan_unscanned_count(const pir_scan *scan);

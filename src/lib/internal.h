@@ -21,6 +21,7 @@
 #include "map.h"
 #include "model.h"
 #include "output.h"
+#include "result.h"
 #include "pirscan/pirscan.h"
 #include "scan_int.h"
 #include "source.h"
