@@ -546,6 +546,21 @@ static void replay_ids(pir_replay *rp, uint32_t ci, const pir_tab *counts, uint3
 
 /* ---- the commit ---- */
 
+/*
+ * May this version change what a file holds: it has a marker or an entry, or
+ * it cannot be read (the file keeps an older one)? A change between two
+ * versions that may not changes nothing.
+ */
+static bool keyed(const pir_repo *r, uint32_t blob, bool yaml)
+{
+	const pir_blob *b;
+
+	if (blob == PIR_MAP_NONE)
+		return false;
+	b = &r->blobs[blob];
+	return b->markers.n || (yaml && b->nykeys) || unknown_content(r, blob, yaml);
+}
+
 /* Every changed file: its version now from the first parent's changes, the paths of all. */
 static int apply_changes(pir_replay *rp, uint32_t ci, const pir_change *changes,
 			 const uint32_t *pstart, uint32_t groups, pir_tab **files, pir_tab **counts)
@@ -556,6 +571,9 @@ static int apply_changes(pir_replay *rp, uint32_t ci, const pir_change *changes,
 	for (uint32_t g = 0; g < groups && !err; g++)
 		for (uint32_t k = pstart[g]; k < pstart[g + 1] && !err; k++) {
 			uint32_t pid;
+			if (!keyed(rp->r, changes[k].old_blob, changes[k].yaml) &&
+			    !keyed(rp->r, changes[k].new_blob, changes[k].yaml))
+				continue;
 			if ((err = list_path(rp, ci, changes[k].path, &pid)) == 0 && g == 0)
 				err = apply_change(rp, ci, &changes[k], files, counts, pid);
 			if (!err)
