@@ -42,7 +42,7 @@
 
 /* A blob's markers by (key, occurrence): what matches one version's location in another. */
 typedef struct {
-	uint32_t n;
+	uint32_t n, self;    /* its markers, its blob */
 	uint32_t *key, *occ; /* per marker */
 	uint32_t *order;     /* marker indices sorted by (key, occ) */
 } occ_index;
@@ -151,6 +151,7 @@ static const occ_index *occ_get(pir_replay *rp, uint32_t blob, int *err)
 		return NULL;
 	}
 	oi->n = (uint32_t)b->markers.n;
+	oi->self = blob;
 	oi->key = (uint32_t *)(oi + 1);
 	oi->occ = oi->key + oi->n;
 	oi->order = oi->occ + oi->n;
@@ -274,7 +275,9 @@ static int collect_gone(pir_replay *rp, uint32_t pid, uint32_t g, const pir_rec 
 			const occ_index *now)
 {
 	int err = 0;
-	const occ_index *was = occ_get(rp, pr->mblob, &err);
+	const occ_index *was = pr->mblob == (now ? now->self : PIR_MAP_NONE)
+				   ? NULL /* the same version: nothing leaves */
+				   : occ_get(rp, pr->mblob, &err);
 
 	for (uint32_t m = 0; was && m < was->n; m++) {
 		departure *d;
@@ -294,6 +297,8 @@ static int settle_gone(pir_replay *rp, uint32_t groups)
 {
 	lineage *lin = rp->ages->lin;
 
+	if (!rp->ntmp)
+		return 0;
 	qsort(rp->tmp, rp->ntmp, sizeof(*rp->tmp), cmp_departure);
 	for (size_t i = 0; i < rp->ntmp;) {
 		size_t j = i, best = i;
@@ -335,7 +340,7 @@ static int inherit(pir_replay *rp, const pir_rec *rec, const occ_index *now, uin
 		const pir_rec *pr = (const pir_rec *)pir_tab_get(rp->pf[g], pid);
 		const occ_index *was = pr ? occ_get(rp, pr->mblob, &err) : NULL;
 		for (uint32_t k = 0; was && k < rec->nm; k++) {
-			uint32_t m = occ_find(was, now->key[k], now->occ[k]), l,
+			uint32_t m = was == now ? k : occ_find(was, now->key[k], now->occ[k]), l,
 				 *cur = &rp->lbuf[k];
 			if (m == PIR_MAP_NONE)
 				continue;
@@ -458,8 +463,10 @@ static int settle_markers(pir_replay *rp, uint32_t ci)
 	size_t i = 0, j = 0;
 	int err = 0;
 
-	qsort(rp->arr, rp->narr, sizeof(*rp->arr), cmp_arrival);
-	qsort(rp->dep, rp->ndep, sizeof(*rp->dep), cmp_move);
+	if (rp->narr)
+		qsort(rp->arr, rp->narr, sizeof(*rp->arr), cmp_arrival);
+	if (rp->ndep)
+		qsort(rp->dep, rp->ndep, sizeof(*rp->dep), cmp_move);
 	while (i < rp->narr && j < rp->ndep) {
 		size_t ie = i, je = j;
 		if (rp->arr[i].key != rp->dep[j].key) {
