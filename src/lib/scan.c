@@ -136,6 +136,7 @@ static void repo_free(pir_repo *r)
 	if (!r)
 		return;
 	pir_repo_free_history(r);
+	pir_ages_free(r->ages);
 	for (size_t i = 0; i < r->nblobs; i++)
 		blob_dispose(&r->blobs[i]);
 	free(r->blobs);
@@ -616,6 +617,22 @@ static int report_unreadable_blobs(pir_repo *r)
 	return err;
 }
 
+/* The replay, over the changes the walk stored, parents first. */
+static int replay_history(pir_repo *r)
+{
+	pir_replay *rp = NULL;
+	int err = pir_replay_new(&rp, r);
+
+	for (size_t t = 0; t < r->ncommits && !err; t++) {
+		const pir_commit *c = &r->commits[r->topo_order[t]];
+		err = pir_replay_commit(rp, r->topo_order[t], c->changes, c->pstart);
+	}
+	if (!err)
+		err = pir_replay_finish(rp);
+	pir_replay_free(rp);
+	return err;
+}
+
 static int scan_repo(pir_scan *s, pir_repo *r)
 {
 	int err;
@@ -635,7 +652,7 @@ static int scan_repo(pir_scan *s, pir_repo *r)
 	    (err = pir_keys_build(r)) < 0)
 		return err;
 	if (!s->opts.no_history) {
-		if ((err = pir_history_replay(r)) < 0)
+		if ((err = replay_history(r)) < 0)
 			return err;
 		pir_history_drop_changes(r);
 	}
