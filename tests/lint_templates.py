@@ -8,7 +8,8 @@
 gitlab: each file is validated against GitLab's CI/CD schema (ci.json, from
 tests/schemas/fetch-gitlab-ci-schema.sh), then against what GitLab checks when
 it creates the pipeline and a schema cannot say: every job's stage is one of
-`stages`, every `needs:` and `extends:` names a job or template of the file.
+`stages`, every `needs:` and `extends:` names a job or template of the file,
+and each job's script is valid bash (`bash -n`).
 
 kubernetes: each document is validated against the schema of its apiVersion
 and kind (Kubernetes' OpenAPI definitions, from
@@ -16,18 +17,21 @@ tests/schemas/fetch-kubernetes-schema.sh), made strict as kubectl's
 validation is: a field the API does not have is an error. Then what the API
 server rejects and a schema cannot say: every object has a name, a Job in
 Indexed mode has completions, each container's volume mounts name volumes
-of its pod, and the ConfigMaps, Secrets and PersistentVolumeClaims a pod uses
-are defined in the files given (the templates are self-contained).
+of its pod, the ConfigMaps, Secrets and PersistentVolumeClaims a pod uses
+are defined in the files given (the templates are self-contained), and the
+scripts a ConfigMap holds (keys ending in .sh) are valid sh (`sh -n`).
 
 Then each linter must prove it can fail: known mistakes are made in a copy of
-the first file (a misspelt key, a value of the wrong type, a dangling
-reference), and each must be found. Prints every problem as FILE: PATH:
+the first pipeline, or of all the manifests (a misspelt key, a value of the
+wrong type, a dangling reference, a broken script), and each must be found. Prints every problem as FILE: PATH:
 MESSAGE and "N passed, M failed". A missing schema or module skips (exit 77),
 unless PIRSCAN_REQUIRE_SCHEMAS=1 is set (CI sets it): then it fails.
 """
 import copy
 import json
 import os
+import shutil
+import subprocess
 import sys
 
 
@@ -52,6 +56,16 @@ def schema_errors(validator, doc):
             e = max(e.context, key=lambda c: len(c.absolute_path))
         out.append("%s: %s" % (where(e.absolute_path), e.message))
     return out
+
+
+def shell_errors(script, shell):
+    """The shell's own syntax check (`sh -n`): the scripts the templates run."""
+    exe = shutil.which(shell)
+    if not exe:
+        return []
+    p = subprocess.run([exe, "-n"], input=script.encode(), stdout=subprocess.PIPE,
+                       stderr=subprocess.STDOUT)
+    return [] if p.returncode == 0 else [p.stdout.decode(errors="replace").strip() or "syntax error"]
 
 
 # --- GitLab ----------------------------------------------------------------
@@ -82,6 +96,12 @@ def gitlab_refs(doc):
             stage = base.get("stage")
         if stage is not None and stage not in stages:
             out.append("%s/stage: %r is not one of the stages %s" % (name, stage, stages[1:-1]))
+        # before_script and script run as one bash script (a template's before_script
+        # when the job has none).
+        base = jobs.get(job.get("extends")) if isinstance(job.get("extends"), str) else None
+        before = job.get("before_script") or (base or {}).get("before_script") or []
+        script = "\n".join(l for l in list(before) + list(job.get("script") or []) if isinstance(l, str))
+        out += ["%s/script: %s" % (name, e) for e in shell_errors(script, "bash")]
         for i, need in enumerate(job.get("needs") or []):
             if isinstance(need, dict):
                 if "project" in need or "pipeline" in need or need.get("optional"):
@@ -114,6 +134,12 @@ def gitlab_mistakes(doc):
             d[need]["needs"][0] = n + "-typo"
         out.append(("'needs' naming no job", d, "is not a job of this file"))
     job = next(j for j in jobs if not j.startswith("."))
+    fi = next(((j, i) for j in jobs for i, l in enumerate(doc[j].get("script") or [])
+               if isinstance(l, str) and l.rstrip().endswith("fi")), None)
+    if fi:
+        d = copy.deepcopy(doc)
+        d[fi[0]]["script"][fi[1]] = d[fi[0]]["script"][fi[1]].rstrip()[:-2]
+        out.append(("an if without its fi", d, "syntax error"))
     d = copy.deepcopy(doc)
     d[job]["stage"] = "no-such-stage"
     out.append(("a stage not in 'stages'", d, "is not one of the stages"))
@@ -182,6 +208,10 @@ class Kubernetes:
         out = []
         if not (d.get("metadata") or {}).get("name"):
             out.append("metadata/name: an object needs a name")
+        if d.get("kind") == "ConfigMap":
+            for key, value in (d.get("data") or {}).items():
+                if key.endswith(".sh") and isinstance(value, str):
+                    out += ["data/%s: %s" % (key, e) for e in shell_errors(value, "sh")]
         spec = d.get("spec") if isinstance(d.get("spec"), dict) else {}
         if d.get("kind") == "Job":
             if spec.get("completionMode") == "Indexed" and not spec.get("completions"):
@@ -257,6 +287,13 @@ def kubernetes_mistakes(docs):
     d = copy.deepcopy(docs)
     d[idx]["spec"]["completions"] += 1
     out.append(("completions changed, SHARDS not", d, "the Indexed Job's completions"))
+    cm = next((i for i, x in enumerate(docs) if x.get("kind") == "ConfigMap"
+               and any(k.endswith(".sh") for k in x.get("data") or {})), None)
+    if cm is not None:
+        d = copy.deepcopy(docs)
+        key = next(k for k in d[cm]["data"] if k.endswith(".sh"))
+        d[cm]["data"][key] += "if true; then\n"
+        out.append(("a script's if without its fi", d, "data/" + key))
     return out
 
 
@@ -309,13 +346,16 @@ def main(argv):
             failed += 1
         else:
             passed += 1
-    # The linter must be able to fail: known mistakes in a copy of the first file.
-    for name, docs, expect in mistakes(loaded[0]):
-        if any(expect in p for p in (lint(docs) if what == "gitlab" else lint(docs, rest(0)))):
+    # The linter must be able to fail: known mistakes in a copy of the first
+    # pipeline, or of all the manifests together.
+    sample = loaded[0] if what == "gitlab" else [d for docs in loaded for d in docs]
+    for name, docs, expect in mistakes(sample):
+        if any(expect in p for p in lint(docs)):
             passed += 1
         else:
             failed += 1
-            print("%s: the linter did not find a known mistake: %s" % (files[0], name))
+            print("%s: the linter did not find a known mistake: %s" % (
+                files[0] if what == "gitlab" else "the manifests", name))
     print("%d passed, %d failed" % (passed, failed))
     return 1 if failed else 0
 
