@@ -40,10 +40,14 @@ PIR_EXTERN(int) pir_reason_parse(unsigned *out, const char *name);
 
 /** Progress of a scan, handed to the progress callback. */
 typedef struct {
-	const char *repo;  /**< display name of the repository being scanned */
-	const char *phase; /**< "commits", "trees", "blobs" or "linking" */
-	size_t done;	   /**< units done in this phase */
-	size_t total;	   /**< units in this phase, 0 when unknown */
+	const char *repo; /**< display name of the repository being scanned, NULL for the scan */
+	/**
+	 * "commits", "trees", "blobs" (of `repo`), "repositories" (of several:
+	 * done of total scanned) or "linking"
+	 */
+	const char *phase;
+	size_t done;  /**< units done in this phase */
+	size_t total; /**< units in this phase, 0 when unknown */
 } pir_progress;
 
 /** Return non-zero from a progress callback to abort the scan (PIR_EUSER). */

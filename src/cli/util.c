@@ -322,6 +322,7 @@ void cli_unknown_severity(const char *opt, const char *const *list, const char *
 typedef struct {
 	struct timespec last;
 	bool shown;
+	size_t repos_done, repos_total; /* of several repositories */
 } progress_state;
 
 static double elapsed(const struct timespec *a, const struct timespec *b)
@@ -335,6 +336,11 @@ static int on_progress(const pir_progress *p, void *payload)
 	struct timespec now;
 	bool final = p->total && p->done >= p->total;
 
+	if (!p->repo && !strcmp(p->phase, "repositories")) {
+		st->repos_done = p->done;
+		st->repos_total = p->total;
+		return 0;
+	}
 	clock_gettime(CLOCK_MONOTONIC, &now);
 	if (!final && st->shown && elapsed(&st->last, &now) < 0.1)
 		return 0;
@@ -346,11 +352,16 @@ static int on_progress(const pir_progress *p, void *payload)
 	}
 	st->last = now;
 	st->shown = true;
+	fputs("\r\033[Kpirscan: ", stderr);
+	if (st->repos_total) /* the fleet first: repo 417/998 */
+		fprintf(stderr, "repo %zu/%zu ",
+			st->repos_done + 1 > st->repos_total ? st->repos_total : st->repos_done + 1,
+			st->repos_total);
 	if (p->total)
-		fprintf(stderr, "\r\033[Kpirscan: %s: %s %zu/%zu (%u%%)", p->repo, p->phase,
-			p->done, p->total, (unsigned)(p->done * 100 / p->total));
+		fprintf(stderr, "%s: %s %zu/%zu (%u%%)", p->repo, p->phase, p->done, p->total,
+			(unsigned)(p->done * 100 / p->total));
 	else
-		fprintf(stderr, "\r\033[Kpirscan: %s: %s %zu", p->repo, p->phase, p->done);
+		fprintf(stderr, "%s: %s %zu", p->repo, p->phase, p->done);
 	return 0;
 }
 
@@ -476,7 +487,7 @@ static int cache_dir(cli_scan_args *a)
 int cli_run_scan(pir_scan **out, cli_scan_args *a)
 {
 	static const char *const here[] = {"."};
-	progress_state st = {{0, 0}, false};
+	progress_state st = {{0, 0}, false, 0, 0};
 	pir_scan *scan = NULL;
 	const char *const *repos = a->nrepos ? a->repos : here;
 	size_t nrepos = a->nrepos ? a->nrepos : 1;
