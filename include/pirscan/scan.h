@@ -101,6 +101,13 @@ typedef struct {
 	 * are scanned; without it, its error is returned.
 	 */
 	bool keep_going;
+	/**
+	 * The folder of the incremental cache (its file: cache.sqlite), where each
+	 * repository's result is kept under a key of what it depends on; NULL for
+	 * no cache. Not used with changed_since. A cache that cannot be used is a
+	 * warning, never an error.
+	 */
+	const char *cache_dir;
 } pir_scan_options;
 
 #define PIR_SCAN_OPTIONS_VERSION 1
@@ -108,7 +115,7 @@ typedef struct {
 	{                                                                                          \
 		PIR_SCAN_OPTIONS_VERSION, NULL, false, false, 8u * 1024 * 1024, NULL, NULL, NULL,  \
 		    {14, 30, 90, 180, 90, 90, 90, 90, 90, 90, 90, 90, 90, 90, 90, 90}, 90,         \
-		    PIR_DATE_NONE, 0, NULL, NULL, NULL, NULL, 2, NULL, NULL, false                 \
+		    PIR_DATE_NONE, 0, NULL, NULL, NULL, NULL, 2, NULL, NULL, false, false, NULL    \
 	}
 
 /** A commit and its date, as when an item was introduced or resolved. */

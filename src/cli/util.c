@@ -59,6 +59,7 @@ void cli_scan_args_dispose(cli_scan_args *a)
 	if (a->set & CLI_SET_MARKER)
 		free((void *)a->scan.marker_patterns);
 	pir_config_free(a->config);
+	free(a->cache_default);
 }
 
 /* A configuration's errors, one "pirscan: file:line:column: message" line each. */
@@ -452,6 +453,37 @@ int cli_run_scan_prepare(cli_scan_args *a)
 	return CLI_EXIT_OK;
 }
 
+/*
+ * The cache folder: --cache DIR, else $XDG_CACHE_HOME/pirscan (an absolute
+ * XDG_CACHE_HOME), else ~/.cache/pirscan; none with --no-cache or without
+ * HOME. -1 when out of memory.
+ */
+static int cache_dir(cli_scan_args *a)
+{
+	const char *base, *tail = "/pirscan";
+	size_t len;
+
+	a->scan.cache_dir = NULL;
+	if (a->no_cache)
+		return 0;
+	if (a->cache_dir) {
+		a->scan.cache_dir = a->cache_dir;
+		return 0;
+	}
+	if ((base = getenv("XDG_CACHE_HOME")) && base[0] == '/')
+		;
+	else if ((base = getenv("HOME")) && *base)
+		tail = "/.cache/pirscan";
+	else
+		return 0;
+	len = strlen(base) + strlen(tail) + 1;
+	if (!(a->cache_default = malloc(len)))
+		return -1;
+	snprintf(a->cache_default, len, "%s%s", base, tail);
+	a->scan.cache_dir = a->cache_default;
+	return 0;
+}
+
 int cli_run_scan(pir_scan **out, cli_scan_args *a)
 {
 	static const char *const here[] = {"."};
@@ -470,6 +502,8 @@ int cli_run_scan(pir_scan **out, cli_scan_args *a)
 	}
 	/* of several repositories, one that cannot be read does not stop the others */
 	a->scan.keep_going = nrepos > 1;
+	if (!a->cache_default && cache_dir(a) < 0)
+		return cli_fail(PIR_ENOMEM, NULL);
 	if ((err = pir_scan_new(&scan, &a->scan)) < 0)
 		return cli_fail(err, NULL);
 	for (size_t i = 0; i < nrepos; i++) {
