@@ -95,19 +95,29 @@ typedef struct {
 	unsigned version;
 	bool color;	/**< table: ANSI colours for the verdicts */
 	unsigned width; /**< table: lines word-wrapped to this many terminal columns; 0: no limit */
+	/**
+	 * How the report's sentences name two settings, in the caller's terms
+	 * (the CLI gives its flags), or NULL for plain words: the size limit an
+	 * action-items file was larger than (NULL: "the size limit"), and the
+	 * rule that fails every overdue item, whatever its severity (NULL: the
+	 * sentence does not name it).
+	 */
+	const char *size_limit_name;
+	const char *overdue_rule_name;
 } pir_check_write_options;
 
 #define PIR_CHECK_WRITE_OPTIONS_VERSION 1
 #define PIR_CHECK_WRITE_OPTIONS_INIT                                                               \
 	{                                                                                          \
-		PIR_CHECK_WRITE_OPTIONS_VERSION, false, 0                                          \
+		PIR_CHECK_WRITE_OPTIONS_VERSION, false, 0, NULL, NULL                              \
 	}
 
 /**
  * Append the gate's report in `format` to `out`. `opts` (NULL for the
- * defaults) matters for the table only: there a line longer than `width`
- * is broken between words and goes on indented, so nothing is cut and no
- * terminal wraps it; a single word wider than the width stays whole.
+ * defaults) names settings in every format's sentences; its colour and width
+ * matter for the table only: there a line longer than `width` is broken
+ * between words and goes on indented, so nothing is cut and no terminal
+ * wraps it; a single word wider than the width stays whole.
  */
 PIR_EXTERN(int)
 pir_check_write(pir_buf *out, const pir_check *check, pir_check_format format,

@@ -84,7 +84,7 @@ static bool severity_known(const char *const *list, const char *name)
 }
 
 /* Append the Markdown summary to $GITHUB_STEP_SUMMARY, as GitHub Actions expects. */
-static int write_step_summary(const pir_check *check)
+static int write_step_summary(const pir_check *check, const pir_check_write_options *wo)
 {
 	const char *path = getenv("GITHUB_STEP_SUMMARY");
 	pir_buf md = PIR_BUF_INIT;
@@ -93,7 +93,7 @@ static int write_step_summary(const pir_check *check)
 
 	if (!path || !*path)
 		return 0;
-	if (pir_check_write(&md, check, PIR_CHECK_FORMAT_MARKDOWN, NULL) < 0) {
+	if (pir_check_write(&md, check, PIR_CHECK_FORMAT_MARKDOWN, wo) < 0) {
 		pir_buf_dispose(&md);
 		return cli_fail(PIR_ENOMEM, NULL);
 	}
@@ -274,13 +274,17 @@ int cmd_check(int argc, char **argv)
 	}
 	wo.color = cli_use_color(a.color);
 	wo.width = cli_term_width();
+	/* the library names no flag: the report's sentences name ours */
+	wo.size_limit_name = "--max-size";
+	wo.overdue_rule_name = "--fail-on-reason overdue";
 	if ((err = pir_check_write(&out, check, f.format, &wo)) < 0) {
 		cli_fail(err, NULL);
 		goto done;
 	}
 	if ((ret = cli_write(&out)) != CLI_EXIT_OK)
 		goto done;
-	if (f.format == PIR_CHECK_FORMAT_GITHUB && (ret = write_step_summary(check)) != CLI_EXIT_OK)
+	if (f.format == PIR_CHECK_FORMAT_GITHUB &&
+	    (ret = write_step_summary(check, &wo)) != CLI_EXIT_OK)
 		goto done;
 	ret = pir_check_failed(check) ? CLI_EXIT_FINDINGS : CLI_EXIT_OK;
 	if (pir_check_cannot_vouch(check))
