@@ -4,10 +4,36 @@
 
 #include <stdbool.h>
 #include "common.h"
-#include "config.h"
 #include "scan.h"
 
 PIR_BEGIN_DECL
+
+/**
+ * The policy of the gate; flags override it. Initialise with
+ * PIR_CHECK_OPTIONS_INIT. How many due-date moves make an item `slipping`
+ * is the scan's (pir_scan_options.max_slips): the reason is the scan's.
+ */
+typedef struct {
+	unsigned version;
+	const char *fail_on;   /**< severity name; items at or above it fail when overdue;
+				    NULL: the most urgent severity of the scan */
+	unsigned fail_reasons; /**< pir_reason bits that also fail */
+	int grace;	       /**< days an item may be overdue before it fails */
+	int warn_within;       /**< warn for items due within this many days */
+	/**
+	 * Invalid entries and unreadable action-items files only warn
+	 * (--no-fail-on-invalid); by default they fail, as they cannot be
+	 * judged. `invalid` in fail_reasons fails them whatever this says.
+	 */
+	bool warn_invalid;
+} pir_check_options;
+
+/* 2: max_slips left for the scan's */
+#define PIR_CHECK_OPTIONS_VERSION 2
+#define PIR_CHECK_OPTIONS_INIT                                                                     \
+	{                                                                                          \
+		PIR_CHECK_OPTIONS_VERSION, NULL, 0, 0, 7, false                                    \
+	}
 
 /** What the gate decided for one item. */
 typedef enum {
@@ -49,7 +75,8 @@ typedef struct pir_check pir_check;
  * Decide every live item of `scan` under `opts`. `changed_only` is the
  * pull-request mode (the scan was run with changed_since): failures of items
  * not added or changed since then become warnings.
- * Returns 0, PIR_EINVALID (fail_on names no severity of the scan) or PIR_ENOMEM.
+ * Returns 0, PIR_EINVALID (fail_on names no severity of the scan, or `opts`
+ * is of another version) or PIR_ENOMEM.
  */
 PIR_EXTERN(int)
 pir_check_new(pir_check **out, const pir_scan *scan, const pir_check_options *opts,

@@ -142,6 +142,7 @@ typedef struct {
 	pir_check_options opts;
 	unsigned set;
 	pir_check_format format;
+	int max_slips; /* the scan's option: slipping is a reason of the scan's */
 } check_flags;
 
 /* One of check's own options; 0, or -1 on a usage error (reported). */
@@ -168,7 +169,7 @@ static int check_option(check_flags *f, cli_scan_args *a, int c, const char *v)
 		return cli_parse_days(&f->opts.warn_within, "--warn-within", v);
 	case OPT_MAX_SLIPS:
 		f->set |= SET_SLIPS;
-		return cli_parse_days(&f->opts.max_slips, "--max-slips", v);
+		return cli_parse_days(&f->max_slips, "--max-slips", v);
 	case OPT_CHANGED_SINCE:
 		a->scan.changed_since = v;
 		return 0;
@@ -219,8 +220,8 @@ static int gate_options(pir_check_options *opts, const check_flags *f, cli_scan_
 		opts->fail_reasons = f->opts.fail_reasons;
 	if (f->set & SET_WARN)
 		opts->warn_within = f->opts.warn_within;
-	if (f->set & SET_SLIPS)
-		opts->max_slips = f->opts.max_slips;
+	if (f->set & SET_SLIPS) /* over the configuration's, applied to the scan's options */
+		a->scan.max_slips = f->max_slips;
 	if ((f->set & SET_INVALID) && f->opts.warn_invalid) {
 		if ((f->set & SET_REASONS) && (f->opts.fail_reasons & PIR_REASON_INVALID)) {
 			cli_error("--no-fail-on-invalid contradicts --fail-on-reason invalid");
@@ -231,7 +232,6 @@ static int gate_options(pir_check_options *opts, const check_flags *f, cli_scan_
 	}
 	if (f->set & SET_INVALID)
 		opts->warn_invalid = f->opts.warn_invalid;
-	a->scan.max_slips = opts->max_slips;
 	if (opts->fail_on && !severity_known(a->scan.severities, opts->fail_on)) {
 		cli_unknown_severity("--fail-on", a->scan.severities, opts->fail_on);
 		return -1;
@@ -242,7 +242,7 @@ static int gate_options(pir_check_options *opts, const check_flags *f, cli_scan_
 int cmd_check(int argc, char **argv)
 {
 	cli_scan_args a = CLI_SCAN_ARGS_INIT;
-	check_flags f = {PIR_CHECK_OPTIONS_INIT, 0, PIR_CHECK_FORMAT_TABLE};
+	check_flags f = {PIR_CHECK_OPTIONS_INIT, 0, PIR_CHECK_FORMAT_TABLE, 0};
 	pir_check_options opts = PIR_CHECK_OPTIONS_INIT;
 	pir_scan *scan = NULL;
 	pir_check *check = NULL;
@@ -254,8 +254,6 @@ int cmd_check(int argc, char **argv)
 		ret = ret == CLI_HELP_SHOWN ? CLI_EXIT_OK : ret;
 		goto done;
 	}
-	/* the configuration is loaded by the scan; the slips limit is the scan's to apply */
-	a.scan.max_slips = f.opts.max_slips;
 	if ((ret = cli_run_scan_prepare(&a)) != CLI_EXIT_OK)
 		goto done;
 	ret = CLI_EXIT_FATAL;
@@ -266,7 +264,8 @@ int cmd_check(int argc, char **argv)
 	ret = CLI_EXIT_FATAL;
 	if ((err = pir_check_new(&check, scan, &opts, a.scan.changed_since != NULL)) < 0) {
 		/* the library names no flag: the policy's severity is --fail-on's or fail_on's */
-		if (err == PIR_EINVALID)
+		if (err == PIR_EINVALID && pir_error_option() &&
+		    !strcmp(pir_error_option(), "fail_on"))
 			cli_error("--fail-on: %s", pir_error_last());
 		else
 			cli_fail(err, NULL);

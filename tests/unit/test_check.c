@@ -326,8 +326,40 @@ static void test_setting_names(void)
 	free(t);
 }
 
+/* The gate's options are of this version; the slipping limit is the scan's. */
+static void test_options(void)
+{
+	pir_scan_options o = PIR_SCAN_OPTIONS_INIT;
+	pir_check_options co = PIR_CHECK_OPTIONS_INIT;
+	pir_check *c = NULL;
+	pir_scan *s;
+
+	o.as_of = D("2026-11-22");
+	o.max_slips = 5;
+	s = run("demo", &o);
+	co.version = 1;
+	CHECK_INT(pir_check_new(&c, s, &co, false), PIR_EINVALID);
+	CHECK(c == NULL);
+	co.version = PIR_CHECK_OPTIONS_VERSION;
+	co.fail_on = "nope";
+	CHECK_INT(pir_check_new(&c, s, &co, false), PIR_EINVALID);
+	CHECK_STR(pir_error_last(), "unknown severity 'nope'");
+	CHECK_STR(pir_error_option(), "fail_on");
+	co.fail_on = NULL;
+	CHECK_INT(pir_check_new(&c, s, &co, false), 0);
+	if (c) {
+		char *json = render(c, PIR_CHECK_FORMAT_JSON);
+
+		CHECK(json && strstr(json, "\"max_slips\": 5,"));
+		free(json);
+	}
+	pir_check_free(c);
+	pir_scan_free(s);
+}
+
 int main(void)
 {
+	RUN(test_options);
 	RUN(test_long_severity_name);
 	RUN(test_fit_width);
 	RUN(test_setting_names);

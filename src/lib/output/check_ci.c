@@ -26,7 +26,7 @@ int pir_ck_json_check_member(pir_buf *b, void *payload)
 	pir_out_json(&o, opts->fail_on);
 	pir_out_putf(
 	    &o, ", \"grace\": %d, \"warn_within\": %d, \"max_slips\": %d, \"fail_on_reasons\": [",
-	    opts->grace, opts->warn_within, opts->max_slips);
+	    opts->grace, opts->warn_within, pir_check_max_slips(c));
 	for (unsigned i = 0; i < 32; i++) {
 		if (!(opts->fail_reasons & (1u << i)) || !pir_reason_name(1u << i))
 			continue;

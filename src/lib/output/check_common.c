@@ -252,7 +252,7 @@ static void explain(pir_out *o, const pir_check *c, const pir_check_write_option
 		break;
 	case PIR_REASON_SLIPPING:
 		pir_out_putf(o, "slipping: the due date moved %zu times (more than %d)",
-			     it->ndue_changes, opts->max_slips);
+			     it->ndue_changes, pir_check_max_slips(c));
 		break;
 	case PIR_REASON_UNKNOWN_ID:
 		pir_out_put(o,
