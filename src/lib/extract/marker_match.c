@@ -172,7 +172,7 @@ static int dup_group(char **out, const scanner *sc, const group_set *gs, const c
 }
 
 /*
- * The last match of pattern `p` (on `subject`, the line at `bol`) as a
+ * The last match of pattern `p` (on the line [bol, eol)) as a
  * marker at `mstart`. Kept unless the line says pirscan:ignore or, with
  * PIR_MARKER_REQUIRE_REF, it names nothing. Returns 1 when kept, 0, or PIR_ENOMEM.
  */
