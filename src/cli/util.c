@@ -24,14 +24,40 @@ void cli_error(const char *fmt, ...)
 	fputc('\n', stderr);
 }
 
+/*
+ * The flag that sets an options field the library's error is about
+ * (pir_error_option), or NULL. Only where the message alone could mislead: an
+ * unknown --changed-since revision is not the one being scanned.
+ */
+static const char *error_flag(void)
+{
+	static const struct {
+		const char *option, *flag;
+	} flags[] = {
+	    {"changed_since", "--changed-since"},
+	};
+	const char *option = pir_error_option();
+
+	for (size_t i = 0; option && i < sizeof(flags) / sizeof(flags[0]); i++)
+		if (!strcmp(option, flags[i].option))
+			return flags[i].flag;
+	return NULL;
+}
+
 int cli_fail(int code, const char *context)
 {
-	const char *msg = pir_error_last();
+	const char *msg = pir_error_last(), *flag = error_flag();
 
-	if (context)
-		cli_error("%s: %s", context, msg ? msg : "unknown error");
+	if (!msg)
+		msg = "unknown error";
+	if (context && flag)
+		cli_error("%s: %s (%s)", context, msg, flag);
+	else if (context)
+		cli_error("%s: %s", context, msg);
+	else if (flag)
+		cli_error("%s (%s)", msg, flag);
 	else
-		cli_error("%s", msg ? msg : "unknown error");
+		cli_error("%s", msg);
 	(void)code;
 	return CLI_EXIT_FATAL;
 }

@@ -470,9 +470,8 @@ static int since_tree(pir_repo *r)
 	if ((gerr = git_revparse_single(&obj, r->repo, spec)) < 0 ||
 	    (gerr = git_object_peel((git_object **)&commit, obj, GIT_OBJECT_COMMIT)) < 0) {
 		err = gerr == GIT_ENOTFOUND
-			  ? pir_error_set(PIR_ENOTFOUND,
-					  "%s: unknown revision '%s' (--changed-since)", r->name,
-					  spec)
+			  ? pir_error_set_option(PIR_ENOTFOUND, "changed_since",
+						 "%s: unknown revision '%s'", r->name, spec)
 			  : pir_error_git(gerr, r->name);
 		goto done;
 	}
