@@ -24,6 +24,7 @@ LAYERS = [
     'history',  # keys across history and the replay that dates them
     'config',   # .pirscan.yml and team configuration
     'link',     # stage 4: locations into items, teams, order
+    'fleet',    # repository lists, names, shards, mirrors
     'scan',     # the driver: scan.c and filter.c
     'check',    # the gate, on the scan's results
     'report',   # the report model

@@ -14,6 +14,7 @@
 #include "diag.h"
 #include "error.h"
 #include "extract.h"
+#include "fleet.h"
 #include "gitinit.h"
 #include "glob.h"
 #include "history.h"
@@ -177,6 +178,7 @@ void pir_scan_free(pir_scan *s)
 	free(s->items);
 	pir_diag_sink_dispose(&s->diag);
 	free(s->repinfo);
+	free(s->added);
 	pir_arena_dispose(&s->arena);
 	free(s);
 	pir_git_release();
@@ -262,55 +264,43 @@ static void source_ctx(pir_source_ctx *ctx, pir_scan *s)
 	ctx->all_refs = s->opts.all_refs;
 }
 
-static char *display_name(git_repository *repo)
+/* Its folder name until the scan runs and names every repository at once (name_repos). */
+static const char *folder_name(pir_scan *s, git_repository *repo)
 {
-	const char *p =
-	    git_repository_is_bare(repo) ? git_repository_path(repo) : git_repository_workdir(repo);
-	size_t len = strlen(p);
-	const char *start;
+	char *root = pir_fleet_repo_root(repo);
+	const char *base = root ? strrchr(root, '/') : NULL, *name;
 
-	while (len > 1 && p[len - 1] == '/')
-		len--;
-	start = p + len;
-	while (start > p && start[-1] != '/')
-		start--;
-	len -= (size_t)(start - p);
-	if (git_repository_is_bare(repo) && len > 4 && !memcmp(start + len - 4, ".git", 4))
-		len -= 4;
-	return len ? pir_strndup(start, len) : pir_strdup("repo");
+	if (!root)
+		return NULL;
+	name = pir_arena_strdup(&s->arena, base && base[1] ? base + 1 : base ? "repo" : root);
+	free(root);
+	return name;
 }
 
-/* Give each repository a unique display name: "svc", then "svc-2", ... */
-static const char *unique_name(pir_scan *s, char *base)
+/* A repository that cannot be scanned (a failed fetch): an error naming it, nothing opened. */
+static int add_failed(pir_scan *s, const char *path, const pir_repository_options *o)
 {
-	char *name = base;
-
-	for (unsigned n = 2;; n++) {
-		bool taken = false;
-		for (size_t i = 0; i < s->nrepos && !taken; i++)
-			taken = strcmp(s->repos[i]->name, name) == 0;
-		if (!taken)
-			break;
-		if (name != base)
-			free(name);
-		if (!(name = pir_sprintf("%s-%u", base, n)))
-			break;
-	}
-	const char *stored = name ? pir_arena_strdup(&s->arena, name) : NULL;
-	if (name != base)
-		free(name);
-	free(base);
-	return stored;
+	return pir_diag_add(&s->diag, PIR_DIAG_ERROR, "fetch-failed", o->name ? o->name : path,
+			    NULL, 0, 0, "%s", o->error);
 }
 
 int pir_scan_add_repository(pir_scan *s, const char *path)
 {
+	return pir_scan_add_repository_ext(s, path, NULL);
+}
+
+int pir_scan_add_repository_ext(pir_scan *s, const char *path, const pir_repository_options *o)
+{
 	pir_repo *r;
 	int gerr, err = 0;
-	char *base;
 
 	if (s->ran)
 		return pir_error_set(PIR_EINVALID, "the scan has already run");
+	if (o && o->version != PIR_REPOSITORY_OPTIONS_VERSION)
+		return pir_error_set(PIR_EINVALID, "unsupported repository options version %u",
+				     o->version);
+	if (o && o->error)
+		return add_failed(s, path, o);
 	if (!(r = pir_calloc(1, sizeof(*r))))
 		return PIR_ENOMEM;
 	r->scan = s;
@@ -342,14 +332,15 @@ int pir_scan_add_repository(pir_scan *s, const char *path)
 		repo_free(r);
 		return err;
 	}
-	if (!(base = display_name(r->repo)) || !(r->name = unique_name(s, base))) {
+	if (!(r->name =
+		  o && o->name ? pir_arena_strdup(&s->arena, o->name) : folder_name(s, r->repo)) ||
+	    pir_grow((void **)&s->repos, &s->repos_cap, s->nrepos + 1, sizeof(*s->repos)) < 0 ||
+	    pir_grow((void **)&s->added, &s->added_cap, s->nrepos + 1, sizeof(*s->added)) < 0) {
 		err = PIR_ENOMEM;
 		goto fail;
 	}
-	if (pir_grow((void **)&s->repos, &s->repos_cap, s->nrepos + 1, sizeof(*s->repos)) < 0) {
-		err = PIR_ENOMEM;
-		goto fail;
-	}
+	s->added[s->nrepos].named = o && o->name;
+	s->added[s->nrepos].shown = o ? pir_arena_strdup(&s->arena, o->shown) : NULL;
 	s->repos[s->nrepos++] = r;
 	return 0;
 fail:
@@ -600,6 +591,46 @@ static int scan_repo(pir_scan *s, pir_repo *r)
 	return report_head_skips(r);
 }
 
+/*
+ * The names of the repositories added without one, from all their roots at
+ * once (fleet/names.c): never one of those given. Two given alike: an error.
+ */
+static int name_repos(pir_scan *s)
+{
+	const char **roots = pir_calloc(s->nrepos + 1, sizeof(*roots));
+	const char **names = pir_calloc(s->nrepos + 1, sizeof(*names));
+	size_t *at = pir_calloc(s->nrepos + 1, sizeof(*at)), n = 0;
+	pir_strpool taken = {0};
+	int err = roots && names && at ? 0 : PIR_ENOMEM;
+
+	for (size_t i = 0; i < s->nrepos && !err; i++) {
+		size_t before = taken.n;
+		uint32_t id;
+		if (!s->added[i].named) {
+			at[n] = i;
+			if (!(roots[n++] = pir_fleet_repo_root(s->repos[i]->repo)))
+				err = PIR_ENOMEM;
+		} else if (!(err = pir_strpool_intern(&taken, s->repos[i]->name,
+						      strlen(s->repos[i]->name), &id)) &&
+			   taken.n == before) {
+			err = pir_error_set(PIR_EINVALID, "two repositories are named '%s'",
+					    s->repos[i]->name);
+		}
+	}
+	if (!err && n)
+		err = pir_fleet_suffix_names(names, roots, n, &taken, &s->arena);
+	for (size_t k = 0; k < n; k++) {
+		if (!err)
+			s->repos[at[k]]->name = names[k];
+		free((char *)roots[k]);
+	}
+	pir_strpool_dispose(&taken);
+	free(roots);
+	free(names);
+	free(at);
+	return err;
+}
+
 static int fill_repinfo(pir_scan *s)
 {
 	if (!(s->repinfo = pir_calloc(s->nrepos, sizeof(*s->repinfo))))
@@ -608,7 +639,7 @@ static int fill_repinfo(pir_scan *s)
 		pir_repo *r = s->repos[i];
 		pir_repository *ri = &s->repinfo[i];
 		ri->name = r->name;
-		ri->path = r->path;
+		ri->path = s->added[i].shown ? s->added[i].shown : r->path;
 		ri->ref = r->refname;
 		if (!r->empty)
 			git_oid_tostr(ri->commit, sizeof(ri->commit), &r->head_commit);
@@ -626,6 +657,7 @@ int pir_scan_run(pir_scan *s)
 	if (s->ran)
 		return pir_error_set(PIR_EINVALID, "the scan has already run");
 	s->ran = true;
+	err = name_repos(s);
 	for (size_t i = 0; i < s->nrepos && !err; i++)
 		err = scan_repo(s, s->repos[i]);
 	if (!err)
@@ -695,7 +727,7 @@ size_t pir_scan_unreadable_count(const pir_scan *s)
 
 size_t pir_scan_unscanned_count(const pir_scan *s)
 {
-	return count_code(s, "unborn-head");
+	return count_code(s, "unborn-head") + count_code(s, "fetch-failed");
 }
 
 const pir_diagnostic *pir_scan_diagnostic(const pir_scan *s, size_t i)

@@ -29,6 +29,12 @@ struct pir_scan {
 			     errors) */
 	pir_diag_sink diag;
 	pir_repository *repinfo;
+	/* per repository: its name was given (else named at run, fleet/names.c), its shown path */
+	struct pir_repo_added {
+		bool named;
+		const char *shown;
+	} * added;
+	size_t added_cap;
 };
 
 /* scan.c */
