@@ -52,6 +52,8 @@ int cli_write(const pir_buf *buf)
 void cli_scan_args_dispose(cli_scan_args *a)
 {
 	free(a->repos);
+	free(a->sources);
+	pir_fleet_free(a->fleet);
 	for (size_t f = 0; f < sizeof(a->filter) / sizeof(a->filter[0]); f++)
 		free((void *)a->filter[f]);
 	if (a->set & CLI_SET_ITEM_FILES)
@@ -166,6 +168,8 @@ static int load_config(cli_scan_args *a, const char *first_repo)
 	 */
 	if (a->config_path)
 		err = pir_config_load(&a->config, a->config_path, &errors);
+	else if (!first_repo) /* an empty list, or only URLs not mirrored */
+		err = PIR_ENOTFOUND;
 	else
 		err = pir_config_load_from_repository(
 		    &a->config, first_repo,
@@ -321,6 +325,9 @@ void cli_unknown_severity(const char *opt, const char *const *list, const char *
 typedef struct {
 	struct timespec last;
 	bool shown;
+	const char *repo; /* the repository of the last call */
+	size_t index;	  /* repositories begun */
+	size_t count;	  /* in the fleet (its shard) */
 } progress_state;
 
 static double elapsed(const struct timespec *a, const struct timespec *b)
@@ -345,11 +352,18 @@ static int on_progress(const pir_progress *p, void *payload)
 	}
 	st->last = now;
 	st->shown = true;
-	if (p->total)
-		fprintf(stderr, "\r\033[Kpirscan: %s: %s %zu/%zu (%u%%)", p->repo, p->phase,
-			p->done, p->total, (unsigned)(p->done * 100 / p->total));
+	if (p->repo != st->repo && st->index < st->count)
+		st->index++;
+	st->repo = p->repo;
+	if (st->count > 1) /* the fleet: which repository of how many */
+		fprintf(stderr, "\r\033[Kpirscan: repo %zu/%zu ", st->index, st->count);
 	else
-		fprintf(stderr, "\r\033[Kpirscan: %s: %s %zu", p->repo, p->phase, p->done);
+		fputs("\r\033[Kpirscan: ", stderr);
+	if (p->total)
+		fprintf(stderr, "%s: %s %zu/%zu (%u%%)", p->repo, p->phase, p->done, p->total,
+			(unsigned)(p->done * 100 / p->total));
+	else
+		fprintf(stderr, "%s: %s %zu", p->repo, p->phase, p->done);
 	return 0;
 }
 
@@ -374,19 +388,18 @@ static int print_diagnostics(const pir_scan *scan)
 	return err;
 }
 
-/* A repository that does not exist says so, not "not a git repository". */
-static int check_paths(const cli_scan_args *a)
+/* The codes of the repositories that could not be scanned, for cli_vouch's message. */
+static const char *unscanned_codes(const pir_scan *scan)
 {
-	struct stat st;
+	bool unborn = false, fetch = false;
 
-	for (size_t i = 0; i < a->nrepos; i++) {
-		if (stat(a->repos[i], &st) == 0)
-			continue;
-		cli_error("'%s': %s", a->repos[i],
-			  errno == ENOENT ? "no such file or directory" : strerror(errno));
-		return -1;
+	for (size_t i = 0; i < pir_scan_diagnostic_count(scan); i++) {
+		unborn |= !strcmp(pir_scan_diagnostic(scan, i)->code, "unborn-head");
+		fetch |= !strcmp(pir_scan_diagnostic(scan, i)->code, "fetch-failed");
 	}
-	return 0;
+	return unborn && fetch ? "unborn-head, fetch-failed"
+	       : fetch	       ? "fetch-failed"
+			       : "unborn-head";
 }
 
 int cli_vouch(const pir_scan *scan, int ret)
@@ -400,10 +413,16 @@ int cli_vouch(const pir_scan *scan, int ret)
 			  "be vouched for",
 			  n, n == 1 ? "" : "s");
 	if (u)
-		cli_error("%zu repositor%s could not be scanned (unborn-head); the result cannot "
-			  "be vouched for",
-			  u, u == 1 ? "y" : "ies");
+		cli_error("%zu repositor%s could not be scanned (%s); the result cannot be "
+			  "vouched for",
+			  u, u == 1 ? "y" : "ies", unscanned_codes(scan));
 	return CLI_EXIT_FATAL;
+}
+
+/* Progress on a terminal only, and not with --quiet. */
+static bool show_progress(const cli_scan_args *a)
+{
+	return !a->quiet && isatty(STDERR_FILENO) && !term_dumb();
 }
 
 int cli_run_scan_prepare(cli_scan_args *a)
@@ -411,7 +430,8 @@ int cli_run_scan_prepare(cli_scan_args *a)
 	if (a->prepared)
 		return CLI_EXIT_OK;
 	a->prepared = true;
-	if (check_paths(a) < 0 || load_config(a, a->nrepos ? a->repos[0] : ".") < 0)
+	if (cli_fleet_prepare(a, show_progress(a)) != CLI_EXIT_OK ||
+	    load_config(a, cli_fleet_first(a)) < 0)
 		return CLI_EXIT_FATAL;
 	/* a wrong --severity is a usage error: say so before a long scan */
 	for (size_t i = 0; a->filter[0] && a->filter[0][i]; i++) {
@@ -425,27 +445,23 @@ int cli_run_scan_prepare(cli_scan_args *a)
 
 int cli_run_scan(pir_scan **out, cli_scan_args *a)
 {
-	static const char *const here[] = {"."};
-	progress_state st = {{0, 0}, false};
+	progress_state st = {{0, 0}, false, NULL, 0, 0};
 	pir_scan *scan = NULL;
-	const char *const *repos = a->nrepos ? a->repos : here;
-	size_t nrepos = a->nrepos ? a->nrepos : 1;
 	int err;
 
 	*out = NULL;
 	if (cli_run_scan_prepare(a) != CLI_EXIT_OK)
 		return CLI_EXIT_FATAL;
-	if (!a->quiet && isatty(STDERR_FILENO) && !term_dumb()) {
+	if (show_progress(a)) {
+		st.count = pir_fleet_count(a->fleet);
 		a->scan.progress = on_progress;
 		a->scan.progress_payload = &st;
 	}
 	if ((err = pir_scan_new(&scan, &a->scan)) < 0)
 		return cli_fail(err, NULL);
-	for (size_t i = 0; i < nrepos; i++) {
-		if ((err = pir_scan_add_repository(scan, repos[i])) < 0) {
-			pir_scan_free(scan);
-			return cli_fail(err, NULL);
-		}
+	if (cli_fleet_add(scan, a) != CLI_EXIT_OK) {
+		pir_scan_free(scan);
+		return CLI_EXIT_FATAL;
 	}
 	err = pir_scan_run(scan);
 	if (st.shown)

@@ -268,11 +268,10 @@ static void source_ctx(pir_source_ctx *ctx, pir_scan *s)
 static const char *folder_name(pir_scan *s, git_repository *repo)
 {
 	char *root = pir_fleet_repo_root(repo);
-	const char *base = root ? strrchr(root, '/') : NULL, *name;
+	const char *name = NULL;
 
-	if (!root)
-		return NULL;
-	name = pir_arena_strdup(&s->arena, base && base[1] ? base + 1 : base ? "repo" : root);
+	if (root && pir_fleet_suffix_names(&name, (const char *const *)&root, 1, NULL, &s->arena))
+		name = NULL;
 	free(root);
 	return name;
 }

@@ -137,6 +137,18 @@ static int push(pir_fleet *f, const char *arg, const char *source, const char *l
 	return 0;
 }
 
+/* The last error's message after "BEFORE WHAT AFTER: " (it is copied first: the same buffer). */
+static int prefix_error(int code, const char *before, const char *what, const char *after)
+{
+	char *msg = pir_strdup(pir_error_last() ? pir_error_last() : "");
+
+	if (!msg)
+		return PIR_ENOMEM;
+	code = pir_error_set(code, "%s%s%s: %s", before, what, after, msg);
+	free(msg);
+	return code;
+}
+
 int pir_fleet_add(pir_fleet *f, const char *arg)
 {
 	char *shown;
@@ -145,7 +157,7 @@ int pir_fleet_add(pir_fleet *f, const char *arg)
 	if (!(shown = pir_fleet_url_redact(arg)))
 		return PIR_ENOMEM;
 	if (pir_fleet_is_url(arg) && (err = pir_fleet_url_check(arg)) < 0)
-		err = pir_error_set(PIR_EINVALID, "'%s': %s", shown, pir_error_last());
+		err = prefix_error(err, "'", shown, "'");
 	else
 		err = push(f, arg, shown, NULL, 0, NULL);
 	free(shown);
@@ -200,8 +212,11 @@ static int take_line(list_line *l, const char *where)
 		why = "an scp-style address (USER@HOST:PATH): write it as ssh://USER@HOST/PATH";
 	if (why)
 		return pir_error_set(PIR_EINVALID, "%s:%u: %s", where, l->line, why);
-	if (pir_fleet_is_url(l->arg) && pir_fleet_url_check(l->arg) < 0)
-		return pir_error_set(PIR_EINVALID, "%s:%u: %s", where, l->line, pir_error_last());
+	if (pir_fleet_is_url(l->arg) && pir_fleet_url_check(l->arg) < 0) {
+		char at[32];
+		snprintf(at, sizeof(at), ":%u", l->line);
+		return prefix_error(PIR_EINVALID, "", where, at);
+	}
 	return (l->shown = pir_fleet_url_redact(l->arg)) ? 0 : PIR_ENOMEM;
 }
 
@@ -293,12 +308,10 @@ static int locate_url(pir_fleet *f, entry *e, const char *mirrors, pir_strpool *
 		e->pub.size = pir_fleet_odb_size(objects);
 	}
 	free(objects);
-	/* the root: the URL as shown, minus its ".git" and trailing '/' */
+	/* the root: the URL as shown, without a trailing '/' */
 	n = strlen(e->pub.source);
 	while (n > 1 && e->pub.source[n - 1] == '/')
 		n--;
-	if (n > 4 && !memcmp(e->pub.source + n - 4, ".git", 4))
-		n -= 4;
 	if (!(e->root = pir_arena_strndup(&f->arena, e->pub.source, n)))
 		goto oom;
 	free(path);
@@ -505,10 +518,12 @@ int pir_fleet_fetch(pir_fleet *f, size_t i)
 	e = &f->v[f->shard[i]];
 	if (!e->pub.url)
 		return 0;
-	if (e->first != f->shard[i]) /* fetched as its first */
-		return f->v[e->first].pub.error ? pir_error_set(PIR_EGIT, "%s: %s", e->pub.name,
-								f->v[e->first].pub.error)
-						: 0;
+	if (e->first != f->shard[i]) { /* fetched as its first (before it, in the same shard) */
+		e->pub.mirrored = f->v[e->first].pub.mirrored;
+		e->pub.error = f->v[e->first].pub.error;
+		return e->pub.error ? pir_error_set(PIR_EGIT, "%s: %s", e->pub.name, e->pub.error)
+				    : 0;
+	}
 	if ((err = pir_fleet_mirror_fetch(&cause, e->pub.path, e->arg, e->pub.source)) < 0) {
 		e->pub.error = cause ? pir_arena_strdup(&f->arena, cause) : NULL;
 		free(cause);

@@ -46,16 +46,18 @@ int pir_fleet_list_names(const char **out, const char *const *lines, size_t n, p
 /* names.c */
 
 /*
- * The folder name of each of n roots ('/'-separated paths, or URLs, without a
- * trailing '/'), and where two share it, the shortest suffix of whole path
- * components that tells them apart (orgA/api, orgB/api); the whole root when
- * no suffix does. Identical roots get one name. A name is never one of
- * `taken` (when not NULL): the suffix grows past it. O(n log n) comparisons.
- * `out[i]` is in `arena`. Returns 0 or PIR_ENOMEM.
+ * The folder name (without ".git") of each of n roots ('/'-separated paths,
+ * or URLs, without a trailing '/'), and where two share it, the shortest
+ * suffix of whole path components that tells them apart (orgA/api,
+ * orgB/api); the whole root when no suffix does. Two that differ only by a
+ * last ".git" (a repository and its bare clone beside it) keep it on one;
+ * identical roots get one name. A name is never one of `taken` (when not
+ * NULL): the suffix grows past it. O(n log n) comparisons. `out[i]` is in
+ * `arena`. Returns 0 or PIR_ENOMEM.
  */
 int pir_fleet_suffix_names(const char **out, const char *const *roots, size_t n,
 			   const pir_strpool *taken, pir_arena *arena);
-/* A repository's root as names.c wants it: its work tree, or its git folder minus ".git". */
+/* A repository's root as names.c wants it: its work tree, or its git folder. */
 char *pir_fleet_repo_root(git_repository *repo);
 
 /* shard.c */

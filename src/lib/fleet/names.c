@@ -15,7 +15,8 @@
 
 typedef struct {
 	const char *s;
-	size_t len;
+	size_t len;  /* without a last ".git": what is compared */
+	size_t full; /* with it: what tells a repository from its bare clone beside it */
 	size_t index;
 } root;
 
@@ -77,14 +78,51 @@ static size_t suffix_start(const root *r, size_t k)
 	return at;
 }
 
-/* The name of sorted[i], sharing `common` components with its nearest other. */
-static const char *name_of(const root *r, size_t common, const pir_strpool *taken, pir_arena *arena)
+/*
+ * The name of a root sharing `common` components with its nearest other;
+ * with `full`, of one whose only difference from another is a last ".git".
+ */
+static const char *name_of(const root *r, size_t common, bool full, const pir_strpool *taken,
+			   pir_arena *arena)
 {
-	size_t k = common + 1, at = suffix_start(r, k);
+	root w = *r;
+	size_t k = common + 1, at;
 
-	while (taken && at && pir_strpool_find(taken, r->s + at, r->len - at) != PIR_MAP_NONE)
-		at = suffix_start(r, ++k);
-	return pir_arena_strndup(arena, r->s + at, r->len - at);
+	if (full)
+		w.len = w.full;
+	at = suffix_start(&w, k);
+	while (taken && at && pir_strpool_find(taken, w.s + at, w.len - at) != PIR_MAP_NONE)
+		at = suffix_start(&w, ++k);
+	return pir_arena_strndup(arena, w.s + at, w.len - at);
+}
+
+/* A root's length without a trailing ".git" (on a last component longer than that). */
+static size_t stripped(const char *s, size_t n)
+{
+	return n > 4 && !memcmp(s + n - 4, ".git", 4) && n - comp_start(s, n) > 4 ? n - 4 : n;
+}
+
+/* Name the run [i, end) of v, roots equal but maybe for a last ".git". */
+static int name_run(const char **out, root *v, size_t n, size_t i, size_t end,
+		    const pir_strpool *taken, pir_arena *arena)
+{
+	size_t before = 0, after = 0, common;
+	bool twins = false;
+
+	for (size_t k = i + 1; k < end; k++)
+		twins |= v[k].full != v[i].full;
+	if (i > 0)
+		rcmp(&v[i - 1], &v[i], &before);
+	if (end < n)
+		rcmp(&v[i], &v[end], &after);
+	common = before > after ? before : after;
+	for (size_t k = i; k < end; k++) {
+		if (k > i && !twins)
+			out[v[k].index] = out[v[i].index];
+		else if (!(out[v[k].index] = name_of(&v[k], common, twins, taken, arena)))
+			return PIR_ENOMEM;
+	}
+	return 0;
 }
 
 int pir_fleet_suffix_names(const char **out, const char *const *roots, size_t n,
@@ -92,46 +130,35 @@ int pir_fleet_suffix_names(const char **out, const char *const *roots, size_t n,
 {
 	root *v = pir_calloc(n ? n : 1, sizeof(*v));
 	size_t i = 0;
+	int err = 0;
 
 	if (!v)
 		return PIR_ENOMEM;
 	for (size_t k = 0; k < n; k++) {
 		v[k].s = roots[k];
-		v[k].len = strlen(roots[k]);
+		v[k].full = strlen(roots[k]);
+		v[k].len = stripped(roots[k], v[k].full);
 		v[k].index = k;
 	}
 	qsort(v, n, sizeof(*v), root_cmp);
-	while (i < n) {
-		size_t end = i + 1, before = 0, after = 0, c;
-		const char *name;
-
+	while (i < n && !err) {
+		size_t end = i + 1, c;
 		while (end < n && rcmp(&v[i], &v[end], &c) == 0)
 			end++;
-		if (i > 0)
-			rcmp(&v[i - 1], &v[i], &before);
-		if (end < n)
-			rcmp(&v[i], &v[end], &after);
-		if (!(name = name_of(&v[i], before > after ? before : after, taken, arena))) {
-			free(v);
-			return PIR_ENOMEM;
-		}
-		for (; i < end; i++)
-			out[v[i].index] = name;
+		err = name_run(out, v, n, i, end, taken, arena);
+		i = end;
 	}
 	free(v);
-	return 0;
+	return err;
 }
 
 char *pir_fleet_repo_root(git_repository *repo)
 {
-	bool bare = git_repository_is_bare(repo);
-	const char *p = bare ? git_repository_path(repo) : git_repository_workdir(repo);
-	size_t len = strlen(p), start;
+	const char *p =
+	    git_repository_is_bare(repo) ? git_repository_path(repo) : git_repository_workdir(repo);
+	size_t len = strlen(p);
 
 	while (len > 1 && p[len - 1] == '/')
 		len--;
-	start = comp_start(p, len);
-	if (bare && len - start > 4 && !memcmp(p + len - 4, ".git", 4))
-		len -= 4;
 	return pir_strndup(p, len);
 }
