@@ -126,6 +126,7 @@ static int fetch_into(git_repository *repo, const char *url)
 	char *specs[] = {spec};
 	git_strarray refspecs = {specs, 1};
 	git_fetch_options fo = GIT_FETCH_OPTIONS_INIT;
+	git_remote_create_options ro = GIT_REMOTE_CREATE_OPTIONS_INIT;
 	cred_state st = {url, 0};
 	git_remote *remote = NULL;
 	git_buf head = {NULL, 0, 0};
@@ -135,7 +136,10 @@ static int fetch_into(git_repository *repo, const char *url)
 	fo.download_tags = GIT_REMOTE_DOWNLOAD_TAGS_NONE; /* the refspec has them all */
 	fo.callbacks.credentials = credentials;
 	fo.callbacks.payload = &st;
-	if ((gerr = git_remote_create_anonymous(&remote, repo, url)) < 0 ||
+	/* as written: no url.*.insteadOf (libgit2 1.5 leaks the regex's failed matches there) */
+	ro.repository = repo;
+	ro.flags = GIT_REMOTE_CREATE_SKIP_INSTEADOF;
+	if ((gerr = git_remote_create_with_opts(&remote, url, &ro)) < 0 ||
 	    (gerr = git_remote_fetch(remote, &refspecs, &fo, "pirscan: fetch")) < 0)
 		goto done;
 	if (git_remote_default_branch(&head, remote) == 0)
