@@ -27,6 +27,7 @@ LAYERS = [
     'config',   # .pirscan.yml and team configuration
     'age',      # stage 5: an item's age, days overdue and stale reasons
     'link',     # stage 4: locations into items, teams, order
+    'fleet',    # repository lists, names, shards, mirrors
     'scan',     # the driver: scan.c and filter.c
     'check',    # the gate, on the scan's results
     'report',   # the report model

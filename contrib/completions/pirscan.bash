@@ -4,7 +4,7 @@
 
 _pirscan_scan_opts="--ref --all-refs --no-history --as-of --marker --item-file --max-size
 	--threads --cache --no-cache --color --config --no-config -q --quiet --severity --owner --team --incident
-	--repo -h --help"
+	--repo --repos-from --no-fetch --shard -h --help"
 
 _pirscan()
 {
@@ -61,7 +61,7 @@ _pirscan()
 		COMPREPLY=($(compgen -W "HEAD $(git for-each-ref --format='%(refname:short)' 2>/dev/null)" -- "$cur"))
 		return 0
 		;;
-	--config | --item-file | --smtp-ca-file)
+	--config | --item-file | --smtp-ca-file | --repos-from)
 		COMPREPLY=($(compgen -f -- "$cur"))
 		return 0
 		;;
@@ -70,7 +70,8 @@ _pirscan()
 		return 0
 		;;
 	--as-of | --since | --marker | --max-size | --threads | --grace | --warn-within | \
-		--max-slips | --owner | --team | --incident | --group | --from | --smtp-url | --smtp-user)
+		--max-slips | --owner | --team | --incident | --group | --from | --smtp-url | --smtp-user | \
+		--shard)
 		return 0 # a value nothing can guess
 		;;
 	esac

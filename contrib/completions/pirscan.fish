@@ -41,6 +41,9 @@ complete -c pirscan -n $scans -l owner -x -d "Only this owner"
 complete -c pirscan -n $scans -l team -x -d "Only this team"
 complete -c pirscan -n $scans -l incident -x -d "Only this incident"
 complete -c pirscan -n $scans -l repo -x -a "(__fish_complete_directories)" -d "Only this repository"
+complete -c pirscan -n $scans -l repos-from -r -F -d "Repositories from FILE, one a line"
+complete -c pirscan -n $scans -l no-fetch -d "Scan the mirrors as they are"
+complete -c pirscan -n $scans -l shard -x -d "Only the K-th of N slices (K/N)"
 complete -c pirscan -n $scans -s h -l help -d "Show help"
 
 # scan

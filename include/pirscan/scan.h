@@ -240,6 +240,39 @@ PIR_EXTERN(void) pir_scan_free(pir_scan *scan);
  */
 PIR_EXTERN(int) pir_scan_add_repository(pir_scan *scan, const char *path);
 
+/** How a repository is added. Initialise with PIR_REPOSITORY_OPTIONS_INIT. */
+typedef struct {
+	unsigned version;
+	/**
+	 * Its display name, unique within the scan; NULL for its folder name, or
+	 * where two repositories share one, the shortest path suffix that tells
+	 * them apart ("orgA/api", "orgB/api"), named when the scan runs.
+	 */
+	const char *name;
+	/** What pir_repository.path says (a URL, for its mirror); NULL for `path`. */
+	const char *shown;
+	/**
+	 * Why it cannot be scanned (a fetch that failed), one line; NULL to scan
+	 * it. It is not opened: it becomes a "fetch-failed" error naming it,
+	 * counted by pir_scan_unscanned_count.
+	 */
+	const char *error;
+} pir_repository_options;
+
+#define PIR_REPOSITORY_OPTIONS_VERSION 1
+#define PIR_REPOSITORY_OPTIONS_INIT                                                                \
+	{                                                                                          \
+		PIR_REPOSITORY_OPTIONS_VERSION, NULL, NULL, NULL                                   \
+	}
+
+/**
+ * pir_scan_add_repository with options (`opts` may be NULL). Returns 0,
+ * PIR_ENOTREPO, PIR_EINVALID (a bad options version, a name taken) or
+ * PIR_ENOMEM.
+ */
+PIR_EXTERN(int)
+pir_scan_add_repository_ext(pir_scan *scan, const char *path, const pir_repository_options *opts);
+
 /**
  * Scan every added repository, then link and date the items.
  * Unreadable objects and files become diagnostics; only fatal errors
@@ -277,7 +310,8 @@ PIR_EXTERN(size_t) pir_scan_unreadable_count(const pir_scan *scan);
 /**
  * Number of repositories that could not be scanned at all (`unborn-head`: a
  * mirror whose HEAD names a branch it does not have; `repository-error`:
- * one that could not be opened or read, with keep_going). Like unreadable
+ * one that could not be opened or read, with keep_going; `fetch-failed`: a
+ * mirror that could not be fetched). Like unreadable
  * objects, they leave the answer without a guarantee.
  */
 PIR_EXTERN(size_t) pir_scan_unscanned_count(const pir_scan *scan);

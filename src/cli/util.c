@@ -78,6 +78,8 @@ int cli_write(const pir_buf *buf)
 void cli_scan_args_dispose(cli_scan_args *a)
 {
 	free(a->repos);
+	free(a->sources);
+	pir_fleet_free(a->fleet);
 	for (size_t f = 0; f < sizeof(a->filter) / sizeof(a->filter[0]); f++)
 		free((void *)a->filter[f]);
 	if (a->set & CLI_SET_ITEM_FILES)
@@ -193,6 +195,8 @@ static int load_config(cli_scan_args *a, const char *first_repo)
 	 */
 	if (a->config_path)
 		err = pir_config_load(&a->config, a->config_path, &errors);
+	else if (!first_repo) /* an empty list, or only URLs not mirrored */
+		err = PIR_ENOTFOUND;
 	else
 		err = pir_config_load_from_repository(
 		    &a->config, first_repo,
@@ -412,38 +416,29 @@ static int print_diagnostics(const pir_scan *scan)
 	return err;
 }
 
-/*
- * A repository that does not exist says so, not "not a git repository". Of
- * several, one that is missing is the scan's to report (repository-error):
- * the others go on.
- */
-static int check_paths(const cli_scan_args *a)
+/* The codes of the repositories that could not be scanned, for cli_vouch's message. */
+static const char *unscanned_codes(const pir_scan *scan)
 {
-	struct stat st;
-
-	for (size_t i = 0; a->nrepos == 1 && i < a->nrepos; i++) {
-		if (stat(a->repos[i], &st) == 0)
-			continue;
-		cli_error("'%s': %s", a->repos[i],
-			  errno == ENOENT ? "no such file or directory" : strerror(errno));
-		return -1;
-	}
-	return 0;
-}
-
-static size_t count_code(const pir_scan *scan, const char *code)
-{
+	static const char *const codes[] = {"unborn-head", "repository-error", "fetch-failed"};
+	static char buf[64];
 	size_t n = 0;
 
-	for (size_t i = 0; i < pir_scan_diagnostic_count(scan); i++)
-		n += !strcmp(pir_scan_diagnostic(scan, i)->code, code);
-	return n;
+	buf[0] = '\0';
+	for (size_t c = 0; c < sizeof(codes) / sizeof(*codes); c++) {
+		for (size_t i = 0; i < pir_scan_diagnostic_count(scan); i++) {
+			if (strcmp(pir_scan_diagnostic(scan, i)->code, codes[c]))
+				continue;
+			n += (size_t)snprintf(buf + n, sizeof(buf) - n, "%s%s", n ? ", " : "",
+					      codes[c]);
+			break;
+		}
+	}
+	return buf;
 }
 
 int cli_vouch(const pir_scan *scan, int ret)
 {
 	size_t n = pir_scan_unreadable_count(scan), u = pir_scan_unscanned_count(scan);
-	size_t e = count_code(scan, "repository-error");
 
 	if ((!n && !u) || (ret != CLI_EXIT_OK && ret != CLI_EXIT_FINDINGS))
 		return ret;
@@ -451,15 +446,17 @@ int cli_vouch(const pir_scan *scan, int ret)
 		cli_error("%zu object%s could not be read (unreadable-object); the result cannot "
 			  "be vouched for",
 			  n, n == 1 ? "" : "s");
-	if (u > e)
-		cli_error("%zu repositor%s could not be scanned (unborn-head); the result cannot "
-			  "be vouched for",
-			  u - e, u - e == 1 ? "y" : "ies");
-	if (e)
-		cli_error("%zu repositor%s could not be scanned (repository-error); the result "
-			  "cannot be vouched for",
-			  e, e == 1 ? "y" : "ies");
+	if (u)
+		cli_error("%zu repositor%s could not be scanned (%s); the result cannot be "
+			  "vouched for",
+			  u, u == 1 ? "y" : "ies", unscanned_codes(scan));
 	return CLI_EXIT_FATAL;
+}
+
+/* Progress on a terminal only, and not with --quiet. */
+static bool show_progress(const cli_scan_args *a)
+{
+	return !a->quiet && isatty(STDERR_FILENO) && !term_dumb();
 }
 
 int cli_run_scan_prepare(cli_scan_args *a)
@@ -467,7 +464,8 @@ int cli_run_scan_prepare(cli_scan_args *a)
 	if (a->prepared)
 		return CLI_EXIT_OK;
 	a->prepared = true;
-	if (check_paths(a) < 0 || load_config(a, a->nrepos ? a->repos[0] : ".") < 0)
+	if (cli_fleet_prepare(a, show_progress(a)) != CLI_EXIT_OK ||
+	    load_config(a, cli_fleet_first(a)) < 0)
 		return CLI_EXIT_FATAL;
 	/* a wrong --severity is a usage error: say so before a long scan */
 	for (size_t i = 0; a->filter[0] && a->filter[0][i]; i++) {
@@ -512,31 +510,26 @@ static int cache_dir(cli_scan_args *a)
 
 int cli_run_scan(pir_scan **out, cli_scan_args *a)
 {
-	static const char *const here[] = {"."};
 	progress_state st = {{0, 0}, false, 0, 0};
 	pir_scan *scan = NULL;
-	const char *const *repos = a->nrepos ? a->repos : here;
-	size_t nrepos = a->nrepos ? a->nrepos : 1;
 	int err;
 
 	*out = NULL;
 	if (cli_run_scan_prepare(a) != CLI_EXIT_OK)
 		return CLI_EXIT_FATAL;
-	if (!a->quiet && isatty(STDERR_FILENO) && !term_dumb()) {
+	if (show_progress(a)) {
 		a->scan.progress = on_progress;
 		a->scan.progress_payload = &st;
 	}
 	/* of several repositories, one that cannot be read does not stop the others */
-	a->scan.keep_going = nrepos > 1;
+	a->scan.keep_going = pir_fleet_count(a->fleet) > 1;
 	if (!a->cache_default && cache_dir(a) < 0)
 		return cli_fail(PIR_ENOMEM, NULL);
 	if ((err = pir_scan_new(&scan, &a->scan)) < 0)
 		return cli_fail(err, NULL);
-	for (size_t i = 0; i < nrepos; i++) {
-		if ((err = pir_scan_add_repository(scan, repos[i])) < 0) {
-			pir_scan_free(scan);
-			return cli_fail(err, NULL);
-		}
+	if (cli_fleet_add(scan, a) != CLI_EXIT_OK) {
+		pir_scan_free(scan);
+		return CLI_EXIT_FATAL;
 	}
 	err = pir_scan_run(scan);
 	if (st.shown)

@@ -15,6 +15,7 @@
 #include "dates.h"
 #include "error.h"
 #include "extract.h"
+#include "fleet.h"
 #include "glob.h"
 #include "history.h"
 #include "link.h"

@@ -14,6 +14,7 @@
 #include "diag.h"
 #include "error.h"
 #include "extract.h"
+#include "fleet.h"
 #include "gitinit.h"
 #include "glob.h"
 #include "history.h"
@@ -187,6 +188,7 @@ void pir_scan_free(pir_scan *s)
 	pir_diag_sink_dispose(&s->diag);
 	pthread_mutex_destroy(&s->progress_lock);
 	free(s->repinfo);
+	free(s->added);
 	pir_arena_dispose(&s->arena);
 	free(s);
 	pir_git_release();
@@ -275,8 +277,20 @@ static void source_ctx(pir_source_ctx *ctx, pir_scan *s)
 	ctx->all_refs = s->opts.all_refs;
 }
 
-/* A repository's name: its folder's, without a bare repository's ".git". */
-static char *name_of_path(const char *p, bool bare)
+/* Its folder name until the scan runs and names every repository at once (name_repos). */
+static const char *folder_name(pir_scan *s, git_repository *repo)
+{
+	char *root = pir_fleet_repo_root(repo);
+	const char *name = NULL;
+
+	if (root && pir_fleet_suffix_names(&name, (const char *const *)&root, 1, NULL, &s->arena))
+		name = NULL;
+	free(root);
+	return name;
+}
+
+/* A repository's name from its path alone (one that could not be opened). */
+static const char *path_name(pir_scan *s, const char *p)
 {
 	size_t len = strlen(p);
 	const char *start;
@@ -287,64 +301,58 @@ static char *name_of_path(const char *p, bool bare)
 	while (start > p && start[-1] != '/')
 		start--;
 	len -= (size_t)(start - p);
-	if (bare && len > 4 && !memcmp(start + len - 4, ".git", 4))
+	if (len > 4 && !memcmp(start + len - 4, ".git", 4))
 		len -= 4;
-	return len ? pir_strndup(start, len) : pir_strdup("repo");
+	return len ? pir_arena_strndup(&s->arena, start, len) : pir_arena_strdup(&s->arena, "repo");
 }
 
-static char *display_name(git_repository *repo)
+/* Keep `r` (its name set) as the next repository; frees it on failure. */
+static int keep(pir_scan *s, pir_repo *r, const pir_repository_options *o)
 {
-	bool bare = git_repository_is_bare(repo);
-
-	return name_of_path(bare ? git_repository_path(repo) : git_repository_workdir(repo), bare);
-}
-
-/* Give each repository a unique display name: "svc", then "svc-2", ... */
-static const char *unique_name(pir_scan *s, char *base)
-{
-	char *name = base;
-
-	for (unsigned n = 2;; n++) {
-		bool taken = false;
-		for (size_t i = 0; i < s->nrepos && !taken; i++)
-			taken = strcmp(s->repos[i]->name, name) == 0;
-		if (!taken)
-			break;
-		if (name != base)
-			free(name);
-		if (!(name = pir_sprintf("%s-%u", base, n)))
-			break;
-	}
-	const char *stored = name ? pir_arena_strdup(&s->arena, name) : NULL;
-	if (name != base)
-		free(name);
-	free(base);
-	return stored;
-}
-
-/* With keep_going: a repository that cannot be opened is kept, to be reported by the scan. */
-static int add_unopened(pir_scan *s, pir_repo *r, int err)
-{
-	char *base;
-
-	if (err == PIR_ENOMEM || !(r->open_error = pir_strdup(pir_error_last())) ||
-	    !(base = name_of_path(r->path, true)) || !(r->name = unique_name(s, base)) ||
-	    pir_grow((void **)&s->repos, &s->repos_cap, s->nrepos + 1, sizeof(*s->repos)) < 0) {
+	if (!r->name ||
+	    pir_grow((void **)&s->repos, &s->repos_cap, s->nrepos + 1, sizeof(*s->repos)) < 0 ||
+	    pir_grow((void **)&s->added, &s->added_cap, s->nrepos + 1, sizeof(*s->added)) < 0) {
 		repo_free(r);
 		return PIR_ENOMEM;
 	}
+	s->added[s->nrepos].named = o && o->name;
+	s->added[s->nrepos].shown = o && o->shown ? pir_arena_strdup(&s->arena, o->shown) : NULL;
 	s->repos[s->nrepos++] = r;
 	return 0;
 }
 
+/*
+ * A repository that cannot be scanned (a failed fetch, with `code`
+ * fetch-failed; one that cannot be opened, with keep_going): kept, without
+ * anything opened, so that the scan reports it in every output.
+ */
+static int add_unopened(pir_scan *s, pir_repo *r, const pir_repository_options *o, const char *code,
+			const char *why)
+{
+	r->open_code = code;
+	if (!(r->open_error = pir_strdup(why ? why : "unknown error"))) {
+		repo_free(r);
+		return PIR_ENOMEM;
+	}
+	r->name = o && o->name ? pir_arena_strdup(&s->arena, o->name) : path_name(s, r->path);
+	return keep(s, r, o);
+}
+
 int pir_scan_add_repository(pir_scan *s, const char *path)
+{
+	return pir_scan_add_repository_ext(s, path, NULL);
+}
+
+int pir_scan_add_repository_ext(pir_scan *s, const char *path, const pir_repository_options *o)
 {
 	pir_repo *r;
 	int gerr, err = 0;
-	char *base;
 
 	if (s->ran)
 		return pir_error_set(PIR_EINVALID, "the scan has already run");
+	if (o && o->version != PIR_REPOSITORY_OPTIONS_VERSION)
+		return pir_error_set(PIR_EINVALID, "unsupported repository options version %u",
+				     o->version);
 	if (!(r = pir_calloc(1, sizeof(*r))))
 		return PIR_ENOMEM;
 	r->scan = s;
@@ -356,6 +364,8 @@ int pir_scan_add_repository(pir_scan *s, const char *path)
 		err = PIR_ENOMEM;
 		goto fail;
 	}
+	if (o && o->error)
+		return add_unopened(s, r, o, "fetch-failed", o->error);
 	if ((gerr = git_repository_open_ext(&r->repo, path, 0, NULL)) < 0) {
 		struct stat st;
 		if (gerr == GIT_ENOTFOUND && stat(path, &st) < 0)
@@ -366,8 +376,8 @@ int pir_scan_add_repository(pir_scan *s, const char *path)
 			err = pir_error_set(PIR_ENOTREPO, "'%s' is not a git repository", path);
 		else
 			err = pir_error_git(gerr, path);
-		if (s->opts.keep_going)
-			return add_unopened(s, r, err);
+		if (s->opts.keep_going && err != PIR_ENOMEM)
+			return add_unopened(s, r, o, "repository-error", pir_error_last());
 		goto fail;
 	}
 	/* the same repository by another path (a symlink, its .git, a folder in it): once */
@@ -385,16 +395,8 @@ int pir_scan_add_repository(pir_scan *s, const char *path)
 		repo_free(r);
 		return err;
 	}
-	if (!(base = display_name(r->repo)) || !(r->name = unique_name(s, base))) {
-		err = PIR_ENOMEM;
-		goto fail;
-	}
-	if (pir_grow((void **)&s->repos, &s->repos_cap, s->nrepos + 1, sizeof(*s->repos)) < 0) {
-		err = PIR_ENOMEM;
-		goto fail;
-	}
-	s->repos[s->nrepos++] = r;
-	return 0;
+	r->name = o && o->name ? pir_arena_strdup(&s->arena, o->name) : folder_name(s, r->repo);
+	return keep(s, r, o);
 fail:
 	repo_free(r);
 	return err;
@@ -658,6 +660,48 @@ static int scan_repo(pir_scan *s, pir_repo *r)
 	return report_head_skips(r);
 }
 
+/*
+ * The names of the repositories added without one, from all their roots at
+ * once (fleet/names.c): never one of those given. Two given alike: an error.
+ */
+static int name_repos(pir_scan *s)
+{
+	const char **roots = pir_calloc(s->nrepos + 1, sizeof(*roots));
+	const char **names = pir_calloc(s->nrepos + 1, sizeof(*names));
+	size_t *at = pir_calloc(s->nrepos + 1, sizeof(*at)), n = 0;
+	pir_strpool taken = {0};
+	int err = roots && names && at ? 0 : PIR_ENOMEM;
+
+	for (size_t i = 0; i < s->nrepos && !err; i++) {
+		size_t before = taken.n;
+		uint32_t id;
+		if (!s->added[i].named) {
+			at[n] = i;
+			pir_repo *r = s->repos[i];
+			if (!(roots[n++] =
+				  r->repo ? pir_fleet_repo_root(r->repo) : pir_strdup(r->path)))
+				err = PIR_ENOMEM;
+		} else if (!(err = pir_strpool_intern(&taken, s->repos[i]->name,
+						      strlen(s->repos[i]->name), &id)) &&
+			   taken.n == before) {
+			err = pir_error_set(PIR_EINVALID, "two repositories are named '%s'",
+					    s->repos[i]->name);
+		}
+	}
+	if (!err && n)
+		err = pir_fleet_suffix_names(names, roots, n, &taken, &s->arena);
+	for (size_t k = 0; k < n; k++) {
+		if (!err)
+			s->repos[at[k]]->name = names[k];
+		free((char *)roots[k]);
+	}
+	pir_strpool_dispose(&taken);
+	free(roots);
+	free(names);
+	free(at);
+	return err;
+}
+
 static int fill_repinfo(pir_scan *s)
 {
 	if (!(s->repinfo = pir_calloc(s->nresults ? s->nresults : 1, sizeof(*s->repinfo))))
@@ -679,13 +723,16 @@ static int scan_one(pir_scan *s, size_t i)
 	int err;
 
 	if (r->open_error) {
-		err = pir_result_failed(&res, r, r->open_error);
+		err = pir_result_failed(&res, r, r->open_code, r->open_error);
 	} else if ((err = scan_repo(s, r)) == 0) {
 		err = pir_result_collect(&res, r, !s->opts.no_history);
 	} else if (s->opts.keep_going && err != PIR_ENOMEM && err != PIR_EUSER) {
 		/* a repository that cannot be read: said, and the others go on */
-		err = pir_result_failed(&res, r, pir_error_last());
+		err = pir_result_failed(&res, r, "repository-error", pir_error_last());
 	}
+	/* a mirror is shown by its URL, not by where the cache keeps it */
+	if (res && s->added[i].shown)
+		res->info.path = s->added[i].shown;
 	s->results[i] = res;
 	repo_free(r);
 	s->repos[i] = NULL;
@@ -787,7 +834,8 @@ int pir_scan_run(pir_scan *s)
 	if (s->ran)
 		return pir_error_set(PIR_EINVALID, "the scan has already run");
 	s->ran = true;
-	err = scan_all(s);
+	if (!(err = name_repos(s)))
+		err = scan_all(s);
 	compact_results(s);
 	if (!err)
 		err = pir_scan_progress(s, NULL, "linking", 0, 0);
@@ -856,7 +904,8 @@ size_t pir_scan_unreadable_count(const pir_scan *s)
 
 size_t pir_scan_unscanned_count(const pir_scan *s)
 {
-	return count_code(s, "unborn-head") + count_code(s, "repository-error");
+	return count_code(s, "unborn-head") + count_code(s, "repository-error") +
+	       count_code(s, "fetch-failed");
 }
 
 const pir_diagnostic *pir_scan_diagnostic(const pir_scan *s, size_t i)

@@ -36,6 +36,12 @@ struct pir_scan {
 	pir_diag_sink diag;
 	pthread_mutex_t progress_lock; /* the progress callback, called by one thread at a time */
 	pir_repository *repinfo;
+	/* per repository: its name was given (else named at run, fleet/names.c), its shown path */
+	struct pir_repo_added {
+		bool named;
+		const char *shown;
+	} * added;
+	size_t added_cap;
 };
 
 /* scan.c */

@@ -291,13 +291,15 @@ void pir_rw_sparkline(pir_out *o, const pir_report_group *g)
 		pir_out_put(o, bars[max ? (g->weekly_open[i] * 7 + max / 2) / max : 0]);
 }
 
-/* Whether the repository named `name` could not be scanned (a repository-error, an unborn HEAD). */
+/* Whether the repository named `name` could not be scanned (an error, a failed fetch, an unborn
+ * HEAD). */
 static bool not_scanned(const pir_scan *scan, const char *name)
 {
 	for (size_t i = 0; i < pir_scan_diagnostic_count(scan); i++) {
 		const pir_diagnostic *d = pir_scan_diagnostic(scan, i);
 		if (d->repo && !strcmp(d->repo, name) &&
-		    (!strcmp(d->code, "repository-error") || !strcmp(d->code, "unborn-head")))
+		    (!strcmp(d->code, "repository-error") || !strcmp(d->code, "unborn-head") ||
+		     !strcmp(d->code, "fetch-failed")))
 			return true;
 	}
 	return false;

@@ -534,7 +534,7 @@ static int collect_info(collector *c)
 	return 0;
 }
 
-int pir_result_failed(pir_result **out, pir_repo *r, const char *why)
+int pir_result_failed(pir_result **out, pir_repo *r, const char *code, const char *why)
 {
 	collector c = {0};
 	size_t dcap = 0;
@@ -555,9 +555,12 @@ int pir_result_failed(pir_result **out, pir_repo *r, const char *why)
 	for (size_t i = 0; i < r->diag.n && !err; i++)
 		err = add_diag(&c, &r->diag.v[i], &dcap);
 	if (!err) {
-		pir_diagnostic d = {PIR_DIAG_ERROR, "repository-error", NULL, NULL, 0, 0, NULL};
+		pir_diagnostic d = {PIR_DIAG_ERROR, code, NULL, NULL, 0, 0, NULL};
+		/* a failed fetch's message names the URL and the cause already */
 		if (!(d.message =
-			  pir_sprintf("cannot be scanned: %s", why ? why : "unknown error")))
+			  !strcmp(code, "fetch-failed")
+			      ? pir_strdup(why ? why : "fetch failed")
+			      : pir_sprintf("cannot be scanned: %s", why ? why : "unknown error")))
 			err = PIR_ENOMEM;
 		else
 			err = add_diag(&c, &d, &dcap);

@@ -66,9 +66,10 @@ int pir_result_collect(pir_result **out, struct pir_repo *r, bool history);
 int pir_result_new(pir_result **out);
 /*
  * The result of repository `r` that could not be scanned: its name and path,
- * the diagnostics it had, and a `repository-error` naming it and `why`.
+ * the diagnostics it had, and an error with `code` (repository-error,
+ * fetch-failed) naming it and `why`.
  */
-int pir_result_failed(pir_result **out, struct pir_repo *r, const char *why);
+int pir_result_failed(pir_result **out, struct pir_repo *r, const char *code, const char *why);
 void pir_result_free(pir_result *res);
 
 #endif

@@ -125,8 +125,9 @@ typedef struct pir_repo {
 	pir_diag_sink diag;	      /* this repository's diagnostics (ctx.diag points here) */
 	pthread_mutex_t missing_lock; /* guards `missing` */
 	char *path;
-	char *gitdir;	  /* the real path of its git folder: one scan per repository */
-	char *open_error; /* with keep_going: why it could not be opened */
+	char *gitdir;	       /* the real path of its git folder: one scan per repository */
+	char *open_error;      /* not opened (a failed fetch, or keep_going): why */
+	const char *open_code; /* and its diagnostic's code */
 	const char *name;
 	git_repository *repo;
 	char *refname;
