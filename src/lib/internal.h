@@ -17,11 +17,13 @@
 #include "extract.h"
 #include "glob.h"
 #include "history.h"
+#include "json.h"
 #include "link.h"
 #include "map.h"
 #include "model.h"
 #include "output.h"
 #include "pirscan/pirscan.h"
+#include "result_json.h"
 #include "scan_int.h"
 #include "source.h"
 
