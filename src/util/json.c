@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* The strict JSON reader (json.h): recursive descent, depth bounded, one error line. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -395,6 +396,24 @@ bool pir_json_int(const pir_json *v, int64_t min, int64_t max, int64_t *out)
 		return true;
 	}
 	return min == INT64_MIN;
+}
+
+void pir_json_show(char out[PIR_JSON_SHOW_MAX], const char *s)
+{
+	size_t n = strlen(s), cut = n > 32 ? 32 : n;
+	pir_buf b = PIR_BUF_INIT;
+	char *head;
+
+	while (cut < n && cut && ((unsigned char)s[cut] & 0xc0) == 0x80)
+		cut--; /* not inside a UTF-8 sequence */
+	if (!(head = pir_strndup(s, cut)) || pir_buf_json_str(&b, head) < 0 ||
+	    b.size + 4 > PIR_JSON_SHOW_MAX) {
+		snprintf(out, PIR_JSON_SHOW_MAX, "%s", "a key");
+	} else {
+		snprintf(out, PIR_JSON_SHOW_MAX, "%s%s", b.ptr, cut < n ? "..." : "");
+	}
+	free(head);
+	pir_buf_dispose(&b);
 }
 
 const char *pir_json_type_name(pir_json_type t)

@@ -53,6 +53,10 @@ const pir_json *pir_json_get(const pir_json *obj, const char *key);
 /* The integer `v` if it is one (no fraction, no exponent) in [min, max]. */
 bool pir_json_int(const pir_json *v, int64_t min, int64_t max, int64_t *out);
 
+/* `s` for a message: a JSON string literal of its first bytes, "..." when cut. */
+#define PIR_JSON_SHOW_MAX 64
+void pir_json_show(char out[PIR_JSON_SHOW_MAX], const char *s);
+
 /* The name of a type for messages: "null", "a string", "an object", ... */
 const char *pir_json_type_name(pir_json_type t);
 

@@ -50,8 +50,11 @@ static int shape(const pir_json *v, const char *what, const char *const *keys)
 		const char *const *k = keys;
 		while (*k && strcmp(*k, v->v[i].key))
 			k++;
-		if (!*k)
-			return bad(&v->v[i], "unknown key \"%s\" in %s", v->v[i].key, what);
+		if (!*k) {
+			char shown[PIR_JSON_SHOW_MAX];
+			pir_json_show(shown, v->v[i].key);
+			return bad(&v->v[i], "unknown key %s in %s", shown, what);
+		}
 	}
 	for (const char *const *k = keys; *k; k++)
 		if (!pir_json_get(v, *k))
