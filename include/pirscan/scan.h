@@ -91,6 +91,12 @@ typedef struct {
 	const char *const *marker_patterns;
 	/** Keep only markers that name an action-item ID, an incident or a reference. */
 	bool marker_require_reference;
+	/**
+	 * A repository that cannot be opened or scanned becomes a
+	 * `repository-error` diagnostic naming it and the cause, and the others
+	 * are scanned; without it, its error is returned.
+	 */
+	bool keep_going;
 } pir_scan_options;
 
 #define PIR_SCAN_OPTIONS_VERSION 1
@@ -218,7 +224,8 @@ PIR_EXTERN(void) pir_scan_free(pir_scan *scan);
 
 /**
  * Add a repository: a bare or non-bare repository, a linked worktree, or any
- * folder inside one. Returns PIR_ENOTREPO when `path` is none of these.
+ * folder inside one. Returns PIR_ENOTREPO when `path` is none of these
+ * (with keep_going: 0, and the scan reports it as a `repository-error`).
  */
 PIR_EXTERN(int) pir_scan_add_repository(pir_scan *scan, const char *path);
 
@@ -258,7 +265,8 @@ PIR_EXTERN(size_t) pir_scan_diagnostic_count(const pir_scan *scan);
 PIR_EXTERN(size_t) pir_scan_unreadable_count(const pir_scan *scan);
 /**
  * Number of repositories that could not be scanned at all (`unborn-head`: a
- * mirror whose HEAD names a branch it does not have). Like unreadable
+ * mirror whose HEAD names a branch it does not have; `repository-error`:
+ * one that could not be opened or read, with keep_going). Like unreadable
  * objects, they leave the answer without a guarantee.
  */
 PIR_EXTERN(size_t) pir_scan_unscanned_count(const pir_scan *scan);

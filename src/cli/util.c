@@ -374,12 +374,16 @@ static int print_diagnostics(const pir_scan *scan)
 	return err;
 }
 
-/* A repository that does not exist says so, not "not a git repository". */
+/*
+ * A repository that does not exist says so, not "not a git repository". Of
+ * several, one that is missing is the scan's to report (repository-error):
+ * the others go on.
+ */
 static int check_paths(const cli_scan_args *a)
 {
 	struct stat st;
 
-	for (size_t i = 0; i < a->nrepos; i++) {
+	for (size_t i = 0; a->nrepos == 1 && i < a->nrepos; i++) {
 		if (stat(a->repos[i], &st) == 0)
 			continue;
 		cli_error("'%s': %s", a->repos[i],
@@ -389,9 +393,19 @@ static int check_paths(const cli_scan_args *a)
 	return 0;
 }
 
+static size_t count_code(const pir_scan *scan, const char *code)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < pir_scan_diagnostic_count(scan); i++)
+		n += !strcmp(pir_scan_diagnostic(scan, i)->code, code);
+	return n;
+}
+
 int cli_vouch(const pir_scan *scan, int ret)
 {
 	size_t n = pir_scan_unreadable_count(scan), u = pir_scan_unscanned_count(scan);
+	size_t e = count_code(scan, "repository-error");
 
 	if ((!n && !u) || (ret != CLI_EXIT_OK && ret != CLI_EXIT_FINDINGS))
 		return ret;
@@ -399,10 +413,14 @@ int cli_vouch(const pir_scan *scan, int ret)
 		cli_error("%zu object%s could not be read (unreadable-object); the result cannot "
 			  "be vouched for",
 			  n, n == 1 ? "" : "s");
-	if (u)
+	if (u > e)
 		cli_error("%zu repositor%s could not be scanned (unborn-head); the result cannot "
 			  "be vouched for",
-			  u, u == 1 ? "y" : "ies");
+			  u - e, u - e == 1 ? "y" : "ies");
+	if (e)
+		cli_error("%zu repositor%s could not be scanned (repository-error); the result "
+			  "cannot be vouched for",
+			  e, e == 1 ? "y" : "ies");
 	return CLI_EXIT_FATAL;
 }
 
@@ -439,6 +457,8 @@ int cli_run_scan(pir_scan **out, cli_scan_args *a)
 		a->scan.progress = on_progress;
 		a->scan.progress_payload = &st;
 	}
+	/* of several repositories, one that cannot be read does not stop the others */
+	a->scan.keep_going = nrepos > 1;
 	if ((err = pir_scan_new(&scan, &a->scan)) < 0)
 		return cli_fail(err, NULL);
 	for (size_t i = 0; i < nrepos; i++) {

@@ -22,6 +22,7 @@
 #include "map.h"
 #include "model.h"
 #include "output.h"
+#include "result.h"
 #include "pirscan/pirscan.h"
 #include "result_json.h"
 #include "scan_int.h"

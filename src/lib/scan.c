@@ -21,6 +21,7 @@
 #include "map.h"
 #include "model.h"
 #include "pack.h"
+#include "result.h"
 #include "pirscan/common.h"
 #include "pirscan/date.h"
 #include "pirscan/scan.h"
@@ -156,11 +157,13 @@ static void repo_free(pir_repo *r)
 		pir_strpool_dispose(&r->tpaths[i].pool);
 	free(r->tpaths);
 	pir_arena_dispose(&r->arena);
+	pir_diag_sink_dispose(&r->diag);
 	pthread_mutex_destroy(&r->missing_lock);
 	git_repository_free(r->repo);
 	free(r->refname);
 	free(r->path);
 	free(r->gitdir);
+	free(r->open_error);
 	free(r);
 }
 
@@ -171,6 +174,10 @@ void pir_scan_free(pir_scan *s)
 	for (size_t i = 0; i < s->nrepos; i++)
 		repo_free(s->repos[i]);
 	free(s->repos);
+	for (size_t i = 0; i < s->nresults; i++)
+		pir_result_free(s->results[i]);
+	free(s->results);
+	pir_strpool_dispose(&s->changed_diags);
 	free(s->severities);
 	free(s->item_files);
 	pir_marker_matcher_free(s->matcher);
@@ -262,10 +269,9 @@ static void source_ctx(pir_source_ctx *ctx, pir_scan *s)
 	ctx->all_refs = s->opts.all_refs;
 }
 
-static char *display_name(git_repository *repo)
+/* A repository's name: its folder's, without a bare repository's ".git". */
+static char *name_of_path(const char *p, bool bare)
 {
-	const char *p =
-	    git_repository_is_bare(repo) ? git_repository_path(repo) : git_repository_workdir(repo);
 	size_t len = strlen(p);
 	const char *start;
 
@@ -275,9 +281,16 @@ static char *display_name(git_repository *repo)
 	while (start > p && start[-1] != '/')
 		start--;
 	len -= (size_t)(start - p);
-	if (git_repository_is_bare(repo) && len > 4 && !memcmp(start + len - 4, ".git", 4))
+	if (bare && len > 4 && !memcmp(start + len - 4, ".git", 4))
 		len -= 4;
 	return len ? pir_strndup(start, len) : pir_strdup("repo");
+}
+
+static char *display_name(git_repository *repo)
+{
+	bool bare = git_repository_is_bare(repo);
+
+	return name_of_path(bare ? git_repository_path(repo) : git_repository_workdir(repo), bare);
 }
 
 /* Give each repository a unique display name: "svc", then "svc-2", ... */
@@ -303,6 +316,21 @@ static const char *unique_name(pir_scan *s, char *base)
 	return stored;
 }
 
+/* With keep_going: a repository that cannot be opened is kept, to be reported by the scan. */
+static int add_unopened(pir_scan *s, pir_repo *r, int err)
+{
+	char *base;
+
+	if (err == PIR_ENOMEM || !(r->open_error = pir_strdup(pir_error_last())) ||
+	    !(base = name_of_path(r->path, true)) || !(r->name = unique_name(s, base)) ||
+	    pir_grow((void **)&s->repos, &s->repos_cap, s->nrepos + 1, sizeof(*s->repos)) < 0) {
+		repo_free(r);
+		return PIR_ENOMEM;
+	}
+	s->repos[s->nrepos++] = r;
+	return 0;
+}
+
 int pir_scan_add_repository(pir_scan *s, const char *path)
 {
 	pir_repo *r;
@@ -315,16 +343,25 @@ int pir_scan_add_repository(pir_scan *s, const char *path)
 		return PIR_ENOMEM;
 	r->scan = s;
 	pthread_mutex_init(&r->missing_lock, NULL);
+	pir_diag_sink_init(&r->diag);
 	source_ctx(&r->ctx, s);
+	r->ctx.diag = &r->diag;
 	if (!(r->path = pir_strdup(path))) {
 		err = PIR_ENOMEM;
 		goto fail;
 	}
 	if ((gerr = git_repository_open_ext(&r->repo, path, 0, NULL)) < 0) {
-		if (gerr == GIT_ENOTFOUND)
+		struct stat st;
+		if (gerr == GIT_ENOTFOUND && stat(path, &st) < 0)
+			err = pir_error_set(PIR_ENOTREPO, "'%s': %s", path,
+					    errno == ENOENT ? "no such file or directory"
+							    : strerror(errno));
+		else if (gerr == GIT_ENOTFOUND)
 			err = pir_error_set(PIR_ENOTREPO, "'%s' is not a git repository", path);
 		else
 			err = pir_error_git(gerr, path);
+		if (s->opts.keep_going)
+			return add_unopened(s, r, err);
 		goto fail;
 	}
 	/* the same repository by another path (a symlink, its .git, a folder in it): once */
@@ -334,7 +371,7 @@ int pir_scan_add_repository(pir_scan *s, const char *path)
 		goto fail;
 	}
 	for (size_t i = 0; i < s->nrepos; i++) {
-		if (strcmp(s->repos[i]->gitdir, r->gitdir))
+		if (!s->repos[i]->gitdir || strcmp(s->repos[i]->gitdir, r->gitdir))
 			continue;
 		err = pir_diag_add(&s->diag, PIR_DIAG_INFO, "same-repository", s->repos[i]->name,
 				   NULL, 0, 0, "'%s' is the same repository as '%s'; scanned once",
@@ -380,13 +417,13 @@ static int resolve_ref(pir_repo *r)
 			git_reference_iterator_free(it);
 		}
 		if (!has_refs)
-			return pir_diag_add(&r->scan->diag, PIR_DIAG_WARNING, "empty-repository",
+			return pir_diag_add(r->ctx.diag, PIR_DIAG_WARNING, "empty-repository",
 					    r->name, NULL, 0, 0, "repository has no commits yet");
 		/* a mirror whose HEAD names a branch it does not have: say so, nothing is scanned
 		 */
 		git_reference_lookup(&head, r->repo, "HEAD");
-		err = pir_diag_add(&r->scan->diag, PIR_DIAG_ERROR, "unborn-head", r->name, NULL, 0,
-				   0, "HEAD names %s, which does not exist; nothing scanned",
+		err = pir_diag_add(r->ctx.diag, PIR_DIAG_ERROR, "unborn-head", r->name, NULL, 0, 0,
+				   "HEAD names %s, which does not exist; nothing scanned",
 				   head && git_reference_symbolic_target(head)
 				       ? git_reference_symbolic_target(head)
 				       : "a branch");
@@ -456,12 +493,12 @@ static int report_head_skips(pir_repo *r)
 		if (b->flags & PIR_BLOB_BINARY) {
 			r->binary_skipped++;
 			if (h->yaml)
-				err = pir_diag_add(&r->scan->diag, PIR_DIAG_ERROR, "binary",
-						   r->name, h->path, 0, 0,
+				err = pir_diag_add(r->ctx.diag, PIR_DIAG_ERROR, "binary", r->name,
+						   h->path, 0, 0,
 						   "action-items file is binary; skipped");
 		} else if (b->flags & PIR_BLOB_TOOBIG) {
 			err = pir_diag_add(
-			    &r->scan->diag, PIR_DIAG_WARNING, "too-large", r->name, h->path, 0, 0,
+			    r->ctx.diag, PIR_DIAG_WARNING, "too-large", r->name, h->path, 0, 0,
 			    "file is larger than the limit (%llu > %zu bytes); skipped",
 			    (unsigned long long)b->size, r->scan->opts.max_blob_size);
 		} else if ((b->flags & PIR_BLOB_MISSING) && !(b->flags & PIR_BLOB_UNREADABLE)) {
@@ -469,8 +506,8 @@ static int report_head_skips(pir_repo *r)
 		} else if (h->yaml && b->entries) {
 			for (size_t k = 0; k < b->entries->diags.n && !err; k++) {
 				const pir_fdiag *d = &b->entries->diags.v[k];
-				err = pir_diag_add(&r->scan->diag, d->level, d->code, r->name,
-						   h->path, d->line, d->column, "%s", d->message);
+				err = pir_diag_add(r->ctx.diag, d->level, d->code, r->name, h->path,
+						   d->line, d->column, "%s", d->message);
 			}
 		}
 	}
@@ -489,13 +526,13 @@ static int report_head_skips(pir_repo *r)
 		free(at_head);
 		if (missing)
 			err = pir_diag_add(
-			    &r->scan->diag, PIR_DIAG_WARNING, "missing-object", r->name, NULL, 0, 0,
+			    r->ctx.diag, PIR_DIAG_WARNING, "missing-object", r->name, NULL, 0, 0,
 			    "%zu file version%s in history cannot be read (a partial "
 			    "clone?); items are dated from the versions that can",
 			    missing, missing == 1 ? "" : "s");
 	}
 	if (!err && r->binary_skipped)
-		err = pir_diag_add(&r->scan->diag, PIR_DIAG_INFO, "binary", r->name, NULL, 0, 0,
+		err = pir_diag_add(r->ctx.diag, PIR_DIAG_INFO, "binary", r->name, NULL, 0, 0,
 				   "%zu binary file%s skipped", r->binary_skipped,
 				   r->binary_skipped == 1 ? "" : "s");
 	return err;
@@ -568,9 +605,9 @@ static int report_unreadable_blobs(pir_repo *r)
 				      r->blobs[i].cause);
 	}
 	if (!err && n > UNREADABLE_SHOWN)
-		err = pir_diag_add(
-		    &r->scan->diag, PIR_DIAG_ERROR, "unreadable-object", r->name, NULL, 0, 0,
-		    "%zu more files cannot be read (see above why); skipped", n - UNREADABLE_SHOWN);
+		err = pir_diag_add(r->ctx.diag, PIR_DIAG_ERROR, "unreadable-object", r->name, NULL,
+				   0, 0, "%zu more files cannot be read (see above why); skipped",
+				   n - UNREADABLE_SHOWN);
 	return err;
 }
 
@@ -602,21 +639,39 @@ static int scan_repo(pir_scan *s, pir_repo *r)
 
 static int fill_repinfo(pir_scan *s)
 {
-	if (!(s->repinfo = pir_calloc(s->nrepos, sizeof(*s->repinfo))))
+	if (!(s->repinfo = pir_calloc(s->nresults ? s->nresults : 1, sizeof(*s->repinfo))))
 		return PIR_ENOMEM;
-	for (size_t i = 0; i < s->nrepos; i++) {
-		pir_repo *r = s->repos[i];
-		pir_repository *ri = &s->repinfo[i];
-		ri->name = r->name;
-		ri->path = r->path;
-		ri->ref = r->refname;
-		if (!r->empty)
-			git_oid_tostr(ri->commit, sizeof(ri->commit), &r->head_commit);
-		ri->shallow = r->shallow;
-		ri->commits = r->ncommits;
-		ri->blobs = r->nblobs;
-	}
+	for (size_t i = 0; i < s->nresults; i++)
+		s->repinfo[i] = s->results[i]->info;
 	return 0;
+}
+
+/*
+ * Scan one repository, keep its result and free the rest: from here on only
+ * the result is read, so memory and open files stay those of one repository.
+ */
+static int scan_one(pir_scan *s, size_t i)
+{
+	pir_repo *r = s->repos[i];
+	pir_result *res = NULL;
+	int err;
+
+	if (pir_grow((void **)&s->results, &s->results_cap, s->nresults + 1, sizeof(*s->results)) <
+	    0)
+		return PIR_ENOMEM;
+	if (r->open_error) {
+		err = pir_result_failed(&res, r, r->open_error);
+	} else if ((err = scan_repo(s, r)) == 0) {
+		err = pir_result_collect(&res, r, !s->opts.no_history);
+	} else if (s->opts.keep_going && err != PIR_ENOMEM && err != PIR_EUSER) {
+		/* a repository that cannot be read: said, and the others go on */
+		err = pir_result_failed(&res, r, pir_error_last());
+	}
+	if (res)
+		s->results[s->nresults++] = res;
+	repo_free(r);
+	s->repos[i] = NULL;
+	return err;
 }
 
 int pir_scan_run(pir_scan *s)
@@ -627,7 +682,7 @@ int pir_scan_run(pir_scan *s)
 		return pir_error_set(PIR_EINVALID, "the scan has already run");
 	s->ran = true;
 	for (size_t i = 0; i < s->nrepos && !err; i++)
-		err = scan_repo(s, s->repos[i]);
+		err = scan_one(s, i);
 	if (!err)
 		err = pir_scan_progress(s, NULL, "linking", 0, 0);
 	if (!err)
@@ -695,7 +750,7 @@ size_t pir_scan_unreadable_count(const pir_scan *s)
 
 size_t pir_scan_unscanned_count(const pir_scan *s)
 {
-	return count_code(s, "unborn-head");
+	return count_code(s, "unborn-head") + count_code(s, "repository-error");
 }
 
 const pir_diagnostic *pir_scan_diagnostic(const pir_scan *s, size_t i)
@@ -705,10 +760,10 @@ const pir_diagnostic *pir_scan_diagnostic(const pir_scan *s, size_t i)
 
 size_t pir_scan_repository_count(const pir_scan *s)
 {
-	return s->repinfo ? s->nrepos : 0;
+	return s->repinfo ? s->nresults : 0;
 }
 
 const pir_repository *pir_scan_repository(const pir_scan *s, size_t i)
 {
-	return s->repinfo && i < s->nrepos ? &s->repinfo[i] : NULL;
+	return s->repinfo && i < s->nresults ? &s->repinfo[i] : NULL;
 }

@@ -6,6 +6,8 @@
 #include <pthread.h>
 
 #include "glob.h"
+#include "map.h"
+#include "result.h"
 #include "source.h"
 
 struct pir_scan {
@@ -18,9 +20,13 @@ struct pir_scan {
 	pir_date as_of;
 	unsigned threads;
 
-	pir_repo **repos;
+	pir_repo **repos; /* added, not yet scanned; each is freed right after its scan */
 	size_t nrepos, repos_cap;
 	bool ran;
+	pir_result **results; /* one per repository, in the order they were added */
+	size_t nresults, results_cap;
+	pir_strpool changed_diags; /* with changed_since: "repo\0path\0code\0message" of each
+				      diagnostic the change touched */
 
 	pir_arena arena; /* results */
 	pir_item *items;

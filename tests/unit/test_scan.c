@@ -574,8 +574,23 @@ static void test_errors(void)
 
 	CHECK_INT(pir_scan_new(&s, NULL), 0);
 	CHECK_INT(pir_scan_add_repository(s, "/nonexistent/path/for/pirscan"), PIR_ENOTREPO);
+	CHECK(strstr(pir_error_last(), "no such file or directory") != NULL);
+	CHECK_INT(pir_scan_add_repository(s, "/proc"), PIR_ENOTREPO);
 	CHECK(strstr(pir_error_last(), "is not a git repository") != NULL);
 	pir_scan_free(s);
+	/* with keep_going, a repository that cannot be opened is reported and the scan goes on */
+	o.keep_going = true;
+	CHECK_INT(pir_scan_new(&s, &o), 0);
+	CHECK_INT(pir_scan_add_repository(s, "/nonexistent/path/for/pirscan"), 0);
+	CHECK_INT(pir_scan_run(s), 0);
+	CHECK_INT(pir_scan_unscanned_count(s), 1);
+	CHECK_INT(pir_scan_repository_count(s), 1);
+	CHECK(pir_scan_diagnostic_count(s) == 1 &&
+	      !strcmp(pir_scan_diagnostic(s, 0)->code, "repository-error") &&
+	      pir_scan_diagnostic(s, 0)->level == PIR_DIAG_ERROR &&
+	      strstr(pir_scan_diagnostic(s, 0)->message, "no such file") != NULL);
+	pir_scan_free(s);
+	o.keep_going = false;
 	pir_scan_free(NULL);
 
 	o.marker_pattern = "(unclosed";

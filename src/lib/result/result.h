@@ -18,8 +18,8 @@
 
 /* One location: an entry of an action-items file or a marker, live or resolved. */
 typedef struct {
-	pir_location loc; /* repo is the result's name; introduced, resolved and changed set */
-	bool live;	  /* in the scanned tree (else: where it was last seen) */
+	pir_location loc;   /* repo is the result's name; introduced, resolved and changed set */
+	bool live;	    /* in the scanned tree (else: where it was last seen) */
 	pir_marker *marker; /* a marker's location: the marker, else NULL */
 	pir_entry *entry;   /* an entry's location: the entry, else NULL */
 	/* an entry's, from the history of its ID in this repository: */
@@ -53,7 +53,7 @@ typedef struct pir_result {
 	size_t history_marker_limits; /* versions only in history not fully searched */
 	char **gone_ids; /* with changed_since: IDs of entries in versions the change replaced */
 	size_t ngone_ids;
-	char *codeowners;	   /* the scanned tree's CODEOWNERS text, NULL without one */
+	char *codeowners;	/* the scanned tree's CODEOWNERS text, NULL without one */
 	pir_result_diag *diags; /* in the order they were reported */
 	size_t ndiags;
 	pir_arena arena; /* every string and array above */
@@ -62,8 +62,13 @@ typedef struct pir_result {
 /* collect.c: the result of repository `r`, scanned (with its history unless `no_history`). */
 struct pir_repo;
 int pir_result_collect(pir_result **out, struct pir_repo *r, bool history);
-/* A result that holds only `info` and the diagnostics saying why it could not be scanned. */
+/* An empty result. */
 int pir_result_new(pir_result **out);
+/*
+ * The result of repository `r` that could not be scanned: its name and path,
+ * the diagnostics it had, and a `repository-error` naming it and `why`.
+ */
+int pir_result_failed(pir_result **out, struct pir_repo *r, const char *why);
 void pir_result_free(pir_result *res);
 
 #endif

@@ -120,9 +120,11 @@ typedef struct {
 typedef struct pir_repo {
 	struct pir_scan *scan; /* the driver's own back pointer: no stage below reads it */
 	pir_source_ctx ctx;
+	pir_diag_sink diag;	      /* this repository's diagnostics (ctx.diag points here) */
 	pthread_mutex_t missing_lock; /* guards `missing` */
 	char *path;
-	char *gitdir; /* the real path of its git folder: one scan per repository */
+	char *gitdir;	  /* the real path of its git folder: one scan per repository */
+	char *open_error; /* with keep_going: why it could not be opened */
 	const char *name;
 	git_repository *repo;
 	char *refname;
