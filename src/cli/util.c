@@ -405,7 +405,7 @@ static size_t count_code(const pir_scan *scan, const char *code)
 int cli_vouch(const pir_scan *scan, int ret)
 {
 	size_t n = pir_scan_unreadable_count(scan), u = pir_scan_unscanned_count(scan);
-	size_t e = count_code(scan, "repository-error");
+	size_t e = count_code(scan, "repository-error"), f = count_code(scan, "results-error");
 
 	if ((!n && !u) || (ret != CLI_EXIT_OK && ret != CLI_EXIT_FINDINGS))
 		return ret;
@@ -413,14 +413,18 @@ int cli_vouch(const pir_scan *scan, int ret)
 		cli_error("%zu object%s could not be read (unreadable-object); the result cannot "
 			  "be vouched for",
 			  n, n == 1 ? "" : "s");
-	if (u > e)
+	if (u > e + f)
 		cli_error("%zu repositor%s could not be scanned (unborn-head); the result cannot "
 			  "be vouched for",
-			  u - e, u - e == 1 ? "y" : "ies");
+			  u - e - f, u - e - f == 1 ? "y" : "ies");
 	if (e)
 		cli_error("%zu repositor%s could not be scanned (repository-error); the result "
 			  "cannot be vouched for",
 			  e, e == 1 ? "y" : "ies");
+	if (f)
+		cli_error("%zu result%s could not be read (results-error); the result cannot be "
+			  "vouched for",
+			  f, f == 1 ? "" : "s");
 	return CLI_EXIT_FATAL;
 }
 

@@ -750,7 +750,8 @@ size_t pir_scan_unreadable_count(const pir_scan *s)
 
 size_t pir_scan_unscanned_count(const pir_scan *s)
 {
-	return count_code(s, "unborn-head") + count_code(s, "repository-error");
+	return count_code(s, "unborn-head") + count_code(s, "repository-error") +
+	       count_code(s, "results-error");
 }
 
 const pir_diagnostic *pir_scan_diagnostic(const pir_scan *s, size_t i)

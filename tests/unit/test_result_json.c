@@ -128,8 +128,7 @@ static pir_result *sample(void)
 	r->history_marker_limits = 2;
 	r->codeowners = pir_arena_strdup(a, "* @team-a\n/src/ @team-b # \"quoted\"\n");
 	r->nlocs = 2;
-	r->locs = pir_arena_alloc(a, 2 * sizeof(*r->locs));
-	memset(r->locs, 0, 2 * sizeof(*r->locs));
+	r->locs = pir_calloc(2, sizeof(*r->locs)); /* as collect.c: released by pir_result_free */
 
 	l = &r->locs[0];
 	en = pir_arena_alloc(a, sizeof(*en));
@@ -193,13 +192,13 @@ static pir_result *sample(void)
 	l->loc.resolved.date = PIR_DATE_NONE;
 
 	r->nmentions = 1;
-	r->mentions = pir_arena_alloc(a, sizeof(*r->mentions));
+	r->mentions = pir_calloc(1, sizeof(*r->mentions));
 	r->mentions[0] = (pir_result_mention){"README", 2, 10, "PIR-9", true};
 	r->ngone_ids = 1;
 	r->gone_ids = pir_arena_alloc(a, sizeof(*r->gone_ids));
 	r->gone_ids[0] = pir_arena_strdup(a, "PIR-8");
 	r->ndiags = 2;
-	r->diags = pir_arena_alloc(a, 2 * sizeof(*r->diags));
+	r->diags = pir_calloc(2, sizeof(*r->diags));
 	r->diags[0] = (pir_result_diag){
 	    {PIR_DIAG_WARNING, "yaml-syntax", "svc", "pm/action-items.yml", 4, 2, "bad \x01 thing"},
 	    true};

@@ -204,9 +204,13 @@ static int get_commit_ref(const pir_json *obj, const char *k, pir_commit_ref *ou
 	return get_int(v, "time", INT64_MIN, INT64_MAX, &out->time);
 }
 
-/* The array `k` of `obj`, and room for its values in the arena (zeroed). */
+/*
+ * The array `k` of `obj`, and room for its values (zeroed): in the arena, or
+ * with `heap` from the allocator (locations, mentions and diagnostics, which
+ * pir_result_free releases one by one, as collect.c grows them).
+ */
 static int get_array(reader *rd, const pir_json *obj, const char *k, const pir_json **arr,
-		     void **out, size_t size)
+		     void **out, size_t size, bool heap)
 {
 	const pir_json *v = pir_json_get(obj, k);
 
@@ -216,6 +220,8 @@ static int get_array(reader *rd, const pir_json *obj, const char *k, const pir_j
 		return wrong(v, k, "an array");
 	if (!v->n)
 		return 0;
+	if (heap)
+		return (*out = pir_calloc(v->n, size)) ? 0 : PIR_ENOMEM;
 	if (v->n > SIZE_MAX / size || !(*out = pir_arena_alloc(rd->a, v->n * size)))
 		return pir_error_oom();
 	memset(*out, 0, v->n * size);
@@ -298,8 +304,8 @@ static int read_fields(reader *rd, const pir_json *obj, pir_entry *en)
 	const pir_json *arr;
 	int err;
 
-	if ((err = get_array(rd, obj, "fields", &arr, (void **)&en->fields, sizeof(*en->fields))) <
-	    0)
+	if ((err = get_array(rd, obj, "fields", &arr, (void **)&en->fields, sizeof(*en->fields),
+			     false)) < 0)
 		return err;
 	en->nfields = arr->n;
 	for (size_t i = 0; i < arr->n && !err; i++)
@@ -362,8 +368,8 @@ static int read_due_changes(reader *rd, const pir_json *obj, pir_result_loc *rl)
 	const pir_json *arr;
 	int err;
 
-	if ((err = get_array(rd, obj, "due_changes", &arr, (void **)&rl->due, sizeof(*rl->due))) <
-	    0)
+	if ((err = get_array(rd, obj, "due_changes", &arr, (void **)&rl->due, sizeof(*rl->due),
+			     false)) < 0)
 		return err;
 	rl->ndue = arr->n;
 	for (size_t i = 0; i < arr->n && !err; i++) {
@@ -461,6 +467,8 @@ static int read_diag(reader *rd, const pir_json *v, pir_result_diag *rdg)
 	    (err = get_uint(v, "column", &d->column)) < 0 ||
 	    (err = get_str(rd, v, "message", &d->message, false)) < 0)
 		return err;
+	if (d->repo && !strcmp(d->repo, rd->r->info.name))
+		d->repo = rd->r->info.name; /* as collected */
 	return get_bool(v, "changed", &rdg->changed);
 }
 
@@ -470,23 +478,25 @@ static int read_lists(reader *rd, const pir_json *v)
 	const pir_json *a;
 	int err;
 
-	if ((err = get_array(rd, v, "locations", &a, (void **)&r->locs, sizeof(*r->locs))) < 0)
+	if ((err = get_array(rd, v, "locations", &a, (void **)&r->locs, sizeof(*r->locs), true)) <
+	    0)
 		return err;
 	for (size_t i = 0; i < a->n && !err; i++, r->nlocs++)
 		err = read_location(rd, &a->v[i], &r->locs[i]);
 	if (err || (err = get_array(rd, v, "mentions", &a, (void **)&r->mentions,
-				    sizeof(*r->mentions))) < 0)
+				    sizeof(*r->mentions), true)) < 0)
 		return err;
 	for (size_t i = 0; i < a->n && !err; i++, r->nmentions++)
 		err = read_mention(rd, &a->v[i], &r->mentions[i]);
 	if (err || (err = get_array(rd, v, "gone_ids", &a, (void **)&r->gone_ids,
-				    sizeof(*r->gone_ids))) < 0)
+				    sizeof(*r->gone_ids), false)) < 0)
 		return err;
 	for (size_t i = 0; i < a->n && !err; i++, r->ngone_ids++)
 		err = str_value(rd, &a->v[i], "gone_ids", (const char **)&r->gone_ids[i], false);
 	if (err)
 		return err;
-	if ((err = get_array(rd, v, "diagnostics", &a, (void **)&r->diags, sizeof(*r->diags))) < 0)
+	if ((err = get_array(rd, v, "diagnostics", &a, (void **)&r->diags, sizeof(*r->diags),
+			     true)) < 0)
 		return err;
 	for (size_t i = 0; i < a->n && !err; i++, r->ndiags++)
 		err = read_diag(rd, &a->v[i], &r->diags[i]);
