@@ -61,14 +61,13 @@ typedef struct {
 	bool prepared;
 	/* --severity, --owner, --team, --incident, --repo: NULL-terminated, or NULL */
 	const char *const *filter[5];
+	bool from_json; /* --from-json: the arguments are files of results, not repositories */
 } cli_scan_args;
 
 #define CLI_SCAN_ARGS_INIT                                                                         \
 	{                                                                                          \
-		PIR_SCAN_OPTIONS_INIT, NULL, 0, false, -1, 0, NULL, false, NULL, false,            \
-		{                                                                                  \
-			NULL                                                                       \
-		}                                                                                  \
+		PIR_SCAN_OPTIONS_INIT, NULL, 0, false, -1, 0, NULL, false, NULL, false, {NULL},    \
+		    false                                                                          \
 	}
 
 /*
@@ -92,6 +91,7 @@ enum {
 	CLI_OPT_COLOR,
 	CLI_OPT_CONFIG,
 	CLI_OPT_NO_CONFIG,
+	CLI_OPT_FROM_JSON,
 	CLI_OPT_QUIET = 'q',
 	CLI_OPT_FILTER = 0x180,	 /* + the index in cli_scan_args.filter */
 	CLI_OPT_COMMAND = 0x200, /* the first value of a command's own options */
@@ -110,6 +110,7 @@ enum {
 	    {"color", required_argument, NULL, CLI_OPT_COLOR},                                     \
 	    {"config", required_argument, NULL, CLI_OPT_CONFIG},                                   \
 	    {"no-config", no_argument, NULL, CLI_OPT_NO_CONFIG},                                   \
+	    {"from-json", no_argument, NULL, CLI_OPT_FROM_JSON},                                   \
 	    {"quiet", no_argument, NULL, CLI_OPT_QUIET},                                           \
 	    {"severity", required_argument, NULL, CLI_OPT_FILTER + 0},                             \
 	    {"owner", required_argument, NULL, CLI_OPT_FILTER + 1},                                \

@@ -166,6 +166,8 @@ static int load_config(cli_scan_args *a, const char *first_repo)
 	 */
 	if (a->config_path)
 		err = pir_config_load(&a->config, a->config_path, &errors);
+	else if (a->from_json)
+		err = PIR_ENOTFOUND; /* no repository to read it from: --config FILE */
 	else
 		err = pir_config_load_from_repository(
 		    &a->config, first_repo,
@@ -447,10 +449,10 @@ int cli_run_scan_prepare(cli_scan_args *a)
 
 int cli_run_scan(pir_scan **out, cli_scan_args *a)
 {
-	static const char *const here[] = {"."};
+	static const char *const here[] = {"."}, *const input[] = {"-"};
 	progress_state st = {{0, 0}, false};
 	pir_scan *scan = NULL;
-	const char *const *repos = a->nrepos ? a->repos : here;
+	const char *const *repos = a->nrepos ? a->repos : a->from_json ? input : here;
 	size_t nrepos = a->nrepos ? a->nrepos : 1;
 	int err;
 
@@ -466,7 +468,8 @@ int cli_run_scan(pir_scan **out, cli_scan_args *a)
 	if ((err = pir_scan_new(&scan, &a->scan)) < 0)
 		return cli_fail(err, NULL);
 	for (size_t i = 0; i < nrepos; i++) {
-		if ((err = pir_scan_add_repository(scan, repos[i])) < 0) {
+		if ((err = a->from_json ? pir_scan_add_results_file(scan, repos[i])
+					: pir_scan_add_repository(scan, repos[i])) < 0) {
 			pir_scan_free(scan);
 			return cli_fail(err, NULL);
 		}
