@@ -3,7 +3,8 @@
 # $datadir/bash-completion/completions/pirscan, where bash-completion loads it.
 
 _pirscan_scan_opts="--ref --all-refs --no-history --as-of --marker --item-file --max-size
-	--threads --color --config --no-config -q --quiet --severity --owner --team --incident
+	--threads --color --config --no-config --from-json -q --quiet --severity --owner --team
+	--incident
 	--repo -h --help"
 
 _pirscan()
