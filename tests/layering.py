@@ -25,6 +25,7 @@ LAYERS = [
     'result',   # one repository's result, owning its memory: collected, cached or read from JSON
     'cache',    # the SQLite cache of results
     'config',   # .pirscan.yml and team configuration
+    'age',      # stage 5: an item's age, days overdue and stale reasons
     'link',     # stage 4: locations into items, teams, order
     'scan',     # the driver: scan.c and filter.c
     'check',    # the gate, on the scan's results

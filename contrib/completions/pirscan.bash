@@ -3,8 +3,8 @@
 # $datadir/bash-completion/completions/pirscan, where bash-completion loads it.
 
 _pirscan_scan_opts="--ref --all-refs --no-history --as-of --marker --item-file --max-size
-	--threads --color --config --no-config --from-json -q --quiet --severity --owner --team
-	--incident
+	--threads --cache --no-cache --color --config --no-config --from-json -q --quiet --severity
+	--owner --team --incident
 	--repo -h --help"
 
 _pirscan()
@@ -66,7 +66,7 @@ _pirscan()
 		COMPREPLY=($(compgen -f -- "$cur"))
 		return 0
 		;;
-	--output | --repo)
+	--output | --repo | --cache)
 		COMPREPLY=($(compgen -d -- "$cur"))
 		return 0
 		;;

@@ -40,10 +40,14 @@ PIR_EXTERN(int) pir_reason_parse(unsigned *out, const char *name);
 
 /** Progress of a scan, handed to the progress callback. */
 typedef struct {
-	const char *repo;  /**< display name of the repository being scanned */
-	const char *phase; /**< "commits", "trees", "blobs" or "linking" */
-	size_t done;	   /**< units done in this phase */
-	size_t total;	   /**< units in this phase, 0 when unknown */
+	const char *repo; /**< display name of the repository being scanned, NULL for the scan */
+	/**
+	 * "commits", "trees", "blobs" (of `repo`), "repositories" (of several:
+	 * done of total scanned) or "linking"
+	 */
+	const char *phase;
+	size_t done;  /**< units done in this phase */
+	size_t total; /**< units in this phase, 0 when unknown */
 } pir_progress;
 
 /** Return non-zero from a progress callback to abort the scan (PIR_EUSER). */
@@ -97,6 +101,13 @@ typedef struct {
 	 * are scanned; without it, its error is returned.
 	 */
 	bool keep_going;
+	/**
+	 * The folder of the incremental cache (its file: cache.sqlite), where each
+	 * repository's result is kept under a key of what it depends on; NULL for
+	 * no cache. Not used with changed_since. A cache that cannot be used is a
+	 * warning, never an error.
+	 */
+	const char *cache_dir;
 } pir_scan_options;
 
 #define PIR_SCAN_OPTIONS_VERSION 1
@@ -104,7 +115,7 @@ typedef struct {
 	{                                                                                          \
 		PIR_SCAN_OPTIONS_VERSION, NULL, false, false, 8u * 1024 * 1024, NULL, NULL, NULL,  \
 		    {14, 30, 90, 180, 90, 90, 90, 90, 90, 90, 90, 90, 90, 90, 90, 90}, 90,         \
-		    PIR_DATE_NONE, 0, NULL, NULL, NULL, NULL, 2, NULL, NULL, false                 \
+		    PIR_DATE_NONE, 0, NULL, NULL, NULL, NULL, 2, NULL, NULL, false, false, NULL    \
 	}
 
 /** A commit and its date, as when an item was introduced or resolved. */

@@ -62,6 +62,9 @@ typedef struct {
 	/* --severity, --owner, --team, --incident, --repo: NULL-terminated, or NULL */
 	const char *const *filter[5];
 	bool from_json; /* --from-json: the arguments are files of results, not repositories */
+	const char *cache_dir; /* --cache DIR, NULL for the default */
+	bool no_cache;	       /* --no-cache */
+	char *cache_default;   /* the default folder, when used (freed with the args) */
 } cli_scan_args;
 
 #define CLI_SCAN_ARGS_INIT                                                                         \
@@ -92,6 +95,8 @@ enum {
 	CLI_OPT_CONFIG,
 	CLI_OPT_NO_CONFIG,
 	CLI_OPT_FROM_JSON,
+	CLI_OPT_CACHE,
+	CLI_OPT_NO_CACHE,
 	CLI_OPT_QUIET = 'q',
 	CLI_OPT_FILTER = 0x180,	 /* + the index in cli_scan_args.filter */
 	CLI_OPT_COMMAND = 0x200, /* the first value of a command's own options */
@@ -107,6 +112,8 @@ enum {
 	    {"item-file", required_argument, NULL, CLI_OPT_ITEM_FILE},                             \
 	    {"max-size", required_argument, NULL, CLI_OPT_MAX_SIZE},                               \
 	    {"threads", required_argument, NULL, CLI_OPT_THREADS},                                 \
+	    {"cache", required_argument, NULL, CLI_OPT_CACHE},                                     \
+	    {"no-cache", no_argument, NULL, CLI_OPT_NO_CACHE},                                     \
 	    {"color", required_argument, NULL, CLI_OPT_COLOR},                                     \
 	    {"config", required_argument, NULL, CLI_OPT_CONFIG},                                   \
 	    {"no-config", no_argument, NULL, CLI_OPT_NO_CONFIG},                                   \

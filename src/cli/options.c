@@ -23,6 +23,10 @@ const char *cli_scan_options_help =
     "                      and action-items.yaml)\n"
     "  --max-size BYTES    skip blobs larger than this (suffix K, M, G; default 8M)\n"
     "  --threads N         worker threads (default: the number of cores, at most 8)\n"
+    "  --cache DIR         keep each repository's result in DIR/cache.sqlite and use it\n"
+    "                      again while its refs and these options are the same\n"
+    "                      (default: $XDG_CACHE_HOME/pirscan, else ~/.cache/pirscan)\n"
+    "  --no-cache          neither read nor write the cache\n"
     "  --color WHEN        auto, always or never (NO_COLOR is respected)\n"
     "  --config FILE       read the configuration from FILE instead of .pirscan.yml\n"
     "                      in the first repository's scanned tree\n"
@@ -213,6 +217,13 @@ int cli_scan_option(cli_scan_args *a, int opt, const char *v)
 		return 0;
 	case CLI_OPT_REF:
 		a->scan.ref = v;
+		return 0;
+	case CLI_OPT_CACHE: /* the last of --cache and --no-cache wins */
+		a->cache_dir = v;
+		a->no_cache = false;
+		return 0;
+	case CLI_OPT_NO_CACHE:
+		a->no_cache = true;
 		return 0;
 	default:
 		return scan_value_option(a, opt, v);

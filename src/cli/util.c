@@ -24,14 +24,40 @@ void cli_error(const char *fmt, ...)
 	fputc('\n', stderr);
 }
 
+/*
+ * The flag that sets an options field the library's error is about
+ * (pir_error_option), or NULL. Only where the message alone could mislead: an
+ * unknown --changed-since revision is not the one being scanned.
+ */
+static const char *error_flag(void)
+{
+	static const struct {
+		const char *option, *flag;
+	} flags[] = {
+	    {"changed_since", "--changed-since"},
+	};
+	const char *option = pir_error_option();
+
+	for (size_t i = 0; option && i < sizeof(flags) / sizeof(flags[0]); i++)
+		if (!strcmp(option, flags[i].option))
+			return flags[i].flag;
+	return NULL;
+}
+
 int cli_fail(int code, const char *context)
 {
-	const char *msg = pir_error_last();
+	const char *msg = pir_error_last(), *flag = error_flag();
 
-	if (context)
-		cli_error("%s: %s", context, msg ? msg : "unknown error");
+	if (!msg)
+		msg = "unknown error";
+	if (context && flag)
+		cli_error("%s: %s (%s)", context, msg, flag);
+	else if (context)
+		cli_error("%s: %s", context, msg);
+	else if (flag)
+		cli_error("%s (%s)", msg, flag);
 	else
-		cli_error("%s", msg ? msg : "unknown error");
+		cli_error("%s", msg);
 	(void)code;
 	return CLI_EXIT_FATAL;
 }
@@ -59,6 +85,7 @@ void cli_scan_args_dispose(cli_scan_args *a)
 	if (a->set & CLI_SET_MARKER)
 		free((void *)a->scan.marker_patterns);
 	pir_config_free(a->config);
+	free(a->cache_default);
 }
 
 /* A configuration's errors, one "pirscan: file:line:column: message" line each. */
@@ -323,6 +350,7 @@ void cli_unknown_severity(const char *opt, const char *const *list, const char *
 typedef struct {
 	struct timespec last;
 	bool shown;
+	size_t repos_done, repos_total; /* of several repositories */
 } progress_state;
 
 static double elapsed(const struct timespec *a, const struct timespec *b)
@@ -336,6 +364,11 @@ static int on_progress(const pir_progress *p, void *payload)
 	struct timespec now;
 	bool final = p->total && p->done >= p->total;
 
+	if (!p->repo && !strcmp(p->phase, "repositories")) {
+		st->repos_done = p->done;
+		st->repos_total = p->total;
+		return 0;
+	}
 	clock_gettime(CLOCK_MONOTONIC, &now);
 	if (!final && st->shown && elapsed(&st->last, &now) < 0.1)
 		return 0;
@@ -347,11 +380,16 @@ static int on_progress(const pir_progress *p, void *payload)
 	}
 	st->last = now;
 	st->shown = true;
+	fputs("\r\033[Kpirscan: ", stderr);
+	if (st->repos_total) /* the fleet first: repo 417/998 */
+		fprintf(stderr, "repo %zu/%zu ",
+			st->repos_done + 1 > st->repos_total ? st->repos_total : st->repos_done + 1,
+			st->repos_total);
 	if (p->total)
-		fprintf(stderr, "\r\033[Kpirscan: %s: %s %zu/%zu (%u%%)", p->repo, p->phase,
-			p->done, p->total, (unsigned)(p->done * 100 / p->total));
+		fprintf(stderr, "%s: %s %zu/%zu (%u%%)", p->repo, p->phase, p->done, p->total,
+			(unsigned)(p->done * 100 / p->total));
 	else
-		fprintf(stderr, "\r\033[Kpirscan: %s: %s %zu", p->repo, p->phase, p->done);
+		fprintf(stderr, "%s: %s %zu", p->repo, p->phase, p->done);
 	return 0;
 }
 
@@ -447,10 +485,41 @@ int cli_run_scan_prepare(cli_scan_args *a)
 	return CLI_EXIT_OK;
 }
 
+/*
+ * The cache folder: --cache DIR, else $XDG_CACHE_HOME/pirscan (an absolute
+ * XDG_CACHE_HOME), else ~/.cache/pirscan; none with --no-cache or without
+ * HOME. -1 when out of memory.
+ */
+static int cache_dir(cli_scan_args *a)
+{
+	const char *base, *tail = "/pirscan";
+	size_t len;
+
+	a->scan.cache_dir = NULL;
+	if (a->no_cache)
+		return 0;
+	if (a->cache_dir) {
+		a->scan.cache_dir = a->cache_dir;
+		return 0;
+	}
+	if ((base = getenv("XDG_CACHE_HOME")) && base[0] == '/')
+		;
+	else if ((base = getenv("HOME")) && *base)
+		tail = "/.cache/pirscan";
+	else
+		return 0;
+	len = strlen(base) + strlen(tail) + 1;
+	if (!(a->cache_default = malloc(len)))
+		return -1;
+	snprintf(a->cache_default, len, "%s%s", base, tail);
+	a->scan.cache_dir = a->cache_default;
+	return 0;
+}
+
 int cli_run_scan(pir_scan **out, cli_scan_args *a)
 {
 	static const char *const here[] = {"."}, *const input[] = {"-"};
-	progress_state st = {{0, 0}, false};
+	progress_state st = {{0, 0}, false, 0, 0};
 	pir_scan *scan = NULL;
 	const char *const *repos = a->nrepos ? a->repos : a->from_json ? input : here;
 	size_t nrepos = a->nrepos ? a->nrepos : 1;
@@ -465,6 +534,8 @@ int cli_run_scan(pir_scan **out, cli_scan_args *a)
 	}
 	/* of several repositories, one that cannot be read does not stop the others */
 	a->scan.keep_going = nrepos > 1;
+	if (!a->cache_default && cache_dir(a) < 0)
+		return cli_fail(PIR_ENOMEM, NULL);
 	if ((err = pir_scan_new(&scan, &a->scan)) < 0)
 		return cli_fail(err, NULL);
 	for (size_t i = 0; i < nrepos; i++) {

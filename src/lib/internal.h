@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The private headers at once, for the unit tests and fuzzers (all but the
- * ones of a folder's internals: config_int.h, workers.h, check_write.h and
- * report_write.h). Library files include only the headers they use (see
+ * ones of a folder's internals: config_int.h, pack_int.h, marker_int.h, workers.h,
+ * check_write.h and report_write.h). Library files include only the headers they use (see
  * the README's Layout).
  */
 #ifndef PIRSCAN_INTERNAL_H

@@ -92,6 +92,7 @@ int pir_scan_new(pir_scan **out, const pir_scan_options *opts)
 		return PIR_ENOMEM;
 	s->opts = opts ? *opts : defaults;
 	pir_diag_sink_init(&s->diag);
+	pthread_mutex_init(&s->progress_lock, NULL);
 	pir_git_acquire();
 	if ((err = copy_list(&s->severities, &s->nseverities, s->opts.severities,
 			     pir_default_severities())) < 0 ||
@@ -135,6 +136,7 @@ static void repo_free(pir_repo *r)
 	if (!r)
 		return;
 	pir_repo_free_history(r);
+	pir_ages_free(r->ages);
 	for (size_t i = 0; i < r->nblobs; i++)
 		blob_dispose(&r->blobs[i]);
 	free(r->blobs);
@@ -183,6 +185,7 @@ void pir_scan_free(pir_scan *s)
 	pir_marker_matcher_free(s->matcher);
 	free(s->items);
 	pir_diag_sink_dispose(&s->diag);
+	pthread_mutex_destroy(&s->progress_lock);
 	free(s->repinfo);
 	pir_arena_dispose(&s->arena);
 	free(s);
@@ -230,12 +233,15 @@ bool pir_scan_is_item_file(const pir_scan *s, const char *path)
 int pir_scan_progress(pir_scan *s, const char *repo, const char *phase, size_t done, size_t total)
 {
 	pir_progress p = {repo, phase, done > total && total ? total : done, total};
+	int stop;
 
 	if (!s->opts.progress)
 		return 0;
-	if (s->opts.progress(&p, s->opts.progress_payload))
-		return pir_error_set(PIR_EUSER, "scan aborted");
-	return 0;
+	/* repositories are scanned side by side: the callback is called by one at a time */
+	pthread_mutex_lock(&s->progress_lock);
+	stop = s->opts.progress(&p, s->opts.progress_payload);
+	pthread_mutex_unlock(&s->progress_lock);
+	return stop ? pir_error_set(PIR_EUSER, "scan aborted") : 0;
 }
 
 static int progress_cb(void *payload, const char *repo, const char *phase, size_t done,
@@ -464,9 +470,8 @@ static int since_tree(pir_repo *r)
 	if ((gerr = git_revparse_single(&obj, r->repo, spec)) < 0 ||
 	    (gerr = git_object_peel((git_object **)&commit, obj, GIT_OBJECT_COMMIT)) < 0) {
 		err = gerr == GIT_ENOTFOUND
-			  ? pir_error_set(PIR_ENOTFOUND,
-					  "%s: unknown revision '%s' (--changed-since)", r->name,
-					  spec)
+			  ? pir_error_set_option(PIR_ENOTFOUND, "changed_since",
+						 "%s: unknown revision '%s'", r->name, spec)
 			  : pir_error_git(gerr, r->name);
 		goto done;
 	}
@@ -611,6 +616,22 @@ static int report_unreadable_blobs(pir_repo *r)
 	return err;
 }
 
+/* The replay, over the changes the walk stored, parents first. */
+static int replay_history(pir_repo *r)
+{
+	pir_replay *rp = NULL;
+	int err = pir_replay_new(&rp, r);
+
+	for (size_t t = 0; t < r->ncommits && !err; t++) {
+		const pir_commit *c = &r->commits[r->topo_order[t]];
+		err = pir_replay_commit(rp, r->topo_order[t], c->changes, c->pstart);
+	}
+	if (!err)
+		err = pir_replay_finish(rp);
+	pir_replay_free(rp);
+	return err;
+}
+
 static int scan_repo(pir_scan *s, pir_repo *r)
 {
 	int err;
@@ -630,7 +651,7 @@ static int scan_repo(pir_scan *s, pir_repo *r)
 	    (err = pir_keys_build(r)) < 0)
 		return err;
 	if (!s->opts.no_history) {
-		if ((err = pir_history_replay(r)) < 0)
+		if ((err = replay_history(r)) < 0)
 			return err;
 		pir_history_drop_changes(r);
 	}
@@ -647,8 +668,9 @@ static int fill_repinfo(pir_scan *s)
 }
 
 /*
- * Scan one repository, keep its result and free the rest: from here on only
- * the result is read, so memory and open files stay those of one repository.
+ * Scan repository i, keep its result in results[i] and free the rest: from
+ * here on only the result is read, so memory and open files stay those of
+ * the repositories being scanned, not of the fleet.
  */
 static int scan_one(pir_scan *s, size_t i)
 {
@@ -656,9 +678,6 @@ static int scan_one(pir_scan *s, size_t i)
 	pir_result *res = NULL;
 	int err;
 
-	if (pir_grow((void **)&s->results, &s->results_cap, s->nresults + 1, sizeof(*s->results)) <
-	    0)
-		return PIR_ENOMEM;
 	if (r->open_error) {
 		err = pir_result_failed(&res, r, r->open_error);
 	} else if ((err = scan_repo(s, r)) == 0) {
@@ -667,11 +686,101 @@ static int scan_one(pir_scan *s, size_t i)
 		/* a repository that cannot be read: said, and the others go on */
 		err = pir_result_failed(&res, r, pir_error_last());
 	}
-	if (res)
-		s->results[s->nresults++] = res;
+	s->results[s->nresults - s->nrepos + i] = res; /* after those read from files */
 	repo_free(r);
 	s->repos[i] = NULL;
 	return err;
+}
+
+/* Repositories handed out one at a time to `threads` workers; the first error stops them. */
+typedef struct {
+	pir_scan *s;
+	pthread_mutex_t lock;
+	size_t next, done;
+	int err;
+	char *msg; /* the failing worker's error message */
+} fleet;
+
+static void *fleet_worker(void *arg)
+{
+	fleet *f = arg;
+	pir_scan *s = f->s;
+
+	for (;;) {
+		size_t i, done;
+		int err, stop;
+
+		pthread_mutex_lock(&f->lock);
+		i = f->next++;
+		stop = f->err;
+		pthread_mutex_unlock(&f->lock);
+		if (stop || i >= s->nrepos)
+			break;
+		err = scan_one(s, i);
+		pthread_mutex_lock(&f->lock);
+		done = ++f->done;
+		pthread_mutex_unlock(&f->lock);
+		if (!err)
+			err = pir_scan_progress(s, NULL, "repositories", done, s->nrepos);
+		pthread_mutex_lock(&f->lock);
+		if (err && !f->err) {
+			f->err = err;
+			f->msg = pir_strdup(pir_error_last());
+		}
+		pthread_mutex_unlock(&f->lock);
+	}
+	return NULL;
+}
+
+/*
+ * Every repository: one after another when there is one, else as many at
+ * once as the scan has threads (each still reads its own blobs with them).
+ */
+static int scan_all(pir_scan *s)
+{
+	unsigned n = s->threads < s->nrepos ? s->threads : (unsigned)s->nrepos;
+	pthread_t tid[16];
+	fleet f = {s, PTHREAD_MUTEX_INITIALIZER, 0, 0, 0, NULL};
+	unsigned started = 0;
+	size_t base = s->nresults; /* results read from files (from_json.c) come first */
+
+	if (pir_grow((void **)&s->results, &s->results_cap, base + s->nrepos + 1,
+		     sizeof(*s->results)) < 0)
+		return PIR_ENOMEM;
+	memset(s->results + base, 0, (s->nrepos + 1) * sizeof(*s->results));
+	s->nresults = base + s->nrepos;
+	if (n > PIR_ARRAY_SIZE(tid))
+		n = PIR_ARRAY_SIZE(tid);
+	if (n <= 1) {
+		for (size_t i = 0; i < s->nrepos && !f.err; i++)
+			if (!(f.err = scan_one(s, i)) && s->nrepos > 1)
+				f.err =
+				    pir_scan_progress(s, NULL, "repositories", i + 1, s->nrepos);
+		return f.err;
+	}
+	for (unsigned t = 0; t < n; t++)
+		if (pthread_create(&tid[started], NULL, fleet_worker, &f) == 0)
+			started++;
+	if (!started)
+		fleet_worker(&f);
+	for (unsigned t = 0; t < started; t++)
+		pthread_join(tid[t], NULL);
+	pthread_mutex_destroy(&f.lock);
+	if (f.err && f.msg)
+		pir_error_set(f.err, "%s", f.msg);
+	free(f.msg);
+	return f.err;
+}
+
+/* Results in the order repositories were added, without the slots of those not reached. */
+static void compact_results(pir_scan *s)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < s->nresults; i++)
+		if (s->results[i])
+			s->results[n++] = s->results[i];
+	s->nresults = n;
 }
 
 int pir_scan_run(pir_scan *s)
@@ -681,8 +790,8 @@ int pir_scan_run(pir_scan *s)
 	if (s->ran)
 		return pir_error_set(PIR_EINVALID, "the scan has already run");
 	s->ran = true;
-	for (size_t i = 0; i < s->nrepos && !err; i++)
-		err = scan_one(s, i);
+	err = scan_all(s);
+	compact_results(s);
 	if (!err)
 		err = pir_scan_progress(s, NULL, "linking", 0, 0);
 	if (!err)

@@ -12,8 +12,8 @@
  * (scan_int.h, internal.h, map.h):
  *   struct pir_scan: matcher, severities, repos, nrepos, repos_cap, results,
  *     nresults, results_cap
- *   pir_repo: scan, name, repo, diag, ctx.diag, arena, blobs, nblobs, blobs_cap, head, nhead,
- *     head_cap, commits, ncommits, commits_cap, topo_order
+ *   pir_repo: scan, name, repo, diag, ctx.diag, arena, blobs, nblobs, blobs_cap, head,
+ *     nhead, head_cap, head_commit, commits, ncommits, commits_cap, topo_order
  *   pir_blob: oid, flags, markers, entries; PIR_BLOB_SCANNED,
  *     PIR_BLOB_WANT_YAML, PIR_BLOB_AT_HEAD
  *   pir_commit: oid, time, topo, nparents, parents, pstart, changes, nchanges
@@ -21,7 +21,7 @@
  *   PIR_MAP_NONE, pir_grow, pir_arena_strdup
  *   pir_marker_scratch_new/free, pir_marker_scan, PIR_MARKER_MENTIONS
  *   pir_entry_list, pir_actions_parse
- *   the stages: pir_keys_build, pir_history_replay, pir_result_collect,
+ *   the stages: pir_keys_build, pir_replay_*, pir_result_collect,
  *     pir_link, pir_assign_teams, pir_order
  * pir_scan_free releases what is built here (repo_free in scan.c), so
  * everything is allocated as the scan allocates it.
@@ -210,6 +210,7 @@ static inline uint32_t synth_commit(synth *sy, int64_t time, uint32_t p1, uint32
 static inline int synth_replay(synth *sy)
 {
 	pir_repo *r = sy->repo;
+	pir_replay *rp = NULL;
 	int err;
 
 	if (r->ncommits) {
@@ -220,7 +221,20 @@ static inline int synth_replay(synth *sy)
 	}
 	if ((err = pir_keys_build(r)) < 0)
 		return err;
-	return r->ncommits ? pir_history_replay(r) : 0;
+	if (!r->ncommits)
+		return 0;
+	/* the scanned commit: the last one, unless the test said */
+	if (git_oid_is_zero(&r->head_commit))
+		r->head_commit = r->commits[r->ncommits - 1].oid;
+	if ((err = pir_replay_new(&rp, r)) < 0)
+		return err;
+	for (size_t i = 0; i < r->ncommits && !err; i++)
+		err =
+		    pir_replay_commit(rp, (uint32_t)i, r->commits[i].changes, r->commits[i].pstart);
+	if (!err)
+		err = pir_replay_finish(rp);
+	pir_replay_free(rp);
+	return err;
 }
 
 /*

@@ -341,6 +341,23 @@ static void test_changed_since(void)
 	}
 	pir_scan_free(s);
 
+	/* an unknown revision: the message names no flag, the error its option's field */
+	{
+		pir_scan *bad = NULL;
+		char path[4096];
+
+		snprintf(path, sizeof(path), "%s/svc", FIXTURES);
+		o.changed_since = "no-such-ref";
+		CHECK_INT(pir_scan_new(&bad, &o), 0);
+		CHECK_INT(pir_scan_add_repository(bad, path), 0);
+		CHECK_INT(pir_scan_run(bad), PIR_ENOTFOUND);
+		CHECK_STR(pir_error_last(), "svc: unknown revision 'no-such-ref'");
+		CHECK_STR(pir_error_option(), "changed_since");
+		pir_error_clear();
+		CHECK(pir_error_option() == NULL);
+		pir_scan_free(bad);
+	}
+
 	/*
 	 * The branch fix-timeouts is behind main, which merged it and later
 	 * removed the admin.html marker. Compared with the merge base (the

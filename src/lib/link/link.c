@@ -2,12 +2,13 @@
 /*
  * Linking: every location (an entry of an action-items file, a marker in
  * code) of every scanned repository is joined to its item by ID; markers that
- * name only an incident, or nothing, are items of their own. Then each item
- * is dated from its locations and its stale reasons are decided.
+ * name only an incident, or nothing, are items of their own. Each item is
+ * then dated from its locations, and aged and judged (age/).
  */
 #include <stdlib.h>
 #include <string.h>
 
+#include "age.h"
 #include "alloc.h"
 #include "arena.h"
 #include "diag.h"
@@ -187,42 +188,6 @@ static int earlier(const pir_commit_ref *a, const pir_commit_ref *b)
 	return a->time < b->time || (a->time == b->time && strcmp(a->commit, b->commit) < 0);
 }
 
-static int stale_limit(const pir_scan *s, int rank)
-{
-	return rank >= 0 && rank < PIR_SEVERITY_MAX ? s->opts.stale_days[rank]
-						    : s->opts.stale_days_none;
-}
-
-static void decide_reasons(pir_scan *s, pir_item *it, size_t live_entries, bool live_marker,
-			   bool any_invalid, bool due_written, bool defined)
-{
-	bool live = !PIR_COMMIT_REF_SET(&it->resolved);
-
-	if (!live)
-		return;
-	if (it->id && live_marker && !defined)
-		it->reasons |= PIR_REASON_UNKNOWN_ID;
-	if (live_entries > 1)
-		it->reasons |= PIR_REASON_DUPLICATE_ID;
-	if (any_invalid)
-		it->reasons |= PIR_REASON_INVALID;
-	if (it->closed) {
-		if (live_marker)
-			it->reasons |= PIR_REASON_DONE_BUT_MARKER_REMAINS;
-		return;
-	}
-	if (it->has_overdue && it->overdue_days > 0)
-		it->reasons |= PIR_REASON_OVERDUE;
-	if (it->has_age && it->age_days > stale_limit(s, it->severity_rank))
-		it->reasons |= PIR_REASON_TOO_OLD;
-	if (!it->owner || !*it->owner)
-		it->reasons |= PIR_REASON_NO_OWNER;
-	if (it->due == PIR_DATE_NONE && !due_written)
-		it->reasons |= PIR_REASON_NO_DUE;
-	if ((int64_t)it->ndue_changes > s->opts.max_slips)
-		it->reasons |= PIR_REASON_SLIPPING;
-}
-
 /* With changed_since: did the comparison remove an entry defining `id` (in any repository)? */
 static bool entry_removed_since(const pir_scan *s, const char *id)
 {
@@ -253,31 +218,6 @@ static void copy_entry(const pir_scan *s, pir_item *it, const pir_entry *e)
 	it->snoozed = e->snooze_until != PIR_DATE_NONE && s->as_of < e->snooze_until;
 }
 
-/* When the item was closed, its age and how overdue it is, as of the scan's date. */
-static void date_item(const pir_scan *s, pir_item *it)
-{
-	/* an item that left the tree open was closed when it left */
-	if (PIR_COMMIT_REF_SET(&it->resolved) &&
-	    (!PIR_COMMIT_REF_SET(&it->closed_at) || earlier(&it->resolved, &it->closed_at)))
-		it->closed_at = it->resolved;
-	if (!it->closed && !PIR_COMMIT_REF_SET(&it->resolved)) /* reopened, or never closed */
-		it->closed_at = no_commit;
-	/* an absurd commit time has no date (pir_date_from_time), so no age either */
-	pir_date end = PIR_COMMIT_REF_SET(&it->resolved) ? it->resolved.date : s->as_of;
-	if (PIR_COMMIT_REF_SET(&it->introduced) && it->introduced.date != PIR_DATE_NONE &&
-	    end != PIR_DATE_NONE) {
-		it->has_age = true;
-		it->age_days = end - it->introduced.date;
-		if (it->age_days < 0)
-			it->age_days = 0;
-	}
-	if (it->due != PIR_DATE_NONE) {
-		it->has_overdue = true;
-		if (!it->closed && !PIR_COMMIT_REF_SET(&it->resolved) && s->as_of > it->due)
-			it->overdue_days = s->as_of - it->due;
-	}
-}
-
 /* Fill item `it` from its locations locs[0..n) (sorted: live, yaml first). */
 static int build_item(pir_scan *s, linker *l, pir_item *it, raw_loc **locs, size_t n)
 {
@@ -286,6 +226,9 @@ static int build_item(pir_scan *s, linker *l, pir_item *it, raw_loc **locs, size
 	size_t live_entries = 0;
 	bool live_marker = false, any_invalid = false, any_live = false;
 	pir_location *out;
+	pir_age_rules rules = {s->as_of, s->opts.stale_days, s->opts.stale_days_none,
+			       s->opts.max_slips};
+	pir_item_facts facts;
 
 	if (!(out = pir_arena_alloc(&s->arena, n * sizeof(*out))))
 		return PIR_ENOMEM;
@@ -341,14 +284,18 @@ static int build_item(pir_scan *s, linker *l, pir_item *it, raw_loc **locs, size
 		if (!it->incident)
 			it->incident = first_marker->incident;
 	}
-	date_item(s, it);
+	pir_age_item(&rules, it);
 	/* a change that deleted the item's entry, leaving its marker, changed the item */
 	if (!live_entries && live_marker && it->id && s->opts.changed_since &&
 	    entry_removed_since(s, it->id))
 		it->changed = true;
-	decide_reasons(s, it, live_entries, live_marker, any_invalid, e && e->entry->due_raw,
-		       it->id &&
-			   pir_strpool_find(&l->live_ids, it->id, strlen(it->id)) != PIR_MAP_NONE);
+	facts.live_entries = live_entries;
+	facts.live_marker = live_marker;
+	facts.any_invalid = any_invalid;
+	facts.due_written = e && e->entry->due_raw;
+	facts.defined =
+	    it->id && pir_strpool_find(&l->live_ids, it->id, strlen(it->id)) != PIR_MAP_NONE;
+	pir_judge_item(&rules, it, &facts);
 	return 0;
 }
 

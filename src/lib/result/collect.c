@@ -250,7 +250,9 @@ static const pir_key *date_by_key(pir_result_loc *x, pir_repo *r, pir_key_kind k
 	return &r->keys[k];
 }
 
-static int add_marker_loc(collector *c, const char *path, const pir_marker *m, bool live)
+/* A marker's location, live or resolved, dated by the replay (history.h). */
+static int add_marker_loc(collector *c, const char *path, const pir_marker *m, bool live,
+			  uint32_t intro, uint32_t rm)
 {
 	pir_result_loc *x = new_loc(c, path, live);
 
@@ -261,7 +263,9 @@ static int add_marker_loc(collector *c, const char *path, const pir_marker *m, b
 	x->loc.column = m->column;
 	x->loc.text = x->marker->text;
 	x->loc.changed = live && location_changed(c->r, path, m, NULL);
-	date_by_key(x, c->r, PIR_KEY_MARKER, m->text);
+	commit_ref(&x->loc.introduced, c->r, intro);
+	if (!live)
+		commit_ref(&x->loc.resolved, c->r, rm);
 	return 0;
 }
 
@@ -356,15 +360,19 @@ static int collect_live(collector *c)
 			for (size_t k = 0; k < b->entries->n && !err; k++)
 				err = add_entry_loc(c, h->path, &b->entries->v[k], true);
 		for (size_t k = 0; k < b->markers.n && !err; k++)
-			err = add_marker_loc(c, h->path, &b->markers.v[k], true);
+			err =
+			    add_marker_loc(c, h->path, &b->markers.v[k], true,
+					   pir_marker_intro(r, h->path, h->blob, k), PIR_MAP_NONE);
 	}
 	return err;
 }
 
-/* Keys that left the scanned tree: a location each, where they were last seen. */
+/* Entry IDs and marker locations that left the scanned tree: a location each, where last seen. */
 static int collect_resolved(collector *c)
 {
 	pir_repo *r = c->r;
+	const pir_marker_gone *gone;
+	size_t ngone = pir_markers_gone(r, &gone);
 	int err = 0;
 
 	for (uint32_t k = 0; k < r->keys_pool.n && !err; k++) {
@@ -373,26 +381,23 @@ static int collect_resolved(collector *c)
 		const pir_blob *b;
 
 		if (key->in_head || key->intro_commit == PIR_MAP_NONE ||
-		    key->rm_commit == PIR_MAP_NONE || key->rm_blob == PIR_MAP_NONE)
+		    key->rm_commit == PIR_MAP_NONE || key->rm_blob == PIR_MAP_NONE ||
+		    pir_key_decode(r, k, &s) != PIR_KEY_ENTRY || !r->blobs[key->rm_blob].entries)
 			continue;
 		b = &r->blobs[key->rm_blob];
-		if (pir_key_decode(r, k, &s) == PIR_KEY_MARKER) {
-			for (size_t i = 0; i < b->markers.n; i++) {
-				if (strcmp(b->markers.v[i].text, s) == 0) {
-					err = add_marker_loc(c, key->rm_path, &b->markers.v[i],
-							     false);
-					break;
-				}
-			}
-		} else if (b->entries) {
-			for (size_t i = 0; i < b->entries->n; i++) {
-				const pir_entry *e = &b->entries->v[i];
-				if (e->id && strcmp(e->id, s) == 0) {
-					err = add_entry_loc(c, key->rm_path, e, false);
-					break;
-				}
+		for (size_t i = 0; i < b->entries->n; i++) {
+			const pir_entry *e = &b->entries->v[i];
+			if (e->id && strcmp(e->id, s) == 0) {
+				err = add_entry_loc(c, key->rm_path, e, false);
+				break;
 			}
 		}
+	}
+	for (size_t i = 0; i < ngone && !err; i++) {
+		const pir_blob *b = &r->blobs[gone[i].blob];
+		if (gone[i].marker < b->markers.n)
+			err = add_marker_loc(c, gone[i].path, &b->markers.v[gone[i].marker], false,
+					     gone[i].intro_commit, gone[i].rm_commit);
 	}
 	return err;
 }

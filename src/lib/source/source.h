@@ -86,6 +86,8 @@ typedef struct {
 	size_t ndue, due_cap;
 } pir_key;
 
+typedef struct pir_ages pir_ages;
+
 /* A file of the scanned tree. */
 typedef struct {
 	const char *path;
@@ -149,6 +151,7 @@ typedef struct pir_repo {
 
 	pir_strpool keys_pool; /* "m<marker text>" and "y<entry id>" */
 	pir_key *keys;
+	struct pir_ages *ages; /* history/: when each marker location came and went */
 
 	pir_head_entry *head;
 	size_t nhead, head_cap;
