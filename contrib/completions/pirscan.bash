@@ -3,8 +3,8 @@
 # $datadir/bash-completion/completions/pirscan, where bash-completion loads it.
 
 _pirscan_scan_opts="--ref --all-refs --no-history --as-of --marker --item-file --max-size
-	--threads --cache --no-cache --color --config --no-config -q --quiet --severity --owner --team --incident
-	--repo --repos-from --no-fetch --shard -h --help"
+	--threads --cache --no-cache --color --config --no-config --from-json -q --quiet --severity
+	--owner --team --incident --repo --repos-from --no-fetch --shard -h --help"
 
 _pirscan()
 {

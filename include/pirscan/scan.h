@@ -274,6 +274,22 @@ PIR_EXTERN(int)
 pir_scan_add_repository_ext(pir_scan *scan, const char *path, const pir_repository_options *opts);
 
 /**
+ * Add the results another run wrote in its JSON output (`pirscan --format
+ * json`, its "results"; "-" reads standard input), as if their repositories
+ * had been scanned here: the run links them with the others (IDs, teams,
+ * dates), so the shards of a list read together give what one run over the
+ * whole list gives. They come in the file's order, before any repository
+ * added for scanning. A repository read before (the same name or git
+ * folder) is a `same-repository` note and kept once; another repository of
+ * the same name is a `results-error` and left out. A file that cannot be
+ * read, is not such a document, or was scanned with history when this scan
+ * is not (or the other way round) returns PIR_ENOTFOUND or PIR_EINVALID
+ * with a message naming it; with keep_going it is a `results-error`
+ * diagnostic instead, counted by pir_scan_unscanned_count, and 0.
+ */
+PIR_EXTERN(int) pir_scan_add_results_file(pir_scan *scan, const char *path);
+
+/**
  * Scan every added repository, then link and date the items.
  * Unreadable objects and files become diagnostics; only fatal errors
  * (unknown ref, out of memory, aborted) are returned.
@@ -311,7 +327,8 @@ PIR_EXTERN(size_t) pir_scan_unreadable_count(const pir_scan *scan);
  * Number of repositories that could not be scanned at all (`unborn-head`: a
  * mirror whose HEAD names a branch it does not have; `repository-error`:
  * one that could not be opened or read, with keep_going; `fetch-failed`: a
- * mirror that could not be fetched). Like unreadable
+ * mirror that could not be fetched; `results-error`: a file of results that
+ * could not be read). Like unreadable
  * objects, they leave the answer without a guarantee.
  */
 PIR_EXTERN(size_t) pir_scan_unscanned_count(const pir_scan *scan);

@@ -72,6 +72,7 @@ typedef struct {
 	bool prepared;
 	/* --severity, --owner, --team, --incident, --repo: NULL-terminated, or NULL */
 	const char *const *filter[5];
+	bool from_json; /* --from-json: the arguments are files of results, not repositories */
 	const char *cache_dir; /* --cache DIR, NULL for the default */
 	bool no_cache;	       /* --no-cache */
 	char *cache_default;   /* the default folder, when used (freed with the args) */
@@ -80,10 +81,7 @@ typedef struct {
 #define CLI_SCAN_ARGS_INIT                                                                         \
 	{                                                                                          \
 		PIR_SCAN_OPTIONS_INIT, NULL, 0, NULL, 0, PIR_FLEET_OPTIONS_INIT, false, NULL,      \
-		    false, -1, 0, NULL, false, NULL, false,                                        \
-		{                                                                                  \
-			NULL                                                                       \
-		}                                                                                  \
+		    false, -1, 0, NULL, false, NULL, false, {NULL}, false                          \
 	}
 
 /*
@@ -107,6 +105,7 @@ enum {
 	CLI_OPT_COLOR,
 	CLI_OPT_CONFIG,
 	CLI_OPT_NO_CONFIG,
+	CLI_OPT_FROM_JSON,
 	CLI_OPT_CACHE,
 	CLI_OPT_NO_CACHE,
 	CLI_OPT_REPOS_FROM,
@@ -132,6 +131,7 @@ enum {
 	    {"color", required_argument, NULL, CLI_OPT_COLOR},                                     \
 	    {"config", required_argument, NULL, CLI_OPT_CONFIG},                                   \
 	    {"no-config", no_argument, NULL, CLI_OPT_NO_CONFIG},                                   \
+	    {"from-json", no_argument, NULL, CLI_OPT_FROM_JSON},                                   \
 	    {"quiet", no_argument, NULL, CLI_OPT_QUIET},                                           \
 	    {"repos-from", required_argument, NULL, CLI_OPT_REPOS_FROM},                           \
 	    {"no-fetch", no_argument, NULL, CLI_OPT_NO_FETCH},                                     \

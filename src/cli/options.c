@@ -31,6 +31,8 @@ const char *cli_scan_options_help =
     "  --config FILE       read the configuration from FILE instead of .pirscan.yml\n"
     "                      in the first repository's scanned tree\n"
     "  --no-config         use no configuration file\n"
+    "  --from-json         the arguments are files written by 'pirscan --format json'\n"
+    "                      (shards): link their results instead of scanning\n"
     "  -q, --quiet         no progress and no diagnostics on stderr\n"
     "\n"
     "Repository options:\n"
@@ -241,6 +243,9 @@ int cli_scan_option(cli_scan_args *a, int opt, const char *v)
 		return 0;
 	case CLI_OPT_NO_CONFIG:
 		a->no_config = true;
+		return 0;
+	case CLI_OPT_FROM_JSON:
+		a->from_json = true;
 		return 0;
 	case CLI_OPT_CONFIG:
 		a->config_path = v;

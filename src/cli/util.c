@@ -195,7 +195,9 @@ static int load_config(cli_scan_args *a, const char *first_repo)
 	 */
 	if (a->config_path)
 		err = pir_config_load(&a->config, a->config_path, &errors);
-	else if (!first_repo) /* an empty list, or only URLs not mirrored */
+	else if (a->from_json)
+		err = PIR_ENOTFOUND; /* no repository to read it from: --config FILE */
+	else if (!first_repo)	     /* an empty list, or only URLs not mirrored */
 		err = PIR_ENOTFOUND;
 	else
 		err = pir_config_load_from_repository(
@@ -436,9 +438,19 @@ static const char *unscanned_codes(const pir_scan *scan)
 	return buf;
 }
 
+static size_t count_code(const pir_scan *scan, const char *code)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < pir_scan_diagnostic_count(scan); i++)
+		n += !strcmp(pir_scan_diagnostic(scan, i)->code, code);
+	return n;
+}
+
 int cli_vouch(const pir_scan *scan, int ret)
 {
 	size_t n = pir_scan_unreadable_count(scan), u = pir_scan_unscanned_count(scan);
+	size_t f = count_code(scan, "results-error");
 
 	if ((!n && !u) || (ret != CLI_EXIT_OK && ret != CLI_EXIT_FINDINGS))
 		return ret;
@@ -446,10 +458,14 @@ int cli_vouch(const pir_scan *scan, int ret)
 		cli_error("%zu object%s could not be read (unreadable-object); the result cannot "
 			  "be vouched for",
 			  n, n == 1 ? "" : "s");
-	if (u)
+	if (u > f)
 		cli_error("%zu repositor%s could not be scanned (%s); the result cannot be "
 			  "vouched for",
-			  u, u == 1 ? "y" : "ies", unscanned_codes(scan));
+			  u - f, u - f == 1 ? "y" : "ies", unscanned_codes(scan));
+	if (f)
+		cli_error("%zu result%s could not be read (results-error); the result cannot be "
+			  "vouched for",
+			  f, f == 1 ? "" : "s");
 	return CLI_EXIT_FATAL;
 }
 
@@ -464,8 +480,9 @@ int cli_run_scan_prepare(cli_scan_args *a)
 	if (a->prepared)
 		return CLI_EXIT_OK;
 	a->prepared = true;
-	if (cli_fleet_prepare(a, show_progress(a)) != CLI_EXIT_OK ||
-	    load_config(a, cli_fleet_first(a)) < 0)
+	/* with --from-json the arguments are files of results, not repositories */
+	if ((!a->from_json && cli_fleet_prepare(a, show_progress(a)) != CLI_EXIT_OK) ||
+	    load_config(a, a->from_json ? NULL : cli_fleet_first(a)) < 0)
 		return CLI_EXIT_FATAL;
 	/* a wrong --severity is a usage error: say so before a long scan */
 	for (size_t i = 0; a->filter[0] && a->filter[0][i]; i++) {
@@ -510,8 +527,11 @@ static int cache_dir(cli_scan_args *a)
 
 int cli_run_scan(pir_scan **out, cli_scan_args *a)
 {
+	static const char *const input[] = {"-"};
 	progress_state st = {{0, 0}, false, 0, 0};
 	pir_scan *scan = NULL;
+	const char *const *files = a->nrepos ? a->repos : input;
+	size_t nfiles = a->nrepos ? a->nrepos : 1;
 	int err;
 
 	*out = NULL;
@@ -522,12 +542,18 @@ int cli_run_scan(pir_scan **out, cli_scan_args *a)
 		a->scan.progress_payload = &st;
 	}
 	/* of several repositories, one that cannot be read does not stop the others */
-	a->scan.keep_going = pir_fleet_count(a->fleet) > 1;
+	a->scan.keep_going = a->from_json ? nfiles > 1 : a->fleet && pir_fleet_count(a->fleet) > 1;
 	if (!a->cache_default && cache_dir(a) < 0)
 		return cli_fail(PIR_ENOMEM, NULL);
 	if ((err = pir_scan_new(&scan, &a->scan)) < 0)
 		return cli_fail(err, NULL);
-	if (cli_fleet_add(scan, a) != CLI_EXIT_OK) {
+	for (size_t i = 0; a->from_json && i < nfiles; i++) {
+		if ((err = pir_scan_add_results_file(scan, files[i])) < 0) {
+			pir_scan_free(scan);
+			return cli_fail(err, NULL);
+		}
+	}
+	if (!a->from_json && cli_fleet_add(scan, a) != CLI_EXIT_OK) {
 		pir_scan_free(scan);
 		return CLI_EXIT_FATAL;
 	}

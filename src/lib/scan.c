@@ -733,7 +733,7 @@ static int scan_one(pir_scan *s, size_t i)
 	/* a mirror is shown by its URL, not by where the cache keeps it */
 	if (res && s->added[i].shown)
 		res->info.path = s->added[i].shown;
-	s->results[i] = res;
+	s->results[s->nresults - s->nrepos + i] = res; /* after those read from files */
 	repo_free(r);
 	s->repos[i] = NULL;
 	return err;
@@ -789,10 +789,13 @@ static int scan_all(pir_scan *s)
 	pthread_t tid[16];
 	fleet f = {s, PTHREAD_MUTEX_INITIALIZER, 0, 0, 0, NULL};
 	unsigned started = 0;
+	size_t base = s->nresults; /* results read from files (from_json.c) come first */
 
-	if (!(s->results = pir_calloc(s->nrepos ? s->nrepos : 1, sizeof(*s->results))))
+	if (pir_grow((void **)&s->results, &s->results_cap, base + s->nrepos + 1,
+		     sizeof(*s->results)) < 0)
 		return PIR_ENOMEM;
-	s->nresults = s->nrepos;
+	memset(s->results + base, 0, (s->nrepos + 1) * sizeof(*s->results));
+	s->nresults = base + s->nrepos;
 	if (n > PIR_ARRAY_SIZE(tid))
 		n = PIR_ARRAY_SIZE(tid);
 	if (n <= 1) {
@@ -905,7 +908,7 @@ size_t pir_scan_unreadable_count(const pir_scan *s)
 size_t pir_scan_unscanned_count(const pir_scan *s)
 {
 	return count_code(s, "unborn-head") + count_code(s, "repository-error") +
-	       count_code(s, "fetch-failed");
+	       count_code(s, "fetch-failed") + count_code(s, "results-error");
 }
 
 const pir_diagnostic *pir_scan_diagnostic(const pir_scan *s, size_t i)

@@ -51,4 +51,7 @@ bool pir_scan_is_excluded(const pir_scan *scan, const char *path, bool is_dir);
 int pir_scan_progress(pir_scan *scan, const char *repo, const char *phase, size_t done,
 		      size_t total);
 
+/* from_json.c: every result as a JSON array (result_json.h), for the JSON output's "results" */
+int pir_scan_write_results(pir_buf *out, const pir_scan *scan, int indent);
+
 #endif
