@@ -46,6 +46,7 @@ typedef struct {
 	bool duplicate;
 	bool mirrored;	   /**< a URL whose mirror exists (fetched now or before) */
 	const char *error; /**< why pir_fleet_fetch failed ("cannot fetch URL: ..."), or NULL */
+	size_t position;   /**< its place in the whole list, before shards (0-based) */
 } pir_fleet_repo;
 
 /**

@@ -257,12 +257,19 @@ typedef struct {
 	 * counted by pir_scan_unscanned_count.
 	 */
 	const char *error;
+	/**
+	 * Its place in the whole list of repositories, before it was cut into
+	 * shards, plus one; 0 for the order repositories are added in. Shards'
+	 * results read together (pir_scan_add_results_file) are linked in this
+	 * order, so that they give what one run over the whole list gives.
+	 */
+	size_t position;
 } pir_repository_options;
 
 #define PIR_REPOSITORY_OPTIONS_VERSION 1
 #define PIR_REPOSITORY_OPTIONS_INIT                                                                \
 	{                                                                                          \
-		PIR_REPOSITORY_OPTIONS_VERSION, NULL, NULL, NULL                                   \
+		PIR_REPOSITORY_OPTIONS_VERSION, NULL, NULL, NULL, 0                                \
 	}
 
 /**

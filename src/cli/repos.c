@@ -147,6 +147,7 @@ int cli_fleet_add(pir_scan *scan, const cli_scan_args *a)
 		o.name = r->name;
 		o.shown = r->url ? r->source : NULL;
 		o.error = r->error;
+		o.position = r->position + 1;
 		if (r->url && !r->mirrored && !r->error) {
 			/* the library names no flag: this does */
 			if (!(why = malloc(strlen(r->source) + 64))) {

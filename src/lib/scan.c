@@ -319,6 +319,7 @@ static int keep(pir_scan *s, pir_repo *r, const pir_repository_options *o)
 	}
 	s->added[s->nrepos].named = o && o->name;
 	s->added[s->nrepos].shown = o && o->shown ? pir_arena_strdup(&s->arena, o->shown) : NULL;
+	s->added[s->nrepos].position = o && o->position ? o->position - 1 : s->nrepos;
 	s->repos[s->nrepos++] = r;
 	return 0;
 }
@@ -717,6 +718,7 @@ static int cache_lookup(pir_scan *s, size_t i, char key[PIR_SHA256_HEX], pir_res
 		pir_result_free(res);
 		return PIR_ENOMEM;
 	}
+	res->position = s->added[i].position;
 	for (size_t k = 0; k < res->nlocs; k++)
 		res->locs[k].loc.repo = res->info.name;
 	for (size_t k = 0; k < res->ndiags; k++)
@@ -851,6 +853,8 @@ static int scan_one(pir_scan *s, size_t i)
 	/* a mirror is shown by its URL, not by where the cache keeps it */
 	if (res && s->added[i].shown)
 		res->info.path = s->added[i].shown;
+	if (res)
+		res->position = s->added[i].position;
 	s->results[s->nresults - s->nrepos + i] = res; /* after those read from files */
 	repo_free(r);
 	s->repos[i] = NULL;
@@ -942,15 +946,55 @@ static int scan_all(pir_scan *s)
 	return f.err;
 }
 
-/* Results in the order repositories were added, without the slots of those not reached. */
-static void compact_results(pir_scan *s)
+typedef struct {
+	pir_result *res;
+	size_t at;
+} placed;
+
+static int cmp_placed(const void *pa, const void *pb)
+{
+	const placed *a = pa, *b = pb;
+
+	if (a->res->position != b->res->position)
+		return a->res->position < b->res->position ? -1 : 1;
+	return a->at < b->at ? -1 : a->at > b->at;
+}
+
+/*
+ * Results without the slots of repositories not reached, in the order of
+ * the whole list: shards' results read from files take their places among
+ * each other as in one run over the list (the order decides ties in
+ * linking). Files whose places repeat were not cut from one list: they are
+ * taken in the order given.
+ */
+static int order_results(pir_scan *s)
 {
 	size_t n = 0;
+	placed *v;
 
 	for (size_t i = 0; i < s->nresults; i++)
 		if (s->results[i])
 			s->results[n++] = s->results[i];
 	s->nresults = n;
+	if (n < 2 || s->nresults == s->nrepos) /* repositories alone: already in order */
+		return 0;
+	if (!(v = pir_calloc(n, sizeof(*v))))
+		return PIR_ENOMEM;
+	for (size_t i = 0; i < n; i++)
+		v[i] = (placed){s->results[i], i};
+	qsort(v, n, sizeof(*v), cmp_placed);
+	/* places that repeat are of separate lists (shards split by hand): their order stays */
+	for (size_t i = 1; i < n; i++)
+		if (v[i].res->position == v[i - 1].res->position) {
+			free(v);
+			for (size_t k = 0; k < n; k++) /* as one run over them, in that order */
+				s->results[k]->position = k;
+			return 0;
+		}
+	for (size_t i = 0; i < n; i++)
+		s->results[i] = v[i].res;
+	free(v);
+	return 0;
 }
 
 int pir_scan_run(pir_scan *s)
@@ -967,7 +1011,8 @@ int pir_scan_run(pir_scan *s)
 		err = scan_all(s);
 	pir_cache_close(s->cache);
 	s->cache = NULL;
-	compact_results(s);
+	if (order_results(s) < 0 && !err)
+		err = PIR_ENOMEM;
 	if (!err)
 		err = pir_scan_progress(s, NULL, "linking", 0, 0);
 	if (!err)

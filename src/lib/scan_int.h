@@ -41,6 +41,7 @@ struct pir_scan {
 	struct pir_repo_added {
 		bool named;
 		const char *shown;
+		size_t position; /* in the whole list, before shards */
 	} * added;
 	size_t added_cap;
 };

@@ -309,32 +309,32 @@ static void test_refused(void)
 	CHECK_STR(read_error("\"format\": 1, ", ""),
 		  "line 1, column 1: a result without its \"format\" (an integer)");
 	CHECK_STR(read_error("\"failed\": false", "\"failed\": 0"),
-		  "line 1, column 226: \"failed\" must be true or false, not a number");
+		  "line 1, column 241: \"failed\" must be true or false, not a number");
 	CHECK_STR(read_error("\"failed\": false", "\"failed\": false, \"extra\": 1"),
-		  "line 1, column 242: unknown key \"extra\" in a result");
+		  "line 1, column 257: unknown key \"extra\" in a result");
 	CHECK_STR(read_error("\"gitdir\": \"/srv/git/svc/.git/\", ", ""),
 		  "line 1, column 1: \"gitdir\" missing in a result");
 	CHECK_STR(
 	    read_error("\"commits\": 12", "\"commits\": -1"),
 	    "line 1, column 166: \"commits\" must be an integer from 0 to 9223372036854775807");
 	CHECK_STR(read_error("\"line\": 3", "\"line\": 4294967296"),
-		  "line 1, column 372: \"line\" must be an integer from 0 to 4294967295");
+		  "line 1, column 387: \"line\" must be an integer from 0 to 4294967295");
 	CHECK_STR(read_error("\"0123456789abcdef", "\"0123456789ABCDEF"),
 		  "line 1, column 94: \"commit\" must be 40 lower-case hex digits or null");
 	CHECK_STR(read_error("\"kind\": \"yaml\"", "\"kind\": \"marker\""),
-		  "line 1, column 332: a location's kind must match its marker or entry");
+		  "line 1, column 347: a location's kind must match its marker or entry");
 	CHECK_STR(read_error("\"json\": \"\\\"customers\\\"\"", "\"json\": \"{oops\""),
-		  "line 1, column 1259: \"json\" must be JSON text");
+		  "line 1, column 1274: \"json\" must be JSON text");
 	CHECK_STR(read_error("\"due\": \"2026-01-31\"", "\"due\": \"2026-02-30\""),
-		  "line 1, column 1018: \"due\" must be a date (YYYY-MM-DD) or null");
+		  "line 1, column 1033: \"due\" must be a date (YYYY-MM-DD) or null");
 	CHECK_STR(read_error("\"path\": \"README\"", "\"path\": {\"hex\": \"41\"}"),
-		  "line 1, column 1920: \"path\" is valid UTF-8: it is written as a string");
+		  "line 1, column 1935: \"path\" is valid UTF-8: it is written as a string");
 	CHECK_STR(read_error("\"level\": \"warning\"", "\"level\": \"fatal\""),
-		  "line 1, column 2030: \"level\" must be \"info\", \"warning\" or \"error\"");
+		  "line 1, column 2045: \"level\" must be \"info\", \"warning\" or \"error\"");
 	CHECK_STR(read_error("\"gone_ids\": [\"PIR-8\"]", "\"gone_ids\": [8]"),
-		  "line 1, column 1994: \"gone_ids\" must be a string, not a number");
+		  "line 1, column 2009: \"gone_ids\" must be a string, not a number");
 	CHECK_STR(read_error("\"severity_rank\": 1", "\"severity_rank\": 16"),
-		  "line 1, column 1069: \"severity_rank\" must be an integer from -1 to 15");
+		  "line 1, column 1084: \"severity_rank\" must be an integer from -1 to 15");
 }
 
 static void test_results_document(void)

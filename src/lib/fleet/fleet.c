@@ -461,6 +461,8 @@ static int take_shard(pir_fleet *f)
 
 	if (!err && !(f->shard = pir_malloc((f->n + 1) * sizeof(*f->shard))))
 		err = PIR_ENOMEM;
+	for (size_t i = 0; i < f->n; i++)
+		f->v[i].pub.position = i;
 	for (size_t i = 0; i < f->n && !err; i++) {
 		if (f->v[i].first != i)
 			continue;

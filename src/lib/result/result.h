@@ -46,6 +46,8 @@ typedef struct pir_result {
 	pir_repository info; /* name, path, ref, commit, shallow, commits and blobs */
 	char *gitdir;	     /* the real path of its git folder, NULL when unknown */
 	bool failed;	     /* could not be scanned at all: diags say why */
+	size_t position;     /* its place in the whole list of repositories (before shards):
+				results read from several files are linked in this order */
 	pir_result_loc *locs;
 	size_t nlocs;
 	pir_result_mention *mentions;

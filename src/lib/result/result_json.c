@@ -346,6 +346,8 @@ int pir_result_json_write(pir_buf *out, const pir_result *r, int indent)
 	repository(&e, &r->info);
 	key(&e, "gitdir");
 	str(&e, r->gitdir);
+	key(&e, "position");
+	num(&e, (long long)r->position);
 	key(&e, "failed");
 	boolean(&e, r->failed);
 	key(&e, "history_marker_limits");

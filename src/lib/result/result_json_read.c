@@ -505,10 +505,10 @@ static int read_lists(reader *rd, const pir_json *v)
 
 int pir_result_json_read(pir_result **out, const pir_json *v)
 {
-	static const char *const keys[] = {
-	    "format",	  "repository", "gitdir",   "failed",	"history_marker_limits",
-	    "codeowners", "locations",	"mentions", "gone_ids", "diagnostics",
-	    NULL};
+	static const char *const keys[] = {"format",	 "repository",	"gitdir",
+					   "position",	 "failed",	"history_marker_limits",
+					   "codeowners", "locations",	"mentions",
+					   "gone_ids",	 "diagnostics", NULL};
 	reader rd;
 	int64_t format;
 	int err;
@@ -529,6 +529,7 @@ int pir_result_json_read(pir_result **out, const pir_json *v)
 	rd.a = &rd.r->arena;
 	if ((err = read_repository(&rd, v)) < 0 ||
 	    (err = get_str(&rd, v, "gitdir", (const char **)&rd.r->gitdir, true)) < 0 ||
+	    (err = get_size(v, "position", &rd.r->position)) < 0 ||
 	    (err = get_bool(v, "failed", &rd.r->failed)) < 0 ||
 	    (err = get_size(v, "history_marker_limits", &rd.r->history_marker_limits)) < 0 ||
 	    (err = get_str(&rd, v, "codeowners", (const char **)&rd.r->codeowners, true)) < 0 ||
