@@ -234,20 +234,6 @@ bool pir_scan_is_item_file(const pir_scan *s, const char *path)
 	return false;
 }
 
-int pir_scan_progress(pir_scan *s, const char *repo, const char *phase, size_t done, size_t total)
-{
-	pir_progress p = {repo, phase, done > total && total ? total : done, total};
-	int stop;
-
-	if (!s->opts.progress)
-		return 0;
-	/* repositories are scanned side by side: the callback is called by one at a time */
-	pthread_mutex_lock(&s->progress_lock);
-	stop = s->opts.progress(&p, s->opts.progress_payload);
-	pthread_mutex_unlock(&s->progress_lock);
-	return stop ? pir_error_set(PIR_EUSER, "scan aborted") : 0;
-}
-
 static int progress_cb(void *payload, const char *repo, const char *phase, size_t done,
 		       size_t total)
 {
@@ -677,88 +663,6 @@ static int scan_repo(pir_scan *s, pir_repo *r)
 	return err < 0 || r->empty ? err : read_repo(s, r);
 }
 
-/* The repository's identity in the cache: a mirror's URL, else its git folder. */
-static const char *cache_identity(const pir_scan *s, size_t i)
-{
-	return s->added[i].shown ? s->added[i].shown : s->repos[i]->gitdir;
-}
-
-/*
- * The cached result of prepared repository i, under the key of what it is
- * and what this scan extracts (`key`, also for storing it after a miss):
- * 1 with `*out` on a hit, 0 on a miss. A cached result is this run's: its
- * names are those of this run.
- */
-static int cache_lookup(pir_scan *s, size_t i, char key[PIR_SHA256_HEX], pir_result **out)
-{
-	pir_repo *r = s->repos[i];
-	pir_cache_facts facts;
-	pir_result *res = NULL;
-	char *json = NULL;
-	size_t len = 0;
-	int err;
-
-	*out = NULL;
-	if ((err = pir_cache_facts_read(&facts, r->repo, cache_identity(s, i), r->refname,
-					&r->head_commit, s->opts.all_refs)) < 0)
-		return err;
-	pir_cache_key(key, &s->opts, &facts);
-	pir_cache_facts_dispose(&facts);
-	if ((err = pir_cache_lookup(s->cache, key, &json, &len)) <= 0)
-		return err;
-	err = pir_result_json_parse(&res, json, len);
-	free(json);
-	if (err == PIR_ENOMEM)
-		return err;
-	if (err < 0) /* not what was stored: never trusted */
-		return pir_cache_drop(s->cache, key, pir_error_last());
-	if (!(res->info.name = pir_arena_strdup(&res->arena, r->name)) ||
-	    !(res->info.path = pir_arena_strdup(&res->arena, r->path)) ||
-	    (r->gitdir && !(res->gitdir = pir_arena_strdup(&res->arena, r->gitdir)))) {
-		pir_result_free(res);
-		return PIR_ENOMEM;
-	}
-	res->position = s->added[i].position;
-	for (size_t k = 0; k < res->nlocs; k++)
-		res->locs[k].loc.repo = res->info.name;
-	for (size_t k = 0; k < res->ndiags; k++)
-		res->diags[k].d.repo = res->info.name;
-	*out = res;
-	return 1;
-}
-
-/* Whether what a result says holds for good: not if some of it could not be read. */
-static bool cacheable(const pir_result *res)
-{
-	if (res->failed)
-		return false;
-	for (size_t k = 0; k < res->ndiags; k++)
-		if (!strcmp(res->diags[k].d.code, "unreadable-object") ||
-		    !strcmp(res->diags[k].d.code, "missing-object"))
-			return false; /* a partial clone may fetch it without moving a ref */
-	return true;
-}
-
-static int cache_store(pir_scan *s, size_t i, const char *key, const pir_result *res)
-{
-	pir_buf b = PIR_BUF_INIT;
-	char *tips;
-	int err;
-
-	if (!cacheable(res))
-		return 0;
-	if ((err = pir_result_json_write(&b, res, -1)) < 0 ||
-	    !(tips =
-		  pir_sprintf("%s %s", res->info.ref ? res->info.ref : "HEAD", res->info.commit))) {
-		pir_buf_dispose(&b);
-		return err < 0 ? err : PIR_ENOMEM;
-	}
-	err = pir_cache_store(s->cache, key, cache_identity(s, i), tips, b.ptr, b.size);
-	free(tips);
-	pir_buf_dispose(&b);
-	return err;
-}
-
 /* Scan repository i, or take its result from the cache, and collect it. */
 static int scan_or_cached(pir_scan *s, size_t i, pir_result **res)
 {
@@ -772,12 +676,12 @@ static int scan_or_cached(pir_scan *s, size_t i, pir_result **res)
 			   : pir_result_collect(res, r, !s->opts.no_history);
 	if ((err = prepare_repo(r)) < 0)
 		return err;
-	if (!r->empty && (err = cache_lookup(s, i, key, res)) != 0)
+	if (!r->empty && (err = pir_scan_cache_lookup(s, i, key, res)) != 0)
 		return err < 0 ? err : 0;
 	if ((!r->empty && (err = read_repo(s, r)) < 0) ||
 	    (err = pir_result_collect(res, r, !s->opts.no_history)) < 0)
 		return err;
-	return key[0] ? cache_store(s, i, key, *res) : 0;
+	return key[0] ? pir_scan_cache_store(s, i, key, *res) : 0;
 }
 
 /*
@@ -836,7 +740,7 @@ static int fill_repinfo(pir_scan *s)
  * here on only the result is read, so memory and open files stay those of
  * the repositories being scanned, not of the fleet.
  */
-static int scan_one(pir_scan *s, size_t i)
+int pir_scan_one(pir_scan *s, size_t i)
 {
 	pir_repo *r = s->repos[i];
 	pir_result *res = NULL;
@@ -861,142 +765,6 @@ static int scan_one(pir_scan *s, size_t i)
 	return err;
 }
 
-/* Repositories handed out one at a time to `threads` workers; the first error stops them. */
-typedef struct {
-	pir_scan *s;
-	pthread_mutex_t lock;
-	size_t next, done;
-	int err;
-	char *msg; /* the failing worker's error message */
-} fleet;
-
-static void *fleet_worker(void *arg)
-{
-	fleet *f = arg;
-	pir_scan *s = f->s;
-
-	for (;;) {
-		size_t i, done;
-		const char *name;
-		int err, stop;
-
-		pthread_mutex_lock(&f->lock);
-		i = f->next++;
-		stop = f->err;
-		pthread_mutex_unlock(&f->lock);
-		if (stop || i >= s->nrepos)
-			break;
-		name = s->repos[i]->name; /* in the scan's arena: it outlives the repository */
-		err = scan_one(s, i);
-		pthread_mutex_lock(&f->lock);
-		done = ++f->done;
-		pthread_mutex_unlock(&f->lock);
-		if (!err)
-			err = pir_scan_progress(s, name, "repositories", done, s->nrepos);
-		pthread_mutex_lock(&f->lock);
-		if (err && !f->err) {
-			f->err = err;
-			f->msg = pir_strdup(pir_error_last());
-		}
-		pthread_mutex_unlock(&f->lock);
-	}
-	return NULL;
-}
-
-/*
- * Every repository: one after another when there is one, else as many at
- * once as the scan has threads (each still reads its own blobs with them).
- */
-static int scan_all(pir_scan *s)
-{
-	unsigned n = s->threads < s->nrepos ? s->threads : (unsigned)s->nrepos;
-	pthread_t tid[16];
-	fleet f = {s, PTHREAD_MUTEX_INITIALIZER, 0, 0, 0, NULL};
-	unsigned started = 0;
-	size_t base = s->nresults; /* results read from files (from_json.c) come first */
-
-	if (pir_grow((void **)&s->results, &s->results_cap, base + s->nrepos + 1,
-		     sizeof(*s->results)) < 0)
-		return PIR_ENOMEM;
-	memset(s->results + base, 0, (s->nrepos + 1) * sizeof(*s->results));
-	s->nresults = base + s->nrepos;
-	if (n > PIR_ARRAY_SIZE(tid))
-		n = PIR_ARRAY_SIZE(tid);
-	if (n <= 1) {
-		for (size_t i = 0; i < s->nrepos && !f.err; i++) {
-			const char *name = s->repos[i]->name;
-			if (!(f.err = scan_one(s, i)) && s->nrepos > 1)
-				f.err =
-				    pir_scan_progress(s, name, "repositories", i + 1, s->nrepos);
-		}
-
-		return f.err;
-	}
-	for (unsigned t = 0; t < n; t++)
-		if (pthread_create(&tid[started], NULL, fleet_worker, &f) == 0)
-			started++;
-	if (!started)
-		fleet_worker(&f);
-	for (unsigned t = 0; t < started; t++)
-		pthread_join(tid[t], NULL);
-	pthread_mutex_destroy(&f.lock);
-	if (f.err && f.msg)
-		pir_error_set(f.err, "%s", f.msg);
-	free(f.msg);
-	return f.err;
-}
-
-typedef struct {
-	pir_result *res;
-	size_t at;
-} placed;
-
-static int cmp_placed(const void *pa, const void *pb)
-{
-	const placed *a = pa, *b = pb;
-
-	if (a->res->position != b->res->position)
-		return a->res->position < b->res->position ? -1 : 1;
-	return a->at < b->at ? -1 : a->at > b->at;
-}
-
-/*
- * Results without the slots of repositories not reached, in the order of
- * the whole list: shards' results read from files take their places among
- * each other as in one run over the list (the order decides ties in
- * linking). Files whose places repeat were not cut from one list: they are
- * taken in the order given.
- */
-static int order_results(pir_scan *s)
-{
-	size_t n = 0;
-	placed *v;
-
-	for (size_t i = 0; i < s->nresults; i++)
-		if (s->results[i])
-			s->results[n++] = s->results[i];
-	s->nresults = n;
-	if (n < 2 || s->nresults == s->nrepos) /* repositories alone: already in order */
-		return 0;
-	if (!(v = pir_calloc(n, sizeof(*v))))
-		return PIR_ENOMEM;
-	for (size_t i = 0; i < n; i++)
-		v[i] = (placed){s->results[i], i};
-	qsort(v, n, sizeof(*v), cmp_placed);
-	/* places that repeat are of separate lists (shards split by hand): their order stays */
-	for (size_t i = 1; i < n; i++)
-		if (v[i].res->position == v[i - 1].res->position) {
-			free(v);
-			for (size_t k = 0; k < n; k++) /* as one run over them, in that order */
-				s->results[k]->position = k;
-			return 0;
-		}
-	for (size_t i = 0; i < n; i++)
-		s->results[i] = v[i].res;
-	free(v);
-	return 0;
-}
-
 int pir_scan_run(pir_scan *s)
 {
 	int err = 0;
@@ -1008,10 +776,10 @@ int pir_scan_run(pir_scan *s)
 	if (s->opts.cache_dir && pir_cache_applies(&s->opts))
 		err = pir_cache_open(&s->cache, s->opts.cache_dir, &s->diag);
 	if (!err && !(err = name_repos(s)))
-		err = scan_all(s);
+		err = pir_scan_all(s, pir_scan_one);
 	pir_cache_close(s->cache);
 	s->cache = NULL;
-	if (order_results(s) < 0 && !err)
+	if (pir_scan_order_results(s) < 0 && !err)
 		err = PIR_ENOMEM;
 	if (!err)
 		err = pir_scan_progress(s, NULL, "linking", 0, 0);

@@ -8,6 +8,7 @@
 #include "glob.h"
 #include "map.h"
 #include "result.h"
+#include "sha256.h"
 #include "source.h"
 
 struct pir_scan {
@@ -55,5 +56,24 @@ int pir_scan_progress(pir_scan *scan, const char *repo, const char *phase, size_
 
 /* from_json.c: every result as a JSON array (result_json.h), for the JSON output's "results" */
 int pir_scan_write_results(pir_buf *out, const pir_scan *scan, int indent);
+
+/* scan.c: scan repository i (or take it from the cache), keep its result, free the rest */
+int pir_scan_one(pir_scan *scan, size_t i);
+typedef int (*pir_scan_one_fn)(pir_scan *scan, size_t i);
+
+/*
+ * scan_pool.c: every repository, side by side, each by `one` (pir_scan_one,
+ * handed down so that the pool does not call up into the driver); the
+ * results in the order of the whole list
+ */
+int pir_scan_all(pir_scan *scan, pir_scan_one_fn one);
+int pir_scan_order_results(pir_scan *scan);
+
+/*
+ * scan_cache.c: the cached result of prepared repository i (1, with `*out`),
+ * or 0 on a miss, with its key in `key`; storing a new result under it.
+ */
+int pir_scan_cache_lookup(pir_scan *scan, size_t i, char key[PIR_SHA256_HEX], pir_result **out);
+int pir_scan_cache_store(pir_scan *scan, size_t i, const char *key, const pir_result *res);
 
 #endif
