@@ -152,9 +152,7 @@ static void repo_free(pir_repo *r)
 	free(r->since_old);
 	free(r->since_gone);
 	free(r->head);
-	for (size_t i = 0; i < r->ntpaths; i++)
-		pir_strpool_dispose(&r->tpaths[i].pool);
-	free(r->tpaths);
+	pir_strpool_dispose(&r->change_paths);
 	pir_arena_dispose(&r->arena);
 	pthread_mutex_destroy(&r->missing_lock);
 	git_repository_free(r->repo);
@@ -544,12 +542,7 @@ static const char *blob_path(const pir_repo *r, uint32_t bi)
 	for (size_t i = 0; i < r->nhead; i++)
 		if (r->head[i].blob == bi)
 			return r->head[i].path;
-	for (size_t i = 0; i < r->ncommits; i++)
-		for (uint32_t k = 0; k < r->commits[i].nchanges; k++)
-			if (r->commits[i].changes[k].new_blob == bi ||
-			    r->commits[i].changes[k].old_blob == bi)
-				return r->commits[i].changes[k].path;
-	return NULL;
+	return pir_trees_blob_path(r, bi);
 }
 
 /* Blobs reported one by one; a damaged pack of thousands gets one line for the rest. */
@@ -558,19 +551,48 @@ static const char *blob_path(const pir_repo *r, uint32_t bi)
 /* Each blob that is there but cannot be read: an error, with its path and why. */
 static int report_unreadable_blobs(pir_repo *r)
 {
+	size_t cap = 0;
+	uint32_t *v = NULL;
 	size_t n = 0;
 	int err = 0;
 
-	for (size_t i = 0; i < r->nblobs && !err; i++) {
-		if (!(r->blobs[i].flags & PIR_BLOB_UNREADABLE) || n++ >= UNREADABLE_SHOWN)
+	for (size_t i = 0; i < r->nblobs; i++) {
+		if (!(r->blobs[i].flags & PIR_BLOB_UNREADABLE))
 			continue;
-		err = pir_repo_report(r, &r->blobs[i].oid, "blob", blob_path(r, (uint32_t)i),
-				      r->blobs[i].cause);
+		if (pir_grow((void **)&v, &cap, n + 1, sizeof(*v)) < 0)
+			return PIR_ENOMEM;
+		v[n++] = (uint32_t)i;
 	}
+	/* in the order the history shows them */
+	pir_trees_sort_blobs(r, v, n);
+	for (size_t k = 0; k < n && k < UNREADABLE_SHOWN && !err; k++)
+		err = pir_repo_report(r, &r->blobs[v[k]].oid, "blob", blob_path(r, v[k]),
+				      r->blobs[v[k]].cause);
+	free(v);
 	if (!err && n > UNREADABLE_SHOWN)
 		err = pir_diag_add(
 		    &r->scan->diag, PIR_DIAG_ERROR, "unreadable-object", r->name, NULL, 0, 0,
 		    "%zu more files cannot be read (see above why); skipped", n - UNREADABLE_SHOWN);
+	return err;
+}
+
+static int replay_commit(void *payload, uint32_t ci, const pir_change *changes,
+			 const uint32_t *pstart)
+{
+	return pir_replay_commit(payload, ci, changes, pstart);
+}
+
+/* The history's changes, commit by commit, straight into the replay. */
+static int replay_history(pir_repo *r)
+{
+	pir_replay *rp = NULL;
+	int err;
+
+	if ((err = pir_trees_mark(r)) < 0 || (err = pir_replay_new(&rp, r)) < 0)
+		return err;
+	if ((err = pir_trees_diff(r, replay_commit, rp)) == 0)
+		err = pir_replay_finish(rp);
+	pir_replay_free(rp);
 	return err;
 }
 
@@ -589,14 +611,13 @@ static int scan_repo(pir_scan *s, pir_repo *r)
 		return err;
 	if (!s->opts.no_history && (err = pir_history_walk(r)) < 0)
 		return err;
-	if ((err = pir_blobs_scan(r)) < 0 || (err = report_unreadable_blobs(r)) < 0 ||
-	    (err = pir_keys_build(r)) < 0)
+	if ((err = pir_blobs_scan(r)) < 0 || (err = pir_keys_build(r)) < 0)
 		return err;
-	if (!s->opts.no_history) {
-		if ((err = pir_history_replay(r)) < 0)
-			return err;
-		pir_history_drop_changes(r);
-	}
+	if (!s->opts.no_history && (err = replay_history(r)) < 0)
+		return err;
+	if ((err = report_unreadable_blobs(r)) < 0)
+		return err;
+	pir_history_drop_changes(r);
 	return report_head_skips(r);
 }
 
@@ -614,7 +635,9 @@ static int fill_repinfo(pir_scan *s)
 			git_oid_tostr(ri->commit, sizeof(ri->commit), &r->head_commit);
 		ri->shallow = r->shallow;
 		ri->commits = r->ncommits;
-		ri->blobs = r->nblobs;
+		ri->blobs = 0;
+		for (size_t b = 0; b < r->nblobs; b++)
+			ri->blobs += (r->blobs[b].flags & PIR_BLOB_LISTED) != 0;
 	}
 	return 0;
 }

@@ -252,61 +252,106 @@ static void settle(pir_repo *r, replay *rp, uint32_t ci)
 	}
 }
 
-int pir_history_replay(pir_repo *r)
+struct pir_replay {
+	pir_repo *r;
+	replay rp;
+	uint32_t *a_done, *r_done;
+};
+
+int pir_replay_new(pir_replay **out, pir_repo *r)
 {
 	size_t nk = r->keys_pool.n + 1;
-	uint32_t *a_done = NULL, *r_done = NULL;
-	replay rp = {0};
+	pir_replay *x;
+
+	*out = NULL;
+	if (!(x = pir_calloc(1, sizeof(*x))))
+		return PIR_ENOMEM;
+	x->r = r;
+	if (!(x->rp.a_gen = pir_calloc(nk, 4)) || !(x->rp.r_gen = pir_calloc(nk, 4)) ||
+	    !(x->rp.c_gen = pir_calloc(nk, 4)) || !(x->rp.a_cnt = pir_calloc(nk, 4)) ||
+	    !(x->rp.r_cnt = pir_calloc(nk, 4)) || !(x->rp.rm_blob = pir_calloc(nk, 4)) ||
+	    !(x->rp.rm_path = pir_calloc(nk, sizeof(char *))) || !(x->a_done = pir_calloc(nk, 4)) ||
+	    !(x->r_done = pir_calloc(nk, 4))) {
+		pir_replay_free(x);
+		return PIR_ENOMEM;
+	}
+	*out = x;
+	return 0;
+}
+
+int pir_replay_commit(pir_replay *x, uint32_t ci, const pir_change *changes, const uint32_t *pstart)
+{
+	pir_repo *r = x->r;
+	replay *rp = &x->rp;
+	const pir_commit *c = &r->commits[ci];
+	uint32_t groups = c->nparents ? c->nparents : 1;
 	int err = 0;
 
 	if (!r->keys_pool.n)
 		return 0;
-	if (!(rp.a_gen = pir_calloc(nk, 4)) || !(rp.r_gen = pir_calloc(nk, 4)) ||
-	    !(rp.c_gen = pir_calloc(nk, 4)) || !(rp.a_cnt = pir_calloc(nk, 4)) ||
-	    !(rp.r_cnt = pir_calloc(nk, 4)) || !(rp.rm_blob = pir_calloc(nk, 4)) ||
-	    !(rp.rm_path = pir_calloc(nk, sizeof(char *))) || !(a_done = pir_calloc(nk, 4)) ||
-	    !(r_done = pir_calloc(nk, 4))) {
-		err = PIR_ENOMEM;
-		goto done;
+	rp->cgen++;
+	rp->ntouched = 0;
+	rp->ncand = 0;
+	for (uint32_t g = 0; g < groups && !err; g++) {
+		rp->gen++;
+		for (uint32_t k = pstart[g]; k < pstart[g + 1]; k++) {
+			stamp(r, rp, changes[k].new_blob, changes[k].yaml, rp->a_gen);
+			stamp(r, rp, changes[k].old_blob, changes[k].yaml, rp->r_gen);
+		}
+		for (uint32_t k = pstart[g]; k < pstart[g + 1] && !err; k++) {
+			err = count_side(r, rp, &changes[k], false, x->a_done);
+			if (!err)
+				err = count_side(r, rp, &changes[k], true, x->r_done);
+			if (!err)
+				err = collect_due_moves(r, rp, &changes[k], g);
+		}
 	}
+	if (!err)
+		settle(r, rp, ci);
+	if (!err)
+		err = settle_due(r, rp, ci, groups);
+	return err;
+}
+
+int pir_replay_finish(pir_replay *x)
+{
+	(void)x;
+	return 0;
+}
+
+void pir_replay_free(pir_replay *x)
+{
+	if (!x)
+		return;
+	free(x->rp.a_gen);
+	free(x->rp.r_gen);
+	free(x->rp.c_gen);
+	free(x->rp.a_cnt);
+	free(x->rp.r_cnt);
+	free(x->rp.rm_blob);
+	free(x->rp.rm_path);
+	free(x->rp.touched);
+	free(x->rp.cand);
+	free(x->a_done);
+	free(x->r_done);
+	free(x);
+}
+
+int pir_history_replay(pir_repo *r)
+{
+	pir_replay *x = NULL;
+	int err;
+
+	if (!r->keys_pool.n)
+		return 0;
+	if ((err = pir_replay_new(&x, r)) < 0)
+		return err;
 	for (size_t t = 0; t < r->ncommits && !err; t++) {
 		uint32_t ci = r->topo_order[t];
-		pir_commit *c = &r->commits[ci];
-		uint32_t groups = c->nparents ? c->nparents : 1;
-
-		rp.cgen++;
-		rp.ntouched = 0;
-		rp.ncand = 0;
-		for (uint32_t g = 0; g < groups && !err; g++) {
-			rp.gen++;
-			for (uint32_t k = c->pstart[g]; k < c->pstart[g + 1]; k++) {
-				stamp(r, &rp, c->changes[k].new_blob, c->changes[k].yaml, rp.a_gen);
-				stamp(r, &rp, c->changes[k].old_blob, c->changes[k].yaml, rp.r_gen);
-			}
-			for (uint32_t k = c->pstart[g]; k < c->pstart[g + 1] && !err; k++) {
-				err = count_side(r, &rp, &c->changes[k], false, a_done);
-				if (!err)
-					err = count_side(r, &rp, &c->changes[k], true, r_done);
-				if (!err)
-					err = collect_due_moves(r, &rp, &c->changes[k], g);
-			}
-		}
-		if (!err)
-			settle(r, &rp, ci);
-		if (!err)
-			err = settle_due(r, &rp, ci, groups);
+		err = pir_replay_commit(x, ci, r->commits[ci].changes, r->commits[ci].pstart);
 	}
-done:
-	free(rp.a_gen);
-	free(rp.r_gen);
-	free(rp.c_gen);
-	free(rp.a_cnt);
-	free(rp.r_cnt);
-	free(rp.rm_blob);
-	free(rp.rm_path);
-	free(rp.touched);
-	free(rp.cand);
-	free(a_done);
-	free(r_done);
+	if (!err)
+		err = pir_replay_finish(x);
+	pir_replay_free(x);
 	return err;
 }
