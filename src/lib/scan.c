@@ -582,6 +582,26 @@ static int replay_commit(void *payload, uint32_t ci, const pir_change *changes,
 	return pir_replay_commit(payload, ci, changes, pstart);
 }
 
+/* The keys numbered in the order the history first shows their blobs (that of the old walk). */
+static int number_keys(pir_repo *r)
+{
+	uint32_t *v = NULL;
+	size_t n = 0;
+	int err;
+
+	if (!r->keys_pool.n)
+		return 0;
+	if (!(v = pir_malloc((r->nblobs + 1) * sizeof(*v))))
+		return PIR_ENOMEM;
+	for (size_t i = 0; i < r->nblobs; i++)
+		if (r->blobs[i].nmkeys || r->blobs[i].nykeys)
+			v[n++] = (uint32_t)i;
+	pir_trees_sort_blobs(r, v, n);
+	err = pir_keys_renumber(r, v, n);
+	free(v);
+	return err;
+}
+
 /* The history's changes, commit by commit, straight into the replay. */
 static int replay_history(pir_repo *r)
 {
@@ -593,7 +613,7 @@ static int replay_history(pir_repo *r)
 	if ((err = pir_trees_diff(r, replay_commit, rp)) == 0)
 		err = pir_replay_finish(rp);
 	pir_replay_free(rp);
-	return err;
+	return err < 0 ? err : number_keys(r);
 }
 
 static int scan_repo(pir_scan *s, pir_repo *r)

@@ -430,17 +430,16 @@ typedef struct {
 	uint32_t ci;
 } bwalk;
 
-static bool unknown(const pir_repo *r, uint32_t b)
-{
-	return b != PIR_MAP_NONE && (r->blobs[b].flags & PIR_BLOB_UNREADABLE);
-}
-
-/* Where the history first shows a blob that cannot be read: for its report. */
+/*
+ * Where the history first shows a blob, in the old walk's order (commit
+ * index, then change): for the report of one that cannot be read, and for
+ * numbering the keys as that walk did.
+ */
 static void note_first(bwalk *w, uint32_t b, uint32_t seq, const char *path)
 {
 	struct pir_trees *t = w->t;
 
-	if (!t->first_ci || !unknown(w->r, b))
+	if (b == PIR_MAP_NONE)
 		return;
 	if (t->first_ci[b] != PIR_MAP_NONE &&
 	    (t->first_ci[b] < w->ci || (t->first_ci[b] == w->ci && t->first_seq[b] <= seq)))
@@ -554,16 +553,10 @@ static int b_commit(bwalk *w, uint32_t ci, uint32_t **pstart, size_t *pcap)
 	return err;
 }
 
-/* Room to note where each blob that cannot be read is first seen, if there is one. */
 static int first_seen_init(pir_repo *r)
 {
 	struct pir_trees *t = r->trees;
-	bool any = false;
 
-	for (size_t i = 0; i < r->nblobs && !any; i++)
-		any = r->blobs[i].flags & PIR_BLOB_UNREADABLE;
-	if (!any)
-		return 0;
 	if (!(t->first_ci = pir_malloc(r->nblobs * sizeof(uint32_t))) ||
 	    !(t->first_seq = pir_calloc(r->nblobs, sizeof(uint32_t))) ||
 	    !(t->first_path = pir_calloc(r->nblobs, sizeof(char *))))
