@@ -332,13 +332,19 @@ int pir_trees_walk(pir_repo *r)
 		w.path.size = 0;
 		w.path.ptr[0] = '\0';
 		err = a_pair(&w, old, c->tree_idx, false);
-		if (!err && (k + 1) % 4096 == 0)
+		if (!err && (k + 1) % 4096 == 0) {
+			/* the trees are all over the packs: their pages would stay resident */
+			if (r->packs)
+				pir_packset_release_all(r->packs);
 			err = r->ctx.progress(r->ctx.payload, r->name, "trees", k + 1, r->ncommits);
+		}
 	}
 	if (!err)
 		err = r->ctx.progress(r->ctx.payload, r->name, "trees", r->ncommits, r->ncommits);
 done:
 	pir_tree_reader_free(w.tr);
+	if (r->packs)
+		pir_packset_release_all(r->packs);
 	pir_buf_dispose(&w.path);
 	return err;
 }
