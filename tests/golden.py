@@ -34,6 +34,8 @@ def run_case(pirscan, fixtures, case_dir, name, update):
         # no host configuration (/etc/pirscan, ~/.config/pirscan) unless a case sets one
         env.update(TZ="UTC", NO_COLOR="1", LC_ALL="C", PIRSCAN_CONFIG_SYSTEM="",
                    PIRSCAN_CONFIG_USER="")
+        # the cache (issue 11) in a folder of the case's own, never the user's
+        env["XDG_CACHE_HOME"] = os.path.join(tmp, ".cache")
         if os.path.exists(base + ".env"):
             with open(base + ".env", encoding="utf-8") as f:
                 for kv in f.read().splitlines():

@@ -22,8 +22,12 @@ LAYERS = [
     'extract',  # bytes to locations (markers, action-items files): pure, run by source
     'source',   # reading git (repository, history walk, blobs, packs), extracting each blob
     'history',  # keys across history and the replay that dates them
+    'result',   # one repository's result, owning its memory: collected, cached or read from JSON
+    'cache',    # the SQLite cache of results
     'config',   # .pirscan.yml and team configuration
+    'age',      # stage 5: an item's age, days overdue and stale reasons
     'link',     # stage 4: locations into items, teams, order
+    'fleet',    # repository lists, names, shards, mirrors
     'scan',     # the driver: scan.c and filter.c
     'check',    # the gate, on the scan's results
     'report',   # the report model

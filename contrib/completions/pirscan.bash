@@ -3,8 +3,8 @@
 # $datadir/bash-completion/completions/pirscan, where bash-completion loads it.
 
 _pirscan_scan_opts="--ref --all-refs --no-history --as-of --marker --item-file --max-size
-	--threads --color --config --no-config -q --quiet --severity --owner --team --incident
-	--repo -h --help"
+	--threads --cache --no-cache --color --config --no-config --from-json -q --quiet --severity
+	--owner --team --incident --repo --repos-from --no-fetch --shard -h --help"
 
 _pirscan()
 {
@@ -61,16 +61,17 @@ _pirscan()
 		COMPREPLY=($(compgen -W "HEAD $(git for-each-ref --format='%(refname:short)' 2>/dev/null)" -- "$cur"))
 		return 0
 		;;
-	--config | --item-file | --smtp-ca-file)
+	--config | --item-file | --smtp-ca-file | --repos-from)
 		COMPREPLY=($(compgen -f -- "$cur"))
 		return 0
 		;;
-	--output | --repo)
+	--output | --repo | --cache)
 		COMPREPLY=($(compgen -d -- "$cur"))
 		return 0
 		;;
 	--as-of | --since | --marker | --max-size | --threads | --grace | --warn-within | \
-		--max-slips | --owner | --team | --incident | --group | --from | --smtp-url | --smtp-user)
+		--max-slips | --owner | --team | --incident | --group | --from | --smtp-url | --smtp-user | \
+		--shard)
 		return 0 # a value nothing can guess
 		;;
 	esac

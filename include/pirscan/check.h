@@ -4,10 +4,36 @@
 
 #include <stdbool.h>
 #include "common.h"
-#include "config.h"
 #include "scan.h"
 
 PIR_BEGIN_DECL
+
+/**
+ * The policy of the gate; flags override it. Initialise with
+ * PIR_CHECK_OPTIONS_INIT. How many due-date moves make an item `slipping`
+ * is the scan's (pir_scan_options.max_slips): the reason is the scan's.
+ */
+typedef struct {
+	unsigned version;
+	const char *fail_on;   /**< severity name; items at or above it fail when overdue;
+				    NULL: the most urgent severity of the scan */
+	unsigned fail_reasons; /**< pir_reason bits that also fail */
+	int grace;	       /**< days an item may be overdue before it fails */
+	int warn_within;       /**< warn for items due within this many days */
+	/**
+	 * Invalid entries and unreadable action-items files only warn
+	 * (--no-fail-on-invalid); by default they fail, as they cannot be
+	 * judged. `invalid` in fail_reasons fails them whatever this says.
+	 */
+	bool warn_invalid;
+} pir_check_options;
+
+/* 2: max_slips left for the scan's */
+#define PIR_CHECK_OPTIONS_VERSION 2
+#define PIR_CHECK_OPTIONS_INIT                                                                     \
+	{                                                                                          \
+		PIR_CHECK_OPTIONS_VERSION, NULL, 0, 0, 7, false                                    \
+	}
 
 /** What the gate decided for one item. */
 typedef enum {
@@ -49,7 +75,8 @@ typedef struct pir_check pir_check;
  * Decide every live item of `scan` under `opts`. `changed_only` is the
  * pull-request mode (the scan was run with changed_since): failures of items
  * not added or changed since then become warnings.
- * Returns 0, PIR_EINVALID (fail_on names no severity of the scan) or PIR_ENOMEM.
+ * Returns 0, PIR_EINVALID (fail_on names no severity of the scan, or `opts`
+ * is of another version) or PIR_ENOMEM.
  */
 PIR_EXTERN(int)
 pir_check_new(pir_check **out, const pir_scan *scan, const pir_check_options *opts,
@@ -95,19 +122,29 @@ typedef struct {
 	unsigned version;
 	bool color;	/**< table: ANSI colours for the verdicts */
 	unsigned width; /**< table: lines word-wrapped to this many terminal columns; 0: no limit */
+	/**
+	 * How the report's sentences name two settings, in the caller's terms
+	 * (the CLI gives its flags), or NULL for plain words: the size limit an
+	 * action-items file was larger than (NULL: "the size limit"), and the
+	 * rule that fails every overdue item, whatever its severity (NULL: the
+	 * sentence does not name it).
+	 */
+	const char *size_limit_name;
+	const char *overdue_rule_name;
 } pir_check_write_options;
 
 #define PIR_CHECK_WRITE_OPTIONS_VERSION 1
 #define PIR_CHECK_WRITE_OPTIONS_INIT                                                               \
 	{                                                                                          \
-		PIR_CHECK_WRITE_OPTIONS_VERSION, false, 0                                          \
+		PIR_CHECK_WRITE_OPTIONS_VERSION, false, 0, NULL, NULL                              \
 	}
 
 /**
  * Append the gate's report in `format` to `out`. `opts` (NULL for the
- * defaults) matters for the table only: there a line longer than `width`
- * is broken between words and goes on indented, so nothing is cut and no
- * terminal wraps it; a single word wider than the width stays whole.
+ * defaults) names settings in every format's sentences; its colour and width
+ * matter for the table only: there a line longer than `width` is broken
+ * between words and goes on indented, so nothing is cut and no terminal
+ * wraps it; a single word wider than the width stays whole.
  */
 PIR_EXTERN(int)
 pir_check_write(pir_buf *out, const pir_check *check, pir_check_format format,

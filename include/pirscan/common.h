@@ -39,6 +39,15 @@ typedef enum {
  */
 PIR_EXTERN(const char *) pir_error_last(void);
 
+/**
+ * When the last error of this thread was about the value of one option, the
+ * name of that option's field as its options struct spells it
+ * (`"changed_since"` of pir_scan_options), else NULL. The message says what
+ * is wrong with the value without naming how it was set; a caller names the
+ * setting its user knows (the CLI its flag). Static storage.
+ */
+PIR_EXTERN(const char *) pir_error_option(void);
+
 /** Forget the last error of this thread. */
 PIR_EXTERN(void) pir_error_clear(void);
 

@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 #include "common.h"
+#include "check.h"
 #include "date.h"
 #include "scan.h"
 
@@ -29,29 +30,6 @@ typedef struct {
 	const char *const *email;   /**< NULL-terminated */
 	const char *const *members; /**< NULL-terminated, e.g. "@alice" */
 } pir_team;
-
-/** The policy of the CI gate; flags override it. Initialise with PIR_CHECK_OPTIONS_INIT. */
-typedef struct {
-	unsigned version;
-	const char *fail_on;   /**< severity name; items at or above it fail when overdue;
-				    NULL: the most urgent severity of the scan */
-	unsigned fail_reasons; /**< pir_reason bits that also fail */
-	int grace;	       /**< days an item may be overdue before it fails */
-	int warn_within;       /**< warn for items due within this many days */
-	int max_slips;	       /**< more due-date moves than this is the reason "slipping" */
-	/**
-	 * Invalid entries and unreadable action-items files only warn
-	 * (--no-fail-on-invalid); by default they fail, as they cannot be
-	 * judged. `invalid` in fail_reasons fails them whatever this says.
-	 */
-	bool warn_invalid;
-} pir_check_options;
-
-#define PIR_CHECK_OPTIONS_VERSION 1
-#define PIR_CHECK_OPTIONS_INIT                                                                     \
-	{                                                                                          \
-		PIR_CHECK_OPTIONS_VERSION, NULL, 0, 0, 7, 2, false                                 \
-	}
 
 /**
  * Parse and validate a configuration of `len` bytes; `name` is the file name
@@ -106,8 +84,9 @@ PIR_EXTERN(void) pir_config_free(pir_config *config);
 
 /**
  * Copy what the configuration sets into scan options: marker pattern, item
- * file names, severities, stale limits, excludes, as_of. Keys it does not set
- * are left alone. Pointers refer to the config, which must outlive `opts`.
+ * file names, severities, stale limits, excludes, as_of, max_slips. Keys it
+ * does not set are left alone. Pointers refer to the config, which must
+ * outlive `opts`.
  */
 PIR_EXTERN(void) pir_config_apply_scan(const pir_config *config, pir_scan_options *opts);
 

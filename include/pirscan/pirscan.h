@@ -11,5 +11,6 @@
 #include "check.h"
 #include "report.h"
 #include "mail.h"
+#include "fleet.h"
 
 #endif

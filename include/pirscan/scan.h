@@ -40,10 +40,14 @@ PIR_EXTERN(int) pir_reason_parse(unsigned *out, const char *name);
 
 /** Progress of a scan, handed to the progress callback. */
 typedef struct {
-	const char *repo;  /**< display name of the repository being scanned */
-	const char *phase; /**< "commits", "trees", "blobs" or "linking" */
-	size_t done;	   /**< units done in this phase */
-	size_t total;	   /**< units in this phase, 0 when unknown */
+	const char *repo; /**< display name of the repository being scanned, NULL for the scan */
+	/**
+	 * "commits", "trees", "blobs" (of `repo`), "repositories" (of several:
+	 * done of total scanned) or "linking"
+	 */
+	const char *phase;
+	size_t done;  /**< units done in this phase */
+	size_t total; /**< units in this phase, 0 when unknown */
 } pir_progress;
 
 /** Return non-zero from a progress callback to abort the scan (PIR_EUSER). */
@@ -91,6 +95,19 @@ typedef struct {
 	const char *const *marker_patterns;
 	/** Keep only markers that name an action-item ID, an incident or a reference. */
 	bool marker_require_reference;
+	/**
+	 * A repository that cannot be opened or scanned becomes a
+	 * `repository-error` diagnostic naming it and the cause, and the others
+	 * are scanned; without it, its error is returned.
+	 */
+	bool keep_going;
+	/**
+	 * The folder of the incremental cache (its file: cache.sqlite), where each
+	 * repository's result is kept under a key of what it depends on; NULL for
+	 * no cache. Not used with changed_since. A cache that cannot be used is a
+	 * warning, never an error.
+	 */
+	const char *cache_dir;
 } pir_scan_options;
 
 #define PIR_SCAN_OPTIONS_VERSION 1
@@ -98,7 +115,7 @@ typedef struct {
 	{                                                                                          \
 		PIR_SCAN_OPTIONS_VERSION, NULL, false, false, 8u * 1024 * 1024, NULL, NULL, NULL,  \
 		    {14, 30, 90, 180, 90, 90, 90, 90, 90, 90, 90, 90, 90, 90, 90, 90}, 90,         \
-		    PIR_DATE_NONE, 0, NULL, NULL, NULL, NULL, 2, NULL, NULL, false                 \
+		    PIR_DATE_NONE, 0, NULL, NULL, NULL, NULL, 2, NULL, NULL, false, false, NULL    \
 	}
 
 /** A commit and its date, as when an item was introduced or resolved. */
@@ -218,9 +235,59 @@ PIR_EXTERN(void) pir_scan_free(pir_scan *scan);
 
 /**
  * Add a repository: a bare or non-bare repository, a linked worktree, or any
- * folder inside one. Returns PIR_ENOTREPO when `path` is none of these.
+ * folder inside one. Returns PIR_ENOTREPO when `path` is none of these
+ * (with keep_going: 0, and the scan reports it as a `repository-error`).
  */
 PIR_EXTERN(int) pir_scan_add_repository(pir_scan *scan, const char *path);
+
+/** How a repository is added. Initialise with PIR_REPOSITORY_OPTIONS_INIT. */
+typedef struct {
+	unsigned version;
+	/**
+	 * Its display name, unique within the scan; NULL for its folder name, or
+	 * where two repositories share one, the shortest path suffix that tells
+	 * them apart ("orgA/api", "orgB/api"), named when the scan runs.
+	 */
+	const char *name;
+	/** What pir_repository.path says (a URL, for its mirror); NULL for `path`. */
+	const char *shown;
+	/**
+	 * Why it cannot be scanned (a fetch that failed), one line; NULL to scan
+	 * it. It is not opened: it becomes a "fetch-failed" error naming it,
+	 * counted by pir_scan_unscanned_count.
+	 */
+	const char *error;
+} pir_repository_options;
+
+#define PIR_REPOSITORY_OPTIONS_VERSION 1
+#define PIR_REPOSITORY_OPTIONS_INIT                                                                \
+	{                                                                                          \
+		PIR_REPOSITORY_OPTIONS_VERSION, NULL, NULL, NULL                                   \
+	}
+
+/**
+ * pir_scan_add_repository with options (`opts` may be NULL). Returns 0,
+ * PIR_ENOTREPO, PIR_EINVALID (a bad options version, a name taken) or
+ * PIR_ENOMEM.
+ */
+PIR_EXTERN(int)
+pir_scan_add_repository_ext(pir_scan *scan, const char *path, const pir_repository_options *opts);
+
+/**
+ * Add the results another run wrote in its JSON output (`pirscan --format
+ * json`, its "results"; "-" reads standard input), as if their repositories
+ * had been scanned here: the run links them with the others (IDs, teams,
+ * dates), so the shards of a list read together give what one run over the
+ * whole list gives. They come in the file's order, before any repository
+ * added for scanning. A repository read before (the same name or git
+ * folder) is a `same-repository` note and kept once; another repository of
+ * the same name is a `results-error` and left out. A file that cannot be
+ * read, is not such a document, or was scanned with history when this scan
+ * is not (or the other way round) returns PIR_ENOTFOUND or PIR_EINVALID
+ * with a message naming it; with keep_going it is a `results-error`
+ * diagnostic instead, counted by pir_scan_unscanned_count, and 0.
+ */
+PIR_EXTERN(int) pir_scan_add_results_file(pir_scan *scan, const char *path);
 
 /**
  * Scan every added repository, then link and date the items.
@@ -258,7 +325,10 @@ PIR_EXTERN(size_t) pir_scan_diagnostic_count(const pir_scan *scan);
 PIR_EXTERN(size_t) pir_scan_unreadable_count(const pir_scan *scan);
 /**
  * Number of repositories that could not be scanned at all (`unborn-head`: a
- * mirror whose HEAD names a branch it does not have). Like unreadable
+ * mirror whose HEAD names a branch it does not have; `repository-error`:
+ * one that could not be opened or read, with keep_going; `fetch-failed`: a
+ * mirror that could not be fetched; `results-error`: a file of results that
+ * could not be read). Like unreadable
  * objects, they leave the answer without a guarantee.
  */
 PIR_EXTERN(size_t) pir_scan_unscanned_count(const pir_scan *scan);

@@ -48,10 +48,21 @@ enum {
 	CLI_SET_AS_OF = 1u << 2,
 };
 
+/* A repository argument, or a list of them (--repos-from FILE), in the order given. */
+typedef struct {
+	const char *value;
+	bool list;
+} cli_source;
+
 typedef struct {
 	pir_scan_options scan;
-	const char **repos;
+	const char **repos; /* the repository arguments */
 	size_t nrepos;
+	cli_source *sources; /* the arguments and the lists, in order */
+	size_t nsources;
+	pir_fleet_options fleet_opts; /* --shard */
+	bool no_fetch;		      /* --no-fetch */
+	pir_fleet *fleet;	      /* resolved (and fetched) by cli_run_scan_prepare */
 	bool quiet;
 	int color;		 /* -1 auto, 0 never, 1 always */
 	unsigned set;		 /* CLI_SET_* */
@@ -61,14 +72,16 @@ typedef struct {
 	bool prepared;
 	/* --severity, --owner, --team, --incident, --repo: NULL-terminated, or NULL */
 	const char *const *filter[5];
+	bool from_json; /* --from-json: the arguments are files of results, not repositories */
+	const char *cache_dir; /* --cache DIR, NULL for the default */
+	bool no_cache;	       /* --no-cache */
+	char *cache_default;   /* the default folder, when used (freed with the args) */
 } cli_scan_args;
 
 #define CLI_SCAN_ARGS_INIT                                                                         \
 	{                                                                                          \
-		PIR_SCAN_OPTIONS_INIT, NULL, 0, false, -1, 0, NULL, false, NULL, false,            \
-		{                                                                                  \
-			NULL                                                                       \
-		}                                                                                  \
+		PIR_SCAN_OPTIONS_INIT, NULL, 0, NULL, 0, PIR_FLEET_OPTIONS_INIT, false, NULL,      \
+		    false, -1, 0, NULL, false, NULL, false, {NULL}, false                          \
 	}
 
 /*
@@ -92,6 +105,12 @@ enum {
 	CLI_OPT_COLOR,
 	CLI_OPT_CONFIG,
 	CLI_OPT_NO_CONFIG,
+	CLI_OPT_FROM_JSON,
+	CLI_OPT_CACHE,
+	CLI_OPT_NO_CACHE,
+	CLI_OPT_REPOS_FROM,
+	CLI_OPT_NO_FETCH,
+	CLI_OPT_SHARD,
 	CLI_OPT_QUIET = 'q',
 	CLI_OPT_FILTER = 0x180,	 /* + the index in cli_scan_args.filter */
 	CLI_OPT_COMMAND = 0x200, /* the first value of a command's own options */
@@ -107,10 +126,16 @@ enum {
 	    {"item-file", required_argument, NULL, CLI_OPT_ITEM_FILE},                             \
 	    {"max-size", required_argument, NULL, CLI_OPT_MAX_SIZE},                               \
 	    {"threads", required_argument, NULL, CLI_OPT_THREADS},                                 \
+	    {"cache", required_argument, NULL, CLI_OPT_CACHE},                                     \
+	    {"no-cache", no_argument, NULL, CLI_OPT_NO_CACHE},                                     \
 	    {"color", required_argument, NULL, CLI_OPT_COLOR},                                     \
 	    {"config", required_argument, NULL, CLI_OPT_CONFIG},                                   \
 	    {"no-config", no_argument, NULL, CLI_OPT_NO_CONFIG},                                   \
+	    {"from-json", no_argument, NULL, CLI_OPT_FROM_JSON},                                   \
 	    {"quiet", no_argument, NULL, CLI_OPT_QUIET},                                           \
+	    {"repos-from", required_argument, NULL, CLI_OPT_REPOS_FROM},                           \
+	    {"no-fetch", no_argument, NULL, CLI_OPT_NO_FETCH},                                     \
+	    {"shard", required_argument, NULL, CLI_OPT_SHARD},                                     \
 	    {"severity", required_argument, NULL, CLI_OPT_FILTER + 0},                             \
 	    {"owner", required_argument, NULL, CLI_OPT_FILTER + 1},                                \
 	    {"team", required_argument, NULL, CLI_OPT_FILTER + 2},                                 \
@@ -158,6 +183,16 @@ int cli_run_scan_prepare(cli_scan_args *a);
 /* Run the scan described by `a` (preparing it first if needed); prints diagnostics and progress. */
 int cli_run_scan(pir_scan **out, cli_scan_args *a);
 void cli_scan_args_dispose(cli_scan_args *a);
+/*
+ * repos.c: the fleet of `a` (its arguments and lists, "." without either)
+ * resolved, its URLs fetched (unless --no-fetch; "fetch K/N" with `progress`),
+ * its paths checked. CLI_EXIT_OK or CLI_EXIT_FATAL (reported).
+ */
+int cli_fleet_prepare(cli_scan_args *a, bool progress);
+/* The first repository of the fleet that can be opened (for .pirscan.yml), or NULL. */
+const char *cli_fleet_first(const cli_scan_args *a);
+/* Add the fleet's repositories to `scan`, with their names; CLI_EXIT_OK or CLI_EXIT_FATAL. */
+int cli_fleet_add(pir_scan *scan, const cli_scan_args *a);
 /*
  * The exit status after the output is written: CLI_EXIT_FATAL, with a
  * message, when an object could not be read (nothing can be vouched for);

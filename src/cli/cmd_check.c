@@ -84,7 +84,7 @@ static bool severity_known(const char *const *list, const char *name)
 }
 
 /* Append the Markdown summary to $GITHUB_STEP_SUMMARY, as GitHub Actions expects. */
-static int write_step_summary(const pir_check *check)
+static int write_step_summary(const pir_check *check, const pir_check_write_options *wo)
 {
 	const char *path = getenv("GITHUB_STEP_SUMMARY");
 	pir_buf md = PIR_BUF_INIT;
@@ -93,7 +93,7 @@ static int write_step_summary(const pir_check *check)
 
 	if (!path || !*path)
 		return 0;
-	if (pir_check_write(&md, check, PIR_CHECK_FORMAT_MARKDOWN, NULL) < 0) {
+	if (pir_check_write(&md, check, PIR_CHECK_FORMAT_MARKDOWN, wo) < 0) {
 		pir_buf_dispose(&md);
 		return cli_fail(PIR_ENOMEM, NULL);
 	}
@@ -142,6 +142,7 @@ typedef struct {
 	pir_check_options opts;
 	unsigned set;
 	pir_check_format format;
+	int max_slips; /* the scan's option: slipping is a reason of the scan's */
 } check_flags;
 
 /* One of check's own options; 0, or -1 on a usage error (reported). */
@@ -168,7 +169,7 @@ static int check_option(check_flags *f, cli_scan_args *a, int c, const char *v)
 		return cli_parse_days(&f->opts.warn_within, "--warn-within", v);
 	case OPT_MAX_SLIPS:
 		f->set |= SET_SLIPS;
-		return cli_parse_days(&f->opts.max_slips, "--max-slips", v);
+		return cli_parse_days(&f->max_slips, "--max-slips", v);
 	case OPT_CHANGED_SINCE:
 		a->scan.changed_since = v;
 		return 0;
@@ -219,8 +220,8 @@ static int gate_options(pir_check_options *opts, const check_flags *f, cli_scan_
 		opts->fail_reasons = f->opts.fail_reasons;
 	if (f->set & SET_WARN)
 		opts->warn_within = f->opts.warn_within;
-	if (f->set & SET_SLIPS)
-		opts->max_slips = f->opts.max_slips;
+	if (f->set & SET_SLIPS) /* over the configuration's, applied to the scan's options */
+		a->scan.max_slips = f->max_slips;
 	if ((f->set & SET_INVALID) && f->opts.warn_invalid) {
 		if ((f->set & SET_REASONS) && (f->opts.fail_reasons & PIR_REASON_INVALID)) {
 			cli_error("--no-fail-on-invalid contradicts --fail-on-reason invalid");
@@ -231,7 +232,6 @@ static int gate_options(pir_check_options *opts, const check_flags *f, cli_scan_
 	}
 	if (f->set & SET_INVALID)
 		opts->warn_invalid = f->opts.warn_invalid;
-	a->scan.max_slips = opts->max_slips;
 	if (opts->fail_on && !severity_known(a->scan.severities, opts->fail_on)) {
 		cli_unknown_severity("--fail-on", a->scan.severities, opts->fail_on);
 		return -1;
@@ -242,7 +242,7 @@ static int gate_options(pir_check_options *opts, const check_flags *f, cli_scan_
 int cmd_check(int argc, char **argv)
 {
 	cli_scan_args a = CLI_SCAN_ARGS_INIT;
-	check_flags f = {PIR_CHECK_OPTIONS_INIT, 0, PIR_CHECK_FORMAT_TABLE};
+	check_flags f = {PIR_CHECK_OPTIONS_INIT, 0, PIR_CHECK_FORMAT_TABLE, 0};
 	pir_check_options opts = PIR_CHECK_OPTIONS_INIT;
 	pir_scan *scan = NULL;
 	pir_check *check = NULL;
@@ -254,8 +254,6 @@ int cmd_check(int argc, char **argv)
 		ret = ret == CLI_HELP_SHOWN ? CLI_EXIT_OK : ret;
 		goto done;
 	}
-	/* the configuration is loaded by the scan; the slips limit is the scan's to apply */
-	a.scan.max_slips = f.opts.max_slips;
 	if ((ret = cli_run_scan_prepare(&a)) != CLI_EXIT_OK)
 		goto done;
 	ret = CLI_EXIT_FATAL;
@@ -266,7 +264,8 @@ int cmd_check(int argc, char **argv)
 	ret = CLI_EXIT_FATAL;
 	if ((err = pir_check_new(&check, scan, &opts, a.scan.changed_since != NULL)) < 0) {
 		/* the library names no flag: the policy's severity is --fail-on's or fail_on's */
-		if (err == PIR_EINVALID)
+		if (err == PIR_EINVALID && pir_error_option() &&
+		    !strcmp(pir_error_option(), "fail_on"))
 			cli_error("--fail-on: %s", pir_error_last());
 		else
 			cli_fail(err, NULL);
@@ -274,13 +273,17 @@ int cmd_check(int argc, char **argv)
 	}
 	wo.color = cli_use_color(a.color);
 	wo.width = cli_term_width();
+	/* the library names no flag: the report's sentences name ours */
+	wo.size_limit_name = "--max-size";
+	wo.overdue_rule_name = "--fail-on-reason overdue";
 	if ((err = pir_check_write(&out, check, f.format, &wo)) < 0) {
 		cli_fail(err, NULL);
 		goto done;
 	}
 	if ((ret = cli_write(&out)) != CLI_EXIT_OK)
 		goto done;
-	if (f.format == PIR_CHECK_FORMAT_GITHUB && (ret = write_step_summary(check)) != CLI_EXIT_OK)
+	if (f.format == PIR_CHECK_FORMAT_GITHUB &&
+	    (ret = write_step_summary(check, &wo)) != CLI_EXIT_OK)
 		goto done;
 	ret = pir_check_failed(check) ? CLI_EXIT_FINDINGS : CLI_EXIT_OK;
 	if (pir_check_cannot_vouch(check))

@@ -23,11 +23,29 @@ const char *cli_scan_options_help =
     "                      and action-items.yaml)\n"
     "  --max-size BYTES    skip blobs larger than this (suffix K, M, G; default 8M)\n"
     "  --threads N         worker threads (default: the number of cores, at most 8)\n"
+    "  --cache DIR         keep each repository's result in DIR/cache.sqlite and use it\n"
+    "                      again while its refs and these options are the same\n"
+    "                      (default: $XDG_CACHE_HOME/pirscan, else ~/.cache/pirscan)\n"
+    "  --no-cache          neither read nor write the cache\n"
     "  --color WHEN        auto, always or never (NO_COLOR is respected)\n"
     "  --config FILE       read the configuration from FILE instead of .pirscan.yml\n"
     "                      in the first repository's scanned tree\n"
     "  --no-config         use no configuration file\n"
+    "  --from-json         the arguments are files written by 'pirscan --format json'\n"
+    "                      (shards): link their results instead of scanning\n"
     "  -q, --quiet         no progress and no diagnostics on stderr\n"
+    "\n"
+    "Repository options:\n"
+    "  --repos-from FILE   read repositories from FILE ('-' for standard input), one a\n"
+    "                      line, with the arguments; '#' starts a comment line. A line\n"
+    "                      is a path or a file://, git://, https:// or ssh:// URL,\n"
+    "                      kept as a bare mirror under $XDG_CACHE_HOME/pirscan and\n"
+    "                      fetched first; it is named by what follows the folder all\n"
+    "                      lines of FILE share, without '.git'\n"
+    "  --no-fetch          scan the mirrors of URLs as they are\n"
+    "  --shard K/N         only the K-th of N slices of the repositories (0 <= K < N),\n"
+    "                      balanced by size, the same in every shard: in a Kubernetes\n"
+    "                      Indexed Job, --shard \"$JOB_COMPLETION_INDEX/N\"\n"
     "\n"
     "Filter options (each repeatable: values of one option OR, options AND):\n"
     "  --severity NAME     items of this severity\n"
@@ -137,16 +155,32 @@ static int parse_color(int *out, const char *v)
 	return 0;
 }
 
-static int add_repo(cli_scan_args *a, const char *path)
+/* A repository argument, or with `list` a file of them, in the order given. */
+static int add_source(cli_scan_args *a, const char *value, bool list)
 {
-	const char **repos = realloc(a->repos, (a->nrepos + 1) * sizeof(*repos));
+	cli_source *sources = realloc(a->sources, (a->nsources + 1) * sizeof(*sources));
+	const char **repos = list ? a->repos : realloc(a->repos, (a->nrepos + 1) * sizeof(*repos));
 
-	if (!repos) {
+	if (sources)
+		a->sources = sources;
+	if (repos)
+		a->repos = repos;
+	if (!sources || (!list && !repos)) {
 		cli_error("out of memory");
 		return -1;
 	}
-	repos[a->nrepos++] = path;
-	a->repos = repos;
+	sources[a->nsources++] = (cli_source){value, list};
+	if (!list)
+		repos[a->nrepos++] = value;
+	return 0;
+}
+
+static int parse_shard(cli_scan_args *a, const char *v)
+{
+	if (pir_fleet_parse_shard(&a->fleet_opts.shard, &a->fleet_opts.nshards, v) < 0) {
+		cli_error("--shard: %s", pir_error_last());
+		return -1;
+	}
 	return 0;
 }
 
@@ -181,6 +215,10 @@ static int scan_value_option(cli_scan_args *a, int opt, const char *v)
 		return parse_threads(&a->scan.threads, v);
 	case CLI_OPT_COLOR:
 		return parse_color(&a->color, v);
+	case CLI_OPT_REPOS_FROM:
+		return add_source(a, v, true);
+	case CLI_OPT_SHARD:
+		return parse_shard(a, v);
 	default:
 		return push_value(&a->filter[opt - CLI_OPT_FILTER], v);
 	}
@@ -190,7 +228,10 @@ int cli_scan_option(cli_scan_args *a, int opt, const char *v)
 {
 	switch (opt) {
 	case CLI_OPT_ARG:
-		return add_repo(a, v);
+		return add_source(a, v, false);
+	case CLI_OPT_NO_FETCH:
+		a->no_fetch = true;
+		return 0;
 	case CLI_OPT_ALL_REFS:
 		a->scan.all_refs = true;
 		return 0;
@@ -203,11 +244,21 @@ int cli_scan_option(cli_scan_args *a, int opt, const char *v)
 	case CLI_OPT_NO_CONFIG:
 		a->no_config = true;
 		return 0;
+	case CLI_OPT_FROM_JSON:
+		a->from_json = true;
+		return 0;
 	case CLI_OPT_CONFIG:
 		a->config_path = v;
 		return 0;
 	case CLI_OPT_REF:
 		a->scan.ref = v;
+		return 0;
+	case CLI_OPT_CACHE: /* the last of --cache and --no-cache wins */
+		a->cache_dir = v;
+		a->no_cache = false;
+		return 0;
+	case CLI_OPT_NO_CACHE:
+		a->no_cache = true;
 		return 0;
 	default:
 		return scan_value_option(a, opt, v);

@@ -24,14 +24,40 @@ void cli_error(const char *fmt, ...)
 	fputc('\n', stderr);
 }
 
+/*
+ * The flag that sets an options field the library's error is about
+ * (pir_error_option), or NULL. Only where the message alone could mislead: an
+ * unknown --changed-since revision is not the one being scanned.
+ */
+static const char *error_flag(void)
+{
+	static const struct {
+		const char *option, *flag;
+	} flags[] = {
+	    {"changed_since", "--changed-since"},
+	};
+	const char *option = pir_error_option();
+
+	for (size_t i = 0; option && i < sizeof(flags) / sizeof(flags[0]); i++)
+		if (!strcmp(option, flags[i].option))
+			return flags[i].flag;
+	return NULL;
+}
+
 int cli_fail(int code, const char *context)
 {
-	const char *msg = pir_error_last();
+	const char *msg = pir_error_last(), *flag = error_flag();
 
-	if (context)
-		cli_error("%s: %s", context, msg ? msg : "unknown error");
+	if (!msg)
+		msg = "unknown error";
+	if (context && flag)
+		cli_error("%s: %s (%s)", context, msg, flag);
+	else if (context)
+		cli_error("%s: %s", context, msg);
+	else if (flag)
+		cli_error("%s (%s)", msg, flag);
 	else
-		cli_error("%s", msg ? msg : "unknown error");
+		cli_error("%s", msg);
 	(void)code;
 	return CLI_EXIT_FATAL;
 }
@@ -52,6 +78,8 @@ int cli_write(const pir_buf *buf)
 void cli_scan_args_dispose(cli_scan_args *a)
 {
 	free(a->repos);
+	free(a->sources);
+	pir_fleet_free(a->fleet);
 	for (size_t f = 0; f < sizeof(a->filter) / sizeof(a->filter[0]); f++)
 		free((void *)a->filter[f]);
 	if (a->set & CLI_SET_ITEM_FILES)
@@ -59,6 +87,7 @@ void cli_scan_args_dispose(cli_scan_args *a)
 	if (a->set & CLI_SET_MARKER)
 		free((void *)a->scan.marker_patterns);
 	pir_config_free(a->config);
+	free(a->cache_default);
 }
 
 /* A configuration's errors, one "pirscan: file:line:column: message" line each. */
@@ -166,6 +195,10 @@ static int load_config(cli_scan_args *a, const char *first_repo)
 	 */
 	if (a->config_path)
 		err = pir_config_load(&a->config, a->config_path, &errors);
+	else if (a->from_json)
+		err = PIR_ENOTFOUND; /* no repository to read it from: --config FILE */
+	else if (!first_repo)	     /* an empty list, or only URLs not mirrored */
+		err = PIR_ENOTFOUND;
 	else
 		err = pir_config_load_from_repository(
 		    &a->config, first_repo,
@@ -321,6 +354,7 @@ void cli_unknown_severity(const char *opt, const char *const *list, const char *
 typedef struct {
 	struct timespec last;
 	bool shown;
+	size_t repos_done, repos_total; /* of several repositories */
 } progress_state;
 
 static double elapsed(const struct timespec *a, const struct timespec *b)
@@ -334,6 +368,11 @@ static int on_progress(const pir_progress *p, void *payload)
 	struct timespec now;
 	bool final = p->total && p->done >= p->total;
 
+	if (!p->repo && !strcmp(p->phase, "repositories")) {
+		st->repos_done = p->done;
+		st->repos_total = p->total;
+		return 0;
+	}
 	clock_gettime(CLOCK_MONOTONIC, &now);
 	if (!final && st->shown && elapsed(&st->last, &now) < 0.1)
 		return 0;
@@ -345,11 +384,16 @@ static int on_progress(const pir_progress *p, void *payload)
 	}
 	st->last = now;
 	st->shown = true;
+	fputs("\r\033[Kpirscan: ", stderr);
+	if (st->repos_total) /* the fleet first: repo 417/998 */
+		fprintf(stderr, "repo %zu/%zu ",
+			st->repos_done + 1 > st->repos_total ? st->repos_total : st->repos_done + 1,
+			st->repos_total);
 	if (p->total)
-		fprintf(stderr, "\r\033[Kpirscan: %s: %s %zu/%zu (%u%%)", p->repo, p->phase,
-			p->done, p->total, (unsigned)(p->done * 100 / p->total));
+		fprintf(stderr, "%s: %s %zu/%zu (%u%%)", p->repo, p->phase, p->done, p->total,
+			(unsigned)(p->done * 100 / p->total));
 	else
-		fprintf(stderr, "\r\033[Kpirscan: %s: %s %zu", p->repo, p->phase, p->done);
+		fprintf(stderr, "%s: %s %zu", p->repo, p->phase, p->done);
 	return 0;
 }
 
@@ -374,24 +418,39 @@ static int print_diagnostics(const pir_scan *scan)
 	return err;
 }
 
-/* A repository that does not exist says so, not "not a git repository". */
-static int check_paths(const cli_scan_args *a)
+/* The codes of the repositories that could not be scanned, for cli_vouch's message. */
+static const char *unscanned_codes(const pir_scan *scan)
 {
-	struct stat st;
+	static const char *const codes[] = {"unborn-head", "repository-error", "fetch-failed"};
+	static char buf[64];
+	size_t n = 0;
 
-	for (size_t i = 0; i < a->nrepos; i++) {
-		if (stat(a->repos[i], &st) == 0)
-			continue;
-		cli_error("'%s': %s", a->repos[i],
-			  errno == ENOENT ? "no such file or directory" : strerror(errno));
-		return -1;
+	buf[0] = '\0';
+	for (size_t c = 0; c < sizeof(codes) / sizeof(*codes); c++) {
+		for (size_t i = 0; i < pir_scan_diagnostic_count(scan); i++) {
+			if (strcmp(pir_scan_diagnostic(scan, i)->code, codes[c]))
+				continue;
+			n += (size_t)snprintf(buf + n, sizeof(buf) - n, "%s%s", n ? ", " : "",
+					      codes[c]);
+			break;
+		}
 	}
-	return 0;
+	return buf;
+}
+
+static size_t count_code(const pir_scan *scan, const char *code)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < pir_scan_diagnostic_count(scan); i++)
+		n += !strcmp(pir_scan_diagnostic(scan, i)->code, code);
+	return n;
 }
 
 int cli_vouch(const pir_scan *scan, int ret)
 {
 	size_t n = pir_scan_unreadable_count(scan), u = pir_scan_unscanned_count(scan);
+	size_t f = count_code(scan, "results-error");
 
 	if ((!n && !u) || (ret != CLI_EXIT_OK && ret != CLI_EXIT_FINDINGS))
 		return ret;
@@ -399,11 +458,21 @@ int cli_vouch(const pir_scan *scan, int ret)
 		cli_error("%zu object%s could not be read (unreadable-object); the result cannot "
 			  "be vouched for",
 			  n, n == 1 ? "" : "s");
-	if (u)
-		cli_error("%zu repositor%s could not be scanned (unborn-head); the result cannot "
-			  "be vouched for",
-			  u, u == 1 ? "y" : "ies");
+	if (u > f)
+		cli_error("%zu repositor%s could not be scanned (%s); the result cannot be "
+			  "vouched for",
+			  u - f, u - f == 1 ? "y" : "ies", unscanned_codes(scan));
+	if (f)
+		cli_error("%zu result%s could not be read (results-error); the result cannot be "
+			  "vouched for",
+			  f, f == 1 ? "" : "s");
 	return CLI_EXIT_FATAL;
+}
+
+/* Progress on a terminal only, and not with --quiet. */
+static bool show_progress(const cli_scan_args *a)
+{
+	return !a->quiet && isatty(STDERR_FILENO) && !term_dumb();
 }
 
 int cli_run_scan_prepare(cli_scan_args *a)
@@ -411,7 +480,9 @@ int cli_run_scan_prepare(cli_scan_args *a)
 	if (a->prepared)
 		return CLI_EXIT_OK;
 	a->prepared = true;
-	if (check_paths(a) < 0 || load_config(a, a->nrepos ? a->repos[0] : ".") < 0)
+	/* with --from-json the arguments are files of results, not repositories */
+	if ((!a->from_json && cli_fleet_prepare(a, show_progress(a)) != CLI_EXIT_OK) ||
+	    load_config(a, a->from_json ? NULL : cli_fleet_first(a)) < 0)
 		return CLI_EXIT_FATAL;
 	/* a wrong --severity is a usage error: say so before a long scan */
 	for (size_t i = 0; a->filter[0] && a->filter[0][i]; i++) {
@@ -423,29 +494,68 @@ int cli_run_scan_prepare(cli_scan_args *a)
 	return CLI_EXIT_OK;
 }
 
+/*
+ * The cache folder: --cache DIR, else $XDG_CACHE_HOME/pirscan (an absolute
+ * XDG_CACHE_HOME), else ~/.cache/pirscan; none with --no-cache or without
+ * HOME. -1 when out of memory.
+ */
+static int cache_dir(cli_scan_args *a)
+{
+	const char *base, *tail = "/pirscan";
+	size_t len;
+
+	a->scan.cache_dir = NULL;
+	if (a->no_cache)
+		return 0;
+	if (a->cache_dir) {
+		a->scan.cache_dir = a->cache_dir;
+		return 0;
+	}
+	if ((base = getenv("XDG_CACHE_HOME")) && base[0] == '/')
+		;
+	else if ((base = getenv("HOME")) && *base)
+		tail = "/.cache/pirscan";
+	else
+		return 0;
+	len = strlen(base) + strlen(tail) + 1;
+	if (!(a->cache_default = malloc(len)))
+		return -1;
+	snprintf(a->cache_default, len, "%s%s", base, tail);
+	a->scan.cache_dir = a->cache_default;
+	return 0;
+}
+
 int cli_run_scan(pir_scan **out, cli_scan_args *a)
 {
-	static const char *const here[] = {"."};
-	progress_state st = {{0, 0}, false};
+	static const char *const input[] = {"-"};
+	progress_state st = {{0, 0}, false, 0, 0};
 	pir_scan *scan = NULL;
-	const char *const *repos = a->nrepos ? a->repos : here;
-	size_t nrepos = a->nrepos ? a->nrepos : 1;
+	const char *const *files = a->nrepos ? a->repos : input;
+	size_t nfiles = a->nrepos ? a->nrepos : 1;
 	int err;
 
 	*out = NULL;
 	if (cli_run_scan_prepare(a) != CLI_EXIT_OK)
 		return CLI_EXIT_FATAL;
-	if (!a->quiet && isatty(STDERR_FILENO) && !term_dumb()) {
+	if (show_progress(a)) {
 		a->scan.progress = on_progress;
 		a->scan.progress_payload = &st;
 	}
+	/* of several repositories, one that cannot be read does not stop the others */
+	a->scan.keep_going = a->from_json ? nfiles > 1 : a->fleet && pir_fleet_count(a->fleet) > 1;
+	if (!a->cache_default && cache_dir(a) < 0)
+		return cli_fail(PIR_ENOMEM, NULL);
 	if ((err = pir_scan_new(&scan, &a->scan)) < 0)
 		return cli_fail(err, NULL);
-	for (size_t i = 0; i < nrepos; i++) {
-		if ((err = pir_scan_add_repository(scan, repos[i])) < 0) {
+	for (size_t i = 0; a->from_json && i < nfiles; i++) {
+		if ((err = pir_scan_add_results_file(scan, files[i])) < 0) {
 			pir_scan_free(scan);
 			return cli_fail(err, NULL);
 		}
+	}
+	if (!a->from_json && cli_fleet_add(scan, a) != CLI_EXIT_OK) {
+		pir_scan_free(scan);
+		return CLI_EXIT_FATAL;
 	}
 	err = pir_scan_run(scan);
 	if (st.shown)

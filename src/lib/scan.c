@@ -14,6 +14,7 @@
 #include "diag.h"
 #include "error.h"
 #include "extract.h"
+#include "fleet.h"
 #include "gitinit.h"
 #include "glob.h"
 #include "history.h"
@@ -21,6 +22,7 @@
 #include "map.h"
 #include "model.h"
 #include "pack.h"
+#include "result.h"
 #include "pirscan/common.h"
 #include "pirscan/date.h"
 #include "pirscan/scan.h"
@@ -91,6 +93,7 @@ int pir_scan_new(pir_scan **out, const pir_scan_options *opts)
 		return PIR_ENOMEM;
 	s->opts = opts ? *opts : defaults;
 	pir_diag_sink_init(&s->diag);
+	pthread_mutex_init(&s->progress_lock, NULL);
 	pir_git_acquire();
 	if ((err = copy_list(&s->severities, &s->nseverities, s->opts.severities,
 			     pir_default_severities())) < 0 ||
@@ -134,6 +137,7 @@ static void repo_free(pir_repo *r)
 	if (!r)
 		return;
 	pir_repo_free_history(r);
+	pir_ages_free(r->ages);
 	for (size_t i = 0; i < r->nblobs; i++)
 		blob_dispose(&r->blobs[i]);
 	free(r->blobs);
@@ -154,11 +158,13 @@ static void repo_free(pir_repo *r)
 	free(r->head);
 	pir_strpool_dispose(&r->change_paths);
 	pir_arena_dispose(&r->arena);
+	pir_diag_sink_dispose(&r->diag);
 	pthread_mutex_destroy(&r->missing_lock);
 	git_repository_free(r->repo);
 	free(r->refname);
 	free(r->path);
 	free(r->gitdir);
+	free(r->open_error);
 	free(r);
 }
 
@@ -169,12 +175,18 @@ void pir_scan_free(pir_scan *s)
 	for (size_t i = 0; i < s->nrepos; i++)
 		repo_free(s->repos[i]);
 	free(s->repos);
+	for (size_t i = 0; i < s->nresults; i++)
+		pir_result_free(s->results[i]);
+	free(s->results);
+	pir_strpool_dispose(&s->changed_diags);
 	free(s->severities);
 	free(s->item_files);
 	pir_marker_matcher_free(s->matcher);
 	free(s->items);
 	pir_diag_sink_dispose(&s->diag);
+	pthread_mutex_destroy(&s->progress_lock);
 	free(s->repinfo);
+	free(s->added);
 	pir_arena_dispose(&s->arena);
 	free(s);
 	pir_git_release();
@@ -221,12 +233,15 @@ bool pir_scan_is_item_file(const pir_scan *s, const char *path)
 int pir_scan_progress(pir_scan *s, const char *repo, const char *phase, size_t done, size_t total)
 {
 	pir_progress p = {repo, phase, done > total && total ? total : done, total};
+	int stop;
 
 	if (!s->opts.progress)
 		return 0;
-	if (s->opts.progress(&p, s->opts.progress_payload))
-		return pir_error_set(PIR_EUSER, "scan aborted");
-	return 0;
+	/* repositories are scanned side by side: the callback is called by one at a time */
+	pthread_mutex_lock(&s->progress_lock);
+	stop = s->opts.progress(&p, s->opts.progress_payload);
+	pthread_mutex_unlock(&s->progress_lock);
+	return stop ? pir_error_set(PIR_EUSER, "scan aborted") : 0;
 }
 
 static int progress_cb(void *payload, const char *repo, const char *phase, size_t done,
@@ -260,10 +275,21 @@ static void source_ctx(pir_source_ctx *ctx, pir_scan *s)
 	ctx->all_refs = s->opts.all_refs;
 }
 
-static char *display_name(git_repository *repo)
+/* Its folder name until the scan runs and names every repository at once (name_repos). */
+static const char *folder_name(pir_scan *s, git_repository *repo)
 {
-	const char *p =
-	    git_repository_is_bare(repo) ? git_repository_path(repo) : git_repository_workdir(repo);
+	char *root = pir_fleet_repo_root(repo);
+	const char *name = NULL;
+
+	if (root && pir_fleet_suffix_names(&name, (const char *const *)&root, 1, NULL, &s->arena))
+		name = NULL;
+	free(root);
+	return name;
+}
+
+/* A repository's name from its path alone (one that could not be opened). */
+static const char *path_name(pir_scan *s, const char *p)
+{
 	size_t len = strlen(p);
 	const char *start;
 
@@ -273,56 +299,83 @@ static char *display_name(git_repository *repo)
 	while (start > p && start[-1] != '/')
 		start--;
 	len -= (size_t)(start - p);
-	if (git_repository_is_bare(repo) && len > 4 && !memcmp(start + len - 4, ".git", 4))
+	if (len > 4 && !memcmp(start + len - 4, ".git", 4))
 		len -= 4;
-	return len ? pir_strndup(start, len) : pir_strdup("repo");
+	return len ? pir_arena_strndup(&s->arena, start, len) : pir_arena_strdup(&s->arena, "repo");
 }
 
-/* Give each repository a unique display name: "svc", then "svc-2", ... */
-static const char *unique_name(pir_scan *s, char *base)
+/* Keep `r` (its name set) as the next repository; frees it on failure. */
+static int keep(pir_scan *s, pir_repo *r, const pir_repository_options *o)
 {
-	char *name = base;
-
-	for (unsigned n = 2;; n++) {
-		bool taken = false;
-		for (size_t i = 0; i < s->nrepos && !taken; i++)
-			taken = strcmp(s->repos[i]->name, name) == 0;
-		if (!taken)
-			break;
-		if (name != base)
-			free(name);
-		if (!(name = pir_sprintf("%s-%u", base, n)))
-			break;
+	if (!r->name ||
+	    pir_grow((void **)&s->repos, &s->repos_cap, s->nrepos + 1, sizeof(*s->repos)) < 0 ||
+	    pir_grow((void **)&s->added, &s->added_cap, s->nrepos + 1, sizeof(*s->added)) < 0) {
+		repo_free(r);
+		return PIR_ENOMEM;
 	}
-	const char *stored = name ? pir_arena_strdup(&s->arena, name) : NULL;
-	if (name != base)
-		free(name);
-	free(base);
-	return stored;
+	s->added[s->nrepos].named = o && o->name;
+	s->added[s->nrepos].shown = o && o->shown ? pir_arena_strdup(&s->arena, o->shown) : NULL;
+	s->repos[s->nrepos++] = r;
+	return 0;
+}
+
+/*
+ * A repository that cannot be scanned (a failed fetch, with `code`
+ * fetch-failed; one that cannot be opened, with keep_going): kept, without
+ * anything opened, so that the scan reports it in every output.
+ */
+static int add_unopened(pir_scan *s, pir_repo *r, const pir_repository_options *o, const char *code,
+			const char *why)
+{
+	r->open_code = code;
+	if (!(r->open_error = pir_strdup(why ? why : "unknown error"))) {
+		repo_free(r);
+		return PIR_ENOMEM;
+	}
+	r->name = o && o->name ? pir_arena_strdup(&s->arena, o->name) : path_name(s, r->path);
+	return keep(s, r, o);
 }
 
 int pir_scan_add_repository(pir_scan *s, const char *path)
 {
+	return pir_scan_add_repository_ext(s, path, NULL);
+}
+
+int pir_scan_add_repository_ext(pir_scan *s, const char *path, const pir_repository_options *o)
+{
 	pir_repo *r;
 	int gerr, err = 0;
-	char *base;
 
 	if (s->ran)
 		return pir_error_set(PIR_EINVALID, "the scan has already run");
+	if (o && o->version != PIR_REPOSITORY_OPTIONS_VERSION)
+		return pir_error_set(PIR_EINVALID, "unsupported repository options version %u",
+				     o->version);
 	if (!(r = pir_calloc(1, sizeof(*r))))
 		return PIR_ENOMEM;
 	r->scan = s;
 	pthread_mutex_init(&r->missing_lock, NULL);
+	pir_diag_sink_init(&r->diag);
 	source_ctx(&r->ctx, s);
+	r->ctx.diag = &r->diag;
 	if (!(r->path = pir_strdup(path))) {
 		err = PIR_ENOMEM;
 		goto fail;
 	}
+	if (o && o->error)
+		return add_unopened(s, r, o, "fetch-failed", o->error);
 	if ((gerr = git_repository_open_ext(&r->repo, path, 0, NULL)) < 0) {
-		if (gerr == GIT_ENOTFOUND)
+		struct stat st;
+		if (gerr == GIT_ENOTFOUND && stat(path, &st) < 0)
+			err = pir_error_set(PIR_ENOTREPO, "'%s': %s", path,
+					    errno == ENOENT ? "no such file or directory"
+							    : strerror(errno));
+		else if (gerr == GIT_ENOTFOUND)
 			err = pir_error_set(PIR_ENOTREPO, "'%s' is not a git repository", path);
 		else
 			err = pir_error_git(gerr, path);
+		if (s->opts.keep_going && err != PIR_ENOMEM)
+			return add_unopened(s, r, o, "repository-error", pir_error_last());
 		goto fail;
 	}
 	/* the same repository by another path (a symlink, its .git, a folder in it): once */
@@ -332,7 +385,7 @@ int pir_scan_add_repository(pir_scan *s, const char *path)
 		goto fail;
 	}
 	for (size_t i = 0; i < s->nrepos; i++) {
-		if (strcmp(s->repos[i]->gitdir, r->gitdir))
+		if (!s->repos[i]->gitdir || strcmp(s->repos[i]->gitdir, r->gitdir))
 			continue;
 		err = pir_diag_add(&s->diag, PIR_DIAG_INFO, "same-repository", s->repos[i]->name,
 				   NULL, 0, 0, "'%s' is the same repository as '%s'; scanned once",
@@ -340,16 +393,8 @@ int pir_scan_add_repository(pir_scan *s, const char *path)
 		repo_free(r);
 		return err;
 	}
-	if (!(base = display_name(r->repo)) || !(r->name = unique_name(s, base))) {
-		err = PIR_ENOMEM;
-		goto fail;
-	}
-	if (pir_grow((void **)&s->repos, &s->repos_cap, s->nrepos + 1, sizeof(*s->repos)) < 0) {
-		err = PIR_ENOMEM;
-		goto fail;
-	}
-	s->repos[s->nrepos++] = r;
-	return 0;
+	r->name = o && o->name ? pir_arena_strdup(&s->arena, o->name) : folder_name(s, r->repo);
+	return keep(s, r, o);
 fail:
 	repo_free(r);
 	return err;
@@ -378,13 +423,13 @@ static int resolve_ref(pir_repo *r)
 			git_reference_iterator_free(it);
 		}
 		if (!has_refs)
-			return pir_diag_add(&r->scan->diag, PIR_DIAG_WARNING, "empty-repository",
+			return pir_diag_add(r->ctx.diag, PIR_DIAG_WARNING, "empty-repository",
 					    r->name, NULL, 0, 0, "repository has no commits yet");
 		/* a mirror whose HEAD names a branch it does not have: say so, nothing is scanned
 		 */
 		git_reference_lookup(&head, r->repo, "HEAD");
-		err = pir_diag_add(&r->scan->diag, PIR_DIAG_ERROR, "unborn-head", r->name, NULL, 0,
-				   0, "HEAD names %s, which does not exist; nothing scanned",
+		err = pir_diag_add(r->ctx.diag, PIR_DIAG_ERROR, "unborn-head", r->name, NULL, 0, 0,
+				   "HEAD names %s, which does not exist; nothing scanned",
 				   head && git_reference_symbolic_target(head)
 				       ? git_reference_symbolic_target(head)
 				       : "a branch");
@@ -425,9 +470,8 @@ static int since_tree(pir_repo *r)
 	if ((gerr = git_revparse_single(&obj, r->repo, spec)) < 0 ||
 	    (gerr = git_object_peel((git_object **)&commit, obj, GIT_OBJECT_COMMIT)) < 0) {
 		err = gerr == GIT_ENOTFOUND
-			  ? pir_error_set(PIR_ENOTFOUND,
-					  "%s: unknown revision '%s' (--changed-since)", r->name,
-					  spec)
+			  ? pir_error_set_option(PIR_ENOTFOUND, "changed_since",
+						 "%s: unknown revision '%s'", r->name, spec)
 			  : pir_error_git(gerr, r->name);
 		goto done;
 	}
@@ -454,12 +498,12 @@ static int report_head_skips(pir_repo *r)
 		if (b->flags & PIR_BLOB_BINARY) {
 			r->binary_skipped++;
 			if (h->yaml)
-				err = pir_diag_add(&r->scan->diag, PIR_DIAG_ERROR, "binary",
-						   r->name, h->path, 0, 0,
+				err = pir_diag_add(r->ctx.diag, PIR_DIAG_ERROR, "binary", r->name,
+						   h->path, 0, 0,
 						   "action-items file is binary; skipped");
 		} else if (b->flags & PIR_BLOB_TOOBIG) {
 			err = pir_diag_add(
-			    &r->scan->diag, PIR_DIAG_WARNING, "too-large", r->name, h->path, 0, 0,
+			    r->ctx.diag, PIR_DIAG_WARNING, "too-large", r->name, h->path, 0, 0,
 			    "file is larger than the limit (%llu > %zu bytes); skipped",
 			    (unsigned long long)b->size, r->scan->opts.max_blob_size);
 		} else if ((b->flags & PIR_BLOB_MISSING) && !(b->flags & PIR_BLOB_UNREADABLE)) {
@@ -467,8 +511,8 @@ static int report_head_skips(pir_repo *r)
 		} else if (h->yaml && b->entries) {
 			for (size_t k = 0; k < b->entries->diags.n && !err; k++) {
 				const pir_fdiag *d = &b->entries->diags.v[k];
-				err = pir_diag_add(&r->scan->diag, d->level, d->code, r->name,
-						   h->path, d->line, d->column, "%s", d->message);
+				err = pir_diag_add(r->ctx.diag, d->level, d->code, r->name, h->path,
+						   d->line, d->column, "%s", d->message);
 			}
 		}
 	}
@@ -487,13 +531,13 @@ static int report_head_skips(pir_repo *r)
 		free(at_head);
 		if (missing)
 			err = pir_diag_add(
-			    &r->scan->diag, PIR_DIAG_WARNING, "missing-object", r->name, NULL, 0, 0,
+			    r->ctx.diag, PIR_DIAG_WARNING, "missing-object", r->name, NULL, 0, 0,
 			    "%zu file version%s in history cannot be read (a partial "
 			    "clone?); items are dated from the versions that can",
 			    missing, missing == 1 ? "" : "s");
 	}
 	if (!err && r->binary_skipped)
-		err = pir_diag_add(&r->scan->diag, PIR_DIAG_INFO, "binary", r->name, NULL, 0, 0,
+		err = pir_diag_add(r->ctx.diag, PIR_DIAG_INFO, "binary", r->name, NULL, 0, 0,
 				   "%zu binary file%s skipped", r->binary_skipped,
 				   r->binary_skipped == 1 ? "" : "s");
 	return err;
@@ -570,9 +614,9 @@ static int report_unreadable_blobs(pir_repo *r)
 				      r->blobs[v[k]].cause);
 	free(v);
 	if (!err && n > UNREADABLE_SHOWN)
-		err = pir_diag_add(
-		    &r->scan->diag, PIR_DIAG_ERROR, "unreadable-object", r->name, NULL, 0, 0,
-		    "%zu more files cannot be read (see above why); skipped", n - UNREADABLE_SHOWN);
+		err = pir_diag_add(r->ctx.diag, PIR_DIAG_ERROR, "unreadable-object", r->name, NULL,
+				   0, 0, "%zu more files cannot be read (see above why); skipped",
+				   n - UNREADABLE_SHOWN);
 	return err;
 }
 
@@ -641,25 +685,174 @@ static int scan_repo(pir_scan *s, pir_repo *r)
 	return report_head_skips(r);
 }
 
+/*
+ * The names of the repositories added without one, from all their roots at
+ * once (fleet/names.c): never one of those given. Two given alike: an error.
+ */
+static int name_repos(pir_scan *s)
+{
+	const char **roots = pir_calloc(s->nrepos + 1, sizeof(*roots));
+	const char **names = pir_calloc(s->nrepos + 1, sizeof(*names));
+	size_t *at = pir_calloc(s->nrepos + 1, sizeof(*at)), n = 0;
+	pir_strpool taken = {0};
+	int err = roots && names && at ? 0 : PIR_ENOMEM;
+
+	for (size_t i = 0; i < s->nrepos && !err; i++) {
+		size_t before = taken.n;
+		uint32_t id;
+		if (!s->added[i].named) {
+			at[n] = i;
+			pir_repo *r = s->repos[i];
+			if (!(roots[n++] =
+				  r->repo ? pir_fleet_repo_root(r->repo) : pir_strdup(r->path)))
+				err = PIR_ENOMEM;
+		} else if (!(err = pir_strpool_intern(&taken, s->repos[i]->name,
+						      strlen(s->repos[i]->name), &id)) &&
+			   taken.n == before) {
+			err = pir_error_set(PIR_EINVALID, "two repositories are named '%s'",
+					    s->repos[i]->name);
+		}
+	}
+	if (!err && n)
+		err = pir_fleet_suffix_names(names, roots, n, &taken, &s->arena);
+	for (size_t k = 0; k < n; k++) {
+		if (!err)
+			s->repos[at[k]]->name = names[k];
+		free((char *)roots[k]);
+	}
+	pir_strpool_dispose(&taken);
+	free(roots);
+	free(names);
+	free(at);
+	return err;
+}
+
 static int fill_repinfo(pir_scan *s)
 {
-	if (!(s->repinfo = pir_calloc(s->nrepos, sizeof(*s->repinfo))))
+	if (!(s->repinfo = pir_calloc(s->nresults ? s->nresults : 1, sizeof(*s->repinfo))))
 		return PIR_ENOMEM;
-	for (size_t i = 0; i < s->nrepos; i++) {
-		pir_repo *r = s->repos[i];
-		pir_repository *ri = &s->repinfo[i];
-		ri->name = r->name;
-		ri->path = r->path;
-		ri->ref = r->refname;
-		if (!r->empty)
-			git_oid_tostr(ri->commit, sizeof(ri->commit), &r->head_commit);
-		ri->shallow = r->shallow;
-		ri->commits = r->ncommits;
-		ri->blobs = 0;
-		for (size_t b = 0; b < r->nblobs; b++)
-			ri->blobs += (r->blobs[b].flags & PIR_BLOB_LISTED) != 0;
-	}
+	for (size_t i = 0; i < s->nresults; i++)
+		s->repinfo[i] = s->results[i]->info;
 	return 0;
+}
+
+/*
+ * Scan repository i, keep its result in results[i] and free the rest: from
+ * here on only the result is read, so memory and open files stay those of
+ * the repositories being scanned, not of the fleet.
+ */
+static int scan_one(pir_scan *s, size_t i)
+{
+	pir_repo *r = s->repos[i];
+	pir_result *res = NULL;
+	int err;
+
+	if (r->open_error) {
+		err = pir_result_failed(&res, r, r->open_code, r->open_error);
+	} else if ((err = scan_repo(s, r)) == 0) {
+		err = pir_result_collect(&res, r, !s->opts.no_history);
+	} else if (s->opts.keep_going && err != PIR_ENOMEM && err != PIR_EUSER) {
+		/* a repository that cannot be read: said, and the others go on */
+		err = pir_result_failed(&res, r, "repository-error", pir_error_last());
+	}
+	/* a mirror is shown by its URL, not by where the cache keeps it */
+	if (res && s->added[i].shown)
+		res->info.path = s->added[i].shown;
+	s->results[s->nresults - s->nrepos + i] = res; /* after those read from files */
+	repo_free(r);
+	s->repos[i] = NULL;
+	return err;
+}
+
+/* Repositories handed out one at a time to `threads` workers; the first error stops them. */
+typedef struct {
+	pir_scan *s;
+	pthread_mutex_t lock;
+	size_t next, done;
+	int err;
+	char *msg; /* the failing worker's error message */
+} fleet;
+
+static void *fleet_worker(void *arg)
+{
+	fleet *f = arg;
+	pir_scan *s = f->s;
+
+	for (;;) {
+		size_t i, done;
+		int err, stop;
+
+		pthread_mutex_lock(&f->lock);
+		i = f->next++;
+		stop = f->err;
+		pthread_mutex_unlock(&f->lock);
+		if (stop || i >= s->nrepos)
+			break;
+		err = scan_one(s, i);
+		pthread_mutex_lock(&f->lock);
+		done = ++f->done;
+		pthread_mutex_unlock(&f->lock);
+		if (!err)
+			err = pir_scan_progress(s, NULL, "repositories", done, s->nrepos);
+		pthread_mutex_lock(&f->lock);
+		if (err && !f->err) {
+			f->err = err;
+			f->msg = pir_strdup(pir_error_last());
+		}
+		pthread_mutex_unlock(&f->lock);
+	}
+	return NULL;
+}
+
+/*
+ * Every repository: one after another when there is one, else as many at
+ * once as the scan has threads (each still reads its own blobs with them).
+ */
+static int scan_all(pir_scan *s)
+{
+	unsigned n = s->threads < s->nrepos ? s->threads : (unsigned)s->nrepos;
+	pthread_t tid[16];
+	fleet f = {s, PTHREAD_MUTEX_INITIALIZER, 0, 0, 0, NULL};
+	unsigned started = 0;
+	size_t base = s->nresults; /* results read from files (from_json.c) come first */
+
+	if (pir_grow((void **)&s->results, &s->results_cap, base + s->nrepos + 1,
+		     sizeof(*s->results)) < 0)
+		return PIR_ENOMEM;
+	memset(s->results + base, 0, (s->nrepos + 1) * sizeof(*s->results));
+	s->nresults = base + s->nrepos;
+	if (n > PIR_ARRAY_SIZE(tid))
+		n = PIR_ARRAY_SIZE(tid);
+	if (n <= 1) {
+		for (size_t i = 0; i < s->nrepos && !f.err; i++)
+			if (!(f.err = scan_one(s, i)) && s->nrepos > 1)
+				f.err =
+				    pir_scan_progress(s, NULL, "repositories", i + 1, s->nrepos);
+		return f.err;
+	}
+	for (unsigned t = 0; t < n; t++)
+		if (pthread_create(&tid[started], NULL, fleet_worker, &f) == 0)
+			started++;
+	if (!started)
+		fleet_worker(&f);
+	for (unsigned t = 0; t < started; t++)
+		pthread_join(tid[t], NULL);
+	pthread_mutex_destroy(&f.lock);
+	if (f.err && f.msg)
+		pir_error_set(f.err, "%s", f.msg);
+	free(f.msg);
+	return f.err;
+}
+
+/* Results in the order repositories were added, without the slots of those not reached. */
+static void compact_results(pir_scan *s)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < s->nresults; i++)
+		if (s->results[i])
+			s->results[n++] = s->results[i];
+	s->nresults = n;
 }
 
 int pir_scan_run(pir_scan *s)
@@ -669,8 +862,9 @@ int pir_scan_run(pir_scan *s)
 	if (s->ran)
 		return pir_error_set(PIR_EINVALID, "the scan has already run");
 	s->ran = true;
-	for (size_t i = 0; i < s->nrepos && !err; i++)
-		err = scan_repo(s, s->repos[i]);
+	if (!(err = name_repos(s)))
+		err = scan_all(s);
+	compact_results(s);
 	if (!err)
 		err = pir_scan_progress(s, NULL, "linking", 0, 0);
 	if (!err)
@@ -738,7 +932,8 @@ size_t pir_scan_unreadable_count(const pir_scan *s)
 
 size_t pir_scan_unscanned_count(const pir_scan *s)
 {
-	return count_code(s, "unborn-head");
+	return count_code(s, "unborn-head") + count_code(s, "repository-error") +
+	       count_code(s, "fetch-failed") + count_code(s, "results-error");
 }
 
 const pir_diagnostic *pir_scan_diagnostic(const pir_scan *s, size_t i)
@@ -748,10 +943,10 @@ const pir_diagnostic *pir_scan_diagnostic(const pir_scan *s, size_t i)
 
 size_t pir_scan_repository_count(const pir_scan *s)
 {
-	return s->repinfo ? s->nrepos : 0;
+	return s->repinfo ? s->nresults : 0;
 }
 
 const pir_repository *pir_scan_repository(const pir_scan *s, size_t i)
 {
-	return s->repinfo && i < s->nrepos ? &s->repinfo[i] : NULL;
+	return s->repinfo && i < s->nresults ? &s->repinfo[i] : NULL;
 }

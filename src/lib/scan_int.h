@@ -6,6 +6,8 @@
 #include <pthread.h>
 
 #include "glob.h"
+#include "map.h"
+#include "result.h"
 #include "source.h"
 
 struct pir_scan {
@@ -18,9 +20,13 @@ struct pir_scan {
 	pir_date as_of;
 	unsigned threads;
 
-	pir_repo **repos;
+	pir_repo **repos; /* added, not yet scanned; each is freed right after its scan */
 	size_t nrepos, repos_cap;
 	bool ran;
+	pir_result **results; /* one per repository, in the order they were added */
+	size_t nresults, results_cap;
+	pir_strpool changed_diags; /* with changed_since: "repo\0path\0code\0message" of each
+				      diagnostic the change touched */
 
 	pir_arena arena; /* results */
 	pir_item *items;
@@ -28,7 +34,14 @@ struct pir_scan {
 	size_t nfiltered; /* items a filter left out, kept after items[nitems] (their entries'
 			     errors) */
 	pir_diag_sink diag;
+	pthread_mutex_t progress_lock; /* the progress callback, called by one thread at a time */
 	pir_repository *repinfo;
+	/* per repository: its name was given (else named at run, fleet/names.c), its shown path */
+	struct pir_repo_added {
+		bool named;
+		const char *shown;
+	} * added;
+	size_t added_cap;
 };
 
 /* scan.c */
@@ -37,5 +50,8 @@ bool pir_scan_is_item_file(const pir_scan *scan, const char *path);
 bool pir_scan_is_excluded(const pir_scan *scan, const char *path, bool is_dir);
 int pir_scan_progress(pir_scan *scan, const char *repo, const char *phase, size_t done,
 		      size_t total);
+
+/* from_json.c: every result as a JSON array (result_json.h), for the JSON output's "results" */
+int pir_scan_write_results(pir_buf *out, const pir_scan *scan, int indent);
 
 #endif

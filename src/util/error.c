@@ -13,16 +13,31 @@
 /* One message per thread: the history walk runs workers in parallel. */
 static _Thread_local char error_message[1024];
 static _Thread_local bool error_set;
+static _Thread_local const char *error_option; /* the options field it is about, or NULL */
 
 const char *pir_error_last(void)
 {
 	return error_set ? error_message : NULL;
 }
 
+const char *pir_error_option(void)
+{
+	return error_set ? error_option : NULL;
+}
+
 void pir_error_clear(void)
 {
 	error_set = false;
 	error_message[0] = '\0';
+	error_option = NULL;
+}
+
+static int set_message(int code, const char *option, const char *fmt, va_list ap)
+{
+	vsnprintf(error_message, sizeof(error_message), fmt, ap);
+	error_set = true;
+	error_option = option;
+	return code;
 }
 
 int pir_error_set(int code, const char *fmt, ...)
@@ -30,9 +45,18 @@ int pir_error_set(int code, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(error_message, sizeof(error_message), fmt, ap);
+	code = set_message(code, NULL, fmt, ap);
 	va_end(ap);
-	error_set = true;
+	return code;
+}
+
+int pir_error_set_option(int code, const char *option, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	code = set_message(code, option, fmt, ap);
+	va_end(ap);
 	return code;
 }
 

@@ -10,9 +10,10 @@
  * Everything that knows the scan's private layout is in this file; the
  * tests call synth_* and the public API. The internal declarations it uses
  * (scan_int.h, internal.h, map.h):
- *   struct pir_scan: matcher, severities, repos, nrepos, repos_cap
- *   pir_repo: scan, name, repo, arena, blobs, nblobs, blobs_cap, head, nhead,
- *     head_cap, commits, ncommits, commits_cap, topo_order
+ *   struct pir_scan: matcher, severities, repos, nrepos, repos_cap, results,
+ *     nresults, results_cap
+ *   pir_repo: scan, name, repo, diag, ctx.diag, arena, blobs, nblobs, blobs_cap, head,
+ *     nhead, head_cap, head_commit, commits, ncommits, commits_cap, topo_order
  *   pir_blob: oid, flags, markers, entries; PIR_BLOB_SCANNED,
  *     PIR_BLOB_WANT_YAML, PIR_BLOB_AT_HEAD
  *   pir_commit: oid, time, topo, nparents, parents, pstart, changes, nchanges
@@ -20,8 +21,8 @@
  *   PIR_MAP_NONE, pir_grow, pir_arena_strdup
  *   pir_marker_scratch_new/free, pir_marker_scan, PIR_MARKER_MENTIONS
  *   pir_entry_list, pir_actions_parse
- *   the stages: pir_keys_build, pir_history_replay, pir_link (which ends
- *     with pir_assign_teams)
+ *   the stages: pir_keys_build, pir_replay_*, pir_result_collect,
+ *     pir_link, pir_assign_teams, pir_order
  * pir_scan_free releases what is built here (repo_free in scan.c), so
  * everything is allocated as the scan allocates it.
  */
@@ -71,6 +72,8 @@ static inline int synth_new(synth *sy, const pir_scan_options *opts, const char 
 	sy->scan->repos[sy->scan->nrepos++] = r; /* pir_scan_free frees it from here on */
 	sy->repo = r;
 	r->scan = sy->scan;
+	pir_diag_sink_init(&r->diag);
+	r->ctx.diag = &r->diag;
 	if (!(r->name = pir_arena_strdup(&r->arena, name)))
 		return PIR_ENOMEM;
 	if (git_odb_new(&odb) < 0 || git_mempack_new(&mem) < 0 ||
@@ -207,6 +210,7 @@ static inline uint32_t synth_commit(synth *sy, int64_t time, uint32_t p1, uint32
 static inline int synth_replay(synth *sy)
 {
 	pir_repo *r = sy->repo;
+	pir_replay *rp = NULL;
 	int err;
 
 	if (r->ncommits) {
@@ -217,14 +221,41 @@ static inline int synth_replay(synth *sy)
 	}
 	if ((err = pir_keys_build(r)) < 0)
 		return err;
-	return r->ncommits ? pir_history_replay(r) : 0;
+	if (!r->ncommits)
+		return 0;
+	/* the scanned commit: the last one, unless the test said */
+	if (git_oid_is_zero(&r->head_commit))
+		r->head_commit = r->commits[r->ncommits - 1].oid;
+	if ((err = pir_replay_new(&rp, r)) < 0)
+		return err;
+	for (size_t i = 0; i < r->ncommits && !err; i++)
+		err =
+		    pir_replay_commit(rp, (uint32_t)i, r->commits[i].changes, r->commits[i].pstart);
+	if (!err)
+		err = pir_replay_finish(rp);
+	pir_replay_free(rp);
+	return err;
 }
 
-/* As the driver does after the walk: link, assign teams, order. */
+/*
+ * As the driver does after the walk: collect the repository's result (the
+ * repository stays, for synth_commit_hex), link, assign teams, order.
+ */
 static inline int synth_link(synth *sy)
 {
+	pir_scan *s = sy->scan;
+	pir_result *res = NULL;
 	int err = synth_replay(sy);
 
+	if (err >= 0)
+		err = pir_result_collect(&res, sy->repo, !s->opts.no_history);
+	if (err >= 0 && pir_grow((void **)&s->results, &s->results_cap, s->nresults + 1,
+				 sizeof(*s->results)) < 0) {
+		pir_result_free(res);
+		err = PIR_ENOMEM;
+	}
+	if (err >= 0)
+		s->results[s->nresults++] = res;
 	if (err >= 0)
 		err = pir_link(sy->scan);
 	if (err >= 0)

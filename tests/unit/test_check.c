@@ -278,10 +278,91 @@ static void test_fit_width(void)
 	pir_scan_free(s);
 }
 
+/* Table lines of the gate over demo, the settings named by `wo` (NULL: plain words). */
+static char *gate_table(size_t max_blob_size, const pir_check_write_options *wo)
+{
+	pir_check_options co = PIR_CHECK_OPTIONS_INIT;
+	pir_scan_options o = PIR_SCAN_OPTIONS_INIT;
+	pir_check *c = NULL;
+	pir_buf b = PIR_BUF_INIT;
+	pir_scan *s;
+
+	o.as_of = D("2026-11-22");
+	o.max_blob_size = max_blob_size;
+	s = run("demo", &o);
+	co.fail_on = "critical";
+	co.fail_reasons = PIR_REASON_OVERDUE;
+	CHECK_INT(pir_check_new(&c, s, &co, false), 0);
+	if (c)
+		CHECK_INT(pir_check_write(&b, c, PIR_CHECK_FORMAT_TABLE, wo), 0);
+	pir_check_free(c);
+	pir_scan_free(s);
+	return b.ptr; /* malloc'ed: the caller frees it */
+}
+
+/* The sentences name the size limit and the overdue rule as the caller says, else in plain words.
+ */
+static void test_setting_names(void)
+{
+	pir_check_write_options wo = PIR_CHECK_WRITE_OPTIONS_INIT;
+	char *t;
+
+	t = gate_table(150, NULL);
+	CHECK(t && strstr(t, "larger than the size limit: none of its items are read"));
+	CHECK(t && !strstr(t, "--"));
+	free(t);
+	t = gate_table(8u << 20, NULL);
+	CHECK(t && strstr(t, "; every overdue item fails)"));
+	CHECK(t && !strstr(t, "--"));
+	free(t);
+
+	wo.size_limit_name = "--max-size";
+	wo.overdue_rule_name = "--fail-on-reason overdue";
+	t = gate_table(150, &wo);
+	CHECK(t && strstr(t, "larger than --max-size: none of its items are read"));
+	free(t);
+	t = gate_table(8u << 20, &wo);
+	CHECK(t && strstr(t, "; every overdue item fails: --fail-on-reason overdue)"));
+	free(t);
+}
+
+/* The gate's options are of this version; the slipping limit is the scan's. */
+static void test_options(void)
+{
+	pir_scan_options o = PIR_SCAN_OPTIONS_INIT;
+	pir_check_options co = PIR_CHECK_OPTIONS_INIT;
+	pir_check *c = NULL;
+	pir_scan *s;
+
+	o.as_of = D("2026-11-22");
+	o.max_slips = 5;
+	s = run("demo", &o);
+	co.version = 1;
+	CHECK_INT(pir_check_new(&c, s, &co, false), PIR_EINVALID);
+	CHECK(c == NULL);
+	co.version = PIR_CHECK_OPTIONS_VERSION;
+	co.fail_on = "nope";
+	CHECK_INT(pir_check_new(&c, s, &co, false), PIR_EINVALID);
+	CHECK_STR(pir_error_last(), "unknown severity 'nope'");
+	CHECK_STR(pir_error_option(), "fail_on");
+	co.fail_on = NULL;
+	CHECK_INT(pir_check_new(&c, s, &co, false), 0);
+	if (c) {
+		char *json = render(c, PIR_CHECK_FORMAT_JSON);
+
+		CHECK(json && strstr(json, "\"max_slips\": 5,"));
+		free(json);
+	}
+	pir_check_free(c);
+	pir_scan_free(s);
+}
+
 int main(void)
 {
+	RUN(test_options);
 	RUN(test_long_severity_name);
 	RUN(test_fit_width);
+	RUN(test_setting_names);
 	RUN(test_invalid_fails);
 	RUN(test_invalid_opt_out);
 	RUN(test_invalid_changed_since);

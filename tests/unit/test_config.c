@@ -132,7 +132,7 @@ static void test_full(void)
 	CHECK_INT(co.fail_reasons, PIR_REASON_UNKNOWN_ID | PIR_REASON_NO_OWNER | (1u << 8));
 	CHECK_INT(co.grace, 3);
 	CHECK_INT(co.warn_within, 10);
-	CHECK_INT(co.max_slips, 4);
+	CHECK_INT(so.max_slips, 4); /* slipping is the scan's reason */
 
 	CHECK_INT(pir_config_team_count(cfg), 3);
 	t = pir_config_team(cfg, 0);
@@ -177,7 +177,7 @@ static void check_untouched(const pir_config *cfg)
 	CHECK_INT(co.fail_reasons, 0);
 	CHECK_INT(co.grace, 0);
 	CHECK_INT(co.warn_within, 7);
-	CHECK_INT(co.max_slips, 2);
+	CHECK_INT(so.max_slips, 2);
 	CHECK_INT(pir_config_team_count(cfg), 0);
 	CHECK_STR(pir_config_report_setting(cfg, "from"), NULL);
 }
@@ -857,6 +857,7 @@ static void test_repository(void)
 	git_repository *repo = NULL;
 	pir_config *cfg = NULL;
 	pir_check_options co = PIR_CHECK_OPTIONS_INIT;
+	pir_scan_options so = PIR_SCAN_OPTIONS_INIT;
 	git_oid oid;
 
 	CHECK(dir && plain);
@@ -877,8 +878,9 @@ static void test_repository(void)
 
 	CHECK_INT(pir_config_load_from_repository(&cfg, dir, NULL, &errors), 0);
 	pir_config_apply_check(cfg, &co);
+	pir_config_apply_scan(cfg, &so);
 	CHECK_STR(co.fail_on, "high");
-	CHECK_INT(co.max_slips, 1);
+	CHECK_INT(so.max_slips, 1);
 	pir_config_free(cfg);
 
 	/* from a folder inside the work tree, as the scan opens it */

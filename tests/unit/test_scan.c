@@ -341,6 +341,23 @@ static void test_changed_since(void)
 	}
 	pir_scan_free(s);
 
+	/* an unknown revision: the message names no flag, the error its option's field */
+	{
+		pir_scan *bad = NULL;
+		char path[4096];
+
+		snprintf(path, sizeof(path), "%s/svc", FIXTURES);
+		o.changed_since = "no-such-ref";
+		CHECK_INT(pir_scan_new(&bad, &o), 0);
+		CHECK_INT(pir_scan_add_repository(bad, path), 0);
+		CHECK_INT(pir_scan_run(bad), PIR_ENOTFOUND);
+		CHECK_STR(pir_error_last(), "svc: unknown revision 'no-such-ref'");
+		CHECK_STR(pir_error_option(), "changed_since");
+		pir_error_clear();
+		CHECK(pir_error_option() == NULL);
+		pir_scan_free(bad);
+	}
+
 	/*
 	 * The branch fix-timeouts is behind main, which merged it and later
 	 * removed the admin.html marker. Compared with the merge base (the
@@ -574,8 +591,23 @@ static void test_errors(void)
 
 	CHECK_INT(pir_scan_new(&s, NULL), 0);
 	CHECK_INT(pir_scan_add_repository(s, "/nonexistent/path/for/pirscan"), PIR_ENOTREPO);
+	CHECK(strstr(pir_error_last(), "no such file or directory") != NULL);
+	CHECK_INT(pir_scan_add_repository(s, "/proc"), PIR_ENOTREPO);
 	CHECK(strstr(pir_error_last(), "is not a git repository") != NULL);
 	pir_scan_free(s);
+	/* with keep_going, a repository that cannot be opened is reported and the scan goes on */
+	o.keep_going = true;
+	CHECK_INT(pir_scan_new(&s, &o), 0);
+	CHECK_INT(pir_scan_add_repository(s, "/nonexistent/path/for/pirscan"), 0);
+	CHECK_INT(pir_scan_run(s), 0);
+	CHECK_INT(pir_scan_unscanned_count(s), 1);
+	CHECK_INT(pir_scan_repository_count(s), 1);
+	CHECK(pir_scan_diagnostic_count(s) == 1 &&
+	      !strcmp(pir_scan_diagnostic(s, 0)->code, "repository-error") &&
+	      pir_scan_diagnostic(s, 0)->level == PIR_DIAG_ERROR &&
+	      strstr(pir_scan_diagnostic(s, 0)->message, "no such file") != NULL);
+	pir_scan_free(s);
+	o.keep_going = false;
 	pir_scan_free(NULL);
 
 	o.marker_pattern = "(unclosed";

@@ -288,6 +288,8 @@ int pir_check_new(pir_check **out, const pir_scan *scan, const pir_check_options
 	int err;
 
 	*out = NULL;
+	if (opts && opts->version != PIR_CHECK_OPTIONS_VERSION)
+		return pir_error_set(PIR_EINVALID, "unsupported options version %u", opts->version);
 	if (!(c = pir_calloc(1, sizeof(*c))) ||
 	    !(c->results = pir_calloc(n + nd + 1, sizeof(*c->results)))) {
 		free(c);
@@ -300,8 +302,8 @@ int pir_check_new(pir_check **out, const pir_scan *scan, const pir_check_options
 		c->opts.fail_on = pir_scan_severity_name(scan, 0);
 	if (!c->opts.fail_on ||
 	    (c->fail_rank = pir_scan_severity_rank(scan, c->opts.fail_on)) < 0) {
-		err = pir_error_set(PIR_EINVALID, "unknown severity '%s'",
-				    c->opts.fail_on ? c->opts.fail_on : "");
+		err = pir_error_set_option(PIR_EINVALID, "fail_on", "unknown severity '%s'",
+					   c->opts.fail_on ? c->opts.fail_on : "");
 		pir_check_free(c);
 		return err;
 	}
@@ -389,6 +391,11 @@ const pir_check_options *pir_check_options_of(const pir_check *c)
 const pir_scan *pir_check_scan(const pir_check *c)
 {
 	return c->scan;
+}
+
+int pir_check_max_slips(const pir_check *c)
+{
+	return c->scan->opts.max_slips;
 }
 
 bool pir_check_by_policy(const pir_check *c, const pir_item *it)

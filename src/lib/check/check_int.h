@@ -9,6 +9,8 @@
 
 const pir_check_options *pir_check_options_of(const pir_check *c);
 const pir_scan *pir_check_scan(const pir_check *c);
+/* The scan's limit of due-date moves: `slipping` is the scan's reason, judged with its options. */
+int pir_check_max_slips(const pir_check *c);
 bool pir_check_changed_only(const pir_check *c);
 /* Whether invalid entries and unreadable action-items files fail (else they warn). */
 bool pir_check_invalid_fails(const pir_check *c);

@@ -165,7 +165,7 @@ void pir_cfg_strv_free(char **v)
 	free(v);
 }
 
-char *pir_cfg_join(const char *const *words, const char *extra)
+char *pir_cfg_join(const char *const *words)
 {
 	pir_buf b = PIR_BUF_INIT;
 	int err = pir_buf_puts(&b, "");
@@ -176,8 +176,6 @@ char *pir_cfg_join(const char *const *words, const char *extra)
 		if (!err)
 			err = pir_buf_term_str(&b, words[i]);
 	}
-	if (!err && extra)
-		err = pir_buf_printf(&b, "%s%s", b.size ? ", " : "", extra);
 	if (err) {
 		pir_buf_dispose(&b);
 		return NULL;

@@ -104,7 +104,7 @@ static int read_top(reader *rd, const yaml_node_t *map)
 		err = pir_cfg_read_severities(rd, values[K_SEVERITIES]);
 	if (!err && rd->severities && rd->severities != pir_default_severities()) {
 		free(rd->severity_list);
-		if (!(rd->severity_list = pir_cfg_join(rd->severities, NULL)))
+		if (!(rd->severity_list = pir_cfg_join(rd->severities)))
 			err = PIR_ENOMEM;
 	}
 	for (int k = 0; !err && k < K_COUNT; k++) {
@@ -262,7 +262,7 @@ int pir_cfg_parse_as(pir_config **out, const char *buf, size_t len, const char *
 	rd.severities = pir_default_severities();
 	/* Without aliases the reader visits each node once: about 2 units a byte. */
 	rd.budget = len * 4 + 4096;
-	if (!(rd.severity_list = pir_cfg_join(pir_default_severities(), NULL)) ||
+	if (!(rd.severity_list = pir_cfg_join(pir_default_severities())) ||
 	    !(rd.reason_list = pir_cfg_reason_list())) {
 		err = PIR_ENOMEM;
 		goto done;

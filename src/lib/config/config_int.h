@@ -22,8 +22,6 @@
 #define MAX_ERRORS 1000
 /* A configuration larger than this is refused unread. */
 #define MAX_SIZE (1024 * 1024)
-/* The reason "slipping", until pir_reason_parse knows it. */
-#define REASON_SLIPPING (1u << 8)
 #define CONFIG_FILE ".pirscan.yml"
 
 #define STR_(x) #x
@@ -122,7 +120,8 @@ int pir_cfg_strlist_add(strlist *l, const char *s, size_t len);
 /* The list as a NULL-terminated array, empty when nothing was added. */
 char **pir_cfg_strlist_finish(strlist *l);
 void pir_cfg_strv_free(char **v);
-char *pir_cfg_join(const char *const *words, const char *extra);
+/* `words` joined by ", ", each escaped for a terminal (they go into messages); NULL on ENOMEM. */
+char *pir_cfg_join(const char *const *words);
 /*
  * A string value: a scalar that is neither null nor a boolean and holds no
  * NUL. Returns 1 when it is one, 0 after an error, or PIR_ENOMEM.

@@ -224,7 +224,7 @@ static unsigned reason_bit(const char *name)
 		if (known && strcmp(known, name) == 0)
 			return 1u << b;
 	}
-	return strcmp(name, "slipping") == 0 ? REASON_SLIPPING : 0;
+	return 0;
 }
 
 char *pir_cfg_reason_list(void)
@@ -236,7 +236,7 @@ char *pir_cfg_reason_list(void)
 		if (pir_reason_name(1u << b))
 			names[n++] = pir_reason_name(1u << b);
 	names[n] = NULL;
-	return pir_cfg_join(names, pir_reason_name(REASON_SLIPPING) ? NULL : "slipping");
+	return pir_cfg_join(names);
 }
 
 static int check_reason(reader *rd, const yaml_node_t *item, const char *what)

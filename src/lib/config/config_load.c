@@ -208,8 +208,6 @@ void pir_config_apply_check(const pir_config *config, pir_check_options *opts)
 		opts->grace = config->grace;
 	if (has(config, K_WARN_WITHIN))
 		opts->warn_within = config->warn_within;
-	if (has(config, K_MAX_SLIPS))
-		opts->max_slips = config->max_slips;
 }
 
 size_t pir_config_team_count(const pir_config *config)

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Stage 2, bytes to locations: markers in any file (marker.c) and the entries
- * of action-items files (actions.c). Pure functions of their input, fuzzed.
+ * Stage 2, bytes to locations: markers in any file (marker.c and the files
+ * it names, sharing marker_int.h) and the entries of action-items files
+ * (actions.c). Pure functions of their input, fuzzed.
  */
 #ifndef PIRSCAN_EXTRACT_H
 #define PIRSCAN_EXTRACT_H
@@ -12,7 +13,7 @@
 #include "arena.h"
 #include "model.h"
 
-/* ---- markers (marker.c) ---- */
+/* ---- markers (marker.c, marker_match.c) ---- */
 
 typedef struct pir_marker_matcher pir_marker_matcher;
 

@@ -30,9 +30,6 @@ typedef struct {
 } co_rules;
 
 /* GitHub reads the first of these that exists; GitLab also reads .gitlab/. */
-static const char *const codeowners_paths[] = {".github/CODEOWNERS", "CODEOWNERS",
-					       "docs/CODEOWNERS", ".gitlab/CODEOWNERS"};
-
 static void rules_free(co_rules *rs)
 {
 	for (size_t i = 0; i < rs->n; i++)
@@ -157,33 +154,15 @@ static const co_rule *last_match(const co_rules *rs, const char *path)
 }
 
 /* CODEOWNERS of a repository's scanned tree; an empty rule set when it has none. */
-static int load_codeowners(pir_repo *r, co_rules *rs)
+static int load_codeowners(const pir_result *res, co_rules *rs)
 {
-	for (size_t k = 0; k < PIR_ARRAY_SIZE(codeowners_paths); k++) {
-		for (size_t i = 0; i < r->nhead; i++) {
-			git_odb_object *obj = NULL;
-			git_odb *odb = NULL;
-			char *text;
-			int err;
+	char *text;
 
-			if (strcmp(r->head[i].path, codeowners_paths[k]))
-				continue;
-			if (git_repository_odb(&odb, r->repo) < 0 ||
-			    git_odb_read(&obj, odb, &r->blobs[r->head[i].blob].oid) < 0) {
-				git_odb_free(odb);
-				return 0; /* unreadable: as if absent (reported as a missing blob)
-					   */
-			}
-			text = pir_strndup(git_odb_object_data(obj), git_odb_object_size(obj));
-			git_odb_object_free(obj);
-			git_odb_free(odb);
-			if (!text)
-				return PIR_ENOMEM;
-			err = parse_codeowners(rs, text);
-			return err;
-		}
-	}
-	return 0;
+	if (!res->codeowners)
+		return 0;
+	if (!(text = pir_strdup(res->codeowners)))
+		return PIR_ENOMEM;
+	return parse_codeowners(rs, text);
 }
 
 static const char *team_of_member(const pir_config *cfg, const char *who)
@@ -224,8 +203,8 @@ int pir_assign_teams(pir_scan *s)
 	bool *loaded;
 	int err = 0;
 
-	if (!(rules = pir_calloc(s->nrepos, sizeof(*rules))) ||
-	    !(loaded = pir_calloc(s->nrepos, sizeof(*loaded)))) {
+	if (!(rules = pir_calloc(s->nresults, sizeof(*rules))) ||
+	    !(loaded = pir_calloc(s->nresults, sizeof(*loaded)))) {
 		free(rules);
 		return PIR_ENOMEM;
 	}
@@ -247,13 +226,13 @@ int pir_assign_teams(pir_scan *s)
 		it->team_source = "unassigned";
 		if (!(m = first_marker(it)))
 			continue;
-		for (size_t r = 0; r < s->nrepos && !err; r++) {
+		for (size_t r = 0; r < s->nresults && !err; r++) {
 			const co_rule *rule;
-			if (strcmp(s->repos[r]->name, m->repo))
+			if (strcmp(s->results[r]->info.name, m->repo))
 				continue;
 			if (!loaded[r]) {
 				loaded[r] = true;
-				err = load_codeowners(s->repos[r], &rules[r]);
+				err = load_codeowners(s->results[r], &rules[r]);
 			}
 			if (err || !(rule = last_match(&rules[r], m->path)) || !rule->owners[0])
 				break;
@@ -265,7 +244,7 @@ int pir_assign_teams(pir_scan *s)
 			it->team_source = "codeowners";
 		}
 	}
-	for (size_t r = 0; r < s->nrepos; r++)
+	for (size_t r = 0; r < s->nresults; r++)
 		rules_free(&rules[r]);
 	free(rules);
 	free(loaded);

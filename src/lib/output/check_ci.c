@@ -26,7 +26,7 @@ int pir_ck_json_check_member(pir_buf *b, void *payload)
 	pir_out_json(&o, opts->fail_on);
 	pir_out_putf(
 	    &o, ", \"grace\": %d, \"warn_within\": %d, \"max_slips\": %d, \"fail_on_reasons\": [",
-	    opts->grace, opts->warn_within, opts->max_slips);
+	    opts->grace, opts->warn_within, pir_check_max_slips(c));
 	for (unsigned i = 0; i < 32; i++) {
 		if (!(opts->fail_reasons & (1u << i)) || !pir_reason_name(1u << i))
 			continue;
@@ -181,7 +181,8 @@ static void sarif_physical(pir_out *o, const char *path, unsigned line)
 }
 
 /* "NAME: TITLE (reasons[; owner OWNER])", a JSON string: SARIF message, GitLab description. */
-static void json_summary(pir_out *o, const pir_check *c, const pir_check_result *r, bool owner)
+static void json_summary(pir_out *o, const pir_check *c, const pir_check_write_options *wo,
+			 const pir_check_result *r, bool owner)
 {
 	const pir_item *it = r->item;
 	pir_buf msg = PIR_BUF_INIT;
@@ -193,7 +194,7 @@ static void json_summary(pir_out *o, const pir_check *c, const pir_check_result 
 		pir_out_put(&m, pir_ck_result_title(r));
 	}
 	pir_out_put(&m, " (");
-	pir_ck_explain_all(&m, c, r, "; ");
+	pir_ck_explain_all(&m, c, wo, r, "; ");
 	if (owner && it && it->owner && *it->owner) {
 		pir_out_put(&m, "; owner ");
 		pir_out_put(&m, it->owner);
@@ -205,8 +206,8 @@ static void json_summary(pir_out *o, const pir_check *c, const pir_check_result 
 }
 
 /* One SARIF result: at location `l` of the result's item, or at its file problem (`l` NULL). */
-static void sarif_result(pir_out *o, const pir_check *c, const pir_check_result *r,
-			 const pir_location *l, bool *first)
+static void sarif_result(pir_out *o, const pir_check *c, const pir_check_write_options *wo,
+			 const pir_check_result *r, const pir_location *l, bool *first)
 {
 	const pir_item *it = r->item;
 	const pir_diagnostic *fd = it ? NULL : r->problems[0];
@@ -222,7 +223,7 @@ static void sarif_result(pir_out *o, const pir_check *c, const pir_check_result 
 		     r->verdict == PIR_VERDICT_FAIL   ? "error"
 		     : r->verdict == PIR_VERDICT_WARN ? "warning"
 						      : "note");
-	json_summary(o, c, r, true);
+	json_summary(o, c, wo, r, true);
 	pir_out_put(o, "}, \"locations\": [{");
 	sarif_physical(o, l ? l->path : fd->path, l ? l->line : fd->line);
 	pir_out_put(o, "}]");
@@ -271,7 +272,7 @@ static void sarif_result(pir_out *o, const pir_check *c, const pir_check_result 
 	pir_out_put(o, "}");
 }
 
-void pir_ck_write_sarif(pir_out *o, const pir_check *c)
+void pir_ck_write_sarif(pir_out *o, const pir_check *c, const pir_check_write_options *wo)
 {
 	bool first = true;
 
@@ -300,17 +301,17 @@ void pir_ck_write_sarif(pir_out *o, const pir_check *c)
 		    (r->verdict == PIR_VERDICT_SNOOZED && !r->why))
 			continue;
 		if (!r->item)
-			sarif_result(o, c, r, NULL, &first);
+			sarif_result(o, c, wo, r, NULL, &first);
 		for (size_t k = 0; r->item && k < r->item->nlocations; k++)
 			if (pir_ck_reported(&r->item->locations[k]))
-				sarif_result(o, c, r, &r->item->locations[k], &first);
+				sarif_result(o, c, wo, r, &r->item->locations[k], &first);
 	}
 	pir_out_put(o, first ? "]\n  }]\n}\n" : "\n    ]\n  }]\n}\n");
 }
 
 /* ---- JUnit XML ---- */
 
-void pir_ck_write_junit(pir_out *o, const pir_check *c)
+void pir_ck_write_junit(pir_out *o, const pir_check *c, const pir_check_write_options *wo)
 {
 	size_t n = pir_check_count(c);
 	size_t fails = pir_check_tally(c, PIR_VERDICT_FAIL);
@@ -352,7 +353,7 @@ void pir_ck_write_junit(pir_out *o, const pir_check *c)
 		if (r->verdict == PIR_VERDICT_FAIL) {
 			pir_buf msg = PIR_BUF_INIT;
 			pir_out m = {&msg, 0};
-			pir_ck_explain_all(&m, c, r, "; ");
+			pir_ck_explain_all(&m, c, wo, r, "; ");
 			o->err = o->err ? o->err : m.err;
 			pir_out_put(o, "      <failure type=\"");
 			pir_out_xml(o, pir_check_why_name(pir_ck_primary_why(r->why)));
@@ -375,8 +376,8 @@ void pir_ck_write_junit(pir_out *o, const pir_check *c)
 		} else {
 			pir_buf msg = PIR_BUF_INIT;
 			pir_out m = {&msg, 0};
-			pir_ck_explain_all(&m, c, r,
-					   "; "); /* severity names come from the config: escape */
+			/* severity names come from the config: escape */
+			pir_ck_explain_all(&m, c, wo, r, "; ");
 			o->err = o->err ? o->err : m.err;
 			pir_out_put(o, "      <system-out>warning: ");
 			pir_out_xml(o, msg.ptr);
@@ -391,8 +392,9 @@ void pir_ck_write_junit(pir_out *o, const pir_check *c)
 /* ---- GitLab Code Quality ---- */
 
 /* One Code Quality issue of result `r` at `path`:`line`. */
-static void gitlab_issue(pir_out *o, const pir_check *c, const pir_check_result *r,
-			 const char *path, unsigned line, uint64_t pir_ck_fingerprint, bool *first)
+static void gitlab_issue(pir_out *o, const pir_check *c, const pir_check_write_options *wo,
+			 const pir_check_result *r, const char *path, unsigned line,
+			 uint64_t fingerprint, bool *first)
 {
 	const pir_item *it = r->item;
 	const char *sev = r->verdict == PIR_VERDICT_WARN ? "minor"
@@ -401,17 +403,17 @@ static void gitlab_issue(pir_out *o, const pir_check *c, const pir_check_result 
 
 	pir_out_put(o, *first ? "\n  {\"description\": " : ",\n  {\"description\": ");
 	*first = false;
-	json_summary(o, c, r, false);
+	json_summary(o, c, wo, r, false);
 	pir_out_put(o, ", \"check_name\": ");
 	pir_out_json(o, pir_check_why_name(pir_ck_primary_why(r->why)));
 	pir_out_putf(
 	    o, ", \"fingerprint\": \"%016llx\", \"severity\": \"%s\", \"location\": {\"path\": ",
-	    (unsigned long long)pir_ck_fingerprint, sev);
+	    (unsigned long long)fingerprint, sev);
 	pir_out_json(o, path);
 	pir_out_putf(o, ", \"lines\": {\"begin\": %u}}}", line ? line : 1);
 }
 
-void pir_ck_write_gitlab(pir_out *o, const pir_check *c)
+void pir_ck_write_gitlab(pir_out *o, const pir_check *c, const pir_check_write_options *wo)
 {
 	bool first = true;
 
@@ -425,7 +427,7 @@ void pir_ck_write_gitlab(pir_out *o, const pir_check *c)
 		if (!it) {
 			const pir_diagnostic *d = r->problems[0];
 			char fp[32];
-			gitlab_issue(o, c, r, d->path, d->line,
+			gitlab_issue(o, c, wo, r, d->path, d->line,
 				     pir_ck_fnv(pir_ck_fnv(1469598103934665603ull,
 							   pir_ck_problem_fingerprint(fp, d)),
 						"file"),
@@ -435,7 +437,8 @@ void pir_ck_write_gitlab(pir_out *o, const pir_check *c)
 		/* not the repository's folder name: clones differ */
 		for (size_t k = 0; k < it->nlocations; k++)
 			if (pir_ck_reported(&it->locations[k]))
-				gitlab_issue(o, c, r, it->locations[k].path, it->locations[k].line,
+				gitlab_issue(o, c, wo, r, it->locations[k].path,
+					     it->locations[k].line,
 					     pir_ck_location_hash(it, &it->locations[k]), &first);
 	}
 	pir_out_put(o, first ? "]\n" : "\n]\n");

@@ -126,31 +126,33 @@ where_t pir_ck_result_where(const pir_check_result *r)
 }
 
 /* Why a problem of a whole file fails: what it keeps from being read. */
-static const char *file_problem_text(const char *code)
+static void file_problem_text(pir_out *o, const pir_check_write_options *wo, const char *code)
 {
 	if (strcmp(code, "yaml-syntax") == 0)
-		return "not valid YAML: the rest of the file is not read, so the items in it "
-		       "cannot "
-		       "be judged";
-	if (strcmp(code, "yaml-schema") == 0)
-		return "not an action-items entry: it is not read, so an item in it cannot be "
-		       "judged";
-	if (strcmp(code, "binary") == 0)
-		return "the action-items file is binary: none of its items can be read";
-	if (strcmp(code, "too-large") == 0)
-		return "the action-items file is larger than --max-size: none of its items are "
-		       "read";
-	return "an action-items entry that cannot be read cannot be judged";
+		pir_out_put(o, "not valid YAML: the rest of the file is not read, so the items in "
+			       "it cannot be judged");
+	else if (strcmp(code, "yaml-schema") == 0)
+		pir_out_put(o, "not an action-items entry: it is not read, so an item in it cannot "
+			       "be judged");
+	else if (strcmp(code, "binary") == 0)
+		pir_out_put(o, "the action-items file is binary: none of its items can be read");
+	else if (strcmp(code, "too-large") == 0)
+		pir_out_putf(o,
+			     "the action-items file is larger than %s: none of its items are read",
+			     wo->size_limit_name ? wo->size_limit_name : "the size limit");
+	else
+		pir_out_put(o, "an action-items entry that cannot be read cannot be judged");
 }
 
 /* invalid: each problem, with its line ("path:line" when elsewhere than the result). */
-static void explain_invalid(pir_out *o, const pir_check_result *r)
+static void explain_invalid(pir_out *o, const pir_check_write_options *wo,
+			    const pir_check_result *r)
 {
 	where_t w = pir_ck_result_where(r);
 
 	pir_out_put(o, "invalid: ");
 	if (!r->item) {
-		pir_out_put(o, file_problem_text(r->problems[0]->code));
+		file_problem_text(o, wo, r->problems[0]->code);
 		return;
 	}
 	if (!r->nproblems)
@@ -169,30 +171,33 @@ static void explain_invalid(pir_out *o, const pir_check_result *r)
 }
 
 /* The sentence for a problem of a whole file: invalid, and maybe not-changed. */
-static void explain_file(pir_out *o, const pir_check_result *r, unsigned bit)
+static void explain_file(pir_out *o, const pir_check_write_options *wo, const pir_check_result *r,
+			 unsigned bit)
 {
 	if (bit == PIR_WHY_UNREADABLE)
 		pir_out_put(o, "cannot be read: what it holds is unknown, so the gate cannot vouch "
 			       "for this repository");
 	else if (bit == PIR_REASON_INVALID)
-		explain_invalid(o, r);
+		explain_invalid(o, wo, r);
 	else if (bit == PIR_WHY_UNCHANGED)
 		pir_out_put(o,
 			    "not added or changed by this change: the full gate still fails on it");
 }
 
 /* The sentence for an overdue item: by how much, and which rule fails it. */
-static void explain_overdue(pir_out *o, const pir_check *c, const pir_item *it)
+static void explain_overdue(pir_out *o, const pir_check *c, const pir_check_write_options *wo,
+			    const pir_item *it)
 {
 	const pir_check_options *opts = pir_check_options_of(c);
 	char d[11];
 
-	if (!pir_check_by_policy(c, it)) { /* failing through --fail-on-reason overdue */
-		pir_out_putf(o,
-			     "overdue by %lld day%s (due %s; every overdue item fails: "
-			     "--fail-on-reason overdue)",
+	if (!pir_check_by_policy(c, it)) { /* failing through `overdue` in fail_reasons */
+		pir_out_putf(o, "overdue by %lld day%s (due %s; every overdue item fails",
 			     (long long)it->overdue_days, it->overdue_days == 1 ? "" : "s",
 			     pir_ck_date_str(d, it->due));
+		if (wo->overdue_rule_name)
+			pir_out_putf(o, ": %s", wo->overdue_rule_name);
+		pir_out_put(o, ")");
 		return;
 	}
 	pir_out_putf(o, "overdue by %lld day%s (due %s; fails at %s and above, grace %d day%s)",
@@ -216,18 +221,19 @@ static void explain_due_soon(pir_out *o, const pir_check *c, const pir_item *it)
 }
 
 /* One sentence per reason, for people. */
-static void explain(pir_out *o, const pir_check *c, const pir_check_result *r, unsigned bit)
+static void explain(pir_out *o, const pir_check *c, const pir_check_write_options *wo,
+		    const pir_check_result *r, unsigned bit)
 {
 	const pir_item *it = r->item;
 	const pir_check_options *opts = pir_check_options_of(c);
 
 	if (!it) {
-		explain_file(o, r, bit);
+		explain_file(o, wo, r, bit);
 		return;
 	}
 	switch (bit) {
 	case PIR_REASON_OVERDUE:
-		explain_overdue(o, c, it);
+		explain_overdue(o, c, wo, it);
 		break;
 	case PIR_WHY_DUE_SOON:
 		explain_due_soon(o, c, it);
@@ -246,7 +252,7 @@ static void explain(pir_out *o, const pir_check *c, const pir_check_result *r, u
 		break;
 	case PIR_REASON_SLIPPING:
 		pir_out_putf(o, "slipping: the due date moved %zu times (more than %d)",
-			     it->ndue_changes, opts->max_slips);
+			     it->ndue_changes, pir_check_max_slips(c));
 		break;
 	case PIR_REASON_UNKNOWN_ID:
 		pir_out_put(o,
@@ -256,7 +262,7 @@ static void explain(pir_out *o, const pir_check *c, const pir_check_result *r, u
 		pir_out_put(o, "duplicate-id: more than one action-items entry defines it");
 		break;
 	case PIR_REASON_INVALID:
-		explain_invalid(o, r);
+		explain_invalid(o, wo, r);
 		break;
 	case PIR_REASON_DONE_BUT_MARKER_REMAINS:
 		pir_out_put(o, "done-but-marker-remains: closed as ");
@@ -279,7 +285,8 @@ static void explain(pir_out *o, const pir_check *c, const pir_check_result *r, u
 	}
 }
 
-void pir_ck_explain_all(pir_out *o, const pir_check *c, const pir_check_result *r, const char *sep)
+void pir_ck_explain_all(pir_out *o, const pir_check *c, const pir_check_write_options *wo,
+			const pir_check_result *r, const char *sep)
 {
 	size_t n = 0;
 
@@ -288,7 +295,7 @@ void pir_ck_explain_all(pir_out *o, const pir_check *c, const pir_check_result *
 			continue;
 		if (n++)
 			pir_out_put(o, sep);
-		explain(o, c, r, pir_ck_why_order[i]);
+		explain(o, c, wo, r, pir_ck_why_order[i]);
 	}
 }
 

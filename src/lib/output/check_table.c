@@ -15,12 +15,13 @@
 /* ---- table ---- */
 
 /* The reasons, for a terminal: they quote names and values from the repository. */
-static void why_term(pir_out *o, const pir_check *c, const pir_check_result *r)
+static void why_term(pir_out *o, const pir_check *c, const pir_check_write_options *wo,
+		     const pir_check_result *r)
 {
 	pir_buf why = PIR_BUF_INIT;
 	pir_out w = {&why, 0};
 
-	pir_ck_explain_all(&w, c, r, "; ");
+	pir_ck_explain_all(&w, c, wo, r, "; ");
 	o->err = o->err ? o->err : w.err;
 	pir_out_term(o, why.ptr);
 	pir_buf_dispose(&why);
@@ -71,7 +72,7 @@ static void summary_line(pir_out *o, const pir_check *c)
 		     pir_check_invalid_fails(c) ? "" : "; invalid entries only warn");
 }
 
-static void write_table(pir_out *o, const pir_check *c, bool color)
+static void write_table(pir_out *o, const pir_check *c, const pir_check_write_options *wo)
 {
 	static const char *const col[] = {[PIR_VERDICT_FAIL] = "\033[1;31m",
 					  [PIR_VERDICT_WARN] = "\033[33m",
@@ -83,10 +84,10 @@ static void write_table(pir_out *o, const pir_check *c, bool color)
 
 		if (r->verdict == PIR_VERDICT_PASS)
 			continue;
-		if (color)
+		if (wo->color)
 			pir_out_put(o, col[r->verdict]);
 		pir_out_putf(o, "%-7s", verdict_word(r->verdict));
-		if (color)
+		if (wo->color)
 			pir_out_put(o, "\033[0m");
 		pir_out_put(o, "  ");
 		pir_out_term(o, pir_ck_result_name(r));
@@ -96,7 +97,7 @@ static void write_table(pir_out *o, const pir_check *c, bool color)
 			pir_out_put(o, "\n         ");
 			pir_out_term(o, pir_ck_result_title(r));
 			pir_out_put(o, "\n         ");
-			why_term(o, c, r);
+			why_term(o, c, wo, r);
 			pir_out_put(o, "\n");
 			continue;
 		}
@@ -124,10 +125,10 @@ static void write_table(pir_out *o, const pir_check *c, bool color)
 			pir_out_term(o, it->snooze_reason);
 			if (r->why) {
 				pir_out_put(o, "; would fail: ");
-				why_term(o, c, r);
+				why_term(o, c, wo, r);
 			}
 		} else {
-			why_term(o, c, r);
+			why_term(o, c, wo, r);
 		}
 		pir_out_put(o, "\n");
 	}
@@ -170,7 +171,7 @@ static void gh_escape(pir_out *o, const char *s, bool property)
 	pir_buf_dispose(&b);
 }
 
-void pir_ck_write_github(pir_out *o, const pir_check *c)
+void pir_ck_write_github(pir_out *o, const pir_check *c, const pir_check_write_options *wo)
 {
 	for (size_t i = 0; i < pir_check_count(c); i++) {
 		const pir_check_result *r = pir_check_result_at(c, i);
@@ -204,7 +205,7 @@ void pir_ck_write_github(pir_out *o, const pir_check *c)
 				pir_out_put(&m, it->snooze_reason ? it->snooze_reason : "");
 				pir_out_put(&m, "; would fail: ");
 			}
-			pir_ck_explain_all(&m, c, r, "; ");
+			pir_ck_explain_all(&m, c, wo, r, "; ");
 			if (it && it->owner && *it->owner) {
 				pir_out_put(&m, " (owner ");
 				pir_out_put(&m, it->owner);
@@ -227,7 +228,7 @@ void pir_ck_write_github(pir_out *o, const pir_check *c)
 
 /* ---- Markdown (the GitHub step summary) ---- */
 
-void pir_ck_write_markdown(pir_out *o, const pir_check *c)
+void pir_ck_write_markdown(pir_out *o, const pir_check *c, const pir_check_write_options *wo)
 {
 	const pir_check_options *opts = pir_check_options_of(c);
 	char d[11];
@@ -276,7 +277,7 @@ void pir_ck_write_markdown(pir_out *o, const pir_check *c)
 				    &w, "snoozed until %s: ", pir_ck_date_str(d, it->snooze_until));
 				pir_out_put(&w, it->snooze_reason ? it->snooze_reason : "");
 			} else {
-				pir_ck_explain_all(&w, c, r, "; ");
+				pir_ck_explain_all(&w, c, wo, r, "; ");
 			}
 			o->err = o->err ? o->err : w.err;
 			pir_out_md(o, why.ptr);
@@ -411,10 +412,10 @@ void pir_ck_table(pir_out *o, const pir_check *c, const pir_check_write_options 
 	pir_out r = {&raw, 0};
 
 	if (!opts->width) {
-		write_table(o, c, opts->color);
+		write_table(o, c, opts);
 		return;
 	}
-	write_table(&r, c, opts->color);
+	write_table(&r, c, opts);
 	if (r.err)
 		o->err = o->err ? o->err : r.err;
 	else

@@ -46,16 +46,18 @@ unsigned pir_ck_primary_why(unsigned why);
  */
 where_t pir_ck_result_where(const pir_check_result *r);
 const char *pir_ck_date_str(char buf[11], pir_date d);
-void pir_ck_explain_all(pir_out *o, const pir_check *c, const pir_check_result *r, const char *sep);
+/* Every reason of a result, one sentence each, `sep` between; `wo` names the settings. */
+void pir_ck_explain_all(pir_out *o, const pir_check *c, const pir_check_write_options *wo,
+			const pir_check_result *r, const char *sep);
 void pir_ck_where_str(pir_out *o, where_t w, void (*esc)(pir_out *, const char *));
 /* Is location `l` of a result reported (a failing or warned item's live locations)? */
 bool pir_ck_reported(const pir_location *l);
-void pir_ck_write_github(pir_out *o, const pir_check *c);
-void pir_ck_write_markdown(pir_out *o, const pir_check *c);
+void pir_ck_write_github(pir_out *o, const pir_check *c, const pir_check_write_options *wo);
+void pir_ck_write_markdown(pir_out *o, const pir_check *c, const pir_check_write_options *wo);
 void pir_ck_table(pir_out *o, const pir_check *c, const pir_check_write_options *opts);
 int pir_ck_json_check_member(pir_buf *b, void *payload);
-void pir_ck_write_sarif(pir_out *o, const pir_check *c);
-void pir_ck_write_junit(pir_out *o, const pir_check *c);
-void pir_ck_write_gitlab(pir_out *o, const pir_check *c);
+void pir_ck_write_sarif(pir_out *o, const pir_check *c, const pir_check_write_options *wo);
+void pir_ck_write_junit(pir_out *o, const pir_check *c, const pir_check_write_options *wo);
+void pir_ck_write_gitlab(pir_out *o, const pir_check *c, const pir_check_write_options *wo);
 
 #endif

@@ -31,19 +31,19 @@ int pir_check_write(pir_buf *out, const pir_check *c, pir_check_format format,
 		return pir_json_document(out, pir_check_scan(c), &fo, pir_ck_json_check_member,
 					 (void *)c);
 	case PIR_CHECK_FORMAT_SARIF:
-		pir_ck_write_sarif(&o, c);
+		pir_ck_write_sarif(&o, c, opts);
 		break;
 	case PIR_CHECK_FORMAT_JUNIT:
-		pir_ck_write_junit(&o, c);
+		pir_ck_write_junit(&o, c, opts);
 		break;
 	case PIR_CHECK_FORMAT_GITHUB:
-		pir_ck_write_github(&o, c);
+		pir_ck_write_github(&o, c, opts);
 		break;
 	case PIR_CHECK_FORMAT_GITLAB:
-		pir_ck_write_gitlab(&o, c);
+		pir_ck_write_gitlab(&o, c, opts);
 		break;
 	case PIR_CHECK_FORMAT_MARKDOWN:
-		pir_ck_write_markdown(&o, c);
+		pir_ck_write_markdown(&o, c, opts);
 		break;
 	default:
 		return pir_error_set(PIR_EINVALID, "unknown check format");

@@ -4,6 +4,7 @@
 
 #include "buf.h"
 #include "output.h"
+#include "scan_int.h"
 #include "writer.h"
 #include "pirscan/common.h"
 #include "pirscan/date.h"
@@ -247,9 +248,17 @@ static void repository(pir_out *w, const pir_repository *r)
 	pir_out_put(w, "\n    }");
 }
 
+/* Each repository's result, all of it, for another run to link (--from-json). */
+static int results_member(pir_buf *out, void *payload)
+{
+	int err = pir_buf_puts(out, ",\n  \"results\": ");
+
+	return err ? err : pir_scan_write_results(out, payload, 4);
+}
+
 int pir_format_json(pir_buf *out, const pir_scan *scan, const pir_format_options *o)
 {
-	return pir_json_document(out, scan, o, NULL, NULL);
+	return pir_json_document(out, scan, o, results_member, (void *)scan);
 }
 
 int pir_json_document(pir_buf *out, const pir_scan *scan, const pir_format_options *o,

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "buf.h"
+#include "map.h"
 #include "output.h"
 #include "pirscan/common.h"
 #include "pirscan/date.h"
@@ -290,17 +291,77 @@ void pir_rw_sparkline(pir_out *o, const pir_report_group *g)
 		pir_out_put(o, bars[max ? (g->weekly_open[i] * 7 + max / 2) / max : 0]);
 }
 
-void pir_rw_scanned(pir_out *o, const pir_scan *scan, esc_fn esc)
+/* Whether the repository named `name` could not be scanned (an error, a failed fetch, an unborn
+ * HEAD). */
+static bool not_scanned(const pir_scan *scan, const char *name)
 {
-	size_t n = pir_scan_repository_count(scan);
+	for (size_t i = 0; i < pir_scan_diagnostic_count(scan); i++) {
+		const pir_diagnostic *d = pir_scan_diagnostic(scan, i);
+		if (d->repo && !strcmp(d->repo, name) &&
+		    (!strcmp(d->code, "repository-error") || !strcmp(d->code, "unborn-head") ||
+		     !strcmp(d->code, "fetch-failed")))
+			return true;
+	}
+	return false;
+}
 
+/* The names of the repositories the group's items come from; 0 or PIR_ENOMEM. */
+static int group_repos(pir_strpool *out, const pir_report_group *g)
+{
+	const pir_item *const *lists[] = {g->open, g->opened, g->closed};
+	size_t ns[] = {g->nopen, g->nopened, g->nclosed};
+	uint32_t idx;
+
+	for (size_t l = 0; l < PIR_ARRAY_SIZE(lists); l++)
+		for (size_t i = 0; i < ns[l]; i++)
+			for (size_t k = 0; k < lists[l][i]->nlocations; k++) {
+				const char *repo = lists[l][i]->locations[k].repo;
+				if (pir_strpool_intern(out, repo, strlen(repo), &idx) < 0)
+					return PIR_ENOMEM;
+			}
+	return 0;
+}
+
+/*
+ * The footer: the repositories scanned (for one group `g`, those its items
+ * come from; NULL: every one), and every repository that could not be
+ * scanned, since what it holds may belong to any group.
+ */
+void pir_rw_scanned(pir_out *o, const pir_scan *scan, const pir_report_group *g, esc_fn esc)
+{
+	size_t n = pir_scan_repository_count(scan), shown = 0, failed = 0;
+	pir_strpool mine = {0};
+
+	if (g && group_repos(&mine, g) < 0) {
+		o->err = PIR_ENOMEM;
+		return;
+	}
 	pir_out_put(o, "Scanned: ");
 	for (size_t i = 0; i < n; i++) {
 		const pir_repository *repo = pir_scan_repository(scan, i);
-		pir_out_put(o, i ? ", " : "");
+		if (not_scanned(scan, repo->name)) {
+			failed++;
+			continue;
+		}
+		if (g && pir_strpool_find(&mine, repo->name, strlen(repo->name)) == PIR_MAP_NONE)
+			continue;
+		pir_out_put(o, shown++ ? ", " : "");
 		esc(o, repo->name);
 		if (repo->commit[0])
 			pir_out_putf(o, " at %.10s", repo->commit);
 	}
-	pir_out_put(o, n ? "." : "nothing.");
+	pir_out_put(o, shown ? "." : "nothing.");
+	pir_strpool_dispose(&mine);
+	if (!failed)
+		return;
+	pir_out_put(o, " Could not be scanned: ");
+	shown = 0;
+	for (size_t i = 0; i < n; i++) {
+		const pir_repository *repo = pir_scan_repository(scan, i);
+		if (!not_scanned(scan, repo->name))
+			continue;
+		pir_out_put(o, shown++ ? ", " : "");
+		esc(o, repo->name);
+	}
+	pir_out_put(o, ".");
 }

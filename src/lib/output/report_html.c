@@ -599,7 +599,7 @@ void pir_rw_html_document(ctx *c, size_t group)
 	}
 	pir_out_put(o, "<tr><td style=\"padding:0 4px;font-size:11px;line-height:16px;color:" MUTED
 		       ";" FONT "\">");
-	pir_rw_scanned(o, c->scan, pir_out_xml);
+	pir_rw_scanned(o, c->scan, only, pir_out_xml);
 	pir_out_put(o, " Ages and dates are UTC days; opened and closed dates come from git "
 		       "history.</td></tr>\n"
 		       "</table>\n</td></tr>\n</table>\n</body>\n</html>\n");

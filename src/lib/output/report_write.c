@@ -73,7 +73,8 @@ int pir_report_write(pir_buf *out, const pir_report *report, size_t group, pir_r
 			pir_rw_md_group(&c, pir_report_group_at(report, i));
 	}
 	pir_out_put(&c.o, "\n");
-	pir_rw_scanned(&c.o, c.scan, format == PIR_REPORT_TEXT ? pir_out_term : pir_out_md);
+	pir_rw_scanned(&c.o, c.scan, group == SIZE_MAX ? NULL : pir_report_group_at(report, group),
+		       format == PIR_REPORT_TEXT ? pir_out_term : pir_out_md);
 	pir_out_put(&c.o, "\n");
 	return c.o.err;
 }

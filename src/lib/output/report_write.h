@@ -50,7 +50,9 @@ size_t pir_rw_week_peak(const pir_report_group *g);
 void pir_rw_trend(pir_out *o, const ctx *c, const pir_report_group *g);
 /* The last 26 weeks as block characters, one per week. */
 void pir_rw_sparkline(pir_out *o, const pir_report_group *g);
-void pir_rw_scanned(pir_out *o, const pir_scan *scan, esc_fn esc);
+/* The footer: repositories scanned (of group `g`'s items; NULL: all) and those that could not be.
+ */
+void pir_rw_scanned(pir_out *o, const pir_scan *scan, const pir_report_group *g, esc_fn esc);
 size_t pir_rw_cp_len(const char *s, size_t left);
 /* Terminal-safe `s`, word-wrapped under `indent` spaces; the last line cut. */
 void pir_rw_wrap(pir_out *o, const char *s, size_t indent, size_t cols, int maxlines);

@@ -95,6 +95,8 @@ typedef struct {
 	size_t ndue, due_cap;
 } pir_key;
 
+typedef struct pir_ages pir_ages;
+
 /* A file of the scanned tree. */
 typedef struct {
 	const char *path;
@@ -125,9 +127,12 @@ typedef struct {
 typedef struct pir_repo {
 	struct pir_scan *scan; /* the driver's own back pointer: no stage below reads it */
 	pir_source_ctx ctx;
+	pir_diag_sink diag;	      /* this repository's diagnostics (ctx.diag points here) */
 	pthread_mutex_t missing_lock; /* guards `missing` */
 	char *path;
-	char *gitdir; /* the real path of its git folder: one scan per repository */
+	char *gitdir;	       /* the real path of its git folder: one scan per repository */
+	char *open_error;      /* not opened (a failed fetch, or keep_going): why */
+	const char *open_code; /* and its diagnostic's code */
 	const char *name;
 	git_repository *repo;
 	char *refname;
@@ -153,6 +158,7 @@ typedef struct pir_repo {
 
 	pir_strpool keys_pool; /* "m<marker text>" and "y<entry id>" */
 	pir_key *keys;
+	struct pir_ages *ages; /* history/: when each marker location came and went */
 
 	pir_head_entry *head;
 	size_t nhead, head_cap;

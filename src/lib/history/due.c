@@ -1,0 +1,96 @@
+/* SPDX-License-Identifier: MIT */
+/* Due-date moves and status changes of entries: what a commit changed against every parent. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "alloc.h"
+#include "pirscan/common.h"
+#include "pirscan/date.h"
+#include "replay_int.h"
+
+static bool same_due(const char *a, const char *b)
+{
+	pir_date x, y;
+
+	if (!a || !b)
+		return a == b;
+	if (pir_date_parse(&x, a, strlen(a)) == 0 && pir_date_parse(&y, b, strlen(b)) == 0)
+		return x == y;
+	return strcmp(a, b) == 0;
+}
+
+/* Count a candidate event in parent group `group` (new ones only in the first group). */
+static int see_candidate(pir_due_set *ds, const due_candidate *want, uint32_t group)
+{
+	size_t c;
+
+	for (c = 0; c < ds->n; c++) {
+		const due_candidate *x = &ds->cand[c];
+		if (x->key == want->key && x->is_status == want->is_status &&
+		    (want->is_status ? x->closed == want->closed
+				     : same_due(x->new_due, want->new_due)))
+			break;
+	}
+	if (c == ds->n) {
+		if (group != 0)
+			return 0; /* not against the first parent: not this commit's */
+		if (pir_grow((void **)&ds->cand, &ds->cap, ds->n + 1, sizeof(*ds->cand)) < 0)
+			return PIR_ENOMEM;
+		ds->cand[ds->n++] = *want;
+	}
+	if (ds->cand[c].seen == group)
+		ds->cand[c].seen++;
+	return 0;
+}
+
+/* Due dates and statuses that differ between the old and new version of an action-items file. */
+int pir_due_collect(pir_due_set *ds, const pir_repo *r, const pir_change *ch, uint32_t group)
+{
+	const pir_blob *o, *n;
+	uint32_t i = 0, j = 0;
+
+	if (!ch->yaml || ch->old_blob == PIR_MAP_NONE || ch->new_blob == PIR_MAP_NONE)
+		return 0;
+	o = &r->blobs[ch->old_blob];
+	n = &r->blobs[ch->new_blob];
+	if (!o->entries || !n->entries)
+		return 0;
+	while (i < o->nykeys && j < n->nykeys) {
+		const pir_entry *eo, *en;
+		if (o->ykeys[i] != n->ykeys[j]) {
+			o->ykeys[i] < n->ykeys[j] ? i++ : j++;
+			continue;
+		}
+		eo = &o->entries->v[o->yentry[i]];
+		en = &n->entries->v[n->yentry[j]];
+		if (!same_due(eo->due_raw, en->due_raw)) {
+			due_candidate want = {o->ykeys[i], eo->due_raw, en->due_raw,
+					      false,	   false,	0};
+			if (see_candidate(ds, &want, group) < 0)
+				return PIR_ENOMEM;
+		}
+		if (eo->closed != en->closed) {
+			due_candidate want = {o->ykeys[i], NULL, NULL, true, en->closed, 0};
+			if (see_candidate(ds, &want, group) < 0)
+				return PIR_ENOMEM;
+		}
+		i++, j++;
+	}
+	return 0;
+}
+
+int pir_due_settle(const pir_due_set *ds, pir_repo *r, uint32_t ci, uint32_t groups)
+{
+	for (size_t c = 0; c < ds->n; c++) {
+		pir_key *key = &r->keys[ds->cand[c].key];
+		if (ds->cand[c].seen != groups)
+			continue;
+		if (pir_grow((void **)&key->due, &key->due_cap, key->ndue + 1, sizeof(*key->due)) <
+		    0)
+			return PIR_ENOMEM;
+		key->due[key->ndue++] =
+		    (pir_due_event){ci, ds->cand[c].old_due, ds->cand[c].new_due,
+				    ds->cand[c].is_status, ds->cand[c].closed};
+	}
+	return 0;
+}

@@ -1,0 +1,1 @@
+--repos-from fleet-bad.txt

@@ -1,0 +1,1 @@
+--repos-from no-such-list.txt

@@ -1,0 +1,1 @@
+--as-of 2026-11-22 --repos-from fleet.txt

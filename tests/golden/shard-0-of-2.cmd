@@ -1,0 +1,1 @@
+--no-fetch --repos-from fleet-urls.txt --shard 0/2
