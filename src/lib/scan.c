@@ -646,18 +646,23 @@ static int number_keys(pir_repo *r)
 	return err;
 }
 
-/* The history's changes, commit by commit, straight into the replay. */
+/*
+ * The history's changes, commit by commit, straight into the replay. The
+ * replay orders new lineages by key number, so the keys are numbered as the
+ * old walk did first: a diff that only notes where each blob is first seen.
+ */
 static int replay_history(pir_repo *r)
 {
 	pir_replay *rp = NULL;
 	int err;
 
-	if ((err = pir_trees_mark(r)) < 0 || (err = pir_replay_new(&rp, r)) < 0)
+	if ((err = pir_trees_mark(r)) < 0 || (err = pir_trees_diff(r, NULL, NULL)) < 0 ||
+	    (err = number_keys(r)) < 0 || (err = pir_replay_new(&rp, r)) < 0)
 		return err;
 	if ((err = pir_trees_diff(r, replay_commit, rp)) == 0)
 		err = pir_replay_finish(rp);
 	pir_replay_free(rp);
-	return err < 0 ? err : number_keys(r);
+	return err;
 }
 
 static int scan_repo(pir_scan *s, pir_repo *r)

@@ -11,7 +11,7 @@ int pir_keys_build(pir_repo *r);
 /*
  * Number the keys again as pir_keys_build would have with the blobs in
  * `order` (then the others): the order of first use, which orders the
- * resolved items of equal rank. After the replay (it keeps no key numbers).
+ * resolved items of equal rank, and the replay's new lineages: before it.
  */
 int pir_keys_renumber(pir_repo *r, const uint32_t *order, size_t n);
 

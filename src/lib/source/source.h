@@ -216,6 +216,7 @@ int pir_trees_walk(pir_repo *r);
 int pir_trees_mark(pir_repo *r);
 typedef int (*pir_changes_fn)(void *payload, uint32_t ci, const pir_change *changes,
 			      const uint32_t *pstart);
+/* `fn` NULL: only where each blob is first seen (for pir_trees_sort_blobs); again: the same. */
 int pir_trees_diff(pir_repo *r, pir_changes_fn fn, void *payload);
 /* Where the history first shows blob `bi` (commit order, then change order), or NULL. */
 const char *pir_trees_blob_path(const pir_repo *r, uint32_t bi);

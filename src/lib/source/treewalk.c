@@ -581,12 +581,13 @@ int pir_trees_diff(pir_repo *r, pir_changes_fn fn, void *payload)
 
 	if (!w.t)
 		return 0;
-	if ((err = first_seen_init(r)) < 0 || (err = pir_buf_grow(&w.path, 256)) < 0)
+	if ((!w.t->first_ci && (err = first_seen_init(r)) < 0) ||
+	    (err = pir_buf_grow(&w.path, 256)) < 0)
 		goto done;
 	for (size_t k = 0; k < r->ncommits && !err; k++) {
 		uint32_t ci = r->topo_order[k];
 		if ((err = b_commit(&w, ci, &pstart, &pcap)) == 0)
-			err = fn(payload, ci, w.changes, pstart);
+			err = fn ? fn(payload, ci, w.changes, pstart) : 0;
 		if (!err && (k + 1) % 4096 == 0)
 			err =
 			    r->ctx.progress(r->ctx.payload, r->name, "history", k + 1, r->ncommits);
