@@ -43,7 +43,7 @@ typedef struct {
 	const char *repo; /**< display name of the repository being scanned, NULL for the scan */
 	/**
 	 * "commits", "trees", "blobs" (of `repo`), "repositories" (of several:
-	 * done of total scanned) or "linking"
+	 * done of total scanned, `repo` the last one done) or "linking"
 	 */
 	const char *phase;
 	size_t done;  /**< units done in this phase */

@@ -368,14 +368,21 @@ static int on_progress(const pir_progress *p, void *payload)
 	struct timespec now;
 	bool final = p->total && p->done >= p->total;
 
-	if (!p->repo && !strcmp(p->phase, "repositories")) {
+	bool repos = !strcmp(p->phase, "repositories");
+
+	if (repos) {
 		st->repos_done = p->done;
 		st->repos_total = p->total;
-		return 0;
 	}
 	clock_gettime(CLOCK_MONOTONIC, &now);
 	if (!final && st->shown && elapsed(&st->last, &now) < 0.1)
 		return 0;
+	if (repos) { /* one done (perhaps from the cache): the fleet's line alone */
+		st->last = now;
+		st->shown = true;
+		fprintf(stderr, "\r\033[Kpirscan: repo %zu/%zu %s", p->done, p->total, p->repo);
+		return 0;
+	}
 	if (!p->repo) {
 		if (st->shown)
 			fputs("\r\033[K", stderr);

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "alloc.h"
+#include "cache.h"
 #include "arena.h"
 #include "diag.h"
 #include "error.h"
@@ -23,6 +24,7 @@
 #include "model.h"
 #include "pack.h"
 #include "result.h"
+#include "result_json.h"
 #include "pirscan/common.h"
 #include "pirscan/date.h"
 #include "pirscan/scan.h"
@@ -665,12 +667,19 @@ static int replay_history(pir_repo *r)
 	return err;
 }
 
-static int scan_repo(pir_scan *s, pir_repo *r)
+/* Open what the scan reads and find the commit to scan (r->empty for an empty repository). */
+static int prepare_repo(pir_repo *r)
+{
+	int err = open_objects(r);
+
+	return err < 0 ? err : resolve_ref(r);
+}
+
+/* Read the prepared repository: the scanned tree, the history, every blob, the replay. */
+static int read_repo(pir_scan *s, pir_repo *r)
 {
 	int err;
 
-	if ((err = open_objects(r)) < 0 || (err = resolve_ref(r)) < 0 || r->empty)
-		return err;
 	if ((err = pir_head_list(r)) < 0)
 		return err;
 	for (size_t i = 0; i < r->nhead; i++) /* near misses are looked for there only */
@@ -688,6 +697,115 @@ static int scan_repo(pir_scan *s, pir_repo *r)
 		return err;
 	pir_history_drop_changes(r);
 	return report_head_skips(r);
+}
+
+static int scan_repo(pir_scan *s, pir_repo *r)
+{
+	int err = prepare_repo(r);
+
+	return err < 0 || r->empty ? err : read_repo(s, r);
+}
+
+/* The repository's identity in the cache: a mirror's URL, else its git folder. */
+static const char *cache_identity(const pir_scan *s, size_t i)
+{
+	return s->added[i].shown ? s->added[i].shown : s->repos[i]->gitdir;
+}
+
+/*
+ * The cached result of prepared repository i, under the key of what it is
+ * and what this scan extracts (`key`, also for storing it after a miss):
+ * 1 with `*out` on a hit, 0 on a miss. A cached result is this run's: its
+ * names are those of this run.
+ */
+static int cache_lookup(pir_scan *s, size_t i, char key[PIR_SHA256_HEX], pir_result **out)
+{
+	pir_repo *r = s->repos[i];
+	pir_cache_facts facts;
+	pir_result *res = NULL;
+	char *json = NULL;
+	size_t len = 0;
+	int err;
+
+	*out = NULL;
+	if ((err = pir_cache_facts_read(&facts, r->repo, cache_identity(s, i), r->refname,
+					&r->head_commit, s->opts.all_refs)) < 0)
+		return err;
+	pir_cache_key(key, &s->opts, &facts);
+	pir_cache_facts_dispose(&facts);
+	if ((err = pir_cache_lookup(s->cache, key, &json, &len)) <= 0)
+		return err;
+	err = pir_result_json_parse(&res, json, len);
+	free(json);
+	if (err == PIR_ENOMEM)
+		return err;
+	if (err < 0) /* not what was stored: never trusted */
+		return pir_cache_drop(s->cache, key, pir_error_last());
+	if (!(res->info.name = pir_arena_strdup(&res->arena, r->name)) ||
+	    !(res->info.path = pir_arena_strdup(&res->arena, r->path)) ||
+	    (r->gitdir && !(res->gitdir = pir_arena_strdup(&res->arena, r->gitdir)))) {
+		pir_result_free(res);
+		return PIR_ENOMEM;
+	}
+	for (size_t k = 0; k < res->nlocs; k++)
+		res->locs[k].loc.repo = res->info.name;
+	for (size_t k = 0; k < res->ndiags; k++)
+		res->diags[k].d.repo = res->info.name;
+	*out = res;
+	return 1;
+}
+
+/* Whether what a result says holds for good: not if some of it could not be read. */
+static bool cacheable(const pir_result *res)
+{
+	if (res->failed)
+		return false;
+	for (size_t k = 0; k < res->ndiags; k++)
+		if (!strcmp(res->diags[k].d.code, "unreadable-object") ||
+		    !strcmp(res->diags[k].d.code, "missing-object"))
+			return false; /* a partial clone may fetch it without moving a ref */
+	return true;
+}
+
+static int cache_store(pir_scan *s, size_t i, const char *key, const pir_result *res)
+{
+	pir_buf b = PIR_BUF_INIT;
+	char *tips;
+	int err;
+
+	if (!cacheable(res))
+		return 0;
+	if ((err = pir_result_json_write(&b, res, -1)) < 0 ||
+	    !(tips =
+		  pir_sprintf("%s %s", res->info.ref ? res->info.ref : "HEAD", res->info.commit))) {
+		pir_buf_dispose(&b);
+		return err < 0 ? err : PIR_ENOMEM;
+	}
+	err = pir_cache_store(s->cache, key, cache_identity(s, i), tips, b.ptr, b.size);
+	free(tips);
+	pir_buf_dispose(&b);
+	return err;
+}
+
+/* Scan repository i, or take its result from the cache, and collect it. */
+static int scan_or_cached(pir_scan *s, size_t i, pir_result **res)
+{
+	pir_repo *r = s->repos[i];
+	char key[PIR_SHA256_HEX] = "";
+	int err;
+
+	if (!s->cache)
+		return (err = scan_repo(s, r)) < 0
+			   ? err
+			   : pir_result_collect(res, r, !s->opts.no_history);
+	if ((err = prepare_repo(r)) < 0)
+		return err;
+	if (!r->empty && (err = cache_lookup(s, i, key, res)) != 0)
+		return err < 0 ? err : 0;
+	if ((!r->empty && (err = read_repo(s, r)) < 0) ||
+	    (err = pir_result_collect(res, r, !s->opts.no_history)) < 0)
+		return err;
+	return key[0] ? cache_store(s, i, key, *res) : 0;
 }
 
 /*
@@ -754,8 +872,8 @@ static int scan_one(pir_scan *s, size_t i)
 
 	if (r->open_error) {
 		err = pir_result_failed(&res, r, r->open_code, r->open_error);
-	} else if ((err = scan_repo(s, r)) == 0) {
-		err = pir_result_collect(&res, r, !s->opts.no_history);
+	} else if ((err = scan_or_cached(s, i, &res)) == 0) {
+		/* scanned, or from the cache */
 	} else if (s->opts.keep_going && err != PIR_ENOMEM && err != PIR_EUSER) {
 		/* a repository that cannot be read: said, and the others go on */
 		err = pir_result_failed(&res, r, "repository-error", pir_error_last());
@@ -785,6 +903,7 @@ static void *fleet_worker(void *arg)
 
 	for (;;) {
 		size_t i, done;
+		const char *name;
 		int err, stop;
 
 		pthread_mutex_lock(&f->lock);
@@ -793,12 +912,13 @@ static void *fleet_worker(void *arg)
 		pthread_mutex_unlock(&f->lock);
 		if (stop || i >= s->nrepos)
 			break;
+		name = s->repos[i]->name; /* in the scan's arena: it outlives the repository */
 		err = scan_one(s, i);
 		pthread_mutex_lock(&f->lock);
 		done = ++f->done;
 		pthread_mutex_unlock(&f->lock);
 		if (!err)
-			err = pir_scan_progress(s, NULL, "repositories", done, s->nrepos);
+			err = pir_scan_progress(s, name, "repositories", done, s->nrepos);
 		pthread_mutex_lock(&f->lock);
 		if (err && !f->err) {
 			f->err = err;
@@ -829,10 +949,13 @@ static int scan_all(pir_scan *s)
 	if (n > PIR_ARRAY_SIZE(tid))
 		n = PIR_ARRAY_SIZE(tid);
 	if (n <= 1) {
-		for (size_t i = 0; i < s->nrepos && !f.err; i++)
+		for (size_t i = 0; i < s->nrepos && !f.err; i++) {
+			const char *name = s->repos[i]->name;
 			if (!(f.err = scan_one(s, i)) && s->nrepos > 1)
 				f.err =
-				    pir_scan_progress(s, NULL, "repositories", i + 1, s->nrepos);
+				    pir_scan_progress(s, name, "repositories", i + 1, s->nrepos);
+		}
+
 		return f.err;
 	}
 	for (unsigned t = 0; t < n; t++)
@@ -867,8 +990,13 @@ int pir_scan_run(pir_scan *s)
 	if (s->ran)
 		return pir_error_set(PIR_EINVALID, "the scan has already run");
 	s->ran = true;
-	if (!(err = name_repos(s)))
+	/* a cache that cannot be used is a warning, and the scan goes on without it */
+	if (s->opts.cache_dir && pir_cache_applies(&s->opts))
+		err = pir_cache_open(&s->cache, s->opts.cache_dir, &s->diag);
+	if (!err && !(err = name_repos(s)))
 		err = scan_all(s);
+	pir_cache_close(s->cache);
+	s->cache = NULL;
 	compact_results(s);
 	if (!err)
 		err = pir_scan_progress(s, NULL, "linking", 0, 0);

@@ -34,6 +34,7 @@ struct pir_scan {
 	size_t nfiltered; /* items a filter left out, kept after items[nitems] (their entries'
 			     errors) */
 	pir_diag_sink diag;
+	struct pir_cache *cache;       /* while the repositories are scanned, NULL without one */
 	pthread_mutex_t progress_lock; /* the progress callback, called by one thread at a time */
 	pir_repository *repinfo;
 	/* per repository: its name was given (else named at run, fleet/names.c), its shown path */
