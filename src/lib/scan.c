@@ -158,9 +158,7 @@ static void repo_free(pir_repo *r)
 	free(r->since_old);
 	free(r->since_gone);
 	free(r->head);
-	for (size_t i = 0; i < r->ntpaths; i++)
-		pir_strpool_dispose(&r->tpaths[i].pool);
-	free(r->tpaths);
+	pir_strpool_dispose(&r->change_paths);
 	pir_arena_dispose(&r->arena);
 	pir_diag_sink_dispose(&r->diag);
 	pthread_mutex_destroy(&r->missing_lock);
@@ -577,12 +575,7 @@ static const char *blob_path(const pir_repo *r, uint32_t bi)
 	for (size_t i = 0; i < r->nhead; i++)
 		if (r->head[i].blob == bi)
 			return r->head[i].path;
-	for (size_t i = 0; i < r->ncommits; i++)
-		for (uint32_t k = 0; k < r->commits[i].nchanges; k++)
-			if (r->commits[i].changes[k].new_blob == bi ||
-			    r->commits[i].changes[k].old_blob == bi)
-				return r->commits[i].changes[k].path;
-	return NULL;
+	return pir_trees_blob_path(r, bi);
 }
 
 /* Blobs reported one by one; a damaged pack of thousands gets one line for the rest. */
@@ -591,15 +584,24 @@ static const char *blob_path(const pir_repo *r, uint32_t bi)
 /* Each blob that is there but cannot be read: an error, with its path and why. */
 static int report_unreadable_blobs(pir_repo *r)
 {
+	size_t cap = 0;
+	uint32_t *v = NULL;
 	size_t n = 0;
 	int err = 0;
 
-	for (size_t i = 0; i < r->nblobs && !err; i++) {
-		if (!(r->blobs[i].flags & PIR_BLOB_UNREADABLE) || n++ >= UNREADABLE_SHOWN)
+	for (size_t i = 0; i < r->nblobs; i++) {
+		if (!(r->blobs[i].flags & PIR_BLOB_UNREADABLE))
 			continue;
-		err = pir_repo_report(r, &r->blobs[i].oid, "blob", blob_path(r, (uint32_t)i),
-				      r->blobs[i].cause);
+		if (pir_grow((void **)&v, &cap, n + 1, sizeof(*v)) < 0)
+			return PIR_ENOMEM;
+		v[n++] = (uint32_t)i;
 	}
+	/* in the order the history shows them */
+	pir_trees_sort_blobs(r, v, n);
+	for (size_t k = 0; k < n && k < UNREADABLE_SHOWN && !err; k++)
+		err = pir_repo_report(r, &r->blobs[v[k]].oid, "blob", blob_path(r, v[k]),
+				      r->blobs[v[k]].cause);
+	free(v);
 	if (!err && n > UNREADABLE_SHOWN)
 		err = pir_diag_add(r->ctx.diag, PIR_DIAG_ERROR, "unreadable-object", r->name, NULL,
 				   0, 0, "%zu more files cannot be read (see above why); skipped",
@@ -607,17 +609,46 @@ static int report_unreadable_blobs(pir_repo *r)
 	return err;
 }
 
-/* The replay, over the changes the walk stored, parents first. */
+static int replay_commit(void *payload, uint32_t ci, const pir_change *changes,
+			 const uint32_t *pstart)
+{
+	return pir_replay_commit(payload, ci, changes, pstart);
+}
+
+/* The keys numbered in the order the history first shows their blobs (that of the old walk). */
+static int number_keys(pir_repo *r)
+{
+	uint32_t *v = NULL;
+	size_t n = 0;
+	int err;
+
+	if (!r->keys_pool.n)
+		return 0;
+	if (!(v = pir_malloc((r->nblobs + 1) * sizeof(*v))))
+		return PIR_ENOMEM;
+	for (size_t i = 0; i < r->nblobs; i++)
+		if (r->blobs[i].nmkeys || r->blobs[i].nykeys)
+			v[n++] = (uint32_t)i;
+	pir_trees_sort_blobs(r, v, n);
+	err = pir_keys_renumber(r, v, n);
+	free(v);
+	return err;
+}
+
+/*
+ * The history's changes, commit by commit, straight into the replay. The
+ * replay orders new lineages by key number, so the keys are numbered as the
+ * old walk did first: a diff that only notes where each blob is first seen.
+ */
 static int replay_history(pir_repo *r)
 {
 	pir_replay *rp = NULL;
-	int err = pir_replay_new(&rp, r);
+	int err;
 
-	for (size_t t = 0; t < r->ncommits && !err; t++) {
-		const pir_commit *c = &r->commits[r->topo_order[t]];
-		err = pir_replay_commit(rp, r->topo_order[t], c->changes, c->pstart);
-	}
-	if (!err)
+	if ((err = pir_trees_mark(r)) < 0 || (err = pir_trees_diff(r, NULL, NULL)) < 0 ||
+	    (err = number_keys(r)) < 0 || (err = pir_replay_new(&rp, r)) < 0)
+		return err;
+	if ((err = pir_trees_diff(r, replay_commit, rp)) == 0)
 		err = pir_replay_finish(rp);
 	pir_replay_free(rp);
 	return err;
@@ -645,14 +676,13 @@ static int read_repo(pir_scan *s, pir_repo *r)
 		return err;
 	if (!s->opts.no_history && (err = pir_history_walk(r)) < 0)
 		return err;
-	if ((err = pir_blobs_scan(r)) < 0 || (err = report_unreadable_blobs(r)) < 0 ||
-	    (err = pir_keys_build(r)) < 0)
+	if ((err = pir_blobs_scan(r)) < 0 || (err = pir_keys_build(r)) < 0)
 		return err;
-	if (!s->opts.no_history) {
-		if ((err = replay_history(r)) < 0)
-			return err;
-		pir_history_drop_changes(r);
-	}
+	if (!s->opts.no_history && (err = replay_history(r)) < 0)
+		return err;
+	if ((err = report_unreadable_blobs(r)) < 0)
+		return err;
+	pir_history_drop_changes(r);
 	return report_head_skips(r);
 }
 

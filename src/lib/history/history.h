@@ -9,6 +9,13 @@
 int pir_keys_build(pir_repo *r);
 
 /*
+ * Number the keys again as pir_keys_build would have with the blobs in
+ * `order` (then the others): the order of first use, which orders the
+ * resolved items of equal rank, and the replay's new lineages: before it.
+ */
+int pir_keys_renumber(pir_repo *r, const uint32_t *order, size_t n);
+
+/*
  * The one key encoding: a key is its kind's letter, then the marker's text or
  * the entry's ID ("m<text>", "y<id>"), so a marker and an entry ID with the
  * same text are different keys.

@@ -154,3 +154,103 @@ int pir_keys_build(pir_repo *r)
 	pir_buf_dispose(&tmp);
 	return err;
 }
+
+/* Key k's number in the new order, given it one if it has none yet. */
+static int renumber_one(pir_repo *r, pir_key_kind kind, const char *text, uint32_t *map,
+			pir_strpool *np, pir_buf *tmp)
+{
+	uint32_t k = pir_key_find(r, kind, text), idx;
+	size_t len = strlen(text);
+
+	if (k == PIR_MAP_NONE || map[k] != PIR_MAP_NONE)
+		return 0;
+	tmp->size = 0;
+	if (pir_buf_grow(tmp, len + 1) < 0)
+		return PIR_ENOMEM;
+	spell_key(tmp->ptr, kind, text, len);
+	if (pir_strpool_intern(np, tmp->ptr, len + 1, &idx) < 0)
+		return PIR_ENOMEM;
+	map[k] = idx;
+	return 0;
+}
+
+/* A blob's key sets in the new numbers, sorted again (ykeys with their yentry). */
+static int remap_blob(pir_blob *b, const uint32_t *map)
+{
+	key_entry *ke;
+
+	for (uint32_t i = 0; i < b->nmkeys; i++)
+		b->mkeys[i] = map[b->mkeys[i]];
+	if (b->nmkeys > 1)
+		qsort(b->mkeys, b->nmkeys, sizeof(uint32_t), cmp_u32);
+	if (b->nykeys < 2) {
+		if (b->nykeys)
+			b->ykeys[0] = map[b->ykeys[0]];
+		return 0;
+	}
+	if (!(ke = pir_malloc(b->nykeys * sizeof(*ke))))
+		return PIR_ENOMEM;
+	for (uint32_t i = 0; i < b->nykeys; i++)
+		ke[i] = (key_entry){map[b->ykeys[i]], b->yentry[i]};
+	qsort(ke, b->nykeys, sizeof(*ke), cmp_key_entry);
+	for (uint32_t i = 0; i < b->nykeys; i++) {
+		b->ykeys[i] = ke[i].key;
+		b->yentry[i] = ke[i].entry;
+	}
+	free(ke);
+	return 0;
+}
+
+static int renumber_blob(pir_repo *r, const pir_blob *b, uint32_t *map, pir_strpool *np,
+			 pir_buf *tmp)
+{
+	int err = 0;
+
+	for (size_t k = 0; k < b->markers.n && !err; k++)
+		err = renumber_one(r, PIR_KEY_MARKER, b->markers.v[k].text, map, np, tmp);
+	for (size_t k = 0; b->entries && k < b->entries->n && !err; k++)
+		if (b->entries->v[k].id)
+			err = renumber_one(r, PIR_KEY_ENTRY, b->entries->v[k].id, map, np, tmp);
+	return err;
+}
+
+int pir_keys_renumber(pir_repo *r, const uint32_t *order, size_t n)
+{
+	size_t nk = r->keys_pool.n;
+	uint32_t *map = NULL;
+	pir_strpool np = {0};
+	pir_key *keys = NULL;
+	pir_buf tmp = PIR_BUF_INIT;
+	int err = 0;
+
+	if (!nk)
+		return 0;
+	if (!(map = pir_malloc(nk * sizeof(*map))) || !(keys = pir_calloc(nk + 1, sizeof(*keys)))) {
+		err = PIR_ENOMEM;
+		goto done;
+	}
+	for (size_t k = 0; k < nk; k++)
+		map[k] = PIR_MAP_NONE;
+	for (size_t i = 0; i < n && !err; i++)
+		err = renumber_blob(r, &r->blobs[order[i]], map, &np, &tmp);
+	for (size_t i = 0; i < r->nblobs && !err; i++) /* any the order left out, after */
+		err = renumber_blob(r, &r->blobs[i], map, &np, &tmp);
+	for (size_t i = 0; i < r->nblobs && !err; i++)
+		err = remap_blob(&r->blobs[i], map);
+	if (err)
+		goto done;
+	for (size_t k = 0; k < nk; k++)
+		keys[map[k]] = r->keys[k];
+	free(r->keys);
+	r->keys = keys;
+	keys = NULL;
+	pir_strpool_dispose(&r->keys_pool);
+	r->keys_pool = np;
+	memset(&np, 0, sizeof(np));
+done:
+	free(map);
+	free(keys);
+	pir_strpool_dispose(&np);
+	pir_buf_dispose(&tmp);
+	return err;
+}

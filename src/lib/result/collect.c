@@ -530,7 +530,9 @@ static int collect_info(collector *c)
 		git_oid_tostr(ri->commit, sizeof(ri->commit), &r->head_commit);
 	ri->shallow = r->shallow;
 	ri->commits = r->ncommits;
-	ri->blobs = r->nblobs;
+	ri->blobs = 0; /* the versions listed, not those the walk only saw */
+	for (size_t b = 0; b < r->nblobs; b++)
+		ri->blobs += (r->blobs[b].flags & PIR_BLOB_LISTED) != 0;
 	return 0;
 }
 

@@ -20,7 +20,6 @@
 #include "source.h"
 #include "workers.h"
 
-#define CHUNK_COMMITS 32
 /*
  * Blobs are handed out in runs of consecutive pack positions: long runs keep
  * a delta and its base on the same thread (each has its own cache), short
@@ -35,7 +34,7 @@
 #define PACK_KEEP_BEHIND ((size_t)32 << 20)
 /* ---- blobs ---- */
 
-int pir_blob_intern(pir_repo *r, const git_oid *oid, bool yaml, uint32_t *out)
+int pir_blob_intern_flags(pir_repo *r, const git_oid *oid, uint32_t flags, uint32_t *out)
 {
 	uint32_t idx;
 	pir_blob *b;
@@ -50,28 +49,15 @@ int pir_blob_intern(pir_repo *r, const git_oid *oid, bool yaml, uint32_t *out)
 		memset(b, 0, sizeof(*b));
 		b->oid = *oid;
 	}
-	if (yaml)
-		r->blobs[idx].flags |= PIR_BLOB_WANT_YAML;
+	r->blobs[idx].flags |= flags;
 	*out = idx;
 	return 0;
 }
 
-static int intern_change_blobs(pir_repo *r)
+int pir_blob_intern(pir_repo *r, const git_oid *oid, bool yaml, uint32_t *out)
 {
-	static const git_oid zero;
-	int err = 0;
-
-	for (size_t i = 0; i < r->ncommits && !err; i++) {
-		pir_commit *c = &r->commits[i];
-		for (uint32_t k = 0; k < c->nchanges && !err; k++) {
-			pir_change *ch = &c->changes[k];
-			if (!git_oid_equal(&ch->old_oid, &zero))
-				err = pir_blob_intern(r, &ch->old_oid, ch->yaml, &ch->old_blob);
-			if (!err && !git_oid_equal(&ch->new_oid, &zero))
-				err = pir_blob_intern(r, &ch->new_oid, ch->yaml, &ch->new_blob);
-		}
-	}
-	return err;
+	return pir_blob_intern_flags(r, oid, PIR_BLOB_LISTED | (yaml ? PIR_BLOB_WANT_YAML : 0),
+				     out);
 }
 
 /*
@@ -88,16 +74,19 @@ static void pack_positions(pir_repo *r)
 	for (size_t p = 0; p < pir_packset_count(ps); p++)
 		total += pir_packset_objects(ps, p);
 	/* few blobs (a HEAD scan): look each up; many: one pass over each index */
-	if (r->nblobs < total / 16) {
-		for (size_t b = 0; b < r->nblobs; b++)
+	if (r->nscan < total / 16) {
+		for (size_t k = 0; k < r->nscan; k++) {
+			uint32_t b = r->scan_order[k];
 			r->blob_pos[b] = pir_packset_find(ps, r->blobs[b].oid.id);
+		}
 		return;
 	}
 	for (size_t p = 0; p < pir_packset_count(ps); p++) {
 		for (uint32_t i = 0; i < pir_packset_objects(ps, p); i++) {
 			const git_oid *id = (const git_oid *)pir_packset_id(ps, p, i);
 			uint32_t b = pir_oidmap_get(&r->blob_map, id);
-			if (b != PIR_MAP_NONE && r->blob_pos[b] == PIR_PACK_NOPOS)
+			if (b != PIR_MAP_NONE && r->blob_pos[b] == PIR_PACK_NOPOS &&
+			    (r->blobs[b].flags & PIR_BLOB_LISTED))
 				r->blob_pos[b] = pir_packset_pos(ps, p, i);
 		}
 	}
@@ -110,19 +99,21 @@ static int cmp_pos(const void *a, const void *b, void *arg)
 	return x < y ? -1 : x > y;
 }
 
-/* r->scan_order: blob indices in pack order; loose and unknown objects last. */
+/* r->scan_order: the listed blobs in pack order; loose and unknown objects last. */
 static int order_blobs(pir_repo *r)
 {
 	if (!(r->blob_pos = pir_malloc((r->nblobs + 1) * sizeof(*r->blob_pos))) ||
 	    !(r->scan_order = pir_malloc((r->nblobs + 1) * sizeof(uint32_t))))
 		return PIR_ENOMEM;
+	r->nscan = 0;
 	for (size_t i = 0; i < r->nblobs; i++) {
 		r->blob_pos[i] = PIR_PACK_NOPOS;
-		r->scan_order[i] = (uint32_t)i;
+		if (r->blobs[i].flags & PIR_BLOB_LISTED)
+			r->scan_order[r->nscan++] = (uint32_t)i;
 	}
 	pack_positions(r);
-	if (r->nblobs)
-		qsort_r(r->scan_order, r->nblobs, sizeof(uint32_t), cmp_pos, r->blob_pos);
+	if (r->nscan)
+		qsort_r(r->scan_order, r->nscan, sizeof(uint32_t), cmp_pos, r->blob_pos);
 	return 0;
 }
 
@@ -246,7 +237,7 @@ static void release_behind(pir_job *jb)
 		size_t f = atomic_load(&jb->fronts[i]);
 		low = f < low ? f : low;
 	}
-	if (low < r->nblobs)
+	if (low < r->nscan)
 		pir_packset_release_below(r->packs, r->blob_pos[r->scan_order[low]],
 					  PACK_KEEP_BEHIND);
 }
@@ -267,16 +258,16 @@ static int blob_worker(void *self, git_repository *repo)
 		goto done;
 	for (;;) {
 		size_t chunk = w->job->chunk, start = atomic_fetch_add(&w->job->next, chunk);
-		if (start >= r->nblobs)
+		if (start >= r->nscan)
 			break;
 		atomic_store(&w->job->fronts[w->index], start);
-		for (size_t k = start; k < start + chunk && k < r->nblobs && !err; k++)
+		for (size_t k = start; k < start + chunk && k < r->nscan && !err; k++)
 			err = scan_blob(r, &br, r->scan_order[k]);
 		if (err)
 			break;
 		release_behind(w->job);
 		atomic_fetch_add(&w->job->done, chunk);
-		if ((err = pir_worker_progress(w, "blobs", r->nblobs)) < 0)
+		if ((err = pir_worker_progress(w, "blobs", r->nscan)) < 0)
 			break;
 	}
 done:
@@ -292,13 +283,13 @@ int pir_blobs_scan(pir_repo *r)
 	pir_job jb;
 	int err;
 
-	if ((err = intern_change_blobs(r)) < 0 || (err = order_blobs(r)) < 0)
+	if ((err = order_blobs(r)) < 0)
 		return err;
 	atomic_init(&jb.next, 0);
 	atomic_init(&jb.done, 0);
 	atomic_init(&jb.failed, 0);
 	jb.r = r;
-	jb.chunk = r->nblobs / ((size_t)r->ctx.threads * 8);
+	jb.chunk = r->nscan / ((size_t)r->ctx.threads * 8);
 	jb.chunk = jb.chunk < CHUNK_BLOBS_MIN	? CHUNK_BLOBS_MIN
 		   : jb.chunk > CHUNK_BLOBS_MAX ? CHUNK_BLOBS_MAX
 						: jb.chunk;
@@ -306,7 +297,7 @@ int pir_blobs_scan(pir_repo *r)
 		return PIR_ENOMEM;
 	for (unsigned i = 0; i < r->ctx.threads; i++)
 		atomic_init(&jb.fronts[i], 0);
-	err = pir_workers_run(r, &jb, blob_worker, "blobs", r->nblobs);
+	err = pir_workers_run(r, &jb, blob_worker, "blobs", r->nscan);
 	free(jb.fronts);
 	return err;
 }

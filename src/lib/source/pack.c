@@ -365,6 +365,20 @@ void pir_packset_release_below(pir_packset *ps, uint64_t pos, size_t margin)
 	pthread_mutex_unlock(&ps->lock);
 }
 
+void pir_packset_release_all(pir_packset *ps)
+{
+	if (ps->borrowed)
+		return;
+	pthread_mutex_lock(&ps->lock);
+	for (size_t i = 0; i < ps->n; i++) {
+		if (!ps->v[i].data)
+			continue;
+		(void)madvise((void *)ps->v[i].data, ps->v[i].map_len, MADV_DONTNEED);
+		atomic_store(&ps->v[i].released, 0);
+	}
+	pthread_mutex_unlock(&ps->lock);
+}
+
 /* Unmap the least recently used pack that no read is using; false when every one is. */
 static bool evict_pack(pir_packset *ps)
 {

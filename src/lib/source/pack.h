@@ -75,6 +75,13 @@ uint64_t pir_packset_find(const pir_packset *ps, const unsigned char *id);
  */
 void pir_packset_release_below(pir_packset *ps, uint64_t pos, size_t margin);
 
+/*
+ * Let the kernel drop every mapped page of every pack (they stay readable,
+ * from the page cache): for a reader that jumps about the packs, such as
+ * the tree walk, between its steps. Not while other threads read.
+ */
+void pir_packset_release_all(pir_packset *ps);
+
 /* A reader for one thread, with its own inflater and delta base cache of `cache_bytes`. */
 int pir_pack_cursor_new(pir_pack_cursor **out, pir_packset *ps, size_t cache_bytes);
 void pir_pack_cursor_free(pir_pack_cursor *c);

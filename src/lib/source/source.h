@@ -25,6 +25,13 @@ enum {
 	PIR_BLOB_YAML_BROKEN = 1u << 5, /* at an action-items path, with a syntax error */
 	PIR_BLOB_UNREADABLE = 1u << 6,	/* with MISSING: there, but it cannot be read (cause) */
 	PIR_BLOB_AT_HEAD = 1u << 7,	/* in the scanned tree */
+	/*
+	 * Seen as a file at a path the scan reads (the scanned tree, the
+	 * changed-since comparison, history): the blobs that are scanned and
+	 * counted. The history walk also keeps ids it met only as symlinks or
+	 * under excluded folders, which are not.
+	 */
+	PIR_BLOB_LISTED = 1u << 8,
 };
 
 /* A unique blob and what it holds; read once whatever the number of paths and commits. */
@@ -43,7 +50,7 @@ typedef struct {
 /* One blob-level change between a commit and one of its parents. */
 typedef struct {
 	git_oid old_oid, new_oid;    /* zero id for none */
-	const char *path;	     /* interned in the walking thread's pool */
+	const char *path;	     /* interned in the repository's change_paths */
 	uint32_t old_blob, new_blob; /* indices into repo->blobs, PIR_MAP_NONE for none */
 	bool yaml;
 } pir_change;
@@ -54,10 +61,12 @@ typedef struct {
 	uint32_t nparents;
 	git_oid *parent_oids;
 	uint32_t *parents; /* indices, PIR_MAP_NONE for a missing or shallow parent */
+	/* stored changes, for the unit tests' pir_history_replay (the walk hands them over) */
 	pir_change *changes;
 	uint32_t nchanges;
-	uint32_t *pstart; /* nparents+1 offsets into changes; parentless: 1 group */
-	uint32_t topo;	  /* parents before children */
+	uint32_t *pstart;  /* nparents+1 offsets into changes; parentless: 1 group */
+	uint32_t topo;	   /* parents before children */
+	uint32_t tree_idx; /* its tree in the walk's tree table (treewalk.c) */
 } pir_commit;
 
 /*
@@ -94,10 +103,6 @@ typedef struct {
 	uint32_t blob;
 	bool yaml;
 } pir_head_entry;
-
-typedef struct {
-	pir_strpool pool;
-} pir_thread_paths;
 
 /*
  * What the reading stages get from the driver (scan.c builds it): where
@@ -145,6 +150,7 @@ typedef struct pir_repo {
 
 	pir_blob *blobs;
 	size_t nblobs, blobs_cap;
+	size_t nscan;	      /* the listed blobs: those read */
 	uint32_t *scan_order; /* blob indices in the order they are read */
 	uint64_t *blob_pos;   /* per blob: its pack position (pack.h), or PIR_PACK_NOPOS */
 	struct pir_packset *packs;
@@ -162,8 +168,8 @@ typedef struct pir_repo {
 	uint32_t *since_gone;	 /* every old blob of the comparison, deleted paths too */
 	size_t nsince_gone;
 	pir_arena arena;
-	pir_thread_paths *tpaths; /* one per walking thread */
-	size_t ntpaths;
+	pir_strpool change_paths; /* the paths of the history's changes */
+	struct pir_trees *trees;  /* the history walk's trees (treewalk.c) */
 	size_t binary_skipped;
 } pir_repo;
 
@@ -187,10 +193,36 @@ int pir_repo_missing(pir_repo *r, const git_oid *oid, const char *kind, const ch
 int pir_repo_report(pir_repo *r, const git_oid *oid, const char *kind, const char *path,
 		    const char *cause);
 
-/* history.c */
+/* walk.c: the commits, their order, then the trees (treewalk.c) */
 int pir_history_walk(pir_repo *r);
 int pir_blobs_scan(pir_repo *r);
+/* A listed blob (PIR_BLOB_LISTED; with yaml, PIR_BLOB_WANT_YAML). */
 int pir_blob_intern(pir_repo *r, const git_oid *oid, bool yaml, uint32_t *out);
+/* A blob with `flags` added (none: known, but not read unless listed later). */
+int pir_blob_intern_flags(pir_repo *r, const git_oid *oid, uint32_t flags, uint32_t *out);
+
+/*
+ * treewalk.c, the history's trees, in three steps:
+ * pir_trees_walk (from pir_history_walk): every commit against its first
+ *   parent, reading each new tree once, to find every blob of the history
+ *   and record how each tree differs from the one it replaced;
+ * pir_trees_mark (after the blob scan and the keys): each tree's projection,
+ *   its entries that lead to a blob with keys or of unknown content;
+ * pir_trees_diff: every commit against every parent over the projections,
+ *   each commit's changes handed to `fn` in topological order (the paths
+ *   stay valid as long as the repository).
+ */
+int pir_trees_walk(pir_repo *r);
+int pir_trees_mark(pir_repo *r);
+typedef int (*pir_changes_fn)(void *payload, uint32_t ci, const pir_change *changes,
+			      const uint32_t *pstart);
+/* `fn` NULL: only where each blob is first seen (for pir_trees_sort_blobs); again: the same. */
+int pir_trees_diff(pir_repo *r, pir_changes_fn fn, void *payload);
+/* Where the history first shows blob `bi` (commit order, then change order), or NULL. */
+const char *pir_trees_blob_path(const pir_repo *r, uint32_t bi);
+/* Sort blob indices as the history first shows them (interned before the walk: first). */
+void pir_trees_sort_blobs(const pir_repo *r, uint32_t *v, size_t n);
+void pir_trees_free(pir_repo *r);
 int pir_head_list(pir_repo *r);
 int pir_since_diff(pir_repo *r, const git_oid *since_tree);
 void pir_repo_free_history(pir_repo *r);

@@ -1,22 +1,27 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The history walk (walk.c, blobs.c, then history/ keys.c and replay.c).
+ * The history walk (walk.c, treewalk.c, blobs.c, then history/ keys.c and
+ * replay.c).
  *
  * 1. Walk every commit reachable from the tips (our own walk, so that a
- *    shallow boundary or a missing parent is a diagnostic, not a failure).
- * 2. Compare each commit's tree with each parent's tree, in parallel, one
- *    git_repository per thread. Subtrees whose ids are equal are skipped, so
- *    the cost is proportional to what changed, not to the tree's size.
+ *    shallow boundary or a missing parent is a diagnostic, not a failure),
+ *    and order them parents first.
+ * 2. Compare each commit's tree with its first parent's (treewalk.c),
+ *    reading each tree of the history about once, to find every blob.
  * 3. Read every unique blob once, in parallel and in pack order (from the
  *    packs directly, pack.c, else through libgit2), and find its markers
  *    and, where it sits at an action-items path, its entries.
- * 4. Replay the changes: a commit introduces a key (a marker's text, an
- *    entry's ID) when the key is added relative to every parent, and removes
- *    it when it is removed relative to every parent. A marker merged from a
- *    side branch is thus introduced on the side branch, and a rename moves a
- *    marker without introducing it again.
+ * 4. Compare each commit with every parent over the trees' projections
+ *    (the entries that lead to a blob with keys) and replay the changes: a
+ *    commit introduces a key (a marker's text, an entry's ID) when the key
+ *    is added relative to every parent, and removes it when it is removed
+ *    relative to every parent. A marker merged from a side branch is thus
+ *    introduced on the side branch, and a rename moves a marker without
+ *    introducing it again.
+ *
+ * The scanned tree and the changed-since comparison are read here through
+ * libgit2, as a HEAD scan needs nothing else.
  */
-#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,9 +37,6 @@
 #include "pirscan/common.h"
 #include "pirscan/scan.h"
 #include "source.h"
-#include "workers.h"
-
-#define CHUNK_COMMITS 32
 
 /* ---- commit walk ---- */
 
@@ -327,56 +329,6 @@ done:
 	return err;
 }
 
-static int diff_commit(differ *d, pir_commit *c)
-{
-	uint32_t groups = c->nparents ? c->nparents : 1;
-	int err;
-
-	d->nchanges = 0;
-	if (!(c->pstart = pir_calloc(groups + 1, sizeof(uint32_t))))
-		return PIR_ENOMEM;
-	for (uint32_t p = 0; p < groups; p++) {
-		const git_oid *old = NULL;
-		if (c->nparents && c->parents[p] != PIR_MAP_NONE)
-			old = &d->r->commits[c->parents[p]].tree;
-		c->pstart[p] = (uint32_t)d->nchanges;
-		if ((err = diff_tree_ids(d, old, &c->tree)) < 0)
-			return err;
-	}
-	c->pstart[groups] = (uint32_t)d->nchanges;
-	c->nchanges = (uint32_t)d->nchanges;
-	if (d->nchanges) {
-		if (!(c->changes = pir_malloc(d->nchanges * sizeof(pir_change))))
-			return PIR_ENOMEM;
-		memcpy(c->changes, d->changes, d->nchanges * sizeof(pir_change));
-	}
-	return 0;
-}
-
-static int diff_worker(void *self, git_repository *repo)
-{
-	pir_worker *w = self;
-	pir_repo *r = w->job->r;
-	differ d = {r, repo, &r->tpaths[w->index].pool, PIR_BUF_INIT, NULL, 0, 0, 0};
-	int err = 0;
-
-	for (;;) {
-		size_t start = atomic_fetch_add(&w->job->next, w->job->chunk);
-		if (start >= r->ncommits)
-			break;
-		for (size_t k = start; k < start + w->job->chunk && k < r->ncommits && !err; k++)
-			err = diff_commit(&d, &r->commits[r->topo_order[k]]);
-		if (err)
-			break;
-		atomic_fetch_add(&w->job->done, w->job->chunk);
-		if ((err = pir_worker_progress(w, "trees", r->ncommits)) < 0)
-			break;
-	}
-	free(d.changes);
-	pir_buf_dispose(&d.path);
-	return err == PIR_EUSER && w->index != 0 ? 0 : err;
-}
-
 static int collect_tips(pir_repo *r, git_oid **tips, size_t *ntips)
 {
 	git_reference_iterator *it = NULL;
@@ -408,7 +360,6 @@ int pir_history_walk(pir_repo *r)
 {
 	git_oid *tips = NULL;
 	size_t ntips;
-	pir_job jb;
 	int err;
 
 	if ((err = load_shallow(r)) < 0 || (err = collect_tips(r, &tips, &ntips)) < 0 ||
@@ -419,18 +370,7 @@ int pir_history_walk(pir_repo *r)
 				"shallow repository: items are dated no earlier than the "
 				"oldest commit present")) < 0)
 		goto done;
-	if (!(r->tpaths = pir_calloc(r->ctx.threads, sizeof(*r->tpaths)))) {
-		err = PIR_ENOMEM;
-		goto done;
-	}
-	r->ntpaths = r->ctx.threads;
-	jb.chunk = CHUNK_COMMITS;
-	jb.fronts = NULL;
-	atomic_init(&jb.next, 0);
-	atomic_init(&jb.done, 0);
-	atomic_init(&jb.failed, 0);
-	jb.r = r;
-	err = pir_workers_run(r, &jb, diff_worker, "trees", r->ncommits);
+	err = pir_trees_walk(r);
 done:
 	free(tips);
 	return err;
@@ -519,6 +459,7 @@ void pir_repo_free_history(pir_repo *r)
 	r->ncommits = r->commits_cap = 0;
 	free(r->topo_order);
 	r->topo_order = NULL;
+	pir_trees_free(r);
 }
 
 void pir_history_drop_changes(pir_repo *r)
@@ -530,4 +471,5 @@ void pir_history_drop_changes(pir_repo *r)
 		r->commits[i].pstart = NULL;
 		r->commits[i].nchanges = 0;
 	}
+	pir_trees_free(r);
 }

@@ -1,0 +1,274 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Tree objects without libgit2's object cache (see tree.h): the history walk
+ * reads each tree of the history about once, from the packs, and parses it
+ * here; libgit2 reads the rest (loose objects, alternates, whatever the
+ * packs cannot give) and parses what this parser refuses.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "alloc.h"
+#include "error.h"
+#include "pirscan/common.h"
+#include "tree.h"
+
+#define MODE_TYPE(m) ((m)&0170000)
+#define ID_LEN 20
+
+int pir_tree_parse(const unsigned char *data, size_t len, pir_tree_entry **v, size_t *n,
+		   size_t *cap)
+{
+	const unsigned char *p = data, *end = data + len;
+
+	*n = 0;
+	while (p < end) {
+		uint32_t mode = 0;
+		const unsigned char *nul;
+		size_t name_len;
+		pir_tree_entry *e;
+
+		if (*p < '0' || *p > '7')
+			return 1;
+		while (p < end && *p >= '0' && *p <= '7') {
+			mode = mode * 8 + (uint32_t)(*p++ - '0');
+			if (mode > UINT16_MAX)
+				return 1;
+		}
+		if (p >= end || *p++ != ' ')
+			return 1;
+		if (!(nul = memchr(p, '\0', (size_t)(end - p))))
+			return 1;
+		name_len = (size_t)(nul - p);
+		if (!name_len || name_len > UINT16_MAX || (size_t)(end - nul - 1) < ID_LEN)
+			return 1;
+		if (pir_grow((void **)v, cap, *n + 1, sizeof(**v)) < 0)
+			return PIR_ENOMEM;
+		e = &(*v)[(*n)++];
+		e->name = (const char *)p;
+		e->name_len = (uint16_t)name_len;
+		e->attr = (uint16_t)mode;
+		e->id = nul + 1;
+		p = nul + 1 + ID_LEN;
+	}
+	return 0;
+}
+
+git_filemode_t pir_tree_filemode(uint16_t attr)
+{
+	if (MODE_TYPE(attr) == GIT_FILEMODE_TREE)
+		return GIT_FILEMODE_TREE;
+	if (attr & 0100)
+		return GIT_FILEMODE_BLOB_EXECUTABLE;
+	if (MODE_TYPE(attr) == GIT_FILEMODE_COMMIT)
+		return GIT_FILEMODE_COMMIT;
+	if (MODE_TYPE(attr) == GIT_FILEMODE_LINK)
+		return GIT_FILEMODE_LINK;
+	return GIT_FILEMODE_BLOB;
+}
+
+bool pir_tree_is_dir(uint16_t attr)
+{
+	return MODE_TYPE(attr) == 0040000;
+}
+
+bool pir_tree_is_gitlink(uint16_t attr)
+{
+	return MODE_TYPE(attr) == 0160000;
+}
+
+int pir_tree_name_cmp(const char *a, size_t alen, bool adir, const char *b, size_t blen, bool bdir)
+{
+	size_t len = alen < blen ? alen : blen;
+	int cmp = memcmp(a, b, len);
+	unsigned char ca, cb;
+
+	if (cmp)
+		return cmp;
+	ca = len < alen ? (unsigned char)a[len] : adir ? '/' : '\0';
+	cb = len < blen ? (unsigned char)b[len] : bdir ? '/' : '\0';
+	return ca < cb ? -1 : ca > cb;
+}
+
+/* ---- the reader ---- */
+
+struct pir_tree_reader {
+	git_repository *repo;
+	git_odb *odb;
+	pir_packset *ps;
+	pir_pack_cursor *cursor;
+	pir_tree **slots;
+	size_t nslots;
+};
+
+int pir_tree_reader_new(pir_tree_reader **out, git_repository *repo, pir_packset *ps, size_t slots)
+{
+	pir_tree_reader *tr;
+	int err = 0, gerr;
+
+	*out = NULL;
+	if (!(tr = pir_calloc(1, sizeof(*tr))))
+		return PIR_ENOMEM;
+	tr->repo = repo;
+	tr->ps = ps;
+	tr->nslots = slots ? slots : 1;
+	if (!(tr->slots = pir_calloc(tr->nslots, sizeof(*tr->slots)))) {
+		err = PIR_ENOMEM;
+		goto fail;
+	}
+	if ((gerr = git_repository_odb(&tr->odb, repo)) < 0) {
+		err = pir_error_git(gerr, "cannot open the object database");
+		goto fail;
+	}
+	/* trees are small and mostly deltas of the tree read just before: a small base cache */
+	if (ps && pir_packset_count(ps) &&
+	    (err = pir_pack_cursor_new(&tr->cursor, ps, (size_t)32 << 20)) < 0)
+		goto fail;
+	*out = tr;
+	return 0;
+fail:
+	pir_tree_reader_free(tr);
+	return err;
+}
+
+static void tree_free(pir_tree *t)
+{
+	if (!t)
+		return;
+	free(t->v);
+	free(t->data);
+	git_tree_free(t->lg);
+	free(t);
+}
+
+void pir_tree_reader_free(pir_tree_reader *tr)
+{
+	if (!tr)
+		return;
+	for (size_t i = 0; i < tr->nslots; i++)
+		tree_free(tr->slots[i]);
+	free(tr->slots);
+	pir_pack_cursor_free(tr->cursor);
+	git_odb_free(tr->odb);
+	free(tr);
+}
+
+/* The entries of a tree libgit2 read and parsed (one this parser refused). */
+static int from_libgit2(pir_tree *t, git_tree *lg)
+{
+	size_t n = git_tree_entrycount(lg);
+
+	t->lg = lg;
+	t->n = 0;
+	if (n && pir_grow((void **)&t->v, &t->cap, n, sizeof(*t->v)) < 0)
+		return PIR_ENOMEM;
+	for (size_t i = 0; i < n; i++) {
+		const git_tree_entry *e = git_tree_entry_byindex(lg, i);
+		const char *name = git_tree_entry_name(e);
+		pir_tree_entry *x = &t->v[t->n++];
+		x->name = name;
+		x->name_len = (uint16_t)strlen(name);
+		x->attr = (uint16_t)git_tree_entry_filemode_raw(e);
+		x->id = git_tree_entry_id(e)->id;
+	}
+	return 0;
+}
+
+/*
+ * Raw tree data into `*data` (malloc'd): from the packs when they hold it
+ * whole, else from libgit2; `*data` NULL when the object is no tree. 0; 1
+ * when it cannot be read (`*gerr` or `*cause`); PIR_ENOMEM.
+ */
+static int read_raw(pir_tree_reader *tr, const git_oid *oid, unsigned char **data, size_t *len,
+		    int *gerr, const char **cause)
+{
+	git_odb_object *obj = NULL;
+
+	*data = NULL;
+	if (tr->cursor) {
+		uint64_t pos = pir_packset_find(tr->ps, oid->id);
+		pir_pack_object po;
+		int rc = pos == PIR_PACK_NOPOS ? 0 : pir_pack_read(tr->cursor, pos, SIZE_MAX, &po);
+		if (rc < 0)
+			return rc;
+		if (rc == 2) {
+			*cause = "its delta chain comes back on itself";
+			return 1;
+		}
+		if (rc == 1 && po.data && po.type == PIR_OBJ_TREE) {
+			if (!(*data = pir_malloc(po.size ? po.size : 1)))
+				return PIR_ENOMEM;
+			memcpy(*data, po.data, po.size);
+			*len = po.size;
+			return 0;
+		}
+	}
+	if ((*gerr = git_odb_read(&obj, tr->odb, oid)) < 0)
+		return 1;
+	*len = git_odb_object_size(obj);
+	if (git_odb_object_type(obj) == GIT_OBJECT_TREE && (*data = pir_malloc(*len ? *len : 1)))
+		memcpy(*data, git_odb_object_data(obj), *len);
+	git_odb_object_free(obj);
+	return 0;
+}
+
+/* Read and parse; what this parser refuses goes to libgit2, which has the last word. */
+static int load(pir_tree_reader *tr, const git_oid *oid, pir_tree *t, int *gerr, const char **cause)
+{
+	git_tree *lg = NULL;
+	size_t len = 0;
+	int rc;
+
+	if ((rc = read_raw(tr, oid, &t->data, &len, gerr, cause)) != 0)
+		return rc;
+	if (t->data && (rc = pir_tree_parse(t->data, len, &t->v, &t->n, &t->cap)) <= 0)
+		return rc;
+	free(t->data);
+	t->data = NULL;
+	t->n = 0;
+	if ((*gerr = git_tree_lookup(&lg, tr->repo, oid)) < 0)
+		return 1;
+	return from_libgit2(t, lg);
+}
+
+int pir_tree_read(pir_tree_reader *tr, const git_oid *oid, uint32_t key, pir_tree **out, int *gerr,
+		  const char **cause)
+{
+	size_t slot = key % tr->nslots;
+	pir_tree *t = tr->slots[slot];
+	int rc;
+
+	*out = NULL;
+	*gerr = 0;
+	*cause = NULL;
+	if (t && t->key == key) {
+		t->pins++;
+		*out = t;
+		return 0;
+	}
+	if (!(t = pir_calloc(1, sizeof(*t))))
+		return PIR_ENOMEM;
+	t->key = key;
+	if ((rc = load(tr, oid, t, gerr, cause)) != 0) {
+		tree_free(t);
+		return rc;
+	}
+	t->pins = 1;
+	/* cached unless its slot holds a tree in use, which stays */
+	if (!tr->slots[slot] || !tr->slots[slot]->pins) {
+		tree_free(tr->slots[slot]);
+		tr->slots[slot] = t;
+		t->cached = true;
+	}
+	*out = t;
+	return 0;
+}
+
+void pir_tree_release(pir_tree_reader *tr, pir_tree *t)
+{
+	(void)tr;
+	if (!t)
+		return;
+	if (--t->pins == 0 && !t->cached)
+		tree_free(t);
+}

@@ -1,0 +1,649 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The history's trees, linear in the history (see source.h for the steps).
+ *
+ * 1. Walk: each commit, in topological order, against its first parent
+ *    only. A tree met for the first time is read (tree.c: from the packs,
+ *    parsed here) and compared with the tree it replaced at that path,
+ *    which gives its record: that base, and the entries added and removed.
+ *    A tree met again is not read again. Every blob of the history shows
+ *    up in some first-parent comparison (follow a file back along first
+ *    parents to where it arrived), so this finds them all, and each tree is
+ *    read about once, whatever the number of merges.
+ * 2. Mark: once the blobs are read and keyed, each tree's projection is
+ *    computed from its base's and its record, in the order the trees were
+ *    made (children and bases first): only the entries that lead to a blob
+ *    with a key or of unknown content (missing, binary, too large, broken
+ *    YAML: the replay must see those to treat them as "not removed"), or
+ *    to a subtree whose projection is not empty. It is path-independent;
+ *    excludes and the action-items test are applied to full paths in 3.
+ * 3. Diff: each commit against each parent over the projections, in
+ *    topological order, handing each commit's changes to the replay. A
+ *    change that touches no such blob changes nothing in the replay, so
+ *    this is exact, and a merge against its second parent costs what its
+ *    projections differ in, not what its trees differ in.
+ *
+ * With excludes, step 1 still records every tree whole (the records are
+ * path-independent) but lists a blob (PIR_BLOB_LISTED: read, counted) only
+ * where it is seen at a path the scan reads, comparing trees again where
+ * they are met at other paths.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <git2.h>
+
+#include "alloc.h"
+#include "buf.h"
+#include "error.h"
+#include "map.h"
+#include "pirscan/common.h"
+#include "source.h"
+#include "tree.h"
+
+/* Parsed trees kept while walking: a tree is mostly compared again by the next commit. */
+#define TREE_CACHE_SLOTS 2048
+
+enum { ENT_TREE, ENT_FILE, ENT_OTHER }; /* subtree; blob file (normal, executable); symlink */
+enum { OP_DEL, OP_ADD };
+enum { T_MADE = 1, T_MISSING = 2 };
+
+typedef struct {
+	uint32_t name;	 /* in names */
+	uint32_t target; /* tree or blob index (OP_ADD and projections) */
+	uint8_t cls;
+	uint8_t op;
+} tent;
+
+typedef struct {
+	git_oid oid;
+	uint32_t base;	     /* the tree it replaced when first met, or PIR_MAP_NONE */
+	uint32_t rstart, rn; /* its record in rec */
+	uint32_t pstart, pn; /* its projection in proj */
+	uint8_t flags;
+} tnode;
+
+struct pir_trees {
+	tnode *v;
+	size_t n, cap;
+	pir_oidmap map;
+	pir_strpool names;
+	tent *rec, *proj;
+	size_t nrec, rec_cap, nproj, proj_cap;
+	uint32_t *order; /* trees in the order they were made */
+	size_t norder, order_cap;
+	size_t pre_blobs; /* blobs interned before the walk (scanned tree, changed-since) */
+	uint32_t *first_ci, *first_seq; /* per blob of unknown content: where first seen */
+	const char **first_path;
+};
+
+static int tree_intern(struct pir_trees *t, const unsigned char *id, uint32_t *out)
+{
+	git_oid oid;
+	uint32_t idx;
+
+	memcpy(oid.id, id, GIT_OID_RAWSZ);
+	if ((idx = pir_oidmap_get(&t->map, &oid)) != PIR_MAP_NONE) {
+		*out = idx;
+		return 0;
+	}
+	if (pir_grow((void **)&t->v, &t->cap, t->n + 1, sizeof(*t->v)) < 0 ||
+	    pir_oidmap_put(&t->map, &oid, (uint32_t)t->n, NULL) < 0)
+		return PIR_ENOMEM;
+	memset(&t->v[t->n], 0, sizeof(*t->v));
+	t->v[t->n].oid = oid;
+	t->v[t->n].base = PIR_MAP_NONE;
+	*out = (uint32_t)t->n++;
+	return 0;
+}
+
+static uint8_t entry_class(uint16_t attr)
+{
+	git_filemode_t m = pir_tree_filemode(attr);
+
+	if (pir_tree_is_dir(attr))
+		return ENT_TREE;
+	return m == GIT_FILEMODE_BLOB || m == GIT_FILEMODE_BLOB_EXECUTABLE ? ENT_FILE : ENT_OTHER;
+}
+
+/* ---- 1. the first-parent walk ---- */
+
+typedef struct {
+	pir_repo *r;
+	struct pir_trees *t;
+	pir_tree_reader *tr;
+	pir_buf path; /* the folder being compared, with its trailing slash */
+	bool excludes;
+} awalk;
+
+typedef struct {
+	tent *v;
+	size_t n, cap;
+} tents;
+
+static int push_tent(tents *x, uint32_t name, uint32_t target, uint8_t cls, uint8_t op)
+{
+	if (pir_grow((void **)&x->v, &x->cap, x->n + 1, sizeof(*x->v)) < 0)
+		return PIR_ENOMEM;
+	x->v[x->n++] = (tent){name, target, cls, op};
+	return 0;
+}
+
+/* A tree that cannot be read: reported once, as the old walk did, at a path the scan reads. */
+static int report_tree(awalk *w, uint32_t idx, int gerr, const char *cause)
+{
+	const git_oid *oid = &w->t->v[idx].oid;
+	char *path = w->path.size ? pir_strndup(w->path.ptr, w->path.size - 1) : NULL;
+	git_tree *lg = NULL;
+	int err;
+
+	if (w->path.size && !path)
+		return PIR_ENOMEM;
+	if (cause) {
+		err = pir_repo_report(w->r, oid, "tree", path, cause);
+	} else {
+		/* libgit2's own word on it, as pir_repo_missing wants it fresh */
+		if ((gerr = git_tree_lookup(&lg, w->r->repo, oid)) == 0)
+			gerr = GIT_ENOTFOUND;
+		git_tree_free(lg);
+		err = pir_repo_missing(w->r, oid, "tree", path, gerr);
+	}
+	free(path);
+	return err;
+}
+
+/* Read tree `idx`: 0 and `*out`, 1 when it cannot be read (then it is marked missing). */
+static int read_node(awalk *w, uint32_t idx, pir_tree **out, bool excl)
+{
+	const char *cause;
+	int gerr, rc;
+
+	*out = NULL;
+	if (w->t->v[idx].flags & T_MISSING)
+		return excl ? 1 : report_tree(w, idx, 0, NULL) < 0 ? PIR_ENOMEM : 1;
+	rc = pir_tree_read(w->tr, &w->t->v[idx].oid, idx, out, &gerr, &cause);
+	if (rc != 1)
+		return rc;
+	w->t->v[idx].flags |= T_MISSING;
+	if (!excl && (rc = report_tree(w, idx, gerr, cause)) < 0)
+		return rc;
+	return 1;
+}
+
+static int a_pair(awalk *w, uint32_t old, uint32_t nw, bool excl);
+
+/* A file at w->path + its name: known, and listed where the scan reads it. */
+static int note_blob(awalk *w, const pir_tree_entry *e, bool excl, uint32_t *out)
+{
+	uint32_t flags = 0;
+	git_oid oid;
+
+	memcpy(oid.id, e->id, GIT_OID_RAWSZ);
+	if (entry_class(e->attr) == ENT_FILE && !excl &&
+	    !(w->excludes && w->r->ctx.is_excluded(w->r->ctx.payload, w->path.ptr, false))) {
+		flags = PIR_BLOB_LISTED;
+		if (w->r->ctx.is_item_file(w->r->ctx.payload, w->path.ptr))
+			flags |= PIR_BLOB_WANT_YAML;
+	}
+	return pir_blob_intern_flags(w->r, &oid, flags, out);
+}
+
+/* One name of the pair: ea in the old tree, eb in the new (either NULL); `rec` when making. */
+static int a_entry(awalk *w, const pir_tree_entry *ea, const pir_tree_entry *eb, tents *rec,
+		   bool excl)
+{
+	const pir_tree_entry *e = eb ? eb : ea;
+	size_t mark = w->path.size;
+	uint32_t name = 0, ca = PIR_MAP_NONE, cb = PIR_MAP_NONE;
+	bool dir = pir_tree_is_dir(e->attr);
+	int err;
+
+	if ((err = pir_buf_put(&w->path, e->name, e->name_len)) < 0 ||
+	    (rec && (err = pir_strpool_intern(&w->t->names, e->name, e->name_len, &name)) < 0))
+		goto done;
+	if (dir) {
+		bool child_excl = excl || (w->excludes && w->r->ctx.is_excluded(w->r->ctx.payload,
+										w->path.ptr, true));
+		if ((ea && (err = tree_intern(w->t, ea->id, &ca)) < 0) ||
+		    (eb && (err = tree_intern(w->t, eb->id, &cb)) < 0))
+			goto done;
+		if (rec && ((ea && (err = push_tent(rec, name, ca, ENT_TREE, OP_DEL)) < 0) ||
+			    (eb && (err = push_tent(rec, name, cb, ENT_TREE, OP_ADD)) < 0)))
+			goto done;
+		if (eb && (err = pir_buf_putc(&w->path, '/')) == 0)
+			err = a_pair(w, ca, cb, child_excl);
+		goto done;
+	}
+	if (rec && ea && (err = push_tent(rec, name, 0, entry_class(ea->attr), OP_DEL)) < 0)
+		goto done;
+	if (eb && (err = note_blob(w, eb, excl, &cb)) == 0 && rec)
+		err = push_tent(rec, name, cb, entry_class(eb->attr), OP_ADD);
+done:
+	w->path.size = mark;
+	if (w->path.ptr)
+		w->path.ptr[mark] = '\0';
+	return err;
+}
+
+static bool same_entry(const pir_tree_entry *a, const pir_tree_entry *b)
+{
+	return !memcmp(a->id, b->id, GIT_OID_RAWSZ) && entry_class(a->attr) == entry_class(b->attr);
+}
+
+/* Compare the entries of a (NULL: empty) and b; submodules hold nothing and are skipped. */
+static int a_walk(awalk *w, const pir_tree *a, const pir_tree *b, tents *rec, bool excl)
+{
+	size_t na = a ? a->n : 0, nb = b->n, i = 0, j = 0;
+	int err = 0;
+
+	while (!err && (i < na || j < nb)) {
+		const pir_tree_entry *ea = i < na ? &a->v[i] : NULL;
+		const pir_tree_entry *eb = j < nb ? &b->v[j] : NULL;
+		int cmp =
+		    !ea	  ? 1
+		    : !eb ? -1
+			  : pir_tree_name_cmp(ea->name, ea->name_len, pir_tree_is_dir(ea->attr),
+					      eb->name, eb->name_len, pir_tree_is_dir(eb->attr));
+		if (cmp == 0) {
+			i++, j++;
+			if (same_entry(ea, eb))
+				continue;
+		} else if (cmp < 0) {
+			i++, eb = NULL;
+		} else {
+			j++, ea = NULL;
+		}
+		if (ea && pir_tree_is_gitlink(ea->attr))
+			ea = NULL;
+		if (eb && pir_tree_is_gitlink(eb->attr))
+			eb = NULL;
+		if (ea || eb)
+			err = a_entry(w, ea, eb, rec, excl);
+	}
+	return err;
+}
+
+/* The record of tree nw, made now: its base and its entries added and removed. */
+static int make_node(awalk *w, uint32_t nw, uint32_t base, const tents *rec)
+{
+	struct pir_trees *t = w->t;
+
+	if (pir_grow((void **)&t->rec, &t->rec_cap, t->nrec + rec->n, sizeof(*t->rec)) < 0 ||
+	    pir_grow((void **)&t->order, &t->order_cap, t->norder + 1, sizeof(*t->order)) < 0)
+		return PIR_ENOMEM;
+	if (rec->n)
+		memcpy(t->rec + t->nrec, rec->v, rec->n * sizeof(*rec->v));
+	t->v[nw].base = base;
+	t->v[nw].rstart = (uint32_t)t->nrec;
+	t->v[nw].rn = (uint32_t)rec->n;
+	t->v[nw].flags |= T_MADE;
+	t->nrec += rec->n;
+	t->order[t->norder++] = nw;
+	return 0;
+}
+
+/* Tree nw where the first parent had old (PIR_MAP_NONE: nothing), at w->path. */
+static int a_pair(awalk *w, uint32_t old, uint32_t nw, bool excl)
+{
+	pir_tree *ta = NULL, *tb = NULL;
+	bool make = !(w->t->v[nw].flags & T_MADE);
+	tents rec = {NULL, 0, 0};
+	int rc, err = 0;
+
+	if (old == nw || (!make && !w->excludes))
+		return 0;
+	if ((rc = read_node(w, nw, &tb, excl)) != 0) {
+		if (rc == 1 && make)
+			rc = make_node(w, nw, PIR_MAP_NONE, &rec);
+		return rc < 0 ? rc : 0;
+	}
+	if (old != PIR_MAP_NONE && (err = read_node(w, old, &ta, excl)) == 1)
+		err = 0, old = PIR_MAP_NONE; /* what replaced an unreadable tree: all new */
+	if (!err)
+		err = a_walk(w, ta, tb, make ? &rec : NULL, excl);
+	if (!err && make)
+		err = make_node(w, nw, old, &rec);
+	pir_tree_release(w->tr, ta);
+	pir_tree_release(w->tr, tb);
+	free(rec.v);
+	return err;
+}
+
+int pir_trees_walk(pir_repo *r)
+{
+	awalk w = {r, NULL, NULL, PIR_BUF_INIT, r->ctx.is_excluded != NULL};
+	int err;
+
+	if (!(r->trees = pir_calloc(1, sizeof(*r->trees))))
+		return PIR_ENOMEM;
+	w.t = r->trees;
+	w.t->pre_blobs = r->nblobs;
+	if ((err = pir_tree_reader_new(&w.tr, r->repo, r->packs, TREE_CACHE_SLOTS)) < 0 ||
+	    (err = pir_buf_grow(&w.path, 256)) < 0)
+		goto done;
+	for (size_t k = 0; k < r->ncommits && !err; k++) {
+		pir_commit *c = &r->commits[r->topo_order[k]];
+		uint32_t old = PIR_MAP_NONE;
+
+		if ((err = tree_intern(w.t, c->tree.id, &c->tree_idx)) < 0)
+			break;
+		if (c->nparents && c->parents[0] != PIR_MAP_NONE)
+			old = r->commits[c->parents[0]].tree_idx;
+		w.path.size = 0;
+		w.path.ptr[0] = '\0';
+		err = a_pair(&w, old, c->tree_idx, false);
+		if (!err && (k + 1) % 4096 == 0) {
+			/* the trees are all over the packs: their pages would stay resident */
+			if (r->packs)
+				pir_packset_release_all(r->packs);
+			err = r->ctx.progress(r->ctx.payload, r->name, "trees", k + 1, r->ncommits);
+		}
+	}
+	if (!err)
+		err = r->ctx.progress(r->ctx.payload, r->name, "trees", r->ncommits, r->ncommits);
+done:
+	pir_tree_reader_free(w.tr);
+	if (r->packs)
+		pir_packset_release_all(r->packs);
+	pir_buf_dispose(&w.path);
+	return err;
+}
+
+/* ---- 2. projections ---- */
+
+static bool blob_relevant(const pir_repo *r, uint32_t b)
+{
+	const pir_blob *x = &r->blobs[b];
+
+	if (!(x->flags & PIR_BLOB_LISTED))
+		return false;
+	return x->nmkeys || x->nykeys ||
+	       (x->flags &
+		(PIR_BLOB_MISSING | PIR_BLOB_BINARY | PIR_BLOB_TOOBIG | PIR_BLOB_YAML_BROKEN));
+}
+
+static int tent_cmp(const struct pir_trees *t, const tent *a, const tent *b)
+{
+	const char *x = t->names.strs[a->name], *y = t->names.strs[b->name];
+	return pir_tree_name_cmp(x, strlen(x), a->cls == ENT_TREE, y, strlen(y),
+				 b->cls == ENT_TREE);
+}
+
+static bool kept(const pir_repo *r, const tent *e)
+{
+	const struct pir_trees *t = r->trees;
+	return e->cls == ENT_TREE ? t->v[e->target].pn != 0 : blob_relevant(r, e->target);
+}
+
+/* Tree `ti`'s projection: its base's, less what it removed, with what it added and keeps. */
+static int project(pir_repo *r, uint32_t ti)
+{
+	struct pir_trees *t = r->trees;
+	tnode *n = &t->v[ti];
+	uint32_t bs = 0, bn = 0, i = 0, j = 0;
+	size_t start = t->nproj;
+
+	if (n->base != PIR_MAP_NONE)
+		bs = t->v[n->base].pstart, bn = t->v[n->base].pn;
+	if (pir_grow((void **)&t->proj, &t->proj_cap, t->nproj + bn + n->rn, sizeof(*t->proj)) < 0)
+		return PIR_ENOMEM;
+	while (i < bn || j < n->rn) {
+		const tent *pb = i < bn ? &t->proj[bs + i] : NULL;
+		const tent *rc = j < n->rn ? &t->rec[n->rstart + j] : NULL;
+		int cmp = !rc ? -1 : !pb ? 1 : tent_cmp(t, pb, rc);
+
+		if (cmp < 0) {
+			t->proj[t->nproj++] = *pb;
+			i++;
+			continue;
+		}
+		j++;
+		if (cmp == 0)
+			i++; /* removed, or replaced by the entry added */
+		if (rc->op == OP_ADD && kept(r, rc))
+			t->proj[t->nproj++] = *rc;
+	}
+	n->pstart = (uint32_t)start;
+	n->pn = (uint32_t)(t->nproj - start);
+	return 0;
+}
+
+int pir_trees_mark(pir_repo *r)
+{
+	struct pir_trees *t = r->trees;
+	int err = 0;
+
+	if (!t)
+		return 0;
+	for (size_t k = 0; k < t->norder && !err; k++)
+		err = project(r, t->order[k]);
+	free(t->rec);
+	free(t->order);
+	t->rec = NULL;
+	t->order = NULL;
+	t->nrec = t->rec_cap = t->norder = t->order_cap = 0;
+	return err;
+}
+
+/* ---- 3. every commit against every parent, over the projections ---- */
+
+typedef struct {
+	pir_repo *r;
+	struct pir_trees *t;
+	pir_buf path;
+	pir_change *changes;
+	size_t n, cap;
+	uint32_t ci;
+} bwalk;
+
+/*
+ * Where the history first shows a blob, in the old walk's order (commit
+ * index, then change): for the report of one that cannot be read, and for
+ * numbering the keys as that walk did.
+ */
+static void note_first(bwalk *w, uint32_t b, uint32_t seq, const char *path)
+{
+	struct pir_trees *t = w->t;
+
+	if (b == PIR_MAP_NONE)
+		return;
+	if (t->first_ci[b] != PIR_MAP_NONE &&
+	    (t->first_ci[b] < w->ci || (t->first_ci[b] == w->ci && t->first_seq[b] <= seq)))
+		return;
+	t->first_ci[b] = w->ci;
+	t->first_seq[b] = seq;
+	t->first_path[b] = path;
+}
+
+static int add_change(bwalk *w, const tent *ea, const tent *eb)
+{
+	static const git_oid zero;
+	pir_change *ch;
+	uint32_t idx, seq = (uint32_t)w->n * 2;
+
+	if (pir_grow((void **)&w->changes, &w->cap, w->n + 1, sizeof(*ch)) < 0 ||
+	    pir_strpool_intern(&w->r->change_paths, w->path.ptr, w->path.size, &idx) < 0)
+		return PIR_ENOMEM;
+	ch = &w->changes[w->n++];
+	ch->path = w->r->change_paths.strs[idx];
+	ch->old_blob = ea ? ea->target : PIR_MAP_NONE;
+	ch->new_blob = eb ? eb->target : PIR_MAP_NONE;
+	ch->old_oid = ea ? w->r->blobs[ea->target].oid : zero;
+	ch->new_oid = eb ? w->r->blobs[eb->target].oid : zero;
+	ch->yaml = w->r->ctx.is_item_file(w->r->ctx.payload, ch->path);
+	note_first(w, ch->old_blob, seq, ch->path);
+	note_first(w, ch->new_blob, seq + 1, ch->path);
+	return 0;
+}
+
+static int b_pair(bwalk *w, uint32_t a, uint32_t b);
+
+/* As the old walk's diff_entry: symlinks and submodules hold no markers; excludes by path. */
+static int b_entry(bwalk *w, const tent *ea, const tent *eb)
+{
+	bool ta = ea && ea->cls == ENT_TREE, tb = eb && eb->cls == ENT_TREE;
+	bool ba = ea && ea->cls == ENT_FILE, bb = eb && eb->cls == ENT_FILE;
+	const char *name = w->t->names.strs[(ea ? ea : eb)->name];
+	size_t mark = w->path.size;
+	int err;
+
+	if (!ta && !tb && !ba && !bb)
+		return 0;
+	if ((err = pir_buf_puts(&w->path, name)) < 0)
+		return err;
+	if (w->r->ctx.is_excluded &&
+	    w->r->ctx.is_excluded(w->r->ctx.payload, w->path.ptr, ta || tb))
+		goto done;
+	if (ta || tb) {
+		if ((err = pir_buf_putc(&w->path, '/')) == 0)
+			err = b_pair(w, ta ? ea->target : PIR_MAP_NONE,
+				     tb ? eb->target : PIR_MAP_NONE);
+	} else {
+		err = add_change(w, ba ? ea : NULL, bb ? eb : NULL);
+	}
+done:
+	w->path.size = mark;
+	w->path.ptr[mark] = '\0';
+	return err;
+}
+
+static int b_pair(bwalk *w, uint32_t a, uint32_t b)
+{
+	const struct pir_trees *t = w->t;
+	const tent *pa = a != PIR_MAP_NONE ? &t->proj[t->v[a].pstart] : NULL;
+	const tent *pb = b != PIR_MAP_NONE ? &t->proj[t->v[b].pstart] : NULL;
+	uint32_t na = pa ? t->v[a].pn : 0, nb = pb ? t->v[b].pn : 0, i = 0, j = 0;
+	int err = 0;
+
+	while (!err && (i < na || j < nb)) {
+		const tent *ea = i < na ? &pa[i] : NULL, *eb = j < nb ? &pb[j] : NULL;
+		int cmp = !ea ? 1 : !eb ? -1 : tent_cmp(t, ea, eb);
+
+		if (cmp == 0) {
+			i++, j++;
+			if (ea->target == eb->target)
+				continue;
+			err = b_entry(w, ea, eb);
+		} else if (cmp < 0) {
+			i++;
+			err = b_entry(w, ea, NULL);
+		} else {
+			j++;
+			err = b_entry(w, NULL, eb);
+		}
+	}
+	return err;
+}
+
+static int b_commit(bwalk *w, uint32_t ci, uint32_t **pstart, size_t *pcap)
+{
+	const pir_commit *c = &w->r->commits[ci];
+	uint32_t groups = c->nparents ? c->nparents : 1;
+	int err = 0;
+
+	if (pir_grow((void **)pstart, pcap, groups + 1, sizeof(**pstart)) < 0)
+		return PIR_ENOMEM;
+	w->n = 0;
+	w->ci = ci;
+	for (uint32_t g = 0; g < groups && !err; g++) {
+		uint32_t old = PIR_MAP_NONE;
+		if (c->nparents && c->parents[g] != PIR_MAP_NONE)
+			old = w->r->commits[c->parents[g]].tree_idx;
+		(*pstart)[g] = (uint32_t)w->n;
+		w->path.size = 0;
+		w->path.ptr[0] = '\0';
+		if (old != c->tree_idx)
+			err = b_pair(w, old, c->tree_idx);
+	}
+	(*pstart)[groups] = (uint32_t)w->n;
+	return err;
+}
+
+static int first_seen_init(pir_repo *r)
+{
+	struct pir_trees *t = r->trees;
+
+	if (!(t->first_ci = pir_malloc(r->nblobs * sizeof(uint32_t))) ||
+	    !(t->first_seq = pir_calloc(r->nblobs, sizeof(uint32_t))) ||
+	    !(t->first_path = pir_calloc(r->nblobs, sizeof(char *))))
+		return PIR_ENOMEM;
+	for (size_t i = 0; i < r->nblobs; i++)
+		t->first_ci[i] = PIR_MAP_NONE;
+	return 0;
+}
+
+int pir_trees_diff(pir_repo *r, pir_changes_fn fn, void *payload)
+{
+	bwalk w = {r, r->trees, PIR_BUF_INIT, NULL, 0, 0, 0};
+	uint32_t *pstart = NULL;
+	size_t pcap = 0;
+	int err;
+
+	if (!w.t)
+		return 0;
+	if ((!w.t->first_ci && (err = first_seen_init(r)) < 0) ||
+	    (err = pir_buf_grow(&w.path, 256)) < 0)
+		goto done;
+	for (size_t k = 0; k < r->ncommits && !err; k++) {
+		uint32_t ci = r->topo_order[k];
+		if ((err = b_commit(&w, ci, &pstart, &pcap)) == 0)
+			err = fn ? fn(payload, ci, w.changes, pstart) : 0;
+		if (!err && (k + 1) % 4096 == 0)
+			err =
+			    r->ctx.progress(r->ctx.payload, r->name, "history", k + 1, r->ncommits);
+	}
+done:
+	free(w.changes);
+	free(pstart);
+	pir_buf_dispose(&w.path);
+	return err;
+}
+
+const char *pir_trees_blob_path(const pir_repo *r, uint32_t bi)
+{
+	const struct pir_trees *t = r->trees;
+	return t && t->first_path && bi < r->nblobs ? t->first_path[bi] : NULL;
+}
+
+/* The order the old walk interned them in: before the walk, then by first commit and change. */
+static int cmp_first(const void *a, const void *b, void *arg)
+{
+	const pir_repo *r = arg;
+	const struct pir_trees *t = r->trees;
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+	bool px = !t || !t->first_ci || x < t->pre_blobs,
+	     py = !t || !t->first_ci || y < t->pre_blobs;
+
+	if (px || py)
+		return px && py ? (x < y ? -1 : x > y) : px ? -1 : 1;
+	if (t->first_ci[x] != t->first_ci[y])
+		return t->first_ci[x] < t->first_ci[y] ? -1 : 1;
+	if (t->first_seq[x] != t->first_seq[y])
+		return t->first_seq[x] < t->first_seq[y] ? -1 : 1;
+	return x < y ? -1 : x > y;
+}
+
+void pir_trees_sort_blobs(const pir_repo *r, uint32_t *v, size_t n)
+{
+	if (n > 1)
+		qsort_r(v, n, sizeof(*v), cmp_first, (void *)r);
+}
+
+void pir_trees_free(pir_repo *r)
+{
+	struct pir_trees *t = r->trees;
+
+	if (!t)
+		return;
+	free(t->v);
+	pir_oidmap_dispose(&t->map);
+	pir_strpool_dispose(&t->names);
+	free(t->rec);
+	free(t->proj);
+	free(t->order);
+	free(t->first_ci);
+	free(t->first_seq);
+	free(t->first_path);
+	free(t);
+	r->trees = NULL;
+}
