@@ -255,6 +255,7 @@ int cli_scan_option(cli_scan_args *a, int opt, const char *v)
 		return 0;
 	case CLI_OPT_CACHE: /* the last of --cache and --no-cache wins */
 		a->cache_dir = v;
+		a->fleet_opts.cache_dir = v; /* the mirrors of URLs are kept there too */
 		a->no_cache = false;
 		return 0;
 	case CLI_OPT_NO_CACHE:

@@ -508,8 +508,7 @@ int cli_run_scan_prepare(cli_scan_args *a)
  */
 static int cache_dir(cli_scan_args *a)
 {
-	const char *base, *tail = "/pirscan";
-	size_t len;
+	int err;
 
 	a->scan.cache_dir = NULL;
 	if (a->no_cache)
@@ -518,16 +517,11 @@ static int cache_dir(cli_scan_args *a)
 		a->scan.cache_dir = a->cache_dir;
 		return 0;
 	}
-	if ((base = getenv("XDG_CACHE_HOME")) && base[0] == '/')
-		;
-	else if ((base = getenv("HOME")) && *base)
-		tail = "/.cache/pirscan";
-	else
+	/* the fleet's rule, so that results and mirrors share one folder */
+	if ((err = pir_fleet_cache_dir(&a->cache_default, NULL)) == PIR_ENOTFOUND)
 		return 0;
-	len = strlen(base) + strlen(tail) + 1;
-	if (!(a->cache_default = malloc(len)))
+	if (err < 0)
 		return -1;
-	snprintf(a->cache_default, len, "%s%s", base, tail);
 	a->scan.cache_dir = a->cache_default;
 	return 0;
 }
