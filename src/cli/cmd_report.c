@@ -812,15 +812,17 @@ int cmd_report(int argc, char **argv)
 		goto done;
 	}
 	if (r.send && (t.failed.len || chat.failed || !a.quiet)) {
-		fprintf(stderr, "pirscan report: sent %zu of %zu messages", t.sent, t.attempted);
+		fputs("pirscan report:", stderr);
+		if (t.attempted || !chat.attempted)
+			fprintf(stderr, " sent %zu of %zu messages", t.sent, t.attempted);
 		if (t.failed.len)
 			fprintf(stderr, "; failed: %s", t.failed.s);
 		if (t.skipped.len)
 			fprintf(stderr, "; skipped (no address): %s", t.skipped.s);
 		if (chat.attempted)
-			fprintf(stderr, "; chat: sent %zu of %zu%s%s%s", chat.sent, chat.attempted,
-				chat.went ? " (" : "", chat.went ? chat.went : "",
-				chat.went ? ")" : "");
+			fprintf(stderr, "%schat: sent %zu of %zu%s%s%s", t.attempted ? "; " : " ",
+				chat.sent, chat.attempted, chat.went ? " (" : "",
+				chat.went ? chat.went : "", chat.went ? ")" : "");
 		if (chat.failed)
 			fprintf(stderr, "; chat failed: %s", chat.failed);
 		fputc('\n', stderr);
