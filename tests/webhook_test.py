@@ -308,6 +308,31 @@ def test_usage(srv, ca):
     check(rc == 2 and "unknown placeholder '{branch}'" in err, "web_url placeholder: %d: %s" % (rc, err))
 
 
+def test_repository_hooks(srv, ca):
+    """A scanned repository's own .pirscan.yml never gets to post: its committers could."""
+    repo = os.path.join(WORK, "repo")
+    os.makedirs(repo)
+    with open(os.path.join(repo, ".pirscan.yml"), "w") as f:
+        f.write('teams:\n  core:\n    webhook: "%s"\n' % srv.url("json-from-repo"))
+    with open(os.path.join(repo, "action-items.yml"), "w") as f:
+        f.write("action_items:\n  - id: PIR-2026-11-01-001\n    title: Fix it\n"
+                "    owner: \"@ann\"\n    due: 2026-11-10\n    team: core\n")
+    env = dict(os.environ, GIT_AUTHOR_DATE="2026-11-01T12:00:00Z", GIT_COMMITTER_DATE="2026-11-01T12:00:00Z",
+               GIT_AUTHOR_NAME="t", GIT_AUTHOR_EMAIL="t@example.com", GIT_COMMITTER_NAME="t",
+               GIT_COMMITTER_EMAIL="t@example.com", HOME=WORK)
+    for cmd in (["init", "-q"], ["add", "."], ["commit", "-q", "-m", "items"]):
+        subprocess.run(["git", "-C", repo] + cmd, check=True, env=env, capture_output=True)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PIRSCAN_")}
+    env.update(HOME=WORK, PIRSCAN_CONFIG_SYSTEM="", PIRSCAN_CONFIG_USER="")
+    p = subprocess.run([PIRSCAN, "report", "--as-of", "2026-11-22", "--send", "--ca-file", ca, repo],
+                       capture_output=True, env=env, timeout=60)
+    err = p.stderr.decode("utf-8", "replace")
+    check(SECRET not in err and SECRET not in p.stdout.decode("utf-8", "replace"), "repo hooks: URL shown")
+    check(len(srv.by_name("json-from-repo")) == 0, "a repository's webhook was posted to")
+    check(p.returncode == 2 and "from the repository's .pirscan.yml is not used" in err,
+          "repo hooks: exit %d: %s" % (p.returncode, err))
+
+
 def main():
     global WORK
     if not shutil.which("openssl"):
@@ -320,7 +345,8 @@ def main():
         ctx = make_server_cert(WORK, ca_key, ca)
         with Server(ctx) as srv:
             for t, arg in ((test_delivery, ca), (test_retries, ca), (test_timeout, ca),
-                           (test_wrong_ca, other_ca), (test_usage, ca)):
+                           (test_wrong_ca, other_ca), (test_usage, ca),
+                           (test_repository_hooks, ca)):
                 before = failed
                 t(srv, arg)
                 print(("ok   " if failed == before else "FAIL ") + t.__name__)

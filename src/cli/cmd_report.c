@@ -438,7 +438,9 @@ static bool chat_only(const pir_config *cfg)
 		const pir_team *t = pir_config_team(cfg, i);
 		if (t->email && t->email[0])
 			return false;
-		chat |= cli_chat_any(cfg, t->name);
+		/* a repository's own webhooks count: report_chat.c says why they are not used */
+		for (int k = 0; k < PIR_CHAT_COUNT; k++)
+			chat |= t->chat_url[k] || t->chat_env[k];
 	}
 	return chat;
 }
