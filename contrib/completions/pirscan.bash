@@ -35,7 +35,7 @@ _pirscan()
 	--format)
 		case $cmd in
 		check) COMPREPLY=($(compgen -W "table json sarif junit github gitlab" -- "$cur")) ;;
-		report) COMPREPLY=($(compgen -W "text md html email" -- "$cur")) ;;
+		report) COMPREPLY=($(compgen -W "text md html email slack teams webhook" -- "$cur")) ;;
 		*) COMPREPLY=($(compgen -W "table json csv" -- "$cur")) ;;
 		esac
 		return 0
@@ -61,7 +61,7 @@ _pirscan()
 		COMPREPLY=($(compgen -W "HEAD $(git for-each-ref --format='%(refname:short)' 2>/dev/null)" -- "$cur"))
 		return 0
 		;;
-	--config | --item-file | --smtp-ca-file | --repos-from)
+	--config | --item-file | --smtp-ca-file | --ca-file | --repos-from)
 		COMPREPLY=($(compgen -f -- "$cur"))
 		return 0
 		;;
@@ -91,7 +91,7 @@ _pirscan()
 		report)
 			COMPREPLY=($(compgen -W "$_pirscan_scan_opts --group-by --group --format --since
 				--warn-within --output --from --send --smtp-url --smtp-user --smtp-insecure
-				--smtp-ca-file --smtp-timeout --sendmail" -- "$cur"))
+				--smtp-ca-file --smtp-timeout --sendmail --ca-file --webhook-timeout" -- "$cur"))
 			;;
 		*)
 			COMPREPLY=($(compgen -W "$_pirscan_scan_opts --stale --all --format" -- "$cur"))

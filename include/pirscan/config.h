@@ -24,11 +24,26 @@ typedef enum {
 	PIR_CONFIG_HOST,     /**< the system or user file: only `report` and `teams` */
 } pir_config_origin;
 
+/** The team chats a report can go to (see pirscan/chat.h). */
+typedef enum {
+	PIR_CHAT_SLACK = 0, /**< a Slack incoming webhook, Block Kit */
+	PIR_CHAT_TEAMS,	    /**< a Microsoft Teams workflow webhook, an Adaptive Card */
+	PIR_CHAT_WEBHOOK,   /**< any endpoint taking the group's report as JSON */
+} pir_chat_kind;
+#define PIR_CHAT_COUNT 3
+
 /** One team of the `teams` table. Strings are owned by the config. */
 typedef struct {
 	const char *name;
 	const char *const *email;   /**< NULL-terminated */
 	const char *const *members; /**< NULL-terminated, e.g. "@alice" */
+	/* ---- team chat (issue 12) ---- */
+	/** Per pir_chat_kind: the webhook URL (`slack_webhook`...), a secret; NULL when not set. */
+	const char *chat_url[PIR_CHAT_COUNT];
+	/** Per pir_chat_kind: the environment variable holding it (`slack_webhook_env`...). */
+	const char *chat_env[PIR_CHAT_COUNT];
+	/** Per pir_chat_kind: the file it came from (a repository's own is never used). */
+	pir_config_origin chat_origin[PIR_CHAT_COUNT];
 } pir_team;
 
 /**
@@ -100,7 +115,8 @@ PIR_EXTERN(const pir_team *) pir_config_team(const pir_config *config, size_t i)
 
 /**
  * A setting of the `report` section ("from", "smtp_url", "smtp_user",
- * "smtp_timeout" as decimal seconds), or NULL.
+ * "smtp_timeout" as decimal seconds, "web_url" the link template of
+ * locations, "url" where the full report is read), or NULL.
  */
 PIR_EXTERN(const char *) pir_config_report_setting(const pir_config *config, const char *key);
 

@@ -11,6 +11,7 @@
 #include "check.h"
 #include "report.h"
 #include "mail.h"
+#include "chat.h"
 #include "fleet.h"
 
 #endif

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "report_chat.h"
 #include "pirscan/mail.h"
 
 void cmd_report_usage(FILE *f)
@@ -31,7 +32,8 @@ void cmd_report_usage(FILE *f)
 	    "  --group-by KEY            team (default), owner, incident or severity\n"
 	    "  --group NAME              only this group (repeatable), e.g. to send again to\n"
 	    "                            the teams whose delivery failed\n"
-	    "  --format FORMAT           text (default), md, html or email\n"
+	    "  --format FORMAT           text (default), md, html or email; slack, teams or\n"
+	    "                            webhook: the chat messages --send would post\n"
 	    "  --since YYYY-MM-DD        opened and closed after this date (default: the day\n"
 	    "                            before --as-of)\n"
 	    "  --warn-within DAYS        items due within DAYS are due soon (default 7)\n"
@@ -53,6 +55,13 @@ void cmd_report_usage(FILE *f)
 	    "                            default 60)\n"
 	    "  --sendmail[=PATH]         deliver with PATH -t -oi (default /usr/sbin/sendmail)\n"
 	    "                            instead of SMTP; implies --send\n"
+	    "\n"
+	    "Team chat (with --send, to each team's slack_webhook, teams_webhook and webhook\n"
+	    "of the configuration, or the variables their _env keys name; never from the\n"
+	    "command line):\n"
+	    "  --ca-file FILE            verify webhook servers with these CA certificates (PEM)\n"
+	    "  --webhook-timeout SECONDS give up on a webhook after SECONDS, retries included\n"
+	    "                            (default 30)\n"
 	    "\n"
 	    "Groups without an address are skipped with a warning. With --send, a summary\n"
 	    "line goes to stderr; one failed delivery does not stop the others, and the exit\n"
@@ -79,6 +88,8 @@ typedef struct {
 	bool smtp_insecure;
 	bool sendmail;
 	const char *sendmail_path;
+	pir_webhook_options webhook; /* team chat */
+	bool no_smtp;		     /* --send with chat only: no team has an address */
 } report_args;
 
 static bool is_executable_file(const char *path)
@@ -119,6 +130,8 @@ enum {
 	OPT_SMTP_CA_FILE,
 	OPT_SMTP_TIMEOUT,
 	OPT_SENDMAIL,
+	OPT_CA_FILE,
+	OPT_WEBHOOK_TIMEOUT,
 };
 
 /* In the order of the help: the suggestions for a mistyped option follow it. */
@@ -138,6 +151,8 @@ const struct option cmd_report_options[] = {
     {"smtp-ca-file", required_argument, NULL, OPT_SMTP_CA_FILE},
     {"smtp-timeout", required_argument, NULL, OPT_SMTP_TIMEOUT},
     {"sendmail", optional_argument, NULL, OPT_SENDMAIL},
+    {"ca-file", required_argument, NULL, OPT_CA_FILE},
+    {"webhook-timeout", required_argument, NULL, OPT_WEBHOOK_TIMEOUT},
     CLI_SCAN_OPTIONS,
     {NULL, 0, NULL, 0},
 };
@@ -180,6 +195,11 @@ static int report_value_option(report_args *r, int c, const char *v)
 		return cli_parse_days(&r->ropts.warn_within, "--warn-within", v);
 	case OPT_SMTP_TIMEOUT:
 		return parse_timeout(&r->smtp_timeout, "--smtp-timeout", v);
+	case OPT_WEBHOOK_TIMEOUT:
+		return parse_timeout(&r->webhook.timeout_seconds, "--webhook-timeout", v);
+	case OPT_CA_FILE:
+		r->webhook.ca_file = v;
+		return 0;
 	default:
 		return 1; /* not one of these */
 	}
@@ -237,6 +257,16 @@ static int parse_options(report_args *r, cli_scan_args *a, int argc, char **argv
 	int c, n;
 
 	for (;;) {
+		if ((next = cli_getopt_peek(&g)) &&
+		    (!strncmp(next, "--slack-webhook", 15) ||
+		     !strncmp(next, "--teams-webhook", 15) || !strncmp(next, "--webhook=", 10) ||
+		     !strcmp(next, "--webhook"))) {
+			cli_error(
+			    "a webhook URL is a secret, never given on the command line: set "
+			    "teams.NAME.slack_webhook_env (or teams_webhook_env, webhook_env) "
+			    "in the configuration and the URL in that variable");
+			return CLI_EXIT_FATAL;
+		}
 		if ((next = cli_getopt_peek(&g)) && !strncmp(next, "--smtp-password", 15)) {
 			cli_error("there is no --smtp-password: a password on the command line is "
 				  "seen by every user; set PIRSCAN_SMTP_PASSWORD or use ~/.netrc");
@@ -399,6 +429,22 @@ static int resolve_smtp(report_args *r, const pir_config *cfg, pir_smtp_options 
 	return 0;
 }
 
+/* No team has an address and some have a webhook: --send needs no mail server. */
+static bool chat_only(const pir_config *cfg)
+{
+	bool chat = false;
+
+	for (size_t i = 0; i < pir_config_team_count(cfg); i++) {
+		const pir_team *t = pir_config_team(cfg, i);
+		if (t->email && t->email[0])
+			return false;
+		/* a repository's own webhooks count: report_chat.c says why they are not used */
+		for (int k = 0; k < PIR_CHAT_COUNT; k++)
+			chat |= t->chat_url[k] || t->chat_env[k];
+	}
+	return chat;
+}
+
 /* What the flags leave open, from the configuration; usage errors are reported here. */
 static int resolve(report_args *r, const pir_config *cfg, pir_smtp_options *smtp)
 {
@@ -406,6 +452,11 @@ static int resolve(report_args *r, const pir_config *cfg, pir_smtp_options *smtp
 		return -1;
 	if (strcmp(r->format, "email"))
 		return 0;
+	if (r->send && !r->sendmail && !r->smtp_url && !trusted_setting(cfg, "smtp_url") &&
+	    r->ropts.group_by == PIR_GROUP_TEAM && chat_only(cfg)) {
+		r->no_smtp = true; /* nothing to mail: the teams have chat only */
+		return 0;
+	}
 	if (resolve_email(r, cfg) < 0)
 		return -1;
 	if (!r->send || r->sendmail)
@@ -614,7 +665,7 @@ static void add_name(namelist *l, const char *raw, const char *reason)
 }
 
 static int emit_email(report_args *r, const pir_report *report, const pir_smtp_options *smtp,
-		      bool quiet, tally *t)
+		      const pir_config *cfg, bool quiet, tally *t)
 {
 	pir_mail_options mo = PIR_MAIL_OPTIONS_INIT;
 	pir_buf msg = PIR_BUF_INIT, mbox = PIR_BUF_INIT, from = PIR_BUF_INIT;
@@ -625,6 +676,8 @@ static int emit_email(report_args *r, const pir_report *report, const pir_smtp_o
 				   : OUT_STDOUT;
 	int ret = CLI_EXIT_FATAL, err;
 
+	if (r->no_smtp)
+		return CLI_EXIT_OK;
 	mo.from = r->from;
 	mo.date = message_date();
 	if ((err = pir_mail_address(&from, r->from)) < 0) {
@@ -641,6 +694,8 @@ static int emit_email(report_args *r, const pir_report *report, const pir_smtp_o
 		const char *name;
 
 		if (!g->email || !g->email[0]) {
+			if (r->send && cli_chat_any(cfg, g->name))
+				continue; /* its chat is its only channel */
 			add_name(&t->skipped, g->name, NULL);
 			if (!quiet) {
 				fputs("pirscan: warning: ", stderr);
@@ -697,7 +752,10 @@ done:
 int cmd_report(int argc, char **argv)
 {
 	cli_scan_args a = CLI_SCAN_ARGS_INIT;
-	report_args r = {.ropts = PIR_REPORT_OPTIONS_INIT};
+	report_args r = {.ropts = PIR_REPORT_OPTIONS_INIT, .webhook = PIR_WEBHOOK_OPTIONS_INIT};
+	cli_chat_tally chat = {0, 0, NULL, NULL};
+	pir_chat_kind chat_kind = PIR_CHAT_SLACK;
+	bool chat_format = false;
 	pir_smtp_options smtp = PIR_SMTP_OPTIONS_INIT;
 	pir_report_format format = PIR_REPORT_TEXT;
 	tally t = {0, 0, false, {NULL, 0}, {NULL, 0}};
@@ -711,9 +769,12 @@ int cmd_report(int argc, char **argv)
 		goto done;
 	}
 	ret = CLI_EXIT_FATAL;
-	if (r.format && strcmp(r.format, "email") &&
+	chat_format = r.format && cli_chat_format(r.format, &chat_kind) == 0;
+	if (r.format && strcmp(r.format, "email") && !chat_format &&
 	    pir_report_format_parse(&format, r.format) < 0) {
-		cli_error("--format: expected text, md, html or email, not '%s'", r.format);
+		cli_error("--format: expected text, md, html, email, slack, teams or webhook, not "
+			  "'%s'",
+			  r.format);
 		goto done;
 	}
 	if ((ret = cli_run_scan_prepare(&a)) != CLI_EXIT_OK)
@@ -729,6 +790,10 @@ int cmd_report(int argc, char **argv)
 		cli_fail(err, err == PIR_ENOTFOUND && r.groups ? "--group" : NULL);
 		goto done;
 	}
+	if (chat_format) {
+		ret = cli_vouch(scan, cli_chat_print(report, a.config, chat_kind));
+		goto done;
+	}
 	if (strcmp(r.format, "email")) {
 		if ((err = pir_report_write(&out, report, SIZE_MAX, format)) < 0)
 			cli_fail(err, NULL);
@@ -736,9 +801,11 @@ int cmd_report(int argc, char **argv)
 			ret = cli_vouch(scan, cli_write(&out));
 		goto done;
 	}
-	if ((ret = emit_email(&r, report, &smtp, a.quiet, &t)) != CLI_EXIT_OK)
+	if ((ret = emit_email(&r, report, &smtp, a.config, a.quiet, &t)) != CLI_EXIT_OK)
 		goto done;
-	if (r.send && !t.attempted && pir_report_group_count(report)) {
+	for (size_t i = 0; r.send && i < pir_report_group_count(report); i++)
+		cli_chat_send(report, i, a.config, &r.webhook, a.quiet, &chat);
+	if (r.send && !t.attempted && !chat.attempted && pir_report_group_count(report)) {
 		/* a nightly job that reaches nobody must not look like a success */
 		cli_error("nothing was sent: no group has an email address (skipped: %s); give "
 			  "each team teams.NAME.email in the configuration",
@@ -746,12 +813,20 @@ int cmd_report(int argc, char **argv)
 		ret = CLI_EXIT_FATAL;
 		goto done;
 	}
-	if (r.send && (t.failed.len || !a.quiet)) {
-		fprintf(stderr, "pirscan report: sent %zu of %zu messages", t.sent, t.attempted);
+	if (r.send && (t.failed.len || chat.failed || !a.quiet)) {
+		fputs("pirscan report:", stderr);
+		if (t.attempted || !chat.attempted)
+			fprintf(stderr, " sent %zu of %zu messages", t.sent, t.attempted);
 		if (t.failed.len)
 			fprintf(stderr, "; failed: %s", t.failed.s);
 		if (t.skipped.len)
 			fprintf(stderr, "; skipped (no address): %s", t.skipped.s);
+		if (chat.attempted)
+			fprintf(stderr, "%schat: sent %zu of %zu%s%s%s", t.attempted ? "; " : " ",
+				chat.sent, chat.attempted, chat.went ? " (" : "",
+				chat.went ? chat.went : "", chat.went ? ")" : "");
+		if (chat.failed)
+			fprintf(stderr, "; chat failed: %s", chat.failed);
 		fputc('\n', stderr);
 	}
 	if (t.no_starttls)
@@ -759,10 +834,12 @@ int cmd_report(int argc, char **argv)
 		      "included: for a relay on this host or a test server only; otherwise use "
 		      "smtps:// or a server with STARTTLS\n",
 		      stderr);
-	ret = cli_vouch(scan, t.failed.len ? CLI_EXIT_FINDINGS : CLI_EXIT_OK);
+	ret = cli_vouch(scan, t.failed.len || chat.failed ? CLI_EXIT_FINDINGS : CLI_EXIT_OK);
 done:
 	free(t.failed.s);
 	free(t.skipped.s);
+	free(chat.went);
+	free(chat.failed);
 	free(r.groups);
 	pir_buf_dispose(&out);
 	pir_report_free(report);

@@ -210,12 +210,13 @@ static void test_unknown_keys(void)
 	check_errors("stale_days:\n  urgent: 3\n",
 		     "cfg.yml:2:3: unknown key \"urgent\" in 'stale_days' (expected one of "
 		     "critical, high, medium, low, none)\n");
-	check_errors("teams:\n  ops:\n    phone: 123\n",
-		     "cfg.yml:3:5: unknown key \"phone\" in team \"ops\" (expected email or "
-		     "members)\n");
+	check_errors(
+	    "teams:\n  ops:\n    phone: 123\n",
+	    "cfg.yml:3:5: unknown key \"phone\" in team \"ops\" (expected email, "
+	    "members, slack_webhook, teams_webhook or webhook, or one of them with _env)\n");
 	check_errors("report:\n  smtp_password: x\n",
 		     "cfg.yml:2:3: unknown key \"smtp_password\" in 'report' (expected from, "
-		     "smtp_url, smtp_user or smtp_timeout)\n");
+		     "smtp_url, smtp_user, smtp_timeout, web_url or url)\n");
 	check_errors("? [a]\n: 1\n", "cfg.yml:1:3: a key must be a string, not a list\n");
 }
 
@@ -574,9 +575,10 @@ static void test_hostile(void)
 	pir_buf_dispose(&errors);
 
 	/* an alias cycle: the team is the teams table again */
-	check_errors("teams: &a {ops: *a}\n",
-		     "cfg.yml:1:12: unknown key \"ops\" in team \"ops\" (expected email or "
-		     "members)\n");
+	check_errors(
+	    "teams: &a {ops: *a}\n",
+	    "cfg.yml:1:12: unknown key \"ops\" in team \"ops\" (expected email, "
+	    "members, slack_webhook, teams_webhook or webhook, or one of them with _env)\n");
 
 	/* a thousand errors are listed, the rest counted */
 	yaml.size = 0;

@@ -36,7 +36,8 @@ const char *const pir_cfg_top_keys[K_COUNT] = {
     "exclude",	       "as_of",		  "teams",	"report",      "marker_require_reference",
 };
 
-const char *const pir_cfg_report_keys[R_COUNT] = {"from", "smtp_url", "smtp_user", "smtp_timeout"};
+const char *const pir_cfg_report_keys[R_COUNT] = {"from",	  "smtp_url", "smtp_user",
+						  "smtp_timeout", "web_url",  "url"};
 
 /* ---- positions and messages ---- */
 
@@ -362,6 +363,10 @@ void pir_cfg_team_clear(pir_team *t)
 	free((char *)t->name);
 	pir_cfg_strv_free((char **)t->email);
 	pir_cfg_strv_free((char **)t->members);
+	for (int k = 0; k < PIR_CHAT_COUNT; k++) { /* config_chat.c's keys */
+		free((char *)t->chat_url[k]);
+		free((char *)t->chat_env[k]);
+	}
 }
 
 void pir_config_free(pir_config *config)

@@ -48,7 +48,16 @@ enum top_key {
 
 extern const char *const pir_cfg_top_keys[K_COUNT];
 
-enum report_key { R_FROM, R_SMTP_URL, R_SMTP_USER, R_SMTP_TIMEOUT, R_COUNT };
+enum report_key {
+	R_FROM,
+	R_SMTP_URL,
+	R_SMTP_USER,
+	R_SMTP_TIMEOUT,
+	/* links and team chat (issue 12) */
+	R_WEB_URL,
+	R_URL,
+	R_COUNT
+};
 
 extern const char *const pir_cfg_report_keys[R_COUNT];
 
@@ -158,6 +167,19 @@ int pir_cfg_read_fail_on_invalid(reader *rd, const yaml_node_t *v);
 int pir_cfg_read_as_of(reader *rd, const yaml_node_t *v);
 int pir_cfg_read_teams(reader *rd, const yaml_node_t *v);
 int pir_cfg_read_report(reader *rd, const yaml_node_t *v);
+
+/* ---- links and team chat (issue 12, config_chat.c) ---- */
+/* report.web_url or report.url, checked; same returns as want_string. */
+int pir_cfg_check_link(reader *rd, const yaml_node_t *v, const char *what, bool is_template);
+/*
+ * A chat key of a team (slack_webhook[_env], teams_webhook[_env],
+ * webhook[_env]): 0 when read (errors recorded), 1 when `key` is none of
+ * them, or PIR_ENOMEM. `seen` holds bits from 8 up for these keys.
+ */
+int pir_cfg_read_team_chat(reader *rd, pir_team *t, const char *team_echo, const yaml_node_t *key,
+			   const yaml_node_t *v, unsigned *seen);
+/* Fill what `t` has no trusted value for from `from` (a host file's team). */
+int pir_cfg_team_chat_fill(pir_team *t, const pir_team *from);
 int pir_cfg_parse_as(pir_config **out, const char *buf, size_t len, const char *name,
 		     pir_config_origin origin, pir_buf *errors);
 

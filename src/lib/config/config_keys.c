@@ -307,8 +307,12 @@ static int read_team_pair(reader *rd, pir_team *t, const char *team_echo, const 
 		return fail(rd, key, "a key of team %s must be a string, not %s", team_echo,
 			    pir_cfg_describe(&e, key));
 	k = pir_yaml_is(key, "email") ? 0 : pir_yaml_is(key, "members") ? 1 : -1;
+	if (k < 0 && (err = pir_cfg_read_team_chat(rd, t, team_echo, key, v, seen)) != 1)
+		return err;
 	if (k < 0)
-		return fail(rd, key, "unknown key %s in team %s (expected email or members)",
+		return fail(rd, key,
+			    "unknown key %s in team %s (expected email, members, slack_webhook, "
+			    "teams_webhook or webhook, or one of them with _env)",
 			    pir_cfg_echo(&e, pir_yaml_text(key), pir_cfg_scalar_len(key)),
 			    team_echo);
 	if (*seen & (1u << k))
@@ -419,8 +423,8 @@ static int read_report_pair(reader *rd, const yaml_node_t *key, const yaml_node_
 			k = i;
 	if (k < 0)
 		return fail(rd, key,
-			    "unknown key %s in 'report' (expected from, smtp_url, smtp_user or "
-			    "smtp_timeout)",
+			    "unknown key %s in 'report' (expected from, smtp_url, smtp_user, "
+			    "smtp_timeout, web_url or url)",
 			    pir_cfg_echo(&e, pir_yaml_text(key), pir_cfg_scalar_len(key)));
 	if (rd->cfg->report[k])
 		return fail(rd, key, "duplicate key \"%s\" in 'report'", pir_cfg_report_keys[k]);
@@ -437,6 +441,9 @@ static int read_report_pair(reader *rd, const yaml_node_t *key, const yaml_node_
 			    rd, v, "%s must be from 1 to " STR(MAX_SMTP_TIMEOUT) " seconds, not %d",
 			    what, seconds);
 	} else if ((ok = pir_cfg_want_text(rd, v, what)) != 1) {
+		return ok;
+	} else if ((k == R_WEB_URL || k == R_URL) &&
+		   (ok = pir_cfg_check_link(rd, v, what, k == R_WEB_URL)) != 1) {
 		return ok;
 	}
 	if (!(rd->cfg->report[k] = pir_strndup(pir_yaml_text(v), pir_cfg_scalar_len(v))))

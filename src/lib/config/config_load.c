@@ -284,7 +284,8 @@ static int add_host_team(pir_config *config, const pir_team *from)
 			return PIR_ENOMEM;
 		config->nteams++;
 	}
-	if (fill_list(&t->email, from->email) < 0 || fill_list(&t->members, from->members) < 0)
+	if (fill_list(&t->email, from->email) < 0 || fill_list(&t->members, from->members) < 0 ||
+	    pir_cfg_team_chat_fill(t, from) < 0)
 		return PIR_ENOMEM;
 	if ((!t->email && !(t->email = (const char *const *)strv_dup(NULL))) ||
 	    (!t->members && !(t->members = (const char *const *)strv_dup(NULL))))

@@ -6,10 +6,12 @@
 #include "buf.h"
 #include "check_int.h"
 #include "check_write.h"
+#include "output.h"
 #include "pirscan/check.h"
 #include "pirscan/common.h"
 #include "pirscan/config.h"
 #include "pirscan/scan.h"
+#include "urltmpl.h"
 #include "writer.h"
 /* ---- JSON ---- */
 
@@ -180,6 +182,59 @@ static void sarif_physical(pir_out *o, const char *path, unsigned line)
 		     line ? line : 1);
 }
 
+/* With report.web_url, a location's link, in its property bag (SARIF has no member for it). */
+static void sarif_link(pir_out *o, const pir_scan *scan, const pir_location *l)
+{
+	pir_buf url = PIR_BUF_INIT;
+	int has = o->err || !l ? 0 : pir_out_location_url(&url, scan, l);
+
+	if (has < 0)
+		o->err = has;
+	if (has > 0) {
+		pir_out_put(o, ", \"properties\": {\"url\": ");
+		pir_out_json(o, url.ptr);
+		pir_out_put(o, "}");
+	}
+	pir_buf_dispose(&url);
+}
+
+/*
+ * With report.web_url, where each scanned repository is (SARIF 2.1.0
+ * §3.14.14): repositoryUri, the template up to {repo}; revisionId, the
+ * scanned commit; with one repository, mapped to %SRCROOT%, the base of
+ * every artifact's URI.
+ */
+static void sarif_provenance(pir_out *o, const pir_scan *scan)
+{
+	const char *t = pir_out_web_url(scan);
+	size_t n = pir_scan_repository_count(scan), k = 0;
+
+	if (!t)
+		return;
+	pir_out_put(o, "    \"versionControlProvenance\": [");
+	for (size_t i = 0; i < n; i++) {
+		const pir_repository *r = pir_scan_repository(scan, i);
+		pir_buf uri = PIR_BUF_INIT;
+
+		if (!r->commit[0] || !r->name)
+			continue;
+		if (pir_urltmpl_repository(&uri, t, r->name) < 0)
+			o->err = o->err ? o->err : PIR_ENOMEM;
+		pir_out_put(o,
+			    k++ ? ",\n      {\"repositoryUri\": " : "\n      {\"repositoryUri\": ");
+		pir_out_json(o, uri.ptr ? uri.ptr : "");
+		pir_out_put(o, ", \"revisionId\": ");
+		pir_out_json(o, r->commit);
+		if (n == 1)
+			pir_out_put(o, ", \"mappedTo\": {\"uriBaseId\": \"%SRCROOT%\"}");
+		pir_out_put(o, ", \"properties\": {\"repository\": ");
+		pir_out_json(o, r->name);
+		pir_out_put(o, "}}");
+		pir_buf_dispose(&uri);
+	}
+	pir_out_put(o, k ? "\n    ],\n" : "],\n");
+}
+
 /* "NAME: TITLE (reasons[; owner OWNER])", a JSON string: SARIF message, GitLab description. */
 static void json_summary(pir_out *o, const pir_check *c, const pir_check_write_options *wo,
 			 const pir_check_result *r, bool owner)
@@ -226,6 +281,7 @@ static void sarif_result(pir_out *o, const pir_check *c, const pir_check_write_o
 	json_summary(o, c, wo, r, true);
 	pir_out_put(o, "}, \"locations\": [{");
 	sarif_physical(o, l ? l->path : fd->path, l ? l->line : fd->line);
+	sarif_link(o, pir_check_scan(c), l);
 	pir_out_put(o, "}]");
 	if (it && r->nproblems) { /* the fields to fix */
 		pir_out_put(o, ", \"relatedLocations\": [");
@@ -294,7 +350,9 @@ void pir_ck_write_sarif(pir_out *o, const pir_check *c, const pir_check_write_op
 			? "warning"
 			: "error");
 	}
-	pir_out_put(o, "]}},\n    \"results\": [");
+	pir_out_put(o, "]}},\n");
+	sarif_provenance(o, pir_check_scan(c));
+	pir_out_put(o, "    \"results\": [");
 	for (size_t i = 0; i < pir_check_count(c); i++) {
 		const pir_check_result *r = pir_check_result_at(c, i);
 		if (r->verdict == PIR_VERDICT_PASS ||

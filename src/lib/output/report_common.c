@@ -139,6 +139,32 @@ void pir_rw_location(pir_out *o, const pir_item *it, esc_fn esc)
 		pir_out_putf(o, " (+%zu)", it->nlocations - 1);
 }
 
+void pir_rw_location_linked(pir_out *o, const ctx *c, const pir_item *it, bool html)
+{
+	pir_buf url = PIR_BUF_INIT;
+	int has = o->err ? 0 : pir_out_location_url(&url, c->scan, pir_item_work_location(it));
+
+	if (has < 0)
+		o->err = has;
+	if (has <= 0) {
+		pir_rw_location(o, it, html ? pir_out_xml : pir_out_md);
+	} else if (html) {
+		/* the URL is percent-encoded: '&' is all XML could mind */
+		pir_out_put(o, "<a href=\"");
+		pir_out_xml(o, url.ptr);
+		pir_out_put(o, "\" style=\"color:inherit\">");
+		pir_rw_location(o, it, pir_out_xml);
+		pir_out_put(o, "</a>");
+	} else {
+		pir_out_put(o, "[");
+		pir_rw_location(o, it, pir_out_md);
+		pir_out_put(o, "](");
+		pir_out_put(o, url.ptr);
+		pir_out_put(o, ")");
+	}
+	pir_buf_dispose(&url);
+}
+
 /* The item's state in its section, the main phrase ("265 days overdue"). */
 static void phrase(pir_out *o, const ctx *c, const pir_item *it, kind k)
 {

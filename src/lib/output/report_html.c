@@ -112,7 +112,7 @@ static void html_item(ctx *c, const pir_item *it, kind k)
 			}
 	}
 	pir_out_put(o, "<br><span style=\"font-family:Menlo,Consolas,monospace;font-size:11px\">");
-	pir_rw_location(o, it, pir_out_xml);
+	pir_rw_location_linked(o, c, it, true);
 	pir_out_putf(
 	    o,
 	    "</span></div></td><td align=\"right\" style=\"padding:8px 0;text-align:right;"

@@ -294,7 +294,7 @@ static void md_item(ctx *c, const pir_item *it, kind k)
 	pir_out_put(o, " | ");
 	pir_out_md(o, it->id && it->incident ? it->incident : "-");
 	pir_out_put(o, " | ");
-	pir_rw_location(o, it, pir_out_md);
+	pir_rw_location_linked(o, c, it, false);
 	pir_out_put(o, " |\n");
 done:
 	free(main_p);

@@ -40,6 +40,8 @@ void pir_rw_section_title(pir_out *o, const ctx *c, kind k);
 const char *pir_rw_s_(long long n);
 void pir_rw_section_empty(pir_out *o, const ctx *c, kind k);
 void pir_rw_location(pir_out *o, const pir_item *it, esc_fn esc);
+/* The location as a link when report.web_url gives one (Markdown, or HTML), else as above. */
+void pir_rw_location_linked(pir_out *o, const ctx *c, const pir_item *it, bool html);
 const char *pir_rw_date_str(char buf[11], pir_date d);
 /* "snoozed until 2026-12-15: waiting for the vendor", for open items that are. */
 void pir_rw_snooze_note(pir_out *o, const pir_item *it, kind k, esc_fn esc);

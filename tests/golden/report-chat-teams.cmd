@@ -1,0 +1,1 @@
+report -q --as-of 2026-11-22 --config web-url.yml --format teams svc postmortems
