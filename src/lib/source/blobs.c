@@ -26,12 +26,12 @@
  * enough ones (at least 8 per thread) keep both threads busy to the end.
  */
 #define CHUNK_BLOBS_MIN 64
-#define CHUNK_BLOBS_MAX 4096
+#define CHUNK_BLOBS_MAX 1024
 /* Delta bases kept for the blob phase, shared out between the threads. */
-#define DELTA_CACHE_BYTES ((size_t)64 << 20)
+#define DELTA_CACHE_BYTES ((size_t)24 << 20)
 #define DELTA_CACHE_MIN ((size_t)8 << 20)
 /* Pack pages this far behind the slowest thread are given back to the kernel. */
-#define PACK_KEEP_BEHIND ((size_t)32 << 20)
+#define PACK_KEEP_BEHIND ((size_t)8 << 20)
 /* ---- blobs ---- */
 
 int pir_blob_intern_flags(pir_repo *r, const git_oid *oid, uint32_t flags, uint32_t *out)

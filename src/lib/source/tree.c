@@ -122,7 +122,7 @@ int pir_tree_reader_new(pir_tree_reader **out, git_repository *repo, pir_packset
 	}
 	/* trees are small and mostly deltas of the tree read just before: a small base cache */
 	if (ps && pir_packset_count(ps) &&
-	    (err = pir_pack_cursor_new(&tr->cursor, ps, (size_t)32 << 20)) < 0)
+	    (err = pir_pack_cursor_new(&tr->cursor, ps, (size_t)8 << 20)) < 0)
 		goto fail;
 	*out = tr;
 	return 0;

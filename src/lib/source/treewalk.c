@@ -30,6 +30,9 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 
 #include <git2.h>
 
@@ -309,6 +312,18 @@ static int a_pair(awalk *w, uint32_t old, uint32_t nw, bool excl)
 	return err;
 }
 
+/*
+ * The walk's caches (parsed trees, delta bases) are freed in small pieces
+ * among what stays: their pages go back to the kernel, or the heap would
+ * keep them through the blob phase.
+ */
+static void give_back_heap(void)
+{
+#ifdef __GLIBC__
+	malloc_trim(0);
+#endif
+}
+
 int pir_trees_walk(pir_repo *r)
 {
 	awalk w = {r, NULL, NULL, PIR_BUF_INIT, r->ctx.is_excluded != NULL};
@@ -343,6 +358,7 @@ int pir_trees_walk(pir_repo *r)
 		err = r->ctx.progress(r->ctx.payload, r->name, "trees", r->ncommits, r->ncommits);
 done:
 	pir_tree_reader_free(w.tr);
+	give_back_heap();
 	if (r->packs)
 		pir_packset_release_all(r->packs);
 	pir_buf_dispose(&w.path);
