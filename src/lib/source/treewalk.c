@@ -44,8 +44,11 @@
 #include "source.h"
 #include "tree.h"
 
-/* Parsed trees kept while walking: a tree is mostly compared again by the next commit. */
-#define TREE_CACHE_SLOTS 2048
+/*
+ * Parsed trees kept while walking: a tree is mostly compared again by the
+ * next commit (2048 held ~90 MiB on git.git, for no fewer reads).
+ */
+#define TREE_CACHE_SLOTS 256
 
 enum { ENT_TREE, ENT_FILE, ENT_OTHER }; /* subtree; blob file (normal, executable); symlink */
 enum { OP_DEL, OP_ADD };
@@ -347,12 +350,11 @@ int pir_trees_walk(pir_repo *r)
 		w.path.size = 0;
 		w.path.ptr[0] = '\0';
 		err = a_pair(&w, old, c->tree_idx, false);
-		if (!err && (k + 1) % 4096 == 0) {
-			/* the trees are all over the packs: their pages would stay resident */
-			if (r->packs)
-				pir_packset_release_all(r->packs);
+		/* the trees are all over the packs: their pages would stay resident */
+		if (!err && (k + 1) % 1024 == 0 && r->packs)
+			pir_packset_release_all(r->packs);
+		if (!err && (k + 1) % 4096 == 0)
 			err = r->ctx.progress(r->ctx.payload, r->name, "trees", k + 1, r->ncommits);
-		}
 	}
 	if (!err)
 		err = r->ctx.progress(r->ctx.payload, r->name, "trees", r->ncommits, r->ncommits);
