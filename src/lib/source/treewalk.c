@@ -240,11 +240,18 @@ static bool same_entry(const pir_tree_entry *a, const pir_tree_entry *b)
 static int a_walk(awalk *w, const pir_tree *a, const pir_tree *b, tents *rec, bool excl)
 {
 	size_t na = a ? a->n : 0, nb = b->n, i = 0, j = 0;
+	/* parsed here, each name is followed by its NUL and its id: one memcmp for both */
+	bool raw = a && pir_tree_is_raw(a) && pir_tree_is_raw(b);
 	int err = 0;
 
 	while (!err && (i < na || j < nb)) {
 		const pir_tree_entry *ea = i < na ? &a->v[i] : NULL;
 		const pir_tree_entry *eb = j < nb ? &b->v[j] : NULL;
+		if (raw && ea && eb && ea->attr == eb->attr && ea->name_len == eb->name_len &&
+		    !memcmp(ea->name, eb->name, (size_t)ea->name_len + 1 + GIT_OID_RAWSZ)) {
+			i++, j++;
+			continue;
+		}
 		int cmp =
 		    !ea	  ? 1
 		    : !eb ? -1
