@@ -357,11 +357,12 @@ int pir_trees_walk(pir_repo *r)
 		w.path.size = 0;
 		w.path.ptr[0] = '\0';
 		err = a_pair(&w, old, c->tree_idx, false);
-		/* the trees are all over the packs: their pages would stay resident */
-		if (!err && (k + 1) % 1024 == 0 && r->packs)
-			pir_packset_release_all(r->packs);
-		if (!err && (k + 1) % 4096 == 0)
+		if (!err && (k + 1) % 4096 == 0) {
+			/* the trees are all over the packs: their pages would stay resident */
+			if (r->packs)
+				pir_packset_release_all(r->packs);
 			err = r->ctx.progress(r->ctx.payload, r->name, "trees", k + 1, r->ncommits);
+		}
 	}
 	if (!err)
 		err = r->ctx.progress(r->ctx.payload, r->name, "trees", r->ncommits, r->ncommits);
