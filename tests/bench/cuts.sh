@@ -6,7 +6,7 @@
 # For each COUNT (default: 20000 40000 all), finds the commit C on HEAD's
 # first-parent chain whose `git rev-list --count C` is nearest COUNT ("all"
 # is HEAD), then measures once, on a warm page cache:
-#   pirscan --all --format json --ref C REPO
+#   pirscan --all --no-cache --format json --ref C REPO
 # CPU seconds (user + sys, GNU time), wall seconds, peak RSS, and the
 # commits, merges and items of the cut. It prints a table with CPU seconds
 # per 1,000 commits, the ratio of CPU per commit between the largest and the
@@ -145,7 +145,7 @@ printf 'repository  %s: %s commits on HEAD (%s first-parent)\n\n' "$repo" "$tota
 printf '%s: warming the page cache...\n' "$prog" >&2
 git -C "$repo" cat-file --batch-all-objects --unordered --batch >/dev/null
 
-scan='"$2" --all --format json --ref "$3" "${@:4}" "$1" >"$TMPOUT"; rc=$?; [ "$rc" -le 1 ] || exit "$rc"'
+scan='"$2" --all --no-cache --format json --ref "$3" "${@:4}" "$1" >"$TMPOUT"; rc=$?; [ "$rc" -le 1 ] || exit "$rc"'
 export TMPOUT=$tmp/json
 failed=0
 rows=()

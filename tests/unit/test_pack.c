@@ -92,6 +92,29 @@ static void test_delta_bad(void)
 
 /* ---- whole packs against libgit2 ---- */
 
+/* Each delta's base, from its header alone, is an object of the same pack; whole ones have none. */
+static void check_bases(pir_packset *ps)
+{
+	size_t deltas = 0;
+
+	CHECK(pir_packset_base(ps, PIR_PACK_NOPOS) == PIR_PACK_NOPOS);
+	for (size_t p = 0; p < pir_packset_count(ps); p++) {
+		for (uint32_t i = 0; i < pir_packset_objects(ps, p); i++) {
+			uint64_t b = pir_packset_base(ps, pir_packset_pos(ps, p, i));
+			bool known = false;
+
+			if (b == PIR_PACK_NOPOS)
+				continue;
+			deltas++;
+			CHECK_INT(b >> 48, p);
+			for (uint32_t k = 0; k < pir_packset_objects(ps, p) && !known; k++)
+				known = pir_packset_pos(ps, p, k) == b && k != i;
+			CHECK(known);
+		}
+	}
+	CHECK(deltas >= 60); /* the 60 edits of runbook.md */
+}
+
 /*
  * Read every object of every pack of `repo` with a cache of `cache` bytes;
  * compare. With `release`, the pages are given back to the kernel half way
@@ -141,6 +164,8 @@ static void cross_check(const char *repo, size_t cache, bool want_deltas, bool r
 		CHECK(st.deltas >= 60); /* the 60 edits of runbook.md */
 		CHECK(cache ? st.hits > 0 : st.hits == 0);
 	}
+	if (want_deltas)
+		check_bases(ps);
 	pir_pack_cursor_free(c);
 	pir_packset_free(ps);
 	git_odb_free(odb);

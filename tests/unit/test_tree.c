@@ -20,6 +20,7 @@ typedef struct {
 	git_odb *odb;
 	pir_tree_reader *tr;
 	size_t trees;
+	size_t raw; /* of them, read by this parser */
 } walk;
 
 static void same_entries(const pir_tree_entry *v, size_t n, git_tree *lg)
@@ -69,6 +70,12 @@ static int each_object(const git_oid *oid, void *payload)
 	CHECK_INT(pir_tree_read(w->tr, oid, (uint32_t)w->trees, &t, &gerr, &cause), 0);
 	if (t && lg)
 		same_entries(t->v, t->n, lg);
+	/* read by this parser: each name is followed by its NUL and its id (treewalk's memcmp) */
+	for (size_t i = 0; t && pir_tree_is_raw(t) && i < t->n; i++)
+		CHECK(t->v[i].name[t->v[i].name_len] == '\0' &&
+		      t->v[i].id == (const unsigned char *)t->v[i].name + t->v[i].name_len + 1);
+	if (t)
+		w->raw += pir_tree_is_raw(t);
 	pir_tree_release(w->tr, t);
 done:
 	free(v);
@@ -79,7 +86,7 @@ done:
 
 static void check_repo(const char *path)
 {
-	walk w = {NULL, NULL, NULL, 0};
+	walk w = {NULL, NULL, NULL, 0, 0};
 	pir_packset *ps = NULL;
 	char dir[4096];
 
@@ -92,6 +99,7 @@ static void check_repo(const char *path)
 	CHECK_INT(pir_tree_reader_new(&w.tr, w.repo, ps, 16), 0);
 	CHECK_INT(git_odb_foreach(w.odb, each_object, &w), 0);
 	CHECK(w.trees > 0);
+	CHECK(w.raw > 0);
 	pir_tree_reader_free(w.tr);
 	git_odb_free(w.odb);
 	pir_packset_free(ps);

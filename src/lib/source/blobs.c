@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The blob phase: every unique blob read once, in parallel and in pack order
- * (from the packs directly, pack.c, else through libgit2), and its markers
+ * The blob phase: every unique blob read once, in parallel and in delta
+ * order (from the packs directly, pack.c, else through libgit2), and its markers
  * and, at an action-items path, its entries found.
  */
 #include <limits.h>
@@ -21,17 +21,15 @@
 #include "workers.h"
 
 /*
- * Blobs are handed out in runs of consecutive pack positions: long runs keep
- * a delta and its base on the same thread (each has its own cache), short
+ * Blobs are handed out in runs of consecutive reads: long runs keep a delta
+ * and its base on the same thread (each has its own cache), short
  * enough ones (at least 8 per thread) keep both threads busy to the end.
  */
 #define CHUNK_BLOBS_MIN 64
-#define CHUNK_BLOBS_MAX 4096
+#define CHUNK_BLOBS_MAX 1024
 /* Delta bases kept for the blob phase, shared out between the threads. */
-#define DELTA_CACHE_BYTES ((size_t)64 << 20)
+#define DELTA_CACHE_BYTES ((size_t)24 << 20)
 #define DELTA_CACHE_MIN ((size_t)8 << 20)
-/* Pack pages this far behind the slowest thread are given back to the kernel. */
-#define PACK_KEEP_BEHIND ((size_t)32 << 20)
 /* ---- blobs ---- */
 
 int pir_blob_intern_flags(pir_repo *r, const git_oid *oid, uint32_t flags, uint32_t *out)
@@ -99,6 +97,153 @@ static int cmp_pos(const void *a, const void *b, void *arg)
 	return x < y ? -1 : x > y;
 }
 
+/*
+ * Delta order. In pack order a delta's base was read before it, but often
+ * long before, and evicted since: git.git's blobs took 2.4 deltas applied
+ * each. Read as a depth-first walk of the delta forest instead (each base,
+ * then what is built on it, children in pack order), a base is nearly
+ * always the object just read, or one on the short path back to its root.
+ * The nodes are the listed blobs and the unlisted bases between them.
+ */
+typedef struct {
+	uint64_t *pos; /* per node */
+	uint32_t *parent, *child, *sib;
+	uint64_t *keys; /* pos -> node + 1, open addressing */
+	uint32_t *vals;
+	size_t n, cap, mask;
+} dforest;
+
+static uint32_t df_find(const dforest *f, uint64_t pos, size_t *slot)
+{
+	size_t i = (size_t)((pos * UINT64_C(0x9E3779B97F4A7C15)) >> 20) & f->mask;
+
+	while (f->vals[i] && f->keys[i] != pos)
+		i = (i + 1) & f->mask;
+	*slot = i;
+	return f->vals[i] ? f->vals[i] - 1 : PIR_MAP_NONE;
+}
+
+/* Node of `pos`, added if need be; PIR_MAP_NONE when the table is full (then: a root). */
+static uint32_t df_node(dforest *f, uint64_t pos)
+{
+	size_t slot;
+	uint32_t k = df_find(f, pos, &slot);
+
+	if (k != PIR_MAP_NONE || f->n >= f->cap)
+		return k;
+	f->keys[slot] = pos;
+	f->vals[slot] = (uint32_t)(f->n + 1);
+	f->pos[f->n] = pos;
+	f->parent[f->n] = f->child[f->n] = f->sib[f->n] = PIR_MAP_NONE;
+	return (uint32_t)f->n++;
+}
+
+/* Each node's parent: its base, following unlisted bases down to a known node. */
+static void df_link(pir_repo *r, dforest *f, size_t nlisted)
+{
+	for (size_t k = 0; k < nlisted; k++)
+		(void)df_node(f, r->blob_pos[r->scan_order[k]]);
+	for (size_t k = 0; k < nlisted; k++) {
+		uint32_t cur = (uint32_t)k;
+		if (k % 4096 == 4095) /* a header a page, all over the packs */
+			pir_packset_release_all(r->packs);
+		for (size_t steps = 0; steps < 64 && f->parent[cur] == PIR_MAP_NONE; steps++) {
+			uint64_t base = pir_packset_base(r->packs, f->pos[cur]);
+			size_t slot;
+			uint32_t known, b;
+			if (base == PIR_PACK_NOPOS)
+				break;
+			known = df_find(f, base, &slot);
+			if ((b = df_node(f, base)) == PIR_MAP_NONE)
+				break;
+			f->parent[cur] = b;
+			if (known != PIR_MAP_NONE)
+				break; /* its own base is looked up from there */
+			cur = b;
+		}
+	}
+}
+
+static int cmp_node_pos(const void *a, const void *b, void *arg)
+{
+	const uint64_t *pos = arg;
+	uint64_t x = pos[*(const uint32_t *)a], y = pos[*(const uint32_t *)b];
+	return x < y ? -1 : x > y;
+}
+
+/* Children lists in pack order; a cycle (a damaged pack) leaves its nodes unreachable. */
+static int df_children(dforest *f, uint32_t **roots, size_t *nroots)
+{
+	uint32_t *by = pir_malloc((f->n + 1) * sizeof(*by));
+
+	if (!by)
+		return PIR_ENOMEM;
+	for (size_t i = 0; i < f->n; i++)
+		by[i] = (uint32_t)i;
+	qsort_r(by, f->n, sizeof(*by), cmp_node_pos, f->pos);
+	*nroots = 0;
+	for (size_t i = f->n; i-- > 0;) {
+		uint32_t k = by[i], p = f->parent[k];
+		if (p == PIR_MAP_NONE)
+			continue;
+		f->sib[k] = f->child[p];
+		f->child[p] = k;
+	}
+	for (size_t i = 0; i < f->n; i++)
+		if (f->parent[by[i]] == PIR_MAP_NONE)
+			by[(*nroots)++] = by[i];
+	*roots = by;
+	return 0;
+}
+
+/* The listed blobs of scan_order[0..nlisted) (in pack order) again, depth first. */
+static int df_emit(pir_repo *r, dforest *f, size_t nlisted)
+{
+	uint32_t *roots = NULL, *stack = NULL, *out = NULL;
+	size_t nroots = 0, n = 0;
+	uint8_t *done = NULL;
+	int err;
+
+	if ((err = df_children(f, &roots, &nroots)) < 0)
+		return err;
+	if (!(stack = pir_malloc((f->n + 1) * sizeof(*stack))) ||
+	    !(out = pir_malloc((nlisted + 1) * sizeof(*out))) ||
+	    !(done = pir_calloc(nlisted + 1, 1))) {
+		err = PIR_ENOMEM;
+		goto fail;
+	}
+	for (size_t i = 0; i < nroots; i++) {
+		size_t sp = 0;
+		stack[sp++] = roots[i];
+		while (sp) {
+			uint32_t k = stack[--sp];
+			if (k < nlisted) {
+				out[n++] = r->scan_order[k];
+				done[k] = 1;
+			}
+			/* pushed last first: popped in pack order */
+			size_t mark = sp;
+			for (uint32_t c = f->child[k]; c != PIR_MAP_NONE; c = f->sib[c])
+				stack[sp++] = c;
+			for (size_t a = mark, b = sp; a + 1 < b; a++, b--) {
+				uint32_t t = stack[a];
+				stack[a] = stack[b - 1];
+				stack[b - 1] = t;
+			}
+		}
+	}
+	for (size_t k = 0; k < nlisted; k++) /* in a cycle: pack order, from the start */
+		if (!done[k])
+			out[n++] = r->scan_order[k];
+	memcpy(r->scan_order, out, nlisted * sizeof(*out));
+fail:
+	free(roots);
+	free(stack);
+	free(out);
+	free(done);
+	return err;
+}
+
 /* r->scan_order: the listed blobs in pack order; loose and unknown objects last. */
 static int order_blobs(pir_repo *r)
 {
@@ -115,6 +260,41 @@ static int order_blobs(pir_repo *r)
 	if (r->nscan)
 		qsort_r(r->scan_order, r->nscan, sizeof(uint32_t), cmp_pos, r->blob_pos);
 	return 0;
+}
+
+/* Delta order for the blobs in packs (see dforest); the others stay last. */
+static int delta_order(pir_repo *r)
+{
+	dforest f = {0};
+	size_t nlisted = 0, slots = 16;
+	int err = PIR_ENOMEM;
+
+	while (nlisted < r->nscan && r->blob_pos[r->scan_order[nlisted]] != PIR_PACK_NOPOS)
+		nlisted++;
+	if (nlisted < 2)
+		return 0;
+	f.cap = nlisted * 2;
+	while (slots < f.cap * 2)
+		slots *= 2;
+	f.mask = slots - 1;
+	if (!(f.pos = pir_malloc(f.cap * sizeof(*f.pos))) ||
+	    !(f.parent = pir_malloc(f.cap * sizeof(uint32_t))) ||
+	    !(f.child = pir_malloc(f.cap * sizeof(uint32_t))) ||
+	    !(f.sib = pir_malloc(f.cap * sizeof(uint32_t))) ||
+	    !(f.keys = pir_malloc(slots * sizeof(*f.keys))) ||
+	    !(f.vals = pir_calloc(slots, sizeof(*f.vals))))
+		goto done;
+	df_link(r, &f, nlisted);
+	pir_packset_release_all(r->packs);
+	err = df_emit(r, &f, nlisted);
+done:
+	free(f.pos);
+	free(f.parent);
+	free(f.child);
+	free(f.sib);
+	free(f.keys);
+	free(f.vals);
+	return err;
 }
 
 typedef struct {
@@ -225,21 +405,14 @@ static size_t cache_share(unsigned threads)
 }
 
 /*
- * Runs are taken in pack order, so every blob before the lowest run still
- * being read is done: the pack pages well behind it can go.
+ * Read in delta order, the runs go back and forth in the packs, and most of
+ * what a run read is not read again (its bases are in the cursor's cache):
+ * after each run every pack page is given back to the kernel; a page read
+ * again comes back from the page cache.
  */
-static void release_behind(pir_job *jb)
+static void release_pages(pir_job *jb)
 {
-	pir_repo *r = jb->r;
-	size_t low = SIZE_MAX;
-
-	for (unsigned i = 0; i < r->ctx.threads; i++) {
-		size_t f = atomic_load(&jb->fronts[i]);
-		low = f < low ? f : low;
-	}
-	if (low < r->nscan)
-		pir_packset_release_below(r->packs, r->blob_pos[r->scan_order[low]],
-					  PACK_KEEP_BEHIND);
+	pir_packset_release_below(jb->r->packs, PIR_PACK_NOPOS, 0);
 }
 
 static int blob_worker(void *self, git_repository *repo)
@@ -260,18 +433,16 @@ static int blob_worker(void *self, git_repository *repo)
 		size_t chunk = w->job->chunk, start = atomic_fetch_add(&w->job->next, chunk);
 		if (start >= r->nscan)
 			break;
-		atomic_store(&w->job->fronts[w->index], start);
 		for (size_t k = start; k < start + chunk && k < r->nscan && !err; k++)
 			err = scan_blob(r, &br, r->scan_order[k]);
 		if (err)
 			break;
-		release_behind(w->job);
+		release_pages(w->job);
 		atomic_fetch_add(&w->job->done, chunk);
 		if ((err = pir_worker_progress(w, "blobs", r->nscan)) < 0)
 			break;
 	}
 done:
-	atomic_store(&w->job->fronts[w->index], SIZE_MAX);
 	pir_pack_cursor_free(br.cursor);
 	pir_marker_scratch_free(br.scratch);
 	git_odb_free(br.odb);
@@ -283,7 +454,7 @@ int pir_blobs_scan(pir_repo *r)
 	pir_job jb;
 	int err;
 
-	if ((err = order_blobs(r)) < 0)
+	if ((err = order_blobs(r)) < 0 || (err = delta_order(r)) < 0)
 		return err;
 	atomic_init(&jb.next, 0);
 	atomic_init(&jb.done, 0);
@@ -293,11 +464,6 @@ int pir_blobs_scan(pir_repo *r)
 	jb.chunk = jb.chunk < CHUNK_BLOBS_MIN	? CHUNK_BLOBS_MIN
 		   : jb.chunk > CHUNK_BLOBS_MAX ? CHUNK_BLOBS_MAX
 						: jb.chunk;
-	if (!(jb.fronts = pir_calloc(r->ctx.threads, sizeof(*jb.fronts))))
-		return PIR_ENOMEM;
-	for (unsigned i = 0; i < r->ctx.threads; i++)
-		atomic_init(&jb.fronts[i], 0);
 	err = pir_workers_run(r, &jb, blob_worker, "blobs", r->nscan);
-	free(jb.fronts);
 	return err;
 }

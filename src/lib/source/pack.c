@@ -105,7 +105,6 @@ static int pack_check(pack *pk)
 	    memcmp(pk->data + pk->map_len - ID_LEN, pk->off64_end, ID_LEN))
 		return PACK_DAMAGED;
 	pk->len = pk->map_len - ID_LEN;
-	atomic_init(&pk->released, 0);
 	return PACK_SOUND;
 }
 
@@ -339,14 +338,26 @@ void pir_packset_free(pir_packset *ps)
 	free(ps);
 }
 
+/*
+ * Give back the pages below `upto`, all of them each time: a delta's base
+ * far behind is paged in again after the front has passed it.
+ */
 static void release_to(pack *pk, size_t upto)
 {
-	size_t page = (size_t)sysconf(_SC_PAGESIZE), from = atomic_load(&pk->released);
+	size_t page = (size_t)sysconf(_SC_PAGESIZE);
 
 	upto = upto > pk->map_len ? pk->map_len : upto;
 	upto -= upto % page; /* the map starts on a page */
-	if (upto > from && atomic_compare_exchange_strong(&pk->released, &from, upto))
-		(void)madvise((void *)(pk->data + from), upto - from, MADV_DONTNEED);
+	if (upto)
+		(void)madvise((void *)pk->data, upto, MADV_DONTNEED);
+}
+
+/* The indexes' pages too: a lookup reads a few of them again, a pass over all of them many. */
+static void release_indexes(pir_packset *ps)
+{
+	for (size_t i = 0; i < ps->n; i++)
+		if (ps->v[i].idx)
+			(void)madvise((void *)ps->v[i].idx, ps->v[i].idx_len, MADV_DONTNEED);
 }
 
 void pir_packset_release_below(pir_packset *ps, uint64_t pos, size_t margin)
@@ -357,6 +368,7 @@ void pir_packset_release_below(pir_packset *ps, uint64_t pos, size_t margin)
 	if (ps->borrowed)
 		return;
 	pthread_mutex_lock(&ps->lock);
+	release_indexes(ps);
 	for (size_t i = 0; i < p && i < ps->n; i++)
 		if (ps->v[i].data)
 			release_to(&ps->v[i], ps->v[i].map_len);
@@ -370,11 +382,11 @@ void pir_packset_release_all(pir_packset *ps)
 	if (ps->borrowed)
 		return;
 	pthread_mutex_lock(&ps->lock);
+	release_indexes(ps);
 	for (size_t i = 0; i < ps->n; i++) {
 		if (!ps->v[i].data)
 			continue;
 		(void)madvise((void *)ps->v[i].data, ps->v[i].map_len, MADV_DONTNEED);
-		atomic_store(&ps->v[i].released, 0);
 	}
 	pthread_mutex_unlock(&ps->lock);
 }
@@ -414,7 +426,6 @@ static bool remap(pir_packset *ps, pack *pk)
 		return false; /* replaced since: libgit2 reads its objects */
 	}
 	pk->data = data;
-	atomic_store(&pk->released, 0);
 	ps->mapped++;
 	return true;
 }

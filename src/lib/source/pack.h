@@ -67,6 +67,14 @@ const char *pir_packset_find_beyond(const pir_packset *ps, const unsigned char *
 uint64_t pir_packset_find(const pir_packset *ps, const unsigned char *id);
 
 /*
+ * Position of the delta base of the entry at `pos` (in the same pack), or
+ * PIR_PACK_NOPOS for a whole object, a base in another pack, or damage. It
+ * reads the entry's header only: for ordering reads so that each base is
+ * read just before what is built on it.
+ */
+uint64_t pir_packset_base(pir_packset *ps, uint64_t pos);
+
+/*
  * Every read below `pos` is done, bar the odd delta base: let the kernel drop
  * the mapped pages of the packs before it, and of its own pack up to
  * `margin` bytes before it (they stay readable, from the page cache), so

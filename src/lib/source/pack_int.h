@@ -24,10 +24,9 @@ typedef struct {
 	const unsigned char *data; /* the .pack file; NULL while not mapped (ps->lock) */
 	size_t len;		   /* up to its trailing checksum */
 	size_t map_len;
-	atomic_size_t released; /* bytes from the start given back to the kernel */
-	char *path;		/* the .pack file, to map it again */
-	unsigned pins;		/* reads under way (ps->lock) */
-	uint64_t used;		/* when last pinned: the LRU order (ps->lock) */
+	char *path;    /* the .pack file, to map it again */
+	unsigned pins; /* reads under way (ps->lock) */
+	uint64_t used; /* when last pinned: the LRU order (ps->lock) */
 } pack;
 
 struct pir_packset {

@@ -331,6 +331,21 @@ static bool entry_at(const pack *pk, uint64_t off, entry *e)
 	return e->size <= MAX_OBJECT && e->size / 1032 <= pk->len - e->data;
 }
 
+uint64_t pir_packset_base(pir_packset *ps, uint64_t pos)
+{
+	size_t p = (size_t)(pos >> 48);
+	uint64_t base = PIR_PACK_NOPOS;
+	entry e;
+
+	if (pos == PIR_PACK_NOPOS || p >= ps->n || !pir_packset_pin(ps, p))
+		return PIR_PACK_NOPOS;
+	if (entry_at(&ps->v[p], pos & 0xffffffffffffu, &e) &&
+	    (e.type == OBJ_OFS_DELTA || e.type == OBJ_REF_DELTA))
+		base = (uint64_t)p << 48 | e.base;
+	pir_packset_unpin(ps, p);
+	return base;
+}
+
 /*
  * Inflate an entry's stream into a new buffer of exactly `size` bytes (plus
  * a NUL). 1 when the stream is damaged or the size it claims cannot be

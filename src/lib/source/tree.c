@@ -22,6 +22,9 @@ int pir_tree_parse(const unsigned char *data, size_t len, pir_tree_entry **v, si
 	const unsigned char *p = data, *end = data + len;
 
 	*n = 0;
+	/* an entry takes at least 24 bytes (a mode, a space, a name, its NUL, its id) */
+	if (len / 32 + 1 > *cap && pir_grow((void **)v, cap, len / 32 + 1, sizeof(**v)) < 0)
+		return PIR_ENOMEM;
 	while (p < end) {
 		uint32_t mode = 0;
 		const unsigned char *nul;
@@ -122,7 +125,7 @@ int pir_tree_reader_new(pir_tree_reader **out, git_repository *repo, pir_packset
 	}
 	/* trees are small and mostly deltas of the tree read just before: a small base cache */
 	if (ps && pir_packset_count(ps) &&
-	    (err = pir_pack_cursor_new(&tr->cursor, ps, (size_t)32 << 20)) < 0)
+	    (err = pir_pack_cursor_new(&tr->cursor, ps, (size_t)8 << 20)) < 0)
 		goto fail;
 	*out = tr;
 	return 0;
@@ -271,4 +274,9 @@ void pir_tree_release(pir_tree_reader *tr, pir_tree *t)
 		return;
 	if (--t->pins == 0 && !t->cached)
 		tree_free(t);
+}
+
+bool pir_tree_is_raw(const pir_tree *t)
+{
+	return !t->lg;
 }

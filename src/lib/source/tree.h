@@ -69,5 +69,7 @@ void pir_tree_reader_free(pir_tree_reader *tr);
 int pir_tree_read(pir_tree_reader *tr, const git_oid *oid, uint32_t key, pir_tree **out, int *gerr,
 		  const char **cause);
 void pir_tree_release(pir_tree_reader *tr, pir_tree *t);
+/* Parsed by pir_tree_parse: each entry's name is followed by its NUL and its 20-byte id. */
+bool pir_tree_is_raw(const pir_tree *t);
 
 #endif

@@ -30,6 +30,9 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 
 #include <git2.h>
 
@@ -41,8 +44,11 @@
 #include "source.h"
 #include "tree.h"
 
-/* Parsed trees kept while walking: a tree is mostly compared again by the next commit. */
-#define TREE_CACHE_SLOTS 2048
+/*
+ * Parsed trees kept while walking: a tree is mostly compared again by the
+ * next commit (2048 held ~90 MiB on git.git, for no fewer reads).
+ */
+#define TREE_CACHE_SLOTS 256
 
 enum { ENT_TREE, ENT_FILE, ENT_OTHER }; /* subtree; blob file (normal, executable); symlink */
 enum { OP_DEL, OP_ADD };
@@ -234,11 +240,18 @@ static bool same_entry(const pir_tree_entry *a, const pir_tree_entry *b)
 static int a_walk(awalk *w, const pir_tree *a, const pir_tree *b, tents *rec, bool excl)
 {
 	size_t na = a ? a->n : 0, nb = b->n, i = 0, j = 0;
+	/* parsed here, each name is followed by its NUL and its id: one memcmp for both */
+	bool raw = a && pir_tree_is_raw(a) && pir_tree_is_raw(b);
 	int err = 0;
 
 	while (!err && (i < na || j < nb)) {
 		const pir_tree_entry *ea = i < na ? &a->v[i] : NULL;
 		const pir_tree_entry *eb = j < nb ? &b->v[j] : NULL;
+		if (raw && ea && eb && ea->attr == eb->attr && ea->name_len == eb->name_len &&
+		    !memcmp(ea->name, eb->name, (size_t)ea->name_len + 1 + GIT_OID_RAWSZ)) {
+			i++, j++;
+			continue;
+		}
 		int cmp =
 		    !ea	  ? 1
 		    : !eb ? -1
@@ -309,6 +322,18 @@ static int a_pair(awalk *w, uint32_t old, uint32_t nw, bool excl)
 	return err;
 }
 
+/*
+ * The walk's caches (parsed trees, delta bases) are freed in small pieces
+ * among what stays: their pages go back to the kernel, or the heap would
+ * keep them through the blob phase.
+ */
+static void give_back_heap(void)
+{
+#ifdef __GLIBC__
+	malloc_trim(0);
+#endif
+}
+
 int pir_trees_walk(pir_repo *r)
 {
 	awalk w = {r, NULL, NULL, PIR_BUF_INIT, r->ctx.is_excluded != NULL};
@@ -343,6 +368,7 @@ int pir_trees_walk(pir_repo *r)
 		err = r->ctx.progress(r->ctx.payload, r->name, "trees", r->ncommits, r->ncommits);
 done:
 	pir_tree_reader_free(w.tr);
+	give_back_heap();
 	if (r->packs)
 		pir_packset_release_all(r->packs);
 	pir_buf_dispose(&w.path);

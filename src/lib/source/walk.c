@@ -356,6 +356,23 @@ static int collect_tips(pir_repo *r, git_oid **tips, size_t *ntips)
 	return err;
 }
 
+/*
+ * A fresh handle on the repository once the commits are read: libgit2's
+ * maps of the packs and of their indexes, whose pages the commits' reads
+ * made resident, and its object cache, go with the old one.
+ */
+static int fresh_handle(pir_repo *r)
+{
+	git_repository *fresh = NULL;
+	int err = pir_repo_open_again(&fresh, r);
+
+	if (err < 0)
+		return err;
+	git_repository_free(r->repo);
+	r->repo = fresh;
+	return 0;
+}
+
 int pir_history_walk(pir_repo *r)
 {
 	git_oid *tips = NULL;
@@ -363,7 +380,8 @@ int pir_history_walk(pir_repo *r)
 	int err;
 
 	if ((err = load_shallow(r)) < 0 || (err = collect_tips(r, &tips, &ntips)) < 0 ||
-	    (err = walk_commits(r, tips, ntips)) < 0 || (err = order_commits(r)) < 0)
+	    (err = walk_commits(r, tips, ntips)) < 0 || (err = order_commits(r)) < 0 ||
+	    (err = fresh_handle(r)) < 0)
 		goto done;
 	if (r->shallow &&
 	    (err = pir_diag_add(r->ctx.diag, PIR_DIAG_INFO, "shallow", r->name, NULL, 0, 0,

@@ -17,7 +17,6 @@
 typedef struct {
 	pir_repo *r;
 	size_t chunk;
-	atomic_size_t *fronts; /* blobs: per thread, the start of its run (SIZE_MAX: done) */
 	atomic_size_t next;
 	atomic_size_t done;
 	atomic_int failed;
