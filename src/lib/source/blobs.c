@@ -264,24 +264,32 @@ done:
 
 /*
  * The entries of an action-items version: kept in full (`slim` false), or
- * reduced to what the replay reads once the parse has said whether the file
- * is broken YAML.
+ * only what the replay reads, from the slim read (actions_slim.c) unless it
+ * leaves the file to the full parse.
  */
 static int parse_entries(pir_repo *r, pir_blob *b, const char *data, size_t len, bool slim)
 {
 	pir_entry_list *el = pir_calloc(1, sizeof(*el));
-	int err;
+	bool broken = false;
+	int err = 0;
 
 	if (!el)
 		return PIR_ENOMEM;
-	err = pir_actions_parse(el, data, len, r->ctx.severities);
-	for (size_t i = 0; !err && i < el->diags.n; i++)
+	if (slim && (err = pir_actions_slim(el, &broken, data, len)) == 0) {
+		if (broken)
+			b->flags |= PIR_BLOB_YAML_BROKEN;
+		goto keep;
+	}
+	if (err < 0 || (err = pir_actions_parse(el, data, len, r->ctx.severities)) < 0)
+		goto keep;
+	for (size_t i = 0; i < el->diags.n; i++)
 		if (!strcmp(el->diags.v[i].code, "yaml-syntax"))
 			b->flags |= PIR_BLOB_YAML_BROKEN;
-	if (!err && !slim) {
+	if (!slim) {
 		b->entries = el;
 		return 0;
 	}
+keep:
 	if (!err)
 		err = slim_keep(r, b, el);
 	pir_entry_list_clear(el);
