@@ -49,7 +49,7 @@ static const char *due_of(const pir_repo *r, const pir_blob *b, uint32_t i, bool
 	const pir_entry *e;
 	uint32_t d;
 
-	if (b->entries) {
+	if (!(b->flags & PIR_BLOB_SLIM)) {
 		e = &b->entries->v[b->yentry[i]];
 		*closed = e->closed;
 		return e->due_raw;

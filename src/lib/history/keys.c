@@ -193,11 +193,13 @@ static int remap_blob(pir_blob *b, const uint32_t *map)
 	if (!(ke = pir_malloc(b->nykeys * sizeof(*ke))))
 		return PIR_ENOMEM;
 	for (uint32_t i = 0; i < b->nykeys; i++)
-		ke[i] = (key_entry){map[b->ykeys[i]], b->yentry[i], b->ydue ? b->ydue[i] : 0};
+		ke[i] = (key_entry){map[b->ykeys[i]], b->yentry ? b->yentry[i] : 0,
+				    b->ydue ? b->ydue[i] : 0};
 	qsort(ke, b->nykeys, sizeof(*ke), cmp_key_entry);
 	for (uint32_t i = 0; i < b->nykeys; i++) {
 		b->ykeys[i] = ke[i].key;
-		b->yentry[i] = ke[i].entry;
+		if (b->yentry)
+			b->yentry[i] = ke[i].entry;
 		if (b->ydue)
 			b->ydue[i] = ke[i].due;
 	}
@@ -205,30 +207,17 @@ static int remap_blob(pir_blob *b, const uint32_t *map)
 	return 0;
 }
 
-static int cmp_entry_key(const void *a, const void *b)
-{
-	const key_entry *x = a, *y = b;
-	return x->entry < y->entry ? -1 : x->entry > y->entry;
-}
-
-/* A slim version's IDs in the order of their first entries, as the full list has them. */
+/* A slim version's IDs: ykeys holds them in the order of their first entries until remap_blob. */
 static int renumber_slim(pir_repo *r, const pir_blob *b, uint32_t *map, pir_strpool *np,
 			 pir_buf *tmp)
 {
-	key_entry *ke = pir_malloc((b->nykeys + 1) * sizeof(*ke));
 	int err = 0;
 
-	if (!ke)
-		return PIR_ENOMEM;
-	for (uint32_t i = 0; i < b->nykeys; i++)
-		ke[i] = (key_entry){b->ykeys[i], b->yentry[i], 0};
-	qsort(ke, b->nykeys, sizeof(*ke), cmp_entry_key);
 	for (uint32_t i = 0; i < b->nykeys && !err; i++) {
 		const char *text;
-		pir_key_decode(r, ke[i].key, &text);
+		pir_key_decode(r, b->ykeys[i], &text);
 		err = renumber_one(r, PIR_KEY_ENTRY, text, map, np, tmp);
 	}
-	free(ke);
 	return err;
 }
 
@@ -239,7 +228,7 @@ static int renumber_blob(pir_repo *r, const pir_blob *b, uint32_t *map, pir_strp
 
 	for (size_t k = 0; k < b->markers.n && !err; k++)
 		err = renumber_one(r, PIR_KEY_MARKER, b->markers.v[k].text, map, np, tmp);
-	if (!err && !b->entries && (b->flags & PIR_BLOB_SLIM))
+	if (!err && (b->flags & PIR_BLOB_SLIM))
 		return renumber_slim(r, b, map, np, tmp);
 	for (size_t k = 0; b->entries && k < b->entries->n && !err; k++)
 		if (b->entries->v[k].id)

@@ -198,6 +198,12 @@ static int cmp_slim(const void *a, const void *b)
 	return x->entry < y->entry ? -1 : x->entry > y->entry;
 }
 
+static int cmp_slim_entry(const void *a, const void *b)
+{
+	const slim_entry *x = a, *y = b;
+	return x->entry < y->entry ? -1 : x->entry > y->entry;
+}
+
 /* Intern the IDs (as keys_pool spells them, see keys.c) and due values of `el`, under the lock. */
 static int slim_intern(pir_repo *r, const pir_entry_list *el, slim_entry *v, size_t *n,
 		       pir_buf *tmp)
@@ -228,7 +234,11 @@ static int slim_intern(pir_repo *r, const pir_entry_list *el, slim_entry *v, siz
 	return err;
 }
 
-/* Keep of `el` only what the replay reads: per ID, its key, first entry, due and closed bit. */
+/*
+ * Keep of `el` only what the replay reads: per ID, its key and its first
+ * entry's due and closed bit (ydue), in the order of those first entries:
+ * pir_keys_renumber numbers the keys in that order, then sorts them.
+ */
 static int slim_keep(pir_repo *r, pir_blob *b, const pir_entry_list *el)
 {
 	slim_entry *v = el->n ? pir_malloc(el->n * sizeof(*v)) : NULL;
@@ -242,18 +252,18 @@ static int slim_keep(pir_repo *r, pir_blob *b, const pir_entry_list *el)
 	if ((err = slim_intern(r, el, v, &n, &tmp)) < 0 || !n)
 		goto done;
 	qsort(v, n, sizeof(*v), cmp_slim);
-	if (!(b->ykeys = pir_malloc(n * sizeof(uint32_t))) ||
-	    !(b->yentry = pir_malloc(n * sizeof(uint32_t))) ||
-	    !(b->ydue = pir_malloc(n * sizeof(uint32_t)))) {
+	for (size_t i = 0; i < n; i++) /* each ID's first entry */
+		if (!u || v[u - 1].key != v[i].key)
+			v[u++] = v[i];
+	qsort(v, u, sizeof(*v), cmp_slim_entry); /* in entry order, for pir_keys_renumber */
+	if (!(b->ykeys = pir_malloc(u * sizeof(uint32_t))) ||
+	    !(b->ydue = pir_malloc(u * sizeof(uint32_t)))) {
 		err = PIR_ENOMEM;
 		goto done;
 	}
-	for (size_t i = 0; i < n; i++) {
-		if (u && b->ykeys[u - 1] == v[i].key)
-			continue;
-		b->ykeys[u] = v[i].key;
-		b->yentry[u] = v[i].entry;
-		b->ydue[u++] = v[i].due;
+	for (size_t i = 0; i < u; i++) {
+		b->ykeys[i] = v[i].key;
+		b->ydue[i] = v[i].due;
 	}
 	b->nykeys = (uint32_t)u;
 done:

@@ -34,8 +34,10 @@ enum {
 	PIR_BLOB_LISTED = 1u << 8,
 	/*
 	 * An action-items version only in history, kept slim (blobs.c): no
-	 * `entries`, only what the replay reads, per ID: ykeys, yentry and ydue.
-	 * pir_blobs_reread parses the versions the output shows in full again.
+	 * `entries` and no yentry, only what the replay reads, per ID: ykeys
+	 * (in the order of each ID's first entry until pir_keys_renumber sorts
+	 * them) and ydue. pir_blobs_reread parses in full again the versions
+	 * the output shows (their `entries`, still no yentry).
 	 */
 	PIR_BLOB_SLIM = 1u << 9,
 };
@@ -55,7 +57,7 @@ typedef struct {
 	pir_entry_list *entries; /* parsed when seen at an action-items path */
 	uint32_t *mkeys, nmkeys; /* sorted unique key ids of its markers */
 	uint32_t *ykeys, nykeys; /* sorted unique key ids of its entries */
-	uint32_t *yentry;	 /* for each of ykeys, the index of its first entry */
+	uint32_t *yentry;	 /* for each of ykeys, the index of its first entry (not slim) */
 	uint32_t *ydue; /* PIR_BLOB_SLIM: for each of ykeys, its first entry's due, closed */
 	char *cause;	/* PIR_BLOB_UNREADABLE: why */
 } pir_blob;
