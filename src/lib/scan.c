@@ -131,6 +131,7 @@ static void blob_dispose(pir_blob *b)
 	free(b->mkeys);
 	free(b->ykeys);
 	free(b->yentry);
+	free(b->ydue);
 	free(b->cause);
 }
 
@@ -154,6 +155,7 @@ static void repo_free(pir_repo *r)
 		free(r->keys[k].due);
 	free(r->keys);
 	pir_strpool_dispose(&r->keys_pool); /* after the keys: it holds their count */
+	pir_strpool_dispose(&r->due_pool);
 	pir_strpool_dispose(&r->since_paths);
 	free(r->since_old);
 	free(r->since_gone);
@@ -648,8 +650,8 @@ static int replay_history(pir_repo *r)
 	if ((err = pir_trees_mark(r)) < 0 || (err = pir_trees_diff(r, NULL, NULL)) < 0 ||
 	    (err = number_keys(r)) < 0 || (err = pir_replay_new(&rp, r)) < 0)
 		return err;
-	if ((err = pir_trees_diff(r, replay_commit, rp)) == 0)
-		err = pir_replay_finish(rp);
+	if ((err = pir_trees_diff(r, replay_commit, rp)) == 0 && (err = pir_replay_finish(rp)) == 0)
+		err = pir_keys_reread_shown(r); /* the slim versions the output shows */
 	pir_replay_free(rp);
 	return err;
 }

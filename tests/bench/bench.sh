@@ -61,6 +61,10 @@ pirscan=${PIRSCAN:-$src_root/build/src/cli/pirscan}
 [[ $pirscan == */* ]] || pirscan=./$pirscan # never looked up in PATH
 
 read -r -a pirscan_args <<<"${PIRSCAN_ARGS:-}"
+# every run scans: none may be answered from the result cache (on by default since --cache)
+if "$pirscan" --help 2>&1 | grep -q -- '--no-cache'; then
+	pirscan_args=(--no-cache ${pirscan_args[@]+"${pirscan_args[@]}"})
+fi
 
 timeout_cmd=()
 if [[ -n ${BENCH_TIMEOUT:-} ]]; then

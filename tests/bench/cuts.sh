@@ -69,6 +69,10 @@ fi
 [[ -f $pirscan && -x $pirscan ]] || die "pirscan binary not found: $pirscan (build it, or set PIRSCAN)"
 [[ $pirscan == */* ]] || pirscan=./$pirscan
 read -r -a pirscan_args <<<"${PIRSCAN_ARGS:-}"
+# every run scans: none may be answered from the result cache (on by default since --cache)
+if "$pirscan" --help 2>&1 | grep -q -- '--no-cache'; then
+	pirscan_args=(--no-cache ${pirscan_args[@]+"${pirscan_args[@]}"})
+fi
 
 # the option that names the scanned commit: --ref today; say so if it changes
 "$pirscan" --help 2>&1 | grep -q -- '--ref ' || die "$pirscan --help lists no --ref option" 1

@@ -114,5 +114,14 @@ typedef struct {
 int pir_actions_parse(pir_entry_list *out, const char *buf, size_t len,
 		      const char *const *severities);
 void pir_entry_list_clear(pir_entry_list *list);
+/**
+ * The slim read (actions_slim.c): of each entry only `id`, `due_raw` and
+ * `closed`, exactly as pir_actions_parse would read them (the other fields
+ * stay empty, no diagnostics), and in `*broken` whether it would report a
+ * syntax error. Returns 0; 1 when only the full parse can tell (anchors,
+ * aliases, what its preflight or expansion checks would judge), with `out`
+ * left empty; or PIR_ENOMEM.
+ */
+int pir_actions_slim(pir_entry_list *out, bool *broken, const char *buf, size_t len);
 
 #endif

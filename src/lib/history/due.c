@@ -43,6 +43,28 @@ static int see_candidate(pir_due_set *ds, const due_candidate *want, uint32_t gr
 	return 0;
 }
 
+/* The due value as written (NULL: none) and closed bit of the first entry of ykeys[i]. */
+static const char *due_of(const pir_repo *r, const pir_blob *b, uint32_t i, bool *closed)
+{
+	const pir_entry *e;
+	uint32_t d;
+
+	if (!(b->flags & PIR_BLOB_SLIM)) {
+		e = &b->entries->v[b->yentry[i]];
+		*closed = e->closed;
+		return e->due_raw;
+	}
+	d = b->ydue[i];
+	*closed = (d & PIR_YDUE_CLOSED) != 0;
+	d &= ~PIR_YDUE_CLOSED;
+	return d == PIR_YDUE_NONE ? NULL : r->due_pool.strs[d];
+}
+
+static bool has_entries(const pir_blob *b)
+{
+	return b->entries || (b->flags & PIR_BLOB_SLIM);
+}
+
 /* Due dates and statuses that differ between the old and new version of an action-items file. */
 int pir_due_collect(pir_due_set *ds, const pir_repo *r, const pir_change *ch, uint32_t group)
 {
@@ -53,24 +75,24 @@ int pir_due_collect(pir_due_set *ds, const pir_repo *r, const pir_change *ch, ui
 		return 0;
 	o = &r->blobs[ch->old_blob];
 	n = &r->blobs[ch->new_blob];
-	if (!o->entries || !n->entries)
+	if (!has_entries(o) || !has_entries(n))
 		return 0;
 	while (i < o->nykeys && j < n->nykeys) {
-		const pir_entry *eo, *en;
+		const char *odue, *ndue;
+		bool oclosed, nclosed;
 		if (o->ykeys[i] != n->ykeys[j]) {
 			o->ykeys[i] < n->ykeys[j] ? i++ : j++;
 			continue;
 		}
-		eo = &o->entries->v[o->yentry[i]];
-		en = &n->entries->v[n->yentry[j]];
-		if (!same_due(eo->due_raw, en->due_raw)) {
-			due_candidate want = {o->ykeys[i], eo->due_raw, en->due_raw,
-					      false,	   false,	0};
+		odue = due_of(r, o, i, &oclosed);
+		ndue = due_of(r, n, j, &nclosed);
+		if (!same_due(odue, ndue)) {
+			due_candidate want = {o->ykeys[i], odue, ndue, false, false, 0};
 			if (see_candidate(ds, &want, group) < 0)
 				return PIR_ENOMEM;
 		}
-		if (eo->closed != en->closed) {
-			due_candidate want = {o->ykeys[i], NULL, NULL, true, en->closed, 0};
+		if (oclosed != nclosed) {
+			due_candidate want = {o->ykeys[i], NULL, NULL, true, nclosed, 0};
 			if (see_candidate(ds, &want, group) < 0)
 				return PIR_ENOMEM;
 		}

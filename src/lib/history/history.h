@@ -14,6 +14,12 @@ int pir_keys_build(pir_repo *r);
  * resolved items of equal rank, and the replay's new lineages: before it.
  */
 int pir_keys_renumber(pir_repo *r, const uint32_t *order, size_t n);
+/*
+ * After the replay: parse in full again the slim versions (PIR_BLOB_SLIM)
+ * the output shows, where each entry ID that left the scanned tree was last
+ * seen and the versions the change under review replaced.
+ */
+int pir_keys_reread_shown(pir_repo *r);
 
 /*
  * The one key encoding: a key is its kind's letter, then the marker's text or

@@ -77,8 +77,10 @@ static int key_set(uint32_t **out, uint32_t *n, uint32_t *tmp, size_t count)
 }
 
 typedef struct {
-	uint32_t key, entry;
+	uint32_t key, entry, due; /* due: ydue's, slim versions only */
 } key_entry;
+
+_Static_assert(PIR_KEY_ENTRY == PIR_BLOB_ENTRY_KEY, "blobs.c spells entry keys as keys.c does");
 
 static int cmp_key_entry(const void *a, const void *b)
 {
@@ -191,14 +193,32 @@ static int remap_blob(pir_blob *b, const uint32_t *map)
 	if (!(ke = pir_malloc(b->nykeys * sizeof(*ke))))
 		return PIR_ENOMEM;
 	for (uint32_t i = 0; i < b->nykeys; i++)
-		ke[i] = (key_entry){map[b->ykeys[i]], b->yentry[i]};
+		ke[i] = (key_entry){map[b->ykeys[i]], b->yentry ? b->yentry[i] : 0,
+				    b->ydue ? b->ydue[i] : 0};
 	qsort(ke, b->nykeys, sizeof(*ke), cmp_key_entry);
 	for (uint32_t i = 0; i < b->nykeys; i++) {
 		b->ykeys[i] = ke[i].key;
-		b->yentry[i] = ke[i].entry;
+		if (b->yentry)
+			b->yentry[i] = ke[i].entry;
+		if (b->ydue)
+			b->ydue[i] = ke[i].due;
 	}
 	free(ke);
 	return 0;
+}
+
+/* A slim version's IDs: ykeys holds them in the order of their first entries until remap_blob. */
+static int renumber_slim(pir_repo *r, const pir_blob *b, uint32_t *map, pir_strpool *np,
+			 pir_buf *tmp)
+{
+	int err = 0;
+
+	for (uint32_t i = 0; i < b->nykeys && !err; i++) {
+		const char *text;
+		pir_key_decode(r, b->ykeys[i], &text);
+		err = renumber_one(r, PIR_KEY_ENTRY, text, map, np, tmp);
+	}
+	return err;
 }
 
 static int renumber_blob(pir_repo *r, const pir_blob *b, uint32_t *map, pir_strpool *np,
@@ -208,6 +228,8 @@ static int renumber_blob(pir_repo *r, const pir_blob *b, uint32_t *map, pir_strp
 
 	for (size_t k = 0; k < b->markers.n && !err; k++)
 		err = renumber_one(r, PIR_KEY_MARKER, b->markers.v[k].text, map, np, tmp);
+	if (!err && (b->flags & PIR_BLOB_SLIM))
+		return renumber_slim(r, b, map, np, tmp);
 	for (size_t k = 0; b->entries && k < b->entries->n && !err; k++)
 		if (b->entries->v[k].id)
 			err = renumber_one(r, PIR_KEY_ENTRY, b->entries->v[k].id, map, np, tmp);
@@ -252,5 +274,31 @@ done:
 	free(keys);
 	pir_strpool_dispose(&np);
 	pir_buf_dispose(&tmp);
+	return err;
+}
+
+/*
+ * The slim versions the output shows in full: where each entry ID that left
+ * the scanned tree was last seen, and the versions the change under review
+ * replaced (result/collect.c reads both).
+ */
+int pir_keys_reread_shown(pir_repo *r)
+{
+	uint32_t *v = pir_malloc((r->keys_pool.n + r->nsince_gone + 1) * sizeof(*v));
+	size_t n = 0;
+	int err;
+
+	if (!v)
+		return PIR_ENOMEM;
+	for (size_t k = 0; r->keys && k < r->keys_pool.n; k++) {
+		const pir_key *key = &r->keys[k];
+		if (key->rm_blob != PIR_MAP_NONE && (r->blobs[key->rm_blob].flags & PIR_BLOB_SLIM))
+			v[n++] = key->rm_blob;
+	}
+	for (size_t g = 0; g < r->nsince_gone; g++)
+		if (r->blobs[r->since_gone[g]].flags & PIR_BLOB_SLIM)
+			v[n++] = r->since_gone[g];
+	err = pir_blobs_reread(r, v, n);
+	free(v);
 	return err;
 }

@@ -12,6 +12,7 @@
 #include <git2.h>
 
 #include "alloc.h"
+#include "buf.h"
 #include "error.h"
 #include "extract.h"
 #include "map.h"
@@ -364,6 +365,128 @@ static int read_blob(pir_repo *r, blob_reader *br, size_t bi, const char **data,
 	return 0;
 }
 
+/* One ID's first entry in a version: its key, index, due and closed bit (ydue). */
+typedef struct {
+	uint32_t key, entry, due;
+} slim_entry;
+
+static int cmp_slim(const void *a, const void *b)
+{
+	const slim_entry *x = a, *y = b;
+	if (x->key != y->key)
+		return x->key < y->key ? -1 : 1;
+	return x->entry < y->entry ? -1 : x->entry > y->entry;
+}
+
+static int cmp_slim_entry(const void *a, const void *b)
+{
+	const slim_entry *x = a, *y = b;
+	return x->entry < y->entry ? -1 : x->entry > y->entry;
+}
+
+/* Intern the IDs (as keys_pool spells them, see keys.c) and due values of `el`, under the lock. */
+static int slim_intern(pir_repo *r, const pir_entry_list *el, slim_entry *v, size_t *n,
+		       pir_buf *tmp)
+{
+	int err = 0;
+
+	pthread_mutex_lock(&r->slim_lock);
+	for (size_t k = 0; k < el->n && !err; k++) {
+		const pir_entry *e = &el->v[k];
+		size_t len;
+		uint32_t due = PIR_YDUE_NONE;
+
+		if (!e->id)
+			continue;
+		len = strlen(e->id);
+		tmp->size = 0;
+		if ((err = pir_buf_putc(tmp, PIR_BLOB_ENTRY_KEY)) < 0 ||
+		    (err = pir_buf_put(tmp, e->id, len)) < 0 ||
+		    (err = pir_strpool_intern(&r->keys_pool, tmp->ptr, len + 1, &v[*n].key)) < 0)
+			break;
+		if (e->due_raw && (err = pir_strpool_intern(&r->due_pool, e->due_raw,
+							    strlen(e->due_raw), &due)) < 0)
+			break;
+		v[*n].entry = (uint32_t)k;
+		v[(*n)++].due = due | (e->closed ? PIR_YDUE_CLOSED : 0);
+	}
+	pthread_mutex_unlock(&r->slim_lock);
+	return err;
+}
+
+/*
+ * Keep of `el` only what the replay reads: per ID, its key and its first
+ * entry's due and closed bit (ydue), in the order of those first entries:
+ * pir_keys_renumber numbers the keys in that order, then sorts them.
+ */
+static int slim_keep(pir_repo *r, pir_blob *b, const pir_entry_list *el)
+{
+	slim_entry *v = el->n ? pir_malloc(el->n * sizeof(*v)) : NULL;
+	pir_buf tmp = PIR_BUF_INIT;
+	size_t n = 0, u = 0;
+	int err;
+
+	if (el->n && !v)
+		return PIR_ENOMEM;
+	b->flags |= PIR_BLOB_SLIM;
+	if ((err = slim_intern(r, el, v, &n, &tmp)) < 0 || !n)
+		goto done;
+	qsort(v, n, sizeof(*v), cmp_slim);
+	for (size_t i = 0; i < n; i++) /* each ID's first entry */
+		if (!u || v[u - 1].key != v[i].key)
+			v[u++] = v[i];
+	qsort(v, u, sizeof(*v), cmp_slim_entry); /* in entry order, for pir_keys_renumber */
+	if (!(b->ykeys = pir_malloc(u * sizeof(uint32_t))) ||
+	    !(b->ydue = pir_malloc(u * sizeof(uint32_t)))) {
+		err = PIR_ENOMEM;
+		goto done;
+	}
+	for (size_t i = 0; i < u; i++) {
+		b->ykeys[i] = v[i].key;
+		b->ydue[i] = v[i].due;
+	}
+	b->nykeys = (uint32_t)u;
+done:
+	free(v);
+	pir_buf_dispose(&tmp);
+	return err;
+}
+
+/*
+ * The entries of an action-items version: kept in full (`slim` false), or
+ * only what the replay reads, from the slim read (actions_slim.c) unless it
+ * leaves the file to the full parse.
+ */
+static int parse_entries(pir_repo *r, pir_blob *b, const char *data, size_t len, bool slim)
+{
+	pir_entry_list *el = pir_calloc(1, sizeof(*el));
+	bool broken = false;
+	int err = 0;
+
+	if (!el)
+		return PIR_ENOMEM;
+	if (slim && (err = pir_actions_slim(el, &broken, data, len)) == 0) {
+		if (broken)
+			b->flags |= PIR_BLOB_YAML_BROKEN;
+		goto keep;
+	}
+	if (err < 0 || (err = pir_actions_parse(el, data, len, r->ctx.severities)) < 0)
+		goto keep;
+	for (size_t i = 0; i < el->diags.n; i++)
+		if (!strcmp(el->diags.v[i].code, "yaml-syntax"))
+			b->flags |= PIR_BLOB_YAML_BROKEN;
+	if (!slim) {
+		b->entries = el;
+		return 0;
+	}
+keep:
+	if (!err)
+		err = slim_keep(r, b, el);
+	pir_entry_list_clear(el);
+	free(el);
+	return err;
+}
+
 static int scan_blob(pir_repo *r, blob_reader *br, size_t bi)
 {
 	pir_blob *b = &r->blobs[bi];
@@ -381,16 +504,9 @@ static int scan_blob(pir_repo *r, blob_reader *br, size_t bi)
 	if ((err = pir_marker_scan(&b->markers, r->ctx.matcher, br->scratch, data, len,
 				   b->flags & PIR_BLOB_AT_HEAD ? PIR_MARKER_MENTIONS : 0)) < 0)
 		goto done;
-	if (b->flags & PIR_BLOB_WANT_YAML) {
-		if (!(b->entries = pir_calloc(1, sizeof(*b->entries)))) {
-			err = PIR_ENOMEM;
-			goto done;
-		}
-		err = pir_actions_parse(b->entries, data, len, r->ctx.severities);
-		for (size_t i = 0; !err && i < b->entries->diags.n; i++)
-			if (!strcmp(b->entries->diags.v[i].code, "yaml-syntax"))
-				b->flags |= PIR_BLOB_YAML_BROKEN;
-	}
+	if (b->flags & PIR_BLOB_WANT_YAML)
+		err = parse_entries(r, b, data, len,
+				    r->slim_history && !(b->flags & PIR_BLOB_AT_HEAD));
 done:
 	b->flags |= PIR_BLOB_SCANNED;
 	git_odb_object_free(obj);
@@ -464,6 +580,33 @@ int pir_blobs_scan(pir_repo *r)
 	jb.chunk = jb.chunk < CHUNK_BLOBS_MIN	? CHUNK_BLOBS_MIN
 		   : jb.chunk > CHUNK_BLOBS_MAX ? CHUNK_BLOBS_MAX
 						: jb.chunk;
+	pthread_mutex_init(&r->slim_lock, NULL);
 	err = pir_workers_run(r, &jb, blob_worker, "blobs", r->nscan);
+	pthread_mutex_destroy(&r->slim_lock);
+	return err;
+}
+
+int pir_blobs_reread(pir_repo *r, const uint32_t *blobs, size_t n)
+{
+	blob_reader br = {NULL, NULL, NULL};
+	int err = 0, gerr;
+
+	if (!n)
+		return 0;
+	if ((gerr = git_repository_odb(&br.odb, r->repo)) < 0)
+		return pir_error_git(gerr, "cannot open the object database");
+	for (size_t i = 0; i < n && !err; i++) {
+		pir_blob *b = &r->blobs[blobs[i]];
+		git_odb_object *obj = NULL;
+		const char *data;
+		size_t len = 0;
+
+		if (!(b->flags & PIR_BLOB_SLIM) || b->entries)
+			continue;
+		if ((err = read_blob(r, &br, blobs[i], &data, &len, &obj)) == 0 && data)
+			err = parse_entries(r, b, data, len, false);
+		git_odb_object_free(obj);
+	}
+	git_odb_free(br.odb);
 	return err;
 }

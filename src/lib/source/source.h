@@ -32,7 +32,21 @@ enum {
 	 * under excluded folders, which are not.
 	 */
 	PIR_BLOB_LISTED = 1u << 8,
+	/*
+	 * An action-items version only in history, kept slim (blobs.c): no
+	 * `entries` and no yentry, only what the replay reads, per ID: ykeys
+	 * (in the order of each ID's first entry until pir_keys_renumber sorts
+	 * them) and ydue. pir_blobs_reread parses in full again the versions
+	 * the output shows (their `entries`, still no yentry).
+	 */
+	PIR_BLOB_SLIM = 1u << 9,
 };
+
+/* The prefix of an entry's key in keys_pool (history.h's PIR_KEY_ENTRY). */
+#define PIR_BLOB_ENTRY_KEY 'y'
+/* ydue: the due value's index in due_pool (PIR_YDUE_NONE: none), closed in the top bit. */
+#define PIR_YDUE_CLOSED 0x80000000u
+#define PIR_YDUE_NONE 0x7fffffffu
 
 /* A unique blob and what it holds; read once whatever the number of paths and commits. */
 typedef struct {
@@ -43,8 +57,9 @@ typedef struct {
 	pir_entry_list *entries; /* parsed when seen at an action-items path */
 	uint32_t *mkeys, nmkeys; /* sorted unique key ids of its markers */
 	uint32_t *ykeys, nykeys; /* sorted unique key ids of its entries */
-	uint32_t *yentry;	 /* for each of ykeys, the index of its first entry */
-	char *cause;		 /* PIR_BLOB_UNREADABLE: why */
+	uint32_t *yentry;	 /* for each of ykeys, the index of its first entry (not slim) */
+	uint32_t *ydue; /* PIR_BLOB_SLIM: for each of ykeys, its first entry's due, closed */
+	char *cause;	/* PIR_BLOB_UNREADABLE: why */
 } pir_blob;
 
 /* One blob-level change between a commit and one of its parents. */
@@ -70,7 +85,7 @@ typedef struct {
 } pir_commit;
 
 /*
- * A move of an entry's due date (strings point into the blobs' entries), or
+ * A move of an entry's due date (strings point into the blobs' entries or due_pool), or
  * with is_status, a change of its status between open and closed.
  */
 typedef struct {
@@ -156,7 +171,10 @@ typedef struct pir_repo {
 	struct pir_packset *packs;
 	pir_oidmap blob_map;
 
-	pir_strpool keys_pool; /* "m<marker text>" and "y<entry id>" */
+	pir_strpool keys_pool;	   /* "m<marker text>" and "y<entry id>" */
+	bool slim_history;	   /* keep the versions only in history slim (PIR_BLOB_SLIM) */
+	pthread_mutex_t slim_lock; /* guards keys_pool and due_pool during the blob phase */
+	pir_strpool due_pool;	   /* the due values of slim versions */
 	pir_key *keys;
 	struct pir_ages *ages; /* history/: when each marker location came and went */
 
@@ -196,6 +214,12 @@ int pir_repo_report(pir_repo *r, const git_oid *oid, const char *kind, const cha
 /* walk.c: the commits, their order, then the trees (treewalk.c) */
 int pir_history_walk(pir_repo *r);
 int pir_blobs_scan(pir_repo *r);
+/*
+ * Parse in full again the slim versions among `blobs` (n indices; others are
+ * skipped): those the output shows. 0 or an error; a version that cannot be
+ * read now keeps no entries.
+ */
+int pir_blobs_reread(pir_repo *r, const uint32_t *blobs, size_t n);
 /* A listed blob (PIR_BLOB_LISTED; with yaml, PIR_BLOB_WANT_YAML). */
 int pir_blob_intern(pir_repo *r, const git_oid *oid, bool yaml, uint32_t *out);
 /* A blob with `flags` added (none: known, but not read unless listed later). */

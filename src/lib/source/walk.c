@@ -379,6 +379,7 @@ int pir_history_walk(pir_repo *r)
 	size_t ntips;
 	int err;
 
+	r->slim_history = true; /* the versions only in history: what the replay reads (blobs.c) */
 	if ((err = load_shallow(r)) < 0 || (err = collect_tips(r, &tips, &ntips)) < 0 ||
 	    (err = walk_commits(r, tips, ntips)) < 0 || (err = order_commits(r)) < 0 ||
 	    (err = fresh_handle(r)) < 0)
