@@ -18,6 +18,7 @@
 #include "fleet.h"
 #include "gitinit.h"
 #include "glob.h"
+#include "hist.h"
 #include "history.h"
 #include "link.h"
 #include "map.h"
@@ -571,91 +572,6 @@ static int open_objects(pir_repo *r)
 	return err;
 }
 
-/* The first path a blob is seen at: in the scanned tree, else in history. */
-static const char *blob_path(const pir_repo *r, uint32_t bi)
-{
-	for (size_t i = 0; i < r->nhead; i++)
-		if (r->head[i].blob == bi)
-			return r->head[i].path;
-	return pir_trees_blob_path(r, bi);
-}
-
-/* Blobs reported one by one; a damaged pack of thousands gets one line for the rest. */
-#define UNREADABLE_SHOWN 20
-
-/* Each blob that is there but cannot be read: an error, with its path and why. */
-static int report_unreadable_blobs(pir_repo *r)
-{
-	size_t cap = 0;
-	uint32_t *v = NULL;
-	size_t n = 0;
-	int err = 0;
-
-	for (size_t i = 0; i < r->nblobs; i++) {
-		if (!(r->blobs[i].flags & PIR_BLOB_UNREADABLE))
-			continue;
-		if (pir_grow((void **)&v, &cap, n + 1, sizeof(*v)) < 0)
-			return PIR_ENOMEM;
-		v[n++] = (uint32_t)i;
-	}
-	/* in the order the history shows them */
-	pir_trees_sort_blobs(r, v, n);
-	for (size_t k = 0; k < n && k < UNREADABLE_SHOWN && !err; k++)
-		err = pir_repo_report(r, &r->blobs[v[k]].oid, "blob", blob_path(r, v[k]),
-				      r->blobs[v[k]].cause);
-	free(v);
-	if (!err && n > UNREADABLE_SHOWN)
-		err = pir_diag_add(r->ctx.diag, PIR_DIAG_ERROR, "unreadable-object", r->name, NULL,
-				   0, 0, "%zu more files cannot be read (see above why); skipped",
-				   n - UNREADABLE_SHOWN);
-	return err;
-}
-
-static int replay_commit(void *payload, uint32_t ci, const pir_change *changes,
-			 const uint32_t *pstart)
-{
-	return pir_replay_commit(payload, ci, changes, pstart);
-}
-
-/* The keys numbered in the order the history first shows their blobs (that of the old walk). */
-static int number_keys(pir_repo *r)
-{
-	uint32_t *v = NULL;
-	size_t n = 0;
-	int err;
-
-	if (!r->keys_pool.n)
-		return 0;
-	if (!(v = pir_malloc((r->nblobs + 1) * sizeof(*v))))
-		return PIR_ENOMEM;
-	for (size_t i = 0; i < r->nblobs; i++)
-		if (r->blobs[i].nmkeys || r->blobs[i].nykeys)
-			v[n++] = (uint32_t)i;
-	pir_trees_sort_blobs(r, v, n);
-	err = pir_keys_renumber(r, v, n);
-	free(v);
-	return err;
-}
-
-/*
- * The history's changes, commit by commit, straight into the replay. The
- * replay orders new lineages by key number, so the keys are numbered as the
- * old walk did first: a diff that only notes where each blob is first seen.
- */
-static int replay_history(pir_repo *r)
-{
-	pir_replay *rp = NULL;
-	int err;
-
-	if ((err = pir_trees_mark(r)) < 0 || (err = pir_trees_diff(r, NULL, NULL)) < 0 ||
-	    (err = number_keys(r)) < 0 || (err = pir_replay_new(&rp, r)) < 0)
-		return err;
-	if ((err = pir_trees_diff(r, replay_commit, rp)) == 0 && (err = pir_replay_finish(rp)) == 0)
-		err = pir_keys_reread_shown(r); /* the slim versions the output shows */
-	pir_replay_free(rp);
-	return err;
-}
-
 /* Open what the scan reads and find the commit to scan (r->empty for an empty repository). */
 static int prepare_repo(pir_repo *r)
 {
@@ -664,11 +580,44 @@ static int prepare_repo(pir_repo *r)
 	return err < 0 ? err : resolve_ref(r);
 }
 
-/* Read the prepared repository: the scanned tree, the history, every blob, the replay. */
-static int read_repo(pir_scan *s, pir_repo *r)
+/* Back to a repository just prepared: what a history replay from the cache read is dropped. */
+static void repo_reset(pir_repo *r, size_t ndiags)
 {
-	int err;
+	pir_repo_free_history(r);
+	pir_ages_free(r->ages);
+	r->ages = NULL;
+	for (size_t i = 0; i < r->nblobs; i++)
+		blob_dispose(&r->blobs[i]);
+	r->nblobs = r->nscan = r->nhead = 0;
+	free(r->scan_order);
+	free(r->blob_pos);
+	r->scan_order = NULL;
+	r->blob_pos = NULL;
+	pir_oidmap_dispose(&r->blob_map);
+	pir_oidmap_dispose(&r->commit_map);
+	pir_oidmap_dispose(&r->shallow_set);
+	r->shallow = false;
+	for (size_t k = 0; r->keys && k < r->keys_pool.n; k++)
+		free(r->keys[k].due);
+	free(r->keys);
+	r->keys = NULL;
+	pir_strpool_dispose(&r->keys_pool);
+	pir_strpool_dispose(&r->due_pool);
+	pir_strpool_dispose(&r->change_paths);
+	r->diag.n = ndiags;
+}
 
+/*
+ * Read the prepared repository: the scanned tree, the history, every blob,
+ * the replay; the history from the cache's record under `hkey` when it can
+ * be (NULL: none), recording it in `rec` (NULL: not recorded).
+ */
+static int read_repo(pir_scan *s, pir_repo *r, const char *hkey, struct pir_hist *rec)
+{
+	size_t ndiags = r->diag.n, before;
+	int err, done = 0;
+
+again:
 	if ((err = pir_head_list(r)) < 0)
 		return err;
 	for (size_t i = 0; i < r->nhead; i++) /* near misses are looked for there only */
@@ -676,13 +625,23 @@ static int read_repo(pir_scan *s, pir_repo *r)
 
 	if (s->opts.changed_since && (err = since_tree(r)) < 0)
 		return err;
-	if (!s->opts.no_history && (err = pir_history_walk(r)) < 0)
+	if (!s->opts.no_history && hkey && (before = r->nblobs, true)) {
+		if ((done = pir_scan_history_replay(s, hkey, r, rec)) < 0)
+			return done;
+		hkey = NULL;
+		if (!done && (r->ncommits || r->nblobs != before)) {
+			repo_reset(r, ndiags); /* not for this history: read whole */
+			pir_hist_dispose(rec);
+			goto again;
+		}
+	}
+	if (!done && !s->opts.no_history && (err = pir_history_walk(r)) < 0)
 		return err;
-	if ((err = pir_blobs_scan(r)) < 0 || (err = pir_keys_build(r)) < 0)
+	if (!done && ((err = pir_blobs_scan(r)) < 0 || (err = pir_keys_build(r)) < 0))
 		return err;
-	if (!s->opts.no_history && (err = replay_history(r)) < 0)
+	if (!done && !s->opts.no_history && (err = pir_scan_replay_history(r, rec)) < 0)
 		return err;
-	if ((err = report_unreadable_blobs(r)) < 0)
+	if ((err = pir_scan_report_unreadable(r)) < 0)
 		return err;
 	pir_history_drop_changes(r);
 	return report_head_skips(r);
@@ -692,14 +651,15 @@ static int scan_repo(pir_scan *s, pir_repo *r)
 {
 	int err = prepare_repo(r);
 
-	return err < 0 || r->empty ? err : read_repo(s, r);
+	return err < 0 || r->empty ? err : read_repo(s, r, NULL, NULL);
 }
 
 /* Scan repository i, or take its result from the cache, and collect it. */
 static int scan_or_cached(pir_scan *s, size_t i, pir_result **res)
 {
 	pir_repo *r = s->repos[i];
-	char key[PIR_SHA256_HEX] = "";
+	char key[PIR_SHA256_HEX] = "", hkey[PIR_SHA256_HEX] = "";
+	pir_hist rec = {0};
 	int err;
 
 	if (!s->cache)
@@ -708,12 +668,18 @@ static int scan_or_cached(pir_scan *s, size_t i, pir_result **res)
 			   : pir_result_collect(res, r, !s->opts.no_history);
 	if ((err = prepare_repo(r)) < 0)
 		return err;
-	if (!r->empty && (err = pir_scan_cache_lookup(s, i, key, res)) != 0)
+	if (!r->empty && (err = pir_scan_cache_lookup(s, i, key, hkey, res)) != 0)
 		return err < 0 ? err : 0;
-	if ((!r->empty && (err = read_repo(s, r)) < 0) ||
-	    (err = pir_result_collect(res, r, !s->opts.no_history)) < 0)
-		return err;
-	return key[0] ? pir_scan_cache_store(s, i, key, *res) : 0;
+	if ((!r->empty && (err = read_repo(s, r, hkey[0] ? hkey : NULL, &rec)) < 0) ||
+	    (err = pir_result_collect(res, r, !s->opts.no_history)) < 0 ||
+	    (key[0] && (err = pir_scan_cache_store(s, i, key, *res)) < 0))
+		goto done;
+	/* the history's record, for the next scan whose refs moved on */
+	if (hkey[0] && rec.ncommits && pir_scan_cache_storable(*res))
+		err = pir_scan_history_store(s, i, hkey, r, &rec);
+done:
+	pir_hist_dispose(&rec);
+	return err;
 }
 
 /*

@@ -25,7 +25,8 @@ static const char *cache_identity(const pir_scan *s, size_t i)
  * 1 with `*out` on a hit, 0 on a miss. A cached result is this run's: its
  * names are those of this run.
  */
-int pir_scan_cache_lookup(pir_scan *s, size_t i, char key[PIR_SHA256_HEX], pir_result **out)
+int pir_scan_cache_lookup(pir_scan *s, size_t i, char key[PIR_SHA256_HEX],
+			  char hkey[PIR_SHA256_HEX], pir_result **out)
 {
 	pir_repo *r = s->repos[i];
 	pir_cache_facts facts;
@@ -39,6 +40,8 @@ int pir_scan_cache_lookup(pir_scan *s, size_t i, char key[PIR_SHA256_HEX], pir_r
 					&r->head_commit, s->opts.all_refs)) < 0)
 		return err;
 	pir_cache_key(key, &s->opts, &facts);
+	if (!s->opts.no_history)
+		pir_cache_history_key(hkey, &s->opts, &facts);
 	pir_cache_facts_dispose(&facts);
 	if ((err = pir_cache_lookup(s->cache, key, &json, &len)) <= 0)
 		return err;
@@ -64,7 +67,7 @@ int pir_scan_cache_lookup(pir_scan *s, size_t i, char key[PIR_SHA256_HEX], pir_r
 }
 
 /* Whether what a result says holds for good: not if some of it could not be read. */
-static bool cacheable(const pir_result *res)
+bool pir_scan_cache_storable(const pir_result *res)
 {
 	if (res->failed)
 		return false;
@@ -81,7 +84,7 @@ int pir_scan_cache_store(pir_scan *s, size_t i, const char *key, const pir_resul
 	char *tips;
 	int err;
 
-	if (!cacheable(res))
+	if (!pir_scan_cache_storable(res))
 		return 0;
 	if ((err = pir_result_json_write(&b, res, -1)) < 0 ||
 	    !(tips =

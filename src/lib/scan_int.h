@@ -73,7 +73,29 @@ int pir_scan_order_results(pir_scan *scan);
  * scan_cache.c: the cached result of prepared repository i (1, with `*out`),
  * or 0 on a miss, with its key in `key`; storing a new result under it.
  */
-int pir_scan_cache_lookup(pir_scan *scan, size_t i, char key[PIR_SHA256_HEX], pir_result **out);
+int pir_scan_cache_lookup(pir_scan *scan, size_t i, char key[PIR_SHA256_HEX],
+			  char hkey[PIR_SHA256_HEX], pir_result **out);
 int pir_scan_cache_store(pir_scan *scan, size_t i, const char *key, const pir_result *res);
+/* Whether what a result says holds for good: not if some of it could not be read. */
+bool pir_scan_cache_storable(const pir_result *res);
+
+/*
+ * scan_history.c: the history replay, whole (pir_scan_replay_history, with
+ * the keys numbered first by pir_scan_number_keys; recording what it
+ * consumed in `rec` unless NULL), or from the history cache's record under
+ * `hkey` plus the new commits (pir_scan_history_replay: 1 when done, 0 when
+ * the record is absent or cannot be trusted for this history: the caller
+ * then resets the repository and reads it whole), and the record stored.
+ */
+struct pir_hist;
+int pir_scan_number_keys(pir_repo *r);
+/* Each blob there but unreadable: an error, with its path and why, in history order. */
+int pir_scan_report_unreadable(pir_repo *r);
+int pir_scan_replay_history(pir_repo *r, struct pir_hist *rec);
+int pir_scan_history_record(struct pir_hist *rec, const pir_repo *r, uint32_t ci,
+			    const pir_change *changes, const uint32_t *pstart);
+int pir_scan_history_replay(pir_scan *scan, const char *hkey, pir_repo *r, struct pir_hist *rec);
+int pir_scan_history_store(pir_scan *scan, size_t i, const char *hkey, pir_repo *r,
+			   struct pir_hist *rec);
 
 #endif

@@ -348,9 +348,10 @@ int pir_cache_drop(pir_cache *c, const char *key, const char *why)
 }
 
 /* Check a row's payload against its length and checksum; 1 when it holds. */
-static int row_sound(sqlite3_stmt *st, const char **why)
+static int row_sound(sqlite3_stmt *st, bool binary, const char **why)
 {
-	const char *payload = (const char *)sqlite3_column_text(st, 2);
+	const char *payload = binary ? (const char *)sqlite3_column_blob(st, 2)
+				     : (const char *)sqlite3_column_text(st, 2);
 	size_t n = (size_t)sqlite3_column_bytes(st, 2);
 	const unsigned char *sum = sqlite3_column_text(st, 1);
 	char hex[PIR_SHA256_HEX];
@@ -367,7 +368,7 @@ static int row_sound(sqlite3_stmt *st, const char **why)
 	return 1;
 }
 
-static int lookup_locked(pir_cache *c, const char *key, char **json, size_t *len)
+static int lookup_locked(pir_cache *c, const char *key, char **json, size_t *len, bool binary)
 {
 	sqlite3_stmt *st = NULL;
 	const char *why = NULL;
@@ -377,9 +378,13 @@ static int lookup_locked(pir_cache *c, const char *key, char **json, size_t *len
 				-1, &st, NULL);
 	if (rc == SQLITE_OK && (rc = sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC)) == SQLITE_OK)
 		rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW && row_sound(st, &why)) {
+	if (rc == SQLITE_ROW && row_sound(st, binary, &why)) {
 		*len = (size_t)sqlite3_column_bytes(st, 2);
-		if (!(*json = pir_strndup((const char *)sqlite3_column_text(st, 2), *len)))
+		if (binary && (*json = pir_malloc(*len + 1)))
+			memcpy(*json, sqlite3_column_blob(st, 2), *len);
+		else if (!binary)
+			*json = pir_strndup((const char *)sqlite3_column_text(st, 2), *len);
+		if (!*json)
 			err = PIR_ENOMEM;
 		else if (pir_grow((void **)&c->hits, &c->hits_cap, c->nhits + 1,
 				  sizeof(*c->hits)) == 0 &&
@@ -397,7 +402,7 @@ static int lookup_locked(pir_cache *c, const char *key, char **json, size_t *len
 	return found;
 }
 
-int pir_cache_lookup(pir_cache *c, const char *key, char **json, size_t *len)
+static int lookup(pir_cache *c, const char *key, char **json, size_t *len, bool binary)
 {
 	int r = 0;
 
@@ -407,14 +412,24 @@ int pir_cache_lookup(pir_cache *c, const char *key, char **json, size_t *len)
 		return 0;
 	pthread_mutex_lock(&c->lock);
 	if (c->db)
-		r = lookup_locked(c, key, json, len);
+		r = lookup_locked(c, key, json, len, binary);
 	pthread_mutex_unlock(&c->lock);
 	return r;
 }
 
+int pir_cache_lookup(pir_cache *c, const char *key, char **json, size_t *len)
+{
+	return lookup(c, key, json, len, false);
+}
+
+int pir_cache_lookup_blob(pir_cache *c, const char *key, unsigned char **data, size_t *len)
+{
+	return lookup(c, key, (char **)data, len, true);
+}
+
 /* The row, then the repository's older rows beyond the few kept: one transaction. */
 static int store_locked(pir_cache *c, const char *key, const char *repo, const char *tips,
-			const char *json, size_t len)
+			const char *json, size_t len, bool binary, int keep)
 {
 	static const char insert[] =
 	    "INSERT OR REPLACE INTO results VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
@@ -438,9 +453,12 @@ static int store_locked(pir_cache *c, const char *key, const char *repo, const c
 	sqlite3_bind_int64(ins, 5, now);
 	sqlite3_bind_int64(ins, 6, (sqlite3_int64)len);
 	sqlite3_bind_text(ins, 7, sum, -1, SQLITE_STATIC);
-	sqlite3_bind_text(ins, 8, json, (int)len, SQLITE_STATIC);
+	if (binary)
+		sqlite3_bind_blob(ins, 8, json, (int)len, SQLITE_STATIC);
+	else
+		sqlite3_bind_text(ins, 8, json, (int)len, SQLITE_STATIC);
 	sqlite3_bind_text(del, 1, repo, -1, SQLITE_STATIC);
-	sqlite3_bind_int(del, 2, PIR_CACHE_KEEP);
+	sqlite3_bind_int(del, 2, keep);
 	if ((rc = sqlite3_step(ins)) == SQLITE_DONE && (rc = sqlite3_step(del)) == SQLITE_DONE)
 		rc = sqlite3_exec(c->db, "COMMIT", NULL, NULL, NULL);
 done:
@@ -452,8 +470,8 @@ done:
 	return 0;
 }
 
-int pir_cache_store(pir_cache *c, const char *key, const char *repo, const char *tips,
-		    const char *json, size_t len)
+static int store(pir_cache *c, const char *key, const char *repo, const char *tips,
+		 const char *json, size_t len, bool binary, int keep)
 {
 	int err = 0;
 
@@ -462,9 +480,21 @@ int pir_cache_store(pir_cache *c, const char *key, const char *repo, const char 
 	pthread_mutex_lock(&c->lock);
 	/* longer than SQLite takes a value: such a result is not kept */
 	if (c->db && len < (size_t)sqlite3_limit(c->db, SQLITE_LIMIT_LENGTH, -1))
-		err = store_locked(c, key, repo, tips, json, len);
+		err = store_locked(c, key, repo, tips, json, len, binary, keep);
 	pthread_mutex_unlock(&c->lock);
 	return err;
+}
+
+int pir_cache_store(pir_cache *c, const char *key, const char *repo, const char *tips,
+		    const char *json, size_t len)
+{
+	return store(c, key, repo, tips, json, len, false, PIR_CACHE_KEEP);
+}
+
+int pir_cache_store_blob(pir_cache *c, const char *key, const char *repo, const char *tips,
+			 const unsigned char *data, size_t len, int keep)
+{
+	return store(c, key, repo, tips, (const char *)data, len, true, keep);
 }
 
 /* The hits' `used`, and rows idle too long dropped: one transaction, failures ignored. */

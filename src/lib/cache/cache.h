@@ -32,6 +32,7 @@
 #define PIR_CACHE_APPLICATION_ID 0x50495243 /* "PIRC" */
 #define PIR_CACHE_SCHEMA 1		    /* user_version: the tables below */
 #define PIR_CACHE_FORMAT "1"		    /* meta 'format': what a row's payload is */
+#define PIR_CACHE_HISTORY_FORMAT "1"	    /* the history payload's (hist.h) */
 #define PIR_CACHE_KEEP 3		    /* results kept per repository, the latest used */
 #define PIR_CACHE_MAX_IDLE_DAYS 60	    /* rows unused this long are dropped */
 
@@ -99,6 +100,23 @@ int pir_cache_lookup(pir_cache *c, const char *key, char **json, size_t *len);
  */
 int pir_cache_store(pir_cache *c, const char *key, const char *repo, const char *tips,
 		    const char *json, size_t len);
+
+/*
+ * The same for a binary payload (the history cache, history.h): `*data`
+ * malloc'ed, `*len` bytes; stored keeping the repository's `keep` latest
+ * rows (pass a `repo` of its own, so that they do not count as results).
+ */
+int pir_cache_lookup_blob(pir_cache *c, const char *key, unsigned char **data, size_t *len);
+int pir_cache_store_blob(pir_cache *c, const char *key, const char *repo, const char *tips,
+			 const unsigned char *data, size_t len, int keep);
+
+/*
+ * The key of a repository's history payload: that of pir_cache_key without
+ * the tips (the ref, its commit, the refs): the repository, where its walk
+ * stops (shallow, grafts), pirscan's version and what is extracted.
+ */
+void pir_cache_history_key(char out[PIR_SHA256_HEX], const pir_scan_options *opts,
+			   const pir_cache_facts *facts);
 
 /* A hit whose payload did not read back (`why`): the row is dropped, with a warning. */
 int pir_cache_drop(pir_cache *c, const char *key, const char *why);

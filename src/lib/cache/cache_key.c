@@ -92,20 +92,24 @@ static void field_markers(pir_sha256 *h, const pir_scan_options *o)
 	field_num(h, "marker-require-reference", o->marker_require_reference);
 }
 
-void pir_cache_key(char out[PIR_SHA256_HEX], const pir_scan_options *o, const pir_cache_facts *f)
+/* `tips`: the result's key; without, the history payload's (hist.h), for any tips. */
+static void key(char out[PIR_SHA256_HEX], const pir_scan_options *o, const pir_cache_facts *f,
+		bool tips)
 {
 	pir_sha256 h;
 
 	pir_sha256_init(&h);
 	field_str(&h, "key", KEY_FORMAT);
 	field_str(&h, "pirscan", PIRSCAN_VERSION);
-	field_str(&h, "payload", PIR_CACHE_FORMAT);
+	field_str(&h, "payload", tips ? PIR_CACHE_FORMAT : "history " PIR_CACHE_HISTORY_FORMAT);
 	/* the repository and where its walk starts and stops */
 	field_str(&h, "repo", f->repo);
-	field_str(&h, "ref", f->ref);
-	field_str(&h, "commit", f->commit);
-	field_num(&h, "all-refs", o->all_refs);
-	field(&h, "refs", f->refs, f->refs_len);
+	if (tips) {
+		field_str(&h, "ref", f->ref);
+		field_str(&h, "commit", f->commit);
+		field_num(&h, "all-refs", o->all_refs);
+		field(&h, "refs", f->refs, f->refs_len);
+	}
 	field(&h, "shallow", f->shallow, f->shallow_len);
 	field(&h, "grafts", f->grafts, f->grafts_len);
 	/* what is extracted from it */
@@ -117,6 +121,17 @@ void pir_cache_key(char out[PIR_SHA256_HEX], const pir_scan_options *o, const pi
 	field_list(&h, "exclude", o->exclude, NULL);
 	field_str(&h, "changed-since", o->changed_since); /* not cached; here should it ever be */
 	pir_sha256_final_hex(&h, out);
+}
+
+void pir_cache_key(char out[PIR_SHA256_HEX], const pir_scan_options *o, const pir_cache_facts *f)
+{
+	key(out, o, f, true);
+}
+
+void pir_cache_history_key(char out[PIR_SHA256_HEX], const pir_scan_options *o,
+			   const pir_cache_facts *f)
+{
+	key(out, o, f, false);
 }
 
 /* A file of the git folder, whole; NULL (and 0) when there is none. */

@@ -254,7 +254,8 @@ static int order_blobs(pir_repo *r)
 	r->nscan = 0;
 	for (size_t i = 0; i < r->nblobs; i++) {
 		r->blob_pos[i] = PIR_PACK_NOPOS;
-		if (r->blobs[i].flags & PIR_BLOB_LISTED)
+		/* SCANNED already: what the history cache knows it holds (nothing) */
+		if ((r->blobs[i].flags & (PIR_BLOB_LISTED | PIR_BLOB_SCANNED)) == PIR_BLOB_LISTED)
 			r->scan_order[r->nscan++] = (uint32_t)i;
 	}
 	pack_positions(r);

@@ -213,6 +213,40 @@ int pir_repo_report(pir_repo *r, const git_oid *oid, const char *kind, const cha
 
 /* walk.c: the commits, their order, then the trees (treewalk.c) */
 int pir_history_walk(pir_repo *r);
+/* What a caller already knows of a commit (the history cache): its tree, time and parents. */
+typedef struct {
+	git_oid tree;
+	int64_t time;
+	uint32_t nparents;
+	const git_oid *parents;
+} pir_known_commit;
+/* 1 and `*out` for a commit `oid` the caller knows (its object is then not read), else 0. */
+typedef int (*pir_known_commit_fn)(void *payload, const git_oid *oid, pir_known_commit *out);
+/*
+ * The commit walk of pir_history_walk alone (commits, their order, the
+ * shallow note), taking the commits `known` knows from it (NULL: none).
+ */
+int pir_history_walk_commits(pir_repo *r, pir_known_commit_fn known, void *payload);
+/*
+ * Whether a change from blob `old` to `new` (zero ids for none) is kept,
+ * with the blob indices it gets (PIR_MAP_NONE for none).
+ */
+typedef bool (*pir_change_filter)(void *payload, const git_oid *old, const git_oid *new,
+				  uint32_t *old_blob, uint32_t *new_blob);
+/* Whether a path (`len` bytes; a folder when is_dir) is compared at all. */
+typedef bool (*pir_path_filter)(void *payload, const char *path, size_t len, bool is_dir);
+/*
+ * Every file change from tree `old_tree` (NULL: none) to `new_tree`, read
+ * with libgit2 as pir_head_list does (excludes applied, symlinks and
+ * submodules left out): `*out` (malloc'ed) and `*n`; the paths live in
+ * r->change_paths. Without `keep`, every change, its blobs interned as
+ * listed; with it, only those it keeps, as it says, nothing interned; with
+ * `want`, only at the paths it wants (folders it does not want are not
+ * read). Both get `payload`. Missing trees are reported.
+ */
+int pir_tree_changes(pir_repo *r, const git_oid *old_tree, const git_oid *new_tree,
+		     pir_change_filter keep, pir_path_filter want, void *payload, pir_change **out,
+		     size_t *n);
 int pir_blobs_scan(pir_repo *r);
 /*
  * Parse in full again the slim versions among `blobs` (n indices; others are
@@ -247,6 +281,16 @@ const char *pir_trees_blob_path(const pir_repo *r, uint32_t bi);
 /* Sort blob indices as the history first shows them (interned before the walk: first). */
 void pir_trees_sort_blobs(const pir_repo *r, uint32_t *v, size_t n);
 void pir_trees_free(pir_repo *r);
+/*
+ * A history whose changes come from elsewhere (the history cache), not
+ * from pir_trees_walk: where each blob is first seen, for
+ * pir_trees_sort_blobs and pir_trees_blob_path, as pir_trees_diff notes it.
+ * pir_trees_external once (`pre_blobs`: those interned before the history),
+ * after every blob is interned; then pir_trees_note for each commit in
+ * topological order with the changes pir_trees_diff would give it.
+ */
+int pir_trees_external(pir_repo *r, size_t pre_blobs);
+void pir_trees_note(pir_repo *r, uint32_t ci, const pir_change *changes, size_t n);
 int pir_head_list(pir_repo *r);
 int pir_since_diff(pir_repo *r, const git_oid *since_tree);
 void pir_repo_free_history(pir_repo *r);

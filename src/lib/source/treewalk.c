@@ -673,3 +673,24 @@ void pir_trees_free(pir_repo *r)
 	free(t);
 	r->trees = NULL;
 }
+
+/* ---- a history replayed from elsewhere (the history cache) ---- */
+
+int pir_trees_external(pir_repo *r, size_t pre_blobs)
+{
+	pir_trees_free(r);
+	if (!(r->trees = pir_calloc(1, sizeof(*r->trees))))
+		return PIR_ENOMEM;
+	r->trees->pre_blobs = pre_blobs;
+	return first_seen_init(r);
+}
+
+void pir_trees_note(pir_repo *r, uint32_t ci, const pir_change *changes, size_t n)
+{
+	bwalk w = {r, r->trees, PIR_BUF_INIT, NULL, 0, 0, ci};
+
+	for (size_t i = 0; i < n; i++) {
+		note_first(&w, changes[i].old_blob, (uint32_t)i * 2, changes[i].path);
+		note_first(&w, changes[i].new_blob, (uint32_t)i * 2 + 1, changes[i].path);
+	}
+}

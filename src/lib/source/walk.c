@@ -98,7 +98,34 @@ static int record_commit(pir_repo *r, git_commit *commit, git_oid **stack, size_
 	return pir_oidmap_put(&r->commit_map, oid, (uint32_t)r->ncommits++, NULL);
 }
 
-static int walk_commits(pir_repo *r, const git_oid *tips, size_t ntips)
+/* A commit the caller already knows (pir_known_commit_fn): recorded without reading it. */
+static int record_known(pir_repo *r, const git_oid *oid, const pir_known_commit *k, git_oid **stack,
+			size_t *nstack, size_t *stack_cap)
+{
+	bool boundary = pir_oidmap_get(&r->shallow_set, oid) != PIR_MAP_NONE;
+	uint32_t np = boundary ? 0 : k->nparents;
+	pir_commit *c;
+
+	if (pir_grow((void **)&r->commits, &r->commits_cap, r->ncommits + 1, sizeof(*c)) < 0)
+		return PIR_ENOMEM;
+	c = &r->commits[r->ncommits];
+	memset(c, 0, sizeof(*c));
+	c->oid = *oid;
+	c->tree = k->tree;
+	c->time = k->time;
+	c->nparents = np;
+	if (np && !(c->parent_oids = pir_calloc(np, sizeof(git_oid))))
+		return PIR_ENOMEM;
+	for (uint32_t i = 0; i < np; i++) {
+		c->parent_oids[i] = k->parents[i];
+		if (push_oid(stack, nstack, stack_cap, &c->parent_oids[i]) < 0)
+			return PIR_ENOMEM;
+	}
+	return pir_oidmap_put(&r->commit_map, oid, (uint32_t)r->ncommits++, NULL);
+}
+
+static int walk_commits(pir_repo *r, const git_oid *tips, size_t ntips, pir_known_commit_fn known,
+			void *payload)
 {
 	git_oid *stack = NULL;
 	size_t n = 0, cap = 0;
@@ -113,6 +140,13 @@ static int walk_commits(pir_repo *r, const git_oid *tips, size_t ntips)
 
 		if (pir_oidmap_get(&r->commit_map, &oid) != PIR_MAP_NONE)
 			continue;
+		if (known) {
+			pir_known_commit k;
+			if (known(payload, &oid, &k)) {
+				err = record_known(r, &oid, &k, &stack, &n, &cap);
+				continue;
+			}
+		}
 		if ((gerr = git_commit_lookup(&commit, r->repo, &oid)) < 0) {
 			err = pir_repo_missing(r, &oid, "commit", NULL, gerr);
 			/* remember it so that other children do not report it again */
@@ -204,6 +238,9 @@ typedef struct {
 	pir_change *changes;
 	size_t nchanges, changes_cap;
 	int error;
+	pir_change_filter keep; /* pir_tree_changes with a filter: only the changes it keeps */
+	pir_path_filter want;	/* and only at the paths it wants */
+	void *keep_payload;
 } differ;
 
 static bool is_blob_mode(git_filemode_t mode)
@@ -223,9 +260,14 @@ static int lookup_tree(differ *d, git_tree **out, const git_oid *oid)
 
 static int add_change(differ *d, const git_tree_entry *ea, const git_tree_entry *eb)
 {
+	static const git_oid zero;
+	uint32_t ob = PIR_MAP_NONE, nb = PIR_MAP_NONE;
 	pir_change *ch;
 	uint32_t idx;
 
+	if (d->keep && !d->keep(d->keep_payload, ea ? git_tree_entry_id(ea) : &zero,
+				eb ? git_tree_entry_id(eb) : &zero, &ob, &nb))
+		return 0;
 	if (pir_grow((void **)&d->changes, &d->changes_cap, d->nchanges + 1, sizeof(*ch)) < 0 ||
 	    pir_strpool_intern(d->paths, d->path.ptr, d->path.size, &idx) < 0)
 		return PIR_ENOMEM;
@@ -236,7 +278,8 @@ static int add_change(differ *d, const git_tree_entry *ea, const git_tree_entry 
 	if (eb)
 		ch->new_oid = *git_tree_entry_id(eb);
 	ch->path = d->paths->strs[idx];
-	ch->old_blob = ch->new_blob = PIR_MAP_NONE;
+	ch->old_blob = ob;
+	ch->new_blob = nb;
 	ch->yaml = d->r->ctx.is_item_file(d->r->ctx.payload, ch->path);
 	return 0;
 }
@@ -261,6 +304,8 @@ static int diff_entry(differ *d, const git_tree_entry *ea, const git_tree_entry 
 	if (d->r->ctx.is_excluded &&
 	    d->r->ctx.is_excluded(d->r->ctx.payload, d->path.ptr, ta || tb))
 		goto done; /* left out: its trees are not even read */
+	if (d->want && !d->want(d->keep_payload, d->path.ptr, d->path.size, ta || tb))
+		goto done;
 	if (ta || tb) {
 		git_tree *sa = NULL, *sb = NULL;
 		if ((!ta || (err = lookup_tree(d, &sa, git_tree_entry_id(ea))) == 0) &&
@@ -373,7 +418,7 @@ static int fresh_handle(pir_repo *r)
 	return 0;
 }
 
-int pir_history_walk(pir_repo *r)
+int pir_history_walk_commits(pir_repo *r, pir_known_commit_fn known, void *payload)
 {
 	git_oid *tips = NULL;
 	size_t ntips;
@@ -381,17 +426,47 @@ int pir_history_walk(pir_repo *r)
 
 	r->slim_history = true; /* the versions only in history: what the replay reads (blobs.c) */
 	if ((err = load_shallow(r)) < 0 || (err = collect_tips(r, &tips, &ntips)) < 0 ||
-	    (err = walk_commits(r, tips, ntips)) < 0 || (err = order_commits(r)) < 0 ||
-	    (err = fresh_handle(r)) < 0)
+	    (err = walk_commits(r, tips, ntips, known, payload)) < 0 ||
+	    (err = order_commits(r)) < 0 || (err = fresh_handle(r)) < 0)
 		goto done;
-	if (r->shallow &&
-	    (err = pir_diag_add(r->ctx.diag, PIR_DIAG_INFO, "shallow", r->name, NULL, 0, 0,
-				"shallow repository: items are dated no earlier than the "
-				"oldest commit present")) < 0)
-		goto done;
-	err = pir_trees_walk(r);
+	if (r->shallow)
+		err = pir_diag_add(r->ctx.diag, PIR_DIAG_INFO, "shallow", r->name, NULL, 0, 0,
+				   "shallow repository: items are dated no earlier than the "
+				   "oldest commit present");
 done:
 	free(tips);
+	return err;
+}
+
+int pir_history_walk(pir_repo *r)
+{
+	int err = pir_history_walk_commits(r, NULL, NULL);
+
+	return err < 0 ? err : pir_trees_walk(r);
+}
+
+int pir_tree_changes(pir_repo *r, const git_oid *old_tree, const git_oid *new_tree,
+		     pir_change_filter keep, pir_path_filter want, void *payload, pir_change **out,
+		     size_t *n)
+{
+	differ d = {r, r->repo, &r->change_paths, PIR_BUF_INIT, NULL, 0, 0, 0, keep, want, payload};
+	int err = diff_tree_ids(&d, old_tree, new_tree);
+
+	for (size_t i = 0; i < d.nchanges && !err && !keep; i++) {
+		pir_change *ch = &d.changes[i];
+		static const git_oid zero;
+		if (!git_oid_equal(&ch->old_oid, &zero))
+			err = pir_blob_intern(r, &ch->old_oid, ch->yaml, &ch->old_blob);
+		if (!err && !git_oid_equal(&ch->new_oid, &zero))
+			err = pir_blob_intern(r, &ch->new_oid, ch->yaml, &ch->new_blob);
+	}
+	pir_buf_dispose(&d.path);
+	if (err) {
+		free(d.changes);
+		d.changes = NULL, d.nchanges = 0;
+	}
+	*out = d.changes;
+	*n = d.nchanges;
 	return err;
 }
 
@@ -400,7 +475,7 @@ done:
 int pir_head_list(pir_repo *r)
 {
 	pir_strpool pool = {0};
-	differ d = {r, r->repo, &pool, PIR_BUF_INIT, NULL, 0, 0, 0};
+	differ d = {r, r->repo, &pool, PIR_BUF_INIT, NULL, 0, 0, 0, NULL, NULL, NULL};
 	int err;
 
 	if ((err = diff_tree_ids(&d, NULL, &r->head_tree)) < 0)
@@ -429,7 +504,7 @@ done:
 int pir_since_diff(pir_repo *r, const git_oid *since_tree)
 {
 	pir_strpool pool = {0};
-	differ d = {r, r->repo, &pool, PIR_BUF_INIT, NULL, 0, 0, 0};
+	differ d = {r, r->repo, &pool, PIR_BUF_INIT, NULL, 0, 0, 0, NULL, NULL, NULL};
 	size_t cap = 0, gone_cap = 0;
 	int err;
 
