@@ -48,8 +48,10 @@ static void load(const char *corpus_name, const char *name)
 
 static const pir_entry *item(size_t i)
 {
+	static const pir_entry none;
+
 	CHECK(i < pm.items.n);
-	return i < pm.items.n ? &pm.items.v[i] : &(pir_entry){0};
+	return i < pm.items.n ? &pm.items.v[i] : &none;
 }
 
 static const char *field(const pir_entry *e, const char *key)
@@ -148,7 +150,7 @@ static void no_section(void)
 	load("no-section", "incidents/2026-03-03-dns.md");
 	CHECK_INT(pm.items.n, 0);
 	CHECK_INT(pm.sections, 0);
-	CHECK_INT(count_code("postmortem-section", PIR_DIAG_INFO), 1);
+	CHECK_INT(pm.items.diags.n, 0); /* a postmortem without items is no problem */
 	CHECK_STR(pm.incident.severity, "low");
 }
 

@@ -796,10 +796,6 @@ int pir_postmortem_parse(pir_postmortem *out, const char *buf, size_t len, const
 		err = find_incident(&rd, name);
 	if (!err)
 		err = resolve_ids(&rd);
-	if (!err && !out->sections)
-		err = diag(&rd, PIR_DIAG_INFO, "postmortem-section", 1,
-			   "no action-items section (a heading that names action items, "
-			   "follow-ups, remediation or corrective actions)");
 	pir_buf_dispose(&rd.cell);
 	pir_buf_dispose(&rd.echo);
 	if (err < 0) {

@@ -32,7 +32,11 @@ enum {
 	 * under excluded folders, which are not.
 	 */
 	PIR_BLOB_LISTED = 1u << 8,
+	PIR_BLOB_WANT_DOC = 1u << 9, /* seen at a postmortem document's path */
 };
+
+/* What a path holds for the item sources: is_item_file's answer, 0 for neither. */
+enum { PIR_ITEMS_YAML = 1, PIR_ITEMS_DOC = 2 };
 
 /* A unique blob and what it holds; read once whatever the number of paths and commits. */
 typedef struct {
@@ -52,7 +56,7 @@ typedef struct {
 	git_oid old_oid, new_oid;    /* zero id for none */
 	const char *path;	     /* interned in the repository's change_paths */
 	uint32_t old_blob, new_blob; /* indices into repo->blobs, PIR_MAP_NONE for none */
-	bool yaml;
+	uint8_t yaml;		     /* PIR_ITEMS_YAML or _DOC: an item file; 0 */
 } pir_change;
 
 typedef struct {
@@ -101,7 +105,7 @@ typedef struct pir_ages pir_ages;
 typedef struct {
 	const char *path;
 	uint32_t blob;
-	bool yaml;
+	uint8_t yaml; /* PIR_ITEMS_YAML or _DOC: an item file; 0 */
 } pir_head_entry;
 
 /*
@@ -113,7 +117,7 @@ typedef struct {
 	pir_diag_sink *diag;
 	int (*progress)(void *payload, const char *repo, const char *phase, size_t done,
 			size_t total);
-	bool (*is_item_file)(const void *payload, const char *path);
+	unsigned (*is_item_file)(const void *payload, const char *path);
 	/* NULL without excludes; a folder when is_dir */
 	bool (*is_excluded)(const void *payload, const char *path, bool is_dir);
 	void *payload;
@@ -196,8 +200,8 @@ int pir_repo_report(pir_repo *r, const git_oid *oid, const char *kind, const cha
 /* walk.c: the commits, their order, then the trees (treewalk.c) */
 int pir_history_walk(pir_repo *r);
 int pir_blobs_scan(pir_repo *r);
-/* A listed blob (PIR_BLOB_LISTED; with yaml, PIR_BLOB_WANT_YAML). */
-int pir_blob_intern(pir_repo *r, const git_oid *oid, bool yaml, uint32_t *out);
+/* A listed blob (PIR_BLOB_LISTED; for an item file, PIR_BLOB_WANT_YAML or _DOC). */
+int pir_blob_intern(pir_repo *r, const git_oid *oid, unsigned kind, uint32_t *out);
 /* A blob with `flags` added (none: known, but not read unless listed later). */
 int pir_blob_intern_flags(pir_repo *r, const git_oid *oid, uint32_t flags, uint32_t *out);
 

@@ -237,7 +237,7 @@ static int add_change(differ *d, const git_tree_entry *ea, const git_tree_entry 
 		ch->new_oid = *git_tree_entry_id(eb);
 	ch->path = d->paths->strs[idx];
 	ch->old_blob = ch->new_blob = PIR_MAP_NONE;
-	ch->yaml = d->r->ctx.is_item_file(d->r->ctx.payload, ch->path);
+	ch->yaml = (uint8_t)d->r->ctx.is_item_file(d->r->ctx.payload, ch->path);
 	return 0;
 }
 
