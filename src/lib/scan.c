@@ -222,12 +222,18 @@ bool pir_scan_is_excluded(const pir_scan *s, const char *path, bool is_dir)
 	return false;
 }
 
-/* A Markdown file whose path names a postmortem, an incident or a PIR. */
-static bool is_postmortem_doc(const char *path)
+/* A Markdown file whose path names a postmortem, an incident or a PIR; or one of the globs. */
+static bool is_postmortem_doc(const pir_scan *s, const char *path)
 {
 	static const char *const words[] = {"postmortem", "post-mortem", "incident", "pir"};
 	size_t n = strlen(path);
 
+	if (s->opts.postmortem_files && s->opts.postmortem_files[0]) {
+		for (const char *const *g = s->opts.postmortem_files; *g; g++)
+			if (pir_glob_match(*g, path))
+				return true;
+		return false;
+	}
 	if (!((n > 3 && !strcasecmp(path + n - 3, ".md")) ||
 	      (n > 9 && !strcasecmp(path + n - 9, ".markdown"))))
 		return false;
@@ -246,7 +252,7 @@ unsigned pir_scan_is_item_file(const pir_scan *s, const char *path)
 	for (size_t i = 0; i < s->nitem_files; i++)
 		if (strcmp(base, s->item_files[i]) == 0)
 			return PIR_ITEMS_YAML;
-	return is_postmortem_doc(path) ? PIR_ITEMS_DOC : 0;
+	return is_postmortem_doc(s, path) ? PIR_ITEMS_DOC : 0;
 }
 
 static int progress_cb(void *payload, const char *repo, const char *phase, size_t done,
