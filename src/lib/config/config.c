@@ -31,23 +31,10 @@
 #include "yaml_util.h"
 
 const char *const pir_cfg_top_keys[K_COUNT] = {
-    "marker",
-    "item_files",
-    "severities",
-    "stale_days",
-    "fail_on",
-    "fail_on_reasons",
-    "fail_on_invalid",
-    "grace",
-    "warn_within",
-    "max_slips",
-    "exclude",
-    "as_of",
-    "teams",
-    "report",
-    "marker_require_reference",
-    /* issue 12, postmortem documents */
-    "postmortem_files",
+    "marker",		"item_files",	   "severities", "stale_days",	"fail_on",
+    "fail_on_reasons",	"fail_on_invalid", "grace",	 "warn_within", "max_slips",
+    "exclude",		"as_of",	   "teams",	 "report",	"marker_require_reference",
+    "postmortem_files", /* issue 12 */
 };
 
 const char *const pir_cfg_report_keys[R_COUNT] = {"from", "smtp_url", "smtp_user", "smtp_timeout"};
