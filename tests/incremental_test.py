@@ -22,7 +22,7 @@ import subprocess
 import sys
 import tempfile
 
-FIXTURES = ['svc', 'postmortems', 'demo', 'markers', 'lineage', 'invalid']
+FIXTURES = ['svc', 'postmortems', 'demo', 'markers', 'lineage', 'invalid', 'pmdocs']
 RUNS = [
     ['scan', '--all', '--format', 'json'],
     ['scan', '--stale'],

@@ -108,6 +108,12 @@ typedef struct {
 	 * warning, never an error.
 	 */
 	const char *cache_dir;
+	/**
+	 * Globs (as for exclude) of the postmortem documents, Markdown files read
+	 * for action items; NULL-terminated, NULL for the default: a .md or
+	 * .markdown path naming postmortem, post-mortem, incident or pir.
+	 */
+	const char *const *postmortem_files;
 } pir_scan_options;
 
 #define PIR_SCAN_OPTIONS_VERSION 1

@@ -225,6 +225,7 @@ static int load_config(cli_scan_args *a, const char *first_repo)
 	a->scan.stale_days_none = from_file.stale_days_none;
 	a->scan.exclude = from_file.exclude;
 	a->scan.max_slips = from_file.max_slips;
+	a->scan.postmortem_files = from_file.postmortem_files; /* issue 12 */
 	a->scan.teams_from = a->config;
 	return 0;
 }

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -224,15 +225,37 @@ bool pir_scan_is_excluded(const pir_scan *s, const char *path, bool is_dir)
 	return false;
 }
 
-bool pir_scan_is_item_file(const pir_scan *s, const char *path)
+/* A Markdown file whose path names a postmortem, an incident or a PIR; or one of the globs. */
+static bool is_postmortem_doc(const pir_scan *s, const char *path)
+{
+	static const char *const words[] = {"postmortem", "post-mortem", "incident", "pir"};
+	size_t n = strlen(path);
+
+	if (s->opts.postmortem_files && s->opts.postmortem_files[0]) {
+		for (const char *const *g = s->opts.postmortem_files; *g; g++)
+			if (pir_glob_match(*g, path))
+				return true;
+		return false;
+	}
+	if (!((n > 3 && !strcasecmp(path + n - 3, ".md")) ||
+	      (n > 9 && !strcasecmp(path + n - 9, ".markdown"))))
+		return false;
+	for (size_t i = 0; i < PIR_ARRAY_SIZE(words); i++)
+		for (const char *p = path; *p; p++)
+			if (!strncasecmp(p, words[i], strlen(words[i])))
+				return true;
+	return false;
+}
+
+unsigned pir_scan_is_item_file(const pir_scan *s, const char *path)
 {
 	const char *base = strrchr(path, '/');
 
 	base = base ? base + 1 : path;
 	for (size_t i = 0; i < s->nitem_files; i++)
 		if (strcmp(base, s->item_files[i]) == 0)
-			return true;
-	return false;
+			return PIR_ITEMS_YAML;
+	return is_postmortem_doc(s, path) ? PIR_ITEMS_DOC : 0;
 }
 
 static int progress_cb(void *payload, const char *repo, const char *phase, size_t done,
@@ -241,7 +264,7 @@ static int progress_cb(void *payload, const char *repo, const char *phase, size_
 	return pir_scan_progress(payload, repo, phase, done, total);
 }
 
-static bool item_file_cb(const void *payload, const char *path)
+static unsigned item_file_cb(const void *payload, const char *path)
 {
 	return pir_scan_is_item_file(payload, path);
 }

@@ -92,6 +92,7 @@ int pir_scan_history_store(pir_scan *s, size_t i, const char *hkey, pir_repo *r,
 		const pir_blob *x = &r->blobs[k];
 		uint8_t f = (x->flags & PIR_BLOB_LISTED ? PIR_HIST_LISTED : 0) |
 			    (x->flags & PIR_BLOB_WANT_YAML ? PIR_HIST_YAML : 0) |
+			    (x->flags & PIR_BLOB_WANT_DOC ? PIR_HIST_DOC : 0) |
 			    (blob_keyed(x) ? PIR_HIST_KEYED : 0) |
 			    (x->flags & PIR_BLOB_AT_HEAD ? PIR_HIST_HEAD : 0) |
 			    (x->markers.diags.n ? PIR_HIST_LIMITS : 0);
@@ -255,7 +256,8 @@ static int new_changes(incr *x)
 		uint8_t f = x->h->flags[k];
 		err = pir_blob_intern_flags(r, &x->h->blob[k],
 					    (f & PIR_HIST_LISTED ? PIR_BLOB_LISTED : 0) |
-						(f & PIR_HIST_YAML ? PIR_BLOB_WANT_YAML : 0),
+						(f & PIR_HIST_YAML ? PIR_BLOB_WANT_YAML : 0) |
+						(f & PIR_HIST_DOC ? PIR_BLOB_WANT_DOC : 0),
 					    &x->hb[k]);
 	}
 	for (size_t k = 0; k < r->ncommits && !err; k++) {
@@ -300,7 +302,8 @@ static int choose_reads(incr *x)
 		uint8_t f = x->known[b];
 		uint32_t fl = r->blobs[b].flags;
 		bool grown = ((fl & PIR_BLOB_LISTED) && !(f & PIR_HIST_LISTED)) ||
-			     ((fl & PIR_BLOB_WANT_YAML) && !(f & PIR_HIST_YAML));
+			     ((fl & PIR_BLOB_WANT_YAML) && !(f & PIR_HIST_YAML)) ||
+			     ((fl & PIR_BLOB_WANT_DOC) && !(f & PIR_HIST_DOC));
 		if (f == NEW_BLOB || grown || (fl & PIR_BLOB_AT_HEAD) ||
 		    (f & (PIR_HIST_KEYED | PIR_HIST_HEAD | PIR_HIST_LIMITS)))
 			continue;
@@ -340,7 +343,7 @@ static int push_change(incr *x, const char *path, uint32_t ob, uint32_t nb)
 	c->new_blob = nb;
 	c->old_oid = ob == PIR_MAP_NONE ? zero : r->blobs[ob].oid;
 	c->new_oid = nb == PIR_MAP_NONE ? zero : r->blobs[nb].oid;
-	c->yaml = r->ctx.is_item_file(r->ctx.payload, c->path);
+	c->yaml = (uint8_t)r->ctx.is_item_file(r->ctx.payload, c->path);
 	return 0;
 }
 

@@ -48,7 +48,7 @@ struct pir_scan {
 };
 
 /* scan.c */
-bool pir_scan_is_item_file(const pir_scan *scan, const char *path);
+unsigned pir_scan_is_item_file(const pir_scan *scan, const char *path);
 /* Whether `path` (a file, or a folder when is_dir) matches an exclude glob. */
 bool pir_scan_is_excluded(const pir_scan *scan, const char *path, bool is_dir);
 int pir_scan_progress(pir_scan *scan, const char *repo, const char *phase, size_t done,

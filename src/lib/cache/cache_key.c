@@ -32,7 +32,7 @@
 #endif
 
 /* The key's own format: bump it when a field is added or changes meaning. */
-#define KEY_FORMAT "pirscan-cache-key 1"
+#define KEY_FORMAT "pirscan-cache-key 2" /* 2: postmortem documents are read */
 
 bool pir_cache_applies(const pir_scan_options *opts)
 {
@@ -119,6 +119,7 @@ static void key(char out[PIR_SHA256_HEX], const pir_scan_options *o, const pir_c
 	field_list(&h, "item-files", o->item_files, "default");
 	field_list(&h, "severities", o->severities, "default");
 	field_list(&h, "exclude", o->exclude, NULL);
+	field_list(&h, "postmortem-files", o->postmortem_files, "default");
 	field_str(&h, "changed-since", o->changed_since); /* not cached; here should it ever be */
 	pir_sha256_final_hex(&h, out);
 }

@@ -36,6 +36,7 @@ enum {
 	PIR_HIST_KEYED = 1u << 2,  /* fed to the replay: keys, or content unknown */
 	PIR_HIST_HEAD = 1u << 3,   /* in the scanned tree (read with its mentions) */
 	PIR_HIST_LIMITS = 1u << 4, /* its markers had diagnostics */
+	PIR_HIST_DOC = 1u << 5,	   /* seen at a postmortem document's path */
 };
 
 typedef struct {

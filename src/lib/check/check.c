@@ -127,8 +127,8 @@ static void decide_file(const pir_check *c, pir_check_result *r)
  */
 static bool is_file_problem(const pir_scan *s, const pir_diagnostic *d)
 {
-	static const char *const codes[] = {"yaml-syntax", "yaml-schema", "yaml-field", "binary",
-					    "unreadable-object"};
+	static const char *const codes[] = {"yaml-syntax", "yaml-schema",	"yaml-field",
+					    "binary",	   "unreadable-object", "postmortem-field"};
 
 	if (!d->path || !d->repo)
 		return false;

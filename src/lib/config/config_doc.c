@@ -49,6 +49,9 @@ static int read_value(reader *rd, enum top_key k, const yaml_node_t *v)
 										     : 0;
 	case K_EXCLUDE:
 		return pir_cfg_read_list(rd, v, "'exclude'", false, NULL, &cfg->exclude);
+	case K_POSTMORTEM_FILES:
+		return pir_cfg_read_list(rd, v, "'postmortem_files'", false, NULL,
+					 &cfg->postmortem_files);
 	case K_AS_OF:
 		return pir_cfg_read_as_of(rd, v);
 	case K_TEAMS:

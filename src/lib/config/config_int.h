@@ -43,6 +43,8 @@ enum top_key {
 	K_TEAMS,
 	K_REPORT,
 	K_MARKER_REQUIRE_REFERENCE,
+	/* issue 12, postmortem documents */
+	K_POSTMORTEM_FILES,
 	K_COUNT
 };
 
@@ -71,6 +73,7 @@ struct pir_config {
 	char **item_files; /* NULL-terminated, like the other lists */
 	char **severities;
 	char **exclude;
+	char **postmortem_files; /* globs of the postmortem documents */
 	int stale_days[PIR_SEVERITY_MAX];
 	unsigned stale_set; /* bit per rank */
 	int stale_none;

@@ -188,6 +188,8 @@ void pir_config_apply_scan(const pir_config *config, pir_scan_options *opts)
 		opts->stale_days_none = config->stale_none;
 	if (has(config, K_EXCLUDE))
 		opts->exclude = (const char *const *)config->exclude;
+	if (has(config, K_POSTMORTEM_FILES))
+		opts->postmortem_files = (const char *const *)config->postmortem_files;
 	if (has(config, K_AS_OF))
 		opts->as_of = config->as_of;
 	if (has(config, K_MAX_SLIPS)) /* slipping is a reason of the scan's model */

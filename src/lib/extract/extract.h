@@ -95,6 +95,7 @@ typedef struct {
 	bool invalid;	   /* some field failed validation (a diagnostic says which) */
 	pir_field *fields; /* unknown fields: key and the value as JSON text; strings owned */
 	size_t nfields;
+	char *doc_key; /* a postmortem's item without an ID: 12 hex digits from its text */
 } pir_entry;
 
 typedef struct {
@@ -123,5 +124,39 @@ void pir_entry_list_clear(pir_entry_list *list);
  * left empty; or PIR_ENOMEM.
  */
 int pir_actions_slim(pir_entry_list *out, bool *broken, const char *buf, size_t len);
+
+/* ---- postmortem documents (postmortem.c, postmortem_text.c) ---- */
+
+/** The incident a postmortem is about, from its header fields, title or file name. */
+typedef struct {
+	char *id;	/* "INC-2891", else the file's base name; NULL without a name */
+	char *title;	/* the first heading, or NULL */
+	char *date_raw; /* the Date field as written, or NULL */
+	pir_date date;	/* PIR_DATE_NONE when absent or invalid */
+	char *duration; /* as written, or NULL */
+	char *severity; /* lower-cased as written ("p1", "sev1", "critical"), or NULL */
+	char *status;	/* lower-cased as written, or NULL */
+} pir_incident_info;
+
+typedef struct {
+	pir_entry_list items; /* its action items; their strings live in items.strings */
+	pir_incident_info incident;
+	unsigned sections; /* action-item sections found */
+} pir_postmortem;
+
+/**
+ * Read a Markdown postmortem: its incident (header fields such as
+ * `**Date:**`, `Severity:`, the title, else `name`, the file's path or NULL)
+ * and the items of its action-item sections (tables with columns found by
+ * their header, and lists). A short ID ("001") becomes
+ * "PIR-<incident date>-001"; an item without an ID has a NULL id and a
+ * `doc_key`. Every entry's `incident` is the document's. Problems are
+ * diagnostics in `out->items.diags`; input past the limits of
+ * postmortem_int.h is skipped with a `postmortem-limit` warning. Returns 0 or
+ * PIR_ENOMEM.
+ */
+int pir_postmortem_parse(pir_postmortem *out, const char *buf, size_t len, const char *name,
+			 const char *const *severities);
+void pir_postmortem_clear(pir_postmortem *pm);
 
 #endif

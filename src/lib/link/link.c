@@ -7,6 +7,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "age.h"
 #include "alloc.h"
@@ -153,6 +154,15 @@ static int report_result(pir_scan *s, const linker *l, const pir_result *res)
 	return err;
 }
 
+/* An entry read from a postmortem document (a Markdown file), not an action-items file. */
+static bool doc_entry(const pir_result_loc *x)
+{
+	size_t n = strlen(x->loc.path);
+
+	return x->entry && ((n > 3 && !strcasecmp(x->loc.path + n - 3, ".md")) ||
+			    (n > 9 && !strcasecmp(x->loc.path + n - 9, ".markdown")));
+}
+
 static int loc_order(const raw_loc *a, const raw_loc *b)
 {
 	int c;
@@ -161,6 +171,8 @@ static int loc_order(const raw_loc *a, const raw_loc *b)
 		return a->x->live ? -1 : 1;
 	if (a->x->loc.kind != b->x->loc.kind)
 		return a->x->loc.kind == PIR_LOCATION_YAML ? -1 : 1;
+	if (doc_entry(a->x) != doc_entry(b->x))
+		return doc_entry(a->x) ? 1 : -1; /* the action-items entry wins */
 	if (a->repo != b->repo)
 		return a->repo < b->repo ? -1 : 1;
 	if ((c = strcmp(a->x->loc.path, b->x->loc.path)) != 0)
@@ -218,17 +230,70 @@ static void copy_entry(const pir_scan *s, pir_item *it, const pir_entry *e)
 	it->snoozed = e->snooze_until != PIR_DATE_NONE && s->as_of < e->snooze_until;
 }
 
+static bool same_text(const char *a, const char *b)
+{
+	if (a && *a == '@')
+		a++;
+	if (b && *b == '@')
+		b++;
+	return a && b && !strcmp(a, b);
+}
+
+/*
+ * The item's action-items entry `e` wins over its postmortem document's row
+ * `d`: where they disagree on status, owner or due date, a warning at the row.
+ */
+static int doc_conflict(pir_scan *s, const pir_result_loc *e, const raw_loc *doc)
+{
+	const pir_result_loc *d = doc ? doc->x : NULL;
+	const pir_entry *a, *b;
+	const char *what, *repo;
+	char *msg;
+	int err;
+
+	if (!d || !e || e == d || !e->live || !d->live || !e->entry->id)
+		return 0;
+	a = e->entry;
+	b = d->entry;
+	repo = s->results[doc->repo]->info.name;
+	what = a->closed != b->closed			     ? "status"
+	       : b->owner && !same_text(a->owner, b->owner)  ? "owner"
+	       : b->due != PIR_DATE_NONE && a->due != b->due ? "due date"
+							     : NULL;
+	if (!what)
+		return 0;
+	if (!(msg = pir_sprintf("action item %s: the document's %s differs from its action-items "
+				"entry's (%s); the entry's is kept",
+				a->id, what, e->loc.path)))
+		return PIR_ENOMEM;
+	err = pir_diag_add(&s->diag, PIR_DIAG_WARNING, "postmortem-conflict", repo, d->loc.path,
+			   d->loc.line, d->loc.column, "%s", msg);
+	free(msg);
+	return err;
+}
+
+/* An item no longer in the tree: resolved by the last of its locations' removals. */
+static void last_resolved(pir_item *it, raw_loc **locs, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (PIR_COMMIT_REF_SET(&locs[i]->x->loc.resolved) &&
+		    (!PIR_COMMIT_REF_SET(&it->resolved) ||
+		     earlier(&it->resolved, &locs[i]->x->loc.resolved)))
+			it->resolved = locs[i]->x->loc.resolved;
+}
+
 /* Fill item `it` from its locations locs[0..n) (sorted: live, yaml first). */
 static int build_item(pir_scan *s, linker *l, pir_item *it, raw_loc **locs, size_t n)
 {
 	const pir_result_loc *e = NULL;
-	const raw_loc *first_marker = NULL;
-	size_t live_entries = 0;
+	const raw_loc *first_marker = NULL, *first_doc = NULL;
+	size_t live_entries = 0, live_docs = 0;
 	bool live_marker = false, any_invalid = false, any_live = false;
 	pir_location *out;
 	pir_age_rules rules = {s->as_of, s->opts.stale_days, s->opts.stale_days_none,
 			       s->opts.max_slips};
 	pir_item_facts facts;
+	int err;
 
 	if (!(out = pir_arena_alloc(&s->arena, n * sizeof(*out))))
 		return PIR_ENOMEM;
@@ -242,8 +307,10 @@ static int build_item(pir_scan *s, linker *l, pir_item *it, raw_loc **locs, size
 		if (x->entry) {
 			if (!e)
 				e = x;
+			if (doc_entry(x) && !first_doc)
+				first_doc = locs[i];
 			if (x->live) {
-				live_entries++;
+				*(doc_entry(x) ? &live_docs : &live_entries) += 1;
 				any_invalid |= x->entry->invalid;
 			}
 		} else {
@@ -256,11 +323,7 @@ static int build_item(pir_scan *s, linker *l, pir_item *it, raw_loc **locs, size
 			it->introduced = x->loc.introduced;
 	}
 	if (!any_live)
-		for (size_t i = 0; i < n; i++)
-			if (PIR_COMMIT_REF_SET(&locs[i]->x->loc.resolved) &&
-			    (!PIR_COMMIT_REF_SET(&it->resolved) ||
-			     earlier(&it->resolved, &locs[i]->x->loc.resolved)))
-				it->resolved = locs[i]->x->loc.resolved;
+		last_resolved(it, locs, n);
 	it->locations = out;
 	it->nlocations = n;
 	it->id = locs[0]->id;
@@ -289,7 +352,10 @@ static int build_item(pir_scan *s, linker *l, pir_item *it, raw_loc **locs, size
 	if (!live_entries && live_marker && it->id && s->opts.changed_since &&
 	    entry_removed_since(s, it->id))
 		it->changed = true;
-	facts.live_entries = live_entries;
+	if ((err = doc_conflict(s, e, first_doc)) < 0)
+		return err;
+	/* a row and an entry of one ID are one item; two of either are duplicates */
+	facts.live_entries = live_entries > live_docs ? live_entries : live_docs;
 	facts.live_marker = live_marker;
 	facts.any_invalid = any_invalid;
 	facts.due_written = e && e->entry->due_raw;

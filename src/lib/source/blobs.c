@@ -53,10 +53,12 @@ int pir_blob_intern_flags(pir_repo *r, const git_oid *oid, uint32_t flags, uint3
 	return 0;
 }
 
-int pir_blob_intern(pir_repo *r, const git_oid *oid, bool yaml, uint32_t *out)
+int pir_blob_intern(pir_repo *r, const git_oid *oid, unsigned kind, uint32_t *out)
 {
-	return pir_blob_intern_flags(r, oid, PIR_BLOB_LISTED | (yaml ? PIR_BLOB_WANT_YAML : 0),
-				     out);
+	uint32_t want = kind == PIR_ITEMS_YAML	? PIR_BLOB_WANT_YAML
+			: kind == PIR_ITEMS_DOC ? PIR_BLOB_WANT_DOC
+						: 0;
+	return pir_blob_intern_flags(r, oid, PIR_BLOB_LISTED | want, out);
 }
 
 /*
@@ -488,6 +490,40 @@ keep:
 	return err;
 }
 
+/*
+ * A postmortem document's items, as entries. The blob's path is not known
+ * here (one blob, any number of paths), so the file name gives no fallback:
+ * an item without an ID is keyed by its incident (or "doc") and its text.
+ */
+static int read_doc(pir_repo *r, pir_blob *b, const char *data, size_t len)
+{
+	pir_postmortem pm = {0};
+	pir_buf id = PIR_BUF_INIT;
+	int err;
+
+	if ((err = pir_postmortem_parse(&pm, data, len, NULL, r->ctx.severities)) < 0)
+		return err;
+	for (size_t i = 0; !err && i < pm.items.n; i++) {
+		pir_entry *e = &pm.items.v[i];
+		if (e->id)
+			continue;
+		id.size = 0;
+		if (pir_buf_printf(&id, "%s#%s", e->incident ? e->incident : "doc", e->doc_key) <
+			0 ||
+		    !(e->id = pir_arena_strdup(&pm.items.strings, id.ptr)))
+			err = PIR_ENOMEM;
+	}
+	pir_buf_dispose(&id);
+	if (!err && !(b->entries = pir_malloc(sizeof(*b->entries))))
+		err = PIR_ENOMEM;
+	if (err) {
+		pir_postmortem_clear(&pm);
+		return err;
+	}
+	*b->entries = pm.items; /* the incident's strings live in its arena too */
+	return 0;
+}
+
 static int scan_blob(pir_repo *r, blob_reader *br, size_t bi)
 {
 	pir_blob *b = &r->blobs[bi];
@@ -505,7 +541,9 @@ static int scan_blob(pir_repo *r, blob_reader *br, size_t bi)
 	if ((err = pir_marker_scan(&b->markers, r->ctx.matcher, br->scratch, data, len,
 				   b->flags & PIR_BLOB_AT_HEAD ? PIR_MARKER_MENTIONS : 0)) < 0)
 		goto done;
-	if (b->flags & PIR_BLOB_WANT_YAML)
+	if (b->flags & PIR_BLOB_WANT_DOC)
+		err = read_doc(r, b, data, len);
+	else if (b->flags & PIR_BLOB_WANT_YAML)
 		err = parse_entries(r, b, data, len,
 				    r->slim_history && !(b->flags & PIR_BLOB_AT_HEAD));
 done:

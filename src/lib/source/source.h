@@ -32,6 +32,7 @@ enum {
 	 * under excluded folders, which are not.
 	 */
 	PIR_BLOB_LISTED = 1u << 8,
+	PIR_BLOB_WANT_DOC = 1u << 10, /* seen at a postmortem document's path */
 	/*
 	 * An action-items version only in history, kept slim (blobs.c): no
 	 * `entries` and no yentry, only what the replay reads, per ID: ykeys
@@ -47,6 +48,9 @@ enum {
 /* ydue: the due value's index in due_pool (PIR_YDUE_NONE: none), closed in the top bit. */
 #define PIR_YDUE_CLOSED 0x80000000u
 #define PIR_YDUE_NONE 0x7fffffffu
+
+/* What a path holds for the item sources: is_item_file's answer, 0 for neither. */
+enum { PIR_ITEMS_YAML = 1, PIR_ITEMS_DOC = 2 };
 
 /* A unique blob and what it holds; read once whatever the number of paths and commits. */
 typedef struct {
@@ -67,7 +71,7 @@ typedef struct {
 	git_oid old_oid, new_oid;    /* zero id for none */
 	const char *path;	     /* interned in the repository's change_paths */
 	uint32_t old_blob, new_blob; /* indices into repo->blobs, PIR_MAP_NONE for none */
-	bool yaml;
+	uint8_t yaml;		     /* PIR_ITEMS_YAML or _DOC: an item file; 0 */
 } pir_change;
 
 typedef struct {
@@ -116,7 +120,7 @@ typedef struct pir_ages pir_ages;
 typedef struct {
 	const char *path;
 	uint32_t blob;
-	bool yaml;
+	uint8_t yaml; /* PIR_ITEMS_YAML or _DOC: an item file; 0 */
 } pir_head_entry;
 
 /*
@@ -128,7 +132,7 @@ typedef struct {
 	pir_diag_sink *diag;
 	int (*progress)(void *payload, const char *repo, const char *phase, size_t done,
 			size_t total);
-	bool (*is_item_file)(const void *payload, const char *path);
+	unsigned (*is_item_file)(const void *payload, const char *path);
 	/* NULL without excludes; a folder when is_dir */
 	bool (*is_excluded)(const void *payload, const char *path, bool is_dir);
 	void *payload;
@@ -254,8 +258,8 @@ int pir_blobs_scan(pir_repo *r);
  * read now keeps no entries.
  */
 int pir_blobs_reread(pir_repo *r, const uint32_t *blobs, size_t n);
-/* A listed blob (PIR_BLOB_LISTED; with yaml, PIR_BLOB_WANT_YAML). */
-int pir_blob_intern(pir_repo *r, const git_oid *oid, bool yaml, uint32_t *out);
+/* A listed blob (PIR_BLOB_LISTED; for an item file, PIR_BLOB_WANT_YAML or _DOC). */
+int pir_blob_intern(pir_repo *r, const git_oid *oid, unsigned kind, uint32_t *out);
 /* A blob with `flags` added (none: known, but not read unless listed later). */
 int pir_blob_intern_flags(pir_repo *r, const git_oid *oid, uint32_t flags, uint32_t *out);
 

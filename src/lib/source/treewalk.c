@@ -187,9 +187,10 @@ static int note_blob(awalk *w, const pir_tree_entry *e, bool excl, uint32_t *out
 	memcpy(oid.id, e->id, GIT_OID_RAWSZ);
 	if (entry_class(e->attr) == ENT_FILE && !excl &&
 	    !(w->excludes && w->r->ctx.is_excluded(w->r->ctx.payload, w->path.ptr, false))) {
-		flags = PIR_BLOB_LISTED;
-		if (w->r->ctx.is_item_file(w->r->ctx.payload, w->path.ptr))
-			flags |= PIR_BLOB_WANT_YAML;
+		unsigned kind = w->r->ctx.is_item_file(w->r->ctx.payload, w->path.ptr);
+		flags = PIR_BLOB_LISTED | (kind == PIR_ITEMS_YAML  ? PIR_BLOB_WANT_YAML
+					   : kind == PIR_ITEMS_DOC ? PIR_BLOB_WANT_DOC
+								   : 0);
 	}
 	return pir_blob_intern_flags(w->r, &oid, flags, out);
 }
@@ -496,7 +497,7 @@ static int add_change(bwalk *w, const tent *ea, const tent *eb)
 	ch->new_blob = eb ? eb->target : PIR_MAP_NONE;
 	ch->old_oid = ea ? w->r->blobs[ea->target].oid : zero;
 	ch->new_oid = eb ? w->r->blobs[eb->target].oid : zero;
-	ch->yaml = w->r->ctx.is_item_file(w->r->ctx.payload, ch->path);
+	ch->yaml = (uint8_t)w->r->ctx.is_item_file(w->r->ctx.payload, ch->path);
 	note_first(w, ch->old_blob, seq, ch->path);
 	note_first(w, ch->new_blob, seq + 1, ch->path);
 	return 0;

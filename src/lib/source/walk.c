@@ -280,7 +280,7 @@ static int add_change(differ *d, const git_tree_entry *ea, const git_tree_entry 
 	ch->path = d->paths->strs[idx];
 	ch->old_blob = ob;
 	ch->new_blob = nb;
-	ch->yaml = d->r->ctx.is_item_file(d->r->ctx.payload, ch->path);
+	ch->yaml = (uint8_t)d->r->ctx.is_item_file(d->r->ctx.payload, ch->path);
 	return 0;
 }
 

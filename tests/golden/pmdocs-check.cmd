@@ -1,0 +1,1 @@
+check --as-of 2026-06-12 pmdocs

@@ -1,0 +1,1 @@
+--config pmdocs-globs.yml --as-of 2026-06-12 --all pmdocs

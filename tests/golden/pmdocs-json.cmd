@@ -1,0 +1,1 @@
+--as-of 2026-06-12 --format json pmdocs
