@@ -505,7 +505,6 @@ int pir_scan_history_replay(pir_scan *s, const char *hkey, pir_repo *r, pir_hist
 		return 0;
 	if (err < 0)
 		return err;
-	git_libgit2_opts(GIT_OPT_SET_CACHE_OBJECT_LIMIT, (int)GIT_OBJECT_TREE, (size_t)1 << 20);
 	if ((err = walk(&x)) > 0 && (err = new_changes(&x)) == 0 && !r->missing.n &&
 	    (err = choose_reads(&x)) == 0 && (err = pir_blobs_scan(r)) == 0 &&
 	    (err = pir_keys_build(r)) == 0 && (err = keyed_as_before(&x)) > 0) {
