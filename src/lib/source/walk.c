@@ -72,32 +72,6 @@ static int push_oid(git_oid **stack, size_t *n, size_t *cap, const git_oid *oid)
 	return 0;
 }
 
-static int record_commit(pir_repo *r, git_commit *commit, git_oid **stack, size_t *nstack,
-			 size_t *stack_cap)
-{
-	const git_oid *oid = git_commit_id(commit);
-	bool boundary = pir_oidmap_get(&r->shallow_set, oid) != PIR_MAP_NONE;
-	uint32_t np = boundary ? 0 : (uint32_t)git_commit_parentcount(commit);
-	pir_commit *c;
-
-	if (pir_grow((void **)&r->commits, &r->commits_cap, r->ncommits + 1, sizeof(*c)) < 0)
-		return PIR_ENOMEM;
-	c = &r->commits[r->ncommits];
-	memset(c, 0, sizeof(*c));
-	c->oid = *oid;
-	c->tree = *git_commit_tree_id(commit);
-	c->time = (int64_t)git_commit_author(commit)->when.time;
-	c->nparents = np;
-	if (np && !(c->parent_oids = pir_calloc(np, sizeof(git_oid))))
-		return PIR_ENOMEM;
-	for (uint32_t i = 0; i < np; i++) {
-		c->parent_oids[i] = *git_commit_parent_id(commit, i);
-		if (push_oid(stack, nstack, stack_cap, &c->parent_oids[i]) < 0)
-			return PIR_ENOMEM;
-	}
-	return pir_oidmap_put(&r->commit_map, oid, (uint32_t)r->ncommits++, NULL);
-}
-
 /* A commit the caller already knows (pir_known_commit_fn): recorded without reading it. */
 static int record_known(pir_repo *r, const git_oid *oid, const pir_known_commit *k, git_oid **stack,
 			size_t *nstack, size_t *stack_cap)
@@ -122,6 +96,27 @@ static int record_known(pir_repo *r, const git_oid *oid, const pir_known_commit 
 			return PIR_ENOMEM;
 	}
 	return pir_oidmap_put(&r->commit_map, oid, (uint32_t)r->ncommits++, NULL);
+}
+
+/* A commit read from the object database: recorded as one the caller knew would be. */
+static int record_commit(pir_repo *r, git_commit *commit, git_oid **stack, size_t *nstack,
+			 size_t *stack_cap)
+{
+	uint32_t np = (uint32_t)git_commit_parentcount(commit);
+	git_oid local[4],
+	    *parents = np <= PIR_ARRAY_SIZE(local) ? local : pir_malloc(np * sizeof(git_oid));
+	pir_known_commit k = {*git_commit_tree_id(commit),
+			      (int64_t)git_commit_author(commit)->when.time, np, parents};
+	int err;
+
+	if (!parents)
+		return PIR_ENOMEM;
+	for (uint32_t i = 0; i < np; i++)
+		parents[i] = *git_commit_parent_id(commit, i);
+	err = record_known(r, git_commit_id(commit), &k, stack, nstack, stack_cap);
+	if (parents != local)
+		free(parents);
+	return err;
 }
 
 static int walk_commits(pir_repo *r, const git_oid *tips, size_t ntips, pir_known_commit_fn known,
