@@ -123,7 +123,7 @@ static void bullets(void)
 	CHECK(item(0)->closed);
 	CHECK_STR(item(0)->title, "Raise the pool size (#412)");
 	CHECK_STR(field(item(0), "ticket"), "\"#412\"");
-	CHECK_STR(item(1)->owner, "carol");
+	CHECK_STR(item(1)->owner, "@carol");
 	CHECK_STR(item(1)->due_raw, "2026-02-01");
 	CHECK_STR(field(item(1), "ticket"), "\"OPS-17\"");
 	CHECK(item(2)->closed); /* ~~struck~~ */
@@ -139,7 +139,7 @@ static void checklist(void)
 	CHECK_INT(pm.items.n, 4);
 	CHECK_STR(item(0)->id, "PIR-2026-02-20-001");
 	CHECK_STR(item(0)->title, "Alert on queue depth @dave 2026-03-01");
-	CHECK_STR(item(0)->owner, "dave");
+	CHECK_STR(item(0)->owner, "@dave");
 	CHECK(!item(0)->closed && item(1)->closed && item(2)->closed && !item(3)->closed);
 	CHECK_STR(item(2)->title, "Retry budget");
 	CHECK_STR(item(3)->due_raw, "Q3");

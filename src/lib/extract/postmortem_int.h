@@ -42,7 +42,7 @@ pm_span pm_find_iso(pm_span s);
 pm_span pm_find_incident_id(pm_span s);
 /* The first ticket reference: KEY-123 (not PIR-), #123, "Bug 123", b/123. */
 pm_span pm_find_ticket(pm_span s);
-/* The first @owner of `s`. */
+/* The first @owner of `s`, with its @. */
 pm_span pm_find_owner(pm_span s);
 /* A done/closed/resolved status word. */
 bool pm_status_closed(pm_span s);

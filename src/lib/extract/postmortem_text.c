@@ -305,8 +305,8 @@ pm_span pm_find_owner(pm_span s)
 			k++;
 		while (k > i + 1 && s.p[k - 1] == '.')
 			k--;
-		if (k > i + 1)
-			return (pm_span){s.p + i + 1, k - i - 1};
+		if (k > i + 1) /* with its '@', as owners are written in action-items files */
+			return (pm_span){s.p + i, k - i};
 	}
 	return (pm_span){NULL, 0};
 }
