@@ -85,7 +85,7 @@ static void seed_template(void)
 	CHECK_INT(pm.items.n, 3);
 	CHECK_STR(item(0)->id, "PIR-2026-05-24-001");
 	CHECK_STR(item(0)->title, "Add config schema validation");
-	CHECK_STR(item(0)->owner, "alice");
+	CHECK_STR(item(0)->owner, "@alice");
 	CHECK_STR(item(0)->incident, "payments");
 	CHECK_INT(item(0)->line, 13);
 	pir_date_format(d, item(0)->due);

@@ -372,11 +372,9 @@ static int read_cell(pm_reader *rd, pir_entry *e, const pm_table *tb, size_t i, 
 		if (!text.n)
 			return 0;
 		return (e->title = keep(rd, text.p, text.n)) ? 0 : PIR_ENOMEM;
-	case R_OWNER:
-		if (text.n && text.p[0] == '@')
-			text.p++, text.n--;
-		if (!text.n || pm_eq_ci(text, "-") || pm_eq_ci(text, "n/a") ||
-		    pm_eq_ci(text, "tbd"))
+	case R_OWNER: /* as written, with its @ if it has one (as in action-items files) */
+		if (!text.n || pm_eq_ci(text, "@") || pm_eq_ci(text, "-") ||
+		    pm_eq_ci(text, "n/a") || pm_eq_ci(text, "tbd"))
 			return 0;
 		return (e->owner = keep(rd, text.p, text.n)) ? 0 : PIR_ENOMEM;
 	case R_DUE:
