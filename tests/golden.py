@@ -73,6 +73,9 @@ def run_case(pirscan, fixtures, case_dir, name, update):
             want_status = int(f.read().strip())
     if p.returncode != want_status:
         print("%s: exit status %d, expected %d" % (name, p.returncode, want_status))
+        # a crash (a sanitizer's report) is on stderr: show its end
+        if p.returncode < 0 or p.returncode > 3:
+            print("\n".join(err.splitlines()[-60:]))
         ok = False
     for suffix, got in ((".out", out), (".err", err)):
         path = base + suffix
