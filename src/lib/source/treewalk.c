@@ -328,9 +328,24 @@ static int a_pair(awalk *w, uint32_t old, uint32_t nw, bool excl)
  * among what stays: their pages go back to the kernel, or the heap would
  * keep them through the blob phase.
  */
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define PIR_ASAN 1
+#endif
+#endif
+#if defined(__SANITIZE_ADDRESS__) && !defined(PIR_ASAN)
+#define PIR_ASAN 1
+#endif
+
+/*
+ * Not under AddressSanitizer: its allocator replaces glibc's, and
+ * malloc_trim from a worker thread then sets up glibc's arena for that
+ * thread without counting it, which aborts at a later thread's exit
+ * ("a->attached_threads > 0").
+ */
 static void give_back_heap(void)
 {
-#ifdef __GLIBC__
+#if defined(__GLIBC__) && !defined(PIR_ASAN)
 	malloc_trim(0);
 #endif
 }
