@@ -30,9 +30,6 @@
  */
 #include <stdlib.h>
 #include <string.h>
-#ifdef __GLIBC__
-#include <malloc.h>
-#endif
 
 #include <git2.h>
 
@@ -323,33 +320,6 @@ static int a_pair(awalk *w, uint32_t old, uint32_t nw, bool excl)
 	return err;
 }
 
-/*
- * The walk's caches (parsed trees, delta bases) are freed in small pieces
- * among what stays: their pages go back to the kernel, or the heap would
- * keep them through the blob phase.
- */
-#if defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define PIR_ASAN 1
-#endif
-#endif
-#if defined(__SANITIZE_ADDRESS__) && !defined(PIR_ASAN)
-#define PIR_ASAN 1
-#endif
-
-/*
- * Not under AddressSanitizer: its allocator replaces glibc's, and
- * malloc_trim from a worker thread then sets up glibc's arena for that
- * thread without counting it, which aborts at a later thread's exit
- * ("a->attached_threads > 0").
- */
-static void give_back_heap(void)
-{
-#if defined(__GLIBC__) && !defined(PIR_ASAN)
-	malloc_trim(0);
-#endif
-}
-
 int pir_trees_walk(pir_repo *r)
 {
 	awalk w = {r, NULL, NULL, PIR_BUF_INIT, r->ctx.is_excluded != NULL};
@@ -384,7 +354,6 @@ int pir_trees_walk(pir_repo *r)
 		err = r->ctx.progress(r->ctx.payload, r->name, "trees", r->ncommits, r->ncommits);
 done:
 	pir_tree_reader_free(w.tr);
-	give_back_heap();
 	if (r->packs)
 		pir_packset_release_all(r->packs);
 	pir_buf_dispose(&w.path);
