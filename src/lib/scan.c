@@ -137,32 +137,44 @@ static void blob_dispose(pir_blob *b)
 	free(b->cause);
 }
 
+/* What reading the repository built (history, blobs, keys), dropped: it can be read again. */
+static void repo_drop_read(pir_repo *r)
+{
+	pir_repo_free_history(r);
+	pir_ages_free(r->ages);
+	r->ages = NULL;
+	for (size_t i = 0; i < r->nblobs; i++)
+		blob_dispose(&r->blobs[i]);
+	r->nblobs = r->nscan = r->nhead = 0;
+	free(r->scan_order);
+	free(r->blob_pos);
+	r->scan_order = NULL;
+	r->blob_pos = NULL;
+	pir_oidmap_dispose(&r->blob_map);
+	pir_oidmap_dispose(&r->commit_map);
+	pir_oidmap_dispose(&r->shallow_set);
+	r->shallow = false;
+	for (size_t k = 0; r->keys && k < r->keys_pool.n; k++)
+		free(r->keys[k].due);
+	free(r->keys);
+	r->keys = NULL;
+	pir_strpool_dispose(&r->keys_pool); /* after the keys: it holds their count */
+	pir_strpool_dispose(&r->due_pool);
+	pir_strpool_dispose(&r->change_paths);
+}
+
 static void repo_free(pir_repo *r)
 {
 	if (!r)
 		return;
-	pir_repo_free_history(r);
-	pir_ages_free(r->ages);
-	for (size_t i = 0; i < r->nblobs; i++)
-		blob_dispose(&r->blobs[i]);
+	repo_drop_read(r);
 	free(r->blobs);
-	free(r->scan_order);
-	free(r->blob_pos);
 	pir_packset_free(r->packs);
-	pir_oidmap_dispose(&r->blob_map);
-	pir_oidmap_dispose(&r->commit_map);
-	pir_oidmap_dispose(&r->shallow_set);
 	pir_oidmap_dispose(&r->missing);
-	for (size_t k = 0; r->keys && k < r->keys_pool.n; k++)
-		free(r->keys[k].due);
-	free(r->keys);
-	pir_strpool_dispose(&r->keys_pool); /* after the keys: it holds their count */
-	pir_strpool_dispose(&r->due_pool);
 	pir_strpool_dispose(&r->since_paths);
 	free(r->since_old);
 	free(r->since_gone);
 	free(r->head);
-	pir_strpool_dispose(&r->change_paths);
 	pir_arena_dispose(&r->arena);
 	pir_diag_sink_dispose(&r->diag);
 	pthread_mutex_destroy(&r->missing_lock);
@@ -606,27 +618,7 @@ static int prepare_repo(pir_repo *r)
 /* Back to a repository just prepared: what a history replay from the cache read is dropped. */
 static void repo_reset(pir_repo *r, size_t ndiags)
 {
-	pir_repo_free_history(r);
-	pir_ages_free(r->ages);
-	r->ages = NULL;
-	for (size_t i = 0; i < r->nblobs; i++)
-		blob_dispose(&r->blobs[i]);
-	r->nblobs = r->nscan = r->nhead = 0;
-	free(r->scan_order);
-	free(r->blob_pos);
-	r->scan_order = NULL;
-	r->blob_pos = NULL;
-	pir_oidmap_dispose(&r->blob_map);
-	pir_oidmap_dispose(&r->commit_map);
-	pir_oidmap_dispose(&r->shallow_set);
-	r->shallow = false;
-	for (size_t k = 0; r->keys && k < r->keys_pool.n; k++)
-		free(r->keys[k].due);
-	free(r->keys);
-	r->keys = NULL;
-	pir_strpool_dispose(&r->keys_pool);
-	pir_strpool_dispose(&r->due_pool);
-	pir_strpool_dispose(&r->change_paths);
+	repo_drop_read(r);
 	r->diag.n = ndiags;
 }
 
