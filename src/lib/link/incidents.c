@@ -95,7 +95,10 @@ void pir_incident_severity(const pir_scan *s, pir_item *it)
 	    !(sev = pir_config_severity_from_incident(s->opts.teams_from, inc->severity)))
 		return;
 	it->severity = sev;
-	it->severity_rank = pir_scan_severity_rank(s, sev);
+	it->severity_rank = PIR_SEVERITY_NONE;
+	for (size_t i = 0; i < s->nseverities; i++)
+		if (!strcmp(s->severities[i], sev))
+			it->severity_rank = (int)i;
 }
 
 static bool is_open(const pir_item *it)

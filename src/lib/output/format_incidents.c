@@ -212,8 +212,11 @@ static int write_json(pir_out *o, const pir_scan *s)
 		pir_out_json(o, d->repo);
 		pir_out_put(o, ", \"path\": ");
 		pir_out_json(o, d->path);
-		pir_out_putf(o, ", \"line\": %u, \"column\": %u, \"message\": ", d->line,
-			     d->column);
+		pir_out_put(o, ", \"line\": ");
+		json_num(o, d->line != 0, d->line);
+		pir_out_put(o, ", \"column\": ");
+		json_num(o, d->column != 0, d->column);
+		pir_out_put(o, ", \"message\": ");
 		pir_out_json(o, d->message);
 		pir_out_put(o, "}");
 	}

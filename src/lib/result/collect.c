@@ -370,7 +370,7 @@ static int path_incident(collector *c, const char *path, const char **out)
 
 /*
  * A document of the scanned tree: its incident, with the ID and the date its
- * path gives when it names none; `*id` the incident's ID (NULL: none).
+ * path gives when it names none; `*id` that ID for its rows (NULL: none).
  */
 static int add_incident(collector *c, const char *path, const pir_incident_info *in,
 			const char **id)
@@ -380,6 +380,10 @@ static int add_incident(collector *c, const char *path, const pir_incident_info 
 	pir_incident_info *o;
 	int err;
 
+	*id = NULL;
+	/* a Markdown file at such a path with no title and no header field is no postmortem */
+	if (!in->id && !in->title && !in->date_raw && !in->duration && !in->severity && !in->status)
+		return 0;
 	if ((err = path_incident(c, path, id)) < 0 || (!in->id && !*id))
 		return err;
 	if (pir_grow((void **)&res->incidents, &c->incidents_cap, res->nincidents + 1, sizeof(*x)) <
