@@ -17,13 +17,15 @@ import sys
 import tempfile
 
 REPOS = ['svc', 'postmortems', 'demo', 'markers', 'titles', 'invalid', 'configured', 'wide',
-         'lineage']
+         'lineage', 'pmdocs']
 RUNS = [
     ['scan', '--all', '--format', 'json'],
     ['scan', '--stale'],
     ['check', '--format', 'sarif'],
     ['check'],
     ['report', '--format', 'md'],
+    ['incidents', '--format', 'json'],
+    ['report', '--group-by', 'incident'],
 ]
 failures = 0
 
@@ -65,6 +67,21 @@ def main(argv):
                 check(again == fresh, '%s: the run from the cache is the fresh one' % name)
         rows = sqlite3.connect(db).execute('select count(*) from results').fetchone()[0]
         check(rows >= len(repos), 'a row per repository (%d)' % rows)
+        # severity_from_incident is applied after the cache: the rows filled without it serve
+        # a run with it (no new row), and the answer is the fresh one
+        pm = [os.path.join(fixtures, 'pmdocs')]
+        sev = ['check', '--fail-on', 'critical', '--as-of', '2026-07-02', '--config',
+               os.path.join(fixtures, 'pmdocs-severity.yml')]
+        run(pirscan, ['check', '--as-of', '2026-07-02', '--config', os.devnull, '--cache',
+                      cache] + pm, env)
+        before = sqlite3.connect(db).execute('select count(*) from results').fetchone()[0]
+        fresh = run(pirscan, sev + ['--no-cache'] + pm, env)
+        cached = run(pirscan, sev + ['--cache', cache] + pm, env)
+        after = sqlite3.connect(db).execute('select count(*) from results').fetchone()[0]
+        check(cached == fresh and fresh[0] == 1 and b'critical' in fresh[1],
+              'severity_from_incident from the cache: the fresh answer (exit %d)' % fresh[0])
+        check(before == after, 'severity_from_incident needs no new scan (%d rows, then %d)'
+              % (before, after))
         # what the second run took from the cache: a marker of the payload it did not read
         con = sqlite3.connect(db)
         con.execute("update results set payload = 'x' || payload")

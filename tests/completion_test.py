@@ -97,7 +97,8 @@ def main():
         got = bash_complete(bash, ["pirscan", "ch"], tmp)
         check(got == {"check", "checkout"}, "bash: 'pirscan ch' -> the command and the folder: %s" % sorted(got))
         got = bash_complete(bash, ["pirscan", ""], tmp)
-        check({"scan", "check", "report", "help", "version", "svc"} <= got, "bash: every command")
+        check({"scan", "check", "report", "incidents", "help", "version", "svc"} <= got,
+              "bash: every command")
         got = bash_complete(bash, ["pirscan", "help", "r"], tmp)
         check(got == {"report"}, "bash: 'pirscan help r' -> report: %s" % sorted(got))
         got = bash_complete(bash, ["pirscan", "--sta"], tmp)
@@ -112,10 +113,13 @@ def main():
         check(got == {"critical"}, "bash: severities: %s" % sorted(got))
         got = bash_complete(bash, ["pirscan", "report", "--stale"], tmp)
         check(got == set(), "bash: report has no --stale: %s" % sorted(got))
+        got = bash_complete(bash, ["pirscan", "incidents", "--format", ""], tmp)
+        check(got == {"table", "json", "csv", "md"}, "bash: incidents --format values: %s"
+              % sorted(got))
         got = bash_complete(bash, ["pirscan", "check", "s"], tmp)
         check(got == {"svc"}, "bash: after a command, repositories only: %s" % sorted(got))
 
-        for cmd in ("scan", "check", "report"):
+        for cmd in ("scan", "check", "report", "incidents"):
             for o in sorted(help_options(pirscan, cmd)):
                 got = bash_complete(bash, ["pirscan", cmd, o], tmp)
                 check(o in got, "bash: pirscan %s %s" % (cmd, o))
@@ -131,7 +135,7 @@ def main():
             check({"check", "checkout/"} <= got, "fish: 'pirscan ch': %s" % sorted(got))
             got = fish_complete("pirscan check --format j")
             check(got == {"json", "junit"}, "fish: check --format values: %s" % sorted(got))
-            for cmd in ("scan", "check", "report"):
+            for cmd in ("scan", "check", "report", "incidents"):
                 for o in sorted(help_options(pirscan, cmd)):
                     # fish offers "-hq" for "-h": ask for short options after a lone "-"
                     got = fish_complete("pirscan %s %s" % (cmd, o if o.startswith("--") else "-"))
@@ -149,7 +153,7 @@ def main():
     else:
         skip("zsh")
     text = open(zsh, encoding="utf-8").read()
-    for cmd in ("scan", "check", "report"):
+    for cmd in ("scan", "check", "report", "incidents"):
         for o in sorted(help_options(pirscan, cmd)):
             check(re.search(r"[{',*]%s[\[=,}']" % re.escape(o), text) is not None,
                   "zsh: offers %s" % o)

@@ -28,6 +28,7 @@ RUNS = [
     ['scan', '--stale'],
     ['check', '--format', 'sarif'],
     ['report', '--format', 'md'],
+    ['incidents', '--format', 'json'],
 ]
 AS_OF = ['--as-of', '2027-01-15']
 failures = 0

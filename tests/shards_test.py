@@ -12,9 +12,12 @@ import subprocess
 import sys
 import tempfile
 
-REPOS = ['svc', 'postmortems', 'demo', 'markers', 'titles', 'invalid', 'configured', 'wide']
+REPOS = ['svc', 'postmortems', 'demo', 'markers', 'titles', 'invalid', 'configured', 'wide',
+         'pmdocs']
 SHARDS = [REPOS[:1], REPOS[1:4], REPOS[4:]]
 COMMON = ['--as-of', '2026-11-22', '--no-config']
+# issue 12: the incidents (postmortem documents are in the results), severity_from_incident
+SEVERITY = ['--config', 'pmdocs-severity.yml']
 RUNS = [
     ['scan', '--all', '--format', 'json'],
     ['scan', '--format', 'json'],
@@ -29,6 +32,13 @@ RUNS = [
     ['check', '--format', 'junit'],
     ['report'],
     ['report', '--format', 'md'],
+    ['incidents'],
+    ['incidents', '--format', 'json'],
+    ['incidents', '--format', 'csv', '--incident', 'INC-2891'],
+    ['report', '--group-by', 'incident'],
+    ['report', '--group-by', 'incident', '--format', 'html'],
+    ['check', '--fail-on', 'critical'] + SEVERITY,
+    ['scan', '--format', 'json'] + SEVERITY,
 ]
 
 
@@ -53,8 +63,10 @@ def main(argv):
                 f.write(out)
             files.append(path)
         for args in RUNS:
-            one = run(pirscan, args + COMMON + [os.path.join(fixtures, r) for r in REPOS])
-            merged = run(pirscan, args + COMMON + ['--from-json'] + files)
+            common = [a for a in COMMON if '--config' not in args or a != '--no-config']
+            args = [os.path.join(fixtures, a) if a.endswith('.yml') else a for a in args]
+            one = run(pirscan, args + common + [os.path.join(fixtures, r) for r in REPOS])
+            merged = run(pirscan, args + common + ['--from-json'] + files)
             name = ' '.join(args)
             for what, a, b in zip(('exit status', 'stdout', 'stderr'), one, merged):
                 if a != b:
@@ -77,7 +89,8 @@ def main(argv):
         status, out, err = run(pirscan, ['scan', '--all', '--format', 'json'] + COMMON +
                                ['--from-json', files[0], files[0]])
         one = run(pirscan, ['scan', '--all', '--format', 'json'] + COMMON + ['--from-json', files[0]])
-        if b'same-repository' not in err or out.count(b'"format": 1') != one[1].count(b'"format": 1'):
+        if (b'same-repository' not in err or out.count(b'"format": 2') != 1 or
+                one[1].count(b'"format": 2') != 1):
             print(f'FAIL same repository twice: {err.decode()}')
             failures += 1
         else:

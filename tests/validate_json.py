@@ -2,7 +2,10 @@
 # SPDX-License-Identifier: MIT
 """Validate pirscan's JSON output against docs/pirscan.schema.json.
 
-Usage: validate_json.py SCHEMA PIRSCAN_BINARY ARGS...
+Usage: validate_json.py [--definition NAME] SCHEMA PIRSCAN_BINARY ARGS...
+
+With --definition, against the schema's definition NAME ($defs/NAME, such as
+incidents_document for pirscan incidents) instead of its top level.
 
 Runs PIRSCAN_BINARY ARGS... (with TZ=UTC and NO_COLOR=1), parses its standard
 output as JSON and validates it with jsonschema's Draft202012Validator and a
@@ -60,8 +63,13 @@ def fail(message):
 
 
 def main(argv):
+    definition = None
+    if len(argv) > 2 and argv[1] == "--definition":
+        definition = argv[2]
+        argv = argv[:1] + argv[3:]
     if len(argv) < 3:
-        print("usage: validate_json.py SCHEMA PIRSCAN_BINARY ARGS...", file=sys.stderr)
+        print("usage: validate_json.py [--definition NAME] SCHEMA PIRSCAN_BINARY ARGS...",
+              file=sys.stderr)
         return 1
     schema_path, binary, args = argv[1], argv[2], argv[3:]
 
@@ -106,6 +114,11 @@ def main(argv):
     except ValueError as e:
         return fail("the output is not JSON: %s" % e)
 
+    if definition is not None:
+        if definition not in schema.get("$defs", {}):
+            return fail("the schema %s has no definition %s" % (schema_path, definition))
+        schema = {"$schema": schema.get("$schema"), "$defs": schema["$defs"],
+                  "$ref": "#/$defs/" + definition}
     validator = validator_class(schema, format_checker=jsonschema.FormatChecker())
     errors = sorted(validator.iter_errors(document),
                     key=lambda e: (list(map(str, e.absolute_path)), e.message))

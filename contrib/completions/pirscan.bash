@@ -9,7 +9,7 @@ _pirscan_scan_opts="--ref --all-refs --no-history --as-of --marker --item-file -
 _pirscan()
 {
 	local cur prev cmd w i
-	local commands="scan check report help version"
+	local commands="scan check report incidents help version"
 	local severities="critical high medium low"
 
 	cur=${COMP_WORDS[COMP_CWORD]}
@@ -36,6 +36,7 @@ _pirscan()
 		case $cmd in
 		check) COMPREPLY=($(compgen -W "table json sarif junit github gitlab" -- "$cur")) ;;
 		report) COMPREPLY=($(compgen -W "text md html email slack teams webhook" -- "$cur")) ;;
+		incidents) COMPREPLY=($(compgen -W "table json csv md" -- "$cur")) ;;
 		*) COMPREPLY=($(compgen -W "table json csv" -- "$cur")) ;;
 		esac
 		return 0
@@ -92,6 +93,9 @@ _pirscan()
 			COMPREPLY=($(compgen -W "$_pirscan_scan_opts --group-by --group --format --since
 				--warn-within --output --from --send --smtp-url --smtp-user --smtp-insecure
 				--smtp-ca-file --smtp-timeout --sendmail --ca-file --webhook-timeout" -- "$cur"))
+			;;
+		incidents)
+			COMPREPLY=($(compgen -W "$_pirscan_scan_opts --format" -- "$cur"))
 			;;
 		*)
 			COMPREPLY=($(compgen -W "$_pirscan_scan_opts --stale --all --format" -- "$cur"))

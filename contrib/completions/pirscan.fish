@@ -2,14 +2,14 @@
 # fish completion for pirscan. Installed to
 # $datadir/fish/vendor_completions.d/pirscan.fish.
 
-set -l commands scan check report help version
+set -l commands scan check report incidents help version
 set -l severities critical high medium low
 
 function __pirscan_cmd_is
     # the command: the first word after pirscan when it is one, else scan
     set -l words (commandline -opc)
     set -l cmd scan
-    if test (count $words) -ge 2; and contains -- $words[2] scan check report help version
+    if test (count $words) -ge 2; and contains -- $words[2] scan check report incidents help version
         set cmd $words[2]
     end
     contains -- $cmd $argv
@@ -17,11 +17,11 @@ end
 
 complete -c pirscan -f
 complete -c pirscan -n "not __fish_seen_subcommand_from $commands" -a "$commands" -d Command
-complete -c pirscan -n "__fish_seen_subcommand_from help" -a "scan check report" -d Command
+complete -c pirscan -n "__fish_seen_subcommand_from help" -a "scan check report incidents" -d Command
 complete -c pirscan -n "not __fish_seen_subcommand_from help version" -a "(__fish_complete_directories)" -d Repository
 
 # scan options: every command that scans
-set -l scans "__pirscan_cmd_is scan check report"
+set -l scans "__pirscan_cmd_is scan check report incidents"
 complete -c pirscan -n $scans -l ref -x -a "HEAD (__fish_git_branches 2>/dev/null)" -d "Scan the tree of REF"
 complete -c pirscan -n $scans -l all-refs -d "Walk every branch and tag"
 complete -c pirscan -n $scans -l no-history -d "Skip the history walk"
@@ -52,6 +52,9 @@ complete -c pirscan -n "__pirscan_cmd_is scan" -l stale -d "Only stale items"
 complete -c pirscan -n "__pirscan_cmd_is scan" -l all -d "Closed and resolved items too"
 complete -c pirscan -n "__pirscan_cmd_is scan" -l format -x -a "table json csv" -d "Output format"
 complete -c pirscan -n "not __fish_seen_subcommand_from $commands" -s V -l version -d "Print the version"
+
+# incidents
+complete -c pirscan -n "__pirscan_cmd_is incidents" -l format -x -a "table json csv md" -d "Output format"
 
 # check
 complete -c pirscan -n "__pirscan_cmd_is check" -l fail-on -x -a "$severities" -d "Fail at or above"

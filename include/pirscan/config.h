@@ -110,6 +110,14 @@ PIR_EXTERN(void) pir_config_apply_scan(const pir_config *config, pir_scan_option
 PIR_EXTERN(void) pir_config_apply_check(const pir_config *config, pir_check_options *opts);
 
 /** The teams table, in file order. */
+/**
+ * The severity `severity_from_incident` maps an incident's severity to
+ * (`severity` as its postmortem writes it, compared without regard to ASCII
+ * case), or NULL when the configuration maps none. Borrowed from `config`.
+ */
+PIR_EXTERN(const char *)
+pir_config_severity_from_incident(const pir_config *config, const char *severity);
+
 PIR_EXTERN(size_t) pir_config_team_count(const pir_config *config);
 PIR_EXTERN(const pir_team *) pir_config_team(const pir_config *config, size_t i);
 

@@ -13,5 +13,6 @@
 #include "mail.h"
 #include "chat.h"
 #include "fleet.h"
+#include "incident.h"
 
 #endif

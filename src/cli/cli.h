@@ -25,13 +25,16 @@ struct pir_cmd {
 int cmd_scan(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 int cmd_report(int argc, char **argv);
+int cmd_incidents(int argc, char **argv);
 void cmd_scan_usage(FILE *f);
 void cmd_check_usage(FILE *f);
 void cmd_report_usage(FILE *f);
+void cmd_incidents_usage(FILE *f);
 /* Each command's option table, for its parser and the tests. */
 extern const struct option cmd_scan_options[];
 extern const struct option cmd_check_options[];
 extern const struct option cmd_report_options[];
+extern const struct option cmd_incidents_options[];
 
 /* One-line message on stderr, prefixed "pirscan: ". */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

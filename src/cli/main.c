@@ -12,6 +12,7 @@ static const struct pir_cmd commands[] = {
     {"scan", cmd_scan, "list action items (the default command)"},
     {"check", cmd_check, "the CI gate: fail on overdue items (exit 1)"},
     {"report", cmd_report, "the nightly report, one per team, by email"},
+    {"incidents", cmd_incidents, "one row per incident, with how its items stand"},
     {"help", cmd_help, "show this help"},
     {"version", cmd_version, "print the version"},
 };

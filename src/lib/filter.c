@@ -6,6 +6,7 @@
 
 #include "alloc.h"
 #include "error.h"
+#include "link.h"
 #include "pirscan/common.h"
 #include "pirscan/scan.h"
 #include "scan_int.h"
@@ -114,6 +115,12 @@ bool pir_item_filter_match(const pir_item_filter *f, const pir_scan *scan, const
 	return ok;
 }
 
+static bool narrows(const pir_item_filter *f)
+{
+	return !list_empty(f->severities) || !list_empty(f->owners) || !list_empty(f->teams) ||
+	       !list_empty(f->incidents) || !list_empty(f->repos);
+}
+
 int pir_scan_filter(pir_scan *s, const pir_item_filter *f)
 {
 	size_t kept = 0;
@@ -152,5 +159,6 @@ int pir_scan_filter(pir_scan *s, const pir_item_filter *f)
 		free(left);
 	}
 	free(sel);
-	return 0;
+	/* the incidents of the items kept; every document's too when nothing narrows */
+	return pir_incidents_count(s, !narrows(f));
 }

@@ -201,6 +201,7 @@ void pir_scan_free(pir_scan *s)
 	free(s->item_files);
 	pir_marker_matcher_free(s->matcher);
 	free(s->items);
+	pir_incidents_free(s);
 	pir_diag_sink_dispose(&s->diag);
 	pthread_mutex_destroy(&s->progress_lock);
 	free(s->repinfo);
@@ -802,6 +803,8 @@ int pir_scan_run(pir_scan *s)
 		err = pir_assign_teams(s);
 	if (!err)
 		pir_order(s);
+	if (!err)
+		err = pir_incidents_count(s, true);
 	if (!err)
 		err = fill_repinfo(s);
 	return err;

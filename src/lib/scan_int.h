@@ -7,6 +7,7 @@
 
 #include "glob.h"
 #include "map.h"
+#include "pirscan/incident.h"
 #include "result.h"
 #include "sha256.h"
 #include "source.h"
@@ -35,6 +36,15 @@ struct pir_scan {
 	size_t nfiltered; /* items a filter left out, kept after items[nitems] (their entries'
 			     errors) */
 	pir_diag_sink diag;
+	/* link/incidents.c: the documents' incidents, one per ID, gathered before the items */
+	pir_incident *incident_docs;
+	size_t nincident_docs;
+	pir_strpool incident_doc_ids; /* index k: incident_docs[k] */
+	/* every incident of the items (and the documents), counted, in the output order */
+	pir_incident *incidents;
+	size_t nincidents;
+	pir_strpool incident_ids; /* index k: incidents[incident_at[k]] */
+	uint32_t *incident_at;
 	struct pir_cache *cache;       /* while the repositories are scanned, NULL without one */
 	pthread_mutex_t progress_lock; /* the progress callback, called by one thread at a time */
 	pir_repository *repinfo;

@@ -17,6 +17,7 @@ static const struct {
     {"scan", cmd_scan_options, cmd_scan_usage},
     {"check", cmd_check_options, cmd_check_usage},
     {"report", cmd_report_options, cmd_report_usage},
+    {"incidents", cmd_incidents_options, cmd_incidents_usage},
 };
 
 /* The value of the option called `name` in `options` (a command's own are private). */

@@ -204,6 +204,16 @@ static pir_result *sample(void)
 	    true};
 	r->diags[1] =
 	    (pir_result_diag){{PIR_DIAG_INFO, "binary", NULL, NULL, 0, 0, "1 binary file"}, false};
+	r->nincidents = 1;
+	r->incidents = pir_calloc(1, sizeof(*r->incidents));
+	r->incidents[0].path = pir_arena_strdup(a, "pm/2026-05-24-payments.md");
+	r->incidents[0].info = (pir_incident_info){pir_arena_strdup(a, "2026-05-24-payments"),
+						   pir_arena_strdup(a, "Payments \"down\""),
+						   pir_arena_strdup(a, "24 May 2026"),
+						   20597,
+						   pir_arena_strdup(a, "40 minutes"),
+						   pir_arena_strdup(a, "p1"),
+						   NULL};
 	return r;
 }
 
@@ -246,6 +256,12 @@ static void test_round_trip(void)
 	CHECK_INT(back->diags[0].changed, 1);
 	CHECK(back->diags[1].d.repo == NULL);
 	CHECK_STR(back->codeowners, r->codeowners);
+	CHECK_INT(back->nincidents, 1);
+	CHECK_STR(back->incidents[0].path, "pm/2026-05-24-payments.md");
+	CHECK_STR(back->incidents[0].info.title, "Payments \"down\"");
+	CHECK_INT(back->incidents[0].info.date, 20597);
+	CHECK_STR(back->incidents[0].info.severity, "p1");
+	CHECK(back->incidents[0].info.status == NULL);
 done:
 	pir_result_free(back);
 	pir_result_free(back2);
@@ -304,9 +320,11 @@ static const char *read_error(const char *from, const char *to)
 
 static void test_refused(void)
 {
-	CHECK_STR(read_error("\"format\": 1", "\"format\": 2"),
-		  "line 1, column 1: results of format 2; this pirscan reads format 1");
-	CHECK_STR(read_error("\"format\": 1, ", ""),
+	CHECK_STR(read_error("\"format\": 2", "\"format\": 1"),
+		  "line 1, column 1: results of format 1; this pirscan reads format 2");
+	CHECK_STR(read_error(", \"incidents\": [{", ", \"incidents\": [{\"x\": 1, "),
+		  "line 1, column 2354: unknown key \"x\" in incident");
+	CHECK_STR(read_error("\"format\": 2, ", ""),
 		  "line 1, column 1: a result without its \"format\" (an integer)");
 	CHECK_STR(read_error("\"failed\": false", "\"failed\": 0"),
 		  "line 1, column 241: \"failed\" must be true or false, not a number");

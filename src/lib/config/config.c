@@ -31,10 +31,23 @@
 #include "yaml_util.h"
 
 const char *const pir_cfg_top_keys[K_COUNT] = {
-    "marker",		"item_files",	   "severities", "stale_days",	"fail_on",
-    "fail_on_reasons",	"fail_on_invalid", "grace",	 "warn_within", "max_slips",
-    "exclude",		"as_of",	   "teams",	 "report",	"marker_require_reference",
-    "postmortem_files", /* issue 12 */
+    "marker",
+    "item_files",
+    "severities",
+    "stale_days",
+    "fail_on",
+    "fail_on_reasons",
+    "fail_on_invalid",
+    "grace",
+    "warn_within",
+    "max_slips",
+    "exclude",
+    "as_of",
+    "teams",
+    "report",
+    "marker_require_reference",
+    "postmortem_files",
+    "severity_from_incident", /* issue 12 */
 };
 
 const char *const pir_cfg_report_keys[R_COUNT] = {"from",	  "smtp_url", "smtp_user",
@@ -379,6 +392,7 @@ void pir_config_free(pir_config *config)
 	pir_cfg_strv_free(config->severities);
 	pir_cfg_strv_free(config->exclude);
 	pir_cfg_strv_free(config->postmortem_files);
+	pir_cfg_strv_free(config->severity_from_incident);
 	free(config->fail_on);
 	for (size_t i = 0; i < config->nteams; i++)
 		pir_cfg_team_clear(&config->teams[i]);

@@ -52,6 +52,8 @@ static int read_value(reader *rd, enum top_key k, const yaml_node_t *v)
 	case K_POSTMORTEM_FILES:
 		return pir_cfg_read_list(rd, v, "'postmortem_files'", false, NULL,
 					 &cfg->postmortem_files);
+	case K_SEVERITY_FROM_INCIDENT:
+		return pir_cfg_read_severity_from_incident(rd, v);
 	case K_AS_OF:
 		return pir_cfg_read_as_of(rd, v);
 	case K_TEAMS:

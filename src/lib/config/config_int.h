@@ -45,6 +45,7 @@ enum top_key {
 	K_MARKER_REQUIRE_REFERENCE,
 	/* issue 12, postmortem documents */
 	K_POSTMORTEM_FILES,
+	K_SEVERITY_FROM_INCIDENT,
 	K_COUNT
 };
 
@@ -74,6 +75,8 @@ struct pir_config {
 	char **severities;
 	char **exclude;
 	char **postmortem_files; /* globs of the postmortem documents */
+	/* an incident's severity (lower-cased) and the severity it gives, pair after pair */
+	char **severity_from_incident;
 	int stale_days[PIR_SEVERITY_MAX];
 	unsigned stale_set; /* bit per rank */
 	int stale_none;
@@ -170,6 +173,8 @@ int pir_cfg_read_fail_on_invalid(reader *rd, const yaml_node_t *v);
 int pir_cfg_read_as_of(reader *rd, const yaml_node_t *v);
 int pir_cfg_read_teams(reader *rd, const yaml_node_t *v);
 int pir_cfg_read_report(reader *rd, const yaml_node_t *v);
+/* config_incident.c */
+int pir_cfg_read_severity_from_incident(reader *rd, const yaml_node_t *v);
 
 /* ---- links and team chat (issue 12, config_chat.c) ---- */
 /* report.web_url or report.url, checked; same returns as want_string. */

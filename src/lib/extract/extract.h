@@ -158,5 +158,17 @@ typedef struct {
 int pir_postmortem_parse(pir_postmortem *out, const char *buf, size_t len, const char *name,
 			 const char *const *severities);
 void pir_postmortem_clear(pir_postmortem *pm);
+/**
+ * The incident ID a postmortem's path gives, for a document whose fields and
+ * title name none (the blob phase parses without the path: one blob, any
+ * number of paths): an ID in the path ("INC-2891", its prefix upper-cased),
+ * else the file name's stem ("postmortems/2026-05-24-payments.md" gives
+ * "2026-05-24-payments"; a generic name such as README.md its folder's),
+ * as pir_postmortem_parse finds it from `name`. `*out` is malloc'ed, NULL
+ * when the path gives none. Returns 0 or PIR_ENOMEM.
+ */
+int pir_postmortem_path_id(char **out, const char *path);
+/** The first YYYY-MM-DD date in `path`, or PIR_DATE_NONE. */
+pir_date pir_postmortem_path_date(const char *path);
 
 #endif

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "alloc.h"
 #include "error.h"
 #include "extract.h"
 #include "postmortem_int.h"
@@ -728,6 +729,31 @@ static int find_incident(pm_reader *rd, const char *name)
 	if (!stem)
 		upper_prefix(inc->id);
 	return 0;
+}
+
+int pir_postmortem_path_id(char **out, const char *path)
+{
+	pm_span id = pm_find_incident_id((pm_span){path, strlen(path)});
+	bool stem = !id.n;
+
+	*out = NULL;
+	if (stem)
+		id = pm_name_stem(path);
+	if (!id.n)
+		return 0;
+	if (!(*out = pir_strndup(id.p, id.n)))
+		return PIR_ENOMEM;
+	if (!stem)
+		upper_prefix(*out);
+	return 0;
+}
+
+pir_date pir_postmortem_path_date(const char *path)
+{
+	pm_span iso = pm_find_iso((pm_span){path, strlen(path)});
+	pir_date d;
+
+	return iso.n && pir_date_parse(&d, iso.p, iso.n) == 0 ? d : PIR_DATE_NONE;
 }
 
 /* Short IDs made full from the incident's date; items without an ID keyed by their text. */

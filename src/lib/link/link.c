@@ -282,6 +282,21 @@ static void last_resolved(pir_item *it, raw_loc **locs, size_t n)
 			it->resolved = locs[i]->x->loc.resolved;
 }
 
+/*
+ * The item's incident: its entry's, else its document row's (an entry
+ * without linked_incident joined to a document's row), else its first
+ * marker's; and the severity its incident gives when it has none.
+ */
+static void item_incident(const pir_scan *s, pir_item *it, const raw_loc *doc,
+			  const raw_loc *marker)
+{
+	if (!it->incident && doc)
+		it->incident = doc->x->entry->incident;
+	if (!it->incident && marker)
+		it->incident = marker->incident;
+	pir_incident_severity(s, it);
+}
+
 /* Fill item `it` from its locations locs[0..n) (sorted: live, yaml first). */
 static int build_item(pir_scan *s, linker *l, pir_item *it, raw_loc **locs, size_t n)
 {
@@ -340,13 +355,10 @@ static int build_item(pir_scan *s, linker *l, pir_item *it, raw_loc **locs, size
 	} else {
 		it->snooze_until = PIR_DATE_NONE;
 	}
-	if (first_marker) {
-		if (!it->title)
-			it->title = first_marker->x->marker->note ? first_marker->x->marker->note
-								  : first_marker->x->loc.text;
-		if (!it->incident)
-			it->incident = first_marker->incident;
-	}
+	if (first_marker && !it->title)
+		it->title = first_marker->x->marker->note ? first_marker->x->marker->note
+							  : first_marker->x->loc.text;
+	item_incident(s, it, first_doc, first_marker);
 	pir_age_item(&rules, it);
 	/* a change that deleted the item's entry, leaving its marker, changed the item */
 	if (!live_entries && live_marker && it->id && s->opts.changed_since &&
@@ -460,6 +472,9 @@ int pir_link(pir_scan *s)
 	raw_loc **order = NULL;
 	uint32_t nitems = 0;
 	int err = gather(&l, s->results, s->nresults);
+
+	if (!err)
+		err = pir_incidents_gather(s);
 
 	for (size_t i = 0; i < s->nresults && !err; i++)
 		err = report_result(s, &l, s->results[i]);

@@ -9,6 +9,7 @@
 #include "pirscan/common.h"
 #include "pirscan/date.h"
 #include "pirscan/format.h"
+#include "pirscan/incident.h"
 #include "pirscan/scan.h"
 
 bool pir_format_selects(const pir_item *item, const pir_format_options *o)
@@ -138,7 +139,35 @@ static void json_due_changes(pir_out *w, const pir_item *it)
 	pir_out_put(w, "]");
 }
 
-static void item(pir_out *w, const pir_item *it)
+/* What the item's incident's postmortem says, or null (no incident, or none describes it). */
+static void json_incident(pir_out *w, const pir_scan *scan, const pir_item *it)
+{
+	const pir_incident *x = pir_scan_item_incident(scan, it);
+
+	if (!x) {
+		pir_out_put(w, "null");
+		return;
+	}
+	pir_out_put(w, "{\"id\": ");
+	pir_out_json(w, x->id);
+	pir_out_put(w, ", \"title\": ");
+	pir_out_json(w, x->title);
+	pir_out_put(w, ", \"date\": ");
+	date(w, x->date);
+	pir_out_put(w, ", \"severity\": ");
+	pir_out_json(w, x->severity);
+	pir_out_put(w, ", \"status\": ");
+	pir_out_json(w, x->status);
+	pir_out_put(w, ", \"duration\": ");
+	pir_out_json(w, x->duration);
+	pir_out_put(w, ", \"repo\": ");
+	pir_out_json(w, x->repo);
+	pir_out_put(w, ", \"path\": ");
+	pir_out_json(w, x->path);
+	pir_out_put(w, "}");
+}
+
+static void item(pir_out *w, const pir_scan *scan, const pir_item *it)
 {
 	const char *in = "      ";
 
@@ -149,6 +178,8 @@ static void item(pir_out *w, const pir_item *it)
 	pir_out_json(w, it->title);
 	key(w, in, "incident", false);
 	pir_out_json(w, it->incident);
+	key(w, in, "incident_details", false);
+	json_incident(w, scan, it);
 	key(w, in, "owner", false);
 	pir_out_json(w, it->owner && *it->owner ? it->owner : NULL);
 	key(w, in, "due", false);
@@ -291,7 +322,7 @@ int pir_json_document(pir_buf *out, const pir_scan *scan, const pir_format_optio
 		if (!pir_format_selects(it, o))
 			continue;
 		pir_out_put(&w, n++ ? ", " : "");
-		item(&w, it);
+		item(&w, scan, it);
 	}
 	pir_out_put(&w, "]");
 	key(&w, "  ", "diagnostics", false);

@@ -10,6 +10,7 @@
 #include "output.h"
 #include "pirscan/common.h"
 #include "pirscan/date.h"
+#include "pirscan/incident.h"
 #include "pirscan/report.h"
 #include "pirscan/scan.h"
 #include "report_write.h"
@@ -32,6 +33,42 @@ const char *pir_rw_date_str(char buf[11], pir_date d)
 const char *pir_rw_item_name(const pir_item *it)
 {
 	return it->id ? it->id : it->incident ? it->incident : "marker";
+}
+
+/* One part of the incident line: " · " between parts, `label` and `v` escaped. */
+static void part(pir_out *o, bool *first, const char *label, const char *v, esc_fn esc)
+{
+	if (!v)
+		return;
+	pir_out_put(o, *first ? "" : " \u00b7 ");
+	*first = false;
+	pir_out_put(o, label);
+	esc(o, v);
+}
+
+const pir_incident *pir_rw_group_incident(const ctx *c, const pir_report_group *g)
+{
+	const pir_incident *x = c->opts->group_by == PIR_GROUP_INCIDENT
+				    ? pir_scan_incident_find(c->scan, g->name)
+				    : NULL;
+
+	return x && x->path ? x : NULL;
+}
+
+void pir_rw_incident_line(pir_out *o, const pir_incident *x, esc_fn esc)
+{
+	char d[11];
+	bool first = true;
+
+	pir_date_format(d, x->date);
+	part(o, &first, "", x->title, esc);
+	part(o, &first, "date ", d[0] ? d : NULL, esc);
+	part(o, &first, "severity ", x->severity, esc);
+	part(o, &first, "status ", x->status, esc);
+	part(o, &first, "duration ", x->duration, esc);
+	part(o, &first, "postmortem ", x->repo, esc);
+	pir_out_put(o, ":");
+	esc(o, x->path);
 }
 
 size_t pir_rw_stale_count(const pir_report_group *g)

@@ -488,6 +488,7 @@ static void html_remediation(ctx *c, const pir_report_group *g)
 static void html_group(ctx *c, const pir_report_group *g)
 {
 	pir_out *o = &c->o;
+	const pir_incident *x;
 
 	pir_out_put(
 	    o, "<tr><td style=\"padding:0 0 24px 0\">\n<table " TABLE " style=\"border-collapse:"
@@ -500,9 +501,14 @@ static void html_group(ctx *c, const pir_report_group *g)
 	    o, "</div>\n<h2 style=\"margin:2px 0 2px 0;font-size:22px;line-height:28px;color:" INK
 	       ";" FONT "\">");
 	pir_out_xml(o, g->name);
+	pir_out_put(o, "</h2>\n");
+	if ((x = pir_rw_group_incident(c, g))) {
+		pir_out_put(o, "<div style=\"font-size:13px;line-height:18px;color:" INK "\">");
+		pir_rw_incident_line(o, x, pir_out_xml);
+		pir_out_put(o, "</div>\n");
+	}
 	pir_out_putf(o,
-		     "</h2>\n<div style=\"font-size:13px;line-height:18px;color:" MUTED
-		     "\">As of %s (UTC)"
+		     "<div style=\"font-size:13px;line-height:18px;color:" MUTED "\">As of %s (UTC)"
 		     " &#183; opened and closed since %s</div>\n",
 		     c->as_of_s, c->since_s);
 	pir_out_put(o, "<table " TABLE " style=\"margin:16px 0 0 0\"><tr>");

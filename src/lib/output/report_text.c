@@ -241,6 +241,7 @@ static void text_remediation(ctx *c, const pir_report_group *g)
 void pir_rw_text_group(ctx *c, const pir_report_group *g)
 {
 	pir_out *o = &c->o;
+	const pir_incident *x;
 	line_t l;
 	const char *text;
 
@@ -257,6 +258,13 @@ void pir_rw_text_group(ctx *c, const pir_report_group *g)
 		     g->noverdue, g->ndue_soon, c->opts->warn_within,
 		     pir_rw_s_(c->opts->warn_within), pir_rw_stale_count(g));
 	line_end(o, &l, 0);
+	if ((x = pir_rw_group_incident(c, g))) {
+		line_start(&l);
+		pir_rw_incident_line(&l.o, x, pir_out_term);
+		if ((text = line_text(o, &l)))
+			pir_rw_wrap(o, text, 0, TEXT_WIDTH, 3);
+		pir_buf_dispose(&l.b);
+	}
 	pir_out_putf(o, "As of %s (UTC); opened and closed since %s.\n", c->as_of_s, c->since_s);
 	for (kind k = K_OVERDUE; k <= K_CLOSED; k++)
 		text_section(c, g, k);
@@ -328,6 +336,7 @@ static void md_section(ctx *c, const pir_report_group *g, kind k)
 void pir_rw_md_group(ctx *c, const pir_report_group *g)
 {
 	pir_out *o = &c->o;
+	const pir_incident *x;
 
 	pir_out_put(o, "## ");
 	pir_out_md(o, g->name);
@@ -338,6 +347,11 @@ void pir_rw_md_group(ctx *c, const pir_report_group *g)
 		     pir_group_by_name(c->opts->group_by));
 	pir_out_md(o, g->name);
 	pir_out_putf(o, ", as of %s (UTC), opened and closed since %s.\n", c->as_of_s, c->since_s);
+	if ((x = pir_rw_group_incident(c, g))) {
+		pir_out_put(o, "\n");
+		pir_rw_incident_line(o, x, pir_out_md);
+		pir_out_put(o, "\n");
+	}
 	for (kind k = K_OVERDUE; k <= K_CLOSED; k++)
 		md_section(c, g, k);
 	pir_out_putf(

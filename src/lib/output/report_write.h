@@ -11,6 +11,7 @@
 #include <stddef.h>
 
 #include "alloc.h"
+#include "pirscan/incident.h"
 #include "pirscan/report.h"
 #include "pirscan/scan.h"
 #include "writer.h"
@@ -35,6 +36,13 @@ const pir_item *const *pir_rw_section_items(const pir_report_group *g, kind k, s
 /* A phrase into a fresh buffer (so callers can measure or escape it whole). */
 char *pir_rw_phrase_str(const ctx *c, const pir_item *it, kind k, esc_fn esc, bool sub);
 size_t pir_rw_stale_count(const pir_report_group *g);
+/* Grouping by incident: the group's incident when a postmortem document describes it, or NULL. */
+const pir_incident *pir_rw_group_incident(const ctx *c, const pir_report_group *g);
+/*
+ * What that postmortem says, on one line, escaped by `esc`: its title, date,
+ * severity, status, duration and where it is.
+ */
+void pir_rw_incident_line(pir_out *o, const pir_incident *x, esc_fn esc);
 bool pir_rw_in_list(const pir_item *it, const pir_item *const *list, size_t n);
 void pir_rw_section_title(pir_out *o, const ctx *c, kind k);
 const char *pir_rw_s_(long long n);

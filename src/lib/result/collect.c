@@ -22,7 +22,7 @@
 typedef struct {
 	pir_result *res;
 	pir_repo *r;
-	size_t cap, mentions_cap;
+	size_t cap, mentions_cap, incidents_cap;
 } collector;
 
 static const pir_commit_ref no_commit = {"", PIR_DATE_NONE, 0};
@@ -45,6 +45,7 @@ void pir_result_free(pir_result *res)
 	free(res->locs);
 	free(res->mentions);
 	free(res->diags);
+	free(res->incidents);
 	pir_arena_dispose(&res->arena);
 	free(res);
 }
@@ -330,13 +331,20 @@ static int entry_history(collector *c, pir_result_loc *x, const pir_key *key)
 	return 0;
 }
 
-static int add_entry_loc(collector *c, const char *path, const pir_entry *e, bool live)
+/*
+ * An entry's location; a postmortem document's row without an incident
+ * (its document names none) takes `incident`, the one the path gives.
+ */
+static int add_entry_loc(collector *c, const char *path, const pir_entry *e, bool live,
+			 const char *incident)
 {
 	pir_result_loc *x = new_loc(c, path, live);
 	const pir_key *key;
 
 	if (!x || copy_entry(c, &x->entry, e) < 0)
 		return PIR_ENOMEM;
+	if (!x->entry->incident)
+		x->entry->incident = (char *)incident;
 	x->loc.kind = PIR_LOCATION_YAML;
 	x->loc.line = e->line;
 	x->loc.column = e->column;
@@ -347,6 +355,63 @@ static int add_entry_loc(collector *c, const char *path, const pir_entry *e, boo
 	return 0;
 }
 
+/* The incident ID the path of a document naming none gives, in the result's arena, or NULL. */
+static int path_incident(collector *c, const char *path, const char **out)
+{
+	char *id = NULL;
+	int err = pir_postmortem_path_id(&id, path);
+
+	*out = NULL;
+	if (!err && id && !(*out = pir_arena_strdup(&c->res->arena, id)))
+		err = PIR_ENOMEM;
+	free(id);
+	return err;
+}
+
+/*
+ * A document of the scanned tree: its incident, with the ID and the date its
+ * path gives when it names none; `*id` that ID for its rows (NULL: none).
+ */
+static int add_incident(collector *c, const char *path, const pir_incident_info *in,
+			const char **id)
+{
+	pir_result *res = c->res;
+	pir_result_incident *x;
+	pir_incident_info *o;
+	int err;
+
+	*id = NULL;
+	/* a Markdown file at such a path with no title and no header field is no postmortem */
+	if (!in->id && !in->title && !in->date_raw && !in->duration && !in->severity && !in->status)
+		return 0;
+	if ((err = path_incident(c, path, id)) < 0 || (!in->id && !*id))
+		return err;
+	if (pir_grow((void **)&res->incidents, &c->incidents_cap, res->nincidents + 1, sizeof(*x)) <
+	    0)
+		return PIR_ENOMEM;
+	x = &res->incidents[res->nincidents];
+	memset(x, 0, sizeof(*x));
+	o = &x->info;
+	if (in->id && dup(c, &o->id, in->id) < 0)
+		return PIR_ENOMEM;
+	if (!in->id)
+		o->id = (char *)*id;
+	o->date = in->date != PIR_DATE_NONE ? in->date : pir_postmortem_path_date(path);
+	if (dup(c, (char **)&x->path, path) < 0 || dup(c, &o->title, in->title) < 0 ||
+	    dup(c, &o->date_raw, in->date_raw) < 0 || dup(c, &o->duration, in->duration) < 0 ||
+	    dup(c, &o->severity, in->severity) < 0 || dup(c, &o->status, in->status) < 0)
+		return PIR_ENOMEM;
+	res->nincidents++;
+	*id = in->id ? NULL : o->id;
+	return 0;
+}
+
+static int cmp_incident(const void *a, const void *b)
+{
+	return strcmp(((const pir_result_incident *)a)->path,
+		      ((const pir_result_incident *)b)->path);
+}
+
 static int collect_live(collector *c)
 {
 	pir_repo *r = c->r;
@@ -355,15 +420,22 @@ static int collect_live(collector *c)
 	for (size_t i = 0; i < r->nhead && !err; i++) {
 		const pir_head_entry *h = &r->head[i];
 		const pir_blob *b = &r->blobs[h->blob];
+		const char *incident = NULL;
 
+		if (h->yaml == PIR_ITEMS_DOC && b->incident &&
+		    (err = add_incident(c, h->path, b->incident, &incident)) < 0)
+			break;
 		if (h->yaml && b->entries)
 			for (size_t k = 0; k < b->entries->n && !err; k++)
-				err = add_entry_loc(c, h->path, &b->entries->v[k], true);
+				err = add_entry_loc(c, h->path, &b->entries->v[k], true, incident);
 		for (size_t k = 0; k < b->markers.n && !err; k++)
 			err =
 			    add_marker_loc(c, h->path, &b->markers.v[k], true,
 					   pir_marker_intro(r, h->path, h->blob, k), PIR_MAP_NONE);
 	}
+	if (!err && c->res->nincidents > 1)
+		qsort(c->res->incidents, c->res->nincidents, sizeof(*c->res->incidents),
+		      cmp_incident);
 	return err;
 }
 
@@ -387,10 +459,14 @@ static int collect_resolved(collector *c)
 		b = &r->blobs[key->rm_blob];
 		for (size_t i = 0; i < b->entries->n; i++) {
 			const pir_entry *e = &b->entries->v[i];
-			if (e->id && strcmp(e->id, s) == 0) {
-				err = add_entry_loc(c, key->rm_path, e, false);
-				break;
-			}
+			const char *incident = NULL;
+			if (!e->id || strcmp(e->id, s) != 0)
+				continue;
+			if (!e->incident && (b->flags & PIR_BLOB_WANT_DOC))
+				err = path_incident(c, key->rm_path, &incident);
+			if (!err)
+				err = add_entry_loc(c, key->rm_path, e, false, incident);
+			break;
 		}
 	}
 	for (size_t i = 0; i < ngone && !err; i++) {

@@ -42,6 +42,13 @@ typedef struct {
 	bool changed; /* with changed_since */
 } pir_result_diag;
 
+/* A postmortem document of the scanned tree and its incident (ID from its path when it names
+ * none). */
+typedef struct {
+	const char *path;
+	pir_incident_info info; /* id never NULL; strings in the result's arena */
+} pir_result_incident;
+
 typedef struct pir_result {
 	pir_repository info; /* name, path, ref, commit, shallow, commits and blobs */
 	char *gitdir;	     /* the real path of its git folder, NULL when unknown */
@@ -58,6 +65,8 @@ typedef struct pir_result {
 	char *codeowners;	/* the scanned tree's CODEOWNERS text, NULL without one */
 	pir_result_diag *diags; /* in the order they were reported */
 	size_t ndiags;
+	pir_result_incident *incidents; /* by path */
+	size_t nincidents;
 	pir_arena arena; /* every string and array above */
 } pir_result;
 

@@ -303,6 +303,30 @@ static void diagnostic(emitter *e, const pir_result_diag *rd)
 	end(e, "}", true);
 }
 
+static void incident(emitter *e, const pir_result_incident *x)
+{
+	const pir_incident_info *in = &x->info;
+
+	begin(e, "{", true);
+	key(e, "path");
+	str(e, x->path);
+	key(e, "id");
+	str(e, in->id);
+	key(e, "title");
+	str(e, in->title);
+	key(e, "date_raw");
+	str(e, in->date_raw);
+	key(e, "date");
+	date(e, in->date);
+	key(e, "duration");
+	str(e, in->duration);
+	key(e, "severity");
+	str(e, in->severity);
+	key(e, "status");
+	str(e, in->status);
+	end(e, "}", true);
+}
+
 static void lists(emitter *e, const pir_result *r)
 {
 	key(e, "locations");
@@ -331,6 +355,13 @@ static void lists(emitter *e, const pir_result *r)
 	for (size_t i = 0; i < r->ndiags; i++) {
 		sep(e);
 		diagnostic(e, &r->diags[i]);
+	}
+	end(e, "]", false);
+	key(e, "incidents");
+	begin(e, "[", false);
+	for (size_t i = 0; i < r->nincidents; i++) {
+		sep(e);
+		incident(e, &r->incidents[i]);
 	}
 	end(e, "]", false);
 }

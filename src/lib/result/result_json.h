@@ -23,7 +23,7 @@
 #include "result.h"
 
 /* The "format" of a result object; a reader refuses any other. */
-#define PIR_RESULT_JSON_FORMAT 1
+#define PIR_RESULT_JSON_FORMAT 2 /* 2: the scanned tree's postmortem documents (incidents) */
 
 /*
  * Append `res` as one JSON object. With `indent` >= 0 one member a line, the

@@ -472,6 +472,39 @@ static int read_diag(reader *rd, const pir_json *v, pir_result_diag *rdg)
 	return get_bool(v, "changed", &rdg->changed);
 }
 
+static int read_incident(reader *rd, const pir_json *v, pir_result_incident *x)
+{
+	static const char *const keys[] = {"path",     "id",	   "title",  "date_raw", "date",
+					   "duration", "severity", "status", NULL};
+	pir_incident_info *in = &x->info;
+	int err;
+
+	if ((err = shape(v, "incident", keys)) < 0 ||
+	    (err = get_str(rd, v, "path", &x->path, false)) < 0 ||
+	    (err = get_str(rd, v, "id", (const char **)&in->id, false)) < 0 ||
+	    (err = get_str(rd, v, "title", (const char **)&in->title, true)) < 0 ||
+	    (err = get_str(rd, v, "date_raw", (const char **)&in->date_raw, true)) < 0 ||
+	    (err = get_date(v, "date", &in->date)) < 0 ||
+	    (err = get_str(rd, v, "duration", (const char **)&in->duration, true)) < 0 ||
+	    (err = get_str(rd, v, "severity", (const char **)&in->severity, true)) < 0)
+		return err;
+	return get_str(rd, v, "status", (const char **)&in->status, true);
+}
+
+static int read_incidents(reader *rd, const pir_json *v)
+{
+	pir_result *r = rd->r;
+	const pir_json *a;
+	int err;
+
+	if ((err = get_array(rd, v, "incidents", &a, (void **)&r->incidents, sizeof(*r->incidents),
+			     true)) < 0)
+		return err;
+	for (size_t i = 0; i < a->n && !err; i++, r->nincidents++)
+		err = read_incident(rd, &a->v[i], &r->incidents[i]);
+	return err;
+}
+
 static int read_lists(reader *rd, const pir_json *v)
 {
 	pir_result *r = rd->r;
@@ -500,7 +533,7 @@ static int read_lists(reader *rd, const pir_json *v)
 		return err;
 	for (size_t i = 0; i < a->n && !err; i++, r->ndiags++)
 		err = read_diag(rd, &a->v[i], &r->diags[i]);
-	return err;
+	return err ? err : read_incidents(rd, v);
 }
 
 int pir_result_json_read(pir_result **out, const pir_json *v)
@@ -508,7 +541,8 @@ int pir_result_json_read(pir_result **out, const pir_json *v)
 	static const char *const keys[] = {"format",	 "repository",	"gitdir",
 					   "position",	 "failed",	"history_marker_limits",
 					   "codeowners", "locations",	"mentions",
-					   "gone_ids",	 "diagnostics", NULL};
+					   "gone_ids",	 "diagnostics", "incidents",
+					   NULL};
 	reader rd;
 	int64_t format;
 	int err;

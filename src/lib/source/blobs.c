@@ -491,13 +491,16 @@ keep:
 }
 
 /*
- * A postmortem document's items, as entries. The blob's path is not known
- * here (one blob, any number of paths), so the file name gives no fallback:
- * an item without an ID is keyed by its incident (or "doc") and its text.
+ * A postmortem document's items, as entries, and for a version in the
+ * scanned tree its incident (collect.c reads it with the document's path).
+ * The blob's path is not known here (one blob, any number of paths), so the
+ * file name gives no fallback: an item without an ID is keyed by its
+ * incident (or "doc") and its text.
  */
 static int read_doc(pir_repo *r, pir_blob *b, const char *data, size_t len)
 {
 	pir_postmortem pm = {0};
+	pir_incident_info *inc = NULL;
 	pir_buf id = PIR_BUF_INIT;
 	int err;
 
@@ -514,6 +517,11 @@ static int read_doc(pir_repo *r, pir_blob *b, const char *data, size_t len)
 			err = PIR_ENOMEM;
 	}
 	pir_buf_dispose(&id);
+	if (!err && (b->flags & PIR_BLOB_AT_HEAD) &&
+	    (inc = pir_arena_alloc(&pm.items.strings, sizeof(*inc))))
+		*inc = pm.incident;
+	else if (!err && (b->flags & PIR_BLOB_AT_HEAD))
+		err = PIR_ENOMEM;
 	if (!err && !(b->entries = pir_malloc(sizeof(*b->entries))))
 		err = PIR_ENOMEM;
 	if (err) {
@@ -521,6 +529,7 @@ static int read_doc(pir_repo *r, pir_blob *b, const char *data, size_t len)
 		return err;
 	}
 	*b->entries = pm.items; /* the incident's strings live in its arena too */
+	b->incident = inc;
 	return 0;
 }
 

@@ -59,6 +59,8 @@ typedef struct {
 	uint64_t size;
 	pir_marker_list markers;
 	pir_entry_list *entries; /* parsed when seen at an action-items path */
+	/* a postmortem document in the scanned tree: its incident, in the entries' arena */
+	pir_incident_info *incident;
 	uint32_t *mkeys, nmkeys; /* sorted unique key ids of its markers */
 	uint32_t *ykeys, nykeys; /* sorted unique key ids of its entries */
 	uint32_t *yentry;	 /* for each of ykeys, the index of its first entry (not slim) */

@@ -1,0 +1,1 @@
+incidents --as-of 2026-06-12 pmdocs

@@ -1,0 +1,1 @@
+--config pmdocs-severity.yml --as-of 2026-07-02 --format json --incident INC-3000 pmdocs
