@@ -9,8 +9,9 @@
  * projections of treewalk.c), and every blob's flags. A later read of the
  * same repository with the same options takes the commits it knows from
  * that record (their ids, trees, times, parents and changes, without
- * reading them), compares only the new commits with their parents (with
- * libgit2, over whole trees, then keeps the changes that touch such blobs,
+ * reading them), compares only the new commits with their parents (over
+ * whole trees, read from the packs by pirscan's own tree reader as the walk
+ * reads them, treediff.c; then keeps the changes that touch such blobs,
  * which is what the projections give), reads only the new blobs, those of
  * the scanned trees and those that hold keys, and replays the whole history
  * from the record and the new changes. Key numbering and first-seen order
@@ -117,11 +118,12 @@ typedef struct {
 	pir_repo *r;
 	pir_hist *h;
 	pir_hist *rec;
-	pir_oidmap hc;	 /* recorded commit -> its index in h */
-	uint32_t *of;	 /* per commit of the walk: its index in h, or PIR_MAP_NONE */
-	uint32_t *hb;	 /* per blob of h: its index in r->blobs */
-	uint8_t *known;	 /* per blob of r: its flags in h, or NEW_BLOB */
-	pir_change *raw; /* the new commits' changes, whole trees */
+	pir_tree_differ *td; /* the new commits' comparisons */
+	pir_oidmap hc;	     /* recorded commit -> its index in h */
+	uint32_t *of;	     /* per commit of the walk: its index in h, or PIR_MAP_NONE */
+	uint32_t *hb;	     /* per blob of h: its index in r->blobs */
+	uint8_t *known;	     /* per blob of r: its flags in h, or NEW_BLOB */
+	pir_change *raw;     /* the new commits' changes, whole trees */
 	size_t nraw, raw_cap;
 	uint32_t *rawg; /* per commit: where its groups start in rawg_v */
 	uint32_t *rawg_v;
@@ -231,8 +233,8 @@ static int group_changes(incr *x, const pir_commit *c, uint32_t g, pir_change_fi
 
 	if (c->nparents && c->parents[g] != PIR_MAP_NONE)
 		old = &x->r->commits[c->parents[g]].tree;
-	if ((err = pir_tree_changes(x->r, old, &c->tree, keep, keep ? want_keyed : NULL, x, &d,
-				    &nd)) < 0)
+	if ((err = pir_tree_differ_changes(x->td, old, &c->tree, keep, keep ? want_keyed : NULL, x,
+					   &d, &nd)) < 0)
 		return err;
 	if (nd && pir_grow((void **)v, cap, *n + nd, sizeof(**v)) < 0)
 		err = PIR_ENOMEM;
@@ -462,6 +464,7 @@ static int replay(incr *x, size_t pre_blobs)
 
 static void incr_dispose(incr *x)
 {
+	pir_tree_differ_free(x->td);
 	pir_oidmap_dispose(&x->hc);
 	pir_strpool_dispose(&x->kfiles);
 	pir_strpool_dispose(&x->kdirs);
@@ -505,9 +508,11 @@ int pir_scan_history_replay(pir_scan *s, const char *hkey, pir_repo *r, pir_hist
 		return 0;
 	if (err < 0)
 		return err;
-	if ((err = walk(&x)) > 0 && (err = new_changes(&x)) == 0 && !r->missing.n &&
-	    (err = choose_reads(&x)) == 0 && (err = pir_blobs_scan(r)) == 0 &&
-	    (err = pir_keys_build(r)) == 0 && (err = keyed_as_before(&x)) > 0) {
+	/* the differ after the walk, which opens the repository again */
+	if ((err = walk(&x)) > 0 && (err = pir_tree_differ_new(&x.td, r)) == 0 &&
+	    (err = new_changes(&x)) == 0 && !r->missing.n && (err = choose_reads(&x)) == 0 &&
+	    (err = pir_blobs_scan(r)) == 0 && (err = pir_keys_build(r)) == 0 &&
+	    (err = keyed_as_before(&x)) > 0) {
 		int e = replay(&x, pre);
 		err = e < 0 ? e : 1;
 	}

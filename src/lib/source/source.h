@@ -251,6 +251,18 @@ typedef bool (*pir_path_filter)(void *payload, const char *path, size_t len, boo
 int pir_tree_changes(pir_repo *r, const git_oid *old_tree, const git_oid *new_tree,
 		     pir_change_filter keep, pir_path_filter want, void *payload, pir_change **out,
 		     size_t *n);
+/*
+ * treediff.c: pir_tree_changes, the same changes in the same order, for
+ * many comparisons in a row (the history cache's new commits): trees read
+ * from the packs and parsed by pirscan (tree.h), a cache of them kept
+ * between comparisons. A differ on `r` as it is (its handle and packs).
+ */
+typedef struct pir_tree_differ pir_tree_differ;
+int pir_tree_differ_new(pir_tree_differ **out, pir_repo *r);
+int pir_tree_differ_changes(pir_tree_differ *td, const git_oid *old_tree, const git_oid *new_tree,
+			    pir_change_filter keep, pir_path_filter want, void *payload,
+			    pir_change **out, size_t *n);
+void pir_tree_differ_free(pir_tree_differ *td);
 int pir_blobs_scan(pir_repo *r);
 /*
  * Parse in full again the slim versions among `blobs` (n indices; others are
