@@ -286,10 +286,14 @@ static int new_changes(incr *x)
 }
 
 /*
- * Which blobs are read again: new ones, those of the scanned trees (then and
- * now: they are read with their mentions), those that held keys or marker
- * diagnostics, and those now seen where more is read of them; the others are
- * known to hold nothing.
+ * Which blobs are read again: new ones, those of the scanned tree (read with
+ * their mentions), those that held keys or marker diagnostics, those now
+ * seen where more is read of them, and the item files of the scanned tree
+ * then (parsed in full then, slim now); the others are known to hold
+ * nothing. A file of the scanned tree then, no longer in it, is one of
+ * those: its markers are what the scan without mentions finds (mentions
+ * are looked for after them), so without keys it had none, and without
+ * diagnostics then (its mentions' too) it has none now.
  */
 static int choose_reads(incr *x)
 {
@@ -307,7 +311,8 @@ static int choose_reads(incr *x)
 			     ((fl & PIR_BLOB_WANT_YAML) && !(f & PIR_HIST_YAML)) ||
 			     ((fl & PIR_BLOB_WANT_DOC) && !(f & PIR_HIST_DOC));
 		if (f == NEW_BLOB || grown || (fl & PIR_BLOB_AT_HEAD) ||
-		    (f & (PIR_HIST_KEYED | PIR_HIST_HEAD | PIR_HIST_LIMITS)))
+		    (f & (PIR_HIST_KEYED | PIR_HIST_LIMITS)) ||
+		    ((f & PIR_HIST_HEAD) && (f & (PIR_HIST_YAML | PIR_HIST_DOC))))
 			continue;
 		r->blobs[b].flags |= PIR_BLOB_SCANNED; /* read before: nothing in it */
 	}
