@@ -28,7 +28,7 @@
 #include "buf.h"
 #include "map.h"
 
-#define PIR_HIST_VERSION 1
+#define PIR_HIST_VERSION 2
 
 enum {
 	PIR_HIST_LISTED = 1u << 0, /* seen as a file at a path the scan reads */
@@ -37,6 +37,7 @@ enum {
 	PIR_HIST_HEAD = 1u << 3,   /* in the scanned tree (read with its mentions) */
 	PIR_HIST_LIMITS = 1u << 4, /* its markers had diagnostics */
 	PIR_HIST_DOC = 1u << 5,	   /* seen at a postmortem document's path */
+	PIR_HIST_LINK = 1u << 6,   /* seen as a symlink's target (version 2) */
 };
 
 typedef struct {

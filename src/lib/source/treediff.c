@@ -36,6 +36,9 @@ struct pir_tree_differ {
 	pir_tree_reader *tr;
 	pir_oidmap keys; /* tree id -> its key in the reader's cache */
 	size_t calls;
+	pir_oidmap link_map; /* the ids met as symlinks, once each */
+	git_oid *links;
+	size_t nlinks, links_cap;
 };
 
 typedef struct {
@@ -71,6 +74,8 @@ void pir_tree_differ_free(pir_tree_differ *td)
 		return;
 	pir_tree_reader_free(td->tr);
 	pir_oidmap_dispose(&td->keys);
+	pir_oidmap_dispose(&td->link_map);
+	free(td->links);
 	if (td->r->packs)
 		pir_packset_release_all(td->r->packs);
 	free(td);
@@ -143,6 +148,26 @@ static bool is_file(uint16_t attr)
 	return m == GIT_FILEMODE_BLOB || m == GIT_FILEMODE_BLOB_EXECUTABLE;
 }
 
+/* An entry that is neither file nor folder nor submodule: a symlink, its id noted. */
+static int note_link(tdiff *d, const pir_tree_entry *e)
+{
+	pir_tree_differ *td = d->td;
+	uint32_t had;
+	git_oid oid;
+
+	if (!e || is_file(e->attr) || pir_tree_is_dir(e->attr) || pir_tree_is_gitlink(e->attr))
+		return 0;
+	memcpy(oid.id, e->id, GIT_OID_RAWSZ);
+	if (pir_oidmap_put(&td->link_map, &oid, (uint32_t)td->nlinks, &had) < 0)
+		return PIR_ENOMEM;
+	if (had != td->nlinks)
+		return 0;
+	if (pir_grow((void **)&td->links, &td->links_cap, td->nlinks + 1, sizeof(*td->links)) < 0)
+		return PIR_ENOMEM;
+	td->links[td->nlinks++] = oid;
+	return 0;
+}
+
 static int diff_pair(tdiff *d, const pir_tree *a, const pir_tree *b);
 
 /* Two subtrees at d->path (either id NULL: none), each read, then compared. */
@@ -170,6 +195,8 @@ static int diff_entry(tdiff *d, const pir_tree_entry *ea, const pir_tree_entry *
 	size_t mark = d->path.size;
 	int err;
 
+	if ((err = note_link(d, ea)) < 0 || (err = note_link(d, eb)) < 0)
+		return err;
 	if (!ta && !tb && !ba && !bb)
 		return 0; /* symlinks and submodules hold no markers */
 	if ((err = pir_buf_put(&d->path, e->name, e->name_len)) < 0)
@@ -204,9 +231,10 @@ static int diff_pair(tdiff *d, const pir_tree *a, const pir_tree *b)
 
 		if (cmp == 0) {
 			i++, j++;
-			if (!memcmp(ea->id, eb->id, GIT_OID_RAWSZ))
-				continue;
-			err = diff_entry(d, ea, eb);
+			if (memcmp(ea->id, eb->id, GIT_OID_RAWSZ))
+				err = diff_entry(d, ea, eb);
+			else if (ea->attr != eb->attr) /* a file become a symlink: no change */
+				err = note_link(d, ea) < 0 ? PIR_ENOMEM : note_link(d, eb);
 		} else if (cmp < 0) {
 			i++;
 			err = diff_entry(d, ea, NULL);
@@ -264,4 +292,10 @@ int pir_tree_differ_changes(pir_tree_differ *td, const git_oid *old_tree, const 
 	*out = d.changes;
 	*n = d.n;
 	return err;
+}
+
+size_t pir_tree_differ_links(const pir_tree_differ *td, const git_oid **out)
+{
+	*out = td->links;
+	return td->nlinks;
 }
