@@ -202,7 +202,8 @@ def damaged(pirscan, env, tmp, repo):
         if sql:
             con.execute(sql)
         else:
-            junk = b'PIRHIST\0\1\0\0\0' + b'\xff' * 64
+            # this version's header, then no compressed body
+            junk = b'PIRHIST\0\2\0\0\0' + b'\x40\0\0\0\0\0\0\0' + b'\xff' * 64
             con.execute("update results set payload = ?, length = ?, sha256 = ?"
                         " where repo like 'history %'",
                         (junk, len(junk), hashlib.sha256(junk).hexdigest()))

@@ -13,9 +13,11 @@
  *   into the paths) and the old and new blob (indices into the blobs, or
  *   PIR_MAP_NONE).
  *
- * Encoded little-endian, versioned ("PIRHIST" and PIR_HIST_VERSION), every
- * count and index checked on decoding; the cache row's length and SHA-256
- * guard the bytes.
+ * Encoded little-endian: "PIRHIST", PIR_HIST_VERSION, the body's length
+ * (64 bits), then the body compressed (zlib's format, by libdeflate: its
+ * Adler-32 and the exact length must hold), every count and index of the
+ * body checked on decoding; the cache row's length and SHA-256 guard the
+ * bytes. Version 2: compressed, and PIR_HIST_LINK.
  */
 #ifndef PIRSCAN_CACHE_HIST_H
 #define PIRSCAN_CACHE_HIST_H
