@@ -203,7 +203,8 @@ def damaged(pirscan, env, tmp, repo):
         if sql:
             con.execute(sql)
         else:
-            junk = b'PIRHIST\0\1\0\0\0' + b'\xff' * 64
+            # this version's header, then no compressed body
+            junk = b'PIRHIST\0\2\0\0\0' + b'\x40\0\0\0\0\0\0\0' + b'\xff' * 64
             con.execute("update results set payload = ?, length = ?, sha256 = ?"
                         " where repo like 'history %'",
                         (junk, len(junk), hashlib.sha256(junk).hexdigest()))
@@ -219,6 +220,37 @@ def damaged(pirscan, env, tmp, repo):
               % (what, history_row(cache)))
 
 
+def linked(pirscan, env, tmp):
+    """A keyed blob that is also a symlink's target, across merges: the new merges'
+    other parents are then compared over their trees, not over projections (a file
+    that becomes a symlink with the same id is no change to git's comparison)."""
+    repo = os.path.join(tmp, 'linked')
+    os.makedirs(repo)
+    git(repo, 'init', '-q', '-b', 'main')
+    git(repo, 'config', 'user.name', 'Gen')
+    git(repo, 'config', 'user.email', 'gen@example.com')
+    text = 'TODO PIR-2026-01-01-000: linked'
+    root = commit(repo, env, 'root', {'a.c': '// TODO PIR-2026-01-01-001: first\n'},
+                  '2026-01-01T10:00:00Z')
+    old = commit(repo, env, 'file', {'x.txt': text, 'b.c': '// TODO PIR-2026-01-01-002\n'},
+                 '2026-01-02T10:00:00Z')
+    git(repo, 'checkout', '-q', '-b', 'side', root)
+    os.symlink(text, os.path.join(repo, 'x.txt'))
+    git(repo, 'add', 'x.txt')
+    side = commit(repo, env, 'link', {'c.c': '// TODO PIR-2026-01-01-003: side\n'},
+                  '2026-01-03T10:00:00Z')
+    git(repo, 'checkout', '-q', 'main')
+    e = dict(env, GIT_AUTHOR_DATE='2026-01-04T10:00:00Z', GIT_COMMITTER_DATE='2026-01-04T10:00:00Z')
+    # the side's tree (x.txt a symlink), merged into main, whose x.txt is the file
+    merge = git(repo, 'commit-tree', side + '^{tree}', '-p', old, '-p', side, '-m', 'merge',
+                env=e)
+    git(repo, 'reset', '-q', '--hard', merge)
+    commit(repo, env, 'after', {'a.c': None, 'd.c': '// TODO PIR-2026-01-01-001: moved\n'},
+           '2026-01-05T10:00:00Z')
+    moved_on(pirscan, env, tmp, repo, old, 'keyed blob and symlink target, merged')
+    moved_on(pirscan, env, tmp, repo, root, 'keyed blob and symlink target, from the root')
+
+
 def main(argv):
     pirscan, fixtures = argv[1], argv[2]
     with tempfile.TemporaryDirectory() as tmp:
@@ -228,6 +260,7 @@ def main(argv):
         fixtures_runs(pirscan, env, tmp, fixtures)
         repo = generated(pirscan, env, tmp)
         damaged(pirscan, env, tmp, repo)
+        linked(pirscan, env, tmp)
     print('%d failure(s)' % failures)
     return 1 if failures else 0
 

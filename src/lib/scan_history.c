@@ -9,10 +9,13 @@
  * projections of treewalk.c), and every blob's flags. A later read of the
  * same repository with the same options takes the commits it knows from
  * that record (their ids, trees, times, parents and changes, without
- * reading them), compares only the new commits with their parents (with
- * libgit2, over whole trees, then keeps the changes that touch such blobs,
- * which is what the projections give), reads only the new blobs, those of
- * the scanned trees and those that hold keys, and replays the whole history
+ * reading them), compares only the new commits with their first parents
+ * (over whole trees, read from the packs by pirscan's own tree reader as
+ * the walk reads them, treediff.c; then keeps the changes that touch such
+ * blobs, which is what the projections give) and a new merge with its
+ * other parents over the projections those changes build (next_state),
+ * reads only the new blobs, those of the scanned trees and those that hold
+ * keys, and replays the whole history
  * from the record and the new changes. Key numbering and first-seen order
  * are noted from those changes exactly as pir_trees_diff notes them.
  *
@@ -95,6 +98,7 @@ int pir_scan_history_store(pir_scan *s, size_t i, const char *hkey, pir_repo *r,
 			    (x->flags & PIR_BLOB_WANT_DOC ? PIR_HIST_DOC : 0) |
 			    (blob_keyed(x) ? PIR_HIST_KEYED : 0) |
 			    (x->flags & PIR_BLOB_AT_HEAD ? PIR_HIST_HEAD : 0) |
+			    (x->flags & PIR_BLOB_LINK ? PIR_HIST_LINK : 0) |
 			    (x->markers.diags.n ? PIR_HIST_LIMITS : 0);
 		err = pir_hist_add_blob(rec, &x->oid, f);
 	}
@@ -117,11 +121,12 @@ typedef struct {
 	pir_repo *r;
 	pir_hist *h;
 	pir_hist *rec;
-	pir_oidmap hc;	 /* recorded commit -> its index in h */
-	uint32_t *of;	 /* per commit of the walk: its index in h, or PIR_MAP_NONE */
-	uint32_t *hb;	 /* per blob of h: its index in r->blobs */
-	uint8_t *known;	 /* per blob of r: its flags in h, or NEW_BLOB */
-	pir_change *raw; /* the new commits' changes, whole trees */
+	pir_tree_differ *td; /* the new commits' comparisons */
+	pir_oidmap hc;	     /* recorded commit -> its index in h */
+	uint32_t *of;	     /* per commit of the walk: its index in h, or PIR_MAP_NONE */
+	uint32_t *hb;	     /* per blob of h: its index in r->blobs */
+	uint8_t *known;	     /* per blob of r: its flags in h, or NEW_BLOB */
+	pir_change *raw;     /* the new commits' changes, whole trees */
 	size_t nraw, raw_cap;
 	uint32_t *rawg; /* per commit: where its groups start in rawg_v */
 	uint32_t *rawg_v;
@@ -131,6 +136,10 @@ typedef struct {
 	uint32_t *sg;	/* per commit: its first group offset in sg_v */
 	uint32_t *sg_v; /* absolute offsets into st */
 	size_t nsg, sg_cap;
+	uint32_t **state; /* per commit: its projection (next_state), NULL for empty */
+	uint32_t **states, *korder;
+	size_t nstates, states_cap;
+	bool direct;		   /* merges compared over their trees (merge_changes) */
 	bool any_keyed;		   /* some blob of the history is */
 	pir_strpool kfiles, kdirs; /* where keyed blobs are ever: paths, their folders */
 } incr;
@@ -231,8 +240,8 @@ static int group_changes(incr *x, const pir_commit *c, uint32_t g, pir_change_fi
 
 	if (c->nparents && c->parents[g] != PIR_MAP_NONE)
 		old = &x->r->commits[c->parents[g]].tree;
-	if ((err = pir_tree_changes(x->r, old, &c->tree, keep, keep ? want_keyed : NULL, x, &d,
-				    &nd)) < 0)
+	if ((err = pir_tree_differ_changes(x->td, old, &c->tree, keep, keep ? want_keyed : NULL, x,
+					   &d, &nd)) < 0)
 		return err;
 	if (nd && pir_grow((void **)v, cap, *n + nd, sizeof(**v)) < 0)
 		err = PIR_ENOMEM;
@@ -240,6 +249,19 @@ static int group_changes(incr *x, const pir_commit *c, uint32_t g, pir_change_fi
 		memcpy(*v + *n, d, nd * sizeof(*d));
 	*n += err ? 0 : nd;
 	free(d);
+	return err;
+}
+
+/* The symlinks' targets the comparisons met, known as such (as pir_trees_walk knows them). */
+static int intern_links(incr *x)
+{
+	const git_oid *v;
+	size_t n = pir_tree_differ_links(x->td, &v);
+	uint32_t idx;
+	int err = 0;
+
+	for (size_t i = 0; i < n && !err; i++)
+		err = pir_blob_intern_flags(x->r, &v[i], PIR_BLOB_LINK, &idx);
 	return err;
 }
 
@@ -257,7 +279,8 @@ static int new_changes(incr *x)
 		err = pir_blob_intern_flags(r, &x->h->blob[k],
 					    (f & PIR_HIST_LISTED ? PIR_BLOB_LISTED : 0) |
 						(f & PIR_HIST_YAML ? PIR_BLOB_WANT_YAML : 0) |
-						(f & PIR_HIST_DOC ? PIR_BLOB_WANT_DOC : 0),
+						(f & PIR_HIST_DOC ? PIR_BLOB_WANT_DOC : 0) |
+						(f & PIR_HIST_LINK ? PIR_BLOB_LINK : 0),
 					    &x->hb[k]);
 	}
 	for (size_t k = 0; k < r->ncommits && !err; k++) {
@@ -280,14 +303,18 @@ static int new_changes(incr *x)
 		err = push_u32(&x->rawg_v, &x->nrawg, &x->rawg_cap, (uint32_t)x->nraw);
 		(void)groups;
 	}
-	return err;
+	return err ? err : intern_links(x);
 }
 
 /*
- * Which blobs are read again: new ones, those of the scanned trees (then and
- * now: they are read with their mentions), those that held keys or marker
- * diagnostics, and those now seen where more is read of them; the others are
- * known to hold nothing.
+ * Which blobs are read again: new ones, those of the scanned tree (read with
+ * their mentions), those that held keys or marker diagnostics, those now
+ * seen where more is read of them, and the item files of the scanned tree
+ * then (parsed in full then, slim now); the others are known to hold
+ * nothing. A file of the scanned tree then, no longer in it, is one of
+ * those: its markers are what the scan without mentions finds (mentions
+ * are looked for after them), so without keys it had none, and without
+ * diagnostics then (its mentions' too) it has none now.
  */
 static int choose_reads(incr *x)
 {
@@ -305,7 +332,8 @@ static int choose_reads(incr *x)
 			     ((fl & PIR_BLOB_WANT_YAML) && !(f & PIR_HIST_YAML)) ||
 			     ((fl & PIR_BLOB_WANT_DOC) && !(f & PIR_HIST_DOC));
 		if (f == NEW_BLOB || grown || (fl & PIR_BLOB_AT_HEAD) ||
-		    (f & (PIR_HIST_KEYED | PIR_HIST_HEAD | PIR_HIST_LIMITS)))
+		    (f & (PIR_HIST_KEYED | PIR_HIST_LIMITS)) ||
+		    ((f & PIR_HIST_HEAD) && (f & (PIR_HIST_YAML | PIR_HIST_DOC))))
 			continue;
 		r->blobs[b].flags |= PIR_BLOB_SCANNED; /* read before: nothing in it */
 	}
@@ -347,60 +375,163 @@ static int push_change(incr *x, const char *path, uint32_t ob, uint32_t nb)
 	return 0;
 }
 
-/* One commit's changes for the replay: from the record, or the new ones that touch keyed blobs. */
-static int commit_stream(incr *x, uint32_t ci)
+/*
+ * Projections, as treewalk.c's: per commit, the keyed blob at each path
+ * where keyed blobs ever are (kfiles), or none. A commit's is its first
+ * parent's (none: empty) with its changes against that parent applied, as
+ * the stream hands them to the replay (a side not keyed is none); a new
+ * merge's other parents are then compared over the projections, in path
+ * order (which is the trees' order), instead of reading trees. It is what
+ * the comparison of the trees over keyed blobs gives, unless a keyed blob
+ * is also a symlink's target (a file that becomes a symlink with the same
+ * id is no change): then, or past the budget, the trees are compared.
+ */
+#define STATE_BUDGET ((size_t)16 << 20) /* uint32 slots in all */
+
+/* Commit ci's projection from its first parent's and the changes st[s0..nst). */
+static int next_state(incr *x, uint32_t ci, size_t s0)
+{
+	const pir_commit *c = &x->r->commits[ci];
+	uint32_t p = c->nparents ? c->parents[0] : PIR_MAP_NONE;
+	uint32_t *base = p != PIR_MAP_NONE ? x->state[p] : NULL, *v;
+	size_t k = x->kfiles.n;
+
+	x->state[ci] = base; /* no change: shared */
+	if (s0 == x->nst)
+		return 0;
+	if ((x->nstates + 1) * (k + 1) > STATE_BUDGET) {
+		x->direct = true;
+		return 0;
+	}
+	if (pir_grow((void **)&x->states, &x->states_cap, x->nstates + 1, sizeof(*x->states)) < 0 ||
+	    !(v = pir_malloc((k + 1) * sizeof(*v))))
+		return PIR_ENOMEM;
+	x->states[x->nstates++] = v;
+	for (size_t i = 0; i < k; i++)
+		v[i] = base ? base[i] : PIR_MAP_NONE;
+	for (size_t i = s0; i < x->nst; i++) {
+		uint32_t slot = pir_strpool_find(&x->kfiles, x->st[i].path, strlen(x->st[i].path));
+		if (slot == PIR_MAP_NONE)
+			x->direct = true; /* not where keyed blobs are: cannot be */
+		else
+			v[slot] = x->st[i].new_blob;
+	}
+	x->state[ci] = v;
+	return 0;
+}
+
+/* New merge ci against its parent g over the projections. */
+static int state_changes(incr *x, uint32_t ci, uint32_t g)
+{
+	uint32_t p = x->r->commits[ci].parents[g];
+	const uint32_t *a = p != PIR_MAP_NONE ? x->state[p] : NULL, *b = x->state[ci];
+	int err = 0;
+
+	for (size_t i = 0; i < x->kfiles.n && !err; i++) {
+		uint32_t k = x->korder[i];
+		uint32_t ob = a ? a[k] : PIR_MAP_NONE, nb = b ? b[k] : PIR_MAP_NONE;
+		if (ob != nb)
+			err = push_change(x, x->kfiles.strs[k], ob, nb);
+	}
+	return err;
+}
+
+/* New merge ci against its parent g > 0, over keyed blobs only (none in the history: nothing). */
+static int merge_changes(incr *x, uint32_t ci, uint32_t g)
+{
+	const pir_commit *c = &x->r->commits[ci];
+	int err = 0;
+
+	if (!x->any_keyed)
+		return 0;
+	if (!x->direct)
+		return state_changes(x, ci, g);
+	err = group_changes(x, c, g, keep_keyed, &x->st, &x->nst, &x->st_cap);
+	for (size_t k = x->sg_v[x->nsg - 1]; k < x->nst && !err; k++) {
+		static const git_oid zero; /* a side not kept is none */
+		pir_change *ch = &x->st[k];
+		if (ch->old_blob == PIR_MAP_NONE)
+			ch->old_oid = zero;
+		if (ch->new_blob == PIR_MAP_NONE)
+			ch->new_oid = zero;
+	}
+	return err;
+}
+
+/* Group g of commit ci for the replay: from the record, or the new changes that touch keyed blobs.
+ */
+static int group_stream(incr *x, uint32_t ci, uint32_t g)
 {
 	const pir_repo *r = x->r;
-	const pir_commit *c = &r->commits[ci];
-	uint32_t groups = c->nparents ? c->nparents : 1, hk = x->of[ci];
+	uint32_t hk = x->of[ci], s, e;
+	int err = 0;
+
+	if (hk != PIR_MAP_NONE) {
+		pir_hist_group(x->h, hk, g, &s, &e);
+		for (uint32_t k = s; k < e && !err; k++) {
+			const pir_hist_change *hc = &x->h->ch[k];
+			err = push_change(
+			    x, x->h->paths.strs[hc->path],
+			    hc->old_blob == PIR_MAP_NONE ? PIR_MAP_NONE : x->hb[hc->old_blob],
+			    hc->new_blob == PIR_MAP_NONE ? PIR_MAP_NONE : x->hb[hc->new_blob]);
+		}
+		return err;
+	}
+	if (g > 0)
+		return merge_changes(x, ci, g);
+	s = x->rawg_v[x->rawg[ci]], e = x->rawg_v[x->rawg[ci] + 1];
+	for (uint32_t k = s; k < e && !err; k++) {
+		const pir_change *rc = &x->raw[k];
+		uint32_t ob = rc->old_blob, nb = rc->new_blob;
+		if (ob != PIR_MAP_NONE && !blob_keyed(&r->blobs[ob]))
+			ob = PIR_MAP_NONE;
+		if (nb != PIR_MAP_NONE && !blob_keyed(&r->blobs[nb]))
+			nb = PIR_MAP_NONE;
+		if (ob != PIR_MAP_NONE || nb != PIR_MAP_NONE)
+			err = push_change(x, rc->path, ob, nb);
+	}
+	return err;
+}
+
+/* One commit's changes for the replay, group by group; its projection after the first. */
+static int commit_stream(incr *x, uint32_t ci)
+{
+	const pir_commit *c = &x->r->commits[ci];
+	uint32_t groups = c->nparents ? c->nparents : 1;
 	int err = 0;
 
 	x->sg[ci] = (uint32_t)x->nsg;
 	for (uint32_t g = 0; g < groups && !err; g++) {
-		uint32_t s, e;
-		if ((err = push_u32(&x->sg_v, &x->nsg, &x->sg_cap, (uint32_t)x->nst)) < 0)
-			break;
-		if (hk != PIR_MAP_NONE) {
-			pir_hist_group(x->h, hk, g, &s, &e);
-			for (uint32_t k = s; k < e && !err; k++) {
-				const pir_hist_change *hc = &x->h->ch[k];
-				err =
-				    push_change(x, x->h->paths.strs[hc->path],
-						hc->old_blob == PIR_MAP_NONE ? PIR_MAP_NONE
-									     : x->hb[hc->old_blob],
-						hc->new_blob == PIR_MAP_NONE ? PIR_MAP_NONE
-									     : x->hb[hc->new_blob]);
-			}
-			continue;
-		}
-		if (g > 0) {
-			/* over keyed blobs only; none in the whole history: no change */
-			if (x->any_keyed)
-				err =
-				    group_changes(x, c, g, keep_keyed, &x->st, &x->nst, &x->st_cap);
-			for (size_t k = x->sg_v[x->nsg - 1]; k < x->nst && !err; k++) {
-				static const git_oid zero; /* a side not kept is none */
-				pir_change *ch = &x->st[k];
-				if (ch->old_blob == PIR_MAP_NONE)
-					ch->old_oid = zero;
-				if (ch->new_blob == PIR_MAP_NONE)
-					ch->new_oid = zero;
-			}
-			continue;
-		}
-		s = x->rawg_v[x->rawg[ci]], e = x->rawg_v[x->rawg[ci] + 1];
-		for (uint32_t k = s; k < e && !err; k++) {
-			const pir_change *rc = &x->raw[k];
-			uint32_t ob = rc->old_blob, nb = rc->new_blob;
-			if (ob != PIR_MAP_NONE && !blob_keyed(&r->blobs[ob]))
-				ob = PIR_MAP_NONE;
-			if (nb != PIR_MAP_NONE && !blob_keyed(&r->blobs[nb]))
-				nb = PIR_MAP_NONE;
-			if (ob != PIR_MAP_NONE || nb != PIR_MAP_NONE)
-				err = push_change(x, rc->path, ob, nb);
-		}
+		size_t s0 = x->nst;
+		if ((err = push_u32(&x->sg_v, &x->nsg, &x->sg_cap, (uint32_t)x->nst)) == 0)
+			err = group_stream(x, ci, g);
+		if (!err && g == 0 && !x->direct)
+			err = next_state(x, ci, s0);
 	}
 	return err ? err : push_u32(&x->sg_v, &x->nsg, &x->sg_cap, (uint32_t)x->nst);
+}
+
+static int cmp_kpath(const void *a, const void *b, void *arg)
+{
+	const pir_strpool *p = arg;
+	return strcmp(p->strs[*(const uint32_t *)a], p->strs[*(const uint32_t *)b]);
+}
+
+/* The projections' set-up: where keyed blobs are, in path order; or trees, when a symlink's is. */
+static int states_init(incr *x)
+{
+	const pir_repo *r = x->r;
+	size_t k = x->kfiles.n;
+
+	for (size_t b = 0; b < r->nblobs && !x->direct; b++)
+		x->direct = (r->blobs[b].flags & PIR_BLOB_LINK) && blob_keyed(&r->blobs[b]);
+	if (!(x->state = pir_calloc(r->ncommits + 1, sizeof(*x->state))) ||
+	    !(x->korder = pir_malloc((k + 1) * sizeof(*x->korder))))
+		return PIR_ENOMEM;
+	for (size_t i = 0; i < k; i++)
+		x->korder[i] = (uint32_t)i;
+	qsort_r(x->korder, k, sizeof(*x->korder), cmp_kpath, &x->kfiles);
+	return 0;
 }
 
 /* The replay over every commit's stream, first-seen noted first (as pir_trees_diff does). */
@@ -423,6 +554,8 @@ static int replay(incr *x, size_t pre_blobs)
 		    (rc->new_blob != PIR_MAP_NONE && blob_keyed(&r->blobs[rc->new_blob])))
 			err = note_path(x, rc->path);
 	}
+	if (!err)
+		err = states_init(x);
 	for (size_t k = 0; k < r->ncommits && !err; k++)
 		err = commit_stream(x, r->topo_order[k]);
 	if (err || (err = pir_trees_external(r, pre_blobs)) < 0)
@@ -462,6 +595,12 @@ static int replay(incr *x, size_t pre_blobs)
 
 static void incr_dispose(incr *x)
 {
+	pir_tree_differ_free(x->td);
+	for (size_t i = 0; i < x->nstates; i++)
+		free(x->states[i]);
+	free(x->states);
+	free(x->state);
+	free(x->korder);
 	pir_oidmap_dispose(&x->hc);
 	pir_strpool_dispose(&x->kfiles);
 	pir_strpool_dispose(&x->kdirs);
@@ -505,9 +644,11 @@ int pir_scan_history_replay(pir_scan *s, const char *hkey, pir_repo *r, pir_hist
 		return 0;
 	if (err < 0)
 		return err;
-	if ((err = walk(&x)) > 0 && (err = new_changes(&x)) == 0 && !r->missing.n &&
-	    (err = choose_reads(&x)) == 0 && (err = pir_blobs_scan(r)) == 0 &&
-	    (err = pir_keys_build(r)) == 0 && (err = keyed_as_before(&x)) > 0) {
+	/* the differ after the walk, which opens the repository again */
+	if ((err = walk(&x)) > 0 && (err = pir_tree_differ_new(&x.td, r)) == 0 &&
+	    (err = new_changes(&x)) == 0 && !r->missing.n && (err = choose_reads(&x)) == 0 &&
+	    (err = pir_blobs_scan(r)) == 0 && (err = pir_keys_build(r)) == 0 &&
+	    (err = keyed_as_before(&x)) > 0) {
 		int e = replay(&x, pre);
 		err = e < 0 ? e : 1;
 	}

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* The incremental cache: SHA-256, the key, and the SQLite file (cache.c). */
+/* The incremental cache: SHA-256, the key, the SQLite file (cache.c), the history record (hist.c).
+ */
 #include <fcntl.h>
 #include <sqlite3.h>
 #include <stdlib.h>
@@ -9,6 +10,7 @@
 #include "cache.h"
 #include "diag.h"
 #include "gitinit.h"
+#include "hist.h"
 #include "sha256.h"
 #include "test.h"
 
@@ -517,6 +519,61 @@ static void test_two_handles(void)
 	pir_diag_sink_dispose(&d);
 }
 
+/* A small record: encoded compressed, decoded the same; every cut and every flipped byte refused.
+ */
+static void test_hist_record(void)
+{
+	pir_hist h = {0}, d;
+	pir_buf b = PIR_BUF_INIT;
+	git_oid o[4];
+
+	for (int i = 0; i < 4; i++)
+		memset(o[i].id, 0x11 * (i + 1), GIT_OID_RAWSZ);
+	CHECK_INT(pir_hist_add_blob(&h, &o[0], PIR_HIST_LISTED | PIR_HIST_KEYED), 0);
+	CHECK_INT(pir_hist_add_blob(&h, &o[1], PIR_HIST_LINK), 0);
+	CHECK_INT(pir_hist_add_commit(&h, &o[2], &o[3], 1700000000, 0, NULL), 0);
+	CHECK_INT(pir_hist_add_group(&h), 0);
+	CHECK_INT(pir_hist_add_change(&h, "src/a.c", PIR_MAP_NONE, 0), 0);
+	CHECK_INT(pir_hist_end_commit(&h), 0);
+	CHECK_INT(pir_hist_add_commit(&h, &o[3], &o[2], 1700000100, 1, &o[2]), 0);
+	CHECK_INT(pir_hist_add_group(&h), 0);
+	CHECK_INT(pir_hist_add_change(&h, "src/a.c", 0, 1), 0);
+	CHECK_INT(pir_hist_add_change(&h, "b.txt", PIR_MAP_NONE, 1), 0);
+	CHECK_INT(pir_hist_end_commit(&h), 0);
+	CHECK_INT(pir_hist_encode(&h, &b), 0);
+	CHECK_INT(pir_hist_decode(&d, (const unsigned char *)b.ptr, b.size), 0);
+	CHECK_INT(d.nblobs, 2);
+	CHECK_INT(d.flags[1], PIR_HIST_LINK);
+	CHECK_INT(d.ncommits, 2);
+	CHECK_INT(d.nch, 3);
+	CHECK_STR(d.paths.strs[d.ch[2].path], "b.txt");
+	CHECK_INT(d.ch[1].old_blob, 0);
+	CHECK_INT(d.commits[1].time, 1700000100);
+	CHECK(git_oid_equal(&d.par[d.commits[1].parents], &o[2]));
+	pir_hist_dispose(&d);
+	for (size_t cut = 0; cut < b.size; cut++) {
+		CHECK_INT(pir_hist_decode(&d, (const unsigned char *)b.ptr, cut), PIR_EINVALID);
+	}
+	for (size_t i = 0; i < b.size; i++) {
+		int rc;
+		b.ptr[i] ^= 0x20;
+		rc = pir_hist_decode(&d, (const unsigned char *)b.ptr, b.size);
+		b.ptr[i] ^= 0x20;
+		/* refused, or bits the stream does not use (the same record) */
+		if (rc == 0) {
+			pir_buf again = PIR_BUF_INIT;
+			CHECK_INT(pir_hist_encode(&d, &again), 0);
+			CHECK(again.size == b.size && !memcmp(again.ptr, b.ptr, b.size));
+			pir_buf_dispose(&again);
+			pir_hist_dispose(&d);
+		} else {
+			CHECK_INT(rc, PIR_EINVALID);
+		}
+	}
+	pir_buf_dispose(&b);
+	pir_hist_dispose(&h);
+}
+
 int main(void)
 {
 	CHECK(mkdtemp(tmpdir) != NULL);
@@ -531,6 +588,7 @@ int main(void)
 	RUN(test_bad_row);
 	RUN(test_unusable_dir);
 	RUN(test_two_handles);
+	RUN(test_hist_record);
 	clear_dir();
 	rmdir(tmpdir);
 	return test_summary();

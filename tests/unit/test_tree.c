@@ -3,9 +3,12 @@
  * The tree parser and reader (tree.c): every tree of the fixture
  * repositories parsed here and by libgit2, which must agree entry for entry
  * (names, modes as written and as normalised, ids, order); damaged trees are
- * refused, never read as something else.
+ * refused, never read as something else. The differ (treediff.c) gives,
+ * commit by commit, exactly the changes of walk.c's comparison through
+ * libgit2, filtered or not, and reports the trees it cannot read alike.
  */
 #include <git2.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -164,12 +167,200 @@ static void test_order(void)
 	CHECK(pir_tree_name_cmp("a", 1, true, "a", 1, true) == 0);
 }
 
+/* ---- the differ against libgit2's comparison ---- */
+
+static unsigned item_kind(const void *payload, const char *path)
+{
+	size_t n = strlen(path);
+	(void)payload;
+	if (n > 4 && !strcmp(path + n - 4, ".yml"))
+		return PIR_ITEMS_YAML;
+	return n > 3 && !strcmp(path + n - 3, ".md") ? PIR_ITEMS_DOC : 0;
+}
+
+/* Some folders and files left out, to compare the excludes' effect too. */
+static bool excluded(const void *payload, const char *path, bool is_dir)
+{
+	(void)payload;
+	return is_dir ? strstr(path, "vendor") != NULL : strstr(path, "generated") != NULL;
+}
+
+static int no_progress(void *payload, const char *repo, const char *phase, size_t done,
+		       size_t total)
+{
+	(void)payload, (void)repo, (void)phase, (void)done, (void)total;
+	return 0;
+}
+
+/* Keep a change when either side's id starts with an even byte; its blobs by that byte. */
+static bool keep_even(void *payload, const git_oid *old, const git_oid *new, uint32_t *ob,
+		      uint32_t *nb)
+{
+	(void)payload;
+	*ob = old->id[0] % 2 ? PIR_MAP_NONE : old->id[1];
+	*nb = new->id[0] % 2 ? PIR_MAP_NONE : new->id[1];
+	return *ob != PIR_MAP_NONE || *nb != PIR_MAP_NONE;
+}
+
+/* Only folders and files whose path has an odd length, or under "src". */
+static bool want_some(void *payload, const char *path, size_t len, bool is_dir)
+{
+	(void)payload, (void)is_dir;
+	return len % 2 == 1 || !strncmp(path, "src", 3);
+}
+
+static pir_repo *differ_repo(const char *path, bool excludes)
+{
+	pir_repo *r = pir_calloc(1, sizeof(*r));
+	char dir[4096];
+
+	if (!r)
+		return NULL;
+	pir_diag_sink_init(&r->diag);
+	pthread_mutex_init(&r->missing_lock, NULL);
+	r->ctx.diag = &r->diag;
+	r->ctx.progress = no_progress;
+	r->ctx.is_item_file = item_kind;
+	r->ctx.is_excluded = excludes ? excluded : NULL;
+	r->name = "fixture";
+	CHECK_INT(git_repository_open(&r->repo, path), 0);
+	if (r->repo) {
+		snprintf(dir, sizeof(dir), "%sobjects/pack", git_repository_commondir(r->repo));
+		CHECK_INT(pir_packset_open(&r->packs, dir, 0), 0);
+	}
+	return r;
+}
+
+static void differ_repo_free(pir_repo *r)
+{
+	free(r->blobs);
+	pir_oidmap_dispose(&r->blob_map);
+	pir_oidmap_dispose(&r->missing);
+	pir_strpool_dispose(&r->change_paths);
+	pir_diag_sink_dispose(&r->diag);
+	pthread_mutex_destroy(&r->missing_lock);
+	pir_packset_free(r->packs);
+	git_repository_free(r->repo);
+	free(r);
+}
+
+static void same_changes(const pir_change *a, size_t na, const pir_change *b, size_t nb)
+{
+	CHECK_INT(na, nb);
+	for (size_t i = 0; i < na && i < nb; i++) {
+		CHECK_STR(a[i].path, b[i].path);
+		CHECK(git_oid_equal(&a[i].old_oid, &b[i].old_oid));
+		CHECK(git_oid_equal(&a[i].new_oid, &b[i].new_oid));
+		CHECK_INT(a[i].old_blob, b[i].old_blob);
+		CHECK_INT(a[i].new_blob, b[i].new_blob);
+		CHECK_INT(a[i].yaml, b[i].yaml);
+	}
+}
+
+/* Tree `old` (NULL: none) to `new` both ways, whole and filtered: the same changes. */
+static size_t compare_trees(pir_repo *lg, pir_repo *own, pir_tree_differ *td, const git_oid *old,
+			    const git_oid *new)
+{
+	size_t total = 0;
+
+	for (int mode = 0; mode < 3; mode++) {
+		pir_change_filter keep = mode ? keep_even : NULL;
+		pir_path_filter want = mode == 2 ? want_some : NULL;
+		pir_change *a = NULL, *b = NULL;
+		size_t na = 0, nb = 0;
+
+		CHECK_INT(pir_tree_changes(lg, old, new, keep, want, NULL, &a, &na), 0);
+		CHECK_INT(pir_tree_differ_changes(td, old, new, keep, want, NULL, &b, &nb), 0);
+		same_changes(a, na, b, nb);
+		total += na;
+		free(a);
+		free(b);
+	}
+	/* whole comparisons intern their blobs, in the same order */
+	CHECK_INT(lg->nblobs, own->nblobs);
+	for (size_t i = 0; i < lg->nblobs && i < own->nblobs; i++) {
+		CHECK(git_oid_equal(&lg->blobs[i].oid, &own->blobs[i].oid));
+		CHECK_INT(lg->blobs[i].flags, own->blobs[i].flags);
+	}
+	return total;
+}
+
+/* Every commit against each parent (a root against nothing), and the diagnostics. */
+static size_t check_differ(const char *path, bool excludes, size_t *diags)
+{
+	pir_repo *lg = differ_repo(path, excludes), *own = differ_repo(path, excludes);
+	git_revwalk *rw = NULL;
+	pir_tree_differ *td = NULL;
+	size_t total = 0;
+	git_oid oid;
+
+	if (!lg || !own || !lg->repo || !own->repo)
+		goto done;
+	CHECK_INT(pir_tree_differ_new(&td, own), 0);
+	CHECK_INT(git_revwalk_new(&rw, lg->repo), 0);
+	if (!td || !rw)
+		goto done;
+	git_revwalk_sorting(rw, GIT_SORT_TOPOLOGICAL | GIT_SORT_REVERSE);
+	CHECK_INT(git_revwalk_push_glob(rw, "refs/*"), 0);
+	while (git_revwalk_next(&oid, rw) == 0) {
+		git_commit *c = NULL;
+		CHECK_INT(git_commit_lookup(&c, lg->repo, &oid), 0);
+		if (!c)
+			continue;
+		if (!git_commit_parentcount(c))
+			total += compare_trees(lg, own, td, NULL, git_commit_tree_id(c));
+		for (unsigned p = 0; p < git_commit_parentcount(c); p++) {
+			git_commit *pc = NULL;
+			if (git_commit_parent(&pc, c, p) == 0)
+				total += compare_trees(lg, own, td, git_commit_tree_id(pc),
+						       git_commit_tree_id(c));
+			git_commit_free(pc);
+		}
+		git_commit_free(c);
+	}
+	CHECK_INT(lg->diag.n, own->diag.n);
+	*diags += own->diag.n;
+	for (size_t i = 0; i < lg->diag.n && i < own->diag.n; i++) {
+		CHECK_STR(lg->diag.v[i].code, own->diag.v[i].code);
+		CHECK_STR(lg->diag.v[i].message, own->diag.v[i].message);
+		CHECK((lg->diag.v[i].path == NULL) == (own->diag.v[i].path == NULL));
+		if (lg->diag.v[i].path && own->diag.v[i].path)
+			CHECK_STR(lg->diag.v[i].path, own->diag.v[i].path);
+	}
+done:
+	git_revwalk_free(rw);
+	pir_tree_differ_free(td);
+	if (lg)
+		differ_repo_free(lg);
+	if (own)
+		differ_repo_free(own);
+	return total;
+}
+
+static void test_differ_agrees_with_libgit2(void)
+{
+	static const char *const repos[] = {"/deltas/.git",  "/deltas-ref.git", "/postmortems.git",
+					    "/svc/.git",     "/markers/.git",	"/wide/.git",
+					    "/lineage/.git", "/demo/.git",	"/broken/.git"};
+	char path[4096];
+	size_t total = 0, diags = 0;
+
+	for (size_t i = 0; i < PIR_ARRAY_SIZE(repos); i++) {
+		snprintf(path, sizeof(path), "%s%s", FIXTURES, repos[i]);
+		total += check_differ(path, false, &diags);
+		total += check_differ(path, true, &diags);
+	}
+	CHECK(total > 0);
+	CHECK(diags > 0); /* broken's missing tree, reported alike */
+}
+
 int main(void)
 {
 	git_libgit2_init();
 	RUN(test_parse);
 	RUN(test_order);
 	RUN(test_fixtures_agree_with_libgit2);
+	RUN(test_differ_agrees_with_libgit2);
 	git_libgit2_shutdown();
 	return test_summary();
 }

@@ -32,7 +32,7 @@
 #define PIR_CACHE_APPLICATION_ID 0x50495243 /* "PIRC" */
 #define PIR_CACHE_SCHEMA 1		    /* user_version: the tables below */
 #define PIR_CACHE_FORMAT "2"	     /* meta 'format': what a row's payload is (2: incidents) */
-#define PIR_CACHE_HISTORY_FORMAT "1" /* the history payload's (hist.h) */
+#define PIR_CACHE_HISTORY_FORMAT "2" /* the history payload's (hist.h; 2: compressed) */
 #define PIR_CACHE_KEEP 3	     /* results kept per repository, the latest used */
 #define PIR_CACHE_MAX_IDLE_DAYS 60   /* rows unused this long are dropped */
 

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* The history cache's payload (history.h): built, encoded, decoded with every bound checked. */
+#include <libdeflate.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -9,6 +10,11 @@
 #include "pirscan/common.h"
 
 static const char magic[8] = "PIRHIST";
+
+/* Most of a record is object ids, which do not compress: a fast level does as well. */
+#define HIST_LEVEL 1
+/* A body over this many bytes is a damaged header (git.git's is about 10 MiB). */
+#define HIST_MAX_BODY ((uint64_t)1 << 32)
 
 void pir_hist_dispose(pir_hist *h)
 {
@@ -106,14 +112,11 @@ static int put_oid(pir_buf *b, const git_oid *oid)
 	return pir_buf_put(b, (const char *)oid->id, GIT_OID_RAWSZ);
 }
 
-int pir_hist_encode(const pir_hist *h, pir_buf *out)
+/* Everything after the magic, the version and the body's length: the body, uncompressed. */
+static int encode_body(const pir_hist *h, pir_buf *out)
 {
-	int err = pir_buf_put(out, magic, sizeof(magic));
-
-	if (!err)
-		err = put32(out, PIR_HIST_VERSION) || put32(out, (uint32_t)h->nblobs) ||
-		      put32(out, (uint32_t)h->paths.n) || put32(out, (uint32_t)h->ncommits) ||
-		      put32(out, (uint32_t)h->nch);
+	int err = put32(out, (uint32_t)h->nblobs) || put32(out, (uint32_t)h->paths.n) ||
+		  put32(out, (uint32_t)h->ncommits) || put32(out, (uint32_t)h->nch);
 	for (size_t i = 0; !err && i < h->nblobs; i++)
 		err = put_oid(out, &h->blob[i]) || pir_buf_put(out, (const char *)&h->flags[i], 1);
 	for (size_t i = 0; !err && i < h->paths.n; i++) {
@@ -137,6 +140,35 @@ int pir_hist_encode(const pir_hist *h, pir_buf *out)
 		}
 	}
 	return err ? PIR_ENOMEM : 0;
+}
+
+int pir_hist_encode(const pir_hist *h, pir_buf *out)
+{
+	struct libdeflate_compressor *z = NULL;
+	pir_buf body = PIR_BUF_INIT;
+	size_t bound, n;
+	int err;
+
+	if ((err = encode_body(h, &body)) < 0 ||
+	    (err = pir_buf_put(out, magic, sizeof(magic))) < 0 ||
+	    (err = put32(out, PIR_HIST_VERSION)) < 0 || (err = put64(out, body.size)) < 0)
+		goto done;
+	if (!(z = libdeflate_alloc_compressor(HIST_LEVEL))) {
+		err = PIR_ENOMEM;
+		goto done;
+	}
+	bound = libdeflate_zlib_compress_bound(z, body.size);
+	if ((err = pir_buf_grow(out, bound)) < 0)
+		goto done;
+	n = libdeflate_zlib_compress(z, body.ptr, body.size, out->ptr + out->size, bound);
+	if (!n)
+		err = pir_error_set(PIR_ENOMEM, "cannot compress the history record");
+	out->size += n;
+	out->ptr[out->size] = '\0';
+done:
+	libdeflate_free_compressor(z);
+	pir_buf_dispose(&body);
+	return err;
 }
 
 /* ---- decoding ---- */
@@ -222,18 +254,13 @@ static int decode_commit(pir_hist *h, reader *r, uint32_t npaths)
 	return err < 0 ? err : pir_hist_end_commit(h);
 }
 
-int pir_hist_decode(pir_hist *h, const unsigned char *data, size_t len)
+/* The uncompressed body: counts, blobs, paths, commits, every bound checked. */
+static int decode_body(pir_hist *h, const unsigned char *data, size_t len)
 {
 	reader r = {data, data + len, false};
 	uint32_t nblobs, npaths, ncommits, nch;
 	int err = 0;
 
-	memset(h, 0, sizeof(*h));
-	if (!have(&r, sizeof(magic)) || memcmp(r.p, magic, sizeof(magic)))
-		return pir_error_set(PIR_EINVALID, "not a history payload");
-	r.p += sizeof(magic);
-	if (get32(&r) != PIR_HIST_VERSION)
-		return pir_error_set(PIR_EINVALID, "a history payload of another version");
 	nblobs = get32(&r), npaths = get32(&r), ncommits = get32(&r), nch = get32(&r);
 	if (!have(&r, (size_t)nblobs * (GIT_OID_RAWSZ + 1)))
 		goto bad;
@@ -271,5 +298,53 @@ bad:
 	err = pir_error_set(PIR_EINVALID, "a history payload is truncated or damaged");
 fail:
 	pir_hist_dispose(h);
+	return err;
+}
+
+/* The body after the header: its `len` bytes, uncompressed, into `*out` (malloc'd). */
+static int inflate_body(const unsigned char *data, size_t len, uint64_t size, unsigned char **out)
+{
+	struct libdeflate_decompressor *z;
+	enum libdeflate_result rc;
+
+	*out = NULL;
+	/* DEFLATE expands at most ~1032:1 */
+	if (size > HIST_MAX_BODY || size / 1032 > len)
+		return pir_error_set(PIR_EINVALID, "a history payload is truncated or damaged");
+	if (!(*out = pir_malloc((size_t)size + 1)) || !(z = libdeflate_alloc_decompressor())) {
+		free(*out);
+		*out = NULL;
+		return PIR_ENOMEM;
+	}
+	rc = libdeflate_zlib_decompress(z, data, len, *out, (size_t)size, NULL);
+	libdeflate_free_decompressor(z);
+	if (rc == LIBDEFLATE_SUCCESS)
+		return 0;
+	free(*out);
+	*out = NULL;
+	return pir_error_set(PIR_EINVALID, "a history payload is truncated or damaged");
+}
+
+int pir_hist_decode(pir_hist *h, const unsigned char *data, size_t len)
+{
+	reader hr = {data, data + len, false};
+	unsigned char *body = NULL;
+	uint64_t size;
+	int err;
+
+	memset(h, 0, sizeof(*h));
+	if (!have(&hr, sizeof(magic)) || memcmp(hr.p, magic, sizeof(magic)))
+		return pir_error_set(PIR_EINVALID, "not a history payload");
+	hr.p += sizeof(magic);
+	if (get32(&hr) != PIR_HIST_VERSION)
+		return pir_error_set(PIR_EINVALID, "a history payload of another version");
+	size = get32(&hr);
+	size |= (uint64_t)get32(&hr) << 32;
+	if (hr.bad)
+		return pir_error_set(PIR_EINVALID, "a history payload is truncated or damaged");
+	if ((err = inflate_body(hr.p, (size_t)(hr.end - hr.p), size, &body)) < 0)
+		return err;
+	err = decode_body(h, body, (size_t)size);
+	free(body);
 	return err;
 }

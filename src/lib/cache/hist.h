@@ -13,9 +13,11 @@
  *   into the paths) and the old and new blob (indices into the blobs, or
  *   PIR_MAP_NONE).
  *
- * Encoded little-endian, versioned ("PIRHIST" and PIR_HIST_VERSION), every
- * count and index checked on decoding; the cache row's length and SHA-256
- * guard the bytes.
+ * Encoded little-endian: "PIRHIST", PIR_HIST_VERSION, the body's length
+ * (64 bits), then the body compressed (zlib's format, by libdeflate: its
+ * Adler-32 and the exact length must hold), every count and index of the
+ * body checked on decoding; the cache row's length and SHA-256 guard the
+ * bytes. Version 2: compressed, and PIR_HIST_LINK.
  */
 #ifndef PIRSCAN_CACHE_HIST_H
 #define PIRSCAN_CACHE_HIST_H
@@ -28,7 +30,7 @@
 #include "buf.h"
 #include "map.h"
 
-#define PIR_HIST_VERSION 1
+#define PIR_HIST_VERSION 2
 
 enum {
 	PIR_HIST_LISTED = 1u << 0, /* seen as a file at a path the scan reads */
@@ -37,6 +39,7 @@ enum {
 	PIR_HIST_HEAD = 1u << 3,   /* in the scanned tree (read with its mentions) */
 	PIR_HIST_LIMITS = 1u << 4, /* its markers had diagnostics */
 	PIR_HIST_DOC = 1u << 5,	   /* seen at a postmortem document's path */
+	PIR_HIST_LINK = 1u << 6,   /* seen as a symlink's target (version 2) */
 };
 
 typedef struct {

@@ -34,6 +34,13 @@ enum {
 	PIR_BLOB_LISTED = 1u << 8,
 	PIR_BLOB_WANT_DOC = 1u << 10, /* seen at a postmortem document's path */
 	/*
+	 * Seen as a symlink's target (treewalk.c, treediff.c): a comparison
+	 * skips a file that becomes a symlink with the same id, so the
+	 * history cache's projections (scan_history.c) hold only while no
+	 * such blob holds keys.
+	 */
+	PIR_BLOB_LINK = 1u << 11,
+	/*
 	 * An action-items version only in history, kept slim (blobs.c): no
 	 * `entries` and no yentry, only what the replay reads, per ID: ykeys
 	 * (in the order of each ID's first entry until pir_keys_renumber sorts
@@ -253,6 +260,24 @@ typedef bool (*pir_path_filter)(void *payload, const char *path, size_t len, boo
 int pir_tree_changes(pir_repo *r, const git_oid *old_tree, const git_oid *new_tree,
 		     pir_change_filter keep, pir_path_filter want, void *payload, pir_change **out,
 		     size_t *n);
+/*
+ * treediff.c: pir_tree_changes, the same changes in the same order, for
+ * many comparisons in a row (the history cache's new commits): trees read
+ * from the packs and parsed by pirscan (tree.h), a cache of them kept
+ * between comparisons. A differ on `r` as it is (its handle and packs).
+ */
+typedef struct pir_tree_differ pir_tree_differ;
+int pir_tree_differ_new(pir_tree_differ **out, pir_repo *r);
+int pir_tree_differ_changes(pir_tree_differ *td, const git_oid *old_tree, const git_oid *new_tree,
+			    pir_change_filter keep, pir_path_filter want, void *payload,
+			    pir_change **out, size_t *n);
+/*
+ * The ids its comparisons met as symlinks (a symlink that changed, or a
+ * file that became one with the same id), once each, valid until the next
+ * comparison: as pir_trees_walk flags them PIR_BLOB_LINK.
+ */
+size_t pir_tree_differ_links(const pir_tree_differ *td, const git_oid **out);
+void pir_tree_differ_free(pir_tree_differ *td);
 int pir_blobs_scan(pir_repo *r);
 /*
  * Parse in full again the slim versions among `blobs` (n indices; others are

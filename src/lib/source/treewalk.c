@@ -182,6 +182,8 @@ static int note_blob(awalk *w, const pir_tree_entry *e, bool excl, uint32_t *out
 	git_oid oid;
 
 	memcpy(oid.id, e->id, GIT_OID_RAWSZ);
+	if (entry_class(e->attr) == ENT_OTHER)
+		flags = PIR_BLOB_LINK;
 	if (entry_class(e->attr) == ENT_FILE && !excl &&
 	    !(w->excludes && w->r->ctx.is_excluded(w->r->ctx.payload, w->path.ptr, false))) {
 		unsigned kind = w->r->ctx.is_item_file(w->r->ctx.payload, w->path.ptr);
