@@ -129,6 +129,33 @@ static void test_many(void)
  * buffers of every length around that block, among near misses ('T' with an
  * 'O' three bytes on, "TOD"), is found exactly once, at its column.
  */
+/* A compact list keeps each marker's line, column and text, in order, and nothing else. */
+static void test_compact(void)
+{
+	const char *src = "// TODO PIR-2026-01-02-003: first\nx\n# TODO PIR(INC-7) second\n"
+			  "/* TODO PIR-2026-01-02-003: first */\n";
+	pir_marker_list full = scan(src), l = scan(src), none_ = {0};
+
+	CHECK_INT(l.n, 3);
+	CHECK_INT(pir_marker_list_compact(&l), 0);
+	CHECK(l.texts != NULL);
+	CHECK_INT(l.n, full.n);
+	for (size_t i = 0; i < l.n && i < full.n; i++) {
+		CHECK_INT(l.v[i].line, full.v[i].line);
+		CHECK_INT(l.v[i].column, full.v[i].column);
+		CHECK_STR(l.v[i].text, full.v[i].text);
+		CHECK(l.v[i].id == NULL && l.v[i].incident == NULL && l.v[i].ref == NULL &&
+		      l.v[i].note == NULL);
+	}
+	CHECK_INT(pir_marker_list_compact(&l), 0); /* twice: no change */
+	CHECK_INT(l.n, 3);
+	CHECK_INT(pir_marker_list_compact(&none_), 0); /* empty: stays empty */
+	CHECK(none_.texts == NULL);
+	pir_marker_list_clear(&l);
+	CHECK(l.texts == NULL && l.v == NULL && l.n == 0);
+	pir_marker_list_clear(&full);
+}
+
 static void test_every_offset(void)
 {
 	static const char noise[] = "T  O TOD TxxO ";
@@ -630,6 +657,7 @@ int main(void)
 	RUN(test_lines_and_crlf);
 	RUN(test_no_trailing_newline_and_nul);
 	RUN(test_many);
+	RUN(test_compact);
 	RUN(test_every_offset);
 	RUN(test_custom_pattern);
 	RUN(test_more_forms);

@@ -32,8 +32,10 @@ static void marker_dispose(pir_marker *k)
 
 void pir_marker_list_clear(pir_marker_list *list)
 {
-	for (size_t i = 0; i < list->n; i++)
+	for (size_t i = 0; !list->texts && i < list->n; i++)
 		marker_dispose(&list->v[i]);
+	free(list->texts);
+	list->texts = NULL;
 	free(list->v);
 	for (size_t i = 0; i < list->nmentions; i++)
 		free(list->mentions[i].id);
@@ -42,6 +44,35 @@ void pir_marker_list_clear(pir_marker_list *list)
 	list->v = NULL;
 	list->mentions = NULL;
 	list->n = list->cap = list->nmentions = list->mentions_cap = 0;
+}
+
+int pir_marker_list_compact(pir_marker_list *list)
+{
+	size_t total = 0, at = 0;
+	pir_marker *v;
+	char *texts;
+
+	if (list->texts || !list->n)
+		return 0;
+	for (size_t i = 0; i < list->n; i++)
+		total += strlen(list->v[i].text) + 1;
+	if (!(texts = pir_malloc(total)) || !(v = pir_malloc(list->n * sizeof(*v)))) {
+		free(texts);
+		return PIR_ENOMEM;
+	}
+	for (size_t i = 0; i < list->n; i++) {
+		size_t len = strlen(list->v[i].text) + 1;
+		memcpy(texts + at, list->v[i].text, len);
+		v[i] = (pir_marker){
+		    list->v[i].line, list->v[i].column, texts + at, NULL, NULL, NULL, NULL};
+		at += len;
+		marker_dispose(&list->v[i]);
+	}
+	free(list->v);
+	list->v = v;
+	list->cap = list->n;
+	list->texts = texts;
+	return 0;
 }
 
 typedef struct {

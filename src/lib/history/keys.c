@@ -278,18 +278,23 @@ done:
 }
 
 /*
- * The slim versions the output shows in full: where each entry ID that left
- * the scanned tree was last seen, and the versions the change under review
- * replaced (result/collect.c reads both).
+ * The slim and compact versions the output shows in full: where each entry
+ * ID that left the scanned tree was last seen, where each resolved marker
+ * location was, and the versions the change under review replaced
+ * (result/collect.c reads them).
  */
 int pir_keys_reread_shown(pir_repo *r)
 {
-	uint32_t *v = pir_malloc((r->keys_pool.n + r->nsince_gone + 1) * sizeof(*v));
-	size_t n = 0;
+	const pir_marker_gone *gone;
+	size_t ngone = pir_markers_gone(r, &gone), n = 0;
+	uint32_t *v = pir_malloc((r->keys_pool.n + r->nsince_gone + ngone + 1) * sizeof(*v));
 	int err;
 
 	if (!v)
 		return PIR_ENOMEM;
+	for (size_t g = 0; g < ngone; g++) /* the compact versions of resolved locations */
+		if (gone[g].blob < r->nblobs && r->blobs[gone[g].blob].markers.texts)
+			v[n++] = gone[g].blob;
 	for (size_t k = 0; r->keys && k < r->keys_pool.n; k++) {
 		const pir_key *key = &r->keys[k];
 		if (key->rm_blob != PIR_MAP_NONE && (r->blobs[key->rm_blob].flags & PIR_BLOB_SLIM))

@@ -533,6 +533,23 @@ static int read_doc(pir_repo *r, pir_blob *b, const char *data, size_t len)
 	return 0;
 }
 
+/* A compact version's markers in full again, as the scan found them (same order). */
+static int reread_markers(pir_repo *r, blob_reader *br, pir_blob *b, const char *data, size_t len)
+{
+	pir_marker_list full = {0};
+	int err = pir_marker_scan(&full, r->ctx.matcher, br->scratch, data, len, 0);
+
+	if (!err && full.n != b->markers.n)
+		err = pir_error_set(PIR_EINVALID, "a version's markers changed when read again");
+	if (err) {
+		pir_marker_list_clear(&full);
+		return err;
+	}
+	pir_marker_list_clear(&b->markers);
+	b->markers = full;
+	return 0;
+}
+
 static int scan_blob(pir_repo *r, blob_reader *br, size_t bi)
 {
 	pir_blob *b = &r->blobs[bi];
@@ -549,6 +566,9 @@ static int scan_blob(pir_repo *r, blob_reader *br, size_t bi)
 	}
 	if ((err = pir_marker_scan(&b->markers, r->ctx.matcher, br->scratch, data, len,
 				   b->flags & PIR_BLOB_AT_HEAD ? PIR_MARKER_MENTIONS : 0)) < 0)
+		goto done;
+	/* a version dating alone needs: its texts (pir_blobs_reread for the ones shown) */
+	if (!(b->flags & PIR_BLOB_AT_HEAD) && (err = pir_marker_list_compact(&b->markers)) < 0)
 		goto done;
 	if (b->flags & PIR_BLOB_WANT_DOC)
 		err = read_doc(r, b, data, len);
@@ -643,18 +663,27 @@ int pir_blobs_reread(pir_repo *r, const uint32_t *blobs, size_t n)
 		return 0;
 	if ((gerr = git_repository_odb(&br.odb, r->repo)) < 0)
 		return pir_error_git(gerr, "cannot open the object database");
+	if ((err = pir_marker_scratch_new(&br.scratch, r->ctx.matcher)) < 0)
+		goto done;
 	for (size_t i = 0; i < n && !err; i++) {
 		pir_blob *b = &r->blobs[blobs[i]];
+		bool entries = (b->flags & PIR_BLOB_SLIM) && !b->entries;
 		git_odb_object *obj = NULL;
 		const char *data;
 		size_t len = 0;
 
-		if (!(b->flags & PIR_BLOB_SLIM) || b->entries)
+		if (!entries && !b->markers.texts)
 			continue;
-		if ((err = read_blob(r, &br, blobs[i], &data, &len, &obj)) == 0 && data)
-			err = parse_entries(r, b, data, len, false);
+		if ((err = read_blob(r, &br, blobs[i], &data, &len, &obj)) == 0 && data) {
+			if (entries)
+				err = parse_entries(r, b, data, len, false);
+			if (!err && b->markers.texts)
+				err = reread_markers(r, &br, b, data, len);
+		}
 		git_odb_object_free(obj);
 	}
+done:
+	pir_marker_scratch_free(br.scratch);
 	git_odb_free(br.odb);
 	return err;
 }

@@ -359,6 +359,8 @@ done:
 	if (r->packs)
 		pir_packset_release_all(r->packs);
 	pir_buf_dispose(&w.path);
+	/* trees are known by their index from here on: the map's 24 bytes a slot can go */
+	pir_oidmap_dispose(&w.t->map);
 	return err;
 }
 
