@@ -32,9 +32,13 @@ void pir_error_clear(void)
 	error_option = NULL;
 }
 
+/* Formatted aside first: an argument may be the last message itself (context added to it). */
 static int set_message(int code, const char *option, const char *fmt, va_list ap)
 {
-	vsnprintf(error_message, sizeof(error_message), fmt, ap);
+	char msg[sizeof(error_message)];
+
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	memcpy(error_message, msg, sizeof(msg));
 	error_set = true;
 	error_option = option;
 	return code;
