@@ -239,12 +239,14 @@ static void explain(pir_out *o, const pir_check *c, const pir_check_write_option
 		explain_due_soon(o, c, it);
 		break;
 	case PIR_WHY_GRACE:
-		pir_out_putf(o, "overdue by %lld days, within the grace of %d days",
-			     (long long)it->overdue_days, opts->grace);
+		pir_out_putf(o, "overdue by %lld day%s, within the grace of %d day%s",
+			     (long long)it->overdue_days, it->overdue_days == 1 ? "" : "s",
+			     opts->grace, opts->grace == 1 ? "" : "s");
 		break;
 	case PIR_WHY_BELOW:
-		pir_out_putf(o, "overdue by %lld days, below the fail-on severity (%s)",
-			     (long long)it->overdue_days, opts->fail_on);
+		pir_out_putf(o, "overdue by %lld day%s, below the fail-on severity (%s)",
+			     (long long)it->overdue_days, it->overdue_days == 1 ? "" : "s",
+			     opts->fail_on);
 		break;
 	case PIR_WHY_UNCHANGED:
 		pir_out_put(o,
@@ -276,8 +278,8 @@ static void explain(pir_out *o, const pir_check *c, const pir_check_write_option
 		pir_out_put(o, "no-due: it has no due date");
 		break;
 	case PIR_REASON_TOO_OLD:
-		pir_out_putf(o, "too-old: open for %lld days, longer than its severity allows",
-			     (long long)it->age_days);
+		pir_out_putf(o, "too-old: open for %lld day%s, longer than its severity allows",
+			     (long long)it->age_days, it->age_days == 1 ? "" : "s");
 		break;
 	default:
 		pir_out_put(o, pir_check_why_name(bit));
