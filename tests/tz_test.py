@@ -11,12 +11,14 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 
 ZONES = ["UTC", "Pacific/Kiritimati", "Etc/GMT+12", "America/St_Johns", "Asia/Kathmandu"]
 
 
-def run(pirscan, fixtures, tz):
-    env = dict(os.environ, TZ=tz, NO_COLOR="1")
+def run(pirscan, fixtures, tz, cache):
+    # a cache of its own: the user's may be shared with other runs and other versions
+    env = dict(os.environ, TZ=tz, NO_COLOR="1", XDG_CACHE_HOME=cache)
     p = subprocess.run([pirscan, "check", "-q", "--format", "json", "svc", "postmortems"],
                        cwd=fixtures, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     return p.returncode, p.stdout
@@ -24,7 +26,8 @@ def run(pirscan, fixtures, tz):
 
 def main():
     pirscan, fixtures = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])
-    results = {tz: run(pirscan, fixtures, tz) for tz in ZONES}
+    with tempfile.TemporaryDirectory() as cache:
+        results = {tz: run(pirscan, fixtures, tz, cache) for tz in ZONES}
     base = results["UTC"]
     failed = 0
     for tz, got in results.items():
