@@ -87,6 +87,21 @@ def main(argv):
             failures += 1
         else:
             print('ok   unreadable shard')
+        # a shard scanned with other extraction options: refused by name, the others go on
+        other = os.path.join(tmp, 'other.json')
+        status, out, err = run(pirscan, ['scan', '--all', '--format', 'json', '--marker', 'TODO'] +
+                               COMMON + [os.path.join(fixtures, SHARDS[-1][0])])
+        with open(other, 'wb') as f:
+            f.write(out)
+        status, out, err = run(pirscan, ['scan'] + COMMON + ['--from-json'] + files[:-1] + [other])
+        status2, _, err2 = run(pirscan, ['check'] + COMMON + ['--from-json'] + files[:-1] + [other])
+        if (status != 2 or status2 != 2 or b'results-error' not in err or
+                b'other options' not in err or err.count(other.encode()) != 1 or not out or
+                b'other options' not in err2):
+            print(f'FAIL shard with other options: exit {status}/{status2}: {err.decode()}')
+            failures += 1
+        else:
+            print('ok   shard with other options')
         # the same repository in two shards: a note, read once
         status, out, err = run(pirscan, ['scan', '--all', '--format', 'json'] + COMMON +
                                ['--from-json', files[0], files[0]])

@@ -321,6 +321,13 @@ PIR_EXTERN(const char *const *) pir_default_severities(void);
 /** The severity name of a rank, or NULL. */
 PIR_EXTERN(const char *) pir_scan_severity_name(const pir_scan *scan, int rank);
 
+/**
+ * What decides the extraction, as 64 hex digits: a hash of the options that
+ * change what is read (history, size limit, markers, item files, severities,
+ * excludes, postmortem files); with results files (--from-json), theirs.
+ */
+PIR_EXTERN(const char *) pir_scan_extraction(const pir_scan *scan);
+
 /** Whether the history was walked (ages known). */
 PIR_EXTERN(bool) pir_scan_has_history(const pir_scan *scan);
 

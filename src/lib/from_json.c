@@ -43,8 +43,12 @@ static int read_file(pir_buf *out, const char *path)
 	return err;
 }
 
-/* The file's results, and whether they were scanned with history; errors name the file. */
-static int load(pir_result ***v, size_t *n, bool *history, const char *path)
+/*
+ * The file's results, whether they were scanned with history and what
+ * decided their extraction ("" when the file does not say); errors name the file.
+ */
+static int load(pir_result ***v, size_t *n, bool *history, char extraction[PIR_SHA256_HEX],
+		const char *path)
 {
 	pir_buf text = PIR_BUF_INIT;
 	pir_arena tmp = {NULL};
@@ -58,6 +62,9 @@ static int load(pir_result ***v, size_t *n, bool *history, const char *path)
 	if ((err = pir_json_parse(&root, &tmp, text.ptr ? text.ptr : "", text.size)) == 0) {
 		h = pir_json_get(root, "history");
 		*history = !h || h->type != PIR_JSON_FALSE;
+		h = pir_json_get(root, "extraction");
+		if (h && h->type == PIR_JSON_STRING && h->len == PIR_SHA256_HEX - 1)
+			memcpy(extraction, h->s, PIR_SHA256_HEX);
 		err = pir_results_json_parse(v, n, text.ptr, text.size);
 	}
 	if (err == PIR_EINVALID)
@@ -125,20 +132,31 @@ int pir_scan_add_results_file(pir_scan *s, const char *path)
 	pir_result **v = NULL;
 	size_t n = 0, i = 0;
 	bool history = true;
+	char extraction[PIR_SHA256_HEX] = "";
 	int err;
 
 	if (s->ran)
 		return pir_error_set(PIR_EINVALID, "the scan has already run");
-	if ((err = load(&v, &n, &history, path)) < 0)
+	if ((err = load(&v, &n, &history, extraction, path)) < 0)
 		return unread(s, err);
 	if (history == s->opts.no_history)
 		err =
 		    unread(s, pir_error_set(PIR_EINVALID, "%s: scanned %s history, this run is %s",
 					    path, history ? "with" : "without",
 					    history ? "without (--no-history)" : "with"));
+	else if (*extraction && s->extraction_read && strcmp(extraction, s->extraction))
+		err = unread(s, pir_error_set(PIR_EINVALID,
+					      "%s: scanned with other options than the results "
+					      "files before it (markers, item files, severities, "
+					      "size limit, excludes or postmortem files)",
+					      path));
 	else
 		for (; i < n && !err; i++)
 			err = append(s, v[i], path);
+	if (!err && i == n && *extraction && !s->extraction_read) {
+		memcpy(s->extraction, extraction, PIR_SHA256_HEX);
+		s->extraction_read = true;
+	}
 	for (; i < n; i++)
 		pir_result_free(v[i]);
 	free(v);

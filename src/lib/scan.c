@@ -111,6 +111,7 @@ int pir_scan_new(pir_scan **out, const pir_scan_options *opts)
 	if ((err = new_matcher(s)) < 0)
 		goto fail;
 	s->as_of = s->opts.as_of == PIR_DATE_NONE ? pir_date_today() : s->opts.as_of;
+	pir_cache_extraction_key(s->extraction, &s->opts);
 	s->threads = s->opts.threads;
 	if (!s->threads) {
 		long n = sysconf(_SC_NPROCESSORS_ONLN);
@@ -826,6 +827,11 @@ int pir_scan_severity_rank(const pir_scan *s, const char *name)
 const char *pir_scan_severity_name(const pir_scan *s, int rank)
 {
 	return rank >= 0 && (size_t)rank < s->nseverities ? s->severities[rank] : NULL;
+}
+
+const char *pir_scan_extraction(const pir_scan *s)
+{
+	return s->extraction;
 }
 
 bool pir_scan_has_history(const pir_scan *s)

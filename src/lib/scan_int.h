@@ -21,6 +21,8 @@ struct pir_scan {
 	pir_marker_matcher *matcher;
 	pir_date as_of;
 	unsigned threads;
+	char extraction[PIR_SHA256_HEX]; /* pir_cache_extraction_key, or the results files' */
+	bool extraction_read;		 /* taken from the first results file */
 
 	pir_repo **repos; /* added, not yet scanned; each is freed right after its scan */
 	size_t nrepos, repos_cap;

@@ -118,6 +118,14 @@ int pir_cache_store_blob(pir_cache *c, const char *key, const char *repo, const 
 void pir_cache_history_key(char out[PIR_SHA256_HEX], const pir_scan_options *opts,
 			   const pir_cache_facts *facts);
 
+/*
+ * The options' share of the keys that decides what is extracted (history or
+ * not, size limit, markers, item files, severities, excludes, postmortem
+ * files), without pirscan's version: what shards to be linked together must
+ * share (the JSON's "extraction", from_json.c).
+ */
+void pir_cache_extraction_key(char out[PIR_SHA256_HEX], const pir_scan_options *opts);
+
 /* A hit whose payload did not read back (`why`): the row is dropped, with a warning. */
 int pir_cache_drop(pir_cache *c, const char *key, const char *why);
 

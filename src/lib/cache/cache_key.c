@@ -92,6 +92,28 @@ static void field_markers(pir_sha256 *h, const pir_scan_options *o)
 	field_num(h, "marker-require-reference", o->marker_require_reference);
 }
 
+/* What is extracted from a repository: the options the reading stages see. */
+static void extraction_fields(pir_sha256 *h, const pir_scan_options *o)
+{
+	field_num(h, "history", !o->no_history);
+	field_num(h, "max-size", o->max_blob_size);
+	field_markers(h, o);
+	field_list(h, "item-files", o->item_files, "default");
+	field_list(h, "severities", o->severities, "default");
+	field_list(h, "exclude", o->exclude, NULL);
+	field_list(h, "postmortem-files", o->postmortem_files, "default");
+}
+
+void pir_cache_extraction_key(char out[PIR_SHA256_HEX], const pir_scan_options *o)
+{
+	pir_sha256 h;
+
+	pir_sha256_init(&h);
+	field_str(&h, "key", "pirscan-extraction 1");
+	extraction_fields(&h, o);
+	pir_sha256_final_hex(&h, out);
+}
+
 /* `tips`: the result's key; without, the history payload's (hist.h), for any tips. */
 static void key(char out[PIR_SHA256_HEX], const pir_scan_options *o, const pir_cache_facts *f,
 		bool tips)
@@ -113,13 +135,7 @@ static void key(char out[PIR_SHA256_HEX], const pir_scan_options *o, const pir_c
 	field(&h, "shallow", f->shallow, f->shallow_len);
 	field(&h, "grafts", f->grafts, f->grafts_len);
 	/* what is extracted from it */
-	field_num(&h, "history", !o->no_history);
-	field_num(&h, "max-size", o->max_blob_size);
-	field_markers(&h, o);
-	field_list(&h, "item-files", o->item_files, "default");
-	field_list(&h, "severities", o->severities, "default");
-	field_list(&h, "exclude", o->exclude, NULL);
-	field_list(&h, "postmortem-files", o->postmortem_files, "default");
+	extraction_fields(&h, o);
 	field_str(&h, "changed-since", o->changed_since); /* not cached; here should it ever be */
 	pir_sha256_final_hex(&h, out);
 }

@@ -282,7 +282,8 @@ static void repository(pir_out *w, const pir_repository *r)
 /* Each repository's result, all of it, for another run to link (--from-json). */
 static int results_member(pir_buf *out, void *payload)
 {
-	int err = pir_buf_puts(out, ",\n  \"results\": ");
+	int err = pir_buf_printf(
+	    out, ",\n  \"extraction\": \"%s\",\n  \"results\": ", pir_scan_extraction(payload));
 
 	return err ? err : pir_scan_write_results(out, payload, 4);
 }
