@@ -407,13 +407,11 @@ static int tent_cmp(const struct pir_trees *t, const tent *a, const tent *b)
 	return pir_tree_name_cmp(x, strlen(x), da, y, strlen(y), db);
 }
 
-static int tents_push(tents *x, const tent *e, uint8_t op)
+/* Appended where room was made. */
+static void put(tents *x, const tent *e, uint8_t op)
 {
-	if (pir_grow((void **)&x->v, &x->cap, x->n + 1, sizeof(*x->v)) < 0)
-		return PIR_ENOMEM;
 	x->v[x->n] = *e;
 	x->v[x->n++].op = op;
-	return 0;
 }
 
 /* Projection b (bn entries) with delta d applied, into `out`. */
@@ -482,35 +480,37 @@ static bool kept(const pir_repo *r, const tent *e, tent *out)
 static int project_merge(pir_repo *r, const tnode *n, const tent *b, uint32_t bn)
 {
 	struct pir_trees *t = r->trees;
+	const tent *rec = n->rn ? t->rec + n->rstart : NULL;
 	uint32_t i = 0, j = 0;
-	int err = 0;
 
 	t->out.n = t->delta.n = 0;
-	while (!err && (i < bn || j < n->rn)) {
-		const tent *rc = j < n->rn ? &t->rec[n->rstart + j] : NULL, *old = NULL;
+	if (pir_grow((void **)&t->out.v, &t->out.cap, (size_t)bn + n->rn, sizeof(tent)) < 0 ||
+	    pir_grow((void **)&t->delta.v, &t->delta.cap, (size_t)bn + n->rn, sizeof(tent)) < 0)
+		return PIR_ENOMEM;
+	while (i < bn || j < n->rn) {
+		int cmp = j == n->rn ? -1 : i < bn ? tent_cmp(t, &b[i], &rec[j]) : 1;
+		const tent *rc = j < n->rn ? &rec[j] : NULL, *old = cmp == 0 ? &b[i] : NULL;
 		tent nw = {0, 0, 0, 0}, e;
 		bool has = false;
 
-		if (!rc || (i < bn && tent_cmp(t, &b[i], rc) < 0)) {
-			err = tents_push(&t->out, &b[i++], OP_ADD);
+		if (cmp < 0) {
+			put(&t->out, &b[i++], OP_ADD);
 			continue;
 		}
-		if (i < bn && tent_cmp(t, &b[i], rc) == 0)
-			old = &b[i++];
-		for (; j < n->rn && tent_cmp(t, &t->rec[n->rstart + j], rc) == 0; j++)
-			if (t->rec[n->rstart + j].op == OP_ADD &&
-			    kept(r, &t->rec[n->rstart + j], &e))
+		i += cmp == 0;
+		for (; j < n->rn && tent_cmp(t, &rec[j], rc) == 0; j++)
+			if (rec[j].op == OP_ADD && kept(r, &rec[j], &e))
 				nw = e, has = true;
-		if (has && (err = tents_push(&t->out, &nw, OP_ADD)) < 0)
-			break;
+		if (has)
+			put(&t->out, &nw, OP_ADD);
 		if (old && has && old->target == nw.target && old->cls == nw.cls)
 			continue;
 		if (old)
-			err = tents_push(&t->delta, old, OP_DEL);
-		if (!err && has)
-			err = tents_push(&t->delta, &nw, OP_ADD);
+			put(&t->delta, old, OP_DEL);
+		if (has)
+			put(&t->delta, &nw, OP_ADD);
 	}
-	return err;
+	return 0;
 }
 
 /* Append `x` to proj: where it starts. */
