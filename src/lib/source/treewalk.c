@@ -17,11 +17,20 @@
  *    YAML: the replay must see those to treat them as "not removed"), or
  *    to a subtree whose projection is not empty. It is path-independent;
  *    excludes and the action-items test are applied to full paths in 3.
+ *    A projection is kept as what it changes against its base's (a delta:
+ *    the entries it drops and adds), in full only every PROJ_CHAIN-th link
+ *    or where that is no bigger; a tree whose projection is its base's
+ *    stores nothing and shares its base's canonical id, and projections
+ *    name subtrees by those ids, so equal ids mean equal projections.
+ *    Projections are rebuilt on demand through a small cache.
  * 3. Diff: each commit against each parent over the projections, in
  *    topological order, handing each commit's changes to the replay. A
  *    change that touches no such blob changes nothing in the replay, so
  *    this is exact, and a merge against its second parent costs what its
- *    projections differ in, not what its trees differ in.
+ *    projections differ in, not what its trees differ in. A tree against
+ *    its base (mostly: a commit against its first parent) is diffed
+ *    straight from its delta, which lists the same changes in the same
+ *    order as comparing the two projections would.
  *
  * With excludes, step 1 still records every tree whole (the records are
  * path-independent) but lists a blob (PIR_BLOB_LISTED: read, counted) only
@@ -46,10 +55,14 @@
  * next commit (2048 held ~90 MiB on git.git, for no fewer reads).
  */
 #define TREE_CACHE_SLOTS 256
+/* At most this many deltas between a projection and one kept in full. */
+#define PROJ_CHAIN 16
+/* Projections rebuilt and kept (a tree's base is mostly one made just before). */
+#define PROJ_CACHE_SLOTS 1024
 
 enum { ENT_TREE, ENT_FILE, ENT_OTHER }; /* subtree; blob file (normal, executable); symlink */
 enum { OP_DEL, OP_ADD };
-enum { T_MADE = 1, T_MISSING = 2 };
+enum { T_MADE = 1, T_MISSING = 2, T_FULL = 4 };
 
 typedef struct {
 	uint32_t name;	 /* in names */
@@ -58,13 +71,25 @@ typedef struct {
 	uint8_t op;
 } tent;
 
+/* After step 2: rstart, rn place the projection (T_FULL) or delta in proj; base, canonical. */
 typedef struct {
 	git_oid oid;
 	uint32_t base;	     /* the tree it replaced when first met, or PIR_MAP_NONE */
 	uint32_t rstart, rn; /* its record in rec */
-	uint32_t pstart, pn; /* its projection in proj */
+	uint32_t pn, canon;  /* its projection's size; its canonical id */
 	uint8_t flags;
+	uint8_t depth; /* deltas since one in full */
 } tnode;
+
+typedef struct {
+	tent *v;
+	size_t n, cap;
+} tents;
+
+typedef struct {
+	uint32_t id1; /* the tree + 1; 0: empty */
+	tents e;
+} pslot;
 
 struct pir_trees {
 	tnode *v;
@@ -78,6 +103,8 @@ struct pir_trees {
 	size_t pre_blobs; /* blobs interned before the walk (scanned tree, changed-since) */
 	uint32_t *first_ci, *first_seq; /* per blob of unknown content: where first seen */
 	const char **first_path;
+	pslot *cache;
+	tents scratch, out, delta;
 };
 
 static int tree_intern(struct pir_trees *t, const unsigned char *id, uint32_t *out)
@@ -96,6 +123,7 @@ static int tree_intern(struct pir_trees *t, const unsigned char *id, uint32_t *o
 	memset(&t->v[t->n], 0, sizeof(*t->v));
 	t->v[t->n].oid = oid;
 	t->v[t->n].base = PIR_MAP_NONE;
+	t->v[t->n].canon = (uint32_t)t->n;
 	*out = (uint32_t)t->n++;
 	return 0;
 }
@@ -118,11 +146,6 @@ typedef struct {
 	pir_buf path; /* the folder being compared, with its trailing slash */
 	bool excludes;
 } awalk;
-
-typedef struct {
-	tent *v;
-	size_t n, cap;
-} tents;
 
 static int push_tent(tents *x, uint32_t name, uint32_t target, uint8_t cls, uint8_t op)
 {
@@ -379,15 +402,131 @@ static bool blob_relevant(const pir_repo *r, uint32_t b)
 
 static int tent_cmp(const struct pir_trees *t, const tent *a, const tent *b)
 {
-	const char *x = t->names.strs[a->name], *y = t->names.strs[b->name];
-	return pir_tree_name_cmp(x, strlen(x), a->cls == ENT_TREE, y, strlen(y),
-				 b->cls == ENT_TREE);
+	bool da = a->cls == ENT_TREE, db = b->cls == ENT_TREE;
+	const char *x, *y;
+
+	if (a->name == b->name && da == db)
+		return 0;
+	x = t->names.strs[a->name], y = t->names.strs[b->name];
+	return pir_tree_name_cmp(x, strlen(x), da, y, strlen(y), db);
 }
 
-static bool kept(const pir_repo *r, const tent *e)
+/* Appended where room was made. */
+static void put(tents *x, const tent *e, uint8_t op)
+{
+	x->v[x->n] = *e;
+	x->v[x->n++].op = op;
+}
+
+/* Projection b (bn entries) with delta d applied, into `out`. */
+static int apply(const struct pir_trees *t, const tent *b, uint32_t bn, const tent *d, uint32_t dn,
+		 tents *out)
+{
+	uint32_t i = 0, k = 0;
+
+	out->n = 0;
+	if (pir_grow((void **)&out->v, &out->cap, (size_t)bn + dn, sizeof(*out->v)) < 0)
+		return PIR_ENOMEM;
+	while (i < bn || k < dn) {
+		if (k == dn || (i < bn && tent_cmp(t, &b[i], &d[k]) < 0))
+			out->v[out->n++] = b[i++];
+		else if (d[k++].op == OP_DEL)
+			i++; /* always the entry at b[i] */
+		else
+			out->v[out->n++] = d[k - 1];
+	}
+	return 0;
+}
+
+/* Canonical tree c's projection: `*out`, `*n`, valid until the next call. */
+static int proj_get(struct pir_trees *t, uint32_t c, const tent **out, uint32_t *n)
+{
+	const tnode *x = c != PIR_MAP_NONE ? &t->v[c] : NULL;
+	const tent *b;
+	uint32_t bn;
+	pslot *s;
+	tents tmp;
+	int err;
+
+	*out = NULL, *n = 0;
+	if (!x || !x->pn || !(x->flags & T_MADE))
+		return 0;
+	if (x->flags & T_FULL) {
+		*out = t->proj + x->rstart, *n = x->pn;
+		return 0;
+	}
+	s = &t->cache[c % PROJ_CACHE_SLOTS];
+	if (s->id1 != c + 1) {
+		if ((err = proj_get(t, x->base, &b, &bn)) < 0 ||
+		    (err = apply(t, b, bn, t->proj + x->rstart, x->rn, &t->scratch)) < 0)
+			return err;
+		tmp = s->e, s->e = t->scratch, t->scratch = tmp;
+		s->id1 = c + 1;
+	}
+	*out = s->e.v, *n = (uint32_t)s->e.n;
+	return 0;
+}
+
+/* Whether the projection keeps record entry e (added): then `*out`, a subtree by its canonical id.
+ */
+static bool kept(const pir_repo *r, const tent *e, tent *out)
 {
 	const struct pir_trees *t = r->trees;
-	return e->cls == ENT_TREE ? t->v[e->target].pn != 0 : blob_relevant(r, e->target);
+
+	*out = *e;
+	if (e->cls != ENT_TREE)
+		return blob_relevant(r, e->target);
+	out->target = t->v[e->target].canon;
+	return t->v[e->target].pn != 0;
+}
+
+/* The projection of tree n (t->out) and its delta against base projection b (t->delta). */
+static int project_merge(pir_repo *r, const tnode *n, const tent *b, uint32_t bn)
+{
+	struct pir_trees *t = r->trees;
+	const tent *rec = n->rn ? t->rec + n->rstart : NULL;
+	uint32_t i = 0, j = 0;
+
+	t->out.n = t->delta.n = 0;
+	if (pir_grow((void **)&t->out.v, &t->out.cap, (size_t)bn + n->rn, sizeof(tent)) < 0 ||
+	    pir_grow((void **)&t->delta.v, &t->delta.cap, (size_t)bn + n->rn, sizeof(tent)) < 0)
+		return PIR_ENOMEM;
+	while (i < bn || j < n->rn) {
+		int cmp = j == n->rn ? -1 : i < bn ? tent_cmp(t, &b[i], &rec[j]) : 1;
+		const tent *rc = j < n->rn ? &rec[j] : NULL, *old = cmp == 0 ? &b[i] : NULL;
+		tent nw = {0, 0, 0, 0}, e;
+		bool has = false;
+
+		if (cmp < 0) {
+			put(&t->out, &b[i++], OP_ADD);
+			continue;
+		}
+		i += cmp == 0;
+		for (; j < n->rn && tent_cmp(t, &rec[j], rc) == 0; j++)
+			if (rec[j].op == OP_ADD && kept(r, &rec[j], &e))
+				nw = e, has = true;
+		if (has)
+			put(&t->out, &nw, OP_ADD);
+		if (old && has && old->target == nw.target && old->cls == nw.cls)
+			continue;
+		if (old)
+			put(&t->delta, old, OP_DEL);
+		if (has)
+			put(&t->delta, &nw, OP_ADD);
+	}
+	return 0;
+}
+
+/* Append `x` to proj: where it starts. */
+static int proj_store(struct pir_trees *t, const tents *x, uint32_t *start)
+{
+	if (pir_grow((void **)&t->proj, &t->proj_cap, t->nproj + x->n, sizeof(*t->proj)) < 0)
+		return PIR_ENOMEM;
+	if (x->n)
+		memcpy(t->proj + t->nproj, x->v, x->n * sizeof(*x->v));
+	*start = (uint32_t)t->nproj;
+	t->nproj += x->n;
+	return 0;
 }
 
 /* Tree `ti`'s projection: its base's, less what it removed, with what it added and keeps. */
@@ -395,31 +534,35 @@ static int project(pir_repo *r, uint32_t ti)
 {
 	struct pir_trees *t = r->trees;
 	tnode *n = &t->v[ti];
-	uint32_t bs = 0, bn = 0, i = 0, j = 0;
-	size_t start = t->nproj;
+	uint32_t ref = n->base != PIR_MAP_NONE ? t->v[n->base].canon : PIR_MAP_NONE, bn;
+	const tent *b;
+	pslot *s;
+	tents tmp;
+	int err;
 
-	if (n->base != PIR_MAP_NONE)
-		bs = t->v[n->base].pstart, bn = t->v[n->base].pn;
-	if (pir_grow((void **)&t->proj, &t->proj_cap, t->nproj + bn + n->rn, sizeof(*t->proj)) < 0)
-		return PIR_ENOMEM;
-	while (i < bn || j < n->rn) {
-		const tent *pb = i < bn ? &t->proj[bs + i] : NULL;
-		const tent *rc = j < n->rn ? &t->rec[n->rstart + j] : NULL;
-		int cmp = !rc ? -1 : !pb ? 1 : tent_cmp(t, pb, rc);
-
-		if (cmp < 0) {
-			t->proj[t->nproj++] = *pb;
-			i++;
-			continue;
-		}
-		j++;
-		if (cmp == 0)
-			i++; /* removed, or replaced by the entry added */
-		if (rc->op == OP_ADD && kept(r, rc))
-			t->proj[t->nproj++] = *rc;
+	if ((err = proj_get(t, ref, &b, &bn)) < 0 || (err = project_merge(r, n, b, bn)) < 0)
+		return err;
+	n->pn = (uint32_t)t->out.n;
+	n->base = ref;
+	if (ref != PIR_MAP_NONE && !t->delta.n) {
+		n->canon = ref; /* the same projection: nothing to store */
+		return 0;
 	}
-	n->pstart = (uint32_t)start;
-	n->pn = (uint32_t)(t->nproj - start);
+	n->canon = ti;
+	if (ref == PIR_MAP_NONE || t->v[ref].depth + 1 >= PROJ_CHAIN ||
+	    t->delta.n * 2 >= t->out.n) {
+		n->flags |= T_FULL;
+		n->depth = 0;
+		n->rn = n->pn;
+		return proj_store(t, &t->out, &n->rstart);
+	}
+	n->depth = (uint8_t)(t->v[ref].depth + 1);
+	n->rn = (uint32_t)t->delta.n;
+	if ((err = proj_store(t, &t->delta, &n->rstart)) < 0)
+		return err;
+	s = &t->cache[ti % PROJ_CACHE_SLOTS]; /* mostly the next one's base */
+	tmp = s->e, s->e = t->out, t->out = tmp;
+	s->id1 = ti + 1;
 	return 0;
 }
 
@@ -430,6 +573,8 @@ int pir_trees_mark(pir_repo *r)
 
 	if (!t)
 		return 0;
+	if (!t->cache && !(t->cache = pir_calloc(PROJ_CACHE_SLOTS, sizeof(*t->cache))))
+		return PIR_ENOMEM;
 	for (size_t k = 0; k < t->norder && !err; k++)
 		err = project(r, t->order[k]);
 	free(t->rec);
@@ -437,6 +582,11 @@ int pir_trees_mark(pir_repo *r)
 	t->rec = NULL;
 	t->order = NULL;
 	t->nrec = t->rec_cap = t->norder = t->order_cap = 0;
+	if (!err && t->nproj && t->nproj < t->proj_cap) {
+		tent *v = realloc(t->proj, t->nproj * sizeof(*t->proj));
+		if (v)
+			t->proj = v, t->proj_cap = t->nproj;
+	}
 	return err;
 }
 
@@ -449,6 +599,8 @@ typedef struct {
 	pir_change *changes;
 	size_t n, cap;
 	uint32_t ci;
+	tents *lv; /* two per level of b_pair */
+	size_t nlv, depth;
 } bwalk;
 
 /*
@@ -522,17 +674,43 @@ done:
 	return err;
 }
 
-static int b_pair(bwalk *w, uint32_t a, uint32_t b)
+/* Tree b against its base a, from its delta: the changes comparing the projections gives. */
+static int b_delta(bwalk *w, const tent *d, uint32_t dn)
 {
-	const struct pir_trees *t = w->t;
-	const tent *pa = a != PIR_MAP_NONE ? &t->proj[t->v[a].pstart] : NULL;
-	const tent *pb = b != PIR_MAP_NONE ? &t->proj[t->v[b].pstart] : NULL;
-	uint32_t na = pa ? t->v[a].pn : 0, nb = pb ? t->v[b].pn : 0, i = 0, j = 0;
+	int err = 0;
+
+	for (uint32_t k = 0; k < dn && !err; k++) {
+		const tent *ea = d[k].op == OP_DEL ? &d[k] : NULL, *eb = ea ? NULL : &d[k];
+		if (ea && k + 1 < dn && d[k + 1].op == OP_ADD && tent_cmp(w->t, ea, &d[k + 1]) == 0)
+			eb = &d[++k];
+		if (!ea || !eb || ea->target != eb->target)
+			err = b_entry(w, ea, eb);
+	}
+	return err;
+}
+
+/* Canonical tree c's projection, copied into `buf` unless it is kept in full. */
+static int b_side(bwalk *w, uint32_t c, tents *buf, const tent **out, uint32_t *n)
+{
+	int err = proj_get(w->t, c, out, n);
+
+	if (err || !*n || (w->t->v[c].flags & T_FULL))
+		return err;
+	if (pir_grow((void **)&buf->v, &buf->cap, *n, sizeof(*buf->v)) < 0)
+		return PIR_ENOMEM;
+	memcpy(buf->v, *out, *n * sizeof(**out));
+	*out = buf->v;
+	return 0;
+}
+
+static int b_merge(bwalk *w, const tent *pa, uint32_t na, const tent *pb, uint32_t nb)
+{
+	uint32_t i = 0, j = 0;
 	int err = 0;
 
 	while (!err && (i < na || j < nb)) {
 		const tent *ea = i < na ? &pa[i] : NULL, *eb = j < nb ? &pb[j] : NULL;
-		int cmp = !ea ? 1 : !eb ? -1 : tent_cmp(t, ea, eb);
+		int cmp = !ea ? 1 : !eb ? -1 : tent_cmp(w->t, ea, eb);
 
 		if (cmp == 0) {
 			i++, j++;
@@ -547,6 +725,38 @@ static int b_pair(bwalk *w, uint32_t a, uint32_t b)
 			err = b_entry(w, NULL, eb);
 		}
 	}
+	return err;
+}
+
+static int b_pair(bwalk *w, uint32_t a, uint32_t b)
+{
+	struct pir_trees *t = w->t;
+	const tent *pa, *pb;
+	uint32_t na, nb;
+	tents *lv;
+	int err;
+
+	a = a != PIR_MAP_NONE ? t->v[a].canon : a;
+	b = b != PIR_MAP_NONE ? t->v[b].canon : b;
+	if (a == b)
+		return 0; /* the same projection */
+	if (b != PIR_MAP_NONE && a != PIR_MAP_NONE && t->v[b].base == a &&
+	    !(t->v[b].flags & T_FULL))
+		return b_delta(w, t->proj + t->v[b].rstart, t->v[b].rn);
+	if (w->nlv < 2 * (w->depth + 1)) {
+		size_t cap = w->nlv;
+		if (pir_grow((void **)&w->lv, &cap, 2 * (w->depth + 1), sizeof(*w->lv)) < 0)
+			return PIR_ENOMEM;
+		memset(w->lv + w->nlv, 0, (cap - w->nlv) * sizeof(*w->lv));
+		w->nlv = cap;
+	}
+	lv = w->lv + 2 * w->depth;
+	if ((err = b_side(w, a, &lv[0], &pa, &na)) < 0 ||
+	    (err = b_side(w, b, &lv[1], &pb, &nb)) < 0)
+		return err;
+	w->depth++;
+	err = b_merge(w, pa, na, pb, nb);
+	w->depth--;
 	return err;
 }
 
@@ -589,7 +799,7 @@ static int first_seen_init(pir_repo *r)
 
 int pir_trees_diff(pir_repo *r, pir_changes_fn fn, void *payload)
 {
-	bwalk w = {r, r->trees, PIR_BUF_INIT, NULL, 0, 0, 0};
+	bwalk w = {r, r->trees, PIR_BUF_INIT, NULL, 0, 0, 0, NULL, 0, 0};
 	uint32_t *pstart = NULL;
 	size_t pcap = 0;
 	int err;
@@ -608,6 +818,9 @@ int pir_trees_diff(pir_repo *r, pir_changes_fn fn, void *payload)
 			    r->ctx.progress(r->ctx.payload, r->name, "history", k + 1, r->ncommits);
 	}
 done:
+	for (size_t i = 0; i < w.nlv; i++)
+		free(w.lv[i].v);
+	free(w.lv);
 	free(w.changes);
 	free(pstart);
 	pir_buf_dispose(&w.path);
@@ -659,6 +872,12 @@ void pir_trees_free(pir_repo *r)
 	free(t->first_ci);
 	free(t->first_seq);
 	free(t->first_path);
+	for (size_t i = 0; t->cache && i < PROJ_CACHE_SLOTS; i++)
+		free(t->cache[i].e.v);
+	free(t->cache);
+	free(t->scratch.v);
+	free(t->out.v);
+	free(t->delta.v);
 	free(t);
 	r->trees = NULL;
 }
@@ -676,7 +895,7 @@ int pir_trees_external(pir_repo *r, size_t pre_blobs)
 
 void pir_trees_note(pir_repo *r, uint32_t ci, const pir_change *changes, size_t n)
 {
-	bwalk w = {r, r->trees, PIR_BUF_INIT, NULL, 0, 0, ci};
+	bwalk w = {r, r->trees, PIR_BUF_INIT, NULL, 0, 0, ci, NULL, 0, 0};
 
 	for (size_t i = 0; i < n; i++) {
 		note_first(&w, changes[i].old_blob, (uint32_t)i * 2, changes[i].path);
