@@ -50,10 +50,7 @@
 #include "source.h"
 #include "tree.h"
 
-/*
- * Parsed trees kept while walking: a tree is mostly compared again by the
- * next commit (2048 held ~90 MiB on git.git, for no fewer reads).
- */
+/* Parsed trees kept while walking (2048 held ~90 MiB on git.git, for no fewer reads). */
 #define TREE_CACHE_SLOTS 256
 /* At most this many deltas between a projection and one kept in full. */
 #define PROJ_CHAIN 16
@@ -603,11 +600,8 @@ typedef struct {
 	size_t nlv, depth;
 } bwalk;
 
-/*
- * Where the history first shows a blob, in the old walk's order (commit
- * index, then change): for the report of one that cannot be read, and for
- * numbering the keys as that walk did.
- */
+/* Where history first shows a blob, in the old walk's order (commit, then change): for
+ * the report of one that cannot be read, and for numbering the keys as that walk did. */
 static void note_first(bwalk *w, uint32_t b, uint32_t seq, const char *path)
 {
 	struct pir_trees *t = w->t;
