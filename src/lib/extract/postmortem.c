@@ -780,8 +780,8 @@ static int resolve_ids(pm_reader *rd)
 				err = diag(
 				    rd, PIR_DIAG_WARNING, "postmortem-id", e->line,
 				    "short IDs such as \"%s\" need the incident's date (a Date: "
-				    "field or a date in the file name); the items are keyed by "
-				    "their text",
+				    "field; the file name's is not used for IDs); the items are "
+				    "keyed by their text",
 				    echo(rd, e->id));
 			e->id = NULL;
 		}
