@@ -212,6 +212,8 @@ extern const char *cli_scan_options_help;
 
 /* The candidate nearest `word` (a unique prefix, or a small edit distance), or NULL. */
 const char *cli_nearest(const char *word, const char *const *candidates);
+/* "OPT: expected a, b or c, not 'VALUE'", with the nearest of `choices` (NULL-ended), if any. */
+void cli_bad_choice(const char *opt, const char *value, const char *const *choices);
 /* "unknown option 'ARG'" with the nearest option of the table `options`, if any. */
 void cli_unknown_option(const char *arg, const char *cmd, const struct option *options);
 /* Whether `s` names a known severity of `list` (NULL for the defaults). */

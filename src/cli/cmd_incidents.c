@@ -35,15 +35,10 @@ const struct option cmd_incidents_options[] = {
 static int check_format(const char *format, pir_incidents_format *out)
 {
 	static const char *const formats[] = {"table", "json", "csv", "md", NULL};
-	const char *near;
 
 	if (pir_incidents_format_parse(out, format) == 0)
 		return 0;
-	if ((near = cli_nearest(format, formats)))
-		cli_error("--format: expected table, json, csv or md, not '%s'; did you mean '%s'?",
-			  format, near);
-	else
-		cli_error("--format: expected table, json, csv or md, not '%s'", format);
+	cli_bad_choice("--format", format, formats);
 	return -1;
 }
 

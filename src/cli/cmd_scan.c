@@ -58,15 +58,10 @@ const struct option cmd_scan_options[] = {
 static int check_format(const char *format)
 {
 	static const char *const formats[] = {"table", "json", "csv", NULL};
-	const char *near;
 
 	if (!strcmp(format, "table") || !strcmp(format, "json") || !strcmp(format, "csv"))
 		return 0;
-	if ((near = cli_nearest(format, formats)))
-		cli_error("--format: expected table, json or csv, not '%s'; did you mean '%s'?",
-			  format, near);
-	else
-		cli_error("--format: expected table, json or csv, not '%s'", format);
+	cli_bad_choice("--format", format, formats);
 	return -1;
 }
 

@@ -334,6 +334,25 @@ const char *cli_nearest(const char *word, const char *const *candidates)
 	return nprefix == 1 ? prefix : NULL;
 }
 
+void cli_bad_choice(const char *opt, const char *value, const char *const *choices)
+{
+	const char *near = cli_nearest(value, choices);
+	char list[256];
+	size_t at = 0;
+
+	list[0] = '\0';
+	for (size_t i = 0; choices[i] && at < sizeof(list); i++)
+		at += (size_t)snprintf(list + at, sizeof(list) - at, "%s%s",
+				       !i		? ""
+				       : choices[i + 1] ? ", "
+							: " or ",
+				       choices[i]);
+	if (near)
+		cli_error("%s: expected %s, not '%s'; did you mean '%s'?", opt, list, value, near);
+	else
+		cli_error("%s: expected %s, not '%s'", opt, list, value);
+}
+
 bool cli_severity_known(const char *const *list, const char *s)
 {
 	for (list = list && list[0] ? list : pir_default_severities(); *list; list++)
