@@ -129,3 +129,17 @@ int pir_repo_open_again(git_repository **out, const pir_repo *r)
 	int gerr = git_repository_open_ext(out, r->path, 0, NULL);
 	return gerr < 0 ? pir_error_git(gerr, "cannot open repository again") : 0;
 }
+
+int pir_repo_tree_unreadable(pir_repo *r, const git_oid *oid, const char *path, const char *cause)
+{
+	git_tree *lg = NULL;
+	int gerr;
+
+	if (cause)
+		return pir_repo_report(r, oid, "tree", path, cause);
+	/* libgit2's own word on it, as pir_repo_missing wants it fresh */
+	if ((gerr = git_tree_lookup(&lg, r->repo, oid)) == 0)
+		gerr = GIT_ENOTFOUND;
+	git_tree_free(lg);
+	return pir_repo_missing(r, oid, "tree", path, gerr);
+}

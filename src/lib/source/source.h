@@ -224,6 +224,12 @@ int pir_repo_missing(pir_repo *r, const git_oid *oid, const char *kind, const ch
 int pir_repo_report(pir_repo *r, const git_oid *oid, const char *kind, const char *path,
 		    const char *cause);
 
+/*
+ * A tree pirscan's own reader (tree.c) could not read: with `cause`, an
+ * unreadable-object error saying why; else as libgit2, asked afresh, finds it.
+ */
+int pir_repo_tree_unreadable(pir_repo *r, const git_oid *oid, const char *path, const char *cause);
+
 /* walk.c: the commits, their order, then the trees (treewalk.c) */
 int pir_history_walk(pir_repo *r);
 /* What a caller already knows of a commit (the history cache): its tree, time and parents. */

@@ -84,17 +84,7 @@ void pir_tree_differ_free(pir_tree_differ *td)
 /* A tree that cannot be read: reported as walk.c's lookup_tree reports it. */
 static int report(tdiff *d, const git_oid *oid, const char *cause)
 {
-	const char *path = d->path.size ? d->path.ptr : NULL;
-	git_tree *lg = NULL;
-	int gerr;
-
-	if (cause)
-		return pir_repo_report(d->td->r, oid, "tree", path, cause);
-	/* libgit2's own word on it, fresh, as pir_repo_missing wants it */
-	if ((gerr = git_tree_lookup(&lg, d->td->r->repo, oid)) == 0)
-		gerr = GIT_ENOTFOUND;
-	git_tree_free(lg);
-	return pir_repo_missing(d->td->r, oid, "tree", path, gerr);
+	return pir_repo_tree_unreadable(d->td->r, oid, d->path.size ? d->path.ptr : NULL, cause);
 }
 
 /* Tree `id` (20 bytes): 0 and `*out`, NULL when it cannot be read (reported); PIR_ENOMEM. */

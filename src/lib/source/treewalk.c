@@ -153,24 +153,15 @@ static int push_tent(tents *x, uint32_t name, uint32_t target, uint8_t cls, uint
 }
 
 /* A tree that cannot be read: reported once, as the old walk did, at a path the scan reads. */
-static int report_tree(awalk *w, uint32_t idx, int gerr, const char *cause)
+static int report_tree(awalk *w, uint32_t idx, const char *cause)
 {
 	const git_oid *oid = &w->t->v[idx].oid;
 	char *path = w->path.size ? pir_strndup(w->path.ptr, w->path.size - 1) : NULL;
-	git_tree *lg = NULL;
 	int err;
 
 	if (w->path.size && !path)
 		return PIR_ENOMEM;
-	if (cause) {
-		err = pir_repo_report(w->r, oid, "tree", path, cause);
-	} else {
-		/* libgit2's own word on it, as pir_repo_missing wants it fresh */
-		if ((gerr = git_tree_lookup(&lg, w->r->repo, oid)) == 0)
-			gerr = GIT_ENOTFOUND;
-		git_tree_free(lg);
-		err = pir_repo_missing(w->r, oid, "tree", path, gerr);
-	}
+	err = pir_repo_tree_unreadable(w->r, oid, path, cause);
 	free(path);
 	return err;
 }
@@ -183,12 +174,12 @@ static int read_node(awalk *w, uint32_t idx, pir_tree **out, bool excl)
 
 	*out = NULL;
 	if (w->t->v[idx].flags & T_MISSING)
-		return excl ? 1 : report_tree(w, idx, 0, NULL) < 0 ? PIR_ENOMEM : 1;
+		return excl ? 1 : report_tree(w, idx, NULL) < 0 ? PIR_ENOMEM : 1;
 	rc = pir_tree_read(w->tr, &w->t->v[idx].oid, idx, out, &gerr, &cause);
 	if (rc != 1)
 		return rc;
 	w->t->v[idx].flags |= T_MISSING;
-	if (!excl && (rc = report_tree(w, idx, gerr, cause)) < 0)
+	if (!excl && (rc = report_tree(w, idx, cause)) < 0)
 		return rc;
 	return 1;
 }
