@@ -31,6 +31,7 @@ PROVIDERS = {
     "zlib": {"zlib1g-dev"},
     "libcurl": {"libcurl4-openssl-dev", "libcurl4-gnutls-dev", "libcurl4-nss-dev"},
     "sqlite3": {"libsqlite3-dev"},
+    "libcrypto": {"libssl-dev"},
 }
 NOT_PACKAGES = {"threads"}  # meson's own: the C library
 BUILD_TOOLS = [{"build-essential", "gcc"}, {"meson"}, {"ninja-build"}, {"pkg-config", "pkgconf"}]

