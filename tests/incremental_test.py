@@ -51,9 +51,10 @@ def git(repo, *args, env=None):
 
 
 def history_row(cache):
-    """(commits, compared) of the history row, None without one."""
+    """(commits, compared) of the history row stored last, None without one."""
     con = sqlite3.connect(os.path.join(cache, 'cache.sqlite'))
-    rows = con.execute("select tips from results where repo like 'history %'").fetchall()
+    rows = con.execute("select tips from results where repo like 'history %'"
+                       " order by rowid desc limit 1").fetchall()
     con.close()
     if len(rows) != 1:
         return None
@@ -220,6 +221,56 @@ def damaged(pirscan, env, tmp, repo):
               % (what, history_row(cache)))
 
 
+def alternating(pirscan, env, tmp):
+    """Two branches scanned in turn with one cache, each moving on: each finds its own
+    record (only its new commit compared), and a branch scanned the first time starts
+    from the record stored last, when that record's commits are all in its history."""
+    repo = os.path.join(tmp, 'alt')
+    os.makedirs(repo)
+    git(repo, 'init', '-q', '-b', 'main')
+    git(repo, 'config', 'user.name', 'Gen')
+    git(repo, 'config', 'user.email', 'gen@example.com')
+    day = [1]
+
+    def step(branch, path, text):
+        if git(repo, 'symbolic-ref', '--short', 'HEAD') != branch:
+            git(repo, 'checkout', '-q', branch)
+        day[0] += 1
+        return commit(repo, env, '%s %d' % (branch, day[0]), {path: text,
+                      'action-items.yml': items(2 + day[0] % 3, closed=[day[0] % 2])},
+                      '2026-02-%02dT10:00:00Z' % day[0])
+
+    step('main', 'a.c', '// TODO PIR-2026-01-01-000: first\n')
+    step('main', 'b.c', '// TODO PIR-2026-01-01-001: second\n')
+    git(repo, 'branch', 'rel')
+    step('main', 'c.c', '// TODO PIR-2026-01-01-002: on main\n')
+    step('rel', 'r.c', '// TODO PIR-2026-01-01-001: on rel\n')
+    cache = os.path.join(tmp, 'altc')
+    shutil.rmtree(cache, ignore_errors=True)
+
+    def scan(branch, what, expect):
+        ref = 'refs/heads/' + branch
+        fresh = run(pirscan, RUNS[0] + AS_OF + ['--no-cache', '--ref', ref, repo], env)
+        got = run(pirscan, RUNS[0] + AS_OF + ['--cache', cache, '--ref', ref, repo], env)
+        check(got == fresh, 'refs in turn: %s is the fresh one' % what)
+        total = int(git(repo, 'rev-list', '--count', ref))
+        row = history_row(cache)
+        check(row == (total, expect if expect is not None else total),
+              'refs in turn: %s compared %s (%r)' % (what, expect or 'all', row))
+
+    scan('main', 'main, first', None)
+    scan('rel', 'rel, first: main\'s record is not all in its history', None)
+    step('main', 'd.c', '// TODO PIR-2026-01-01-003: later\n')
+    scan('main', 'main moved on', 1)
+    step('rel', 'r.c', None)
+    scan('rel', 'rel moved on', 1)
+    step('main', 'a.c', None)
+    scan('main', 'main moved on again', 1)
+    git(repo, 'branch', 'feature', 'main')
+    step('feature', 'f.c', '// TODO PIR-2026-01-01-004: a feature\n')
+    scan('feature', 'a new branch from the latest record', 1)
+
+
 def linked(pirscan, env, tmp):
     """A keyed blob that is also a symlink's target, across merges: the new merges'
     other parents are then compared over their trees, not over projections (a file
@@ -260,6 +311,7 @@ def main(argv):
         fixtures_runs(pirscan, env, tmp, fixtures)
         repo = generated(pirscan, env, tmp)
         damaged(pirscan, env, tmp, repo)
+        alternating(pirscan, env, tmp)
         linked(pirscan, env, tmp)
     print('%d failure(s)' % failures)
     return 1 if failures else 0

@@ -47,6 +47,9 @@ typedef struct {
 	bool mirrored;	   /**< a URL whose mirror exists (fetched now or before) */
 	const char *error; /**< why pir_fleet_fetch failed ("cannot fetch URL: ..."), or NULL */
 	size_t position;   /**< its place in the whole list, before shards (0-based) */
+	/** A path's git folder, as opened when it was resolved (real path); NULL for a URL
+	 * or a path that could not be opened. */
+	const char *gitdir;
 } pir_fleet_repo;
 
 /**

@@ -270,12 +270,20 @@ typedef struct {
 	 * order, so that they give what one run over the whole list gives.
 	 */
 	size_t position;
+	/**
+	 * (Version 2.) The real path of its git folder, when the caller has
+	 * opened it already (pir_fleet_repo.gitdir); NULL when not known. With
+	 * a name and keep_going, the repository is then opened only when it is
+	 * scanned, so that a result from the cache costs one open, not two; one
+	 * that cannot be opened then is a "repository-error" like any other.
+	 */
+	const char *gitdir;
 } pir_repository_options;
 
-#define PIR_REPOSITORY_OPTIONS_VERSION 1
+#define PIR_REPOSITORY_OPTIONS_VERSION 2
 #define PIR_REPOSITORY_OPTIONS_INIT                                                                \
 	{                                                                                          \
-		PIR_REPOSITORY_OPTIONS_VERSION, NULL, NULL, NULL, 0                                \
+		PIR_REPOSITORY_OPTIONS_VERSION, NULL, NULL, NULL, 0, NULL                          \
 	}
 
 /**

@@ -148,6 +148,7 @@ int cli_fleet_add(pir_scan *scan, const cli_scan_args *a)
 		o.shown = r->url ? r->source : NULL;
 		o.error = r->error;
 		o.position = r->position + 1;
+		o.gitdir = r->gitdir;
 		if (r->url && !r->mirrored && !r->error) {
 			/* the library names no flag: this does */
 			if (!(why = malloc(strlen(r->source) + 64))) {

@@ -198,6 +198,8 @@ void pir_scan_free(pir_scan *s)
 		pir_result_free(s->results[i]);
 	free(s->results);
 	pir_strpool_dispose(&s->changed_diags);
+	pir_strpool_dispose(&s->gitdirs);
+	free(s->gitdir_repo);
 	free(s->severities);
 	free(s->item_files);
 	pir_marker_matcher_free(s->matcher);
@@ -370,14 +372,32 @@ int pir_scan_add_repository(pir_scan *s, const char *path)
 	return pir_scan_add_repository_ext(s, path, NULL);
 }
 
+/* Open r->path: PIR_ENOTREPO when it is no repository, saying why. */
+static int open_repo(pir_repo *r)
+{
+	const char *path = r->path;
+	int gerr = git_repository_open_ext(&r->repo, path, 0, NULL);
+	struct stat st;
+
+	if (gerr >= 0)
+		return 0;
+	if (gerr == GIT_ENOTFOUND && stat(path, &st) < 0)
+		return pir_error_set(PIR_ENOTREPO, "'%s': %s", path,
+				     errno == ENOENT ? "no such file or directory"
+						     : strerror(errno));
+	if (gerr == GIT_ENOTFOUND)
+		return pir_error_set(PIR_ENOTREPO, "'%s' is not a git repository", path);
+	return pir_error_git(gerr, path);
+}
+
 int pir_scan_add_repository_ext(pir_scan *s, const char *path, const pir_repository_options *o)
 {
 	pir_repo *r;
-	int gerr, err = 0;
+	int err = 0;
 
 	if (s->ran)
 		return pir_error_set(PIR_EINVALID, "the scan has already run");
-	if (o && o->version != PIR_REPOSITORY_OPTIONS_VERSION)
+	if (o && (o->version < 1 || o->version > PIR_REPOSITORY_OPTIONS_VERSION))
 		return pir_error_set(PIR_EINVALID, "unsupported repository options version %u",
 				     o->version);
 	if (!(r = pir_calloc(1, sizeof(*r))))
@@ -393,35 +413,39 @@ int pir_scan_add_repository_ext(pir_scan *s, const char *path, const pir_reposit
 	}
 	if (o && o->error)
 		return add_unopened(s, r, o, "fetch-failed", o->error);
-	if ((gerr = git_repository_open_ext(&r->repo, path, 0, NULL)) < 0) {
-		struct stat st;
-		if (gerr == GIT_ENOTFOUND && stat(path, &st) < 0)
-			err = pir_error_set(PIR_ENOTREPO, "'%s': %s", path,
-					    errno == ENOENT ? "no such file or directory"
-							    : strerror(errno));
-		else if (gerr == GIT_ENOTFOUND)
-			err = pir_error_set(PIR_ENOTREPO, "'%s' is not a git repository", path);
-		else
-			err = pir_error_git(gerr, path);
+	if (o && o->version >= 2 && o->gitdir && o->name && s->opts.keep_going) {
+		/* opened when scanned (open_deferred) */
+		if (!(r->gitdir = pir_strdup(o->gitdir))) {
+			err = PIR_ENOMEM;
+			goto fail;
+		}
+	} else if ((err = open_repo(r)) < 0) {
 		if (s->opts.keep_going && err != PIR_ENOMEM)
 			return add_unopened(s, r, o, "repository-error", pir_error_last());
 		goto fail;
-	}
-	/* the same repository by another path (a symlink, its .git, a folder in it): once */
-	if (!(r->gitdir = realpath(git_repository_path(r->repo), NULL)) &&
-	    !(r->gitdir = pir_strdup(git_repository_path(r->repo)))) {
+	} else if (!(r->gitdir = realpath(git_repository_path(r->repo), NULL)) &&
+		   !(r->gitdir = pir_strdup(git_repository_path(r->repo)))) {
 		err = PIR_ENOMEM;
 		goto fail;
 	}
-	for (size_t i = 0; i < s->nrepos; i++) {
-		if (!s->repos[i]->gitdir || strcmp(s->repos[i]->gitdir, r->gitdir))
-			continue;
-		err = pir_diag_add(&s->diag, PIR_DIAG_INFO, "same-repository", s->repos[i]->name,
-				   NULL, 0, 0, "'%s' is the same repository as '%s'; scanned once",
-				   path, s->repos[i]->path);
+	/* the same repository by another path (a symlink, its .git, a folder in it): once */
+	size_t before = s->gitdirs.n;
+	uint32_t id;
+	if (pir_strpool_intern(&s->gitdirs, r->gitdir, strlen(r->gitdir), &id) < 0 ||
+	    pir_grow((void **)&s->gitdir_repo, &s->gitdir_cap, s->gitdirs.n,
+		     sizeof(*s->gitdir_repo)) < 0) {
+		err = PIR_ENOMEM;
+		goto fail;
+	}
+	if (s->gitdirs.n == before) {
+		const pir_repo *same = s->repos[s->gitdir_repo[id]];
+		err = pir_diag_add(&s->diag, PIR_DIAG_INFO, "same-repository", same->name, NULL, 0,
+				   0, "'%s' is the same repository as '%s'; scanned once", path,
+				   same->path);
 		repo_free(r);
 		return err;
 	}
+	s->gitdir_repo[id] = s->nrepos; /* keep() adds it there */
 	r->name = o && o->name ? pir_arena_strdup(&s->arena, o->name) : folder_name(s, r->repo);
 	return keep(s, r, o);
 fail:
@@ -437,7 +461,7 @@ static int resolve_ref(pir_repo *r)
 	git_commit *commit = NULL;
 	int gerr, err = 0;
 
-	if (!(r->refname = pir_strdup(spec)))
+	if (!r->refname && !(r->refname = pir_strdup(spec)))
 		return PIR_ENOMEM;
 	if (!r->scan->opts.ref && git_repository_head_unborn(r->repo) == 1) {
 		git_reference *head = NULL;
@@ -609,12 +633,13 @@ static int open_objects(pir_repo *r)
 	return err;
 }
 
-/* Open what the scan reads and find the commit to scan (r->empty for an empty repository). */
+/*
+ * Find the commit to scan (r->empty for an empty repository): all that a
+ * result from the cache needs. The objects are opened by read_repo.
+ */
 static int prepare_repo(pir_repo *r)
 {
-	int err = open_objects(r);
-
-	return err < 0 ? err : resolve_ref(r);
+	return resolve_ref(r);
 }
 
 /* Back to a repository just prepared: what a history replay from the cache read is dropped. */
@@ -626,14 +651,17 @@ static void repo_reset(pir_repo *r, size_t ndiags)
 
 /*
  * Read the prepared repository: the scanned tree, the history, every blob,
- * the replay; the history from the cache's record under `hkey` when it can
- * be (NULL: none), recording it in `rec` (NULL: not recorded).
+ * the replay; the history from the first of the cache's records under
+ * `hkey` that can be used ("" for none; NULL: no cache), recording it in
+ * `rec` (NULL: not recorded).
  */
-static int read_repo(pir_scan *s, pir_repo *r, const char *hkey, struct pir_hist *rec)
+static int read_repo(pir_scan *s, pir_repo *r, char hkey[2][PIR_SHA256_HEX], struct pir_hist *rec)
 {
-	size_t ndiags = r->diag.n, before;
+	size_t ndiags = r->diag.n, before, k = 0;
 	int err, done = 0;
 
+	if ((err = open_objects(r)) < 0)
+		return err;
 again:
 	if ((err = pir_head_list(r)) < 0)
 		return err;
@@ -642,10 +670,11 @@ again:
 
 	if (s->opts.changed_since && (err = since_tree(r)) < 0)
 		return err;
-	if (!s->opts.no_history && hkey && (before = r->nblobs, true)) {
-		if ((done = pir_scan_history_replay(s, hkey, r, rec)) < 0)
+	while (!s->opts.no_history && hkey && !done && k < 2) {
+		before = r->nblobs;
+		if (hkey[k][0] && (done = pir_scan_history_replay(s, hkey[k], r, rec)) < 0)
 			return done;
-		hkey = NULL;
+		k++;
 		if (!done && (r->ncommits || r->nblobs != before)) {
 			repo_reset(r, ndiags); /* not for this history: read whole */
 			pir_hist_dispose(rec);
@@ -671,28 +700,58 @@ static int scan_repo(pir_scan *s, pir_repo *r)
 	return err < 0 || r->empty ? err : read_repo(s, r, NULL, NULL);
 }
 
+/*
+ * The object the scanned ref names, read from the refs alone, when the
+ * ref is HEAD or given by its full name (refs/...), so that a result from
+ * the cache needs no object read: 1 and `*out`; 0 for any other revision
+ * (revparse's rules decide those) and for an unborn HEAD.
+ */
+static int ref_target(pir_repo *r, git_oid *out)
+{
+	const char *spec = r->scan->opts.ref ? r->scan->opts.ref : "HEAD";
+
+	if (strcmp(spec, "HEAD") && strncmp(spec, "refs/", 5))
+		return 0;
+	if (git_reference_name_to_id(out, r->repo, spec) < 0) {
+		git_error_clear();
+		return 0;
+	}
+	if (!r->refname && !(r->refname = pir_strdup(spec)))
+		return PIR_ENOMEM;
+	return 1;
+}
+
 /* Scan repository i, or take its result from the cache, and collect it. */
 static int scan_or_cached(pir_scan *s, size_t i, pir_result **res)
 {
 	pir_repo *r = s->repos[i];
-	char key[PIR_SHA256_HEX] = "", hkey[PIR_SHA256_HEX] = "";
+	char key[PIR_SHA256_HEX] = "", hkey[2][PIR_SHA256_HEX] = {"", ""}, cand[2][PIR_SHA256_HEX];
 	pir_hist rec = {0};
-	int err;
+	git_oid tip;
+	int err, quick;
 
 	if (!s->cache)
 		return (err = scan_repo(s, r)) < 0
 			   ? err
 			   : pir_result_collect(res, r, !s->opts.no_history);
+	/* HEAD, or a ref by its full name: looked up before any object is read */
+	if ((quick = ref_target(r, &tip)) < 0)
+		return quick;
+	if (quick && (err = pir_scan_cache_lookup(s, i, &tip, key, hkey, res)) != 0)
+		return err < 0 ? err : 0;
 	if ((err = prepare_repo(r)) < 0)
 		return err;
-	if (!r->empty && (err = pir_scan_cache_lookup(s, i, key, hkey, res)) != 0)
+	if (!quick && !r->empty &&
+	    (err = pir_scan_cache_lookup(s, i, &r->head_commit, key, hkey, res)) != 0)
 		return err < 0 ? err : 0;
-	if ((!r->empty && (err = read_repo(s, r, hkey[0] ? hkey : NULL, &rec)) < 0) ||
+	if (!r->empty && hkey[0][0] && (err = pir_scan_history_candidates(s, hkey, cand)) < 0)
+		return err;
+	if ((!r->empty && (err = read_repo(s, r, hkey[0][0] ? cand : NULL, &rec)) < 0) ||
 	    (err = pir_result_collect(res, r, !s->opts.no_history)) < 0 ||
 	    (key[0] && (err = pir_scan_cache_store(s, i, key, *res)) < 0))
 		goto done;
 	/* the history's record, for the next scan whose refs moved on */
-	if (hkey[0] && rec.ncommits && pir_scan_cache_storable(*res))
+	if (hkey[0][0] && rec.ncommits && pir_scan_cache_storable(*res))
 		err = pir_scan_history_store(s, i, hkey, r, &rec);
 done:
 	pir_hist_dispose(&rec);
@@ -763,7 +822,8 @@ int pir_scan_one(pir_scan *s, size_t i)
 
 	if (r->open_error) {
 		err = pir_result_failed(&res, r, r->open_code, r->open_error);
-	} else if ((err = scan_or_cached(s, i, &res)) == 0) {
+	} else if ((r->repo || (err = open_repo(r)) == 0) &&
+		   (err = scan_or_cached(s, i, &res)) == 0) {
 		/* scanned, or from the cache */
 	} else if (s->opts.keep_going && err != PIR_ENOMEM && err != PIR_EUSER) {
 		/* a repository that cannot be read: said, and the others go on */

@@ -20,13 +20,14 @@ static const char *cache_identity(const pir_scan *s, size_t i)
 }
 
 /*
- * The cached result of prepared repository i, under the key of what it is
- * and what this scan extracts (`key`, also for storing it after a miss):
- * 1 with `*out` on a hit, 0 on a miss. A cached result is this run's: its
- * names are those of this run.
+ * The cached result of repository i, under the key of what it is, the
+ * object its ref names (`tip`: the commit, or the ref's own target, which
+ * fixes the commit as well) and what this scan extracts (`key`, also for
+ * storing it after a miss): 1 with `*out` on a hit, 0 on a miss. A cached
+ * result is this run's: its names are those of this run.
  */
-int pir_scan_cache_lookup(pir_scan *s, size_t i, char key[PIR_SHA256_HEX],
-			  char hkey[PIR_SHA256_HEX], pir_result **out)
+int pir_scan_cache_lookup(pir_scan *s, size_t i, const git_oid *tip, char key[PIR_SHA256_HEX],
+			  char hkey[2][PIR_SHA256_HEX], pir_result **out)
 {
 	pir_repo *r = s->repos[i];
 	pir_cache_facts facts;
@@ -36,12 +37,12 @@ int pir_scan_cache_lookup(pir_scan *s, size_t i, char key[PIR_SHA256_HEX],
 	int err;
 
 	*out = NULL;
-	if ((err = pir_cache_facts_read(&facts, r->repo, cache_identity(s, i), r->refname,
-					&r->head_commit, s->opts.all_refs)) < 0)
+	if ((err = pir_cache_facts_read(&facts, r->repo, cache_identity(s, i), r->refname, tip,
+					s->opts.all_refs)) < 0)
 		return err;
 	pir_cache_key(key, &s->opts, &facts);
 	if (!s->opts.no_history)
-		pir_cache_history_key(hkey, &s->opts, &facts);
+		pir_cache_history_keys(hkey[0], hkey[1], &s->opts, &facts);
 	pir_cache_facts_dispose(&facts);
 	if ((err = pir_cache_lookup(s->cache, key, &json, &len)) <= 0)
 		return err;

@@ -81,7 +81,8 @@ static bool all_read(const pir_repo *r)
 	return true;
 }
 
-int pir_scan_history_store(pir_scan *s, size_t i, const char *hkey, pir_repo *r, pir_hist *rec)
+int pir_scan_history_store(pir_scan *s, size_t i, char hkey[2][PIR_SHA256_HEX], pir_repo *r,
+			   pir_hist *rec)
 {
 	pir_buf b = PIR_BUF_INIT;
 	const char *id = s->added[i].shown ? s->added[i].shown : r->gitdir;
@@ -107,8 +108,16 @@ int pir_scan_history_store(pir_scan *s, size_t i, const char *hkey, pir_repo *r,
 	if (!err && !(repo = pir_sprintf("history %s", id)))
 		err = PIR_ENOMEM;
 	if (!err && (err = pir_hist_encode(rec, &b)) == 0)
-		err = pir_cache_store_blob(s->cache, hkey, repo, tips, (const unsigned char *)b.ptr,
-					   b.size, 1);
+		err = pir_cache_store_blob(s->cache, hkey[0], repo, tips,
+					   (const unsigned char *)b.ptr, b.size,
+					   PIR_CACHE_HISTORY_KEEP);
+	free(repo);
+	/* the latest, for a ref scanned the first time: this record's key */
+	if (!err && !(repo = pir_sprintf("history-latest %s", id)))
+		err = PIR_ENOMEM;
+	if (!err)
+		err = pir_cache_store_blob(s->cache, hkey[1], repo, "the latest history record",
+					   (const unsigned char *)hkey[0], PIR_SHA256_HEX - 1, 1);
 	free(repo);
 	pir_buf_dispose(&b);
 	return err;
@@ -631,6 +640,32 @@ static int load(pir_scan *s, const char *hkey, pir_hist *h)
 	if (err < 0)
 		return pir_cache_drop(s->cache, hkey, pir_error_last());
 	return 1;
+}
+
+int pir_scan_history_candidates(pir_scan *s, char hkey[2][PIR_SHA256_HEX],
+				char out[2][PIR_SHA256_HEX])
+{
+	unsigned char *data = NULL;
+	size_t len = 0, k;
+	int err;
+
+	memcpy(out[0], hkey[0], PIR_SHA256_HEX);
+	out[1][0] = '\0';
+	if (!hkey[1][0] || (err = pir_cache_lookup_blob(s->cache, hkey[1], &data, &len)) == 0)
+		return 0;
+	if (err < 0)
+		return err;
+	for (k = 0; k < len && len == PIR_SHA256_HEX - 1; k++)
+		if (!strchr("0123456789abcdef", data[k]) || !data[k])
+			break;
+	if (k == PIR_SHA256_HEX - 1 && memcmp(data, hkey[0], k)) {
+		memcpy(out[1], data, k);
+		out[1][k] = '\0';
+	}
+	free(data);
+	if (k != PIR_SHA256_HEX - 1) /* not a key: never trusted */
+		return pir_cache_drop(s->cache, hkey[1], "not the key of a history record");
+	return 0;
 }
 
 int pir_scan_history_replay(pir_scan *s, const char *hkey, pir_repo *r, pir_hist *rec)

@@ -26,6 +26,9 @@ struct pir_scan {
 
 	pir_repo **repos; /* added, not yet scanned; each is freed right after its scan */
 	size_t nrepos, repos_cap;
+	pir_strpool
+	    gitdirs; /* of the repositories added: index k is that of repos[gitdir_repo[k]] */
+	size_t *gitdir_repo, gitdir_cap;
 	bool ran;
 	pir_result **results; /* one per repository, in the order they were added */
 	size_t nresults, results_cap;
@@ -82,11 +85,12 @@ int pir_scan_all(pir_scan *scan, pir_scan_one_fn one);
 int pir_scan_order_results(pir_scan *scan);
 
 /*
- * scan_cache.c: the cached result of prepared repository i (1, with `*out`),
- * or 0 on a miss, with its key in `key`; storing a new result under it.
+ * scan_cache.c: the cached result of repository i whose ref names `tip` (1,
+ * with `*out`), or 0 on a miss, with its key in `key`; storing a new result
+ * under it.
  */
-int pir_scan_cache_lookup(pir_scan *scan, size_t i, char key[PIR_SHA256_HEX],
-			  char hkey[PIR_SHA256_HEX], pir_result **out);
+int pir_scan_cache_lookup(pir_scan *scan, size_t i, const git_oid *tip, char key[PIR_SHA256_HEX],
+			  char hkey[2][PIR_SHA256_HEX], pir_result **out);
 int pir_scan_cache_store(pir_scan *scan, size_t i, const char *key, const pir_result *res);
 /* Whether what a result says holds for good: not if some of it could not be read. */
 bool pir_scan_cache_storable(const pir_result *res);
@@ -107,7 +111,15 @@ int pir_scan_replay_history(pir_repo *r, struct pir_hist *rec);
 int pir_scan_history_record(struct pir_hist *rec, const pir_repo *r, uint32_t ci,
 			    const pir_change *changes, const uint32_t *pstart);
 int pir_scan_history_replay(pir_scan *scan, const char *hkey, pir_repo *r, struct pir_hist *rec);
-int pir_scan_history_store(pir_scan *scan, size_t i, const char *hkey, pir_repo *r,
+/*
+ * The records to try, in order, from the keys pir_scan_cache_lookup gave
+ * (the ref's record, the row naming the latest): the ref's own, then the
+ * latest stored for the repository when it is another; "" for none.
+ */
+int pir_scan_history_candidates(pir_scan *scan, char hkey[2][PIR_SHA256_HEX],
+				char out[2][PIR_SHA256_HEX]);
+/* The record under hkey[0], and hkey[1]'s row naming it as the latest. */
+int pir_scan_history_store(pir_scan *scan, size_t i, char hkey[2][PIR_SHA256_HEX], pir_repo *r,
 			   struct pir_hist *rec);
 
 #endif

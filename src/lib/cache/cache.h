@@ -111,12 +111,18 @@ int pir_cache_store_blob(pir_cache *c, const char *key, const char *repo, const 
 			 const unsigned char *data, size_t len, int keep);
 
 /*
- * The key of a repository's history payload: that of pir_cache_key without
- * the tips (the ref, its commit, the refs): the repository, where its walk
- * stops (shallow, grafts), pirscan's version and what is extracted.
+ * The keys of a repository's history payloads: `ref` that of the record of
+ * the ref scanned (pir_cache_key without the commit and the refs: the
+ * repository, the ref as given, --all-refs, where its walk stops (shallow,
+ * grafts), pirscan's version and what is extracted), so that scans of two
+ * refs in turn each find their own; `latest` that of the row which names
+ * the repository's record stored last (its key, PIR_SHA256_HEX - 1
+ * characters), for a ref scanned for the first time.
  */
-void pir_cache_history_key(char out[PIR_SHA256_HEX], const pir_scan_options *opts,
-			   const pir_cache_facts *facts);
+void pir_cache_history_keys(char ref[PIR_SHA256_HEX], char latest[PIR_SHA256_HEX],
+			    const pir_scan_options *opts, const pir_cache_facts *facts);
+
+#define PIR_CACHE_HISTORY_KEEP 4 /* history records kept per repository: refs in turn */
 
 /*
  * The options' share of the keys that decides what is extracted (history or

@@ -114,24 +114,34 @@ void pir_cache_extraction_key(char out[PIR_SHA256_HEX], const pir_scan_options *
 	pir_sha256_final_hex(&h, out);
 }
 
-/* `tips`: the result's key; without, the history payload's (hist.h), for any tips. */
+enum { KEY_RESULT, KEY_HISTORY, KEY_LATEST };
+
+/*
+ * KEY_RESULT: the result's key; KEY_HISTORY: the history payload's (hist.h)
+ * for the ref at any commit; KEY_LATEST: the row naming the latest of those.
+ */
 static void key(char out[PIR_SHA256_HEX], const pir_scan_options *o, const pir_cache_facts *f,
-		bool tips)
+		int kind)
 {
 	pir_sha256 h;
 
 	pir_sha256_init(&h);
 	field_str(&h, "key", KEY_FORMAT);
 	field_str(&h, "pirscan", PIRSCAN_VERSION);
-	field_str(&h, "payload", tips ? PIR_CACHE_FORMAT : "history " PIR_CACHE_HISTORY_FORMAT);
+	field_str(&h, "payload",
+		  kind == KEY_RESULT	? PIR_CACHE_FORMAT
+		  : kind == KEY_HISTORY ? "history " PIR_CACHE_HISTORY_FORMAT
+					: "history-latest 1");
 	/* the repository and where its walk starts and stops */
 	field_str(&h, "repo", f->repo);
-	if (tips) {
+	if (kind != KEY_LATEST)
 		field_str(&h, "ref", f->ref);
+	if (kind == KEY_RESULT)
 		field_str(&h, "commit", f->commit);
+	if (kind != KEY_LATEST)
 		field_num(&h, "all-refs", o->all_refs);
+	if (kind == KEY_RESULT)
 		field(&h, "refs", f->refs, f->refs_len);
-	}
 	field(&h, "shallow", f->shallow, f->shallow_len);
 	field(&h, "grafts", f->grafts, f->grafts_len);
 	/* what is extracted from it */
@@ -142,13 +152,14 @@ static void key(char out[PIR_SHA256_HEX], const pir_scan_options *o, const pir_c
 
 void pir_cache_key(char out[PIR_SHA256_HEX], const pir_scan_options *o, const pir_cache_facts *f)
 {
-	key(out, o, f, true);
+	key(out, o, f, KEY_RESULT);
 }
 
-void pir_cache_history_key(char out[PIR_SHA256_HEX], const pir_scan_options *o,
-			   const pir_cache_facts *f)
+void pir_cache_history_keys(char ref[PIR_SHA256_HEX], char latest[PIR_SHA256_HEX],
+			    const pir_scan_options *o, const pir_cache_facts *f)
 {
-	key(out, o, f, false);
+	key(ref, o, f, KEY_HISTORY);
+	key(latest, o, f, KEY_LATEST);
 }
 
 /* A file of the git folder, whole; NULL (and 0) when there is none. */

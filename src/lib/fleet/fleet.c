@@ -346,7 +346,8 @@ static int locate_path(pir_fleet *f, entry *e, pir_strpool *ids, uint32_t *id)
 			root = pir_strdup(e->arg);
 		gitdir = pir_strdup(root ? root : "");
 	}
-	if (root && gitdir && (e->root = pir_arena_strdup(&f->arena, root)))
+	if (root && gitdir && (e->root = pir_arena_strdup(&f->arena, root)) &&
+	    (!repo || (e->pub.gitdir = pir_arena_strdup(&f->arena, gitdir))))
 		err = pir_strpool_intern(ids, gitdir, strlen(gitdir), id);
 	git_repository_free(repo);
 	free(root);

@@ -12,6 +12,7 @@
 #include "alloc.h"
 #include "arena.h"
 #include "link.h"
+#include "map.h"
 #include "pirscan/common.h"
 #include "pirscan/config.h"
 #include "pirscan/scan.h"
@@ -199,13 +200,28 @@ static const pir_location *first_marker(const pir_item *it)
 int pir_assign_teams(pir_scan *s)
 {
 	const pir_config *cfg = s->opts.teams_from;
+	pir_strpool names = {0}; /* index k: results[at[k]], the first of that name */
 	co_rules *rules;
 	bool *loaded;
+	size_t *at;
 	int err = 0;
 
-	if (!(rules = pir_calloc(s->nresults, sizeof(*rules))) ||
-	    !(loaded = pir_calloc(s->nresults, sizeof(*loaded)))) {
+	rules = pir_calloc(s->nresults + 1, sizeof(*rules));
+	loaded = pir_calloc(s->nresults + 1, sizeof(*loaded));
+	at = pir_calloc(s->nresults + 1, sizeof(*at));
+	for (size_t r = 0; rules && loaded && at && r < s->nresults && !err; r++) {
+		const char *name = s->results[r]->info.name;
+		size_t before = names.n;
+		uint32_t id;
+		if ((err = pir_strpool_intern(&names, name, strlen(name), &id)) == 0 &&
+		    names.n > before)
+			at[id] = r;
+	}
+	if (!rules || !loaded || !at || err) {
+		pir_strpool_dispose(&names);
 		free(rules);
+		free(loaded);
+		free(at);
 		return PIR_ENOMEM;
 	}
 	for (size_t i = 0; i < s->nitems && !err; i++) {
@@ -226,16 +242,16 @@ int pir_assign_teams(pir_scan *s)
 		it->team_source = "unassigned";
 		if (!(m = first_marker(it)))
 			continue;
-		for (size_t r = 0; r < s->nresults && !err; r++) {
+		uint32_t id = pir_strpool_find(&names, m->repo, strlen(m->repo));
+		if (id != PIR_MAP_NONE) {
+			size_t r = at[id];
 			const co_rule *rule;
-			if (strcmp(s->results[r]->info.name, m->repo))
-				continue;
 			if (!loaded[r]) {
 				loaded[r] = true;
 				err = load_codeowners(s->results[r], &rules[r]);
 			}
 			if (err || !(rule = last_match(&rules[r], m->path)) || !rule->owners[0])
-				break;
+				continue;
 			it->team = NULL;
 			for (char **o = rule->owners; *o && !it->team; o++)
 				it->team = team_of_owner(cfg, *o);
@@ -246,7 +262,9 @@ int pir_assign_teams(pir_scan *s)
 	}
 	for (size_t r = 0; r < s->nresults; r++)
 		rules_free(&rules[r]);
+	pir_strpool_dispose(&names);
 	free(rules);
 	free(loaded);
+	free(at);
 	return err;
 }
