@@ -134,7 +134,7 @@ static void blob_dispose(pir_blob *b)
 	free(b->mkeys);
 	free(b->ykeys);
 	free(b->yentry);
-	free(b->ydue);
+	free(b->ypack);
 	free(b->cause);
 }
 

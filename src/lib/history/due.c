@@ -43,18 +43,19 @@ static int see_candidate(pir_due_set *ds, const due_candidate *want, uint32_t gr
 	return 0;
 }
 
-/* The due value as written (NULL: none) and closed bit of the first entry of ykeys[i]. */
-static const char *due_of(const pir_repo *r, const pir_blob *b, uint32_t i, bool *closed)
+/* The due value as written (NULL: none) and closed bit of the first entry of the key at `it`. */
+static const char *due_of(const pir_repo *r, const pir_ykeys_it *it, bool *closed)
 {
+	const pir_blob *b = it->b;
 	const pir_entry *e;
 	uint32_t d;
 
-	if (!(b->flags & PIR_BLOB_SLIM)) {
-		e = &b->entries->v[b->yentry[i]];
+	if (!b->ypack) {
+		e = &b->entries->v[b->yentry[it->i - 1]];
 		*closed = e->closed;
 		return e->due_raw;
 	}
-	d = b->ydue[i];
+	d = it->due;
 	*closed = (d & PIR_YDUE_CLOSED) != 0;
 	d &= ~PIR_YDUE_CLOSED;
 	return d == PIR_YDUE_NONE ? NULL : r->due_pool.strs[d];
@@ -69,7 +70,8 @@ static bool has_entries(const pir_blob *b)
 int pir_due_collect(pir_due_set *ds, const pir_repo *r, const pir_change *ch, uint32_t group)
 {
 	const pir_blob *o, *n;
-	uint32_t i = 0, j = 0;
+	pir_ykeys_it i, j;
+	bool more_i, more_j;
 
 	if (!ch->yaml || ch->old_blob == PIR_MAP_NONE || ch->new_blob == PIR_MAP_NONE)
 		return 0;
@@ -77,26 +79,34 @@ int pir_due_collect(pir_due_set *ds, const pir_repo *r, const pir_change *ch, ui
 	n = &r->blobs[ch->new_blob];
 	if (!has_entries(o) || !has_entries(n))
 		return 0;
-	while (i < o->nykeys && j < n->nykeys) {
+	pir_ykeys_begin(&i, o);
+	pir_ykeys_begin(&j, n);
+	more_i = pir_ykeys_next(&i);
+	more_j = pir_ykeys_next(&j);
+	while (more_i && more_j) {
 		const char *odue, *ndue;
 		bool oclosed, nclosed;
-		if (o->ykeys[i] != n->ykeys[j]) {
-			o->ykeys[i] < n->ykeys[j] ? i++ : j++;
+		if (i.key != j.key) {
+			if (i.key < j.key)
+				more_i = pir_ykeys_next(&i);
+			else
+				more_j = pir_ykeys_next(&j);
 			continue;
 		}
-		odue = due_of(r, o, i, &oclosed);
-		ndue = due_of(r, n, j, &nclosed);
+		odue = due_of(r, &i, &oclosed);
+		ndue = due_of(r, &j, &nclosed);
 		if (!same_due(odue, ndue)) {
-			due_candidate want = {o->ykeys[i], odue, ndue, false, false, 0};
+			due_candidate want = {i.key, odue, ndue, false, false, 0};
 			if (see_candidate(ds, &want, group) < 0)
 				return PIR_ENOMEM;
 		}
 		if (oclosed != nclosed) {
-			due_candidate want = {o->ykeys[i], NULL, NULL, true, nclosed, 0};
+			due_candidate want = {i.key, NULL, NULL, true, nclosed, 0};
 			if (see_candidate(ds, &want, group) < 0)
 				return PIR_ENOMEM;
 		}
-		i++, j++;
+		more_i = pir_ykeys_next(&i);
+		more_j = pir_ykeys_next(&j);
 	}
 	return 0;
 }

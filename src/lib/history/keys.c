@@ -77,7 +77,7 @@ static int key_set(uint32_t **out, uint32_t *n, uint32_t *tmp, size_t count)
 }
 
 typedef struct {
-	uint32_t key, entry, due; /* due: ydue's, slim versions only */
+	uint32_t key, entry, due; /* due: ydue's, slim versions only (remap_slim) */
 } key_entry;
 
 _Static_assert(PIR_KEY_ENTRY == PIR_BLOB_ENTRY_KEY, "blobs.c spells entry keys as keys.c does");
@@ -176,6 +176,30 @@ static int renumber_one(pir_repo *r, pir_key_kind kind, const char *text, uint32
 	return 0;
 }
 
+/* A slim version's keys in the new numbers, sorted, packed again. */
+static int remap_slim(pir_blob *b, const uint32_t *map)
+{
+	key_entry *ke = pir_malloc((b->nykeys + 1) * sizeof(*ke));
+	uint32_t *keys = pir_malloc((b->nykeys + 1) * sizeof(uint32_t));
+	uint32_t *due = pir_malloc((b->nykeys + 1) * sizeof(uint32_t)), n = 0;
+	pir_ykeys_it it;
+	int err = PIR_ENOMEM;
+
+	if (ke && keys && due) {
+		pir_ykeys_begin(&it, b);
+		while (pir_ykeys_next(&it))
+			ke[n++] = (key_entry){map[it.key], 0, it.due};
+		qsort(ke, n, sizeof(*ke), cmp_key_entry);
+		for (uint32_t i = 0; i < n; i++)
+			keys[i] = ke[i].key, due[i] = ke[i].due;
+		err = pir_ykeys_pack(b, keys, due, n);
+	}
+	free(ke);
+	free(keys);
+	free(due);
+	return err;
+}
+
 /* A blob's key sets in the new numbers, sorted again (ykeys with their yentry). */
 static int remap_blob(pir_blob *b, const uint32_t *map)
 {
@@ -185,6 +209,8 @@ static int remap_blob(pir_blob *b, const uint32_t *map)
 		b->mkeys[i] = map[b->mkeys[i]];
 	if (b->nmkeys > 1)
 		qsort(b->mkeys, b->nmkeys, sizeof(uint32_t), cmp_u32);
+	if (b->ypack)
+		return remap_slim(b, map);
 	if (b->nykeys < 2) {
 		if (b->nykeys)
 			b->ykeys[0] = map[b->ykeys[0]];
@@ -193,29 +219,28 @@ static int remap_blob(pir_blob *b, const uint32_t *map)
 	if (!(ke = pir_malloc(b->nykeys * sizeof(*ke))))
 		return PIR_ENOMEM;
 	for (uint32_t i = 0; i < b->nykeys; i++)
-		ke[i] = (key_entry){map[b->ykeys[i]], b->yentry ? b->yentry[i] : 0,
-				    b->ydue ? b->ydue[i] : 0};
+		ke[i] = (key_entry){map[b->ykeys[i]], b->yentry ? b->yentry[i] : 0, 0};
 	qsort(ke, b->nykeys, sizeof(*ke), cmp_key_entry);
 	for (uint32_t i = 0; i < b->nykeys; i++) {
 		b->ykeys[i] = ke[i].key;
 		if (b->yentry)
 			b->yentry[i] = ke[i].entry;
-		if (b->ydue)
-			b->ydue[i] = ke[i].due;
 	}
 	free(ke);
 	return 0;
 }
 
-/* A slim version's IDs: ykeys holds them in the order of their first entries until remap_blob. */
+/* A slim version's IDs: ypack holds them in the order of their first entries until remap_blob. */
 static int renumber_slim(pir_repo *r, const pir_blob *b, uint32_t *map, pir_strpool *np,
 			 pir_buf *tmp)
 {
+	pir_ykeys_it it;
 	int err = 0;
 
-	for (uint32_t i = 0; i < b->nykeys && !err; i++) {
+	pir_ykeys_begin(&it, b);
+	while (!err && pir_ykeys_next(&it)) {
 		const char *text;
-		pir_key_decode(r, b->ykeys[i], &text);
+		pir_key_decode(r, it.key, &text);
 		err = renumber_one(r, PIR_KEY_ENTRY, text, map, np, tmp);
 	}
 	return err;

@@ -213,15 +213,15 @@ static int list_path(pir_replay *rp, uint32_t ci, const char *path, uint32_t *pi
 /* Count the files defining each entry ID of `blob` up (+1) or down (-1). */
 static int count_ids(const pir_repo *r, pir_tab **counts, uint32_t blob, int delta)
 {
-	const pir_blob *b;
+	pir_ykeys_it it;
 	int err = 0;
 
 	if (blob == PIR_MAP_NONE)
 		return 0;
-	b = &r->blobs[blob];
-	for (uint32_t i = 0; i < b->nykeys && !err; i++) {
-		uintptr_t n = pir_tab_get(*counts, b->ykeys[i]);
-		err = pir_tab_set(counts, false, b->ykeys[i], delta > 0 ? n + 1 : n ? n - 1 : 0);
+	pir_ykeys_begin(&it, &r->blobs[blob]);
+	while (!err && pir_ykeys_next(&it)) {
+		uintptr_t n = pir_tab_get(*counts, it.key);
+		err = pir_tab_set(counts, false, it.key, delta > 0 ? n + 1 : n ? n - 1 : 0);
 	}
 	return err;
 }
@@ -531,13 +531,13 @@ static void entry_rm(pir_replay *rp, uint32_t k, uint32_t ci, bool strict, uint3
 static void replay_ids(pir_replay *rp, uint32_t ci, const pir_tab *counts, uint32_t groups,
 		       uint32_t pid, uint32_t blob)
 {
-	const pir_blob *b;
+	pir_ykeys_it it;
 
 	if (blob == PIR_MAP_NONE)
 		return;
-	b = &rp->r->blobs[blob];
-	for (uint32_t i = 0; i < b->nykeys; i++) {
-		uint32_t k = b->ykeys[i], held = 0;
+	pir_ykeys_begin(&it, &rp->r->blobs[blob]);
+	while (pir_ykeys_next(&it)) {
+		uint32_t k = it.key, held = 0;
 		bool now = pir_tab_get(counts, k) != 0;
 		if (rp->ystamp[k] == ci + 1)
 			continue;

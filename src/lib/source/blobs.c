@@ -425,6 +425,7 @@ static int slim_intern(pir_repo *r, const pir_entry_list *el, slim_entry *v, siz
 static int slim_keep(pir_repo *r, pir_blob *b, const pir_entry_list *el)
 {
 	slim_entry *v = el->n ? pir_malloc(el->n * sizeof(*v)) : NULL;
+	uint32_t *keys = NULL, *due = NULL;
 	pir_buf tmp = PIR_BUF_INIT;
 	size_t n = 0, u = 0;
 	int err;
@@ -439,20 +440,52 @@ static int slim_keep(pir_repo *r, pir_blob *b, const pir_entry_list *el)
 		if (!u || v[u - 1].key != v[i].key)
 			v[u++] = v[i];
 	qsort(v, u, sizeof(*v), cmp_slim_entry); /* in entry order, for pir_keys_renumber */
-	if (!(b->ykeys = pir_malloc(u * sizeof(uint32_t))) ||
-	    !(b->ydue = pir_malloc(u * sizeof(uint32_t)))) {
+	if (!(keys = pir_malloc(u * sizeof(uint32_t))) ||
+	    !(due = pir_malloc(u * sizeof(uint32_t)))) {
 		err = PIR_ENOMEM;
 		goto done;
 	}
-	for (size_t i = 0; i < u; i++) {
-		b->ykeys[i] = v[i].key;
-		b->ydue[i] = v[i].due;
-	}
-	b->nykeys = (uint32_t)u;
+	for (size_t i = 0; i < u; i++)
+		keys[i] = v[i].key, due[i] = v[i].due;
+	err = pir_ykeys_pack(b, keys, due, u);
 done:
+	free(keys);
+	free(due);
 	free(v);
 	pir_buf_dispose(&tmp);
 	return err;
+}
+
+static uint8_t *put_varint(uint8_t *q, uint32_t v)
+{
+	while (v >= 0x80) {
+		*q++ = (uint8_t)(v | 0x80);
+		v >>= 7;
+	}
+	*q++ = (uint8_t)v;
+	return q;
+}
+
+int pir_ykeys_pack(pir_blob *b, const uint32_t *keys, const uint32_t *due, size_t n)
+{
+	uint8_t *buf = pir_malloc(n * 10 + 1), *q = buf, *fit;
+	uint32_t prev = 0;
+
+	if (!buf)
+		return PIR_ENOMEM;
+	for (size_t i = 0; i < n; i++) {
+		uint32_t d = keys[i] - prev, idx = due[i] & ~PIR_YDUE_CLOSED;
+		int32_t sd = (int32_t)d;
+		q = put_varint(q, sd < 0 ? (~d << 1) | 1 : d << 1);
+		q = put_varint(q, (idx == PIR_YDUE_NONE ? 0 : (idx + 1) << 1) |
+				      ((due[i] & PIR_YDUE_CLOSED) != 0));
+		prev = keys[i];
+	}
+	fit = pir_realloc(buf, (size_t)(q - buf) + 1);
+	free(b->ypack);
+	b->ypack = fit ? fit : buf;
+	b->nykeys = (uint32_t)n;
+	return 0;
 }
 
 /*
@@ -654,6 +687,16 @@ int pir_blobs_scan(pir_repo *r)
 	return err;
 }
 
+/* Blobs read again between two releases of the pack pages they touched. */
+#define REREAD_RELEASE 16
+
+/*
+ * Read through the packs like the blob phase, with the smallest delta cache
+ * and the pages given back every few blobs: through libgit2, the versions
+ * of a large action-items file took its pack windows (a hundred MiB and
+ * more) at the peak of a scan. Each blob's place in the packs is looked up here:
+ * those the history record knew were never placed.
+ */
 int pir_blobs_reread(pir_repo *r, const uint32_t *blobs, size_t n)
 {
 	blob_reader br = {NULL, NULL, NULL};
@@ -663,7 +706,9 @@ int pir_blobs_reread(pir_repo *r, const uint32_t *blobs, size_t n)
 		return 0;
 	if ((gerr = git_repository_odb(&br.odb, r->repo)) < 0)
 		return pir_error_git(gerr, "cannot open the object database");
-	if ((err = pir_marker_scratch_new(&br.scratch, r->ctx.matcher)) < 0)
+	if ((err = pir_marker_scratch_new(&br.scratch, r->ctx.matcher)) < 0 ||
+	    (r->blob_pos && pir_packset_count(r->packs) &&
+	     (err = pir_pack_cursor_new(&br.cursor, r->packs, DELTA_CACHE_MIN)) < 0))
 		goto done;
 	for (size_t i = 0; i < n && !err; i++) {
 		pir_blob *b = &r->blobs[blobs[i]];
@@ -674,6 +719,8 @@ int pir_blobs_reread(pir_repo *r, const uint32_t *blobs, size_t n)
 
 		if (!entries && !b->markers.texts)
 			continue;
+		if (br.cursor && r->blob_pos[blobs[i]] == PIR_PACK_NOPOS)
+			r->blob_pos[blobs[i]] = pir_packset_find(r->packs, b->oid.id);
 		if ((err = read_blob(r, &br, blobs[i], &data, &len, &obj)) == 0 && data) {
 			if (entries)
 				err = parse_entries(r, b, data, len, false);
@@ -681,8 +728,14 @@ int pir_blobs_reread(pir_repo *r, const uint32_t *blobs, size_t n)
 				err = reread_markers(r, &br, b, data, len);
 		}
 		git_odb_object_free(obj);
+		/* the versions' chains are all over the packs: their pages would stay resident */
+		if (br.cursor && (i + 1) % REREAD_RELEASE == 0)
+			pir_packset_release_all(r->packs);
 	}
 done:
+	pir_pack_cursor_free(br.cursor);
+	if (br.cursor)
+		pir_packset_release_all(r->packs);
 	pir_marker_scratch_free(br.scratch);
 	git_odb_free(br.odb);
 	return err;

@@ -42,10 +42,11 @@ enum {
 	PIR_BLOB_LINK = 1u << 11,
 	/*
 	 * An action-items version only in history, kept slim (blobs.c): no
-	 * `entries` and no yentry, only what the replay reads, per ID: ykeys
-	 * (in the order of each ID's first entry until pir_keys_renumber sorts
-	 * them) and ydue. pir_blobs_reread parses in full again the versions
-	 * the output shows (their `entries`, still no yentry).
+	 * `entries`, no ykeys and no yentry, only what the replay reads, per
+	 * ID, packed in ypack: its key (in the order of each ID's first entry
+	 * until pir_keys_renumber sorts them) and ydue. pir_blobs_reread parses
+	 * in full again the versions the output shows (their `entries`, still
+	 * no yentry).
 	 */
 	PIR_BLOB_SLIM = 1u << 9,
 };
@@ -69,11 +70,66 @@ typedef struct {
 	/* a postmortem document in the scanned tree: its incident, in the entries' arena */
 	pir_incident_info *incident;
 	uint32_t *mkeys, nmkeys; /* sorted unique key ids of its markers */
-	uint32_t *ykeys, nykeys; /* sorted unique key ids of its entries */
-	uint32_t *yentry;	 /* for each of ykeys, the index of its first entry (not slim) */
-	uint32_t *ydue; /* PIR_BLOB_SLIM: for each of ykeys, its first entry's due, closed */
-	char *cause;	/* PIR_BLOB_UNREADABLE: why */
+	uint32_t *ykeys, nykeys; /* sorted unique key ids of its entries (nykeys: slim too) */
+	uint32_t *yentry;	 /* for each of ykeys, the index of its first entry */
+	/*
+	 * PIR_BLOB_SLIM: for each of its nykeys IDs, the key's difference from
+	 * the one before (zigzag) and ydue (0 none, else the due's index + 1,
+	 * shifted left over the closed bit), as LEB128 varints: a growing file's
+	 * thousands of versions took 8 bytes an entry as arrays, 2 or 3 so.
+	 */
+	uint8_t *ypack;
+	char *cause; /* PIR_BLOB_UNREADABLE: why */
 } pir_blob;
+
+/* A version's entry keys in order (ykeys, or a slim version's ypack): pir_ykeys_next. */
+typedef struct {
+	const pir_blob *b;
+	const uint8_t *p;
+	uint32_t i;   /* the next one's index */
+	uint32_t key; /* the current one's */
+	uint32_t due; /* its ydue (slim versions) */
+} pir_ykeys_it;
+
+static inline void pir_ykeys_begin(pir_ykeys_it *it, const pir_blob *b)
+{
+	it->b = b;
+	it->p = b->ypack;
+	it->i = it->key = it->due = 0;
+}
+
+static inline uint32_t pir_ykeys_varint(const uint8_t **p)
+{
+	uint32_t v = 0;
+	for (unsigned s = 0;; s += 7) {
+		uint8_t c = *(*p)++;
+		v |= (uint32_t)(c & 0x7f) << s;
+		if (!(c & 0x80))
+			return v;
+	}
+}
+
+/* The next key (it->key, and it->due): false after the last. */
+static inline bool pir_ykeys_next(pir_ykeys_it *it)
+{
+	uint32_t d;
+
+	if (it->i >= it->b->nykeys)
+		return false;
+	if (!it->p) {
+		it->key = it->b->ykeys[it->i++];
+		return true;
+	}
+	d = pir_ykeys_varint(&it->p);
+	it->key += (d & 1) ? ~(d >> 1) : d >> 1; /* zigzag, modulo 2^32 */
+	d = pir_ykeys_varint(&it->p);
+	it->due = (d >> 1 ? (d >> 1) - 1 : PIR_YDUE_NONE) | (d & 1 ? PIR_YDUE_CLOSED : 0);
+	it->i++;
+	return true;
+}
+
+/* Pack n keys and their ydue into b->ypack (b->nykeys = n). 0 or PIR_ENOMEM. */
+int pir_ykeys_pack(pir_blob *b, const uint32_t *keys, const uint32_t *due, size_t n);
 
 /* One blob-level change between a commit and one of its parents. */
 typedef struct {

@@ -70,7 +70,6 @@ typedef struct {
 
 /* After step 2: rstart, rn place the projection (T_FULL) or delta in proj; base, canonical. */
 typedef struct {
-	git_oid oid;
 	uint32_t base;	     /* the tree it replaced when first met, or PIR_MAP_NONE */
 	uint32_t rstart, rn; /* its record in rec */
 	uint32_t pn, canon;  /* its projection's size; its canonical id */
@@ -91,6 +90,8 @@ typedef struct {
 struct pir_trees {
 	tnode *v;
 	size_t n, cap;
+	git_oid *oids; /* by index, during the walk (with map) */
+	size_t oids_cap;
 	pir_oidmap map;
 	pir_strpool names;
 	tent *rec, *proj;
@@ -115,10 +116,11 @@ static int tree_intern(struct pir_trees *t, const unsigned char *id, uint32_t *o
 		return 0;
 	}
 	if (pir_grow((void **)&t->v, &t->cap, t->n + 1, sizeof(*t->v)) < 0 ||
+	    pir_grow((void **)&t->oids, &t->oids_cap, t->n + 1, sizeof(*t->oids)) < 0 ||
 	    pir_oidmap_put(&t->map, &oid, (uint32_t)t->n, NULL) < 0)
 		return PIR_ENOMEM;
 	memset(&t->v[t->n], 0, sizeof(*t->v));
-	t->v[t->n].oid = oid;
+	t->oids[t->n] = oid;
 	t->v[t->n].base = PIR_MAP_NONE;
 	t->v[t->n].canon = (uint32_t)t->n;
 	*out = (uint32_t)t->n++;
@@ -155,7 +157,7 @@ static int push_tent(tents *x, uint32_t name, uint32_t target, uint8_t cls, uint
 /* A tree that cannot be read: reported once, as the old walk did, at a path the scan reads. */
 static int report_tree(awalk *w, uint32_t idx, const char *cause)
 {
-	const git_oid *oid = &w->t->v[idx].oid;
+	const git_oid *oid = &w->t->oids[idx];
 	char *path = w->path.size ? pir_strndup(w->path.ptr, w->path.size - 1) : NULL;
 	int err;
 
@@ -175,7 +177,7 @@ static int read_node(awalk *w, uint32_t idx, pir_tree **out, bool excl)
 	*out = NULL;
 	if (w->t->v[idx].flags & T_MISSING)
 		return excl ? 1 : report_tree(w, idx, NULL) < 0 ? PIR_ENOMEM : 1;
-	rc = pir_tree_read(w->tr, &w->t->v[idx].oid, idx, out, &gerr, &cause);
+	rc = pir_tree_read(w->tr, &w->t->oids[idx], idx, out, &gerr, &cause);
 	if (rc != 1)
 		return rc;
 	w->t->v[idx].flags |= T_MISSING;
@@ -370,8 +372,12 @@ done:
 	if (r->packs)
 		pir_packset_release_all(r->packs);
 	pir_buf_dispose(&w.path);
-	/* trees are known by their index from here on: the map's 24 bytes a slot can go */
+	/* trees are known by their index from here on: the map's 24 bytes a slot can go,
+	 * and their ids (20 bytes a tree) */
 	pir_oidmap_dispose(&w.t->map);
+	free(w.t->oids);
+	w.t->oids = NULL;
+	w.t->oids_cap = 0;
 	return err;
 }
 
@@ -849,6 +855,7 @@ void pir_trees_free(pir_repo *r)
 	if (!t)
 		return;
 	free(t->v);
+	free(t->oids);
 	pir_oidmap_dispose(&t->map);
 	pir_strpool_dispose(&t->names);
 	free(t->rec);
