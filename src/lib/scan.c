@@ -414,7 +414,7 @@ int pir_scan_add_repository_ext(pir_scan *s, const char *path, const pir_reposit
 	if (o && o->error)
 		return add_unopened(s, r, o, "fetch-failed", o->error);
 	if (o && o->version >= 2 && o->gitdir && o->name && s->opts.keep_going) {
-		/* opened when scanned (open_deferred) */
+		/* opened when scanned (pir_scan_one) */
 		if (!(r->gitdir = pir_strdup(o->gitdir))) {
 			err = PIR_ENOMEM;
 			goto fail;
@@ -453,15 +453,24 @@ fail:
 	return err;
 }
 
-/* Find the commit and tree to scan. Returns 1 for an empty repository. */
+/* The revision scanned (--ref, else HEAD), kept as r->refname; NULL when out of memory. */
+static const char *ref_spec(pir_repo *r)
+{
+	if (!r->refname)
+		r->refname = pir_strdup(r->scan->opts.ref ? r->scan->opts.ref : "HEAD");
+	return r->refname;
+}
+
+/* Find the commit and tree to scan (r->empty for an empty repository); read_repo opens the objects.
+ */
 static int resolve_ref(pir_repo *r)
 {
-	const char *spec = r->scan->opts.ref ? r->scan->opts.ref : "HEAD";
+	const char *spec = ref_spec(r);
 	git_object *obj = NULL;
 	git_commit *commit = NULL;
 	int gerr, err = 0;
 
-	if (!r->refname && !(r->refname = pir_strdup(spec)))
+	if (!spec)
 		return PIR_ENOMEM;
 	if (!r->scan->opts.ref && git_repository_head_unborn(r->repo) == 1) {
 		git_reference *head = NULL;
@@ -633,15 +642,6 @@ static int open_objects(pir_repo *r)
 	return err;
 }
 
-/*
- * Find the commit to scan (r->empty for an empty repository): all that a
- * result from the cache needs. The objects are opened by read_repo.
- */
-static int prepare_repo(pir_repo *r)
-{
-	return resolve_ref(r);
-}
-
 /* Back to a repository just prepared: what a history replay from the cache read is dropped. */
 static void repo_reset(pir_repo *r, size_t ndiags)
 {
@@ -695,7 +695,7 @@ again:
 
 static int scan_repo(pir_scan *s, pir_repo *r)
 {
-	int err = prepare_repo(r);
+	int err = resolve_ref(r);
 
 	return err < 0 || r->empty ? err : read_repo(s, r, NULL, NULL);
 }
@@ -708,16 +708,16 @@ static int scan_repo(pir_scan *s, pir_repo *r)
  */
 static int ref_target(pir_repo *r, git_oid *out)
 {
-	const char *spec = r->scan->opts.ref ? r->scan->opts.ref : "HEAD";
+	const char *spec = ref_spec(r);
 
+	if (!spec)
+		return PIR_ENOMEM;
 	if (strcmp(spec, "HEAD") && strncmp(spec, "refs/", 5))
 		return 0;
 	if (git_reference_name_to_id(out, r->repo, spec) < 0) {
 		git_error_clear();
 		return 0;
 	}
-	if (!r->refname && !(r->refname = pir_strdup(spec)))
-		return PIR_ENOMEM;
 	return 1;
 }
 
@@ -739,7 +739,7 @@ static int scan_or_cached(pir_scan *s, size_t i, pir_result **res)
 		return quick;
 	if (quick && (err = pir_scan_cache_lookup(s, i, &tip, key, hkey, res)) != 0)
 		return err < 0 ? err : 0;
-	if ((err = prepare_repo(r)) < 0)
+	if ((err = resolve_ref(r)) < 0)
 		return err;
 	if (!quick && !r->empty &&
 	    (err = pir_scan_cache_lookup(s, i, &r->head_commit, key, hkey, res)) != 0)

@@ -646,7 +646,8 @@ int pir_scan_history_candidates(pir_scan *s, char hkey[2][PIR_SHA256_HEX],
 				char out[2][PIR_SHA256_HEX])
 {
 	unsigned char *data = NULL;
-	size_t len = 0, k;
+	size_t len = 0;
+	bool key;
 	int err;
 
 	memcpy(out[0], hkey[0], PIR_SHA256_HEX);
@@ -655,15 +656,15 @@ int pir_scan_history_candidates(pir_scan *s, char hkey[2][PIR_SHA256_HEX],
 		return 0;
 	if (err < 0)
 		return err;
-	for (k = 0; k < len && len == PIR_SHA256_HEX - 1; k++)
-		if (!strchr("0123456789abcdef", data[k]) || !data[k])
-			break;
-	if (k == PIR_SHA256_HEX - 1 && memcmp(data, hkey[0], k)) {
-		memcpy(out[1], data, k);
-		out[1][k] = '\0';
+	key = len == PIR_SHA256_HEX - 1; /* lower-case hex, as pir_sha256_final_hex writes */
+	for (size_t k = 0; key && k < len; k++)
+		key = (data[k] >= '0' && data[k] <= '9') || (data[k] >= 'a' && data[k] <= 'f');
+	if (key && memcmp(data, hkey[0], len)) {
+		memcpy(out[1], data, len);
+		out[1][len] = '\0';
 	}
 	free(data);
-	if (k != PIR_SHA256_HEX - 1) /* not a key: never trusted */
+	if (!key) /* not a key: never trusted */
 		return pir_cache_drop(s->cache, hkey[1], "not the key of a history record");
 	return 0;
 }

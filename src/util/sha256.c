@@ -84,17 +84,23 @@ void pir_sha256_final(pir_sha256 *c, unsigned char out[PIR_SHA256_SIZE])
 			out[4 * i + j] = (unsigned char)(c->h[i] >> (24 - 8 * j));
 }
 
-void pir_sha256_final_hex(pir_sha256 *c, char out[PIR_SHA256_HEX])
+static void to_hex(const unsigned char d[PIR_SHA256_SIZE], char out[PIR_SHA256_HEX])
 {
 	static const char hex[] = "0123456789abcdef";
-	unsigned char d[PIR_SHA256_SIZE];
 
-	pir_sha256_final(c, d);
 	for (int i = 0; i < PIR_SHA256_SIZE; i++) {
 		out[2 * i] = hex[d[i] >> 4];
 		out[2 * i + 1] = hex[d[i] & 15];
 	}
 	out[2 * PIR_SHA256_SIZE] = '\0';
+}
+
+void pir_sha256_final_hex(pir_sha256 *c, char out[PIR_SHA256_HEX])
+{
+	unsigned char d[PIR_SHA256_SIZE];
+
+	pir_sha256_final(c, d);
+	to_hex(d, out);
 }
 
 /*
@@ -104,17 +110,12 @@ void pir_sha256_final_hex(pir_sha256 *c, char out[PIR_SHA256_HEX])
  */
 void pir_sha256_hex(char out[PIR_SHA256_HEX], const void *data, size_t len)
 {
-	static const char digits[] = "0123456789abcdef";
 	unsigned char md[EVP_MAX_MD_SIZE];
 	unsigned int n = 0;
 	pir_sha256 c;
 
 	if (EVP_Digest(data, len, md, &n, EVP_sha256(), NULL) == 1 && n == PIR_SHA256_SIZE) {
-		for (unsigned i = 0; i < n; i++) {
-			out[2 * i] = digits[md[i] >> 4];
-			out[2 * i + 1] = digits[md[i] & 15];
-		}
-		out[2 * n] = '\0';
+		to_hex(md, out);
 		return;
 	}
 	pir_sha256_init(&c);
