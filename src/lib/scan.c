@@ -148,8 +148,10 @@ static void repo_drop_read(pir_repo *r)
 		blob_dispose(&r->blobs[i]);
 	r->nblobs = r->nscan = r->nhead = 0;
 	free(r->scan_order);
+	free(r->scan_leaf);
 	free(r->blob_pos);
 	r->scan_order = NULL;
+	r->scan_leaf = NULL;
 	r->blob_pos = NULL;
 	pir_oidmap_dispose(&r->blob_map);
 	pir_oidmap_dispose(&r->commit_map);

@@ -47,6 +47,14 @@ typedef struct {
 #define PIR_MARKER_REQUIRE_REF 1u
 /* Scan flags: also record the IDs named on lines without a marker (near misses). */
 #define PIR_MARKER_MENTIONS 1u
+/*
+ * Scan flags: with the default grammar alone, also record the lines that
+ * hold a keyword, "TODO" or "FIXME" in any case and anywhere (those the
+ * grammar is tried on, and those where it is not, after a letter):
+ * pir_marker_scratch_lines. The grammar's outcome on a line depends on that
+ * line alone, which is what blob_delta.c builds on.
+ */
+#define PIR_MARKER_LINES 2u
 
 /**
  * Compile the marker patterns, a NULL-terminated list (NULL or empty: the
@@ -72,6 +80,19 @@ int pir_marker_scratch_new(pir_marker_scratch **out, const pir_marker_matcher *m
 void pir_marker_scratch_free(pir_marker_scratch *s);
 int pir_marker_scan(pir_marker_list *out, const pir_marker_matcher *m, pir_marker_scratch *s,
 		    const char *buf, size_t len, unsigned flags);
+
+/**
+ * After a pir_marker_scan with PIR_MARKER_LINES and the default grammar
+ * alone: the lines of the blob that hold a keyword, as `*n` pairs of
+ * offsets [start, end) (end: the line's '\n', or the blob's end), in order,
+ * valid until the next scan with `s`. NULL when they were not recorded, or
+ * when that scan gave a marker or a diagnostic.
+ */
+const size_t *pir_marker_scratch_lines(const pir_marker_scratch *s, size_t *n);
+/** Whether the matcher is the default grammar alone (PIR_MARKER_LINES records only then). */
+bool pir_marker_matcher_default_only(const pir_marker_matcher *m);
+/** The first keyword of the default grammar ("TODO", "FIXME", any case) in [p, p+n), or NULL. */
+const char *pir_marker_find_keyword(const char *p, size_t n);
 
 void pir_marker_list_clear(pir_marker_list *list);
 /**

@@ -213,6 +213,21 @@ const char *pir_marker_matcher_warning(const pir_marker_matcher *m, size_t i)
 	return m && i < m->nwarnings ? m->warnings[i] : NULL;
 }
 
+bool pir_marker_matcher_default_only(const pir_marker_matcher *m)
+{
+	return m->default_only;
+}
+
+const size_t *pir_marker_scratch_lines(const pir_marker_scratch *s, size_t *n)
+{
+	static const size_t none[2];
+
+	*n = s->lines_ok ? s->nlines : 0;
+	if (!s->lines_ok)
+		return NULL;
+	return s->nlines ? s->lines : none;
+}
+
 int pir_marker_scratch_new(pir_marker_scratch **out, const pir_marker_matcher *m)
 {
 	pir_marker_scratch *s;
@@ -246,5 +261,6 @@ void pir_marker_scratch_free(pir_marker_scratch *s)
 	pcre2_jit_stack_free(s->jit);
 	free(s->spent);
 	free(s->dropped);
+	free(s->lines);
 	free(s);
 }

@@ -48,6 +48,10 @@ struct pir_marker_scratch {
 	pcre2_jit_stack *jit;
 	unsigned long long *spent; /* per pattern: steps of its budget in this blob */
 	bool *dropped;		   /* per pattern: over its budget, not tried in this blob */
+	size_t *lines;		   /* PIR_MARKER_LINES: pairs of offsets */
+	size_t nlines;		   /* pairs */
+	size_t lines_cap;	   /* offsets */
+	bool lines_ok; /* the last scan recorded them, and gave no marker and no diagnostic */
 };
 
 static inline bool is_blank(char c)

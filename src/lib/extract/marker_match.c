@@ -324,8 +324,24 @@ static int try_line(scanner *sc, size_t pi, const char *bol, const char *eol, co
 	return add_marker(sc, p, bol, bol + n, ov[0]);
 }
 
+/* PIR_MARKER_LINES: the line holding the keyword at `at`, once. */
+static int note_line(scanner *sc, size_t at_)
+{
+	pir_marker_scratch *s = sc->s;
+	size_t bol = line_start(sc, at_);
+
+	if (s->nlines && s->lines[2 * s->nlines - 2] == bol)
+		return 0;
+	if (pir_grow((void **)&s->lines, &s->lines_cap, 2 * (s->nlines + 1), sizeof(*s->lines)) < 0)
+		return PIR_ENOMEM;
+	s->lines[2 * s->nlines] = bol;
+	s->lines[2 * s->nlines + 1] = line_end(sc->buf, sc->len, at_);
+	s->nlines++;
+	return 0;
+}
+
 /* The default grammar alone: from keyword to keyword, lines counted in between. */
-static int scan_default(scanner *sc)
+static int scan_default(scanner *sc, bool lines)
 {
 	const char *buf = sc->buf;
 	size_t pos = 0;
@@ -338,6 +354,8 @@ static int scan_default(scanner *sc)
 		if (!hit)
 			break;
 		mstart = (size_t)(hit - buf);
+		if (lines && (err = note_line(sc, mstart)) < 0)
+			return err;
 		if (!word_start(buf, mstart)) {
 			pos = mstart + 1;
 			continue;
@@ -376,15 +394,18 @@ int pir_marker_scan(pir_marker_list *out, const pir_marker_matcher *m, pir_marke
 		    const char *buf, size_t len, unsigned flags)
 {
 	scanner sc = {m, s, out, buf, len, m->n, SIZE_MAX, 1, 0, 0, 0};
-
-	size_t first = out->n;
+	size_t first = out->n, ndiags = out->diags.n;
+	bool lines = m->default_only && (flags & PIR_MARKER_LINES);
 	int err;
 
 	memset(s->spent, 0, m->n * sizeof(*s->spent));
 	memset(s->dropped, 0, m->n * sizeof(*s->dropped));
-	err = m->default_only ? scan_default(&sc) : scan_lines(&sc);
+	s->nlines = 0;
+	s->lines_ok = false;
+	err = m->default_only ? scan_default(&sc, lines) : scan_lines(&sc);
+	/* lines give the blobs built from this one nothing only when it gave nothing */
+	s->lines_ok = !err && lines && out->n == first && out->diags.n == ndiags;
 	if (!err && (flags & PIR_MARKER_MENTIONS))
 		err = pir_mk_find_mentions(out, first, buf, len);
-
 	return err;
 }

@@ -73,6 +73,11 @@ const char *pir_mk_find_keyword(const char *p, size_t n)
 	return NULL;
 }
 
+const char *pir_marker_find_keyword(const char *p, size_t n)
+{
+	return pir_mk_find_keyword(p, n);
+}
+
 /* ---- mentions of IDs on lines without a marker ---- */
 
 #define MENTIONS_MAX 1000u /* kept per blob; past that, one diagnostic */

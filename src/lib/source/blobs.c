@@ -12,6 +12,7 @@
 #include <git2.h>
 
 #include "alloc.h"
+#include "blob_delta.h"
 #include "buf.h"
 #include "error.h"
 #include "extract.h"
@@ -211,7 +212,7 @@ static int df_emit(pir_repo *r, dforest *f, size_t nlisted)
 		return err;
 	if (!(stack = pir_malloc((f->n + 1) * sizeof(*stack))) ||
 	    !(out = pir_malloc((nlisted + 1) * sizeof(*out))) ||
-	    !(done = pir_calloc(nlisted + 1, 1))) {
+	    !(done = pir_calloc(nlisted + 1, 1)) || !(r->scan_leaf = pir_calloc(r->nscan + 1, 1))) {
 		err = PIR_ENOMEM;
 		goto fail;
 	}
@@ -221,6 +222,7 @@ static int df_emit(pir_repo *r, dforest *f, size_t nlisted)
 		while (sp) {
 			uint32_t k = stack[--sp];
 			if (k < nlisted) {
+				r->scan_leaf[n] = f->child[k] == PIR_MAP_NONE;
 				out[n++] = r->scan_order[k];
 				done[k] = 1;
 			}
@@ -305,6 +307,7 @@ typedef struct {
 	git_odb *odb;
 	pir_pack_cursor *cursor;
 	pir_marker_scratch *scratch;
+	pir_delta_bases *bases; /* with the default grammar alone: blob_delta.h */
 } blob_reader;
 
 /* The blob is there but cannot be read: unknown content, reported with its path later. */
@@ -583,22 +586,75 @@ static int reread_markers(pir_repo *r, blob_reader *br, pir_blob *b, const char 
 	return 0;
 }
 
-static int scan_blob(pir_repo *r, blob_reader *br, size_t bi)
+/* read_leaf: the delta told all (the blob's flags say what), or it could not be read so. */
+#define LEAF_TOLD 1
+#define LEAF_NOT_READ 2
+
+/*
+ * A blob no other read blob is built on, from its delta (blob_delta.h): 0
+ * with `*data` when it had to be built after all, LEAF_TOLD, LEAF_NOT_READ
+ * (read_blob's to read), or PIR_ENOMEM.
+ */
+static int read_leaf(pir_repo *r, blob_reader *br, size_t bi, const char **data, size_t *len)
 {
 	pir_blob *b = &r->blobs[bi];
-	size_t len = 0;
-	git_odb_object *obj = NULL;
-	const char *data;
-	int err;
+	pir_pack_delta d;
+	pir_pack_object po;
+	int rc = pir_pack_read_delta(br->cursor, r->blob_pos[bi], r->ctx.max_blob_size, &d);
 
-	if ((err = read_blob(r, br, bi, &data, &len, &obj)) < 0 || !data)
+	if (rc <= 0 || d.type != PIR_OBJ_BLOB)
+		return rc < 0 ? rc : LEAF_NOT_READ;
+	if ((rc = pir_delta_binary(&d)) == 1) {
+		b->size = d.size;
+		b->flags |= PIR_BLOB_BINARY;
+		return LEAF_TOLD;
+	}
+	if (rc == 0 && pir_delta_clean(br->bases, &d)) {
+		b->size = d.size;
+		return LEAF_TOLD;
+	}
+	if ((rc = pir_pack_apply(br->cursor, &d, &po)) <= 0)
+		return rc < 0 ? rc : LEAF_NOT_READ;
+	b->size = po.size;
+	*data = (const char *)po.data;
+	*len = po.size;
+	return 0;
+}
+
+/* The blob in slot `k` of the scan order: read, searched, parsed as its flags ask. */
+static int scan_blob(pir_repo *r, blob_reader *br, size_t k)
+{
+	uint32_t bi = r->scan_order[k];
+	pir_blob *b = &r->blobs[bi];
+	bool leaf = r->scan_leaf && r->scan_leaf[k], lines;
+	size_t len = 0, nlines;
+	git_odb_object *obj = NULL;
+	const char *data = NULL;
+	const size_t *kw;
+	int err = LEAF_NOT_READ;
+
+	/* a version only in history that is plain text to search (no entries, no mentions) */
+	if (leaf && br->bases &&
+	    !(b->flags & (PIR_BLOB_AT_HEAD | PIR_BLOB_WANT_YAML | PIR_BLOB_WANT_DOC)) &&
+	    (err = read_leaf(r, br, bi, &data, &len)) == LEAF_TOLD) {
+		err = 0;
+		goto done;
+	}
+	if (err < 0 ||
+	    (err == LEAF_NOT_READ && (err = read_blob(r, br, bi, &data, &len, &obj)) < 0) || !data)
 		return err;
 	if (memchr(data, '\0', len < 8000 ? len : 8000)) {
 		b->flags |= PIR_BLOB_BINARY;
 		goto done;
 	}
+	/* what the leaves built on it need of it */
+	lines = br->bases && !leaf && r->blob_pos[bi] != PIR_PACK_NOPOS;
 	if ((err = pir_marker_scan(&b->markers, r->ctx.matcher, br->scratch, data, len,
-				   b->flags & PIR_BLOB_AT_HEAD ? PIR_MARKER_MENTIONS : 0)) < 0)
+				   (b->flags & PIR_BLOB_AT_HEAD ? PIR_MARKER_MENTIONS : 0) |
+				       (lines ? PIR_MARKER_LINES : 0))) < 0)
+		goto done;
+	if (lines && (kw = pir_marker_scratch_lines(br->scratch, &nlines)) &&
+	    (err = pir_delta_bases_add(br->bases, r->blob_pos[bi], kw, nlines)) < 0)
 		goto done;
 	/* a version dating alone needs: its texts (pir_blobs_reread for the ones shown) */
 	if (!(b->flags & PIR_BLOB_AT_HEAD) && (err = pir_marker_list_compact(&b->markers)) < 0)
@@ -636,7 +692,7 @@ static int blob_worker(void *self, git_repository *repo)
 {
 	pir_worker *w = self;
 	pir_repo *r = w->job->r;
-	blob_reader br = {NULL, NULL, NULL};
+	blob_reader br = {NULL, NULL, NULL, NULL};
 	int err, gerr;
 
 	if ((gerr = git_repository_odb(&br.odb, repo)) < 0)
@@ -644,14 +700,16 @@ static int blob_worker(void *self, git_repository *repo)
 	if ((err = pir_marker_scratch_new(&br.scratch, r->ctx.matcher)) < 0)
 		goto done;
 	if (pir_packset_count(r->packs) &&
-	    (err = pir_pack_cursor_new(&br.cursor, r->packs, cache_share(r->ctx.threads))) < 0)
+	    ((err = pir_pack_cursor_new(&br.cursor, r->packs, cache_share(r->ctx.threads))) < 0 ||
+	     (pir_marker_matcher_default_only(r->ctx.matcher) &&
+	      (err = pir_delta_bases_new(&br.bases)) < 0)))
 		goto done;
 	for (;;) {
 		size_t chunk = w->job->chunk, start = atomic_fetch_add(&w->job->next, chunk);
 		if (start >= r->nscan)
 			break;
 		for (size_t k = start; k < start + chunk && k < r->nscan && !err; k++)
-			err = scan_blob(r, &br, r->scan_order[k]);
+			err = scan_blob(r, &br, k);
 		if (err)
 			break;
 		release_pages(w->job);
@@ -660,6 +718,7 @@ static int blob_worker(void *self, git_repository *repo)
 			break;
 	}
 done:
+	pir_delta_bases_free(br.bases);
 	pir_pack_cursor_free(br.cursor);
 	pir_marker_scratch_free(br.scratch);
 	git_odb_free(br.odb);
@@ -699,7 +758,7 @@ int pir_blobs_scan(pir_repo *r)
  */
 int pir_blobs_reread(pir_repo *r, const uint32_t *blobs, size_t n)
 {
-	blob_reader br = {NULL, NULL, NULL};
+	blob_reader br = {NULL, NULL, NULL, NULL};
 	int err = 0, gerr;
 
 	if (!n)

@@ -111,6 +111,36 @@ typedef struct {
  */
 int pir_pack_read(pir_pack_cursor *c, uint64_t pos, size_t max_size, pir_pack_object *obj);
 
+/* A delta and the base it applies to, read in full: pir_pack_read_delta. */
+typedef struct {
+	const unsigned char *base;
+	size_t base_len;
+	uint64_t base_pos;
+	const unsigned char *delta;
+	size_t delta_len;
+	size_t size; /* of the object the delta makes */
+	int type;    /* the base's, so the object's */
+} pir_pack_delta;
+
+/*
+ * The object at `pos` as its delta and the base it applies to, without
+ * applying it: for a reader that can often tell from the delta alone what
+ * it needs of the object (blob_delta.c). 1: `*out` filled, valid until the
+ * next call on this cursor; 0: the object is not a delta read so (a whole
+ * object, one already built and cached, one over `max_size`, a base this
+ * reader cannot read): pir_pack_read it. The object, when built from
+ * `*out` with pir_pack_apply, is not cached: this is for objects no other
+ * read builds on.
+ */
+int pir_pack_read_delta(pir_pack_cursor *c, uint64_t pos, size_t max_size, pir_pack_delta *out);
+
+/*
+ * Build the object `d` (from pir_pack_read_delta on this cursor) makes. 1:
+ * into `*obj` as pir_pack_read gives it; 0: the delta is malformed (the
+ * caller reads the object through libgit2); PIR_ENOMEM.
+ */
+int pir_pack_apply(pir_pack_cursor *c, const pir_pack_delta *d, pir_pack_object *obj);
+
 /* What a cursor did: objects returned, deltas applied, bases found in its cache. */
 typedef struct {
 	size_t objects, deltas, hits;
@@ -125,5 +155,20 @@ void pir_pack_cursor_stats(const pir_pack_cursor *c, pir_pack_stats *out);
  */
 int pir_delta_apply(const unsigned char *base, size_t base_len, const unsigned char *delta,
 		    size_t delta_len, unsigned char **out, size_t *out_len);
+
+/* The instructions of a git delta, one at a time. */
+typedef struct {
+	const unsigned char *p, *end;
+} pir_delta_reader;
+
+/* Start reading `delta`: the sizes it announces; false when it has no readable header. */
+bool pir_delta_begin(pir_delta_reader *rd, const unsigned char *delta, size_t len, size_t *base_len,
+		     size_t *result_len);
+/*
+ * The next instruction: 1 a copy of base[*off, *off + *n), 2 an insert of
+ * data[0, *n), 0 the end, -1 a malformed one. The offsets are the delta's
+ * own, not checked against any base.
+ */
+int pir_delta_next(pir_delta_reader *rd, size_t *off, const unsigned char **data, size_t *n);
 
 #endif

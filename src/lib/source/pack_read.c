@@ -48,24 +48,89 @@ static bool delta_varint(const unsigned char **p, const unsigned char *end, size
 	return true;
 }
 
+/* The base and result sizes a delta announces, or false when it has no readable header. */
+static bool delta_sizes(const unsigned char *delta, size_t len, size_t *src, size_t *dst)
+{
+	const unsigned char *p = delta, *end = delta + len;
+	return delta_varint(&p, end, src) && delta_varint(&p, end, dst);
+}
+
 /* The result size a delta announces, or false when it has no readable header. */
 static bool delta_result_size(const unsigned char *delta, size_t len, size_t *out)
 {
-	const unsigned char *p = delta, *end = delta + len;
 	size_t src;
-	return delta_varint(&p, end, &src) && delta_varint(&p, end, out);
+	return delta_sizes(delta, len, &src, out);
+}
+
+/*
+ * One instruction at `rd`: 1 a copy of base[*off, *off + *n), 2 an insert
+ * of data[0, *n), 0 the end, -1 a malformed one. Inline: pir_delta_apply
+ * runs it for every instruction of every delta.
+ */
+static inline int delta_op(pir_delta_reader *rd, size_t *off, const unsigned char **data, size_t *n)
+{
+	const unsigned char *p = rd->p, *end = rd->end;
+	unsigned char op;
+
+	if (p >= end)
+		return 0;
+	op = *p++;
+	if (op & 0x80) { /* copy from the base */
+		size_t o = 0, k = 0;
+		for (unsigned i = 0; i < 4; i++)
+			if (op & (1u << i)) {
+				if (p >= end)
+					return -1;
+				o |= (size_t)*p++ << (8 * i);
+			}
+		for (unsigned i = 0; i < 3; i++)
+			if (op & (0x10u << i)) {
+				if (p >= end)
+					return -1;
+				k |= (size_t)*p++ << (8 * i);
+			}
+		*off = o;
+		*n = k ? k : 0x10000;
+		rd->p = p;
+		return 1;
+	}
+	if (!op || op > (size_t)(end - p)) /* reserved, or past the end */
+		return -1;
+	*data = p;
+	*n = op;
+	rd->p = p + op;
+	return 2;
+}
+
+bool pir_delta_begin(pir_delta_reader *rd, const unsigned char *delta, size_t len, size_t *base_len,
+		     size_t *result_len)
+{
+	const unsigned char *p = delta, *end = delta + len;
+
+	if (!delta_varint(&p, end, base_len) || !delta_varint(&p, end, result_len))
+		return false;
+	rd->p = p;
+	rd->end = end;
+	return true;
+}
+
+int pir_delta_next(pir_delta_reader *rd, size_t *off, const unsigned char **data, size_t *n)
+{
+	return delta_op(rd, off, data, n);
 }
 
 int pir_delta_apply(const unsigned char *base, size_t base_len, const unsigned char *delta,
 		    size_t delta_len, unsigned char **out, size_t *out_len)
 {
-	const unsigned char *p = delta, *end = delta + delta_len;
+	pir_delta_reader rd;
 	unsigned char *buf, *q, *qend;
-	size_t src, dst;
+	size_t src, dst, off = 0, n = 0;
+	const unsigned char *data = NULL;
+	int op;
 
 	*out = NULL;
 	*out_len = 0;
-	if (!delta_varint(&p, end, &src) || src != base_len || !delta_varint(&p, end, &dst) ||
+	if (!pir_delta_begin(&rd, delta, delta_len, &src, &dst) || src != base_len ||
 	    dst > MAX_OBJECT)
 		return 1;
 	/* each instruction takes a byte at least and gives at most 127 bytes or the base */
@@ -75,40 +140,19 @@ int pir_delta_apply(const unsigned char *base, size_t base_len, const unsigned c
 		return PIR_ENOMEM;
 	q = buf;
 	qend = buf + dst;
-	while (p < end) {
-		unsigned char op = *p++;
-
-		if (op & 0x80) { /* copy from the base */
-			size_t off = 0, n = 0;
-			for (unsigned i = 0; i < 4; i++)
-				if (op & (1u << i)) {
-					if (p >= end)
-						goto bad;
-					off |= (size_t)*p++ << (8 * i);
-				}
-			for (unsigned i = 0; i < 3; i++)
-				if (op & (0x10u << i)) {
-					if (p >= end)
-						goto bad;
-					n |= (size_t)*p++ << (8 * i);
-				}
-			if (!n)
-				n = 0x10000;
-			if (off > base_len || n > base_len - off || n > (size_t)(qend - q))
+	while ((op = delta_op(&rd, &off, &data, &n)) > 0) {
+		if (n > (size_t)(qend - q))
+			goto bad;
+		if (op == 1) {
+			if (off > base_len || n > base_len - off)
 				goto bad;
 			memcpy(q, base + off, n);
-			q += n;
-		} else if (op) { /* insert the next op bytes */
-			if (op > (size_t)(end - p) || op > (size_t)(qend - q))
-				goto bad;
-			memcpy(q, p, op);
-			p += op;
-			q += op;
-		} else { /* reserved */
-			goto bad;
+		} else {
+			memcpy(q, data, n);
 		}
+		q += n;
 	}
-	if (q != qend)
+	if (op < 0 || q != qend)
 		goto bad;
 	*q = '\0';
 	*out = buf;
@@ -156,6 +200,7 @@ struct pir_pack_cursor {
 	size_t cached, limit;
 	unsigned char *result; /* the last result when the cache did not take it */
 	unsigned char *top;    /* the requested object's own delta, once inflated */
+	unsigned char *delta;  /* pir_pack_read_delta's delta */
 	chain_link *chain;
 	size_t nchain, chain_cap;
 	pir_pack_stats stats;
@@ -202,6 +247,7 @@ void pir_pack_cursor_free(pir_pack_cursor *c)
 	free(c->chain);
 	free(c->slots);
 	free(c->result);
+	free(c->delta);
 	if (c->inflater)
 		libdeflate_free_decompressor(c->inflater);
 	free(c);
@@ -549,6 +595,8 @@ int pir_pack_read(pir_pack_cursor *c, uint64_t pos, size_t max_size, pir_pack_ob
 
 	free(c->result);
 	c->result = NULL;
+	free(c->delta);
+	c->delta = NULL;
 	chain_clear(c);
 	memset(obj, 0, sizeof(*obj));
 	if (pos == PIR_PACK_NOPOS || p >= c->ps->n || !pir_packset_pin(c->ps, p))
@@ -556,4 +604,62 @@ int pir_pack_read(pir_pack_cursor *c, uint64_t pos, size_t max_size, pir_pack_ob
 	rc = pack_read(c, &c->ps->v[p], pos, max_size, obj);
 	pir_packset_unpin(c->ps, p);
 	return rc;
+}
+
+int pir_pack_read_delta(pir_pack_cursor *c, uint64_t pos, size_t max_size, pir_pack_delta *out)
+{
+	size_t p = (size_t)(pos >> 48), src, want;
+	unsigned char *delta = NULL;
+	pir_pack_object base;
+	const pack *pk;
+	entry e;
+	int rc = 0;
+
+	free(c->result);
+	c->result = NULL;
+	free(c->delta);
+	c->delta = NULL;
+	chain_clear(c);
+	memset(out, 0, sizeof(*out));
+	if (pos == PIR_PACK_NOPOS || p >= c->ps->n || !pir_packset_pin(c->ps, p))
+		return 0;
+	pk = &c->ps->v[p];
+	/* a delta not already built, whose result fits: its base read (and cached) as usual */
+	if (!cache_get(c, pos) && entry_at(pk, pos & 0xffffffffffffu, &e) &&
+	    (e.type == OBJ_OFS_DELTA || e.type == OBJ_REF_DELTA) &&
+	    inflate_entry(c, pk, &e, &delta) == 0 &&
+	    delta_sizes(delta, (size_t)e.size, &src, &want) && want <= max_size &&
+	    pack_read(c, pk, (uint64_t)p << 48 | e.base, src, &base) == 1 && base.data &&
+	    base.size == src) {
+		c->delta = delta;
+		delta = NULL;
+		*out = (pir_pack_delta){base.data, base.size,	   (uint64_t)p << 48 | e.base,
+					c->delta,  (size_t)e.size, want,
+					base.type};
+		rc = 1;
+	}
+	free(delta);
+	pir_packset_unpin(c->ps, p);
+	return rc;
+}
+
+int pir_pack_apply(pir_pack_cursor *c, const pir_pack_delta *d, pir_pack_object *obj)
+{
+	unsigned char *buf;
+	size_t len;
+	int rc = pir_delta_apply(d->base, d->base_len, d->delta, d->delta_len, &buf, &len);
+
+	memset(obj, 0, sizeof(*obj));
+	if (rc < 0)
+		return rc;
+	if (rc) /* malformed: libgit2's to read, or to report */
+		return 0;
+	free(c->result); /* the base, when the cache did not take it */
+	c->result = buf;
+	free(c->delta);
+	c->delta = NULL;
+	c->stats.deltas++;
+	c->stats.objects++;
+	*obj = (pir_pack_object){buf, len, d->type};
+	return 1;
 }

@@ -236,6 +236,7 @@ typedef struct pir_repo {
 	size_t nblobs, blobs_cap;
 	size_t nscan;	      /* the listed blobs: those read */
 	uint32_t *scan_order; /* blob indices in the order they are read */
+	uint8_t *scan_leaf;   /* per scan_order slot: no other blob read is built on it (blobs.c) */
 	uint64_t *blob_pos;   /* per blob: its pack position (pack.h), or PIR_PACK_NOPOS */
 	struct pir_packset *packs;
 	pir_oidmap blob_map;
