@@ -77,6 +77,7 @@ static void finish(delta_w *w, size_t base_len, pir_buf *out)
 /* ---- the base and the verdict ---- */
 
 static pir_delta_bases *bases;
+static pir_delta_lines made;
 
 /* Scan `base` as the blob phase does; true when it was remembered (no marker). */
 static bool remember(const char *base, uint64_t pos)
@@ -96,19 +97,32 @@ static bool remember(const char *base, uint64_t pos)
 	return ok;
 }
 
-/* What the delta in `d` over `base` gives when built and scanned: markers plus diagnostics. */
-static size_t built_findings(const char *base, const pir_buf *d, bool *binary)
+/*
+ * What the delta in `d` over `base` gives when built and scanned: markers
+ * plus diagnostics; with `told`, the keyword lines it was told to have
+ * must be the scan's.
+ */
+static size_t built_findings(const char *base, const pir_buf *d, bool *binary,
+			     const pir_delta_lines *told)
 {
 	unsigned char *out;
-	size_t len, found;
+	size_t len, found, n = 0;
 	pir_marker_list ml = {0};
+	const size_t *lines;
 
 	CHECK_INT(pir_delta_apply((const unsigned char *)base, strlen(base),
 				  (const unsigned char *)d->ptr, d->size, &out, &len),
 		  0);
 	*binary = memchr(out, '\0', len < 8000 ? len : 8000) != NULL;
-	CHECK_INT(pir_marker_scan(&ml, matcher, scratch, (const char *)out, len, 0), 0);
+	CHECK_INT(pir_marker_scan(&ml, matcher, scratch, (const char *)out, len, PIR_MARKER_LINES),
+		  0);
 	found = ml.n + ml.diags.n;
+	lines = pir_marker_scratch_lines(scratch, &n);
+	if (told) {
+		CHECK(lines != NULL);
+		CHECK_INT(told->n, n);
+		CHECK(lines && told->n == n && !memcmp(told->v, lines, 2 * n * sizeof(*lines)));
+	}
 	pir_marker_list_clear(&ml);
 	free(out);
 	return found;
@@ -136,8 +150,11 @@ static int verdict(const char *base, uint64_t pos, delta_w *w)
 
 	finish(w, strlen(base), &d);
 	pd = as_delta(base, pos, &d);
-	clean = pir_delta_clean(bases, &pd);
-	found = built_findings(base, &d, &binary);
+	clean = pir_delta_clean(bases, &pd, &made);
+	CHECK(clean >= 0);
+	found = built_findings(base, &d, &binary, clean ? &made : NULL);
+	/* told without the lines, the same verdict */
+	CHECK_INT(pir_delta_clean(bases, &pd, NULL), clean);
 	CHECK_INT(pir_delta_binary(&pd), binary);
 	if (clean)
 		CHECK_INT(found, 0);
@@ -344,6 +361,7 @@ int main(void)
 	RUN(test_binary);
 	RUN(test_random);
 	pir_delta_bases_free(bases);
+	free(made.v);
 	pir_marker_scratch_free(scratch);
 	pir_marker_matcher_free(matcher);
 	return test_summary();

@@ -143,23 +143,31 @@ static size_t first_line_after(const base_lines *b, size_t off)
  * touches is copied whole, once. `*need_nl`: the last such line ends where
  * the copy does, so the result's next byte must end that line too.
  */
-static bool copy_clean(base_lines *b, size_t off, size_t n, size_t out, const unsigned char *tail,
-		       size_t ntail, bool *need_nl)
+static int copy_clean(base_lines *b, size_t off, size_t n, size_t out, const unsigned char *tail,
+		      size_t ntail, bool *need_nl, pir_delta_lines *made)
 {
 	for (size_t i = first_line_after(b, off); i < b->n && b->lines[2 * i] < off + n; i++) {
 		size_t start = b->lines[2 * i], end = b->lines[2 * i + 1];
 		if (start < off || end > off + n || b->used[i] == b->stamp)
-			return false;
+			return 0;
 		/* at the copy's start: the result's line must start there too */
 		if (start == off && out && (!ntail || tail[ntail - 1] != '\n'))
-			return false;
+			return 0;
 		*need_nl = end == off + n;
 		b->used[i] = b->stamp;
+		if (made) {
+			if (pir_grow((void **)&made->v, &made->cap, 2 * (made->n + 1),
+				     sizeof(*made->v)) < 0)
+				return PIR_ENOMEM;
+			made->v[2 * made->n] = out + (start - off);
+			made->v[2 * made->n + 1] = out + (end - off);
+			made->n++;
+		}
 	}
-	return true;
+	return 1;
 }
 
-int pir_delta_clean(pir_delta_bases *bs, const pir_pack_delta *d)
+int pir_delta_clean(pir_delta_bases *bs, const pir_pack_delta *d, pir_delta_lines *made)
 {
 	base_lines *b = slot_of(bs, d->base_pos);
 	unsigned char tail[REACH], w[2 * REACH];
@@ -167,8 +175,10 @@ int pir_delta_clean(pir_delta_bases *bs, const pir_pack_delta *d)
 	const unsigned char *data = NULL;
 	pir_delta_reader rd;
 	bool need_nl = false;
-	int op;
+	int op, rc;
 
+	if (made)
+		made->n = 0;
 	if (b->pos != d->base_pos || d->base_pos == PIR_PACK_NOPOS ||
 	    !pir_delta_begin(&rd, d->delta, d->delta_len, &src, &dst) || src != d->base_len)
 		return 0;
@@ -190,9 +200,10 @@ int pir_delta_clean(pir_delta_bases *bs, const pir_pack_delta *d)
 		memcpy(w + ntail, from, k);
 		if (ntail && keyword_across(w, ntail + k, ntail))
 			return 0;
-		if (op == 2 ? pir_marker_find_keyword((const char *)data, n) != NULL
-			    : !copy_clean(b, off, n, out, tail, ntail, &need_nl))
+		if (op == 2 && pir_marker_find_keyword((const char *)data, n))
 			return 0;
+		if (op == 1 && (rc = copy_clean(b, off, n, out, tail, ntail, &need_nl, made)) <= 0)
+			return rc;
 		/* the result's last REACH bytes */
 		if (n >= REACH) {
 			memcpy(tail, from + n - REACH, REACH);

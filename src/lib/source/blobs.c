@@ -308,6 +308,7 @@ typedef struct {
 	pir_pack_cursor *cursor;
 	pir_marker_scratch *scratch;
 	pir_delta_bases *bases; /* with the default grammar alone: blob_delta.h */
+	pir_delta_lines made;	/* what from_delta tells of a blob's keyword lines */
 } blob_reader;
 
 /* The blob is there but cannot be read: unknown content, reported with its path later. */
@@ -586,35 +587,48 @@ static int reread_markers(pir_repo *r, blob_reader *br, pir_blob *b, const char 
 	return 0;
 }
 
-/* read_leaf: the delta told all (the blob's flags say what), or it could not be read so. */
-#define LEAF_TOLD 1
-#define LEAF_NOT_READ 2
+/* from_delta: the delta told all (the blob's flags say what), or it could not be read so. */
+#define DELTA_TOLD 1
+#define DELTA_NOT_READ 2
 
 /*
- * A blob no other read blob is built on, from its delta (blob_delta.h): 0
- * with `*data` when it had to be built after all, LEAF_TOLD, LEAF_NOT_READ
- * (read_blob's to read), or PIR_ENOMEM.
+ * A plain text blob from its delta (blob_delta.h). A leaf (no other blob
+ * read is built on it) is not built when the delta tells: DELTA_TOLD.
+ * Other blobs are built and kept for those built on them; when the delta
+ * tells, `*clean` and the keyword lines are remembered without a search.
+ * 0 with `*data` when built, DELTA_NOT_READ (read_blob's to read), or
+ * PIR_ENOMEM.
  */
-static int read_leaf(pir_repo *r, blob_reader *br, size_t bi, const char **data, size_t *len)
+static int from_delta(pir_repo *r, blob_reader *br, size_t bi, bool leaf, const char **data,
+		      size_t *len, bool *clean)
 {
 	pir_blob *b = &r->blobs[bi];
 	pir_pack_delta d;
 	pir_pack_object po;
-	int rc = pir_pack_read_delta(br->cursor, r->blob_pos[bi], r->ctx.max_blob_size, &d);
+	int err, rc = pir_pack_read_delta(br->cursor, r->blob_pos[bi], r->ctx.max_blob_size, &d);
 
 	if (rc <= 0 || d.type != PIR_OBJ_BLOB)
-		return rc < 0 ? rc : LEAF_NOT_READ;
-	if ((rc = pir_delta_binary(&d)) == 1) {
+		return rc < 0 ? rc : DELTA_NOT_READ;
+	if (leaf && (rc = pir_delta_binary(&d)) != 0) {
+		if (rc < 0)
+			return DELTA_NOT_READ;
 		b->size = d.size;
 		b->flags |= PIR_BLOB_BINARY;
-		return LEAF_TOLD;
+		return DELTA_TOLD;
 	}
-	if (rc == 0 && pir_delta_clean(br->bases, &d)) {
+	if ((rc = pir_delta_clean(br->bases, &d, leaf ? NULL : &br->made)) < 0)
+		return rc;
+	if (rc && leaf) {
 		b->size = d.size;
-		return LEAF_TOLD;
+		return DELTA_TOLD;
 	}
-	if ((rc = pir_pack_apply(br->cursor, &d, &po)) <= 0)
-		return rc < 0 ? rc : LEAF_NOT_READ;
+	*clean = false;
+	if ((err = pir_pack_apply(br->cursor, &d, !leaf, &po)) <= 0)
+		return err < 0 ? err : DELTA_NOT_READ;
+	if (rc &&
+	    (err = pir_delta_bases_add(br->bases, r->blob_pos[bi], br->made.v, br->made.n)) < 0)
+		return err;
+	*clean = rc;
 	b->size = po.size;
 	*data = (const char *)po.data;
 	*len = po.size;
@@ -626,28 +640,30 @@ static int scan_blob(pir_repo *r, blob_reader *br, size_t k)
 {
 	uint32_t bi = r->scan_order[k];
 	pir_blob *b = &r->blobs[bi];
-	bool leaf = r->scan_leaf && r->scan_leaf[k], lines;
+	bool leaf = r->scan_leaf && r->scan_leaf[k], clean = false, lines;
 	size_t len = 0, nlines;
 	git_odb_object *obj = NULL;
 	const char *data = NULL;
 	const size_t *kw;
-	int err = LEAF_NOT_READ;
+	int err = DELTA_NOT_READ;
 
 	/* a version only in history that is plain text to search (no entries, no mentions) */
-	if (leaf && br->bases &&
+	if (br->bases && r->blob_pos[bi] != PIR_PACK_NOPOS &&
 	    !(b->flags & (PIR_BLOB_AT_HEAD | PIR_BLOB_WANT_YAML | PIR_BLOB_WANT_DOC)) &&
-	    (err = read_leaf(r, br, bi, &data, &len)) == LEAF_TOLD) {
+	    (err = from_delta(r, br, bi, leaf, &data, &len, &clean)) == DELTA_TOLD) {
 		err = 0;
 		goto done;
 	}
 	if (err < 0 ||
-	    (err == LEAF_NOT_READ && (err = read_blob(r, br, bi, &data, &len, &obj)) < 0) || !data)
+	    (err == DELTA_NOT_READ && (err = read_blob(r, br, bi, &data, &len, &obj)) < 0) || !data)
 		return err;
 	if (memchr(data, '\0', len < 8000 ? len : 8000)) {
 		b->flags |= PIR_BLOB_BINARY;
 		goto done;
 	}
-	/* what the leaves built on it need of it */
+	if (clean) /* told by its delta: no marker, its keyword lines remembered */
+		goto done;
+	/* what the blobs built on it need of it */
 	lines = br->bases && !leaf && r->blob_pos[bi] != PIR_PACK_NOPOS;
 	if ((err = pir_marker_scan(&b->markers, r->ctx.matcher, br->scratch, data, len,
 				   (b->flags & PIR_BLOB_AT_HEAD ? PIR_MARKER_MENTIONS : 0) |
@@ -692,7 +708,7 @@ static int blob_worker(void *self, git_repository *repo)
 {
 	pir_worker *w = self;
 	pir_repo *r = w->job->r;
-	blob_reader br = {NULL, NULL, NULL, NULL};
+	blob_reader br = {NULL, NULL, NULL, NULL, {NULL, 0, 0}};
 	int err, gerr;
 
 	if ((gerr = git_repository_odb(&br.odb, repo)) < 0)
@@ -718,6 +734,7 @@ static int blob_worker(void *self, git_repository *repo)
 			break;
 	}
 done:
+	free(br.made.v);
 	pir_delta_bases_free(br.bases);
 	pir_pack_cursor_free(br.cursor);
 	pir_marker_scratch_free(br.scratch);
@@ -758,7 +775,7 @@ int pir_blobs_scan(pir_repo *r)
  */
 int pir_blobs_reread(pir_repo *r, const uint32_t *blobs, size_t n)
 {
-	blob_reader br = {NULL, NULL, NULL, NULL};
+	blob_reader br = {NULL, NULL, NULL, NULL, {NULL, 0, 0}};
 	int err = 0, gerr;
 
 	if (!n)

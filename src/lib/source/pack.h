@@ -128,18 +128,17 @@ typedef struct {
  * it needs of the object (blob_delta.c). 1: `*out` filled, valid until the
  * next call on this cursor; 0: the object is not a delta read so (a whole
  * object, one already built and cached, one over `max_size`, a base this
- * reader cannot read): pir_pack_read it. The object, when built from
- * `*out` with pir_pack_apply, is not cached: this is for objects no other
- * read builds on.
+ * reader cannot read): pir_pack_read it.
  */
 int pir_pack_read_delta(pir_pack_cursor *c, uint64_t pos, size_t max_size, pir_pack_delta *out);
 
 /*
- * Build the object `d` (from pir_pack_read_delta on this cursor) makes. 1:
- * into `*obj` as pir_pack_read gives it; 0: the delta is malformed (the
- * caller reads the object through libgit2); PIR_ENOMEM.
+ * Build the object `d` (from pir_pack_read_delta on this cursor) makes,
+ * kept in the delta base cache when `keep` (for objects other reads build
+ * on). 1: into `*obj` as pir_pack_read gives it; 0: the delta is malformed
+ * (the caller reads the object through libgit2); PIR_ENOMEM.
  */
-int pir_pack_apply(pir_pack_cursor *c, const pir_pack_delta *d, pir_pack_object *obj);
+int pir_pack_apply(pir_pack_cursor *c, const pir_pack_delta *d, bool keep, pir_pack_object *obj);
 
 /* What a cursor did: objects returned, deltas applied, bases found in its cache. */
 typedef struct {

@@ -201,6 +201,7 @@ struct pir_pack_cursor {
 	unsigned char *result; /* the last result when the cache did not take it */
 	unsigned char *top;    /* the requested object's own delta, once inflated */
 	unsigned char *delta;  /* pir_pack_read_delta's delta */
+	uint64_t delta_pos;    /* and the position of the object it makes */
 	chain_link *chain;
 	size_t nchain, chain_cap;
 	pir_pack_stats stats;
@@ -632,6 +633,7 @@ int pir_pack_read_delta(pir_pack_cursor *c, uint64_t pos, size_t max_size, pir_p
 	    pack_read(c, pk, (uint64_t)p << 48 | e.base, src, &base) == 1 && base.data &&
 	    base.size == src) {
 		c->delta = delta;
+		c->delta_pos = pos;
 		delta = NULL;
 		*out = (pir_pack_delta){base.data, base.size,	   (uint64_t)p << 48 | e.base,
 					c->delta,  (size_t)e.size, want,
@@ -643,7 +645,7 @@ int pir_pack_read_delta(pir_pack_cursor *c, uint64_t pos, size_t max_size, pir_p
 	return rc;
 }
 
-int pir_pack_apply(pir_pack_cursor *c, const pir_pack_delta *d, pir_pack_object *obj)
+int pir_pack_apply(pir_pack_cursor *c, const pir_pack_delta *d, bool keep, pir_pack_object *obj)
 {
 	unsigned char *buf;
 	size_t len;
@@ -655,7 +657,9 @@ int pir_pack_apply(pir_pack_cursor *c, const pir_pack_delta *d, pir_pack_object 
 	if (rc) /* malformed: libgit2's to read, or to report */
 		return 0;
 	free(c->result); /* the base, when the cache did not take it */
-	c->result = buf;
+	c->result = NULL;
+	if (!keep || !cache_put(c, c->delta_pos, buf, len, d->type))
+		c->result = buf;
 	free(c->delta);
 	c->delta = NULL;
 	c->stats.deltas++;

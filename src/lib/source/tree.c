@@ -23,7 +23,7 @@ int pir_tree_parse(const unsigned char *data, size_t len, pir_tree_entry **v, si
 
 	*n = 0;
 	/* an entry takes at least 24 bytes (a mode, a space, a name, its NUL, its id) */
-	if (len / 32 + 1 > *cap && pir_grow((void **)v, cap, len / 32 + 1, sizeof(**v)) < 0)
+	if (len / 24 + 1 > *cap && pir_grow((void **)v, cap, len / 24 + 1, sizeof(**v)) < 0)
 		return PIR_ENOMEM;
 	while (p < end) {
 		uint32_t mode = 0;
@@ -45,8 +45,6 @@ int pir_tree_parse(const unsigned char *data, size_t len, pir_tree_entry **v, si
 		name_len = (size_t)(nul - p);
 		if (!name_len || name_len > UINT16_MAX || (size_t)(end - nul - 1) < ID_LEN)
 			return 1;
-		if (pir_grow((void **)v, cap, *n + 1, sizeof(**v)) < 0)
-			return PIR_ENOMEM;
 		e = &(*v)[(*n)++];
 		e->name = (const char *)p;
 		e->name_len = (uint16_t)name_len;
