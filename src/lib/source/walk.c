@@ -25,15 +25,18 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <git2.h>
 
 #include "alloc.h"
 #include "arena.h"
 #include "buf.h"
+#include "commit_raw.h"
 #include "diag.h"
 #include "error.h"
 #include "map.h"
+#include "pack.h"
 #include "pirscan/common.h"
 #include "pirscan/scan.h"
 #include "source.h"
@@ -119,12 +122,60 @@ static int record_commit(pir_repo *r, git_commit *commit, git_oid **stack, size_
 	return err;
 }
 
+/*
+ * The commit `oid` from the packs, parsed here (commit_raw.h): 1 with `*k`
+ * (its parents in `*parents`, `local` or malloc'd), 0 when it is libgit2's
+ * to read, or PIR_ENOMEM.
+ */
+static int read_raw_commit(pir_repo *r, pir_pack_cursor *cur, const git_oid *oid,
+			   pir_known_commit *k, git_oid **parents, git_oid *local, size_t nlocal)
+{
+	uint64_t pos = pir_packset_find(r->packs, oid->id);
+	pir_pack_object po;
+	size_t np;
+	int rc = 0;
+
+	*parents = local;
+	if (pos == PIR_PACK_NOPOS || (rc = pir_pack_read(cur, pos, SIZE_MAX, &po)) == 0 ||
+	    rc == 2 || !po.data || po.type != PIR_OBJ_COMMIT)
+		return rc < 0 ? rc : 0;
+	if (pir_commit_parse((const char *)po.data, po.size, &k->tree, &k->time, local, nlocal,
+			     &np))
+		return 0;
+	if (np > nlocal) {
+		if (!(*parents = pir_malloc(np * sizeof(git_oid))))
+			return PIR_ENOMEM;
+		(void)pir_commit_parse((const char *)po.data, po.size, &k->tree, &k->time, *parents,
+				       np, &np);
+	}
+	k->parents = *parents;
+	k->nparents = (uint32_t)np;
+	return 1;
+}
+
+/* Grafts change what libgit2 reads as a commit's parents: then it reads every commit. */
+static bool has_grafts(pir_repo *r)
+{
+	const char *path = git_repository_path(r->repo);
+	char *grafts = path ? pir_sprintf("%sinfo/grafts", path) : NULL;
+	bool found = !grafts || access(grafts, F_OK) == 0;
+
+	free(grafts);
+	return found;
+}
+
 static int walk_commits(pir_repo *r, const git_oid *tips, size_t ntips, pir_known_commit_fn known,
 			void *payload)
 {
-	git_oid *stack = NULL;
+	git_oid *stack = NULL, local[4];
 	size_t n = 0, cap = 0;
+	pir_pack_cursor *cur = NULL;
 	int err = 0;
+
+	/* shallow and grafted histories: libgit2's view of the parents */
+	if (r->packs && pir_packset_count(r->packs) && !r->shallow && !has_grafts(r) &&
+	    (err = pir_pack_cursor_new(&cur, r->packs, (size_t)1 << 20)) < 0)
+		return err;
 
 	for (size_t i = 0; i < ntips && !err; i++)
 		err = push_oid(&stack, &n, &cap, &tips[i]);
@@ -142,6 +193,25 @@ static int walk_commits(pir_repo *r, const git_oid *tips, size_t ntips, pir_know
 				continue;
 			}
 		}
+		if (cur) {
+			pir_known_commit k;
+			git_oid *parents;
+			int rc = read_raw_commit(r, cur, &oid, &k, &parents, local,
+						 PIR_ARRAY_SIZE(local));
+			if (rc < 0) {
+				err = rc;
+				break;
+			}
+			if (rc) {
+				err = record_known(r, &oid, &k, &stack, &n, &cap);
+				if (parents != local)
+					free(parents);
+				if (!err && r->ncommits % 4096 == 0)
+					err = r->ctx.progress(r->ctx.payload, r->name, "commits",
+							      r->ncommits, 0);
+				continue;
+			}
+		}
 		if ((gerr = git_commit_lookup(&commit, r->repo, &oid)) < 0) {
 			err = pir_repo_missing(r, &oid, "commit", NULL, gerr);
 			/* remember it so that other children do not report it again */
@@ -154,6 +224,9 @@ static int walk_commits(pir_repo *r, const git_oid *tips, size_t ntips, pir_know
 		if (!err && r->ncommits % 4096 == 0)
 			err = r->ctx.progress(r->ctx.payload, r->name, "commits", r->ncommits, 0);
 	}
+	pir_pack_cursor_free(cur);
+	if (r->packs)
+		pir_packset_release_all(r->packs);
 	free(stack);
 	return err;
 }
