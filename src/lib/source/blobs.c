@@ -28,7 +28,7 @@
  * enough ones (at least 8 per thread) keep both threads busy to the end.
  */
 #define CHUNK_BLOBS_MIN 64
-#define CHUNK_BLOBS_MAX 1024
+#define CHUNK_BLOBS_MAX 512
 /* Delta bases kept for the blob phase, shared out between the threads. */
 #define DELTA_CACHE_BYTES ((size_t)24 << 20)
 #define DELTA_CACHE_MIN ((size_t)8 << 20)

@@ -7,6 +7,9 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#if defined(__SSE2__) && defined(__GNUC__)
+#include <emmintrin.h>
+#endif
 
 #include "alloc.h"
 #include "error.h"
@@ -15,6 +18,25 @@
 
 #define MODE_TYPE(m) ((m)&0170000)
 #define ID_LEN 20
+
+/*
+ * The NUL that ends a name: 16 bytes at a time with SSE2 when 16 are left
+ * (a name is short, and its id follows it), else memchr.
+ */
+static inline const unsigned char *find_nul(const unsigned char *p, const unsigned char *end)
+{
+#if defined(__SSE2__) && defined(__GNUC__)
+	const __m128i zero = _mm_setzero_si128();
+
+	for (; end - p >= 16; p += 16) {
+		unsigned mask = (unsigned)_mm_movemask_epi8(
+		    _mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(const void *)p), zero));
+		if (mask)
+			return p + __builtin_ctz(mask);
+	}
+#endif
+	return memchr(p, '\0', (size_t)(end - p));
+}
 
 int pir_tree_parse(const unsigned char *data, size_t len, pir_tree_entry **v, size_t *n,
 		   size_t *cap)
@@ -31,8 +53,16 @@ int pir_tree_parse(const unsigned char *data, size_t len, pir_tree_entry **v, si
 		size_t name_len;
 		pir_tree_entry *e;
 
-		if (*p < '0' || *p > '7')
+		/* the two modes of nearly every entry, then any */
+		if (end - p >= 7 && !memcmp(p, "100644 ", 7)) {
+			mode = 0100644;
+			p += 6;
+		} else if (end - p >= 6 && !memcmp(p, "40000 ", 6)) {
+			mode = 040000;
+			p += 5;
+		} else if (*p < '0' || *p > '7') {
 			return 1;
+		}
 		while (p < end && *p >= '0' && *p <= '7') {
 			mode = mode * 8 + (uint32_t)(*p++ - '0');
 			if (mode > UINT16_MAX)
@@ -40,7 +70,7 @@ int pir_tree_parse(const unsigned char *data, size_t len, pir_tree_entry **v, si
 		}
 		if (p >= end || *p++ != ' ')
 			return 1;
-		if (!(nul = memchr(p, '\0', (size_t)(end - p))))
+		if (!(nul = find_nul(p, end)))
 			return 1;
 		name_len = (size_t)(nul - p);
 		if (!name_len || name_len > UINT16_MAX || (size_t)(end - nul - 1) < ID_LEN)
