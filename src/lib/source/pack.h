@@ -111,6 +111,14 @@ typedef struct {
  */
 int pir_pack_read(pir_pack_cursor *c, uint64_t pos, size_t max_size, pir_pack_object *obj);
 
+/*
+ * Keep the data of an object a cursor gave (pir_pack_read, pir_pack_apply)
+ * past the next call, without a copy, until pir_pack_release. Both on the
+ * cursor's thread.
+ */
+const unsigned char *pir_pack_hold(const unsigned char *data);
+void pir_pack_release(const unsigned char *data);
+
 /* A delta and the base it applies to, read in full: pir_pack_read_delta. */
 typedef struct {
 	const unsigned char *base;

@@ -13,6 +13,7 @@
 #include <zlib.h>
 
 #include "alloc.h"
+#include "error.h"
 #include "pack_int.h"
 #include "pirscan/common.h"
 
@@ -26,6 +27,48 @@
 /* A delta this large has its result size read from its first bytes alone. */
 #define PEEK_OVER ((size_t)1 << 20)
 #define NIL UINT32_MAX
+
+/* ---- object buffers ---- */
+
+/*
+ * Every object or delta this reader inflates or builds sits in a buffer
+ * with a count of its holders before its bytes: the cursor's cache, its
+ * last result, and whoever took a hold (pir_pack_hold), such as a parsed
+ * tree that points into it, which would otherwise copy it.
+ */
+#define BUF_HEAD 16 /* keeps the bytes as aligned as malloc's */
+
+static unsigned char *buf_new(size_t n)
+{
+	unsigned char *p = n < SIZE_MAX - BUF_HEAD - 1 ? malloc(BUF_HEAD + n + 1) : NULL;
+
+	if (!p)
+		return NULL;
+	*(size_t *)(void *)p = 1;
+	return p + BUF_HEAD;
+}
+
+static void buf_free(unsigned char *data)
+{
+	size_t *refs;
+
+	if (!data)
+		return;
+	refs = (size_t *)(void *)(data - BUF_HEAD);
+	if (--*refs == 0)
+		free(refs);
+}
+
+const unsigned char *pir_pack_hold(const unsigned char *data)
+{
+	++*(size_t *)(void *)(uintptr_t)(data - BUF_HEAD);
+	return data;
+}
+
+void pir_pack_release(const unsigned char *data)
+{
+	buf_free((unsigned char *)(uintptr_t)data);
+}
 
 /* ---- deltas ---- */
 
@@ -119,8 +162,9 @@ int pir_delta_next(pir_delta_reader *rd, size_t *off, const unsigned char **data
 	return delta_op(rd, off, data, n);
 }
 
-int pir_delta_apply(const unsigned char *base, size_t base_len, const unsigned char *delta,
-		    size_t delta_len, unsigned char **out, size_t *out_len)
+/* pir_delta_apply, into a buffer of this reader's when `shared`. */
+static int apply(const unsigned char *base, size_t base_len, const unsigned char *delta,
+		 size_t delta_len, bool shared, unsigned char **out, size_t *out_len)
 {
 	pir_delta_reader rd;
 	unsigned char *buf, *q, *qend;
@@ -136,8 +180,8 @@ int pir_delta_apply(const unsigned char *base, size_t base_len, const unsigned c
 	/* each instruction takes a byte at least and gives at most 127 bytes or the base */
 	if (dst / (base_len > 127 ? base_len : 127) >= delta_len)
 		return 1;
-	if (!(buf = pir_malloc(dst + 1)))
-		return PIR_ENOMEM;
+	if (!(buf = shared ? buf_new(dst) : malloc(dst + 1)))
+		return pir_error_oom();
 	q = buf;
 	qend = buf + dst;
 	while ((op = delta_op(&rd, &off, &data, &n)) > 0) {
@@ -159,8 +203,17 @@ int pir_delta_apply(const unsigned char *base, size_t base_len, const unsigned c
 	*out_len = dst;
 	return 0;
 bad:
-	free(buf);
+	if (shared)
+		buf_free(buf);
+	else
+		free(buf);
 	return 1;
+}
+
+int pir_delta_apply(const unsigned char *base, size_t base_len, const unsigned char *delta,
+		    size_t delta_len, unsigned char **out, size_t *out_len)
+{
+	return apply(base, base_len, delta, delta_len, false, out, out_len);
 }
 
 /* ---- the cursor and its delta base cache ---- */
@@ -233,7 +286,7 @@ void pir_pack_cursor_stats(const pir_pack_cursor *c, pir_pack_stats *out)
 static void chain_clear(pir_pack_cursor *c)
 {
 	c->nchain = 0;
-	free(c->top);
+	buf_free(c->top);
 	c->top = NULL;
 }
 
@@ -243,12 +296,12 @@ void pir_pack_cursor_free(pir_pack_cursor *c)
 		return;
 	if (c->slots)
 		for (uint32_t i = 0; i < CACHE_SLOTS; i++)
-			free(c->slots[i].data);
+			buf_free(c->slots[i].data);
 	chain_clear(c);
 	free(c->chain);
 	free(c->slots);
-	free(c->result);
-	free(c->delta);
+	buf_free(c->result);
+	buf_free(c->delta);
 	if (c->inflater)
 		libdeflate_free_decompressor(c->inflater);
 	free(c);
@@ -292,7 +345,7 @@ static void evict(pir_pack_cursor *c, uint32_t s)
 
 	lru_unlink(c, s);
 	c->cached -= e->size;
-	free(e->data);
+	buf_free(e->data);
 	e->data = NULL;
 }
 
@@ -400,14 +453,14 @@ uint64_t pir_packset_base(pir_packset *ps, uint64_t pos)
  */
 static int inflate_entry(pir_pack_cursor *c, const pack *pk, const entry *e, unsigned char **out)
 {
-	unsigned char *buf = malloc((size_t)e->size + 1);
+	unsigned char *buf = buf_new((size_t)e->size);
 
 	*out = NULL;
 	if (!buf)
 		return 1;
 	if (libdeflate_zlib_decompress(c->inflater, pk->data + e->data, pk->len - e->data, buf,
 				       (size_t)e->size, NULL) != LIBDEFLATE_SUCCESS) {
-		free(buf);
+		buf_free(buf);
 		return 1;
 	}
 	buf[e->size] = '\0';
@@ -549,10 +602,10 @@ static inline bool ascend(pir_pack_cursor *c, const pack *pk, held *h)
 
 		if (!delta && inflate_entry(c, pk, &l->e, &delta))
 			return false;
-		rc = pir_delta_apply(h->data, h->len, delta, (size_t)l->e.size, &buf, &len);
+		rc = apply(h->data, h->len, delta, (size_t)l->e.size, true, &buf, &len);
 		if (delta != c->top)
-			free(delta);
-		free(h->owned);
+			buf_free(delta);
+		buf_free(h->owned);
 		h->owned = NULL;
 		if (rc)
 			return false; /* malformed, or a claimed size that cannot be allocated */
@@ -576,7 +629,7 @@ static int pack_read(pir_pack_cursor *c, const pack *pk, uint64_t pos, size_t ma
 	if (rc != READ_ON)
 		return rc;
 	if (!ascend(c, pk, &h)) {
-		free(h.owned);
+		buf_free(h.owned);
 		chain_clear(c);
 		return 0;
 	}
@@ -594,9 +647,9 @@ int pir_pack_read(pir_pack_cursor *c, uint64_t pos, size_t max_size, pir_pack_ob
 	size_t p = (size_t)(pos >> 48);
 	int rc;
 
-	free(c->result);
+	buf_free(c->result);
 	c->result = NULL;
-	free(c->delta);
+	buf_free(c->delta);
 	c->delta = NULL;
 	chain_clear(c);
 	memset(obj, 0, sizeof(*obj));
@@ -616,9 +669,9 @@ int pir_pack_read_delta(pir_pack_cursor *c, uint64_t pos, size_t max_size, pir_p
 	entry e;
 	int rc = 0;
 
-	free(c->result);
+	buf_free(c->result);
 	c->result = NULL;
-	free(c->delta);
+	buf_free(c->delta);
 	c->delta = NULL;
 	chain_clear(c);
 	memset(out, 0, sizeof(*out));
@@ -640,7 +693,7 @@ int pir_pack_read_delta(pir_pack_cursor *c, uint64_t pos, size_t max_size, pir_p
 					base.type};
 		rc = 1;
 	}
-	free(delta);
+	buf_free(delta);
 	pir_packset_unpin(c->ps, p);
 	return rc;
 }
@@ -649,18 +702,18 @@ int pir_pack_apply(pir_pack_cursor *c, const pir_pack_delta *d, bool keep, pir_p
 {
 	unsigned char *buf;
 	size_t len;
-	int rc = pir_delta_apply(d->base, d->base_len, d->delta, d->delta_len, &buf, &len);
+	int rc = apply(d->base, d->base_len, d->delta, d->delta_len, true, &buf, &len);
 
 	memset(obj, 0, sizeof(*obj));
 	if (rc < 0)
 		return rc;
 	if (rc) /* malformed: libgit2's to read, or to report */
 		return 0;
-	free(c->result); /* the base, when the cache did not take it */
+	buf_free(c->result); /* the base, when the cache did not take it */
 	c->result = NULL;
 	if (!keep || !cache_put(c, c->delta_pos, buf, len, d->type))
 		c->result = buf;
-	free(c->delta);
+	buf_free(c->delta);
 	c->delta = NULL;
 	c->stats.deltas++;
 	c->stats.objects++;

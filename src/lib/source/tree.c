@@ -162,12 +162,22 @@ fail:
 	return err;
 }
 
+static void drop_data(pir_tree *t)
+{
+	if (t->held)
+		pir_pack_release(t->data);
+	else
+		free(t->data);
+	t->data = NULL;
+	t->held = false;
+}
+
 static void tree_free(pir_tree *t)
 {
 	if (!t)
 		return;
 	free(t->v);
-	free(t->data);
+	drop_data(t);
 	git_tree_free(t->lg);
 	free(t);
 }
@@ -206,16 +216,17 @@ static int from_libgit2(pir_tree *t, git_tree *lg)
 }
 
 /*
- * Raw tree data into `*data` (malloc'd): from the packs when they hold it
- * whole, else from libgit2; `*data` NULL when the object is no tree. 0; 1
- * when it cannot be read (`*gerr` or `*cause`); PIR_ENOMEM.
+ * Raw tree data into `*data`: from the packs when they hold it whole (the
+ * cursor's buffer, held: `*held`), else from libgit2 (malloc'd); `*data` NULL when the object is no
+ * tree. 0; 1 when it cannot be read (`*gerr` or `*cause`); PIR_ENOMEM.
  */
-static int read_raw(pir_tree_reader *tr, const git_oid *oid, unsigned char **data, size_t *len,
-		    int *gerr, const char **cause)
+static int read_raw(pir_tree_reader *tr, const git_oid *oid, unsigned char **data, bool *held,
+		    size_t *len, int *gerr, const char **cause)
 {
 	git_odb_object *obj = NULL;
 
 	*data = NULL;
+	*held = false;
 	if (tr->cursor) {
 		uint64_t pos = pir_packset_find(tr->ps, oid->id);
 		pir_pack_object po;
@@ -227,9 +238,8 @@ static int read_raw(pir_tree_reader *tr, const git_oid *oid, unsigned char **dat
 			return 1;
 		}
 		if (rc == 1 && po.data && po.type == PIR_OBJ_TREE) {
-			if (!(*data = pir_malloc(po.size ? po.size : 1)))
-				return PIR_ENOMEM;
-			memcpy(*data, po.data, po.size);
+			*data = (unsigned char *)(uintptr_t)pir_pack_hold(po.data);
+			*held = true;
 			*len = po.size;
 			return 0;
 		}
@@ -250,12 +260,11 @@ static int load(pir_tree_reader *tr, const git_oid *oid, pir_tree *t, int *gerr,
 	size_t len = 0;
 	int rc;
 
-	if ((rc = read_raw(tr, oid, &t->data, &len, gerr, cause)) != 0)
+	if ((rc = read_raw(tr, oid, &t->data, &t->held, &len, gerr, cause)) != 0)
 		return rc;
 	if (t->data && (rc = pir_tree_parse(t->data, len, &t->v, &t->n, &t->cap)) <= 0)
 		return rc;
-	free(t->data);
-	t->data = NULL;
+	drop_data(t);
 	t->n = 0;
 	if ((*gerr = git_tree_lookup(&lg, tr->repo, oid)) < 0)
 		return 1;

@@ -48,6 +48,7 @@ typedef struct pir_tree {
 	size_t n;
 	/* private */
 	unsigned char *data;
+	bool held; /* data is the pack cursor's, held (pir_pack_hold), not malloc'd here */
 	size_t cap;
 	git_tree *lg; /* when libgit2 parsed it: the entries point into it */
 	uint32_t key;
