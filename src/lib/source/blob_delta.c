@@ -93,19 +93,22 @@ int pir_delta_binary(const pir_pack_delta *d)
 	pir_delta_reader rd;
 	size_t src, dst, out = 0, off = 0, n = 0;
 	const unsigned char *data = NULL;
+	bool binary = false;
 	int op;
 
 	if (!pir_delta_begin(&rd, d->delta, d->delta_len, &src, &dst) || src != d->base_len)
 		return -1;
-	while (out < BINARY_WINDOW && (op = pir_delta_next(&rd, &off, &data, &n)) != 0) {
-		size_t k = n < BINARY_WINDOW - out ? n : BINARY_WINDOW - out;
-		if (op < 0 || (op == 1 && (off > src || n > src - off)))
+	/* the whole delta is checked: a damaged one is never told binary */
+	while ((op = pir_delta_next(&rd, &off, &data, &n)) != 0) {
+		if (op < 0 || (op == 1 && (off > src || n > src - off)) || n > dst - out)
 			return -1;
-		if (memchr(op == 1 ? d->base + off : data, '\0', k))
-			return 1;
-		out += k;
+		if (!binary && out < BINARY_WINDOW) {
+			size_t k = n < BINARY_WINDOW - out ? n : BINARY_WINDOW - out;
+			binary = memchr(op == 1 ? d->base + off : data, '\0', k) != NULL;
+		}
+		out += n;
 	}
-	return 0;
+	return out == dst ? binary : -1;
 }
 
 /* Whether [w, w+n) holds a keyword that starts before `cut` and ends after it. */
