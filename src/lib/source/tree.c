@@ -151,9 +151,13 @@ int pir_tree_reader_new(pir_tree_reader **out, git_repository *repo, pir_packset
 		err = pir_error_git(gerr, "cannot open the object database");
 		goto fail;
 	}
-	/* trees are small and mostly deltas of the tree read just before: a small base cache */
+	/*
+	 * trees are small and mostly deltas of a tree read shortly before: a
+	 * small base cache (git.git: 8 MiB rebuilt 41k chains for 183k trees,
+	 * 16 MiB 7k, for 8 MiB more at the peak)
+	 */
 	if (ps && pir_packset_count(ps) &&
-	    (err = pir_pack_cursor_new(&tr->cursor, ps, (size_t)8 << 20)) < 0)
+	    (err = pir_pack_cursor_new(&tr->cursor, ps, (size_t)16 << 20)) < 0)
 		goto fail;
 	*out = tr;
 	return 0;
