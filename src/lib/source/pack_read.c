@@ -642,18 +642,26 @@ static int pack_read(pir_pack_cursor *c, const pack *pk, uint64_t pos, size_t ma
 	return 1;
 }
 
-int pir_pack_read(pir_pack_cursor *c, uint64_t pos, size_t max_size, pir_pack_object *obj)
+/* A new read: what the last one gave let go, the pack of `pos` pinned. False: none such. */
+static bool read_begin(pir_pack_cursor *c, uint64_t pos)
 {
 	size_t p = (size_t)(pos >> 48);
-	int rc;
 
 	buf_free(c->result);
 	c->result = NULL;
 	buf_free(c->delta);
 	c->delta = NULL;
 	chain_clear(c);
+	return pos != PIR_PACK_NOPOS && p < c->ps->n && pir_packset_pin(c->ps, p);
+}
+
+int pir_pack_read(pir_pack_cursor *c, uint64_t pos, size_t max_size, pir_pack_object *obj)
+{
+	size_t p = (size_t)(pos >> 48);
+	int rc;
+
 	memset(obj, 0, sizeof(*obj));
-	if (pos == PIR_PACK_NOPOS || p >= c->ps->n || !pir_packset_pin(c->ps, p))
+	if (!read_begin(c, pos))
 		return 0;
 	rc = pack_read(c, &c->ps->v[p], pos, max_size, obj);
 	pir_packset_unpin(c->ps, p);
@@ -669,13 +677,8 @@ int pir_pack_read_delta(pir_pack_cursor *c, uint64_t pos, size_t max_size, pir_p
 	entry e;
 	int rc = 0;
 
-	buf_free(c->result);
-	c->result = NULL;
-	buf_free(c->delta);
-	c->delta = NULL;
-	chain_clear(c);
 	memset(out, 0, sizeof(*out));
-	if (pos == PIR_PACK_NOPOS || p >= c->ps->n || !pir_packset_pin(c->ps, p))
+	if (!read_begin(c, pos))
 		return 0;
 	pk = &c->ps->v[p];
 	/* a delta not already built, whose result fits: its base read (and cached) as usual */
