@@ -63,7 +63,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (binary != (memchr(out, '\0', out_len < 8000 ? out_len : 8000) != NULL))
 			abort();
 		if (clean == 1 && (scan(out, out_len, &lines, &n) != 0 || !lines || n != made.n ||
-				   memcmp(lines, made.v, 2 * n * sizeof(*lines))))
+				   (n && memcmp(lines, made.v, 2 * n * sizeof(*lines)))))
 			abort();
 		free(out);
 	} else if (clean == 1 || binary == 1) {
