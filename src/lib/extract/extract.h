@@ -91,8 +91,11 @@ int pir_marker_scan(pir_marker_list *out, const pir_marker_matcher *m, pir_marke
 const size_t *pir_marker_scratch_lines(const pir_marker_scratch *s, size_t *n);
 /** Whether the matcher is the default grammar alone (PIR_MARKER_LINES records only then). */
 bool pir_marker_matcher_default_only(const pir_marker_matcher *m);
-/** The first keyword of the default grammar ("TODO", "FIXME", any case) in [p, p+n), or NULL. */
-const char *pir_marker_find_keyword(const char *p, size_t n);
+/**
+ * The first keyword of the default grammar ("TODO", "FIXME", any case) in
+ * [p, p+n) and its length in `*len`, or NULL.
+ */
+const char *pir_marker_find_keyword(const char *p, size_t n, size_t *len);
 
 void pir_marker_list_clear(pir_marker_list *list);
 /**

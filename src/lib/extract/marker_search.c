@@ -73,9 +73,12 @@ const char *pir_mk_find_keyword(const char *p, size_t n)
 	return NULL;
 }
 
-const char *pir_marker_find_keyword(const char *p, size_t n)
+const char *pir_marker_find_keyword(const char *p, size_t n, size_t *len)
 {
-	return pir_mk_find_keyword(p, n);
+	const char *hit = pir_mk_find_keyword(p, n);
+
+	*len = hit ? keyword_at(hit, p + n) : 0;
+	return hit;
 }
 
 /* ---- mentions of IDs on lines without a marker ---- */

@@ -91,16 +91,16 @@ int pir_delta_bases_add(pir_delta_bases *bs, uint64_t pos, const size_t *lines, 
 int pir_delta_binary(const pir_pack_delta *d)
 {
 	pir_delta_reader rd;
-	size_t src, dst, out = 0, off = 0, n = 0;
+	size_t dst, out = 0, off = 0, n = 0;
 	const unsigned char *data = NULL;
 	bool binary = false;
 	int op;
 
-	if (!pir_delta_begin(&rd, d->delta, d->delta_len, &src, &dst) || src != d->base_len)
+	if (!pir_delta_begin(&rd, d->delta, d->delta_len, d->base_len, &dst))
 		return -1;
 	/* the whole delta is checked: a damaged one is never told binary */
 	while ((op = pir_delta_next(&rd, &off, &data, &n)) != 0) {
-		if (op < 0 || (op == 1 && (off > src || n > src - off)) || n > dst - out)
+		if (op < 0)
 			return -1;
 		if (!binary && out < BINARY_WINDOW) {
 			size_t k = n < BINARY_WINDOW - out ? n : BINARY_WINDOW - out;
@@ -108,16 +108,17 @@ int pir_delta_binary(const pir_pack_delta *d)
 		}
 		out += n;
 	}
-	return out == dst ? binary : -1;
+	return rd.left ? -1 : binary;
 }
 
 /* Whether [w, w+n) holds a keyword that starts before `cut` and ends after it. */
 static bool keyword_across(const unsigned char *w, size_t n, size_t cut)
 {
 	const char *p = (const char *)w, *end = p + n, *hit;
+	size_t len;
 
-	while ((hit = pir_marker_find_keyword(p, (size_t)(end - p)))) {
-		size_t at = (size_t)(hit - (const char *)w), len = (*hit | 0x20) == 't' ? 4 : 5;
+	while ((hit = pir_marker_find_keyword(p, (size_t)(end - p), &len))) {
+		size_t at = (size_t)(hit - (const char *)w);
 		if (at < cut && at + len > cut)
 			return true;
 		p = hit + 1;
@@ -174,7 +175,7 @@ int pir_delta_clean(pir_delta_bases *bs, const pir_pack_delta *d, pir_delta_line
 {
 	base_lines *b = slot_of(bs, d->base_pos);
 	unsigned char tail[REACH], w[2 * REACH];
-	size_t src, dst, out = 0, ntail = 0, off = 0, n = 0;
+	size_t dst, out = 0, ntail = 0, off = 0, n = 0, len;
 	const unsigned char *data = NULL;
 	pir_delta_reader rd;
 	bool need_nl = false;
@@ -183,7 +184,7 @@ int pir_delta_clean(pir_delta_bases *bs, const pir_pack_delta *d, pir_delta_line
 	if (made)
 		made->n = 0;
 	if (b->pos != d->base_pos || d->base_pos == PIR_PACK_NOPOS ||
-	    !pir_delta_begin(&rd, d->delta, d->delta_len, &src, &dst) || src != d->base_len)
+	    !pir_delta_begin(&rd, d->delta, d->delta_len, d->base_len, &dst))
 		return 0;
 	if (++b->stamp == 0) { /* wrapped: every line unused again */
 		memset(b->used, 0, b->n * sizeof(*b->used));
@@ -193,7 +194,7 @@ int pir_delta_clean(pir_delta_bases *bs, const pir_pack_delta *d, pir_delta_line
 		const unsigned char *from;
 		size_t k = n < REACH ? n : REACH;
 
-		if (op < 0 || (op == 1 && (off > src || n > src - off)) || n > dst - out)
+		if (op < 0)
 			return 0;
 		from = op == 1 ? d->base + off : data;
 		if (need_nl && from[0] != '\n')
@@ -203,7 +204,7 @@ int pir_delta_clean(pir_delta_bases *bs, const pir_pack_delta *d, pir_delta_line
 		memcpy(w + ntail, from, k);
 		if (ntail && keyword_across(w, ntail + k, ntail))
 			return 0;
-		if (op == 2 && pir_marker_find_keyword((const char *)data, n))
+		if (op == 2 && pir_marker_find_keyword((const char *)data, n, &len))
 			return 0;
 		if (op == 1 && (rc = copy_clean(b, off, n, out, tail, ntail, &need_nl, made)) <= 0)
 			return rc;
@@ -219,5 +220,5 @@ int pir_delta_clean(pir_delta_bases *bs, const pir_pack_delta *d, pir_delta_line
 		}
 		out += n;
 	}
-	return out == dst;
+	return !rd.left;
 }

@@ -622,7 +622,6 @@ static int from_delta(pir_repo *r, blob_reader *br, size_t bi, bool leaf, const 
 		b->size = d.size;
 		return DELTA_TOLD;
 	}
-	*clean = false;
 	if ((err = pir_pack_apply(br->cursor, &d, !leaf, &po)) <= 0)
 		return err < 0 ? err : DELTA_NOT_READ;
 	if (rc &&

@@ -163,18 +163,24 @@ void pir_pack_cursor_stats(const pir_pack_cursor *c, pir_pack_stats *out);
 int pir_delta_apply(const unsigned char *base, size_t base_len, const unsigned char *delta,
 		    size_t delta_len, unsigned char **out, size_t *out_len);
 
-/* The instructions of a git delta, one at a time. */
+/* The instructions of a git delta, one at a time, each checked against its base and result. */
 typedef struct {
 	const unsigned char *p, *end;
+	size_t base_len; /* a copy must lie within it */
+	size_t left;	 /* of the announced result, what the instructions have not given yet */
 } pir_delta_reader;
 
-/* Start reading `delta`: the sizes it announces; false when it has no readable header. */
-bool pir_delta_begin(pir_delta_reader *rd, const unsigned char *delta, size_t len, size_t *base_len,
+/*
+ * Start reading `delta` over a base of `base_len` bytes: false when it has
+ * no readable header or announces another base size. `*result_len`: the
+ * size it announces.
+ */
+bool pir_delta_begin(pir_delta_reader *rd, const unsigned char *delta, size_t len, size_t base_len,
 		     size_t *result_len);
 /*
  * The next instruction: 1 a copy of base[*off, *off + *n), 2 an insert of
- * data[0, *n), 0 the end, -1 a malformed one. The offsets are the delta's
- * own, not checked against any base.
+ * data[0, *n), 0 the end (the result complete when `rd->left` is 0), -1 a
+ * malformed one, a copy out of the base or more than the announced result.
  */
 int pir_delta_next(pir_delta_reader *rd, size_t *off, const unsigned char **data, size_t *n);
 

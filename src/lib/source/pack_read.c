@@ -107,8 +107,9 @@ static bool delta_result_size(const unsigned char *delta, size_t len, size_t *ou
 
 /*
  * One instruction at `rd`: 1 a copy of base[*off, *off + *n), 2 an insert
- * of data[0, *n), 0 the end, -1 a malformed one. Inline: pir_delta_apply
- * runs it for every instruction of every delta.
+ * of data[0, *n), 0 the end, -1 a malformed one (a copy out of the base,
+ * more than the result's announced size). Inline: pir_delta_apply runs it
+ * for every instruction of every delta.
  */
 static inline int delta_op(pir_delta_reader *rd, size_t *off, const unsigned char **data, size_t *n)
 {
@@ -132,28 +133,38 @@ static inline int delta_op(pir_delta_reader *rd, size_t *off, const unsigned cha
 					return -1;
 				k |= (size_t)*p++ << (8 * i);
 			}
+		if (!k)
+			k = 0x10000;
+		if (o > rd->base_len || k > rd->base_len - o || k > rd->left)
+			return -1;
 		*off = o;
-		*n = k ? k : 0x10000;
+		*n = k;
 		rd->p = p;
+		rd->left -= k;
 		return 1;
 	}
-	if (!op || op > (size_t)(end - p)) /* reserved, or past the end */
+	/* reserved, past the delta's end, past the result's */
+	if (!op || op > (size_t)(end - p) || op > rd->left)
 		return -1;
 	*data = p;
 	*n = op;
 	rd->p = p + op;
+	rd->left -= op;
 	return 2;
 }
 
-bool pir_delta_begin(pir_delta_reader *rd, const unsigned char *delta, size_t len, size_t *base_len,
+bool pir_delta_begin(pir_delta_reader *rd, const unsigned char *delta, size_t len, size_t base_len,
 		     size_t *result_len)
 {
 	const unsigned char *p = delta, *end = delta + len;
+	size_t src;
 
-	if (!delta_varint(&p, end, base_len) || !delta_varint(&p, end, result_len))
+	if (!delta_varint(&p, end, &src) || src != base_len || !delta_varint(&p, end, result_len))
 		return false;
 	rd->p = p;
 	rd->end = end;
+	rd->base_len = base_len;
+	rd->left = *result_len;
 	return true;
 }
 
@@ -167,15 +178,14 @@ static int apply(const unsigned char *base, size_t base_len, const unsigned char
 		 size_t delta_len, bool shared, unsigned char **out, size_t *out_len)
 {
 	pir_delta_reader rd;
-	unsigned char *buf, *q, *qend;
-	size_t src, dst, off = 0, n = 0;
+	unsigned char *buf, *q;
+	size_t dst, off = 0, n = 0;
 	const unsigned char *data = NULL;
 	int op;
 
 	*out = NULL;
 	*out_len = 0;
-	if (!pir_delta_begin(&rd, delta, delta_len, &src, &dst) || src != base_len ||
-	    dst > MAX_OBJECT)
+	if (!pir_delta_begin(&rd, delta, delta_len, base_len, &dst) || dst > MAX_OBJECT)
 		return 1;
 	/* each instruction takes a byte at least and gives at most 127 bytes or the base */
 	if (dst / (base_len > 127 ? base_len : 127) >= delta_len)
@@ -183,20 +193,11 @@ static int apply(const unsigned char *base, size_t base_len, const unsigned char
 	if (!(buf = shared ? buf_new(dst) : malloc(dst + 1)))
 		return pir_error_oom();
 	q = buf;
-	qend = buf + dst;
 	while ((op = delta_op(&rd, &off, &data, &n)) > 0) {
-		if (n > (size_t)(qend - q))
-			goto bad;
-		if (op == 1) {
-			if (off > base_len || n > base_len - off)
-				goto bad;
-			memcpy(q, base + off, n);
-		} else {
-			memcpy(q, data, n);
-		}
+		memcpy(q, op == 1 ? base + off : data, n);
 		q += n;
 	}
-	if (op < 0 || q != qend)
+	if (op < 0 || rd.left)
 		goto bad;
 	*q = '\0';
 	*out = buf;

@@ -180,47 +180,36 @@ static int walk_commits(pir_repo *r, const git_oid *tips, size_t ntips, pir_know
 	for (size_t i = 0; i < ntips && !err; i++)
 		err = push_oid(&stack, &n, &cap, &tips[i]);
 	while (!err && n) {
-		git_oid oid = stack[--n];
+		git_oid oid = stack[--n], *parents;
 		git_commit *commit = NULL;
-		int gerr;
+		pir_known_commit k;
+		int gerr, rc;
 
 		if (pir_oidmap_get(&r->commit_map, &oid) != PIR_MAP_NONE)
 			continue;
-		if (known) {
-			pir_known_commit k;
-			if (known(payload, &oid, &k)) {
-				err = record_known(r, &oid, &k, &stack, &n, &cap);
-				continue;
-			}
+		if (known && known(payload, &oid, &k)) {
+			err = record_known(r, &oid, &k, &stack, &n, &cap);
+			continue;
 		}
-		if (cur) {
-			pir_known_commit k;
-			git_oid *parents;
-			int rc = read_raw_commit(r, cur, &oid, &k, &parents, local,
-						 PIR_ARRAY_SIZE(local));
+		if (cur && (rc = read_raw_commit(r, cur, &oid, &k, &parents, local,
+						 PIR_ARRAY_SIZE(local))) != 0) {
 			if (rc < 0) {
 				err = rc;
 				break;
 			}
-			if (rc) {
-				err = record_known(r, &oid, &k, &stack, &n, &cap);
-				if (parents != local)
-					free(parents);
-				if (!err && r->ncommits % 4096 == 0)
-					err = r->ctx.progress(r->ctx.payload, r->name, "commits",
-							      r->ncommits, 0);
-				continue;
-			}
-		}
-		if ((gerr = git_commit_lookup(&commit, r->repo, &oid)) < 0) {
+			err = record_known(r, &oid, &k, &stack, &n, &cap);
+			if (parents != local)
+				free(parents);
+		} else if ((gerr = git_commit_lookup(&commit, r->repo, &oid)) < 0) {
 			err = pir_repo_missing(r, &oid, "commit", NULL, gerr);
 			/* remember it so that other children do not report it again */
 			if (!err)
 				err = pir_oidmap_put(&r->commit_map, &oid, PIR_MAP_NONE - 1, NULL);
 			continue;
+		} else {
+			err = record_commit(r, commit, &stack, &n, &cap);
+			git_commit_free(commit);
 		}
-		err = record_commit(r, commit, &stack, &n, &cap);
-		git_commit_free(commit);
 		if (!err && r->ncommits % 4096 == 0)
 			err = r->ctx.progress(r->ctx.payload, r->name, "commits", r->ncommits, 0);
 	}
