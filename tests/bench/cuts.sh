@@ -22,7 +22,14 @@
 #                  else build/src/cli/pirscan, in this source tree)
 #   PIRSCAN_ARGS   extra arguments for pirscan, e.g. "--threads 1"
 #   BENCH_TIMEOUT  seconds after which one run is killed (default: none)
-#   CUTS_NO_BASELINES=1   skip the floor and git log -p runs
+#   CUTS_NO_BASELINES=1   skip the floor and git log -p runs on HEAD
+#   CUTS_NO_FLOOR=1       skip each cut's own floor (see below)
+#
+# Each cut's own floor is `git rev-list --objects C | git cat-file --batch`
+# (the list made first, only cat-file timed): what reading every object of
+# that cut once costs git. When the objects of later history are larger
+# (git.git: its deltas are), the floor per commit grows too, and a constant
+# pirscan/floor column says pirscan is linear in what the history holds.
 #
 # Exit status: 0 when every command ran, 1 when one failed, 2 on usage errors.
 
@@ -166,34 +173,43 @@ for want in "${counts[@]}"; do
 		continue
 	fi
 	printf '%ss CPU\n' "$m_cpu" >&2
+	cpu_cut=$m_cpu wall_cut=$m_wall rss_cut=$m_rss
 	# the items pirscan reported, and the commits it says it walked
 	read -r items walked < <(python3 -c '
 import json, sys
 d = json.load(open(sys.argv[1]))
 print(len(d.get("items", [])), sum(r.get("commits", 0) for r in d.get("repositories", [])))
 ' "$TMPOUT" 2>/dev/null || echo '- -')
-	rows+=("$want $c $n $mg $m_cpu $m_wall $m_rss $items $walked")
+	f_cpu=-
+	if [[ -z ${CUTS_NO_FLOOR:-} ]]; then
+		git -C "$repo" rev-list --objects "$c" | cut -c1-40 >"$tmp/objs"
+		measure 'git -C "$1" cat-file --batch <"$2" >/dev/null' "$repo" "$tmp/objs"
+		if [[ $m_rc -eq 0 ]]; then f_cpu=$m_cpu; else failed=1; fi
+	fi
+	rows+=("$want $c $n $mg $cpu_cut $wall_cut $rss_cut $items $walked $f_cpu")
 done
 
-printf '\n%-7s %-12s %8s %7s %8s %8s %9s %8s %7s %8s\n' cut commit commits merges 'CPU s' 'wall s' \
-	'CPU s/1k' 'RSS MiB' items walked
+printf '\n%-7s %-12s %8s %7s %8s %8s %9s %8s %7s %8s %10s %8s\n' cut commit commits merges 'CPU s' 'wall s' \
+	'CPU s/1k' 'RSS MiB' items walked 'floor s/1k' 'x floor'
 for r in "${rows[@]}"; do
-	read -r want c n mg cpu_s wall rss items walked <<<"$r"
+	read -r want c n mg cpu_s wall rss items walked fl <<<"$r"
 	if [[ $cpu_s == FAILED ]]; then
 		printf '%-7s %-12s %8s %7s %8s\n' "$want" "${c:0:12}" "$n" "$mg" FAILED
 		continue
 	fi
 	awk -v w="$want" -v c="${c:0:12}" -v n="$n" -v m="$mg" -v cpu="$cpu_s" -v wall="$wall" \
-		-v rss="$rss" -v it="$items" -v wk="$walked" 'BEGIN {
-		printf "%-7s %-12s %8d %7d %8.2f %8.2f %9.3f %8.1f %7s %8s\n",
-			w, c, n, m, cpu, wall, cpu / n * 1000, rss / 1024, it, wk }'
+		-v rss="$rss" -v it="$items" -v wk="$walked" -v fl="${fl:--}" 'BEGIN {
+		fk = fl == "-" ? "-" : sprintf("%.3f", fl / n * 1000)
+		fx = fl == "-" || fl <= 0 ? "-" : sprintf("%.2f", cpu / fl)
+		printf "%-7s %-12s %8d %7d %8.2f %8.2f %9.3f %8.1f %7s %8s %10s %8s\n",
+			w, c, n, m, cpu, wall, cpu / n * 1000, rss / 1024, it, wk, fk, fx }'
 done
 
 # linearity: CPU per commit of the largest cut over that of the smallest
 ok_rows=()
 for r in "${rows[@]}"; do
-	read -r _ _ n _ cpu_s _ <<<"$r"
-	[[ $cpu_s == FAILED ]] || ok_rows+=("$n $cpu_s")
+	read -r _ _ n _ cpu_s _ _ _ _ fl <<<"$r"
+	[[ $cpu_s == FAILED ]] || ok_rows+=("$n $cpu_s ${fl:--}")
 done
 peak_rss=0
 full_cpu='' full_wall=''
@@ -214,6 +230,11 @@ if ((${#ok_rows[@]} >= 2)); then
 	lin=$(printf '%s\n' "${ok_rows[@]}" | sort -n | awk '
 		NR == 1 { small = $2 / $1 } { big = $2 / $1 } END { printf "%.2f", big / small }')
 	row 'CPU/commit, largest cut / smallest cut' "$lin" '<=' 1.3
+	flin=$(printf '%s\n' "${ok_rows[@]}" | sort -n | awk '
+		$3 == "-" || $3 <= 0 { bad = 1 } NR == 1 { small = $3 / $1 } { big = $3 / $1 }
+		END { if (bad) print "n/a"; else printf "%.2f", big / small }')
+	# not a target of issue 10: how the floor itself grows, for reading the line above
+	printf '%-50s %9s\n' '  the cuts'"'"' own floor, largest / smallest' "$flin"
 fi
 row 'peak RSS of the cuts (MiB)' "$(awk -v k="$peak_rss" 'BEGIN { printf "%.1f", k / 1024 }')" '<' 256
 
