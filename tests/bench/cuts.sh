@@ -227,14 +227,13 @@ row() { printf '%-50s %9s %9s  %s\n' "$1" "$2" "$3 $4" "$(verdict "$2" "$3" "$4"
 
 printf '\n%-50s %9s %9s  %s\n' 'target (one run each)' value goal verdict
 if ((${#ok_rows[@]} >= 2)); then
-	lin=$(printf '%s\n' "${ok_rows[@]}" | sort -n | awk '
-		NR == 1 { small = $2 / $1 } { big = $2 / $1 } END { printf "%.2f", big / small }')
-	row 'CPU/commit, largest cut / smallest cut' "$lin" '<=' 1.3
-	flin=$(printf '%s\n' "${ok_rows[@]}" | sort -n | awk '
-		$3 == "-" || $3 <= 0 { bad = 1 } NR == 1 { small = $3 / $1 } { big = $3 / $1 }
-		END { if (bad) print "n/a"; else printf "%.2f", big / small }')
+	# growth K: column K of ok_rows ("commits CPU floor") per commit, largest cut over smallest
+	growth() { printf '%s\n' "${ok_rows[@]}" | sort -n | awk -v k="$1" '
+		$k == "-" || $k <= 0 { bad = 1 } NR == 1 { small = $k / $1 } { big = $k / $1 }
+		END { if (bad) print "n/a"; else printf "%.2f", big / small }'; }
+	row 'CPU/commit, largest cut / smallest cut' "$(growth 2)" '<=' 1.3
 	# not a target of issue 10: how the floor itself grows, for reading the line above
-	printf '%-50s %9s\n' '  the cuts'"'"' own floor, largest / smallest' "$flin"
+	printf '%-50s %9s\n' '  the cuts'"'"' own floor, largest / smallest' "$(growth 3)"
 fi
 row 'peak RSS of the cuts (MiB)' "$(awk -v k="$peak_rss" 'BEGIN { printf "%.1f", k / 1024 }')" '<' 256
 
