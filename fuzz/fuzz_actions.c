@@ -1,5 +1,8 @@
 /* SPDX-License-Identifier: MIT */
-/* Fuzz target: the action-items loader over arbitrary YAML, and the slim read agreeing with it. */
+/*
+ * Fuzz target: the action-items loader over arbitrary YAML, the slim read
+ * agreeing with it, and the cached slim read with the slim read.
+ */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,6 +36,30 @@ static void check_slim(const pir_entry_list *full, const uint8_t *data, size_t s
 	pir_entry_list_clear(&l);
 }
 
+/* The cached read gives what the slim read gives: a half, then the whole, through one cache. */
+static void check_cached(const uint8_t *data, size_t size)
+{
+	static pir_slim_cache *c;
+	size_t parts[] = {size / 2, size};
+
+	if (!c && !(c = pir_slim_cache_new()))
+		abort();
+	for (size_t p = 0; p < 2; p++) {
+		pir_entry_list a = {0}, b = {0};
+		bool ab = false, bb = false;
+		int ra = pir_actions_slim(&a, &ab, (const char *)data, parts[p]);
+		int rb = pir_actions_slim_cached(c, &b, &bb, (const char *)data, parts[p]);
+		if (ra < 0 || rb != ra || a.n != b.n || (ra == 0 && ab != bb))
+			abort();
+		for (size_t i = 0; i < a.n; i++)
+			if (!same(a.v[i].id, b.v[i].id) || !same(a.v[i].due_raw, b.v[i].due_raw) ||
+			    a.v[i].closed != b.v[i].closed)
+				abort();
+		pir_entry_list_clear(&a);
+		pir_entry_list_clear(&b);
+	}
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	pir_entry_list l = {0};
@@ -46,6 +73,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (strchr(l.diags.v[i].message, '\n'))
 			abort(); /* diagnostics are one line */
 	check_slim(&l, data, size);
+	check_cached(data, size);
 	pir_entry_list_clear(&l);
 	return 0;
 }

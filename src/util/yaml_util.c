@@ -218,16 +218,27 @@ int pir_yaml_preflight_run(pir_yaml_preflight *pf, const char *buf, size_t len)
 	return err;
 }
 
+/* How many `c` bytes `buf` holds, counting no further than `stop`. */
+static size_t count_byte(const char *buf, size_t len, char c, size_t stop)
+{
+	const char *p = buf, *end = buf + len;
+	size_t n = 0;
+
+	while (n < stop && (p = memchr(p, c, (size_t)(end - p)))) {
+		n++;
+		p++;
+	}
+	return n;
+}
+
 bool pir_yaml_preflight_needed(const char *buf, size_t len)
 {
-	size_t flow = 0;
+	size_t flow;
 
 	if (memchr(buf, '&', len))
 		return true;
-	for (size_t i = 0; i < len; i++)
-		if ((buf[i] == '[' || buf[i] == '{') && ++flow > PIR_YAML_MAX_DEPTH)
-			return true;
-	return false;
+	flow = count_byte(buf, len, '[', PIR_YAML_MAX_DEPTH + 1);
+	return flow + count_byte(buf, len, '{', PIR_YAML_MAX_DEPTH + 1 - flow) > PIR_YAML_MAX_DEPTH;
 }
 
 int pir_yaml_put_echo(pir_buf *out, const char *s, size_t len)

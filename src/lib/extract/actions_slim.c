@@ -163,21 +163,29 @@ static int read_value(slim *s, pir_entry *e, int f)
 	return SLIM_OK;
 }
 
+pir_entry *pir_entry_list_add_slim(pir_entry_list *out)
+{
+	pir_entry *e;
+
+	if (pir_grow((void **)&out->v, &out->cap, out->n + 1, sizeof(*out->v)) < 0)
+		return NULL;
+	e = &out->v[out->n++];
+	memset(e, 0, sizeof(*e));
+	e->due = e->snooze_until = PIR_DATE_NONE;
+	e->severity_rank = PIR_SEVERITY_NONE;
+	return e;
+}
+
 /* An entry (the current event starts its mapping): the first id, due and status keys. */
 static int read_entry(slim *s)
 {
-	pir_entry_list *out = s->out;
 	static const char *const names[] = {"id", "due", "status"};
 	unsigned seen = 0;
 	pir_entry *e;
 	int st;
 
-	if (pir_grow((void **)&out->v, &out->cap, out->n + 1, sizeof(*out->v)) < 0)
+	if (!(e = pir_entry_list_add_slim(s->out)))
 		return PIR_ENOMEM;
-	e = &out->v[out->n++];
-	memset(e, 0, sizeof(*e));
-	e->due = e->snooze_until = PIR_DATE_NONE;
-	e->severity_rank = PIR_SEVERITY_NONE;
 	while ((st = next(s)) == SLIM_OK && s->ev.type != YAML_MAPPING_END_EVENT) {
 		int f = F_NONE;
 		for (int i = 0; i < F_NONE && s->ev.type == YAML_SCALAR_EVENT; i++)
@@ -266,12 +274,21 @@ static int read_stream(slim *s, bool *broken)
 
 int pir_actions_slim(pir_entry_list *out, bool *broken, const char *buf, size_t len)
 {
+	size_t units;
+
+	return pir_actions_slim_units(out, broken, buf, len, &units);
+}
+
+int pir_actions_slim_units(pir_entry_list *out, bool *broken, const char *buf, size_t len,
+			   size_t *units)
+{
 	slim s;
 	int st;
 
 	memset(&s, 0, sizeof(s));
 	s.out = out;
 	*broken = false;
+	*units = 0;
 	if (!buf) {
 		buf = "";
 		len = 0;
@@ -284,6 +301,7 @@ int pir_actions_slim(pir_entry_list *out, bool *broken, const char *buf, size_t 
 		return pir_error_oom();
 	yaml_parser_set_input_string(&s.parser, (const unsigned char *)buf, len);
 	st = read_stream(&s, broken);
+	*units = s.units;
 	if (s.have)
 		yaml_event_delete(&s.ev);
 	yaml_parser_delete(&s.parser);

@@ -155,6 +155,27 @@ void pir_entry_list_clear(pir_entry_list *list);
  * left empty; or PIR_ENOMEM.
  */
 int pir_actions_slim(pir_entry_list *out, bool *broken, const char *buf, size_t len);
+/** pir_actions_slim, and in `*units` the nodes and scalar bytes it counted. */
+int pir_actions_slim_units(pir_entry_list *out, bool *broken, const char *buf, size_t len,
+			   size_t *units);
+/** A new slim entry at the end of `out`, no field read yet; NULL when out of memory. */
+pir_entry *pir_entry_list_add_slim(pir_entry_list *out);
+
+/**
+ * The slim read of the versions of a growing file (actions_slim_cache.c): a
+ * version whose items each start a line at one indentation is read item by
+ * item, and an item whose bytes an earlier version held (the cache keeps a
+ * bounded number) is not parsed again. Same result as pir_actions_slim,
+ * which reads whatever it does not split. Not thread-safe: one per thread.
+ */
+typedef struct pir_slim_cache pir_slim_cache;
+pir_slim_cache *pir_slim_cache_new(void);
+void pir_slim_cache_free(pir_slim_cache *c);
+/** pir_actions_slim through the cache `c` (NULL: pir_actions_slim itself). */
+int pir_actions_slim_cached(pir_slim_cache *c, pir_entry_list *out, bool *broken, const char *buf,
+			    size_t len);
+/** Items `c` has read alone, and items it found already read. */
+void pir_slim_cache_counts(const pir_slim_cache *c, size_t *read, size_t *found);
 
 /* ---- postmortem documents (postmortem.c, postmortem_text.c) ---- */
 

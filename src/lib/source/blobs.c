@@ -309,6 +309,7 @@ typedef struct {
 	pir_marker_scratch *scratch;
 	pir_delta_bases *bases; /* with the default grammar alone: blob_delta.h */
 	pir_delta_lines made;	/* what from_delta tells of a blob's keyword lines */
+	pir_slim_cache *ycache; /* the items of action-items versions already read */
 } blob_reader;
 
 /* The blob is there but cannot be read: unknown content, reported with its path later. */
@@ -494,10 +495,12 @@ int pir_ykeys_pack(pir_blob *b, const uint32_t *keys, const uint32_t *due, size_
 
 /*
  * The entries of an action-items version: kept in full (`slim` false), or
- * only what the replay reads, from the slim read (actions_slim.c) unless it
+ * only what the replay reads, from the slim read (actions_slim.c, item by
+ * item through the thread's cache `yc`: actions_slim_cache.c) unless it
  * leaves the file to the full parse.
  */
-static int parse_entries(pir_repo *r, pir_blob *b, const char *data, size_t len, bool slim)
+static int parse_entries(pir_repo *r, pir_slim_cache *yc, pir_blob *b, const char *data, size_t len,
+			 bool slim)
 {
 	pir_entry_list *el = pir_calloc(1, sizeof(*el));
 	bool broken = false;
@@ -505,7 +508,7 @@ static int parse_entries(pir_repo *r, pir_blob *b, const char *data, size_t len,
 
 	if (!el)
 		return PIR_ENOMEM;
-	if (slim && (err = pir_actions_slim(el, &broken, data, len)) == 0) {
+	if (slim && (err = pir_actions_slim_cached(yc, el, &broken, data, len)) == 0) {
 		if (broken)
 			b->flags |= PIR_BLOB_YAML_BROKEN;
 		goto keep;
@@ -677,7 +680,7 @@ static int scan_blob(pir_repo *r, blob_reader *br, size_t k)
 	if (b->flags & PIR_BLOB_WANT_DOC)
 		err = read_doc(r, b, data, len);
 	else if (b->flags & PIR_BLOB_WANT_YAML)
-		err = parse_entries(r, b, data, len,
+		err = parse_entries(r, br->ycache, b, data, len,
 				    r->slim_history && !(b->flags & PIR_BLOB_AT_HEAD));
 done:
 	b->flags |= PIR_BLOB_SCANNED;
@@ -707,13 +710,17 @@ static int blob_worker(void *self, git_repository *repo)
 {
 	pir_worker *w = self;
 	pir_repo *r = w->job->r;
-	blob_reader br = {NULL, NULL, NULL, NULL, {NULL, 0, 0}};
+	blob_reader br = {NULL, NULL, NULL, NULL, {NULL, 0, 0}, NULL};
 	int err, gerr;
 
 	if ((gerr = git_repository_odb(&br.odb, repo)) < 0)
 		return pir_error_git(gerr, "cannot open the object database");
 	if ((err = pir_marker_scratch_new(&br.scratch, r->ctx.matcher)) < 0)
 		goto done;
+	if (r->slim_history && !(br.ycache = pir_slim_cache_new())) {
+		err = PIR_ENOMEM;
+		goto done;
+	}
 	if (pir_packset_count(r->packs) &&
 	    ((err = pir_pack_cursor_new(&br.cursor, r->packs, cache_share(r->ctx.threads))) < 0 ||
 	     (pir_marker_matcher_default_only(r->ctx.matcher) &&
@@ -734,6 +741,7 @@ static int blob_worker(void *self, git_repository *repo)
 	}
 done:
 	free(br.made.v);
+	pir_slim_cache_free(br.ycache);
 	pir_delta_bases_free(br.bases);
 	pir_pack_cursor_free(br.cursor);
 	pir_marker_scratch_free(br.scratch);
@@ -774,7 +782,7 @@ int pir_blobs_scan(pir_repo *r)
  */
 int pir_blobs_reread(pir_repo *r, const uint32_t *blobs, size_t n)
 {
-	blob_reader br = {NULL, NULL, NULL, NULL, {NULL, 0, 0}};
+	blob_reader br = {NULL, NULL, NULL, NULL, {NULL, 0, 0}, NULL};
 	int err = 0, gerr;
 
 	if (!n)
@@ -798,7 +806,7 @@ int pir_blobs_reread(pir_repo *r, const uint32_t *blobs, size_t n)
 			r->blob_pos[blobs[i]] = pir_packset_find(r->packs, b->oid.id);
 		if ((err = read_blob(r, &br, blobs[i], &data, &len, &obj)) == 0 && data) {
 			if (entries)
-				err = parse_entries(r, b, data, len, false);
+				err = parse_entries(r, NULL, b, data, len, false);
 			if (!err && b->markers.texts)
 				err = reread_markers(r, &br, b, data, len);
 		}
