@@ -12,8 +12,11 @@ static bool same_due(const char *a, const char *b)
 {
 	pir_date x, y;
 
-	if (!a || !b)
+	if (!a || !b || a == b)
 		return a == b;
+	/* the same text is the same date, or the same invalid one: most pairs, and no parse */
+	if (strcmp(a, b) == 0)
+		return true;
 	if (pir_date_parse(&x, a, strlen(a)) == 0 && pir_date_parse(&y, b, strlen(b)) == 0)
 		return x == y;
 	return strcmp(a, b) == 0;
