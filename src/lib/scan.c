@@ -153,7 +153,7 @@ static void repo_drop_read(pir_repo *r)
 	r->scan_order = NULL;
 	r->scan_leaf = NULL;
 	r->blob_pos = NULL;
-	pir_oidmap_dispose(&r->blob_map);
+	pir_oidset_dispose(&r->blob_map);
 	pir_oidmap_dispose(&r->commit_map);
 	pir_oidmap_dispose(&r->shallow_set);
 	r->shallow = false;

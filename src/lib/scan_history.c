@@ -205,7 +205,7 @@ static bool keep_keyed(void *payload, const git_oid *old, const git_oid *new, ui
 		       uint32_t *nb)
 {
 	const pir_repo *r = ((const incr *)payload)->r;
-	uint32_t o = pir_oidmap_get(&r->blob_map, old), n = pir_oidmap_get(&r->blob_map, new);
+	uint32_t o = pir_blob_find(r, old), n = pir_blob_find(r, new);
 
 	*ob = o != PIR_MAP_NONE && blob_keyed(&r->blobs[o]) ? o : PIR_MAP_NONE;
 	*nb = n != PIR_MAP_NONE && blob_keyed(&r->blobs[n]) ? n : PIR_MAP_NONE;

@@ -85,6 +85,67 @@ void pir_oidmap_dispose(pir_oidmap *m)
 	memset(m, 0, sizeof(*m));
 }
 
+static uint32_t oid_hash32(const git_oid *oid)
+{
+	uint32_t h;
+	memcpy(&h, oid->id, sizeof(h));
+	return h;
+}
+
+static const git_oid *set_key(const void *base, size_t stride, uint64_t slot)
+{
+	return (const git_oid *)((const char *)base + (size_t)((uint32_t)slot - 1) * stride);
+}
+
+uint32_t pir_oidset_get(const pir_oidset *s, const void *base, size_t stride, const git_oid *oid)
+{
+	uint32_t h = oid_hash32(oid);
+
+	if (!s->cap)
+		return PIR_MAP_NONE;
+	for (size_t j = h & (s->cap - 1); s->slots[j]; j = (j + 1) & (s->cap - 1))
+		if ((uint32_t)(s->slots[j] >> 32) == h &&
+		    git_oid_equal(set_key(base, stride, s->slots[j]), oid))
+			return (uint32_t)s->slots[j] - 1;
+	return PIR_MAP_NONE;
+}
+
+static void set_place(uint64_t *slots, size_t cap, uint64_t slot)
+{
+	size_t j = (uint32_t)(slot >> 32) & (cap - 1);
+
+	while (slots[j])
+		j = (j + 1) & (cap - 1);
+	slots[j] = slot;
+}
+
+int pir_oidset_add(pir_oidset *s, const void *base, size_t stride, uint32_t idx)
+{
+	const git_oid *oid = (const git_oid *)((const char *)base + (size_t)idx * stride);
+
+	if ((s->n + 1) * 2 > s->cap) {
+		size_t ncap = s->cap ? s->cap * 2 : 1024;
+		uint64_t *slots = pir_calloc(ncap, sizeof(*slots));
+		if (!slots)
+			return PIR_ENOMEM;
+		for (size_t i = 0; i < s->cap; i++)
+			if (s->slots[i])
+				set_place(slots, ncap, s->slots[i]);
+		free(s->slots);
+		s->slots = slots;
+		s->cap = ncap;
+	}
+	set_place(s->slots, s->cap, (uint64_t)oid_hash32(oid) << 32 | ((uint64_t)idx + 1));
+	s->n++;
+	return 0;
+}
+
+void pir_oidset_dispose(pir_oidset *s)
+{
+	free(s->slots);
+	memset(s, 0, sizeof(*s));
+}
+
 struct pir_arena_chunk {
 	pir_arena_chunk *next;
 	size_t used, size;

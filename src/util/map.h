@@ -25,6 +25,23 @@ uint32_t pir_oidmap_get(const pir_oidmap *m, const git_oid *oid);
 int pir_oidmap_put(pir_oidmap *m, const git_oid *oid, uint32_t val, uint32_t *out);
 void pir_oidmap_dispose(pir_oidmap *m);
 
+/**
+ * Indices into an array the caller keeps, found by the git_oid at the start
+ * of each element (`stride` bytes apart from `base`, which may move between
+ * calls): a quarter of a pir_oidmap's memory when the array holds the ids
+ * anyway. Not thread-safe.
+ */
+typedef struct {
+	uint64_t *slots; /* 0 free, else the id's low hash bits << 32 | (index + 1) */
+	size_t cap, n;
+} pir_oidset;
+
+/** The index of the element whose id is `oid`, or PIR_MAP_NONE. */
+uint32_t pir_oidset_get(const pir_oidset *s, const void *base, size_t stride, const git_oid *oid);
+/** Add element `idx` (below PIR_MAP_NONE - 1), whose id is not in the set. 0 or PIR_ENOMEM. */
+int pir_oidset_add(pir_oidset *s, const void *base, size_t stride, uint32_t idx);
+void pir_oidset_dispose(pir_oidset *s);
+
 /** Interned strings: equal strings get one copy and one index. */
 typedef struct {
 	pir_arena arena;

@@ -79,6 +79,44 @@ static void test_utf8(void)
 	CHECK(!pir_utf8_valid("\xc0\xaf", 2));	   /* overlong */
 }
 
+/* The oid set against a plain search: every id found at its index, absent ones not, as the
+ * array it indexes grows and moves. */
+static void test_oidset(void)
+{
+	typedef struct {
+		git_oid oid;
+		int payload;
+	} elem;
+	pir_oidset set = {0};
+	elem *v = NULL;
+	size_t cap = 0, n = 5000;
+
+	CHECK_INT(pir_oidset_get(&set, v, sizeof(*v), &(git_oid){{0}}), PIR_MAP_NONE);
+	for (size_t i = 0; i < n; i++) {
+		git_oid id = {{0}};
+		/* the same first four bytes for many: one probe chain, told apart by the rest */
+		uint32_t lo = (uint32_t)(i % 7), hi = (uint32_t)(i * 2654435761u);
+		memcpy(id.id, &lo, 4);
+		memcpy(id.id + 8, &hi, 4);
+		memcpy(id.id + 16, &i, sizeof(uint32_t));
+		CHECK_INT(pir_oidset_get(&set, v, sizeof(*v), &id), PIR_MAP_NONE);
+		CHECK_INT(pir_grow((void **)&v, &cap, i + 1, sizeof(*v)), 0);
+		v[i].oid = id;
+		v[i].payload = (int)i;
+		CHECK_INT(pir_oidset_add(&set, v, sizeof(*v), (uint32_t)i), 0);
+	}
+	CHECK_INT(set.n, n);
+	for (size_t i = 0; i < n; i++) {
+		git_oid other = v[i].oid;
+		CHECK_INT(pir_oidset_get(&set, v, sizeof(*v), &v[i].oid), i);
+		other.id[19] ^= 1;
+		CHECK_INT(pir_oidset_get(&set, v, sizeof(*v), &other), PIR_MAP_NONE);
+	}
+	pir_oidset_dispose(&set);
+	CHECK_INT(pir_oidset_get(&set, v, sizeof(*v), &v[0].oid), PIR_MAP_NONE);
+	free(v);
+}
+
 int main(void)
 {
 	RUN(test_json);
@@ -86,5 +124,6 @@ int main(void)
 	RUN(test_term);
 	RUN(test_md);
 	RUN(test_utf8);
+	RUN(test_oidset);
 	return test_summary();
 }

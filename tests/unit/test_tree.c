@@ -234,7 +234,7 @@ static pir_repo *differ_repo(const char *path, bool excludes)
 static void differ_repo_free(pir_repo *r)
 {
 	free(r->blobs);
-	pir_oidmap_dispose(&r->blob_map);
+	pir_oidset_dispose(&r->blob_map);
 	pir_oidmap_dispose(&r->missing);
 	pir_strpool_dispose(&r->change_paths);
 	pir_diag_sink_dispose(&r->diag);

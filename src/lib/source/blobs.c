@@ -34,20 +34,28 @@
 #define DELTA_CACHE_MIN ((size_t)8 << 20)
 /* ---- blobs ---- */
 
+_Static_assert(offsetof(pir_blob, oid) == 0, "blob_map finds a blob by the id it begins with");
+
+uint32_t pir_blob_find(const pir_repo *r, const git_oid *oid)
+{
+	return pir_oidset_get(&r->blob_map, r->blobs, sizeof(*r->blobs), oid);
+}
+
 int pir_blob_intern_flags(pir_repo *r, const git_oid *oid, uint32_t flags, uint32_t *out)
 {
 	uint32_t idx;
 	pir_blob *b;
 
-	if ((idx = pir_oidmap_get(&r->blob_map, oid)) == PIR_MAP_NONE) {
+	if ((idx = pir_blob_find(r, oid)) == PIR_MAP_NONE) {
 		if (pir_grow((void **)&r->blobs, &r->blobs_cap, r->nblobs + 1, sizeof(*b)) < 0)
 			return PIR_ENOMEM;
 		idx = (uint32_t)r->nblobs;
-		if (pir_oidmap_put(&r->blob_map, oid, idx, NULL) < 0)
-			return PIR_ENOMEM;
-		b = &r->blobs[r->nblobs++];
+		b = &r->blobs[idx];
 		memset(b, 0, sizeof(*b));
 		b->oid = *oid;
+		if (pir_oidset_add(&r->blob_map, r->blobs, sizeof(*r->blobs), idx) < 0)
+			return PIR_ENOMEM;
+		r->nblobs++;
 	}
 	r->blobs[idx].flags |= flags;
 	*out = idx;
@@ -86,7 +94,7 @@ static void pack_positions(pir_repo *r)
 	for (size_t p = 0; p < pir_packset_count(ps); p++) {
 		for (uint32_t i = 0; i < pir_packset_objects(ps, p); i++) {
 			const git_oid *id = (const git_oid *)pir_packset_id(ps, p, i);
-			uint32_t b = pir_oidmap_get(&r->blob_map, id);
+			uint32_t b = pir_blob_find(r, id);
 			if (b != PIR_MAP_NONE && r->blob_pos[b] == PIR_PACK_NOPOS &&
 			    (r->blobs[b].flags & PIR_BLOB_LISTED))
 				r->blob_pos[b] = pir_packset_pos(ps, p, i);

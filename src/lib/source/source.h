@@ -239,7 +239,7 @@ typedef struct pir_repo {
 	uint8_t *scan_leaf;   /* per scan_order slot: no other blob read is built on it (blobs.c) */
 	uint64_t *blob_pos;   /* per blob: its pack position (pack.h), or PIR_PACK_NOPOS */
 	struct pir_packset *packs;
-	pir_oidmap blob_map;
+	pir_oidset blob_map; /* over blobs (each begins with its oid) */
 
 	pir_strpool keys_pool;	   /* "m<marker text>" and "y<entry id>" */
 	bool slim_history;	   /* keep the versions only in history slim (PIR_BLOB_SLIM) */
@@ -348,6 +348,8 @@ int pir_blobs_scan(pir_repo *r);
  * read now keeps no entries.
  */
 int pir_blobs_reread(pir_repo *r, const uint32_t *blobs, size_t n);
+/** The index of the blob `oid` in r->blobs, or PIR_MAP_NONE. */
+uint32_t pir_blob_find(const pir_repo *r, const git_oid *oid);
 /* A listed blob (PIR_BLOB_LISTED; for an item file, PIR_BLOB_WANT_YAML or _DOC). */
 int pir_blob_intern(pir_repo *r, const git_oid *oid, unsigned kind, uint32_t *out);
 /* A blob with `flags` added (none: known, but not read unless listed later). */

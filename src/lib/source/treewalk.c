@@ -92,7 +92,7 @@ struct pir_trees {
 	size_t n, cap;
 	git_oid *oids; /* by index, during the walk (with map) */
 	size_t oids_cap;
-	pir_oidmap map;
+	pir_oidset map; /* over oids */
 	pir_strpool names;
 	tent *rec, *proj;
 	size_t nrec, rec_cap, nproj, proj_cap;
@@ -111,16 +111,17 @@ static int tree_intern(struct pir_trees *t, const unsigned char *id, uint32_t *o
 	uint32_t idx;
 
 	memcpy(oid.id, id, GIT_OID_RAWSZ);
-	if ((idx = pir_oidmap_get(&t->map, &oid)) != PIR_MAP_NONE) {
+	if ((idx = pir_oidset_get(&t->map, t->oids, sizeof(*t->oids), &oid)) != PIR_MAP_NONE) {
 		*out = idx;
 		return 0;
 	}
 	if (pir_grow((void **)&t->v, &t->cap, t->n + 1, sizeof(*t->v)) < 0 ||
-	    pir_grow((void **)&t->oids, &t->oids_cap, t->n + 1, sizeof(*t->oids)) < 0 ||
-	    pir_oidmap_put(&t->map, &oid, (uint32_t)t->n, NULL) < 0)
+	    pir_grow((void **)&t->oids, &t->oids_cap, t->n + 1, sizeof(*t->oids)) < 0)
+		return PIR_ENOMEM;
+	t->oids[t->n] = oid;
+	if (pir_oidset_add(&t->map, t->oids, sizeof(*t->oids), (uint32_t)t->n) < 0)
 		return PIR_ENOMEM;
 	memset(&t->v[t->n], 0, sizeof(*t->v));
-	t->oids[t->n] = oid;
 	t->v[t->n].base = PIR_MAP_NONE;
 	t->v[t->n].canon = (uint32_t)t->n;
 	*out = (uint32_t)t->n++;
@@ -372,9 +373,9 @@ done:
 	if (r->packs)
 		pir_packset_release_all(r->packs);
 	pir_buf_dispose(&w.path);
-	/* trees are known by their index from here on: the map's 24 bytes a slot can go,
+	/* trees are known by their index from here on: the map's 8 bytes a slot can go,
 	 * and their ids (20 bytes a tree) */
-	pir_oidmap_dispose(&w.t->map);
+	pir_oidset_dispose(&w.t->map);
 	free(w.t->oids);
 	w.t->oids = NULL;
 	w.t->oids_cap = 0;
@@ -856,7 +857,7 @@ void pir_trees_free(pir_repo *r)
 		return;
 	free(t->v);
 	free(t->oids);
-	pir_oidmap_dispose(&t->map);
+	pir_oidset_dispose(&t->map);
 	pir_strpool_dispose(&t->names);
 	free(t->rec);
 	free(t->proj);
