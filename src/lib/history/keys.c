@@ -231,17 +231,20 @@ static int remap_blob(pir_blob *b, const uint32_t *map)
 }
 
 /* A slim version's IDs: ypack holds them in the order of their first entries until remap_blob. */
-static int renumber_slim(pir_repo *r, const pir_blob *b, uint32_t *map, pir_strpool *np,
-			 pir_buf *tmp)
+static int renumber_slim(const pir_repo *r, const pir_blob *b, uint32_t *map, pir_strpool *np)
 {
 	pir_ykeys_it it;
 	int err = 0;
 
 	pir_ykeys_begin(&it, b);
 	while (!err && pir_ykeys_next(&it)) {
-		const char *text;
-		pir_key_decode(r, it.key, &text);
-		err = renumber_one(r, PIR_KEY_ENTRY, text, map, np, tmp);
+		/* the key is known by its number: no lookup of its text, and each one once */
+		const char *spelled = r->keys_pool.strs[it.key];
+		uint32_t idx;
+		if (map[it.key] != PIR_MAP_NONE)
+			continue;
+		if ((err = pir_strpool_intern(np, spelled, strlen(spelled), &idx)) == 0)
+			map[it.key] = idx;
 	}
 	return err;
 }
@@ -254,7 +257,7 @@ static int renumber_blob(pir_repo *r, const pir_blob *b, uint32_t *map, pir_strp
 	for (size_t k = 0; k < b->markers.n && !err; k++)
 		err = renumber_one(r, PIR_KEY_MARKER, b->markers.v[k].text, map, np, tmp);
 	if (!err && (b->flags & PIR_BLOB_SLIM))
-		return renumber_slim(r, b, map, np, tmp);
+		return renumber_slim(r, b, map, np);
 	for (size_t k = 0; b->entries && k < b->entries->n && !err; k++)
 		if (b->entries->v[k].id)
 			err = renumber_one(r, PIR_KEY_ENTRY, b->entries->v[k].id, map, np, tmp);
