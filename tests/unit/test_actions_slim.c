@@ -141,6 +141,28 @@ static void test_agrees(void)
 	pir_slim_cache_free(c);
 }
 
+/* Entries already in `out` stay, whichever read decides (a fallback to the whole included). */
+static void test_cached_keeps_out(pir_slim_cache *c)
+{
+	static const char *const docs[] = {"- id: A\n- id: \"B\n", "- id: A\n- id: B\n",
+					   "- id: A\n- id: *x\n"};
+
+	for (size_t i = 0; i < PIR_ARRAY_SIZE(docs); i++) {
+		pir_entry_list plain = {0}, cached = {0};
+		bool pb = false, cb = true;
+		int prc, crc;
+		CHECK(pir_actions_slim(&plain, &pb, "- id: P\n", 8) == 0);
+		CHECK(pir_actions_slim(&cached, &cb, "- id: P\n", 8) == 0);
+		prc = pir_actions_slim(&plain, &pb, docs[i], strlen(docs[i]));
+		crc = pir_actions_slim_cached(c, &cached, &cb, docs[i], strlen(docs[i]));
+		CHECK_INT(crc, prc);
+		CHECK_INT(cached.n, plain.n);
+		CHECK_INT(cb, pb);
+		pir_entry_list_clear(&plain);
+		pir_entry_list_clear(&cached);
+	}
+}
+
 /*
  * Streams the cached read splits at its item lines, or must not: each read
  * through one cache, twice, equals pir_actions_slim's read of it.
@@ -202,7 +224,13 @@ static void test_cached_shapes(void)
 	pir_slim_cache_counts(c, &read, &found);
 	CHECK(read > 20);
 	CHECK(found > 20);
+	/* the same item bytes bare, then after action_items: one level deeper (depth 65) */
+#define D8 "- - - - - - - - "
+	cached_agrees(c, "- id: A\n" D8 D8 D8 D8 D8 D8 D8 D8 "x\n");
+	cached_agrees(c, "action_items:\n- id: A\n" D8 D8 D8 D8 D8 D8 D8 D8 "x\n");
+#undef D8
 	CHECK_INT(pir_actions_slim_cached(NULL, &(pir_entry_list){0}, &(bool){false}, "", 0), 0);
+	test_cached_keeps_out(c);
 	pir_slim_cache_free(c);
 }
 

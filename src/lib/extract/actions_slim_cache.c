@@ -24,8 +24,10 @@
  * might pass, the whole version goes to pir_actions_slim, so the result is
  * always its result.
  *
- * Items already read are kept with their bytes (compared in full on a hit,
- * never trusted to the hash) and their entries' ID, due value and closed
+ * Items already read are kept with their bytes and the header they were
+ * read after (compared in full on a hit, never trusted to the hash: the
+ * same bytes after `action_items:` are one level deeper, which the depth
+ * and budget checks see) and their entries' ID, due value and closed
  * bit, up to CACHE_BYTES or CACHE_ITEMS, then the cache starts again.
  */
 #include <stdbool.h>
@@ -54,6 +56,7 @@ typedef struct {
 	size_t off, len; /* its bytes in `bytes` */
 	size_t first, n; /* its entries in `ents` */
 	size_t units;	 /* what its read alone counted */
+	bool keyed;	 /* read after `action_items:`, one level deeper, or alone */
 } item;
 
 typedef struct {
@@ -222,7 +225,8 @@ static void reset(pir_slim_cache *c)
 		memset(c->slots, 0, c->nslots * sizeof(*c->slots));
 }
 
-static item *find(pir_slim_cache *c, uint64_t h, const char *p, size_t len)
+/* The same bytes read under the other header are another item: depth and units differ. */
+static item *find(pir_slim_cache *c, uint64_t h, bool keyed, const char *p, size_t len)
 {
 	if (!c->nslots)
 		return NULL;
@@ -231,7 +235,8 @@ static item *find(pir_slim_cache *c, uint64_t h, const char *p, size_t len)
 		if (!c->slots[i])
 			return NULL;
 		it = &c->items[c->slots[i] - 1];
-		if (it->hash == h && it->len == len && !memcmp(c->bytes.ptr + it->off, p, len))
+		if (it->hash == h && it->keyed == keyed && it->len == len &&
+		    !memcmp(c->bytes.ptr + it->off, p, len))
 			return it;
 	}
 }
@@ -271,8 +276,8 @@ static int keep_string(pir_slim_cache *c, const char *s, size_t *off)
 }
 
 /* Keep an item read alone: its bytes, its entries (in `el`) and its units. */
-static int keep(pir_slim_cache *c, uint64_t h, const char *p, size_t len, const pir_entry_list *el,
-		size_t units, item **out)
+static int keep(pir_slim_cache *c, uint64_t h, bool keyed, const char *p, size_t len,
+		const pir_entry_list *el, size_t units, item **out)
 {
 	item *it;
 	size_t i, need = len;
@@ -287,7 +292,7 @@ static int keep(pir_slim_cache *c, uint64_t h, const char *p, size_t len, const 
 							c->nents + el->n, sizeof(*c->ents))) < 0)
 		return err;
 	it = &c->items[c->nitems];
-	*it = (item){h, c->bytes.size, len, c->nents, el->n, units};
+	*it = (item){h, c->bytes.size, len, c->nents, el->n, units, keyed};
 	if ((err = pir_buf_put(&c->bytes, p, len)) < 0)
 		return err;
 	for (size_t k = 0; k < el->n; k++) {
@@ -328,13 +333,13 @@ static int put_entries(pir_slim_cache *c, const item *it, pir_entry_list *out)
  */
 static int read_item(pir_slim_cache *c, bool keyed, const char *p, size_t len, item **out)
 {
-	uint64_t h = hash_bytes(p, len);
+	uint64_t h = hash_bytes(p, len) ^ (keyed ? 0x9e3779b97f4a7c15u : 0);
 	pir_entry_list el = {0};
 	bool broken = false;
 	size_t units = 0;
 	int rc;
 
-	if ((*out = find(c, h, p, len))) {
+	if ((*out = find(c, h, keyed, p, len))) {
 		c->nfound++;
 		return 0;
 	}
@@ -347,7 +352,7 @@ static int read_item(pir_slim_cache *c, bool keyed, const char *p, size_t len, i
 	if (rc == 0 && broken)
 		rc = 1;
 	if (rc == 0)
-		rc = keep(c, h, p, len, &el, units, out);
+		rc = keep(c, h, keyed, p, len, &el, units, out);
 	pir_entry_list_clear(&el);
 	return rc;
 }
@@ -355,7 +360,7 @@ static int read_item(pir_slim_cache *c, bool keyed, const char *p, size_t len, i
 int pir_actions_slim_cached(pir_slim_cache *c, pir_entry_list *out, bool *broken, const char *buf,
 			    size_t len)
 {
-	size_t units = 0, budget;
+	size_t units = 0, budget, start = out->n;
 	bool keyed, ok;
 	int rc = 0;
 
@@ -379,6 +384,10 @@ int pir_actions_slim_cached(pir_slim_cache *c, pir_entry_list *out, bool *broken
 		*broken = false;
 		return 0;
 	}
-	pir_entry_list_clear(out);
-	return rc < 0 ? rc : pir_actions_slim(out, broken, buf, len);
+	if (rc < 0) {
+		pir_entry_list_clear(out); /* as pir_actions_slim leaves it on an error */
+		return rc;
+	}
+	out->n = start; /* the entries before this call stay, as pir_actions_slim keeps them */
+	return pir_actions_slim(out, broken, buf, len);
 }
