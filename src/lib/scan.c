@@ -126,7 +126,7 @@ fail:
 
 static void blob_dispose(pir_blob *b)
 {
-	pir_marker_list_clear(&b->markers);
+	pir_blob_drop_markers(b);
 	if (b->entries) {
 		pir_entry_list_clear(b->entries);
 		free(b->entries);

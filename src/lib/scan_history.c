@@ -100,7 +100,7 @@ int pir_scan_history_store(pir_scan *s, size_t i, char hkey[2][PIR_SHA256_HEX], 
 			    (blob_keyed(x) ? PIR_HIST_KEYED : 0) |
 			    (x->flags & PIR_BLOB_AT_HEAD ? PIR_HIST_HEAD : 0) |
 			    (x->flags & PIR_BLOB_LINK ? PIR_HIST_LINK : 0) |
-			    (x->markers.diags.n ? PIR_HIST_LIMITS : 0);
+			    (pir_blob_markers(x)->diags.n ? PIR_HIST_LIMITS : 0);
 		err = pir_hist_add_blob(rec, &x->oid, f);
 	}
 	snprintf(tips, sizeof(tips), "history of %zu commits, %zu compared", r->ncommits,

@@ -99,6 +99,7 @@ static inline uint32_t synth_blob(synth *sy, const char *text, bool yaml)
 {
 	pir_repo *r = sy->repo;
 	pir_marker_scratch *ms = NULL;
+	pir_marker_list ml = {0};
 	size_t len = strlen(text);
 	git_odb *odb = NULL;
 	pir_blob *b;
@@ -113,7 +114,8 @@ static inline uint32_t synth_blob(synth *sy, const char *text, bool yaml)
 	git_odb_free(odb);
 	b->flags = PIR_BLOB_SCANNED;
 	if (pir_marker_scratch_new(&ms, sy->scan->matcher) < 0 ||
-	    pir_marker_scan(&b->markers, sy->scan->matcher, ms, text, len, PIR_MARKER_MENTIONS) < 0)
+	    pir_marker_scan(&ml, sy->scan->matcher, ms, text, len, PIR_MARKER_MENTIONS) < 0 ||
+	    pir_blob_keep_markers(b, &ml) < 0)
 		abort();
 	pir_marker_scratch_free(ms);
 	if (yaml) {

@@ -332,8 +332,8 @@ static void test_keys(void)
 	synth_head(&sy, "src/a.c", m1);
 	CHECK_INT(synth_replay(&sy), 0);
 	r = sy.repo;
-	CHECK_INT(r->blobs[m1].markers.n, 1);
-	mtext = r->blobs[m1].markers.v[0].text;
+	CHECK_INT(pir_blob_markers(&r->blobs[m1])->n, 1);
+	mtext = pir_blob_markers(&r->blobs[m1])->v[0].text;
 
 	ky = pir_key_find(r, PIR_KEY_ENTRY, "PIR-1");
 	CHECK(ky != PIR_MAP_NONE);

@@ -133,12 +133,13 @@ int pir_keys_build(pir_repo *r)
 		pir_blob *b = &r->blobs[i];
 		size_t n = 0;
 
-		if (b->markers.n) {
-			if ((err = pir_grow((void **)&ids, &cap, b->markers.n, sizeof(*ids))) < 0)
+		if (pir_blob_markers(b)->n) {
+			if ((err = pir_grow((void **)&ids, &cap, pir_blob_markers(b)->n,
+					    sizeof(*ids))) < 0)
 				break;
-			for (size_t k = 0; k < b->markers.n && !err; k++)
-				err = intern_key(r, PIR_KEY_MARKER, b->markers.v[k].text, &tmp,
-						 &ids[n++]);
+			for (size_t k = 0; k < pir_blob_markers(b)->n && !err; k++)
+				err = intern_key(r, PIR_KEY_MARKER, pir_blob_markers(b)->v[k].text,
+						 &tmp, &ids[n++]);
 			if (!err)
 				err = key_set(&b->mkeys, &b->nmkeys, ids, n);
 		}
@@ -254,8 +255,8 @@ static int renumber_blob(pir_repo *r, const pir_blob *b, uint32_t *map, pir_strp
 {
 	int err = 0;
 
-	for (size_t k = 0; k < b->markers.n && !err; k++)
-		err = renumber_one(r, PIR_KEY_MARKER, b->markers.v[k].text, map, np, tmp);
+	for (size_t k = 0; k < pir_blob_markers(b)->n && !err; k++)
+		err = renumber_one(r, PIR_KEY_MARKER, pir_blob_markers(b)->v[k].text, map, np, tmp);
 	if (!err && (b->flags & PIR_BLOB_SLIM))
 		return renumber_slim(r, b, map, np);
 	for (size_t k = 0; b->entries && k < b->entries->n && !err; k++)
@@ -321,7 +322,7 @@ int pir_keys_reread_shown(pir_repo *r)
 	if (!v)
 		return PIR_ENOMEM;
 	for (size_t g = 0; g < ngone; g++) /* the compact versions of resolved locations */
-		if (gone[g].blob < r->nblobs && r->blobs[gone[g].blob].markers.texts)
+		if (gone[g].blob < r->nblobs && pir_blob_markers(&r->blobs[gone[g].blob])->texts)
 			v[n++] = gone[g].blob;
 	for (size_t k = 0; r->keys && k < r->keys_pool.n; k++) {
 		const pir_key *key = &r->keys[k];

@@ -138,25 +138,26 @@ static const occ_index *occ_get(pir_replay *rp, uint32_t blob, int *err)
 	occ_index *oi;
 	key_idx *ki;
 
-	if (blob == PIR_MAP_NONE || !(b = &rp->r->blobs[blob])->markers.n)
+	if (blob == PIR_MAP_NONE || !pir_blob_markers(b = &rp->r->blobs[blob])->n)
 		return NULL;
 	if (rp->occ[blob])
 		return rp->occ[blob];
-	oi = pir_malloc(sizeof(*oi) + 3 * b->markers.n * sizeof(uint32_t));
-	ki = pir_malloc(b->markers.n * sizeof(*ki));
+	oi = pir_malloc(sizeof(*oi) + 3 * pir_blob_markers(b)->n * sizeof(uint32_t));
+	ki = pir_malloc(pir_blob_markers(b)->n * sizeof(*ki));
 	if (!oi || !ki) {
 		free(oi);
 		free(ki);
 		*err = PIR_ENOMEM;
 		return NULL;
 	}
-	oi->n = (uint32_t)b->markers.n;
+	oi->n = (uint32_t)pir_blob_markers(b)->n;
 	oi->self = blob;
 	oi->key = (uint32_t *)(oi + 1);
 	oi->occ = oi->key + oi->n;
 	oi->order = oi->occ + oi->n;
 	for (uint32_t k = 0; k < oi->n; k++) {
-		ki[k].key = oi->key[k] = pir_key_find(rp->r, PIR_KEY_MARKER, b->markers.v[k].text);
+		ki[k].key = oi->key[k] =
+		    pir_key_find(rp->r, PIR_KEY_MARKER, pir_blob_markers(b)->v[k].text);
 		ki[k].idx = k;
 	}
 	qsort(ki, oi->n, sizeof(*ki), cmp_key_idx);
@@ -239,7 +240,7 @@ static int apply_change(pir_replay *rp, uint32_t ci, const pir_change *ch, pir_t
 
 	if (unknown_content(r, mblob, false))
 		mblob = old ? old->mblob : PIR_MAP_NONE;
-	else if (mblob != PIR_MAP_NONE && !r->blobs[mblob].markers.n)
+	else if (mblob != PIR_MAP_NONE && !pir_blob_markers(&r->blobs[mblob])->n)
 		mblob = PIR_MAP_NONE;
 	if (unknown_content(r, yblob, true))
 		yblob = old_y;
@@ -249,7 +250,8 @@ static int apply_change(pir_replay *rp, uint32_t ci, const pir_change *ch, pir_t
 			       (err = count_ids(r, counts, yblob, 1)) < 0))
 		return err;
 	if (mblob != PIR_MAP_NONE || yblob != PIR_MAP_NONE) {
-		uint32_t nm = mblob == PIR_MAP_NONE ? 0 : (uint32_t)r->blobs[mblob].markers.n;
+		uint32_t nm =
+		    mblob == PIR_MAP_NONE ? 0 : (uint32_t)pir_blob_markers(&r->blobs[mblob])->n;
 		if (!(rec = pir_rec_new(ci, mblob, yblob, nm)))
 			return PIR_ENOMEM;
 	}
@@ -565,7 +567,7 @@ static bool keyed(const pir_repo *r, uint32_t blob, bool yaml)
 	if (blob == PIR_MAP_NONE)
 		return false;
 	b = &r->blobs[blob];
-	return b->markers.n || (yaml && b->nykeys) || unknown_content(r, blob, yaml);
+	return pir_blob_markers(b)->n || (yaml && b->nykeys) || unknown_content(r, blob, yaml);
 }
 
 /* Every changed file: its version now from the first parent's changes, the paths of all. */

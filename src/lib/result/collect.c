@@ -153,8 +153,8 @@ static bool location_changed(const pir_repo *r, const char *path, const pir_mark
 	for (size_t g = 0; g < r->nsince_gone; g++) {
 		const pir_blob *b = &r->blobs[r->since_gone[g]];
 		if (m) {
-			for (size_t i = 0; i < b->markers.n; i++)
-				if (strcmp(b->markers.v[i].text, m->text) == 0)
+			for (size_t i = 0; i < pir_blob_markers(b)->n; i++)
+				if (strcmp(pir_blob_markers(b)->v[i].text, m->text) == 0)
 					return false;
 			continue;
 		}
@@ -428,9 +428,9 @@ static int collect_live(collector *c)
 		if (h->yaml && b->entries)
 			for (size_t k = 0; k < b->entries->n && !err; k++)
 				err = add_entry_loc(c, h->path, &b->entries->v[k], true, incident);
-		for (size_t k = 0; k < b->markers.n && !err; k++)
+		for (size_t k = 0; k < pir_blob_markers(b)->n && !err; k++)
 			err =
-			    add_marker_loc(c, h->path, &b->markers.v[k], true,
+			    add_marker_loc(c, h->path, &pir_blob_markers(b)->v[k], true,
 					   pir_marker_intro(r, h->path, h->blob, k), PIR_MAP_NONE);
 	}
 	if (!err && c->res->nincidents > 1)
@@ -471,9 +471,10 @@ static int collect_resolved(collector *c)
 	}
 	for (size_t i = 0; i < ngone && !err; i++) {
 		const pir_blob *b = &r->blobs[gone[i].blob];
-		if (gone[i].marker < b->markers.n)
-			err = add_marker_loc(c, gone[i].path, &b->markers.v[gone[i].marker], false,
-					     gone[i].intro_commit, gone[i].rm_commit);
+		if (gone[i].marker < pir_blob_markers(b)->n)
+			err =
+			    add_marker_loc(c, gone[i].path, &pir_blob_markers(b)->v[gone[i].marker],
+					   false, gone[i].intro_commit, gone[i].rm_commit);
 	}
 	return err;
 }
@@ -511,7 +512,7 @@ static int collect_marker_scan(collector *c, size_t *dcap)
 
 	for (size_t i = 0; i < r->nhead && !err; i++) {
 		const pir_head_entry *h = &r->head[i];
-		const pir_marker_list *ml = &r->blobs[h->blob].markers;
+		const pir_marker_list *ml = pir_blob_markers(&r->blobs[h->blob]);
 
 		for (size_t k = 0; k < ml->diags.n && !err; k++) {
 			const pir_fdiag *f = &ml->diags.v[k];
@@ -536,8 +537,8 @@ static int collect_marker_scan(collector *c, size_t *dcap)
 		}
 	}
 	for (size_t i = 0; i < r->nblobs; i++)
-		res->history_marker_limits +=
-		    r->blobs[i].markers.diags.n && !(r->blobs[i].flags & PIR_BLOB_AT_HEAD);
+		res->history_marker_limits += pir_blob_markers(&r->blobs[i])->diags.n &&
+					      !(r->blobs[i].flags & PIR_BLOB_AT_HEAD);
 	return err;
 }
 

@@ -36,6 +36,31 @@
 
 _Static_assert(offsetof(pir_blob, oid) == 0, "blob_map finds a blob by the id it begins with");
 
+const pir_marker_list pir_no_markers;
+
+int pir_blob_keep_markers(pir_blob *b, pir_marker_list *ml)
+{
+	if (!ml->n && !ml->diags.n && !ml->nmentions && !ml->texts) {
+		pir_marker_list_clear(ml);
+		return 0;
+	}
+	if (!(b->markers = pir_malloc(sizeof(*b->markers)))) {
+		pir_marker_list_clear(ml);
+		return PIR_ENOMEM;
+	}
+	*b->markers = *ml;
+	memset(ml, 0, sizeof(*ml));
+	return 0;
+}
+
+void pir_blob_drop_markers(pir_blob *b)
+{
+	if (b->markers)
+		pir_marker_list_clear(b->markers);
+	free(b->markers);
+	b->markers = NULL;
+}
+
 uint32_t pir_blob_find(const pir_repo *r, const git_oid *oid)
 {
 	return pir_oidset_get(&r->blob_map, r->blobs, sizeof(*r->blobs), oid);
@@ -587,15 +612,14 @@ static int reread_markers(pir_repo *r, blob_reader *br, pir_blob *b, const char 
 	pir_marker_list full = {0};
 	int err = pir_marker_scan(&full, r->ctx.matcher, br->scratch, data, len, 0);
 
-	if (!err && full.n != b->markers.n)
+	if (!err && full.n != pir_blob_markers(b)->n)
 		err = pir_error_set(PIR_EINVALID, "a version's markers changed when read again");
 	if (err) {
 		pir_marker_list_clear(&full);
 		return err;
 	}
-	pir_marker_list_clear(&b->markers);
-	b->markers = full;
-	return 0;
+	pir_blob_drop_markers(b);
+	return pir_blob_keep_markers(b, &full);
 }
 
 /* from_delta: the delta told all (the blob's flags say what), or it could not be read so. */
@@ -655,6 +679,7 @@ static int scan_blob(pir_repo *r, blob_reader *br, size_t k)
 	git_odb_object *obj = NULL;
 	const char *data = NULL;
 	const size_t *kw;
+	pir_marker_list ml = {0};
 	int err = DELTA_NOT_READ;
 
 	/* a version only in history that is plain text to search (no entries, no mentions) */
@@ -675,15 +700,17 @@ static int scan_blob(pir_repo *r, blob_reader *br, size_t k)
 		goto done;
 	/* what the blobs built on it need of it */
 	lines = br->bases && !leaf && r->blob_pos[bi] != PIR_PACK_NOPOS;
-	if ((err = pir_marker_scan(&b->markers, r->ctx.matcher, br->scratch, data, len,
+	if ((err = pir_marker_scan(b->markers ? b->markers : &ml, r->ctx.matcher, br->scratch, data,
+				   len,
 				   (b->flags & PIR_BLOB_AT_HEAD ? PIR_MARKER_MENTIONS : 0) |
-				       (lines ? PIR_MARKER_LINES : 0))) < 0)
+				       (lines ? PIR_MARKER_LINES : 0))) < 0 ||
+	    /* a version dating alone needs: its texts (pir_blobs_reread for the ones shown) */
+	    (!(b->flags & PIR_BLOB_AT_HEAD) &&
+	     (err = pir_marker_list_compact(b->markers ? b->markers : &ml)) < 0) ||
+	    (!b->markers && (err = pir_blob_keep_markers(b, &ml)) < 0))
 		goto done;
 	if (lines && (kw = pir_marker_scratch_lines(br->scratch, &nlines)) &&
 	    (err = pir_delta_bases_add(br->bases, r->blob_pos[bi], kw, nlines)) < 0)
-		goto done;
-	/* a version dating alone needs: its texts (pir_blobs_reread for the ones shown) */
-	if (!(b->flags & PIR_BLOB_AT_HEAD) && (err = pir_marker_list_compact(&b->markers)) < 0)
 		goto done;
 	if (b->flags & PIR_BLOB_WANT_DOC)
 		err = read_doc(r, b, data, len);
@@ -691,6 +718,7 @@ static int scan_blob(pir_repo *r, blob_reader *br, size_t k)
 		err = parse_entries(r, br->ycache, b, data, len,
 				    r->slim_history && !(b->flags & PIR_BLOB_AT_HEAD));
 done:
+	pir_marker_list_clear(&ml); /* what an error left */
 	b->flags |= PIR_BLOB_SCANNED;
 	git_odb_object_free(obj);
 	return err;
@@ -808,14 +836,14 @@ int pir_blobs_reread(pir_repo *r, const uint32_t *blobs, size_t n)
 		const char *data;
 		size_t len = 0;
 
-		if (!entries && !b->markers.texts)
+		if (!entries && !pir_blob_markers(b)->texts)
 			continue;
 		if (br.cursor && r->blob_pos[blobs[i]] == PIR_PACK_NOPOS)
 			r->blob_pos[blobs[i]] = pir_packset_find(r->packs, b->oid.id);
 		if ((err = read_blob(r, &br, blobs[i], &data, &len, &obj)) == 0 && data) {
 			if (entries)
 				err = parse_entries(r, NULL, b, data, len, false);
-			if (!err && b->markers.texts)
+			if (!err && pir_blob_markers(b)->texts)
 				err = reread_markers(r, &br, b, data, len);
 		}
 		git_odb_object_free(obj);

@@ -65,8 +65,8 @@ typedef struct {
 	git_oid oid;
 	uint32_t flags;
 	uint64_t size;
-	pir_marker_list markers;
-	pir_entry_list *entries; /* parsed when seen at an action-items path */
+	pir_marker_list *markers; /* NULL when the scan found nothing: pir_blob_markers */
+	pir_entry_list *entries;  /* parsed when seen at an action-items path */
 	/* a postmortem document in the scanned tree: its incident, in the entries' arena */
 	pir_incident_info *incident;
 	uint32_t *mkeys, nmkeys; /* sorted unique key ids of its markers */
@@ -348,6 +348,20 @@ int pir_blobs_scan(pir_repo *r);
  * read now keeps no entries.
  */
 int pir_blobs_reread(pir_repo *r, const uint32_t *blobs, size_t n);
+/* A blob's markers: most blobs have none, and keep 8 bytes for them instead of a list. */
+extern const pir_marker_list pir_no_markers;
+static inline const pir_marker_list *pir_blob_markers(const pir_blob *b)
+{
+	return b->markers ? b->markers : &pir_no_markers;
+}
+/**
+ * Keep what a scan found in `ml` as `b`'s markers (it has none yet), and
+ * leave `ml` empty: nothing is allocated when it found nothing. 0 or
+ * PIR_ENOMEM (`ml` cleared).
+ */
+int pir_blob_keep_markers(pir_blob *b, pir_marker_list *ml);
+/** Free `b`'s markers. */
+void pir_blob_drop_markers(pir_blob *b);
 /** The index of the blob `oid` in r->blobs, or PIR_MAP_NONE. */
 uint32_t pir_blob_find(const pir_repo *r, const git_oid *oid);
 /* A listed blob (PIR_BLOB_LISTED; for an item file, PIR_BLOB_WANT_YAML or _DOC). */
