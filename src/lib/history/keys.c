@@ -131,15 +131,14 @@ int pir_keys_build(pir_repo *r)
 
 	for (size_t i = 0; i < r->nblobs && !err; i++) {
 		pir_blob *b = &r->blobs[i];
+		const pir_marker_list *ml = pir_blob_markers(b);
 		size_t n = 0;
 
-		if (pir_blob_markers(b)->n) {
-			if ((err = pir_grow((void **)&ids, &cap, pir_blob_markers(b)->n,
-					    sizeof(*ids))) < 0)
+		if (ml->n) {
+			if ((err = pir_grow((void **)&ids, &cap, ml->n, sizeof(*ids))) < 0)
 				break;
-			for (size_t k = 0; k < pir_blob_markers(b)->n && !err; k++)
-				err = intern_key(r, PIR_KEY_MARKER, pir_blob_markers(b)->v[k].text,
-						 &tmp, &ids[n++]);
+			for (size_t k = 0; k < ml->n && !err; k++)
+				err = intern_key(r, PIR_KEY_MARKER, ml->v[k].text, &tmp, &ids[n++]);
 			if (!err)
 				err = key_set(&b->mkeys, &b->nmkeys, ids, n);
 		}
@@ -253,10 +252,11 @@ static int renumber_slim(const pir_repo *r, const pir_blob *b, uint32_t *map, pi
 static int renumber_blob(pir_repo *r, const pir_blob *b, uint32_t *map, pir_strpool *np,
 			 pir_buf *tmp)
 {
+	const pir_marker_list *ml = pir_blob_markers(b);
 	int err = 0;
 
-	for (size_t k = 0; k < pir_blob_markers(b)->n && !err; k++)
-		err = renumber_one(r, PIR_KEY_MARKER, pir_blob_markers(b)->v[k].text, map, np, tmp);
+	for (size_t k = 0; k < ml->n && !err; k++)
+		err = renumber_one(r, PIR_KEY_MARKER, ml->v[k].text, map, np, tmp);
 	if (!err && (b->flags & PIR_BLOB_SLIM))
 		return renumber_slim(r, b, map, np);
 	for (size_t k = 0; b->entries && k < b->entries->n && !err; k++)

@@ -134,30 +134,29 @@ static int cmp_key_idx(const void *a, const void *b)
 /* Blob `blob`'s occurrence index (NULL without markers, or on failure with *err set). */
 static const occ_index *occ_get(pir_replay *rp, uint32_t blob, int *err)
 {
-	const pir_blob *b;
+	const pir_marker_list *ml;
 	occ_index *oi;
 	key_idx *ki;
 
-	if (blob == PIR_MAP_NONE || !pir_blob_markers(b = &rp->r->blobs[blob])->n)
+	if (blob == PIR_MAP_NONE || !(ml = pir_blob_markers(&rp->r->blobs[blob]))->n)
 		return NULL;
 	if (rp->occ[blob])
 		return rp->occ[blob];
-	oi = pir_malloc(sizeof(*oi) + 3 * pir_blob_markers(b)->n * sizeof(uint32_t));
-	ki = pir_malloc(pir_blob_markers(b)->n * sizeof(*ki));
+	oi = pir_malloc(sizeof(*oi) + 3 * ml->n * sizeof(uint32_t));
+	ki = pir_malloc(ml->n * sizeof(*ki));
 	if (!oi || !ki) {
 		free(oi);
 		free(ki);
 		*err = PIR_ENOMEM;
 		return NULL;
 	}
-	oi->n = (uint32_t)pir_blob_markers(b)->n;
+	oi->n = (uint32_t)ml->n;
 	oi->self = blob;
 	oi->key = (uint32_t *)(oi + 1);
 	oi->occ = oi->key + oi->n;
 	oi->order = oi->occ + oi->n;
 	for (uint32_t k = 0; k < oi->n; k++) {
-		ki[k].key = oi->key[k] =
-		    pir_key_find(rp->r, PIR_KEY_MARKER, pir_blob_markers(b)->v[k].text);
+		ki[k].key = oi->key[k] = pir_key_find(rp->r, PIR_KEY_MARKER, ml->v[k].text);
 		ki[k].idx = k;
 	}
 	qsort(ki, oi->n, sizeof(*ki), cmp_key_idx);

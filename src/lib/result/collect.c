@@ -153,8 +153,9 @@ static bool location_changed(const pir_repo *r, const char *path, const pir_mark
 	for (size_t g = 0; g < r->nsince_gone; g++) {
 		const pir_blob *b = &r->blobs[r->since_gone[g]];
 		if (m) {
-			for (size_t i = 0; i < pir_blob_markers(b)->n; i++)
-				if (strcmp(pir_blob_markers(b)->v[i].text, m->text) == 0)
+			const pir_marker_list *ml = pir_blob_markers(b);
+			for (size_t i = 0; i < ml->n; i++)
+				if (strcmp(ml->v[i].text, m->text) == 0)
 					return false;
 			continue;
 		}

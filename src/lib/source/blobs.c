@@ -40,7 +40,7 @@ const pir_marker_list pir_no_markers;
 
 int pir_blob_keep_markers(pir_blob *b, pir_marker_list *ml)
 {
-	if (!ml->n && !ml->diags.n && !ml->nmentions && !ml->texts) {
+	if (!ml->n && !ml->diags.n && !ml->nmentions) { /* texts: only with markers */
 		pir_marker_list_clear(ml);
 		return 0;
 	}
@@ -700,14 +700,13 @@ static int scan_blob(pir_repo *r, blob_reader *br, size_t k)
 		goto done;
 	/* what the blobs built on it need of it */
 	lines = br->bases && !leaf && r->blob_pos[bi] != PIR_PACK_NOPOS;
-	if ((err = pir_marker_scan(b->markers ? b->markers : &ml, r->ctx.matcher, br->scratch, data,
-				   len,
+	/* order_blobs lists only blobs not scanned yet: none has markers */
+	if ((err = pir_marker_scan(&ml, r->ctx.matcher, br->scratch, data, len,
 				   (b->flags & PIR_BLOB_AT_HEAD ? PIR_MARKER_MENTIONS : 0) |
 				       (lines ? PIR_MARKER_LINES : 0))) < 0 ||
 	    /* a version dating alone needs: its texts (pir_blobs_reread for the ones shown) */
-	    (!(b->flags & PIR_BLOB_AT_HEAD) &&
-	     (err = pir_marker_list_compact(b->markers ? b->markers : &ml)) < 0) ||
-	    (!b->markers && (err = pir_blob_keep_markers(b, &ml)) < 0))
+	    (!(b->flags & PIR_BLOB_AT_HEAD) && (err = pir_marker_list_compact(&ml)) < 0) ||
+	    (err = pir_blob_keep_markers(b, &ml)) < 0)
 		goto done;
 	if (lines && (kw = pir_marker_scratch_lines(br->scratch, &nlines)) &&
 	    (err = pir_delta_bases_add(br->bases, r->blob_pos[bi], kw, nlines)) < 0)
