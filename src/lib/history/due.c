@@ -17,9 +17,9 @@ static bool same_due(const char *a, const char *b)
 	/* the same text is the same date, or the same invalid one: most pairs, and no parse */
 	if (strcmp(a, b) == 0)
 		return true;
-	if (pir_date_parse(&x, a, strlen(a)) == 0 && pir_date_parse(&y, b, strlen(b)) == 0)
-		return x == y;
-	return strcmp(a, b) == 0;
+	/* different texts: the same date written two ways, else different */
+	return pir_date_parse(&x, a, strlen(a)) == 0 && pir_date_parse(&y, b, strlen(b)) == 0 &&
+	       x == y;
 }
 
 /* Count a candidate event in parent group `group` (new ones only in the first group). */
