@@ -92,9 +92,10 @@ static uint32_t oid_hash32(const git_oid *oid)
 	return h;
 }
 
-static const git_oid *set_key(const void *base, size_t stride, uint64_t slot)
+/* The id of element `idx`. */
+static const git_oid *set_key(const void *base, size_t stride, uint32_t idx)
 {
-	return (const git_oid *)((const char *)base + (size_t)((uint32_t)slot - 1) * stride);
+	return (const git_oid *)((const char *)base + (size_t)idx * stride);
 }
 
 uint32_t pir_oidset_get(const pir_oidset *s, const void *base, size_t stride, const git_oid *oid)
@@ -105,7 +106,7 @@ uint32_t pir_oidset_get(const pir_oidset *s, const void *base, size_t stride, co
 		return PIR_MAP_NONE;
 	for (size_t j = h & (s->cap - 1); s->slots[j]; j = (j + 1) & (s->cap - 1))
 		if ((uint32_t)(s->slots[j] >> 32) == h &&
-		    git_oid_equal(set_key(base, stride, s->slots[j]), oid))
+		    git_oid_equal(set_key(base, stride, (uint32_t)s->slots[j] - 1), oid))
 			return (uint32_t)s->slots[j] - 1;
 	return PIR_MAP_NONE;
 }
@@ -121,7 +122,7 @@ static void set_place(uint64_t *slots, size_t cap, uint64_t slot)
 
 int pir_oidset_add(pir_oidset *s, const void *base, size_t stride, uint32_t idx)
 {
-	const git_oid *oid = (const git_oid *)((const char *)base + (size_t)idx * stride);
+	const git_oid *oid = set_key(base, stride, idx);
 
 	if ((s->n + 1) * 2 > s->cap) {
 		size_t ncap = s->cap ? s->cap * 2 : 1024;

@@ -637,6 +637,12 @@ static size_t sat_add(size_t a, size_t b)
 	return a > SIZE_MAX - b ? SIZE_MAX : a + b;
 }
 
+size_t pir_actions_budget(size_t len)
+{
+	/* without aliases a stream expands to at most about 3 units a byte */
+	return sat_add(len > SIZE_MAX / 4 ? SIZE_MAX : len * 4, 4096);
+}
+
 static int measure_node(measure *m, int index, unsigned room);
 
 static int measure_child(measure *m, int index, unsigned room, size_t *total, unsigned *height)
@@ -800,8 +806,7 @@ int pir_actions_parse(pir_entry_list *out, const char *buf, size_t len,
 		buf = "";
 		len = 0;
 	}
-	/* Without aliases a stream expands to at most about 3 units a byte. */
-	rd.budget = sat_add(len > SIZE_MAX / 4 ? SIZE_MAX : len * 4, 4096);
+	rd.budget = pir_actions_budget(len);
 	memset(&pf, 0, sizeof(pf));
 	/* The preflight is skipped where it could refuse nothing for flow nesting
 	 * or anchors (most files are block YAML, and history holds many versions

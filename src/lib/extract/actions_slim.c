@@ -293,8 +293,7 @@ int pir_actions_slim_units(pir_entry_list *out, bool *broken, const char *buf, s
 		buf = "";
 		len = 0;
 	}
-	/* pir_actions_parse's budget: without aliases a stream expands to about 3 units a byte */
-	s.budget = len > SIZE_MAX / 4 - 4096 ? SIZE_MAX : len * 4 + 4096;
+	s.budget = pir_actions_budget(len); /* pir_actions_parse's */
 	if (pir_yaml_preflight_needed(buf, len))
 		return 1;
 	if (!yaml_parser_initialize(&s.parser))

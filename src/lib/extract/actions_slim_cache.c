@@ -191,19 +191,18 @@ static int split(pir_slim_cache *c, const char *buf, size_t len, bool *keyed, bo
 			if (is_item_line(q, eol)) {
 				header_end = p;
 				indent = (size_t)(q - p);
-			} else if (*q != '#' && !(q == p && !*keyed && is_key_line(p, eol))) {
-				return 0;
-			} else if (*q != '#') {
+			} else if (q == p && !*keyed && is_key_line(p, eol)) {
 				*keyed = true;
-			}
-		} else if ((size_t)(q - p) <= indent && *q != '#') {
-			if ((size_t)(q - p) != indent || !is_item_line(q, eol))
+			} else if (*q != '#') {
 				return 0;
-		} else {
-			p = eol;
+			}
+		} else if ((size_t)(q - p) > indent || *q == '#') {
+			p = eol; /* the item goes on, or a comment */
 			continue;
+		} else if ((size_t)(q - p) != indent || !is_item_line(q, eol)) {
+			return 0;
 		}
-		if (header_end) {
+		if (header_end) { /* an item starts here */
 			if (pir_grow((void **)&c->starts, &c->starts_cap, c->nstarts + 1,
 				     sizeof(*c->starts)) < 0)
 				return PIR_ENOMEM;
@@ -241,6 +240,16 @@ static item *find(pir_slim_cache *c, uint64_t h, bool keyed, const char *p, size
 	}
 }
 
+/* Put item index `k` in the first free slot from its hash on. */
+static void place(uint32_t *slots, size_t nslots, uint64_t hash, size_t k)
+{
+	size_t i = hash & (nslots - 1);
+
+	while (slots[i])
+		i = (i + 1) & (nslots - 1);
+	slots[i] = (uint32_t)k + 1;
+}
+
 /* Room for one more item: the table at most half full. */
 static int make_room(pir_slim_cache *c)
 {
@@ -257,12 +266,8 @@ static int make_room(pir_slim_cache *c)
 	free(c->slots);
 	c->slots = slots;
 	c->nslots = n;
-	for (size_t k = 0; k < c->nitems; k++) {
-		size_t i = c->items[k].hash & (n - 1);
-		while (slots[i])
-			i = (i + 1) & (n - 1);
-		slots[i] = (uint32_t)k + 1;
-	}
+	for (size_t k = 0; k < c->nitems; k++)
+		place(slots, n, c->items[k].hash, k);
 	return 0;
 }
 
@@ -280,7 +285,7 @@ static int keep(pir_slim_cache *c, uint64_t h, bool keyed, const char *p, size_t
 		const pir_entry_list *el, size_t units, item **out)
 {
 	item *it;
-	size_t i, need = len;
+	size_t need = len;
 	int err;
 
 	for (size_t k = 0; k < el->n; k++)
@@ -303,9 +308,7 @@ static int keep(pir_slim_cache *c, uint64_t h, bool keyed, const char *p, size_t
 			return err;
 	}
 	c->nents += el->n;
-	for (i = h & (c->nslots - 1); c->slots[i]; i = (i + 1) & (c->nslots - 1))
-		;
-	c->slots[i] = (uint32_t)++c->nitems;
+	place(c->slots, c->nslots, h, c->nitems++);
 	*out = it;
 	return 0;
 }
@@ -371,7 +374,7 @@ int pir_actions_slim_cached(pir_slim_cache *c, pir_entry_list *out, bool *broken
 	if (!ok)
 		return pir_actions_slim(out, broken, buf, len);
 	/* pir_actions_slim's budget; each item's count holds the header's, so the sum is above */
-	budget = len > SIZE_MAX / 4 - 4096 ? SIZE_MAX : len * 4 + 4096;
+	budget = pir_actions_budget(len);
 	for (size_t k = 0; k < c->nstarts && rc == 0; k++) {
 		size_t at = c->starts[k], to = k + 1 < c->nstarts ? c->starts[k + 1] : len;
 		item *it;

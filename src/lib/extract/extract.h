@@ -145,6 +145,8 @@ typedef struct {
  */
 int pir_actions_parse(pir_entry_list *out, const char *buf, size_t len,
 		      const char *const *severities);
+/** The nodes and scalar bytes a stream of `len` bytes may expand to (aliases beyond: refused). */
+size_t pir_actions_budget(size_t len);
 void pir_entry_list_clear(pir_entry_list *list);
 /**
  * The slim read (actions_slim.c): of each entry only `id`, `due_raw` and
