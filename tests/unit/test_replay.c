@@ -309,6 +309,80 @@ static void test_due_added(void)
 	synth_free(&sy);
 }
 
+/*
+ * A merge whose parents hold different versions of an action-items file: an
+ * entry made on either side is dated there, one every version holds keeps
+ * its date, and one dropped on main that the side still held, dropped
+ * again at the merge, is resolved on main.
+ */
+static void test_merge_entries(void)
+{
+	pir_scan_options o = opts_at("2026-07-01");
+	char hex[41];
+	synth sy;
+	uint32_t v0, vside, vmain, vmerge, c0, c1, c2;
+	const pir_item *it;
+
+	CHECK_INT(synth_new(&sy, &o, "svc"), 0);
+	v0 = synth_blob(
+	    &sy, "- {id: PIR-1, title: one, owner: x}\n- {id: PIR-2, title: two, owner: x}\n",
+	    true);
+	vside =
+	    synth_blob(&sy,
+		       "- {id: PIR-1, title: one, owner: x}\n- {id: PIR-2, title: two, owner: x}\n"
+		       "- {id: PIR-3, title: three, owner: x}\n",
+		       true);
+	vmain = synth_blob(
+	    &sy, "- {id: PIR-1, title: one, owner: x}\n- {id: PIR-4, title: four, owner: x}\n",
+	    true);
+	vmerge = synth_blob(
+	    &sy,
+	    "- {id: PIR-1, title: one, owner: x}\n- {id: PIR-3, title: three, owner: x}\n"
+	    "- {id: PIR-4, title: four, owner: x}\n",
+	    true);
+	{
+		synth_change a[] = {{YML, N, v0}};
+		c0 = synth_commit(&sy, synth_time("2026-01-01", 0), N, N, a, 1, NULL, 0);
+	}
+	{
+		synth_change a[] = {{YML, v0, vside}};
+		c1 = synth_commit(&sy, synth_time("2026-02-01", 0), c0, N, a, 1, NULL, 0);
+	}
+	{
+		synth_change a[] = {{YML, v0, vmain}};
+		c2 = synth_commit(&sy, synth_time("2026-01-20", 0), c0, N, a, 1, NULL, 0);
+	}
+	{ /* merge of c2 (first parent) and c1: every version differs */
+		synth_change vs_c2[] = {{YML, vmain, vmerge}};
+		synth_change vs_c1[] = {{YML, vside, vmerge}};
+		synth_commit(&sy, synth_time("2026-03-01", 0), c2, c1, vs_c2, 1, vs_c1, 1);
+	}
+	synth_head(&sy, YML, vmerge);
+	CHECK_INT(synth_link(&sy), 0);
+	static const struct {
+		const char *id, *date;
+		int commit;
+	} want[] = {
+	    {"PIR-1", "2026-01-01", 0}, {"PIR-3", "2026-02-01", 1}, {"PIR-4", "2026-01-20", 2}};
+	const uint32_t cs[] = {c0, c1, c2};
+	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+		it = synth_item(&sy, want[i].id);
+		CHECK(it != NULL);
+		if (!it)
+			continue;
+		CHECK_STR(it->introduced.commit, synth_commit_hex(&sy, cs[want[i].commit], hex));
+		CHECK_INT(it->introduced.date, D(want[i].date));
+	}
+	/* gone against its one parent at c2, against only one at the merge: c2 */
+	it = synth_item(&sy, "PIR-2");
+	CHECK(it != NULL);
+	if (it) {
+		CHECK_STR(it->resolved.commit, synth_commit_hex(&sy, c2, hex));
+		CHECK_INT(it->resolved.date, D("2026-01-20"));
+	}
+	synth_free(&sy);
+}
+
 /* The one key encoding: a marker's text and an entry's ID are different keys, each decodes back. */
 static void test_keys(void)
 {
@@ -358,6 +432,7 @@ int main(void)
 	RUN(test_earliest_and_back);
 	RUN(test_unreadable_does_not_remove);
 	RUN(test_due_added);
+	RUN(test_merge_entries);
 	RUN(test_keys);
 	return test_summary();
 }

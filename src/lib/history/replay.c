@@ -73,6 +73,8 @@ struct pir_replay {
 	uint32_t *pids;
 	size_t npids, pids_cap;
 	uint32_t *ystamp; /* per key */
+	uint32_t *vblobs; /* a path's action-items versions: the commit's, each parent's */
+	size_t vblobs_cap;
 	arrival *arr;
 	size_t narr, arr_cap;
 	departure *dep, *tmp;
@@ -528,7 +530,26 @@ static void entry_rm(pir_replay *rp, uint32_t k, uint32_t ci, bool strict, uint3
 	key->rm_blob = blob;
 }
 
-/* Entry IDs of `blob` (a version of file `pid`): arrived in this tree, or gone from it. */
+/* Entry ID k, met in `blob` (a version of file `pid`): arrived in this tree, or gone from it. */
+static void replay_id(pir_replay *rp, uint32_t ci, const pir_tab *counts, uint32_t groups,
+		      uint32_t pid, uint32_t k, uint32_t blob)
+{
+	uint32_t held = 0;
+	bool now;
+
+	if (rp->ystamp[k] == ci + 1)
+		return;
+	rp->ystamp[k] = ci + 1;
+	now = pir_tab_get(counts, k) != 0;
+	for (uint32_t g = 0; g < groups; g++)
+		held += pir_tab_get(rp->pc[g], k) != 0;
+	if (now && !held)
+		entry_intro(rp->r, k, ci);
+	else if (!now && held)
+		entry_rm(rp, k, ci, held == groups, pid, blob);
+}
+
+/* Every entry ID of `blob`. */
 static void replay_ids(pir_replay *rp, uint32_t ci, const pir_tab *counts, uint32_t groups,
 		       uint32_t pid, uint32_t blob)
 {
@@ -537,18 +558,58 @@ static void replay_ids(pir_replay *rp, uint32_t ci, const pir_tab *counts, uint3
 	if (blob == PIR_MAP_NONE)
 		return;
 	pir_ykeys_begin(&it, &rp->r->blobs[blob]);
-	while (pir_ykeys_next(&it)) {
-		uint32_t k = it.key, held = 0;
-		bool now = pir_tab_get(counts, k) != 0;
-		if (rp->ystamp[k] == ci + 1)
-			continue;
-		rp->ystamp[k] = ci + 1;
-		for (uint32_t g = 0; g < groups; g++)
-			held += pir_tab_get(rp->pc[g], k) != 0;
-		if (now && !held)
-			entry_intro(rp->r, k, ci);
-		else if (!now && held)
-			entry_rm(rp, k, ci, held == groups, pid, blob);
+	while (pir_ykeys_next(&it))
+		replay_id(rp, ci, counts, groups, pid, it.key, blob);
+}
+
+/* Versions merged at once by replay_path_ids; more go one by one. */
+#define IDS_MERGE 8
+
+/*
+ * The entry IDs of file `pid`'s versions, the commit's (blobs[0]) then each
+ * parent's, as replay_ids over each in that order, but an ID every version
+ * holds is passed by: held now and by every parent, it arrived and went
+ * nowhere. A version's keys are sorted and unique (pir_keys_renumber, as
+ * pir_due_collect relies on too), so one merge of the lists finds those, and
+ * names each other ID's first version as the versions in order would.
+ */
+static void replay_path_ids(pir_replay *rp, uint32_t ci, const pir_tab *counts, uint32_t groups,
+			    uint32_t pid, const uint32_t *blobs)
+{
+	uint32_t nl = groups + 1, same = 0;
+	pir_ykeys_it it[IDS_MERGE];
+	bool more[IDS_MERGE];
+
+	for (uint32_t l = 0; l < nl && nl <= IDS_MERGE; l++)
+		same += blobs[l] != PIR_MAP_NONE && blobs[l] == blobs[0];
+	if (same == nl)
+		return; /* one version, in the commit and every parent */
+	if (same == 0 || nl > IDS_MERGE) {
+		for (uint32_t l = 0; l < nl; l++)
+			replay_ids(rp, ci, counts, groups, pid, blobs[l]);
+		return;
+	}
+	for (uint32_t l = 0; l < nl; l++) {
+		if (blobs[l] == PIR_MAP_NONE) { /* no ID is in every version */
+			for (l = 0; l < nl; l++)
+				replay_ids(rp, ci, counts, groups, pid, blobs[l]);
+			return;
+		}
+		pir_ykeys_begin(&it[l], &rp->r->blobs[blobs[l]]);
+		more[l] = pir_ykeys_next(&it[l]);
+	}
+	for (;;) {
+		uint32_t k = 0, first = nl, in = 0;
+		for (uint32_t l = 0; l < nl; l++)
+			if (more[l] && (first == nl || it[l].key < k))
+				k = it[l].key, first = l;
+		if (first == nl)
+			break;
+		for (uint32_t l = first; l < nl; l++)
+			if (more[l] && it[l].key == k)
+				in++, more[l] = pir_ykeys_next(&it[l]);
+		if (in < nl)
+			replay_id(rp, ci, counts, groups, pid, k, blobs[first]);
 	}
 }
 
@@ -601,11 +662,15 @@ static int replay_files(pir_replay *rp, uint32_t ci, uint32_t groups, pir_tab **
 		uint32_t pid = rp->pids[i];
 		const pir_rec *rec = (const pir_rec *)pir_tab_get(*files, pid);
 
-		replay_ids(rp, ci, counts, groups, pid, rec ? rec->yblob : PIR_MAP_NONE);
+		if ((err = pir_grow((void **)&rp->vblobs, &rp->vblobs_cap, groups + 1,
+				    sizeof(uint32_t))) < 0)
+			break;
+		rp->vblobs[0] = rec ? rec->yblob : PIR_MAP_NONE;
 		for (uint32_t g = 0; g < groups; g++) {
 			const pir_rec *pr = (const pir_rec *)pir_tab_get(rp->pf[g], pid);
-			replay_ids(rp, ci, counts, groups, pid, pr ? pr->yblob : PIR_MAP_NONE);
+			rp->vblobs[g + 1] = pr ? pr->yblob : PIR_MAP_NONE;
 		}
+		replay_path_ids(rp, ci, counts, groups, pid, rp->vblobs);
 		err = replay_markers(rp, ci, files, groups, pid);
 	}
 	return err ? err : settle_markers(rp, ci);
@@ -743,6 +808,7 @@ void pir_replay_free(pir_replay *rp)
 	free(rp->pstamp);
 	free(rp->pids);
 	free(rp->ystamp);
+	free(rp->vblobs);
 	free(rp->arr);
 	free(rp->dep);
 	free(rp->tmp);
