@@ -228,6 +228,48 @@ static int count_ids(const pir_repo *r, pir_tab **counts, uint32_t blob, int del
 	return err;
 }
 
+/*
+ * A file's version going from old_y to yblob: each ID's count of files down
+ * for the IDs only old_y holds, up for those only yblob holds, as counting
+ * all of old_y down then all of yblob up would leave them, without a write
+ * (and the copy of its part of the table) for every ID both hold. The keys
+ * are sorted and unique (pir_keys_renumber).
+ */
+static int count_change(const pir_repo *r, pir_tab **counts, uint32_t old_y, uint32_t yblob)
+{
+	pir_ykeys_it i, j;
+	bool mi, mj;
+	int err = 0;
+
+	if (old_y == PIR_MAP_NONE || yblob == PIR_MAP_NONE) {
+		if ((err = count_ids(r, counts, old_y, -1)) == 0)
+			err = count_ids(r, counts, yblob, 1);
+		return err;
+	}
+	pir_ykeys_begin(&i, &r->blobs[old_y]);
+	pir_ykeys_begin(&j, &r->blobs[yblob]);
+	mi = pir_ykeys_next(&i);
+	mj = pir_ykeys_next(&j);
+	while (!err && (mi || mj)) {
+		uintptr_t n;
+		if (mi && (!mj || i.key < j.key)) {
+			n = pir_tab_get(*counts, i.key);
+			err = pir_tab_set(counts, false, i.key, n ? n - 1 : 0);
+			mi = pir_ykeys_next(&i);
+		} else if (!mi || j.key < i.key) {
+			n = pir_tab_get(*counts, j.key);
+			err = pir_tab_set(counts, false, j.key, n + 1);
+			mj = pir_ykeys_next(&j);
+		} else {
+			if (!pir_tab_get(*counts, i.key)) /* down to none, then up */
+				err = pir_tab_set(counts, false, i.key, 1);
+			mi = pir_ykeys_next(&i);
+			mj = pir_ykeys_next(&j);
+		}
+	}
+	return err;
+}
+
 /* Change `ch` against the first parent, onto the commit's state. */
 static int apply_change(pir_replay *rp, uint32_t ci, const pir_change *ch, pir_tab **files,
 			pir_tab **counts, uint32_t pid)
@@ -247,8 +289,7 @@ static int apply_change(pir_replay *rp, uint32_t ci, const pir_change *ch, pir_t
 		yblob = old_y;
 	else if (yblob != PIR_MAP_NONE && !r->blobs[yblob].nykeys)
 		yblob = PIR_MAP_NONE;
-	if (yblob != old_y && ((err = count_ids(r, counts, old_y, -1)) < 0 ||
-			       (err = count_ids(r, counts, yblob, 1)) < 0))
+	if (yblob != old_y && (err = count_change(r, counts, old_y, yblob)) < 0)
 		return err;
 	if (mblob != PIR_MAP_NONE || yblob != PIR_MAP_NONE) {
 		uint32_t nm =
