@@ -617,25 +617,23 @@ static void replay_ids(pir_replay *rp, uint32_t ci, const pir_tab *counts, uint3
 static void replay_path_ids(pir_replay *rp, uint32_t ci, const pir_tab *counts, uint32_t groups,
 			    uint32_t pid, const uint32_t *blobs)
 {
-	uint32_t nl = groups + 1, same = 0;
+	uint32_t nl = groups + 1;
+	bool merge = nl <= IDS_MERGE, one = blobs[0] != PIR_MAP_NONE;
 	pir_ykeys_it it[IDS_MERGE];
 	bool more[IDS_MERGE];
 
-	for (uint32_t l = 0; l < nl && nl <= IDS_MERGE; l++)
-		same += blobs[l] != PIR_MAP_NONE && blobs[l] == blobs[0];
-	if (same == nl)
+	for (uint32_t l = 0; l < nl; l++) {
+		merge = merge && blobs[l] != PIR_MAP_NONE; /* else no ID is in every version */
+		one = one && blobs[l] == blobs[0];
+	}
+	if (one)
 		return; /* one version, in the commit and every parent */
-	if (same == 0 || nl > IDS_MERGE) {
+	if (!merge) {
 		for (uint32_t l = 0; l < nl; l++)
 			replay_ids(rp, ci, counts, groups, pid, blobs[l]);
 		return;
 	}
 	for (uint32_t l = 0; l < nl; l++) {
-		if (blobs[l] == PIR_MAP_NONE) { /* no ID is in every version */
-			for (l = 0; l < nl; l++)
-				replay_ids(rp, ci, counts, groups, pid, blobs[l]);
-			return;
-		}
 		pir_ykeys_begin(&it[l], &rp->r->blobs[blobs[l]]);
 		more[l] = pir_ykeys_next(&it[l]);
 	}
@@ -699,13 +697,12 @@ static int replay_files(pir_replay *rp, uint32_t ci, uint32_t groups, pir_tab **
 	int err = 0;
 
 	rp->narr = rp->ndep = rp->ntmp = 0;
+	if (pir_grow((void **)&rp->vblobs, &rp->vblobs_cap, groups + 1, sizeof(uint32_t)) < 0)
+		return PIR_ENOMEM;
 	for (size_t i = 0; i < rp->npids && !err; i++) {
 		uint32_t pid = rp->pids[i];
 		const pir_rec *rec = (const pir_rec *)pir_tab_get(*files, pid);
 
-		if ((err = pir_grow((void **)&rp->vblobs, &rp->vblobs_cap, groups + 1,
-				    sizeof(uint32_t))) < 0)
-			break;
 		rp->vblobs[0] = rec ? rec->yblob : PIR_MAP_NONE;
 		for (uint32_t g = 0; g < groups; g++) {
 			const pir_rec *pr = (const pir_rec *)pir_tab_get(rp->pf[g], pid);
