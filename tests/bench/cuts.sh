@@ -35,7 +35,7 @@
 # timed): the on-disk size of its trees and blobs, then of those stored as
 # deltas alone, per commit. No reader can learn what the commits changed
 # without reading at least the deltas, so when they grow per commit (git.git:
-# 4x from the 20k cut to the whole), CPU per commit cannot stay flat, and
+# about 6x from the 20k cut to the whole), CPU per commit cannot stay flat, and
 # "CPU per packed byte" is the growth that is pirscan's own.
 #
 # Exit status: 0 when every command ran, 1 when one failed, 2 on usage errors.
@@ -220,7 +220,6 @@ done
 printf '(packed/c, deltas/c: bytes per commit of the cut'"'"'s trees and blobs as its packs store\n'
 printf ' them, then of those stored as deltas alone: about what the commits changed)\n'
 
-
 # linearity: CPU per commit of the largest cut over that of the smallest
 ok_rows=()
 for r in "${rows[@]}"; do
@@ -236,6 +235,8 @@ for r in "${rows[@]}"; do
 	if [[ $c == "$head_commit" ]]; then full_cpu=$cpu_s full_wall=$wall; fi
 done
 
+# a / b to two places, n/a when either is
+q() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "n/a" || b == "n/a" || b <= 0) print "n/a"; else printf "%.2f", a / b }'; }
 verdict() { awk -v v="$1" -v op="$2" -v l="$3" 'BEGIN {
 	if (v == "n/a") { print "-"; exit }
 	ok = (op == "<=") ? v <= l : (op == ">=") ? v >= l : v < l; print ok ? "met" : "MISSED" }'; }
@@ -253,9 +254,7 @@ if ((${#ok_rows[@]} >= 2)); then
 	printf '%-50s %9s\n' '  packed trees and blobs, largest / smallest' "$(growth 4)"
 	printf '%-50s %9s\n' '  the deltas among them, largest / smallest' "$(growth 5)"
 	# CPU per packed byte: how pirscan grows in what the history holds
-	printf '%-50s %9s\n' '  CPU per packed byte, largest / smallest' \
-		"$(awk -v a="$(growth 2)" -v b="$(growth 4)" \
-			'BEGIN { if (a == "n/a" || b == "n/a" || b <= 0) print "n/a"; else printf "%.2f", a / b }')"
+	printf '%-50s %9s\n' '  CPU per packed byte, largest / smallest' "$(q "$(growth 2)" "$(growth 4)")"
 fi
 row 'peak RSS of the cuts (MiB)' "$(awk -v k="$peak_rss" 'BEGIN { printf "%.1f", k / 1024 }')" '<' 256
 
@@ -277,7 +276,6 @@ if [[ -z ${CUTS_NO_BASELINES:-} ]]; then
 		"$(awk -v k="$m_rss" 'BEGIN { print k / 1024 }')"
 	if [[ -n $full_wall ]]; then
 		printf '%-36s %8s %8s\n' 'pirscan (the "all" cut)' "$full_cpu" "$full_wall"
-		q() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "n/a" || b == "n/a" || b <= 0) print "n/a"; else printf "%.2f", a / b }'; }
 		printf '\n'
 		row 'full history / cat-file floor (wall)' "$(q "$full_wall" "$floor_wall")" '<=' 0.5
 		row 'git log -p | grep / full history (wall)' "$(q "$logp_wall" "$full_wall")" '>=' 6
