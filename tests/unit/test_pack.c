@@ -656,6 +656,106 @@ static void test_bad_packs(void)
 	remove_pack(dir, "pack-c");
 }
 
+/* ---- finding ids in a large index ---- */
+
+static uint64_t splitmix(uint64_t *s)
+{
+	uint64_t z = (*s += UINT64_C(0x9E3779B97F4A7C15));
+	z = (z ^ (z >> 30)) * UINT64_C(0xBF58476D1CE4E5B9);
+	z = (z ^ (z >> 27)) * UINT64_C(0x94D049BB133111EB);
+	return z ^ (z >> 31);
+}
+
+static int cmp_id(const void *a, const void *b)
+{
+	return memcmp(a, b, GIT_OID_RAWSZ);
+}
+
+static void be32_at(unsigned char *p, uint32_t v)
+{
+	p[0] = (unsigned char)(v >> 24), p[1] = (unsigned char)(v >> 16);
+	p[2] = (unsigned char)(v >> 8), p[3] = (unsigned char)v;
+}
+
+/*
+ * Every id of a 120,000-object index is found at its offset and no id
+ * beside them is (the fixtures' packs hold a few ids a fanout bucket, git.git's
+ * 3,300): uniform ids, as git's are, and clusters that share their first
+ * 10 bytes, one filling a whole bucket, so that the 8-byte compare ties.
+ */
+static void test_find_many(void)
+{
+	enum { N = 120000, CLUSTER = 1000 };
+	unsigned char *ids = malloc((size_t)N * GIT_OID_RAWSZ), *idx, *pk;
+	size_t n = 0, idx_len, pk_len, misses = 0;
+	uint64_t seed = 42;
+	pir_packset *ps = NULL;
+
+	CHECK(ids != NULL);
+	if (!ids)
+		return;
+	for (size_t i = 0; i < N; i++) {
+		unsigned char *id = ids + i * GIT_OID_RAWSZ;
+		for (int b = 0; b < GIT_OID_RAWSZ; b += 4) {
+			uint64_t r = splitmix(&seed);
+			memcpy(id + b, &r, 4);
+		}
+		if (i >= N / 2 && i % CLUSTER) /* clusters: the prefix of the first of each */
+			memcpy(id, ids + (i - i % CLUSTER) * GIT_OID_RAWSZ, 10);
+		if (i >= N - 3 * CLUSTER) /* a bucket of one cluster alone */
+			memset(id, 0xfe, 10);
+	}
+	qsort(ids, N, GIT_OID_RAWSZ, cmp_id);
+	for (size_t i = 0; i < N; i++) /* no duplicates */
+		if (!n ||
+		    memcmp(ids + (n - 1) * GIT_OID_RAWSZ, ids + i * GIT_OID_RAWSZ, GIT_OID_RAWSZ))
+			memmove(ids + n++ * GIT_OID_RAWSZ, ids + i * GIT_OID_RAWSZ, GIT_OID_RAWSZ);
+	idx_len = 8 + 256 * 4 + n * (GIT_OID_RAWSZ + 8) + 2 * GIT_OID_RAWSZ;
+	pk_len = 12 + n + GIT_OID_RAWSZ;
+	idx = calloc(1, idx_len);
+	pk = calloc(1, pk_len);
+	CHECK(idx && pk);
+	if (!idx || !pk)
+		goto done;
+	memcpy(idx, "\377tOc", 4);
+	be32_at(idx + 4, 2);
+	for (int b = 0, k = 0; b < 256; b++) {
+		while ((size_t)k < n && ids[(size_t)k * GIT_OID_RAWSZ] <= b)
+			k++;
+		be32_at(idx + 8 + b * 4, (uint32_t)k);
+	}
+	memcpy(idx + 8 + 256 * 4, ids, n * GIT_OID_RAWSZ);
+	for (size_t i = 0; i < n; i++)
+		be32_at(idx + 8 + 256 * 4 + n * (GIT_OID_RAWSZ + 4) + i * 4, (uint32_t)(12 + i));
+	memcpy(pk, "PACK", 4);
+	be32_at(pk + 4, 2);
+	be32_at(pk + 8, (uint32_t)n);
+	CHECK_INT(pir_packset_from_buffers(&ps, idx, idx_len, pk, pk_len), 0);
+	CHECK_INT(pir_packset_count(ps), 1);
+	for (size_t i = 0; ps && i < n; i++) {
+		unsigned char id[GIT_OID_RAWSZ];
+
+		if (pir_packset_find(ps, ids + i * GIT_OID_RAWSZ) != 12 + i)
+			misses++;
+		/* one beside it, above and below, in no index */
+		memcpy(id, ids + i * GIT_OID_RAWSZ, GIT_OID_RAWSZ);
+		for (int d = -1; d <= 1; d += 2) {
+			id[GIT_OID_RAWSZ - 1] =
+			    (unsigned char)(ids[i * GIT_OID_RAWSZ + GIT_OID_RAWSZ - 1] + d);
+			if (!bsearch(id, ids, n, GIT_OID_RAWSZ, cmp_id) &&
+			    pir_packset_find(ps, id) != PIR_PACK_NOPOS)
+				misses++;
+		}
+	}
+	CHECK(n > N - 100);
+	CHECK_INT(misses, 0);
+done:
+	pir_packset_free(ps);
+	free(ids);
+	free(idx);
+	free(pk);
+}
+
 int main(void)
 {
 	git_libgit2_init();
@@ -669,6 +769,7 @@ int main(void)
 	RUN(test_fifo_pack);
 	RUN(test_map_limit);
 	RUN(test_bad_packs);
+	RUN(test_find_many);
 	git_libgit2_shutdown();
 	return test_summary();
 }
