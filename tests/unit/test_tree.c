@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "alloc.h"
+#include "buf.h"
 #include "internal.h"
 #include "pack.h"
 #include "test.h"
@@ -354,11 +355,149 @@ static void test_differ_agrees_with_libgit2(void)
 	CHECK(diags > 0); /* broken's missing tree, reported alike */
 }
 
+/* ---- parsing like a tree parsed before ---- */
+
+static uint64_t rng(uint64_t *s)
+{
+	uint64_t z = (*s += UINT64_C(0x9E3779B97F4A7C15));
+	z = (z ^ (z >> 30)) * UINT64_C(0xBF58476D1CE4E5B9);
+	z = (z ^ (z >> 27)) * UINT64_C(0x94D049BB133111EB);
+	return z ^ (z >> 31);
+}
+
+static size_t same_claims; /* pairs of which parse_like said they share entries */
+
+/* pir_tree_parse_like(data, like ldata) gives what pir_tree_parse(data) gives; 1 if compared. */
+static int same_as_full(const unsigned char *data, size_t len, const unsigned char *ldata,
+			size_t llen)
+{
+	pir_tree_entry *lv = NULL, *v = NULL, *w = NULL;
+	size_t ln = 0, n = 0, m = 0, lcap = 0, cap = 0, wcap = 0, ss = 0, se = 0;
+	int rc = 0, full, like;
+
+	if (pir_tree_parse(ldata, llen, &lv, &ln, &lcap) != 0)
+		goto done;
+	full = pir_tree_parse(data, len, &v, &n, &cap);
+	like = pir_tree_parse_like(data, len, ldata, llen, lv, ln, &w, &m, &wcap, &ss, &se);
+	CHECK_INT(like, full);
+	if (!full && !like) {
+		CHECK_INT(m, n);
+		for (size_t i = 0; i < n && i < m; i++)
+			CHECK(w[i].name == v[i].name && w[i].id == v[i].id &&
+			      w[i].name_len == v[i].name_len && w[i].attr == v[i].attr);
+		/* what it says the two share, they share: the same bytes */
+		CHECK(ss <= n && ss <= ln && se <= n - ss && se <= ln - ss);
+		if (ss)
+			CHECK(!memcmp(data, ldata, (size_t)(v[ss - 1].id + 20 - data)));
+		if (se && se <= n && se <= ln) {
+			size_t a = n - se == 0 ? 0 : (size_t)(v[n - se - 1].id + 20 - data);
+			size_t b = ln - se == 0 ? 0 : (size_t)(lv[ln - se - 1].id + 20 - ldata);
+			CHECK(len - a == llen - b && !memcmp(data + a, ldata + b, len - a));
+		}
+		same_claims += ss + se > 0;
+	}
+	rc = 1;
+done:
+	free(lv);
+	free(v);
+	free(w);
+	return rc;
+}
+
+/* A random tree of `n` entries into `b`: short names, modes and ids that look like entries. */
+static void random_tree(pir_buf *b, uint64_t *seed, size_t n)
+{
+	static const char *const modes[] = {"100644", "40000", "100755", "120000", "160000", "644"};
+	static const char tricky[] = "01234567 \0abc";
+
+	for (size_t i = 0; i < n; i++) {
+		char name[8];
+		size_t nl = 1 + rng(seed) % 6;
+		unsigned char id[20];
+
+		for (size_t k = 0; k < nl; k++)
+			name[k] = "abcde-1 "[rng(seed) % 8];
+		for (size_t k = 0; k < 20; k++) /* bytes of modes, spaces and NULs, to mislead */
+			id[k] = rng(seed) % 3
+				    ? (unsigned char)tricky[rng(seed) % (sizeof(tricky) - 1)]
+				    : (unsigned char)rng(seed);
+		pir_buf_puts(b, modes[rng(seed) % 10 < 6 ? 0 : rng(seed) % PIR_ARRAY_SIZE(modes)]);
+		pir_buf_put(b, " ", 1);
+		pir_buf_put(b, name, nl);
+		pir_buf_put(b, "\0", 1);
+		pir_buf_put(b, (const char *)id, 20);
+	}
+}
+
+/*
+ * 20,000 pairs of a random tree and a changed copy (a byte anywhere set,
+ * bytes inserted or cut, anywhere, damaged or not), parsed like each other:
+ * always what the full parse gives, entries at the same bytes.
+ */
+static void test_parse_like(void)
+{
+	uint64_t seed = 7;
+	size_t compared = 0, sound = 0;
+
+	for (int round = 0; round < 20000; round++) {
+		pir_buf a = PIR_BUF_INIT, b = PIR_BUF_INIT;
+		size_t at, k;
+
+		random_tree(&a, &seed, rng(&seed) % 40);
+		pir_buf_put(&b, a.ptr, a.size);
+		at = a.size ? rng(&seed) % a.size : 0;
+		switch (rng(&seed) % 5) {
+		case 0: /* one byte changed */
+			if (b.size)
+				b.ptr[at] = (char)rng(&seed);
+			break;
+		case 1: { /* entries inserted where an entry may or may not begin */
+			pir_buf ins = PIR_BUF_INIT, c = PIR_BUF_INIT;
+			random_tree(&ins, &seed, 1 + rng(&seed) % 3);
+			pir_buf_put(&c, b.ptr, at);
+			pir_buf_put(&c, ins.ptr, ins.size);
+			pir_buf_put(&c, b.ptr + at, b.size - at);
+			pir_buf_dispose(&b);
+			pir_buf_dispose(&ins);
+			b = c;
+			break;
+		}
+		case 2: /* bytes cut */
+			k = rng(&seed) % 60;
+			if (at + k > b.size)
+				k = b.size - at;
+			memmove(b.ptr + at, b.ptr + at + k, b.size - at - k);
+			b.size -= k;
+			break;
+		case 3: /* an id changed, the usual change */
+			if (b.size >= 20)
+				memset(b.ptr + (at < b.size - 20 ? at : b.size - 20), 'x', 3);
+			break;
+		default: /* the same */
+			break;
+		}
+		compared += same_as_full((const unsigned char *)b.ptr, b.size,
+					 (const unsigned char *)a.ptr, a.size);
+		same_as_full((const unsigned char *)a.ptr, a.size, (const unsigned char *)b.ptr,
+			     b.size);
+		{
+			size_t n = 0;
+			sound += parse(b.ptr, b.size, &n) == 0;
+		}
+		pir_buf_dispose(&a);
+		pir_buf_dispose(&b);
+	}
+	CHECK_INT(compared, 20000);
+	CHECK(same_claims > 5000);
+	CHECK(sound > 5000 && sound < 19000); /* both sound and damaged copies were tried */
+}
+
 int main(void)
 {
 	git_libgit2_init();
 	RUN(test_parse);
 	RUN(test_order);
+	RUN(test_parse_like);
 	RUN(test_fixtures_agree_with_libgit2);
 	RUN(test_differ_agrees_with_libgit2);
 	git_libgit2_shutdown();

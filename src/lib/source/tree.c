@@ -5,6 +5,7 @@
  * here; libgit2 reads the rest (loose objects, alternates, whatever the
  * packs cannot give) and parses what this parser refuses.
  */
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #if defined(__SSE2__) && defined(__GNUC__)
@@ -38,50 +39,205 @@ static inline const unsigned char *find_nul(const unsigned char *p, const unsign
 	return memchr(p, '\0', (size_t)(end - p));
 }
 
+/* One entry at `*pp` into `e`, `*pp` moved past it: false when the data is no tree. */
+static inline bool parse_entry(const unsigned char **pp, const unsigned char *end,
+			       pir_tree_entry *e)
+{
+	const unsigned char *p = *pp, *nul;
+	uint32_t mode = 0;
+	size_t name_len;
+
+	/* the two modes of nearly every entry, then any */
+	if (end - p >= 7 && !memcmp(p, "100644 ", 7)) {
+		mode = 0100644;
+		p += 6;
+	} else if (end - p >= 6 && !memcmp(p, "40000 ", 6)) {
+		mode = 040000;
+		p += 5;
+	} else if (*p < '0' || *p > '7') {
+		return false;
+	}
+	while (p < end && *p >= '0' && *p <= '7') {
+		mode = mode * 8 + (uint32_t)(*p++ - '0');
+		if (mode > UINT16_MAX)
+			return false;
+	}
+	if (p >= end || *p++ != ' ')
+		return false;
+	if (!(nul = find_nul(p, end)))
+		return false;
+	name_len = (size_t)(nul - p);
+	if (!name_len || name_len > UINT16_MAX || (size_t)(end - nul - 1) < ID_LEN)
+		return false;
+	e->name = (const char *)p;
+	e->name_len = (uint16_t)name_len;
+	e->attr = (uint16_t)mode;
+	e->id = nul + 1;
+	*pp = nul + 1 + ID_LEN;
+	return true;
+}
+
+/* Room for every entry `len` bytes can hold: each takes 24 at least (a mode, a space, a name,
+ * its NUL, its id). */
+static int make_room(size_t len, pir_tree_entry **v, size_t *cap)
+{
+	if (len / 24 + 1 > *cap && pir_grow((void **)v, cap, len / 24 + 1, sizeof(**v)) < 0)
+		return PIR_ENOMEM;
+	return 0;
+}
+
 int pir_tree_parse(const unsigned char *data, size_t len, pir_tree_entry **v, size_t *n,
 		   size_t *cap)
 {
 	const unsigned char *p = data, *end = data + len;
 
 	*n = 0;
-	/* an entry takes at least 24 bytes (a mode, a space, a name, its NUL, its id) */
-	if (len / 24 + 1 > *cap && pir_grow((void **)v, cap, len / 24 + 1, sizeof(**v)) < 0)
+	if (make_room(len, v, cap) < 0)
 		return PIR_ENOMEM;
-	while (p < end) {
-		uint32_t mode = 0;
-		const unsigned char *nul;
-		size_t name_len;
-		pir_tree_entry *e;
+	while (p < end)
+		if (!parse_entry(&p, end, &(*v)[(*n)++]))
+			return 1;
+	return 0;
+}
 
-		/* the two modes of nearly every entry, then any */
-		if (end - p >= 7 && !memcmp(p, "100644 ", 7)) {
-			mode = 0100644;
-			p += 6;
-		} else if (end - p >= 6 && !memcmp(p, "40000 ", 6)) {
-			mode = 040000;
-			p += 5;
-		} else if (*p < '0' || *p > '7') {
-			return 1;
-		}
-		while (p < end && *p >= '0' && *p <= '7') {
-			mode = mode * 8 + (uint32_t)(*p++ - '0');
-			if (mode > UINT16_MAX)
-				return 1;
-		}
-		if (p >= end || *p++ != ' ')
-			return 1;
-		if (!(nul = find_nul(p, end)))
-			return 1;
-		name_len = (size_t)(nul - p);
-		if (!name_len || name_len > UINT16_MAX || (size_t)(end - nul - 1) < ID_LEN)
-			return 1;
-		e = &(*v)[(*n)++];
-		e->name = (const char *)p;
-		e->name_len = (uint16_t)name_len;
-		e->attr = (uint16_t)mode;
-		e->id = nul + 1;
-		p = nul + 1 + ID_LEN;
+/* ---- parsing a tree like one parsed before ---- */
+
+static inline uint64_t load64(const unsigned char *p)
+{
+	uint64_t x;
+	memcpy(&x, p, sizeof(x));
+	return x;
+}
+
+/* The length of the common start of a and b, n bytes at most: 32 bytes a step with SSE2. */
+static size_t common_prefix(const unsigned char *a, const unsigned char *b, size_t n)
+{
+	size_t i = 0;
+
+#if defined(__SSE2__) && defined(__GNUC__)
+	for (; i + 32 <= n; i += 32) {
+		__m128i x0 = _mm_loadu_si128((const __m128i *)(const void *)(a + i));
+		__m128i y0 = _mm_loadu_si128((const __m128i *)(const void *)(b + i));
+		__m128i x1 = _mm_loadu_si128((const __m128i *)(const void *)(a + i + 16));
+		__m128i y1 = _mm_loadu_si128((const __m128i *)(const void *)(b + i + 16));
+		unsigned m = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x0, y0)) |
+			     (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x1, y1)) << 16;
+		if (m != 0xffffffffu)
+			return i + (size_t)__builtin_ctz(~m);
 	}
+#endif
+	while (i + 8 <= n && load64(a + i) == load64(b + i))
+		i += 8;
+	while (i < n && a[i] == b[i])
+		i++;
+	return i;
+}
+
+/* The length of the common end of a (alen) and b (blen), n bytes at most. */
+static size_t common_suffix(const unsigned char *a, size_t alen, const unsigned char *b,
+			    size_t blen, size_t n)
+{
+	const unsigned char *ea = a + alen, *eb = b + blen;
+	size_t i = 0;
+
+#if defined(__SSE2__) && defined(__GNUC__)
+	for (; i + 32 <= n; i += 32) {
+		__m128i x0 = _mm_loadu_si128((const __m128i *)(const void *)(ea - i - 32));
+		__m128i y0 = _mm_loadu_si128((const __m128i *)(const void *)(eb - i - 32));
+		__m128i x1 = _mm_loadu_si128((const __m128i *)(const void *)(ea - i - 16));
+		__m128i y1 = _mm_loadu_si128((const __m128i *)(const void *)(eb - i - 16));
+		unsigned m = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x0, y0)) |
+			     (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x1, y1)) << 16;
+		if (m != 0xffffffffu) /* the last differing byte: bit 31 is the nearest the end */
+			return i + (size_t)__builtin_clz(~m);
+	}
+#endif
+	while (i + 8 <= n && load64(ea - i - 8) == load64(eb - i - 8))
+		i += 8;
+	while (i < n && ea[-1 - (ptrdiff_t)i] == eb[-1 - (ptrdiff_t)i])
+		i++;
+	return i;
+}
+
+/* Where entry i of a parsed tree (lv, ln entries, over ldata) begins: where the one before ends. */
+static inline size_t entry_start(const pir_tree_entry *lv, size_t i, const unsigned char *ldata)
+{
+	return i ? (size_t)(lv[i - 1].id + ID_LEN - ldata) : 0;
+}
+
+/*
+ * Entry `e` of the tree at `from`, moved to the same bytes at `to`, `shift`
+ * further on (an offset difference, modulo SIZE_MAX + 1).
+ */
+static inline pir_tree_entry rebase(const pir_tree_entry *e, const unsigned char *from,
+				    const unsigned char *to, size_t shift)
+{
+	pir_tree_entry x = *e;
+
+	x.name = (const char *)to + ((size_t)((const unsigned char *)e->name - from) + shift);
+	x.id = to + ((size_t)(e->id - from) + shift);
+	return x;
+}
+
+/*
+ * Parsing is a function of the bytes from an entry's start on, so where data
+ * and ldata agree byte for byte, from the start or to the end, the entries
+ * there are ldata's, moved: only the bytes between are parsed, and when that
+ * parse does not land on the start of an entry of the common end, the rest
+ * is parsed too.
+ */
+int pir_tree_parse_like(const unsigned char *data, size_t len, const unsigned char *ldata,
+			size_t llen, const pir_tree_entry *lv, size_t ln, pir_tree_entry **v,
+			size_t *n, size_t *cap, size_t *same_start, size_t *same_end)
+{
+	const unsigned char *p, *stop, *end = data + len;
+	size_t pre, suf, start, lo, hi, k, shift;
+
+	*n = 0;
+	*same_start = *same_end = 0;
+	if (!ln || !llen || !len)
+		return pir_tree_parse(data, len, v, n, cap);
+	if (make_room(len, v, cap) < 0)
+		return PIR_ENOMEM;
+	/* k: the entries of ldata that end within the common start */
+	pre = common_prefix(data, ldata, len < llen ? len : llen);
+	for (lo = 0, hi = ln; lo < hi;) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (entry_start(lv, mid + 1, ldata) <= pre)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	k = lo;
+	for (size_t i = 0; i < k; i++)
+		(*v)[i] = rebase(&lv[i], ldata, data, 0);
+	*n = *same_start = k;
+	start = entry_start(lv, k, ldata);
+	/* the first entry of ldata, from k on, that begins within the common end */
+	suf = common_suffix(data, len, ldata, llen, (len < llen ? len : llen) - start);
+	for (lo = k, hi = ln; lo < hi;) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (entry_start(lv, mid, ldata) < llen - suf)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	/* data's bytes from `stop` on are ldata's from entry lo on */
+	shift = len - llen; /* modulo: added to an offset in ldata, it gives one in data */
+	stop = lo < ln ? data + (entry_start(lv, lo, ldata) + shift) : end;
+	p = data + start;
+	while (p < stop)
+		if (!parse_entry(&p, end, &(*v)[(*n)++]))
+			return 1;
+	if (p == stop) {
+		for (size_t i = lo; i < ln; i++)
+			(*v)[(*n)++] = rebase(&lv[i], ldata, data, shift);
+		*same_end = ln - lo;
+		return 0;
+	}
+	while (p < end)
+		if (!parse_entry(&p, end, &(*v)[(*n)++]))
+			return 1;
 	return 0;
 }
 
@@ -257,8 +413,12 @@ static int read_raw(pir_tree_reader *tr, const git_oid *oid, unsigned char **dat
 	return 0;
 }
 
-/* Read and parse; what this parser refuses goes to libgit2, which has the last word. */
-static int load(pir_tree_reader *tr, const git_oid *oid, pir_tree *t, int *gerr, const char **cause)
+/*
+ * Read and parse (like `like` when given, a tree this parser read); what this
+ * parser refuses goes to libgit2, which has the last word.
+ */
+static int load(pir_tree_reader *tr, const git_oid *oid, const pir_tree *like, pir_tree *t,
+		int *gerr, const char **cause)
 {
 	git_tree *lg = NULL;
 	size_t len = 0;
@@ -266,8 +426,18 @@ static int load(pir_tree_reader *tr, const git_oid *oid, pir_tree *t, int *gerr,
 
 	if ((rc = read_raw(tr, oid, &t->data, &t->held, &len, gerr, cause)) != 0)
 		return rc;
-	if (t->data && (rc = pir_tree_parse(t->data, len, &t->v, &t->n, &t->cap)) <= 0)
+	t->len = len;
+	t->like = t->key;
+	if (t->data && like) {
+		if ((rc = pir_tree_parse_like(t->data, len, like->data, like->len, like->v, like->n,
+					      &t->v, &t->n, &t->cap, &t->same_start,
+					      &t->same_end)) == 0)
+			t->like = like->key;
+		if (rc <= 0)
+			return rc;
+	} else if (t->data && (rc = pir_tree_parse(t->data, len, &t->v, &t->n, &t->cap)) <= 0) {
 		return rc;
+	}
 	drop_data(t);
 	t->n = 0;
 	if ((*gerr = git_tree_lookup(&lg, tr->repo, oid)) < 0)
@@ -275,8 +445,16 @@ static int load(pir_tree_reader *tr, const git_oid *oid, pir_tree *t, int *gerr,
 	return from_libgit2(t, lg);
 }
 
-int pir_tree_read(pir_tree_reader *tr, const git_oid *oid, uint32_t key, pir_tree **out, int *gerr,
-		  const char **cause)
+/* The tree cached with `key`, when this parser read it; else NULL. */
+static const pir_tree *cached_raw(const pir_tree_reader *tr, uint32_t key)
+{
+	const pir_tree *t = tr->slots[key % tr->nslots];
+
+	return t && t->key == key && !t->lg && t->data ? t : NULL;
+}
+
+int pir_tree_read_near(pir_tree_reader *tr, const git_oid *oid, uint32_t key, uint32_t near,
+		       pir_tree **out, int *gerr, const char **cause)
 {
 	size_t slot = key % tr->nslots;
 	pir_tree *t = tr->slots[slot];
@@ -293,7 +471,7 @@ int pir_tree_read(pir_tree_reader *tr, const git_oid *oid, uint32_t key, pir_tre
 	if (!(t = pir_calloc(1, sizeof(*t))))
 		return PIR_ENOMEM;
 	t->key = key;
-	if ((rc = load(tr, oid, t, gerr, cause)) != 0) {
+	if ((rc = load(tr, oid, near != key ? cached_raw(tr, near) : NULL, t, gerr, cause)) != 0) {
 		tree_free(t);
 		return rc;
 	}
@@ -306,6 +484,12 @@ int pir_tree_read(pir_tree_reader *tr, const git_oid *oid, uint32_t key, pir_tre
 	}
 	*out = t;
 	return 0;
+}
+
+int pir_tree_read(pir_tree_reader *tr, const git_oid *oid, uint32_t key, pir_tree **out, int *gerr,
+		  const char **cause)
+{
+	return pir_tree_read_near(tr, oid, key, key, out, gerr, cause);
 }
 
 void pir_tree_release(pir_tree_reader *tr, pir_tree *t)

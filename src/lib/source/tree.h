@@ -33,6 +33,18 @@ typedef struct {
 int pir_tree_parse(const unsigned char *data, size_t len, pir_tree_entry **v, size_t *n,
 		   size_t *cap);
 
+/*
+ * pir_tree_parse's result for `data`, given the entries `lv` (`ln`) that
+ * pir_tree_parse gave for `ldata` (`llen` bytes), a tree much like it (the
+ * same directory a commit before): the entries where the two agree from the
+ * start and to the end are taken from `lv`, only those between are parsed.
+ * On 0, the first `*same_start` entries of both and the last `*same_end`
+ * are the same bytes.
+ */
+int pir_tree_parse_like(const unsigned char *data, size_t len, const unsigned char *ldata,
+			size_t llen, const pir_tree_entry *lv, size_t ln, pir_tree_entry **v,
+			size_t *n, size_t *cap, size_t *same_start, size_t *same_end);
+
 /* The mode as libgit2's git_tree_entry_filemode() gives it. */
 git_filemode_t pir_tree_filemode(uint16_t attr);
 /* A subtree (git_tree_entry_type() == GIT_OBJECT_TREE). */
@@ -48,12 +60,17 @@ typedef struct pir_tree {
 	size_t n;
 	/* private */
 	unsigned char *data;
+	size_t len;
 	bool held; /* data is the pack cursor's, held (pir_pack_hold), not malloc'd here */
 	size_t cap;
 	git_tree *lg; /* when libgit2 parsed it: the entries point into it */
 	uint32_t key;
 	unsigned pins;
 	bool cached;
+	/* public again: when `like` != key, this tree was parsed like tree `like`, and its first
+	 * `same_start` entries and last `same_end` are that tree's, byte for byte */
+	uint32_t like;
+	size_t same_start, same_end;
 } pir_tree;
 
 typedef struct pir_tree_reader pir_tree_reader;
@@ -69,6 +86,13 @@ void pir_tree_reader_free(pir_tree_reader *tr);
  */
 int pir_tree_read(pir_tree_reader *tr, const git_oid *oid, uint32_t key, pir_tree **out, int *gerr,
 		  const char **cause);
+/*
+ * pir_tree_read, where tree `near` (a key), when the cache holds it, is a
+ * tree much like this one: its entries save parsing those the two share
+ * (pir_tree_parse_like). `near` == `key`: none.
+ */
+int pir_tree_read_near(pir_tree_reader *tr, const git_oid *oid, uint32_t key, uint32_t near,
+		       pir_tree **out, int *gerr, const char **cause);
 void pir_tree_release(pir_tree_reader *tr, pir_tree *t);
 /* Parsed by pir_tree_parse: each entry's name is followed by its NUL and its 20-byte id. */
 bool pir_tree_is_raw(const pir_tree *t);

@@ -123,8 +123,11 @@ static int report_tree(awalk *w, uint32_t idx, const char *cause)
 	return err;
 }
 
-/* Read tree `idx`: 0 and `*out`, 1 when it cannot be read (then it is marked missing). */
-static int read_node(awalk *w, uint32_t idx, pir_tree **out, bool excl)
+/*
+ * Read tree `idx` (parsed like tree `near` when the reader holds it):
+ * 0 and `*out`, 1 when it cannot be read (then it is marked missing).
+ */
+static int read_node(awalk *w, uint32_t idx, uint32_t near, pir_tree **out, bool excl)
 {
 	const char *cause;
 	int gerr, rc;
@@ -132,7 +135,8 @@ static int read_node(awalk *w, uint32_t idx, pir_tree **out, bool excl)
 	*out = NULL;
 	if (w->t->v[idx].flags & T_MISSING)
 		return excl ? 1 : report_tree(w, idx, NULL) < 0 ? PIR_ENOMEM : 1;
-	rc = pir_tree_read(w->tr, &w->t->oids[idx], idx, out, &gerr, &cause);
+	rc = pir_tree_read_near(w->tr, &w->t->oids[idx], idx, near == PIR_MAP_NONE ? idx : near,
+				out, &gerr, &cause);
 	if (rc != 1)
 		return rc;
 	w->t->v[idx].flags |= T_MISSING;
@@ -207,12 +211,24 @@ static bool same_entry(const pir_tree_entry *a, const pir_tree_entry *b)
 /* Compare the entries of a (NULL: empty) and b; submodules hold nothing and are skipped. */
 static int a_walk(awalk *w, const pir_tree *a, const pir_tree *b, tents *rec, bool excl)
 {
-	size_t na = a ? a->n : 0, nb = b->n, i = 0, j = 0;
+	size_t na = a ? a->n : 0, nb = b->n, i = 0, j = 0, ia = SIZE_MAX, jb = SIZE_MAX;
 	/* parsed here, each name is followed by its NUL and its id: one memcmp for both */
 	bool raw = a && pir_tree_is_raw(a) && pir_tree_is_raw(b);
 	int err = 0;
 
+	/*
+	 * b parsed like a: the entries they share from the start are passed by
+	 * (the loop would pass each), and once both sides reach those they share
+	 * to the end, at once, what is left is equal pairs alone
+	 */
+	if (raw && b->like == a->key && b->like != b->key) {
+		i = j = b->same_start;
+		ia = na - b->same_end;
+		jb = nb - b->same_end;
+	}
 	while (!err && (i < na || j < nb)) {
+		if (i == ia && j == jb)
+			break;
 		const pir_tree_entry *ea = i < na ? &a->v[i] : NULL;
 		const pir_tree_entry *eb = j < nb ? &b->v[j] : NULL;
 		if (raw && ea && eb && ea->attr == eb->attr && ea->name_len == eb->name_len &&
@@ -273,12 +289,13 @@ static int a_pair(awalk *w, uint32_t old, uint32_t nw, bool excl)
 
 	if (old == nw || (!make && !w->excludes))
 		return 0;
-	if ((rc = read_node(w, nw, &tb, excl)) != 0) {
+	/* the new tree first (its failure is reported first), parsed like the old when cached */
+	if ((rc = read_node(w, nw, old, &tb, excl)) != 0) {
 		if (rc == 1 && make)
 			rc = make_node(w, nw, PIR_MAP_NONE, &rec);
 		return rc < 0 ? rc : 0;
 	}
-	if (old != PIR_MAP_NONE && (err = read_node(w, old, &ta, excl)) == 1)
+	if (old != PIR_MAP_NONE && (err = read_node(w, old, old, &ta, excl)) == 1)
 		err = 0, old = PIR_MAP_NONE; /* what replaced an unreadable tree: all new */
 	if (!err)
 		err = a_walk(w, ta, tb, make ? &rec : NULL, excl);
