@@ -109,11 +109,16 @@ static inline uint64_t load64(const unsigned char *p)
 	return x;
 }
 
+#define CMP_BLOCK 256
+
 /* The length of the common start of a and b, n bytes at most: 32 bytes a step with SSE2. */
 static size_t common_prefix(const unsigned char *a, const unsigned char *b, size_t n)
 {
 	size_t i = 0;
 
+	/* libc's memcmp, wider than this loop, tells equal blocks; the loop finds where */
+	while (i + CMP_BLOCK <= n && !memcmp(a + i, b + i, CMP_BLOCK))
+		i += CMP_BLOCK;
 #if defined(__SSE2__) && defined(__GNUC__)
 	for (; i + 32 <= n; i += 32) {
 		__m128i x0 = _mm_loadu_si128((const __m128i *)(const void *)(a + i));
@@ -140,6 +145,8 @@ static size_t common_suffix(const unsigned char *a, size_t alen, const unsigned 
 	const unsigned char *ea = a + alen, *eb = b + blen;
 	size_t i = 0;
 
+	while (i + CMP_BLOCK <= n && !memcmp(ea - i - CMP_BLOCK, eb - i - CMP_BLOCK, CMP_BLOCK))
+		i += CMP_BLOCK;
 #if defined(__SSE2__) && defined(__GNUC__)
 	for (; i + 32 <= n; i += 32) {
 		__m128i x0 = _mm_loadu_si128((const __m128i *)(const void *)(ea - i - 32));
