@@ -4,6 +4,7 @@
 #define PIRSCAN_TEST_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -48,6 +49,16 @@ static int test_checks;
 		fn();                                                                              \
 		fprintf(stderr, "%s %s\n", test_failures == before_ ? "ok  " : "FAIL", #fn);       \
 	} while (0)
+
+/* A deterministic pseudo-random stream (splitmix64): the next number from `*state`. */
+static inline uint64_t test_rand(uint64_t *state)
+{
+	uint64_t z = (*state += UINT64_C(0x9E3779B97F4A7C15));
+
+	z = (z ^ (z >> 30)) * UINT64_C(0xBF58476D1CE4E5B9);
+	z = (z ^ (z >> 27)) * UINT64_C(0x94D049BB133111EB);
+	return z ^ (z >> 31);
+}
 
 /* A whole file, with a NUL after it (its length in `*len` unless NULL); NULL when unreadable. */
 static inline char *test_read_file(const char *path, size_t *len)

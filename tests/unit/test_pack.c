@@ -658,14 +658,6 @@ static void test_bad_packs(void)
 
 /* ---- finding ids in a large index ---- */
 
-static uint64_t splitmix(uint64_t *s)
-{
-	uint64_t z = (*s += UINT64_C(0x9E3779B97F4A7C15));
-	z = (z ^ (z >> 30)) * UINT64_C(0xBF58476D1CE4E5B9);
-	z = (z ^ (z >> 27)) * UINT64_C(0x94D049BB133111EB);
-	return z ^ (z >> 31);
-}
-
 static int cmp_id(const void *a, const void *b)
 {
 	return memcmp(a, b, GIT_OID_RAWSZ);
@@ -697,7 +689,7 @@ static void test_find_many(void)
 	for (size_t i = 0; i < N; i++) {
 		unsigned char *id = ids + i * GIT_OID_RAWSZ;
 		for (int b = 0; b < GIT_OID_RAWSZ; b += 4) {
-			uint64_t r = splitmix(&seed);
+			uint64_t r = test_rand(&seed);
 			memcpy(id + b, &r, 4);
 		}
 		if (i >= N / 2 && i % CLUSTER) /* clusters: the prefix of the first of each */

@@ -357,14 +357,6 @@ static void test_differ_agrees_with_libgit2(void)
 
 /* ---- parsing like a tree parsed before ---- */
 
-static uint64_t rng(uint64_t *s)
-{
-	uint64_t z = (*s += UINT64_C(0x9E3779B97F4A7C15));
-	z = (z ^ (z >> 30)) * UINT64_C(0xBF58476D1CE4E5B9);
-	z = (z ^ (z >> 27)) * UINT64_C(0x94D049BB133111EB);
-	return z ^ (z >> 31);
-}
-
 static size_t same_claims; /* pairs of which parse_like said they share entries */
 
 /* pir_tree_parse_like(data, like ldata) gives what pir_tree_parse(data) gives; 1 if compared. */
@@ -412,16 +404,18 @@ static void random_tree(pir_buf *b, uint64_t *seed, size_t n)
 
 	for (size_t i = 0; i < n; i++) {
 		char name[8];
-		size_t nl = 1 + rng(seed) % 6;
+		size_t nl = 1 + test_rand(seed) % 6;
 		unsigned char id[20];
 
 		for (size_t k = 0; k < nl; k++)
-			name[k] = "abcde-1 "[rng(seed) % 8];
+			name[k] = "abcde-1 "[test_rand(seed) % 8];
 		for (size_t k = 0; k < 20; k++) /* bytes of modes, spaces and NULs, to mislead */
-			id[k] = rng(seed) % 3
-				    ? (unsigned char)tricky[rng(seed) % (sizeof(tricky) - 1)]
-				    : (unsigned char)rng(seed);
-		pir_buf_puts(b, modes[rng(seed) % 10 < 6 ? 0 : rng(seed) % PIR_ARRAY_SIZE(modes)]);
+			id[k] = test_rand(seed) % 3
+				    ? (unsigned char)tricky[test_rand(seed) % (sizeof(tricky) - 1)]
+				    : (unsigned char)test_rand(seed);
+		pir_buf_puts(
+		    b,
+		    modes[test_rand(seed) % 10 < 6 ? 0 : test_rand(seed) % PIR_ARRAY_SIZE(modes)]);
 		pir_buf_put(b, " ", 1);
 		pir_buf_put(b, name, nl);
 		pir_buf_put(b, "\0", 1);
@@ -443,17 +437,17 @@ static void test_parse_like(void)
 		pir_buf a = PIR_BUF_INIT, b = PIR_BUF_INIT;
 		size_t at, k;
 
-		random_tree(&a, &seed, rng(&seed) % 40);
+		random_tree(&a, &seed, test_rand(&seed) % 40);
 		pir_buf_put(&b, a.ptr, a.size);
-		at = a.size ? rng(&seed) % a.size : 0;
-		switch (rng(&seed) % 5) {
+		at = a.size ? test_rand(&seed) % a.size : 0;
+		switch (test_rand(&seed) % 5) {
 		case 0: /* one byte changed */
 			if (b.size)
-				b.ptr[at] = (char)rng(&seed);
+				b.ptr[at] = (char)test_rand(&seed);
 			break;
 		case 1: { /* entries inserted where an entry may or may not begin */
 			pir_buf ins = PIR_BUF_INIT, c = PIR_BUF_INIT;
-			random_tree(&ins, &seed, 1 + rng(&seed) % 3);
+			random_tree(&ins, &seed, 1 + test_rand(&seed) % 3);
 			pir_buf_put(&c, b.ptr, at);
 			pir_buf_put(&c, ins.ptr, ins.size);
 			pir_buf_put(&c, b.ptr + at, b.size - at);
@@ -463,7 +457,7 @@ static void test_parse_like(void)
 			break;
 		}
 		case 2: /* bytes cut */
-			k = rng(&seed) % 60;
+			k = test_rand(&seed) % 60;
 			if (at + k > b.size)
 				k = b.size - at;
 			memmove(b.ptr + at, b.ptr + at + k, b.size - at - k);
