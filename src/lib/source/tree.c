@@ -191,7 +191,11 @@ static inline pir_tree_entry rebase(const pir_tree_entry *e, const unsigned char
  * and ldata agree byte for byte, from the start or to the end, the entries
  * there are ldata's, moved: only the bytes between are parsed, and when that
  * parse does not land on the start of an entry of the common end, the rest
- * is parsed too.
+ * is parsed too. The common end keeps its distance to the end of the data,
+ * so every test against `end` comes out the same there; the common start
+ * rests on more: parse_entry() never looks past the last byte of a complete
+ * entry (find_nul's loads may, but it returns the first NUL, the entry's
+ * own). A lookahead added there must keep that, or this breaks.
  */
 int pir_tree_parse_like(const unsigned char *data, size_t len, const unsigned char *ldata,
 			size_t llen, const pir_tree_entry *lv, size_t ln, pir_tree_entry **v,
@@ -235,7 +239,7 @@ int pir_tree_parse_like(const unsigned char *data, size_t len, const unsigned ch
 	p = data + start;
 	while (p < stop)
 		if (!parse_entry(&p, end, &(*v)[(*n)++]))
-			return 1;
+			goto refused;
 	if (p == stop) {
 		for (size_t i = lo; i < ln; i++)
 			(*v)[(*n)++] = rebase(&lv[i], ldata, data, shift);
@@ -244,8 +248,11 @@ int pir_tree_parse_like(const unsigned char *data, size_t len, const unsigned ch
 	}
 	while (p < end)
 		if (!parse_entry(&p, end, &(*v)[(*n)++]))
-			return 1;
+			goto refused;
 	return 0;
+refused:
+	*same_start = 0;
+	return 1;
 }
 
 git_filemode_t pir_tree_filemode(uint16_t attr)

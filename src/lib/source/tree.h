@@ -67,8 +67,8 @@ typedef struct pir_tree {
 	uint32_t key;
 	unsigned pins;
 	bool cached;
-	/* public again: when `like` != key, this tree was parsed like tree `like`, and its first
-	 * `same_start` entries and last `same_end` are that tree's, byte for byte */
+	/* read by treewalk.c: when `like` != key, this tree was parsed like tree `like`, and its
+	 * first `same_start` entries and last `same_end` are that tree's, byte for byte */
 	uint32_t like;
 	size_t same_start, same_end;
 } pir_tree;

@@ -221,7 +221,9 @@ static int a_walk(awalk *w, const pir_tree *a, const pir_tree *b, tents *rec, bo
 	 * (the loop would pass each), and once both sides reach those they share
 	 * to the end, at once, what is left is equal pairs alone
 	 */
-	if (raw && b->like == a->key && b->like != b->key) {
+	/* a key is one tree id in this walk's reader (tree_intern): the same key, the same bytes */
+	if (raw && b->like == a->key && b->like != b->key &&
+	    b->same_start + b->same_end <= (na < nb ? na : nb)) {
 		i = j = b->same_start;
 		ia = na - b->same_end;
 		jb = nb - b->same_end;
