@@ -9,7 +9,12 @@
  *    A tree met again is not read again. Every blob of the history shows
  *    up in some first-parent comparison (follow a file back along first
  *    parents to where it arrived), so this finds them all, and each tree is
- *    read about once, whatever the number of merges.
+ *    read about once, whatever the number of merges. A new tree is parsed
+ *    like the one it replaced when the reader still holds that (tree.c:
+ *    where their bytes agree from the start and to the end, the entries
+ *    are the old tree's), and the comparison passes those entries by, so a
+ *    commit that changes one file of a big directory costs what it changed
+ *    there, not the whole directory, but for comparing its bytes.
  * 2. Mark: once the blobs are read and keyed, each tree's projection is
  *    computed from its base's and its record, in the order the trees were
  *    made (children and bases first): only the entries that lead to a blob
