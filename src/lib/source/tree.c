@@ -5,7 +5,6 @@
  * here; libgit2 reads the rest (loose objects, alternates, whatever the
  * packs cannot give) and parses what this parser refuses.
  */
-#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #if defined(__SSE2__) && defined(__GNUC__)
@@ -111,26 +110,14 @@ static inline uint64_t load64(const unsigned char *p)
 
 #define CMP_BLOCK 256
 
-/* The length of the common start of a and b, n bytes at most: 32 bytes a step with SSE2. */
+/* The length of the common start of a and b, n bytes at most. */
 static size_t common_prefix(const unsigned char *a, const unsigned char *b, size_t n)
 {
 	size_t i = 0;
 
-	/* libc's memcmp, wider than this loop, tells equal blocks; the loop finds where */
+	/* libc's memcmp tells equal blocks; the loops find where the two part */
 	while (i + CMP_BLOCK <= n && !memcmp(a + i, b + i, CMP_BLOCK))
 		i += CMP_BLOCK;
-#if defined(__SSE2__) && defined(__GNUC__)
-	for (; i + 32 <= n; i += 32) {
-		__m128i x0 = _mm_loadu_si128((const __m128i *)(const void *)(a + i));
-		__m128i y0 = _mm_loadu_si128((const __m128i *)(const void *)(b + i));
-		__m128i x1 = _mm_loadu_si128((const __m128i *)(const void *)(a + i + 16));
-		__m128i y1 = _mm_loadu_si128((const __m128i *)(const void *)(b + i + 16));
-		unsigned m = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x0, y0)) |
-			     (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x1, y1)) << 16;
-		if (m != 0xffffffffu)
-			return i + (size_t)__builtin_ctz(~m);
-	}
-#endif
 	while (i + 8 <= n && load64(a + i) == load64(b + i))
 		i += 8;
 	while (i < n && a[i] == b[i])
@@ -147,21 +134,9 @@ static size_t common_suffix(const unsigned char *a, size_t alen, const unsigned 
 
 	while (i + CMP_BLOCK <= n && !memcmp(ea - i - CMP_BLOCK, eb - i - CMP_BLOCK, CMP_BLOCK))
 		i += CMP_BLOCK;
-#if defined(__SSE2__) && defined(__GNUC__)
-	for (; i + 32 <= n; i += 32) {
-		__m128i x0 = _mm_loadu_si128((const __m128i *)(const void *)(ea - i - 32));
-		__m128i y0 = _mm_loadu_si128((const __m128i *)(const void *)(eb - i - 32));
-		__m128i x1 = _mm_loadu_si128((const __m128i *)(const void *)(ea - i - 16));
-		__m128i y1 = _mm_loadu_si128((const __m128i *)(const void *)(eb - i - 16));
-		unsigned m = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x0, y0)) |
-			     (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x1, y1)) << 16;
-		if (m != 0xffffffffu) /* the last differing byte: bit 31 is the nearest the end */
-			return i + (size_t)__builtin_clz(~m);
-	}
-#endif
 	while (i + 8 <= n && load64(ea - i - 8) == load64(eb - i - 8))
 		i += 8;
-	while (i < n && ea[-1 - (ptrdiff_t)i] == eb[-1 - (ptrdiff_t)i])
+	while (i < n && *(ea - 1 - i) == *(eb - 1 - i))
 		i++;
 	return i;
 }
