@@ -222,20 +222,18 @@ static int a_walk(awalk *w, const pir_tree *a, const pir_tree *b, tents *rec, bo
 	int err = 0;
 
 	/*
-	 * b parsed like a: the entries they share from the start are passed by
-	 * (the loop would pass each), and once both sides reach those they share
-	 * to the end, at once, what is left is equal pairs alone
+	 * b parsed like a (a key is one tree id in this walk's reader, so the same
+	 * key is the same bytes): the entries they share from the start are
+	 * passed by (the loop would pass each), and once both sides reach those
+	 * they share to the end, at once, what is left is equal pairs alone
 	 */
-	/* a key is one tree id in this walk's reader (tree_intern): the same key, the same bytes */
 	if (raw && b->like == a->key && b->like != b->key &&
 	    b->same_start + b->same_end <= (na < nb ? na : nb)) {
 		i = j = b->same_start;
 		ia = na - b->same_end;
 		jb = nb - b->same_end;
 	}
-	while (!err && (i < na || j < nb)) {
-		if (i == ia && j == jb)
-			break;
+	while (!err && (i < na || j < nb) && (i != ia || j != jb)) {
 		const pir_tree_entry *ea = i < na ? &a->v[i] : NULL;
 		const pir_tree_entry *eb = j < nb ? &b->v[j] : NULL;
 		if (raw && ea && eb && ea->attr == eb->attr && ea->name_len == eb->name_len &&
