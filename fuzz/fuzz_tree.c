@@ -13,6 +13,7 @@
 
 #include "internal.h"
 #include "tree.h"
+#include "tree_like.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -28,41 +29,13 @@ static void check_entry(const uint8_t *p, const pir_tree_entry *e)
 		abort();
 }
 
-/* data parsed like ldata (when ldata is a tree) is data parsed: the same rc, the same entries. */
+/* data parsed like ldata (when ldata is a tree) is data parsed (tree_like.h) */
 static void like_is_full(const uint8_t *data, size_t size, const uint8_t *ldata, size_t lsize)
 {
-	pir_tree_entry *lv = NULL, *v = NULL, *w = NULL;
-	size_t ln = 0, n = 0, m = 0, lcap = 0, cap = 0, wcap = 0, ss = 0, se = 0;
+	bool compared, claimed;
 
-	if (pir_tree_parse(ldata, lsize, &lv, &ln, &lcap) == 0) {
-		int full = pir_tree_parse(data, size, &v, &n, &cap);
-		int like =
-		    pir_tree_parse_like(data, size, ldata, lsize, lv, ln, &w, &m, &wcap, &ss, &se);
-		if (full != like && full != PIR_ENOMEM && like != PIR_ENOMEM)
-			abort();
-		if (!full && !like) {
-			if (m != n)
-				abort();
-			for (size_t i = 0; i < n; i++)
-				if (w[i].name != v[i].name || w[i].id != v[i].id ||
-				    w[i].name_len != v[i].name_len || w[i].attr != v[i].attr)
-					abort();
-			/* the entries it says the two share are the same bytes */
-			if (ss > n || ss > ln || se > n - ss || se > ln - ss)
-				abort();
-			if (ss && memcmp(data, ldata, (size_t)(v[ss - 1].id + 20 - data)))
-				abort();
-			if (se) {
-				size_t a = n - se ? (size_t)(v[n - se - 1].id + 20 - data) : 0;
-				size_t b = ln - se ? (size_t)(lv[ln - se - 1].id + 20 - ldata) : 0;
-				if (size - a != lsize - b || memcmp(data + a, ldata + b, size - a))
-					abort();
-			}
-		}
-	}
-	free(lv);
-	free(v);
-	free(w);
+	if (!tree_like_agrees(data, size, ldata, lsize, &compared, &claimed))
+		abort();
 }
 
 /* data with its middle entry's id changed, then with that entry cut: parsed like each other */

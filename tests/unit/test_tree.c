@@ -18,6 +18,7 @@
 #include "pack.h"
 #include "test.h"
 #include "tree.h"
+#include "tree_like.h"
 
 typedef struct {
 	git_repository *repo;
@@ -357,43 +358,15 @@ static void test_differ_agrees_with_libgit2(void)
 
 /* ---- parsing like a tree parsed before ---- */
 
-static size_t same_claims; /* pairs of which parse_like said they share entries */
-
-/* pir_tree_parse_like(data, like ldata) gives what pir_tree_parse(data) gives; 1 if compared. */
+/* The like parse of `data` is its full parse; 1 when compared (ldata is a tree). */
 static int same_as_full(const unsigned char *data, size_t len, const unsigned char *ldata,
-			size_t llen)
+			size_t llen, size_t *claims)
 {
-	pir_tree_entry *lv = NULL, *v = NULL, *w = NULL;
-	size_t ln = 0, n = 0, m = 0, lcap = 0, cap = 0, wcap = 0, ss = 0, se = 0;
-	int rc = 0, full, like;
+	bool compared, claimed;
 
-	if (pir_tree_parse(ldata, llen, &lv, &ln, &lcap) != 0)
-		goto done;
-	full = pir_tree_parse(data, len, &v, &n, &cap);
-	like = pir_tree_parse_like(data, len, ldata, llen, lv, ln, &w, &m, &wcap, &ss, &se);
-	CHECK_INT(like, full);
-	if (!full && !like) {
-		CHECK_INT(m, n);
-		for (size_t i = 0; i < n && i < m; i++)
-			CHECK(w[i].name == v[i].name && w[i].id == v[i].id &&
-			      w[i].name_len == v[i].name_len && w[i].attr == v[i].attr);
-		/* what it says the two share, they share: the same bytes */
-		CHECK(ss <= n && ss <= ln && se <= n - ss && se <= ln - ss);
-		if (ss)
-			CHECK(!memcmp(data, ldata, (size_t)(v[ss - 1].id + 20 - data)));
-		if (se && se <= n && se <= ln) {
-			size_t a = n - se == 0 ? 0 : (size_t)(v[n - se - 1].id + 20 - data);
-			size_t b = ln - se == 0 ? 0 : (size_t)(lv[ln - se - 1].id + 20 - ldata);
-			CHECK(len - a == llen - b && !memcmp(data + a, ldata + b, len - a));
-		}
-		same_claims += ss + se > 0;
-	}
-	rc = 1;
-done:
-	free(lv);
-	free(v);
-	free(w);
-	return rc;
+	CHECK(tree_like_agrees(data, len, ldata, llen, &compared, &claimed));
+	*claims += claimed;
+	return compared;
 }
 
 /* A random tree of `n` entries into `b`: short names, modes and ids that look like entries. */
@@ -431,7 +404,7 @@ static void random_tree(pir_buf *b, uint64_t *seed, size_t n)
 static void test_parse_like(void)
 {
 	uint64_t seed = 7;
-	size_t compared = 0, sound = 0;
+	size_t compared = 0, sound = 0, same_claims = 0;
 
 	for (int round = 0; round < 20000; round++) {
 		pir_buf a = PIR_BUF_INIT, b = PIR_BUF_INIT;
@@ -471,9 +444,9 @@ static void test_parse_like(void)
 			break;
 		}
 		compared += same_as_full((const unsigned char *)b.ptr, b.size,
-					 (const unsigned char *)a.ptr, a.size);
+					 (const unsigned char *)a.ptr, a.size, &same_claims);
 		same_as_full((const unsigned char *)a.ptr, a.size, (const unsigned char *)b.ptr,
-			     b.size);
+			     b.size, &same_claims);
 		{
 			size_t n = 0;
 			sound += parse(b.ptr, b.size, &n) == 0;
